@@ -1,0 +1,79 @@
+//! The activity log's vocabulary (SPEC §6), named after Marketo's triggers.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+pub enum ActivityType {
+    #[serde(rename = "visits_offer_page")]
+    VisitsOfferPage,
+    #[serde(rename = "signs_up_for_referral_offer")]
+    SignsUp,
+    #[serde(rename = "shares_content")]
+    SharesContent,
+    #[serde(rename = "clicks_shared_link")]
+    ClicksSharedLink,
+    #[serde(rename = "refers_to_social_app")]
+    RefersToSocialApp,
+    #[serde(rename = "achieved_goal_in_referral")]
+    AchievedGoal,
+    #[serde(rename = "offer_fulfilled")]
+    OfferFulfilled,
+    #[serde(rename = "custom_event")]
+    CustomEvent,
+    #[serde(rename = "promo_codes.exhausted")]
+    PromoCodesExhausted,
+    #[serde(rename = "email.sent")]
+    EmailSent,
+    #[serde(rename = "email.failed")]
+    EmailFailed,
+}
+
+impl ActivityType {
+    pub const ALL: [ActivityType; 11] = [
+        Self::VisitsOfferPage,
+        Self::SignsUp,
+        Self::SharesContent,
+        Self::ClicksSharedLink,
+        Self::RefersToSocialApp,
+        Self::AchievedGoal,
+        Self::OfferFulfilled,
+        Self::CustomEvent,
+        Self::PromoCodesExhausted,
+        Self::EmailSent,
+        Self::EmailFailed,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::VisitsOfferPage => "visits_offer_page",
+            Self::SignsUp => "signs_up_for_referral_offer",
+            Self::SharesContent => "shares_content",
+            Self::ClicksSharedLink => "clicks_shared_link",
+            Self::RefersToSocialApp => "refers_to_social_app",
+            Self::AchievedGoal => "achieved_goal_in_referral",
+            Self::OfferFulfilled => "offer_fulfilled",
+            Self::CustomEvent => "custom_event",
+            Self::PromoCodesExhausted => "promo_codes.exhausted",
+            Self::EmailSent => "email.sent",
+            Self::EmailFailed => "email.failed",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.as_str() == value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_through_serde_and_parse() {
+        for t in ActivityType::ALL {
+            assert_eq!(ActivityType::parse(t.as_str()), Some(t));
+            assert_eq!(serde_json::to_value(t).unwrap(), t.as_str());
+        }
+    }
+}

@@ -1,0 +1,89 @@
+//! Share codes: the `{code}` of `/r/{code}`.
+//!
+//! Ten characters from an alphabet without `0`, `o`, `1`, `l` or `i`
+//! (31 symbols, about 50 bits): short enough to read aloud, too many to guess,
+//! URL-safe, and the same code whatever case a person types it in.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::ids::random_string;
+
+const ALPHABET: &[u8] = b"23456789abcdefghjkmnpqrstuvwxyz";
+const LEN: usize = 10;
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct ReferralCode(String);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{0}` is not a valid share code")]
+pub struct InvalidCode(pub String);
+
+impl ReferralCode {
+    pub fn generate() -> Self {
+        Self(random_string(ALPHABET, LEN))
+    }
+
+    /// Accepts any case; refuses anything that was never generated.
+    pub fn parse(raw: &str) -> Result<Self, InvalidCode> {
+        let value = raw.trim().to_ascii_lowercase();
+        if value.len() == LEN && value.bytes().all(|b| ALPHABET.contains(&b)) {
+            Ok(Self(value))
+        } else {
+            Err(InvalidCode(raw.to_owned()))
+        }
+    }
+
+    pub fn from_trusted(value: String) -> Self {
+        Self(value)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for ReferralCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl TryFrom<String> for ReferralCode {
+    type Error = InvalidCode;
+    fn try_from(value: String) -> Result<Self, InvalidCode> {
+        Self::parse(&value)
+    }
+}
+
+impl From<ReferralCode> for String {
+    fn from(code: ReferralCode) -> String {
+        code.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn generated_codes_avoid_confusable_characters() {
+        for _ in 0..1000 {
+            let code = ReferralCode::generate();
+            assert!(!code.as_str().contains(['0', 'o', '1', 'l', 'i']));
+            assert_eq!(ReferralCode::parse(code.as_str()).unwrap(), code);
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn case_does_not_change_a_code(upper in proptest::bool::ANY) {
+            let code = ReferralCode::generate();
+            let typed = if upper { code.as_str().to_uppercase() } else { code.to_string() };
+            prop_assert_eq!(ReferralCode::parse(&typed).unwrap(), code);
+        }
+    }
+}

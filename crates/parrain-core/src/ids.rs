@@ -1,0 +1,128 @@
+//! Prefixed, random identifiers (`off_…`, `par_…`, …).
+//!
+//! An id is its prefix, an underscore and 20 characters of lowercase base32
+//! (100 bits). Parsing checks both, so a `ParticipantId` can never hold an
+//! offer's id.
+
+use std::fmt;
+
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+
+/// Lowercase base32 without the letters that read like digits.
+pub(crate) const ALPHABET: &[u8] = b"0123456789abcdefghjkmnpqrstvwxyz";
+const BODY_LEN: usize = 20;
+
+pub(crate) fn random_string(alphabet: &[u8], len: usize) -> String {
+    let mut rng = rand::rng();
+    (0..len)
+        .map(|_| alphabet[rng.random_range(0..alphabet.len())] as char)
+        .collect()
+}
+
+/// The input was not an id of the expected kind.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{value}` is not a valid {prefix}… id")]
+pub struct InvalidId {
+    pub prefix: &'static str,
+    pub value: String,
+}
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident, $prefix:literal) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(try_from = "String", into = "String")]
+        pub struct $name(String);
+
+        impl $name {
+            pub const PREFIX: &'static str = $prefix;
+
+            /// A new random id.
+            pub fn generate() -> Self {
+                Self(format!("{}_{}", $prefix, random_string(ALPHABET, BODY_LEN)))
+            }
+
+            /// Checks the prefix and the body's alphabet.
+            pub fn parse(value: &str) -> Result<Self, InvalidId> {
+                let valid = value
+                    .strip_prefix(concat!($prefix, "_"))
+                    .is_some_and(|body| {
+                        body.len() == BODY_LEN && body.bytes().all(|b| ALPHABET.contains(&b))
+                    });
+                if valid {
+                    Ok(Self(value.to_owned()))
+                } else {
+                    Err(InvalidId { prefix: $prefix, value: value.to_owned() })
+                }
+            }
+
+            /// Wraps a value read back from the store, which only ever holds valid ids.
+            pub fn from_trusted(value: String) -> Self {
+                Self(value)
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = InvalidId;
+            fn try_from(value: String) -> Result<Self, InvalidId> {
+                Self::parse(&value)
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(id: $name) -> String {
+                id.0
+            }
+        }
+
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .pattern(Some(concat!("^", $prefix, "_[0-9a-z]{20}$")))
+                    .into()
+            }
+        }
+        impl utoipa::ToSchema for $name {}
+    };
+}
+
+id_type!(/// An offer. 
+    OfferId, "off");
+id_type!(/// A participant: one person signed up for one offer.
+    ParticipantId, "par");
+id_type!(/// A person, known by email.
+    PersonId, "per");
+id_type!(/// A browser.
+    VisitorId, "vis");
+id_type!(/// An entry of the activity log.
+    ActivityId, "act");
+id_type!(/// An API key.
+    KeyId, "key");
+id_type!(/// A webhook endpoint.
+    WebhookId, "whk");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_ids_parse_back_and_keep_their_kind() {
+        let id = OfferId::generate();
+        assert_eq!(OfferId::parse(id.as_str()).unwrap(), id);
+        assert!(ParticipantId::parse(id.as_str()).is_err());
+        assert!(OfferId::parse("off_short").is_err());
+        assert!(OfferId::parse("off_ABCDEFGHJKMNPQRSTVWX").is_err());
+    }
+}
