@@ -542,6 +542,48 @@ impl OfferSettings {
     }
 }
 
+impl OfferSettings {
+    /// What is wrong with a sign-up's person fields: required ones missing,
+    /// unknown ones given. `first_name` and `last_name` are always accepted.
+    pub fn sign_up_problems(
+        &self,
+        first_name: Option<&str>,
+        last_name: Option<&str>,
+        fields: &serde_json::Map<String, serde_json::Value>,
+    ) -> Vec<Problem> {
+        let mut out = Vec::new();
+        for field in &self.person_fields {
+            let value = match field.name.as_str() {
+                "first_name" => first_name.map(str::to_owned),
+                "last_name" => last_name.map(str::to_owned),
+                name => fields.get(name).map(|v| match v {
+                    serde_json::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                }),
+            };
+            let blank = value.as_deref().is_none_or(|v| v.trim().is_empty() || v == "null");
+            if field.required && blank {
+                out.push(Problem::invalid(
+                    &field.name,
+                    "required",
+                    format!("{} is required", field.name),
+                ));
+            }
+        }
+        for name in fields.keys() {
+            let known = self.person_fields.iter().any(|f| &f.name == name);
+            if !known || BUILT_IN_FIELDS.contains(&name.as_str()) {
+                out.push(Problem::invalid(
+                    &format!("fields.{name}"),
+                    "unknown_field",
+                    format!("{name} is not a person field of this offer"),
+                ));
+            }
+        }
+        out
+    }
+}
+
 pub fn valid_event_name(name: &str) -> bool {
     (1..=100).contains(&name.chars().count()) && !name.chars().any(char::is_whitespace)
 }

@@ -1,7 +1,7 @@
 //! Promo-code uploads: one code per line, all or nothing.
 //!
 //! Blank lines are skipped. A code with leading or trailing white space, a
-//! code repeated within the upload, or a code already in the offer's pool is
+//! code repeated within the upload, or a code already given to a participant is
 //! reported with its line number, and nothing of the upload is kept.
 
 use std::collections::HashMap;
@@ -18,10 +18,10 @@ pub struct LineProblem {
     pub message: String,
 }
 
-/// Parses an upload; `existing` says whether a code is already in the pool.
+/// Parses an upload; `existing` says whether a code was already handed out.
 pub fn parse_upload(
     text: &str,
-    existing: impl Fn(&str) -> bool,
+    mut existing: impl FnMut(&str) -> bool,
 ) -> Result<Vec<String>, Vec<LineProblem>> {
     let mut codes = Vec::new();
     let mut seen: HashMap<&str, usize> = HashMap::new();
@@ -45,7 +45,10 @@ pub fn parse_upload(
         } else if let Some(first) = seen.get(value) {
             problems.push(problem("duplicate", format!("the same code is on line {first}")));
         } else if existing(value) {
-            problems.push(problem("already_uploaded", "the code is already in this offer's pool".into()));
+            problems.push(problem(
+                "already_assigned",
+                "the code was already given to a participant".into(),
+            ));
         } else {
             seen.insert(value, line);
             codes.push(value.to_owned());
@@ -72,6 +75,6 @@ mod tests {
     fn reports_every_bad_line_by_number() {
         let problems = parse_upload("A1\n B2\nA1\nC3 \nOLD", |c| c == "OLD").unwrap_err();
         let lines: Vec<_> = problems.iter().map(|p| (p.line, p.code)).collect();
-        assert_eq!(lines, [(2, "whitespace"), (3, "duplicate"), (4, "whitespace"), (5, "already_uploaded")]);
+        assert_eq!(lines, [(2, "whitespace"), (3, "duplicate"), (4, "whitespace"), (5, "already_assigned")]);
     }
 }

@@ -1,1 +1,98 @@
-//! stub
+//! parrain's storage: what the HTTP layer may ask of a database.
+//!
+//! The traits are sized by capability (keys, offers, participants, tracking,
+//! activities). Each write is one transaction holding the fact, everything
+//! derived from it (credit, goal, fulfilment) and the outbox rows it causes,
+//! so a crash never leaves half of it. The rules come from `parrain-core`;
+//! SQL lives only here.
+
+mod error;
+mod model;
+pub mod sqlite;
+
+use async_trait::async_trait;
+use parrain_core::email::Email;
+use parrain_core::ids::{KeyId, OfferId, ParticipantId, PersonId, VisitorId};
+use parrain_core::offer::{OfferSettings, OfferStatus};
+use parrain_core::Millis;
+
+pub use error::StoreError;
+pub use model::*;
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+#[async_trait]
+pub trait Keys: Send + Sync {
+    async fn insert_key(&self, key: NewKey) -> Result<ApiKey>;
+    /// The key with this hash, if it exists and is not revoked.
+    async fn key_by_hash(&self, hash: &str) -> Result<Option<ApiKey>>;
+    async fn list_keys(&self) -> Result<Vec<ApiKey>>;
+    async fn revoke_key(&self, id: &KeyId, now: Millis) -> Result<ApiKey>;
+}
+
+#[async_trait]
+pub trait Offers: Send + Sync {
+    async fn create_offer(&self, settings: OfferSettings, now: Millis) -> Result<Offer>;
+    async fn offer(&self, id: &OfferId) -> Result<Offer>;
+    async fn list_offers(&self, status: Option<OfferStatus>, page: PageRequest)
+        -> Result<Page<Offer>>;
+    /// Applies a JSON merge patch to the draft (creating it from the live settings).
+    async fn patch_draft(&self, id: &OfferId, patch: serde_json::Value, now: Millis)
+        -> Result<Offer>;
+    async fn approve(&self, id: &OfferId, now: Millis) -> Result<Offer>;
+    async fn unapprove(&self, id: &OfferId, now: Millis) -> Result<Offer>;
+    async fn archive(&self, id: &OfferId, now: Millis) -> Result<Offer>;
+    async fn clone_offer(&self, id: &OfferId, now: Millis) -> Result<Offer>;
+    async fn delete_offer(&self, id: &OfferId) -> Result<()>;
+    /// Replaces the offer's unused promo codes with an upload (one code per line).
+    async fn put_promo_codes(&self, id: &OfferId, upload: String) -> Result<PromoCounts>;
+    async fn promo_counts(&self, id: &OfferId) -> Result<PromoCounts>;
+}
+
+#[async_trait]
+pub trait Participants: Send + Sync {
+    /// Signs a person up; the same email twice gives the same participant (`created: false`).
+    async fn sign_up(&self, offer: &OfferId, sign_up: SignUp, now: Millis) -> Result<SignedUp>;
+    async fn participant(&self, id: &ParticipantId) -> Result<ParticipantDetail>;
+    async fn list_participants(
+        &self,
+        offer: &OfferId,
+        filter: ParticipantFilter,
+        page: PageRequest,
+    ) -> Result<Page<Participant>>;
+    /// Fulfils an achieved participant by hand.
+    async fn fulfill(&self, id: &ParticipantId, now: Millis) -> Result<Participant>;
+    /// Fulfils many; each id gets its own outcome, and none blocks the others.
+    async fn fulfill_many(
+        &self,
+        offer: &OfferId,
+        ids: Vec<ParticipantId>,
+        now: Millis,
+    ) -> Result<Vec<FulfillOutcome>>;
+}
+
+#[async_trait]
+pub trait Tracking: Send + Sync {
+    /// A click on a share link. `None` when the code is unknown.
+    async fn click(&self, click: Click, now: Millis) -> Result<Option<Clicked>>;
+    async fn track_visit(&self, visit: Visit, now: Millis) -> Result<Tracked>;
+    async fn track_share(&self, code: String, channel: String, now: Millis) -> Result<Tracked>;
+    async fn track_event(&self, event: PageEvent, now: Millis) -> Result<Tracked>;
+    async fn identify(&self, visitor: VisitorId, email: Email, now: Millis) -> Result<PersonId>;
+    /// The Give Credit to Referrer action.
+    async fn give_credit(&self, offer: &OfferId, friend: FriendRef, now: Millis)
+        -> Result<Tracked>;
+    /// Server events; each is applied once per `id`, in order.
+    async fn ingest_events(&self, events: Vec<ServerEvent>, now: Millis)
+        -> Result<Vec<EventOutcome>>;
+}
+
+#[async_trait]
+pub trait Activities: Send + Sync {
+    async fn list_activities(&self, filter: ActivityFilter, page: PageRequest)
+        -> Result<Page<Activity>>;
+}
+
+/// Everything parrain stores.
+pub trait Store: Keys + Offers + Participants + Tracking + Activities {}
+impl<T: Keys + Offers + Participants + Tracking + Activities> Store for T {}

@@ -1,0 +1,734 @@
+/*! parrain embed.js — the referral-offer widget and browser tracker.
+ *
+ * Include once per page, with a publishable key:
+ *   <script src="https://PARRAIN_HOST/embed.js" data-key="pk_…" async></script>
+ * and put the widget where it should appear:
+ *   <div data-parrain-offer="off_…"></div>
+ *
+ * Calls made before the script has loaded are queued by this stub and
+ * replayed, in order, once it has (paste it before the script tag):
+ *   <script>
+ *   window.parrain = window.parrain || { q: [] };
+ *   ["conversion", "track", "identify"].forEach(function (m) {
+ *     parrain[m] = parrain[m] || function () {
+ *       parrain.q.push([m].concat([].slice.call(arguments)));
+ *     };
+ *   });
+ *   </script>
+ *
+ * window.parrain, once loaded (every method returns a Promise, never rejects):
+ *   conversion()     fires the goal event of every offer on the page whose goal
+ *                    is a custom event;
+ *   track(name)      fires the event `name` for every offer on the page (or the
+ *                    offer ids in the script's data-offer="off_… off_…");
+ *   identify(email)  ties this browser's visitor id to a person.
+ * The widget's primary colour is the CSS custom property --parrain-primary.
+ *
+ * Why it is built this way: the widget lives in a shadow root so the host
+ * page's CSS cannot reach it; tracking calls share one retrying send() whose
+ * leftovers go out by sendBeacon when the page is hidden (the server takes
+ * the key as ?key= and a text/plain JSON body on /v1/track/* for that).
+ */
+(() => {
+  "use strict";
+  const W = window;
+  const D = document;
+  if (W.parrain && W.parrain.loaded) return; // included twice: the first copy wins
+
+  // ---- where we come from, and with which key ------------------------------
+  const cur = D.currentScript;
+  const script = cur && cur.hasAttribute("data-key") ? cur : D.querySelector("script[data-key]") || cur;
+  const PK = (script && script.getAttribute("data-key")) || "";
+  let BASE = location.origin;
+  try {
+    // The directory of embed.js: its origin, plus any path prefix it is served under.
+    BASE = new URL(".", (cur && cur.src) || script.src).href.replace(/\/+$/, "");
+  } catch (e) { /* inline or odd src: same origin */ }
+  if (!PK) console.warn("parrain: the script tag has no data-key (publishable key)");
+
+  const enc = encodeURIComponent;
+  const store = {
+    get(k) { try { return localStorage.getItem(k); } catch (e) { return null; } },
+    set(k, v) { try { localStorage.setItem(k, v); } catch (e) { /* private mode, quota */ } },
+    del(k) { try { localStorage.removeItem(k); } catch (e) { /* idem */ } },
+  };
+
+  // ---- visitor id and referral code ----------------------------------------
+  const query = new URLSearchParams(location.search);
+  const VID_RE = /^vis_[0-9a-hjkmnp-tv-z]{20}$/;
+  const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
+  const cookieVid = (D.cookie.match(/(?:^|;\s*)parrain_vid=([^;]*)/) || [])[1];
+  const VID = [query.get("parrain_vid"), store.get("parrain_vid"), cookieVid]
+    .find((v) => v && VID_RE.test(v)) || newVisitorId();
+  store.set("parrain_vid", VID);
+  D.cookie = "parrain_vid=" + VID + "; max-age=31536000; path=/; SameSite=Lax" +
+    (location.protocol === "https:" ? "; Secure" : "");
+
+  function newVisitorId() {
+    const bytes = new Uint8Array(20);
+    (W.crypto || W.msCrypto).getRandomValues(bytes);
+    return "vis_" + Array.from(bytes, (b) => ALPHABET[b & 31]).join(""); // 256 % 32 == 0: unbiased
+  }
+
+  // Loose on purpose: the server is the judge of a code's validity.
+  const CODE_RE = /^[a-z0-9]{4,32}$/;
+  let REF = (query.get("parrain_ref") || "").trim().toLowerCase();
+  if (CODE_RE.test(REF)) store.set("parrain_ref", REF);
+  else REF = store.get("parrain_ref") || "";
+  if (!CODE_RE.test(REF)) REF = "";
+
+  // ---- tracking calls: retried, and flushed by beacon when the page hides ----
+  const pending = new Set();
+  let keepaliveBroken = false;
+
+  function send(path, body) {
+    return new Promise((resolve) => {
+      const job = { path, json: JSON.stringify(body), tries: 0, resolve };
+      pending.add(job);
+      attempt(job, false);
+    });
+  }
+
+  function settle(job, result) {
+    if (pending.delete(job)) job.resolve(result);
+  }
+
+  function attempt(job, plain) {
+    const ka = !plain && !keepaliveBroken;
+    job.timer = 0;
+    job.flight = true;
+    job.ka = ka;
+    fetch(BASE + job.path, {
+      method: "POST",
+      keepalive: ka,
+      headers: { "Content-Type": "application/json", Authorization: "Bearer " + PK },
+      body: job.json,
+    }).then((r) => {
+      job.flight = false;
+      if (plain) keepaliveBroken = true; // a plain fetch got through where keepalive failed
+      if (r.status >= 500 || r.status === 429) return retry(job, r.status);
+      return r.json().catch(() => null)
+        .then((data) => settle(job, { ok: r.ok, status: r.status, data }));
+    }, () => {
+      job.flight = false;
+      // Some browsers refuse keepalive on requests that need a CORS preflight:
+      // try at once without it before counting this as a network failure.
+      if (ka) return attempt(job, true);
+      retry(job, 0);
+    });
+  }
+
+  function retry(job, status) {
+    if (!pending.has(job)) return;
+    if (job.tries >= 3) return settle(job, { ok: false, status, data: null });
+    if (D.visibilityState === "hidden" && beacon(job)) return; // timers may never fire now
+    job.timer = setTimeout(() => attempt(job, false), 1000 << job.tries++);
+  }
+
+  function beacon(job) {
+    let ok = false;
+    try {
+      ok = navigator.sendBeacon(BASE + job.path + "?key=" + enc(PK),
+        new Blob([job.json], { type: "text/plain" }));
+    } catch (e) { /* no sendBeacon */ }
+    if (ok) {
+      clearTimeout(job.timer);
+      settle(job, { ok: true, status: 0, data: null, beacon: true });
+    }
+    return ok;
+  }
+
+  // Jobs waiting for a retry go now. In-flight keepalive fetches outlive the
+  // page; plain ones do not, so on pagehide they are sent again by beacon.
+  function flush(unloading) {
+    pending.forEach((job) => {
+      if (job.timer || (unloading && job.flight && !job.ka)) beacon(job);
+    });
+  }
+  D.addEventListener("visibilitychange", () => { if (D.visibilityState === "hidden") flush(false); });
+  W.addEventListener("pagehide", () => flush(true));
+
+  // ---- reads and sign-ups (not queued: a person is waiting for the answer) ----
+  async function call(method, path, body) {
+    const headers = { Authorization: "Bearer " + PK };
+    if (body) headers["Content-Type"] = "application/json";
+    try {
+      const r = await fetch(BASE + path, { method, headers, body: body ? JSON.stringify(body) : undefined });
+      return { ok: r.ok, status: r.status, data: await r.json().catch(() => null) };
+    } catch (e) {
+      return { ok: false, status: 0, data: null };
+    }
+  }
+
+  function errorMessage(res) {
+    const e = res.data && res.data.error;
+    if (e && e.message) return e.message;
+    return res.status
+      ? "Something went wrong (error " + res.status + "). Please try again."
+      : "We couldn't reach the server. Check your connection and try again.";
+  }
+
+  const views = {};
+  function publicView(id) {
+    if (!views[id]) {
+      const p = views[id] = call("GET", "/v1/offers/" + enc(id) + "/public").then((res) => {
+        if (!res.ok && views[id] === p) delete views[id]; // let a later call try again
+        return res;
+      });
+    }
+    return views[id];
+  }
+
+  const participantKey = (id) => "parrain_participant_" + id;
+  function storedParticipant(id) {
+    try {
+      const p = JSON.parse(store.get(participantKey(id)));
+      return p && p.code && p.share_url && p.email ? p : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  async function signUp(id, body) {
+    const path = "/v1/offers/" + enc(id) + "/participants";
+    let res = await call("POST", path, body);
+    // A stale or foreign referral code must never cost a person their sign-up.
+    if (!res.ok && body.referral_code && [400, 404, 422].includes(res.status) &&
+        /referral|code/i.test(JSON.stringify(res.data))) {
+      delete body.referral_code;
+      res = await call("POST", path, body);
+    }
+    if (res.ok && res.data && res.data.code) {
+      res.participant = Object.assign({}, res.data, { email: body.email });
+      store.set(participantKey(id), JSON.stringify(res.participant));
+    }
+    return res;
+  }
+
+  const visited = new Set();
+  function trackVisit(id) {
+    if (visited.has(id)) return;
+    visited.add(id);
+    send("/v1/track/visit", { offer_id: id, visitor_id: VID, url: location.href, referral_code: REF || undefined });
+  }
+
+  // ---- DOM helpers -----------------------------------------------------------
+  function h(tag, attrs, ...kids) {
+    const el = D.createElement(tag);
+    for (const k in attrs) {
+      const v = attrs[k];
+      if (v == null || v === false) continue;
+      if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
+      else el.setAttribute(k === "part" ? "data-part" : k, v === true ? "" : v);
+    }
+    (function add(list) {
+      list.forEach((c) => {
+        if (Array.isArray(c)) add(c);
+        else if (c != null && c !== false && c !== "") el.append(c.nodeType ? c : String(c));
+      });
+    })(kids);
+    return el;
+  }
+
+  const human = (name) => {
+    const s = name.replace(/[_-]+/g, " ").trim();
+    return s.charAt(0).toUpperCase() + s.slice(1);
+  };
+  const isHttp = (u) => typeof u === "string" && /^https?:\/\//i.test(u);
+  const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+  const AUTOCOMPLETE = { first_name: "given-name", last_name: "family-name", company: "organization", phone: "tel" };
+  const NETWORKS = {
+    email: ["Email", "Share by email"],
+    x: ["X", "Share on X"],
+    linkedin: ["LinkedIn", "Share on LinkedIn"],
+    facebook: ["Facebook", "Share on Facebook"],
+  };
+  const GOAL_VERB = { referred_visits: "visits", referred_signups: "signs up" };
+
+  // The page's own address, without the attribution parameters that belong to
+  // this visitor (sharing them would hand friends this visitor's id).
+  function pageUrl() {
+    try {
+      const u = new URL(location.href);
+      u.searchParams.delete("parrain_ref");
+      u.searchParams.delete("parrain_vid");
+      return u.href;
+    } catch (e) {
+      return location.href;
+    }
+  }
+
+  const CSS = `
+:host{all:initial;display:block}
+:host([hidden]){display:none}
+*{box-sizing:border-box}
+[hidden]{display:none!important}
+.w{--p:var(--parrain-primary,#4f46e5);font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:#1f2937;background:#fff;border:1px solid #e5e7eb;border-radius:12px;padding:20px;max-width:560px;text-align:left;letter-spacing:normal;word-break:normal;overflow-wrap:anywhere;position:relative}
+h2{font-size:20px;line-height:1.3;font-weight:700;margin:0 0 6px;color:#111827}
+h2:focus{outline:none}
+p{margin:0 0 12px;font-size:15px;color:inherit}
+.m{color:#4b5563;font-size:14px}
+.step{font-weight:600;margin:18px 0 8px;color:#111827}
+.ok{font-weight:600;color:#065f46}
+.row{margin:0 0 14px}
+label,.lbl{display:block;font-size:14px;font-weight:600;margin:0 0 4px;color:#111827;cursor:default}
+.req{color:#b91c1c}
+.in{display:block;width:100%;font:inherit;font-size:15px;color:#111827;background:#fff;border:1px solid #9ca3af;border-radius:8px;padding:8px 12px;margin:0;min-height:40px;box-shadow:none}
+.in:focus{border-color:var(--p);outline:2px solid var(--p);outline-offset:0}
+.in[aria-invalid=true]{border-color:#b91c1c}
+.ck{display:flex;gap:8px;align-items:flex-start}
+.ck label{font-weight:400;margin:0;cursor:pointer}
+.ck input{width:18px;height:18px;margin:2px 0 0;flex:none;accent-color:var(--p);cursor:pointer}
+.msg{color:#b91c1c;font-size:13px;margin:4px 0 0}
+.err{color:#991b1b;background:#fef2f2;border:1px solid #fecaca;border-radius:8px;padding:8px 12px;font-size:14px}
+.msg:empty,.err:empty{display:none}
+.btn{display:inline-flex;align-items:center;justify-content:center;font:inherit;font-size:15px;font-weight:600;line-height:1.2;color:#fff;background:var(--p);border:1px solid var(--p);border-radius:8px;padding:10px 16px;min-height:40px;margin:0;cursor:pointer;text-decoration:none;text-transform:none}
+.btn:hover{filter:brightness(.92)}
+.btn:disabled{opacity:.5;cursor:not-allowed;filter:none}
+.net{color:#111827;background:#f3f4f6;border-color:#d1d5db}
+.lnk{font:inherit;font-size:14px;color:var(--p);background:none;border:0;border-radius:4px;padding:4px 0;margin:0;cursor:pointer;text-decoration:underline}
+:focus-visible{outline:2px solid var(--p);outline-offset:2px}
+.cp{display:flex;flex-wrap:wrap;gap:8px;margin:0 0 12px}
+.cp .in{flex:1 1 180px;width:auto;background:#f9fafb}
+.nets{display:flex;flex-wrap:wrap;gap:8px;margin:0 0 16px}
+.nets .btn{flex:1 1 110px}
+.prog{background:#f9fafb;border:1px solid #e5e7eb;border-radius:8px;padding:10px 12px;margin:0 0 14px}
+.prog p{margin:0 0 8px}
+.bar{height:8px;background:#e5e7eb;border-radius:4px;overflow:hidden}
+.bar i{display:block;height:100%;width:0;background:var(--p)}
+.st{color:#065f46;font-weight:600}
+.acts{display:flex;flex-wrap:wrap;align-items:center;gap:4px 16px;margin:12px 0 0}
+.note{font-size:13px;color:#4b5563;margin:8px 0 0}
+.legal{font-size:13px;color:#4b5563;margin:14px 0 0}
+a{color:var(--p)}
+.legal a{color:#4b5563}
+.sr{position:absolute;width:1px;height:1px;margin:-1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0;padding:0}
+@media (max-width:400px){.w{padding:14px}.nets .btn{flex-basis:calc(50% - 4px)}}`;
+
+  // ---- the widget ------------------------------------------------------------
+  const widgets = new WeakMap();
+
+  function mount(el) {
+    const id = (el.getAttribute("data-parrain-offer") || "").trim();
+    let w = widgets.get(el);
+    if (!id || (w && w.id === id)) return;
+    if (!w) {
+      const root = el.shadowRoot || (el.attachShadow ? el.attachShadow({ mode: "open" }) : el);
+      w = { el, root, style: h("style", {}, CSS) };
+      widgets.set(el, w);
+    }
+    el.removeAttribute("data-parrain-ready");
+    Object.assign(w, { id, offer: null, part: null, shared: new Set(), didShare: false, busy: false, r: {} });
+    trackVisit(id);
+    load(w);
+  }
+
+  function ready(w) {
+    w.el.setAttribute("data-parrain-ready", "true");
+  }
+
+  async function load(w) {
+    const id = w.id;
+    render(w, "loading");
+    const res = await publicView(id);
+    if (w.id !== id) return; // re-pointed at another offer meanwhile
+    if (!res.ok) {
+      if (res.status !== 404) console.warn("parrain: could not load offer " + id + ": " + errorMessage(res));
+      render(w, res.status === 404 ? "notlive" : "failed");
+    } else {
+      w.offer = res.data;
+      w.part = storedParticipant(id);
+      if (!w.offer.live) render(w, "notlive");
+      else if (!w.part) render(w, "form");
+      else {
+        render(w, "share");
+        // Show the stored progress at once, but only call the widget ready
+        // when it is fresh (or after a few seconds, whichever comes first).
+        await Promise.race([refresh(w), new Promise((r) => setTimeout(r, 4000))]);
+      }
+    }
+    if (w.id === id) ready(w);
+  }
+
+  // Re-signs-up with the stored email: the API answers with the existing
+  // participant and its current progress.
+  async function refresh(w) {
+    const p = w.part;
+    if (!p) return;
+    const res = await signUp(w.id, { email: p.email, visitor_id: VID });
+    if (!res.participant || w.part !== p) return;
+    w.part = res.participant;
+    if (w.view === "share") {
+      w.r.link.value = w.part.share_url;
+      const block = progress(w);
+      w.r.prog.replaceWith(block);
+      w.r.prog = block;
+    }
+  }
+
+  function render(w, view, focus) {
+    const o = w.offer;
+    w.view = view;
+    w.r = {};
+    w.r.status = h("p", { class: "sr", role: "status" });
+    const body = {
+      loading: () => h("p", { class: "m" }, "Loading…"),
+      failed: () => [
+        h("p", { class: "err", role: "alert", part: "error" }, "This offer could not be loaded."),
+        h("button", { type: "button", class: "btn net", part: "retry", onclick: () => load(w) }, "Try again"),
+      ],
+      notlive: () => [o && heading(o), h("p", { part: "not-live" }, "This offer is not available right now.")],
+      form: () => formView(w),
+      share: () => shareView(w),
+      done: () => [
+        heading(o),
+        h("p", { class: "ok" }, "Thanks for signing up!"),
+        h("p", {}, "Come back here any time to share your link and see your progress."),
+        h("div", { class: "acts" },
+          h("button", { type: "button", class: "btn", part: "share-again", onclick: () => { render(w, "share", true); refresh(w); } }, "Share my link"),
+          trackButton(w)),
+        legal(o),
+      ],
+      track: () => trackView(w),
+    }[view]();
+    const root = h("div", { class: "w", "aria-busy": view === "loading" ? "true" : null }, body, w.r.status);
+    w.root.textContent = "";
+    w.root.append(w.style, root);
+    if (focus) {
+      const target = root.querySelector("h2");
+      if (target) {
+        target.setAttribute("tabindex", "-1");
+        target.focus();
+      }
+    }
+  }
+
+  function heading(o) {
+    return [h("h2", {}, o.name), o.description && h("p", { class: "m" }, o.description)];
+  }
+
+  function goalLine(o) {
+    const g = o.goal || {};
+    const n = g.count || 1;
+    return h("p", { class: "m" }, "Earn a credit for each friend who " + (GOAL_VERB[g.type] || "takes part") +
+      " through your link. Reach " + n + " credit" + (n > 1 ? "s" : "") + " to get your reward.");
+  }
+
+  function legal(o) {
+    const links = [];
+    if (isHttp(o.rules_url)) {
+      links.push(h("a", { href: o.rules_url, target: "_blank", rel: "noopener", part: "rules" }, "Offer rules"));
+    }
+    const pp = o.privacy_policy;
+    if (pp && isHttp(pp.url)) {
+      links.push(h("a", { href: pp.url, target: "_blank", rel: "noopener", part: "privacy" }, pp.title || "Privacy policy"));
+    }
+    return links.length ? h("p", { class: "legal" }, links.map((a, i) => (i ? [" · ", a] : a))) : null;
+  }
+
+  function trackButton(w) {
+    return h("button", { type: "button", class: "lnk", part: "track-progress", onclick: () => render(w, "track", true) },
+      "Track your progress");
+  }
+
+  // One labelled input with its own error message; returns [row, check].
+  function field(f, i) {
+    const id = "f" + i;
+    const label = f.label || human(f.name);
+    const type = f.name === "email" ? "email" : /phone|mobile/.test(f.name) ? "tel" : "text";
+    const msg = h("p", { class: "msg", id: id + "e", role: "alert", part: "error-" + f.name });
+    const input = h("input", {
+      class: "in", id, name: f.name, type, value: f.value,
+      autocomplete: f.name === "email" ? "email" : AUTOCOMPLETE[f.name] || null,
+      "aria-required": f.required ? "true" : null, "aria-describedby": id + "e",
+      part: f.name === "email" ? "email" : "field-" + f.name,
+      oninput: () => { if (msg.textContent) check(); },
+    });
+    function check() {
+      const v = input.value.trim();
+      let m = "";
+      if (f.required && !v) m = label + " is required.";
+      else if (type === "email" && v && !EMAIL_RE.test(v)) m = "Please enter a valid email address.";
+      msg.textContent = m;
+      input.setAttribute("aria-invalid", m ? "true" : "false");
+      return m ? input : null;
+    }
+    const row = h("div", { class: "row" },
+      h("label", { for: id }, label, f.required && h("span", { class: "req", "aria-hidden": "true" }, " *")),
+      input, msg);
+    return { row, check, input, name: f.name };
+  }
+
+  function validate(fields) {
+    const bad = fields.map((f) => f.check()).filter(Boolean);
+    if (bad.length) bad[0].focus();
+    return !bad.length;
+  }
+
+  function busy(w, button, label) {
+    w.busy = !!label;
+    button.disabled = !!label || (w.view === "form" && w.gated && !w.shared.size);
+    if (label) {
+      button.dataset.label = button.textContent;
+      button.textContent = label;
+    } else if (button.dataset.label) {
+      button.textContent = button.dataset.label;
+    }
+  }
+
+  function formView(w) {
+    const o = w.offer;
+    const gated = w.gated = o.sign_up_flow === "share_then_capture";
+    const fields = [{ name: "email", label: "Email", required: true }]
+      .concat((o.person_fields || []).map((f) => (typeof f === "string" ? { name: f } : f)))
+      .filter((f, i) => f && f.name && (i === 0 || f.name !== "email"))
+      .map(field);
+    const consent = h("input", { type: "checkbox", id: "consent", part: "consent", checked: o.marketing_consent === "opt_out" });
+    const error = h("p", { class: "err", role: "alert", part: "error" });
+    const submit = h("button", { type: "submit", class: "btn", part: "submit", disabled: gated && !w.shared.size, "aria-describedby": gated ? "note" : null }, "Sign up");
+    const note = gated && h("p", { class: "note", id: "note", part: "share-first-note", hidden: !!w.shared.size }, "Share the offer first to sign up.");
+    Object.assign(w.r, { submit, note });
+
+    async function onSubmit(e) {
+      e.preventDefault();
+      if (w.busy || submit.disabled) return;
+      error.textContent = "";
+      if (!validate(fields)) return;
+      const body = { email: fields[0].input.value.trim(), marketing_consent: consent.checked, visitor_id: VID };
+      fields.slice(1).forEach((f) => {
+        const v = f.input.value.trim();
+        if (!v) return;
+        if (f.name === "first_name" || f.name === "last_name") body[f.name] = v;
+        else (body.fields = body.fields || {})[f.name] = v;
+      });
+      if (REF) body.referral_code = REF;
+      busy(w, submit, "Signing up…");
+      const res = await signUp(w.id, body);
+      busy(w, submit, null);
+      if (!res.participant) {
+        error.textContent = errorMessage(res);
+        return;
+      }
+      signedUp(w, res.participant);
+    }
+
+    const form = h("form", { part: "form", novalidate: true, onsubmit: onSubmit },
+      fields.map((f) => f.row),
+      h("div", { class: "row ck" }, consent, h("label", { for: "consent" }, "Send me news and offers")),
+      error, submit, note);
+
+    return [
+      heading(o),
+      goalLine(o),
+      gated && [h("p", { class: "step" }, "1. Share the offer"), shareBlock(w), h("p", { class: "step" }, "2. Sign up to get your personal link")],
+      form,
+      h("div", { class: "acts" }, h("span", { class: "m" }, "Already signed up?"), trackButton(w)),
+      legal(o),
+    ];
+  }
+
+  function signedUp(w, participant) {
+    w.part = participant;
+    // Shares made before sign-up (share_then_capture) had no code to carry: record them now.
+    w.shared.forEach((channel) => send("/v1/track/share", { code: participant.code, channel }));
+    w.didShare = w.shared.size > 0;
+    w.shared.clear();
+    render(w, "share", true);
+  }
+
+  function progress(w) {
+    const p = w.part.progress || {};
+    const goal = p.goal_count || (w.offer.goal && w.offer.goal.count) || 1;
+    const credit = p.credit || 0;
+    const status = p.fulfilled ? "Reward sent" : p.achieved ? "Goal met — check your email for your reward" : "";
+    const fill = h("i");
+    fill.style.width = Math.min(100, (credit / goal) * 100) + "%";
+    return h("div", { class: "prog" },
+      h("p", { part: "progress" }, h("strong", {}, credit + " of " + goal + " credits"), status && h("span", { class: "st" }, " — " + status)),
+      h("div", { class: "bar", role: "progressbar", "aria-label": "Credits earned", "aria-valuemin": "0", "aria-valuemax": goal, "aria-valuenow": Math.min(credit, goal) }, fill));
+  }
+
+  function shareView(w) {
+    const o = w.offer;
+    w.r.prog = progress(w);
+    w.r.skip = h("button", { type: "button", class: "lnk", part: "skip", onclick: () => render(w, "done", true) }, w.didShare ? "Done" : "Skip");
+    const reset = () => {
+      store.del(participantKey(w.id));
+      w.part = null;
+      render(w, "form", true);
+    };
+    return [
+      heading(o),
+      h("p", { class: "ok" }, "You're in! Share your personal link with friends."),
+      w.r.prog,
+      goalLine(o),
+      shareBlock(w),
+      h("div", { class: "acts" }, w.r.skip, trackButton(w),
+        h("button", { type: "button", class: "lnk", part: "reset", onclick: reset }, "Not you? Use another email")),
+      legal(o),
+    ];
+  }
+
+  // The link box and the network buttons: the personal link once signed up,
+  // the page's own address before (share_then_capture).
+  function shareBlock(w) {
+    const link = h("input", { class: "in", id: "link", readonly: true, value: w.part ? w.part.share_url : pageUrl(), part: "share-link", onfocus: () => link.select() });
+    const copy = h("button", { type: "button", class: "btn", part: "copy", onclick: () => copyLink(w, link, copy) }, "Copy link");
+    w.r.link = link;
+    return [
+      h("label", { class: "lbl", for: "link" }, w.part ? "Your personal link" : "Link to this offer"),
+      h("div", { class: "cp" }, link, copy),
+      h("div", { class: "nets", role: "group", "aria-label": "Share" },
+        (w.offer.networks || []).filter((n) => NETWORKS[n]).map((n) =>
+          h("button", { type: "button", class: "btn net", part: "share-" + n, "aria-label": NETWORKS[n][1], onclick: () => share(w, n) }, NETWORKS[n][0]))),
+    ];
+  }
+
+  function share(w, network) {
+    const o = w.offer;
+    let link = pageUrl();
+    if (w.part) link = w.part.share_url + (w.part.share_url.includes("?") ? "&" : "?") + "ch=" + network;
+    const text = (o.share_messages && o.share_messages[network]) || "Join me on " + o.name;
+    const url = {
+      email: "mailto:?subject=" + enc(o.name) + "&body=" + enc(text + "\n\n" + link),
+      x: "https://twitter.com/intent/tweet?text=" + enc(text) + "&url=" + enc(link),
+      linkedin: "https://www.linkedin.com/sharing/share-offsite/?url=" + enc(link),
+      facebook: "https://www.facebook.com/sharer/sharer.php?u=" + enc(link),
+    }[network];
+    if (network === "email") {
+      const a = h("a", { href: url, hidden: true });
+      w.root.append(a);
+      a.click();
+      a.remove();
+    } else {
+      W.open(url, "_blank", "noopener,width=600,height=500");
+    }
+    shared(w, network);
+  }
+
+  function copyLink(w, input, button) {
+    const fallback = () => {
+      input.focus();
+      input.select();
+      try { D.execCommand("copy"); } catch (e) { /* the text stays selected for Ctrl+C */ }
+    };
+    const clip = navigator.clipboard;
+    const done = clip && clip.writeText ? clip.writeText(input.value).catch(fallback) : Promise.resolve(fallback());
+    done.then(() => {
+      button.textContent = "Copied!";
+      w.r.status.textContent = "Link copied to the clipboard.";
+      setTimeout(() => { button.textContent = "Copy link"; }, 2000);
+    });
+    shared(w, "link");
+  }
+
+  function shared(w, channel) {
+    if (w.part) {
+      w.didShare = true;
+      if (w.r.skip) w.r.skip.textContent = "Done";
+      send("/v1/track/share", { code: w.part.code, channel });
+      return;
+    }
+    w.shared.add(channel);
+    if (w.r.submit && !w.busy) w.r.submit.disabled = false;
+    if (w.r.note) w.r.note.hidden = true;
+  }
+
+  function trackView(w) {
+    const email = field({ name: "email", label: "Email", required: true, value: w.part ? w.part.email : null }, 0);
+    const error = h("p", { class: "err", role: "alert", part: "error" });
+    const submit = h("button", { type: "submit", class: "btn", part: "submit" }, "Show my progress");
+    async function onSubmit(e) {
+      e.preventDefault();
+      if (w.busy) return;
+      error.textContent = "";
+      if (!validate([email])) return;
+      const body = { email: email.input.value.trim(), visitor_id: VID };
+      if (REF) body.referral_code = REF;
+      busy(w, submit, "Checking…");
+      const res = await signUp(w.id, body);
+      busy(w, submit, null);
+      if (res.participant) signedUp(w, res.participant);
+      else error.textContent = errorMessage(res);
+    }
+    return [
+      h("h2", {}, "Track your progress"),
+      h("p", { class: "m" }, "Sign in the same way you signed up: enter the email you used for " + w.offer.name + "."),
+      h("form", { part: "form", novalidate: true, onsubmit: onSubmit }, email.row, error, submit),
+      h("div", { class: "acts" },
+        h("button", { type: "button", class: "lnk", part: "back", onclick: () => render(w, w.part ? "share" : "form", true) }, "Back")),
+    ];
+  }
+
+  // ---- the global API --------------------------------------------------------
+  function offerIds() {
+    const ids = new Set();
+    D.querySelectorAll("[data-parrain-offer]").forEach((el) => {
+      const id = el.getAttribute("data-parrain-offer").trim();
+      if (id) ids.add(id);
+    });
+    if (!ids.size && script) {
+      (script.getAttribute("data-offer") || "").split(/[\s,]+/).forEach((id) => id && ids.add(id));
+    }
+    return Array.from(ids);
+  }
+
+  const event = (id, name) => send("/v1/track/event", { offer_id: id, visitor_id: VID, name });
+
+  const api = {
+    loaded: true,
+    visitorId: VID,
+    track(name) {
+      name = String(name == null ? "" : name).trim();
+      if (!name) return Promise.resolve([]);
+      return Promise.all(offerIds().map((id) => event(id, name)));
+    },
+    conversion() {
+      return Promise.all(offerIds().map((id) => publicView(id).then((res) => {
+        const goal = res.ok && res.data && res.data.goal;
+        return goal && goal.type === "custom_event" && goal.event ? event(id, goal.event) : null;
+      })));
+    },
+    identify(email) {
+      email = String(email == null ? "" : email).trim();
+      if (!email) return Promise.resolve(null);
+      return send("/v1/track/identify", { visitor_id: VID, email });
+    },
+  };
+
+  function run(item) {
+    const args = Array.prototype.slice.call(item || []);
+    const method = api[args[0]];
+    return typeof method === "function" ? method.apply(api, args.slice(1)) : undefined;
+  }
+
+  // Take over the stub in place, so references the page kept to it still work.
+  const stub = W.parrain && typeof W.parrain === "object" ? W.parrain : {};
+  const queued = Array.isArray(stub.q) ? stub.q.slice() : [];
+  Object.assign(stub, api, { q: { push: (...items) => { items.forEach(run); return 0; } } });
+  W.parrain = stub;
+
+  // ---- start -----------------------------------------------------------------
+  function scan(node) {
+    if (node.nodeType !== 1) return;
+    if (node.hasAttribute("data-parrain-offer")) mount(node);
+    node.querySelectorAll("[data-parrain-offer]").forEach(mount);
+  }
+
+  function start() {
+    scan(D.documentElement);
+    queued.forEach(run); // after the scan: track() needs the offers on the page
+  }
+
+  new MutationObserver((records) => records.forEach((m) => {
+    if (m.type === "attributes") mount(m.target);
+    else m.addedNodes.forEach(scan);
+  })).observe(D.documentElement, { childList: true, subtree: true, attributes: true, attributeFilter: ["data-parrain-offer"] });
+
+  if (D.readyState === "loading") {
+    scan(D.documentElement);
+    D.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

@@ -1,0 +1,269 @@
+//! The records the store reads and writes.
+
+use parrain_core::email::Email;
+use parrain_core::ids::{ActivityId, KeyId, OfferId, ParticipantId, PersonId, VisitorId};
+use parrain_core::offer::{OfferSettings, OfferStatus};
+use parrain_core::{activity::ActivityType, Millis};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyKind {
+    Secret,
+    Publishable,
+}
+
+impl KeyKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Secret => "secret",
+            Self::Publishable => "publishable",
+        }
+    }
+
+    pub fn prefix(self) -> &'static str {
+        match self {
+            Self::Secret => "sk_",
+            Self::Publishable => "pk_",
+        }
+    }
+}
+
+pub struct NewKey {
+    pub id: KeyId,
+    pub kind: KeyKind,
+    pub name: String,
+    /// The last characters of the key, to tell keys apart in lists.
+    pub hint: String,
+    pub hash: String,
+    pub now: Millis,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ApiKey {
+    pub id: KeyId,
+    pub kind: KeyKind,
+    pub name: String,
+    pub hint: String,
+    pub created_at: Millis,
+    pub revoked_at: Option<Millis>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Offer {
+    pub id: OfferId,
+    pub status: OfferStatus,
+    pub live: Option<OfferSettings>,
+    pub draft: Option<OfferSettings>,
+    pub created_at: Millis,
+    pub updated_at: Millis,
+    pub approved_at: Option<Millis>,
+    pub participants: i64,
+}
+
+impl Offer {
+    /// The settings an editor works on: the draft, else the live settings.
+    pub fn editable(&self) -> &OfferSettings {
+        self.draft.as_ref().or(self.live.as_ref()).expect("an offer always has settings")
+    }
+
+    /// The live settings, when the public may use the offer at `now`.
+    pub fn live_at(&self, now: Millis) -> Option<&OfferSettings> {
+        self.live
+            .as_ref()
+            .filter(|s| self.status == OfferStatus::Approved && s.live_at(now))
+    }
+
+    /// Why the public may not use the offer now, if it may not.
+    pub fn not_live_reason(&self, now: Millis) -> Option<&'static str> {
+        match (self.status, &self.live) {
+            (OfferStatus::Approved, Some(s)) if s.live_at(now) => None,
+            (OfferStatus::Approved, Some(s)) if !s.live_at(now) => Some("outside_window"),
+            (OfferStatus::Draft, _) => Some("not_approved"),
+            (OfferStatus::Archived, _) => Some("archived"),
+            _ => Some("unapproved"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct PromoCounts {
+    pub total: i64,
+    pub available: i64,
+    pub assigned: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct SignUp {
+    pub email: Email,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub fields: serde_json::Map<String, serde_json::Value>,
+    pub marketing_consent: Option<bool>,
+    pub visitor_id: Option<VisitorId>,
+    pub referral_code: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SignedUp {
+    pub participant: Participant,
+    pub created: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Participant {
+    pub id: ParticipantId,
+    pub offer_id: OfferId,
+    pub person_id: PersonId,
+    pub email: String,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub code: String,
+    pub fields: serde_json::Value,
+    pub marketing_consent: Option<bool>,
+    pub referred_by: Option<ParticipantId>,
+    pub credit: i64,
+    pub goal_count: Option<i64>,
+    pub achieved_at: Option<Millis>,
+    pub fulfilled_at: Option<Millis>,
+    pub promo_code: Option<String>,
+    pub created_at: Millis,
+}
+
+/// A friend through whom a participant earned credit.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReferredFriend {
+    pub person_id: Option<PersonId>,
+    pub email: Option<String>,
+    pub visitor_id: Option<VisitorId>,
+    pub credits: i64,
+    pub first_credited_at: Millis,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ParticipantDetail {
+    pub participant: Participant,
+    pub friends: Vec<ReferredFriend>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ParticipantFilter {
+    pub achieved: Option<bool>,
+    pub fulfilled: Option<bool>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FulfillOutcome {
+    pub participant_id: ParticipantId,
+    pub fulfilled: bool,
+    pub error: Option<(String, String)>,
+    pub promo_code: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Click {
+    pub code: String,
+    pub channel: Option<String>,
+    pub visitor_id: Option<VisitorId>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Clicked {
+    pub visitor_id: VisitorId,
+    pub code: String,
+    /// Where to send the browser, before parrain's query parameters.
+    pub target: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Visit {
+    pub offer_id: OfferId,
+    pub visitor_id: VisitorId,
+    pub url: Option<String>,
+    pub referral_code: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PageEvent {
+    pub offer_id: OfferId,
+    pub visitor_id: VisitorId,
+    pub name: String,
+}
+
+/// How a server call names a friend.
+#[derive(Debug, Clone)]
+pub enum FriendRef {
+    Email(Email),
+    Person(PersonId),
+    Visitor(VisitorId),
+}
+
+/// What a tracking call did about credit.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Tracked {
+    pub credited: bool,
+    /// Why no credit, in snake_case, when none was given.
+    pub reason: Option<&'static str>,
+    pub participant_id: Option<ParticipantId>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ServerEvent {
+    pub id: Option<String>,
+    pub person: FriendRef,
+    pub name: String,
+    pub properties: serde_json::Value,
+    pub occurred_at: Option<Millis>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EventOutcome {
+    pub id: Option<String>,
+    /// `false` when this event id was applied before (nothing done again).
+    pub applied: bool,
+    /// One entry per offer whose trigger rule matched.
+    pub credits: Vec<EventCredit>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EventCredit {
+    pub offer_id: OfferId,
+    pub credited: bool,
+    pub reason: Option<String>,
+    pub participant_id: Option<ParticipantId>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Activity {
+    pub id: ActivityId,
+    #[serde(rename = "type")]
+    pub kind: ActivityType,
+    pub offer_id: Option<OfferId>,
+    pub participant_id: Option<ParticipantId>,
+    pub person_id: Option<PersonId>,
+    pub visitor_id: Option<VisitorId>,
+    pub details: serde_json::Value,
+    pub occurred_at: Millis,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ActivityFilter {
+    pub offer_id: Option<OfferId>,
+    pub kind: Option<ActivityType>,
+    pub person_id: Option<PersonId>,
+    pub participant_id: Option<ParticipantId>,
+    pub since: Option<Millis>,
+}
+
+/// A page request: an opaque cursor from the previous page, and a size.
+#[derive(Debug, Clone, Default)]
+pub struct PageRequest {
+    pub cursor: Option<String>,
+    pub limit: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+}

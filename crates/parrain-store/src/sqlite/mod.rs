@@ -1,0 +1,150 @@
+//! The embedded store: one SQLite file in WAL mode.
+//!
+//! Writes go through the group-committing [`writer::Writer`] with
+//! `synchronous=FULL`, so an acknowledged write survives a crash or a power
+//! cut. Reads use a small pool of read-only connections, which WAL lets run
+//! beside the writer.
+
+mod activities;
+mod keys;
+mod ledger;
+mod offers;
+mod participants;
+mod tracking;
+mod writer;
+
+use std::path::{Path, PathBuf};
+
+use base64::Engine as _;
+use r2d2_sqlite::rusqlite::{self, Connection, OpenFlags};
+use r2d2_sqlite::SqliteConnectionManager;
+
+use crate::{Result, StoreError};
+use writer::Writer;
+
+const MIGRATIONS: &[&str] = &[include_str!("../../migrations/sqlite/0001_init.sql")];
+
+/// The SQLite store. Cheap to clone.
+#[derive(Clone)]
+pub struct SqliteStore {
+    writer: Writer,
+    readers: r2d2::Pool<SqliteConnectionManager>,
+    path: PathBuf,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) `parrain.db` in `data_dir` and migrates it.
+    pub fn open(data_dir: &Path) -> Result<Self> {
+        std::fs::create_dir_all(data_dir).map_err(|e| {
+            StoreError::Database(format!("cannot create {}: {e}", data_dir.display()))
+        })?;
+        Self::open_file(&data_dir.join("parrain.db"))
+    }
+
+    pub fn open_file(path: &Path) -> Result<Self> {
+        let conn = Connection::open(path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        configure(&conn)?;
+        migrate(&conn)?;
+        let manager = SqliteConnectionManager::file(path)
+            .with_flags(OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+            .with_init(|c| c.busy_timeout(std::time::Duration::from_secs(5)));
+        let readers = r2d2::Pool::builder().max_size(8).build(manager)?;
+        Ok(Self { writer: Writer::start(conn), readers, path: path.to_owned() })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Applies any migration the file does not have yet; returns how many ran.
+    pub fn migrate_file(path: &Path) -> Result<usize> {
+        let conn = Connection::open(path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        configure(&conn)?;
+        migrate(&conn)
+    }
+
+    pub(crate) async fn write<T, F>(&self, work: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T> + Send + 'static,
+    {
+        self.writer.write(work).await
+    }
+
+    pub(crate) async fn read<T, F>(&self, work: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T> + Send + 'static,
+    {
+        let pool = self.readers.clone();
+        tokio::task::spawn_blocking(move || {
+            let conn = pool.get()?;
+            work(&conn)
+        })
+            .await
+            .map_err(|e| StoreError::Database(format!("read task failed: {e}")))?
+    }
+}
+
+fn configure(conn: &Connection) -> Result<()> {
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    Ok(())
+}
+
+fn migrate(conn: &Connection) -> Result<usize> {
+    let applied: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    let pending = MIGRATIONS.iter().enumerate().skip(applied as usize);
+    let mut ran = 0;
+    for (index, sql) in pending {
+        let tx = conn.unchecked_transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", index as i64 + 1)?;
+        tx.commit()?;
+        ran += 1;
+    }
+    Ok(ran)
+}
+
+/// Cursors are opaque to clients: the position of the last row, encoded.
+pub(crate) fn encode_cursor(position: i64) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(position.to_string())
+}
+
+pub(crate) fn decode_cursor(cursor: Option<&str>) -> Result<Option<i64>> {
+    let Some(cursor) = cursor else { return Ok(None) };
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .and_then(|text| text.parse().ok())
+        .map(Some)
+        .ok_or_else(|| StoreError::BadInput {
+            field: "cursor",
+            message: "cursor is not one this API gave".into(),
+        })
+}
+
+/// Turns `limit + 1` fetched rows into a page.
+pub(crate) fn page_of<T>(
+    mut rows: Vec<(i64, T)>,
+    limit: u32,
+) -> crate::Page<T> {
+    let more = rows.len() > limit as usize;
+    rows.truncate(limit as usize);
+    let next_cursor = more.then(|| rows.last().map(|(pos, _)| encode_cursor(*pos))).flatten();
+    crate::Page { items: rows.into_iter().map(|(_, item)| item).collect(), next_cursor }
+}
+
+pub(crate) fn is_unique_violation(e: &rusqlite::Error) -> bool {
+    matches!(
+        e,
+        rusqlite::Error::SqliteFailure(f, _)
+            if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+                || f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
+    )
+}

@@ -1,0 +1,115 @@
+//! The single writer, with group commit.
+//!
+//! SQLite allows one writer at a time, and a durable commit costs an fsync.
+//! So one thread owns the write connection: it takes every write waiting in
+//! its queue, runs each inside its own savepoint of one transaction, commits
+//! once, and only then answers each caller. A write that fails rolls back to
+//! its savepoint and leaves the others of the batch untouched. Callers are
+//! answered after the commit, so an acknowledged write is on disk.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::mpsc;
+use std::thread;
+
+use r2d2_sqlite::rusqlite::Connection;
+use tokio::sync::oneshot;
+
+use crate::{Result, StoreError};
+
+/// The most writes committed together.
+const MAX_BATCH: usize = 512;
+
+type Reply = Box<dyn FnOnce(Result<()>) + Send>;
+type Work = Box<dyn FnOnce(&Connection) -> (bool, Reply) + Send>;
+
+#[derive(Clone)]
+pub(crate) struct Writer {
+    queue: mpsc::Sender<Work>,
+}
+
+impl Writer {
+    pub(crate) fn start(conn: Connection) -> Self {
+        let (queue, inbox) = mpsc::channel::<Work>();
+        thread::Builder::new()
+            .name("parrain-writer".into())
+            .spawn(move || run(conn, inbox))
+            .expect("the writer thread starts");
+        Self { queue }
+    }
+
+    /// Runs `work` in a transaction; returns once it is committed.
+    pub(crate) async fn write<T, F>(&self, work: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T> + Send + 'static,
+    {
+        let (tx, rx) = oneshot::channel();
+        let job: Work = Box::new(move |conn| {
+            let result = catch_unwind(AssertUnwindSafe(|| work(conn)))
+                .unwrap_or_else(|_| Err(StoreError::Database("a write panicked".into())));
+            let ok = result.is_ok();
+            let reply: Reply = Box::new(move |committed| {
+                let _ = tx.send(committed.and(result));
+            });
+            (ok, reply)
+        });
+        self.queue
+            .send(job)
+            .map_err(|_| StoreError::Database("the writer has stopped".into()))?;
+        rx.await.map_err(|_| StoreError::Database("the writer has stopped".into()))?
+    }
+}
+
+fn run(conn: Connection, inbox: mpsc::Receiver<Work>) {
+    while let Ok(first) = inbox.recv() {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match inbox.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        let replies = commit_batch(&conn, batch);
+        let (committed, replies) = match replies {
+            Ok(replies) => (Ok(()), replies),
+            Err((e, replies)) => (Err(e), replies),
+        };
+        for reply in replies {
+            reply(match &committed {
+                Ok(()) => Ok(()),
+                Err(e) => Err(StoreError::Database(e.to_string())),
+            });
+        }
+    }
+}
+
+type Failed = (StoreError, Vec<Reply>);
+
+/// Runs a batch in one transaction. On failure every reply gets the error;
+/// jobs that never ran are dropped, which their callers also see as an error.
+fn commit_batch(conn: &Connection, batch: Vec<Work>) -> std::result::Result<Vec<Reply>, Failed> {
+    let mut replies = Vec::with_capacity(batch.len());
+    if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
+        return Err((e.into(), replies));
+    }
+    for job in batch {
+        if let Err(e) = conn.execute_batch("SAVEPOINT w") {
+            let _ = conn.execute_batch("ROLLBACK");
+            return Err((e.into(), replies));
+        }
+        let (ok, reply) = job(conn);
+        replies.push(reply);
+        let end = if ok { "RELEASE w" } else { "ROLLBACK TO w; RELEASE w" };
+        if let Err(e) = conn.execute_batch(end) {
+            let _ = conn.execute_batch("ROLLBACK");
+            return Err((e.into(), replies));
+        }
+    }
+    match conn.execute_batch("COMMIT") {
+        Ok(()) => Ok(replies),
+        Err(e) => {
+            let _ = conn.execute_batch("ROLLBACK");
+            Err((e.into(), replies))
+        }
+    }
+}
