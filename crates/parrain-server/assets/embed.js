@@ -57,12 +57,15 @@
   const query = new URLSearchParams(location.search);
   const VID_RE = /^vis_[0-9a-hjkmnp-tv-z]{20}$/;
   const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
-  const cookieVid = (D.cookie.match(/(?:^|;\s*)parrain_vid=([^;]*)/) || [])[1];
+  let cookieVid = null;
+  try { cookieVid = (D.cookie.match(/(?:^|;\s*)parrain_vid=([^;]*)/) || [])[1]; } catch (e) { /* sandboxed */ }
   const VID = [query.get("parrain_vid"), store.get("parrain_vid"), cookieVid]
     .find((v) => v && VID_RE.test(v)) || newVisitorId();
   store.set("parrain_vid", VID);
-  D.cookie = "parrain_vid=" + VID + "; max-age=31536000; path=/; SameSite=Lax" +
-    (location.protocol === "https:" ? "; Secure" : "");
+  try {
+    D.cookie = "parrain_vid=" + VID + "; max-age=31536000; path=/; SameSite=Lax" +
+      (location.protocol === "https:" ? "; Secure" : "");
+  } catch (e) { /* sandboxed document: localStorage (if any) and memory only */ }
 
   function newVisitorId() {
     const bytes = new Uint8Array(20);

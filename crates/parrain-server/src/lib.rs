@@ -1,1 +1,101 @@
-//! stub
+//! parrain's HTTP side: the `/v1` API, `/r/{code}` share links, the browser
+//! script, health and the OpenAPI document.
+//!
+//! Handlers parse requests into domain types at the edge, call the store, and
+//! shape the answer. They hold no business rules.
+
+pub mod auth;
+mod error;
+mod extract;
+mod routes;
+mod views;
+
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use axum::http::{header, HeaderValue, Method};
+use axum::Router;
+use parrain_core::Millis;
+use parrain_store::Store;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::trace::TraceLayer;
+
+pub use error::ApiError;
+
+/// What the server needs to know about where it runs.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// The base URL the public reaches this server at (share links start with it).
+    pub public_url: String,
+    /// Where unknown share codes go; a plain 404 page when unset.
+    pub fallback_url: Option<String>,
+    /// The demo offer and publishable key served at `/demo`, when enabled.
+    pub demo: Option<Demo>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Demo {
+    pub offer_id: String,
+    pub publishable_key: String,
+}
+
+/// The time source. Real time plus an offset that tests may move forward.
+#[derive(Debug, Clone, Default)]
+pub struct Clock {
+    offset: Arc<AtomicI64>,
+}
+
+impl Clock {
+    pub fn now(&self) -> Millis {
+        let real = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis());
+        real as Millis + self.offset.load(Ordering::Relaxed)
+    }
+
+    /// Moves this clock forward (tests of time windows).
+    pub fn advance(&self, by: Millis) {
+        self.offset.fetch_add(by, Ordering::Relaxed);
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub config: Arc<ServerConfig>,
+    pub clock: Clock,
+}
+
+/// The largest request body accepted (a 1,000-event batch fits with room).
+pub const MAX_BODY: usize = 4 * 1024 * 1024;
+
+/// Paths a web page may call from any origin with a publishable key.
+fn is_public_path(path: &str) -> bool {
+    path.starts_with("/v1/track/")
+        || (path.starts_with("/v1/offers/")
+            && (path.ends_with("/public") || path.ends_with("/participants")))
+}
+
+pub fn router(state: AppState) -> Router {
+    let cors = CorsLayer::new()
+        .allow_origin(AllowOrigin::predicate(|_: &HeaderValue, parts| {
+            is_public_path(parts.uri.path())
+        }))
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
+        .max_age(std::time::Duration::from_secs(3600));
+    routes::router()
+        .with_state(state)
+        .layer(cors)
+        .layer(RequestBodyLimitLayer::new(MAX_BODY))
+        .layer(TraceLayer::new_for_http())
+}
+
+/// Serves until `shutdown` completes.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
+}

@@ -1,1 +1,173 @@
-fn main() {}
+//! The `parrain` binary: `serve`, `migrate` and `keys`.
+
+mod config;
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use config::{Config, LogFormat, Overrides};
+use parrain_core::ids::KeyId;
+use parrain_server::{auth, AppState, Clock, ServerConfig};
+use parrain_store::sqlite::SqliteStore;
+use parrain_store::{KeyKind, Keys, Store};
+
+#[derive(Parser)]
+#[command(name = "parrain", version, about = "A self-hosted referral-offer engine")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Runs the API, share links and the browser script.
+    Serve {
+        #[command(flatten)]
+        overrides: Overrides,
+    },
+    /// Creates or upgrades the database, then exits.
+    Migrate {
+        #[command(flatten)]
+        overrides: Overrides,
+    },
+    /// Manages API keys.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+        #[command(flatten)]
+        overrides: Overrides,
+    },
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Creates a key and prints it once, on the last line.
+    Create {
+        #[arg(long, value_enum)]
+        kind: Kind,
+        #[arg(long)]
+        name: String,
+    },
+    /// Lists keys (never the keys themselves).
+    List,
+    /// Revokes a key by id (`key_…`).
+    Revoke { id: String },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Kind {
+    Secret,
+    Publishable,
+}
+
+fn now() -> i64 {
+    Clock::default().now()
+}
+
+fn init_logs(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("PARRAIN_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,tower_http=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match format {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Text => builder.init(),
+    }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Serve { overrides } => serve(Config::load(&overrides)?).await,
+        Command::Migrate { overrides } => {
+            let config = Config::load(&overrides)?;
+            std::fs::create_dir_all(&config.data_dir)?;
+            let ran = SqliteStore::migrate_file(&config.data_dir.join("parrain.db"))?;
+            println!("database at {} is up to date ({ran} migration(s) applied)", config.data_dir.display());
+            Ok(())
+        }
+        Command::Keys { command, overrides } => {
+            let config = Config::load(&overrides)?;
+            keys(SqliteStore::open(&config.data_dir)?, command).await
+        }
+    }
+}
+
+async fn keys(store: SqliteStore, command: KeysCommand) -> anyhow::Result<()> {
+    match command {
+        KeysCommand::Create { kind, name } => {
+            let kind = match kind {
+                Kind::Secret => KeyKind::Secret,
+                Kind::Publishable => KeyKind::Publishable,
+            };
+            let (record, secret) = auth::create_key(&store, kind, &name, now()).await?;
+            println!("created {} key {} ({}); it is shown only this once:", kind.as_str(), record.id, name);
+            println!("{secret}");
+        }
+        KeysCommand::List => {
+            for key in store.list_keys().await? {
+                let state = if key.revoked_at.is_some() { "revoked" } else { "active" };
+                println!("{}\t{}\t…{}\t{}\t{}", key.id, key.kind.as_str(), key.hint, state, key.name);
+            }
+        }
+        KeysCommand::Revoke { id } => {
+            let id = KeyId::parse(&id).context("not a key id (key_…)")?;
+            let key = store.revoke_key(&id, now()).await?;
+            println!("revoked {} ({})", key.id, key.name);
+        }
+    }
+    Ok(())
+}
+
+async fn serve(config: Config) -> anyhow::Result<()> {
+    init_logs(config.log_format);
+    let store = SqliteStore::open(&config.data_dir)
+        .with_context(|| format!("opening the database in {}", config.data_dir.display()))?;
+    if store.list_keys().await?.is_empty() {
+        first_run_keys(&store).await?;
+    }
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("listening on {}", config.listen))?;
+    let public_url = config.public_url();
+    let state = AppState {
+        store: Arc::new(store) as Arc<dyn Store>,
+        config: Arc::new(ServerConfig {
+            public_url: public_url.clone(),
+            fallback_url: config.fallback_url.clone(),
+            demo: None,
+        }),
+        clock: Clock::default(),
+    };
+    println!("parrain listening on http://{} (public URL {public_url})", listener.local_addr()?);
+    tracing::info!(listen = %listener.local_addr()?, data_dir = %config.data_dir.display(), "serving");
+    parrain_server::serve(listener, state, shutdown_signal()).await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn first_run_keys(store: &SqliteStore) -> anyhow::Result<()> {
+    let (_, secret) = auth::create_key(store, KeyKind::Secret, "default secret key", now()).await?;
+    let (_, publishable) =
+        auth::create_key(store, KeyKind::Publishable, "default publishable key", now()).await?;
+    println!("A new data directory: here are its first API keys. They are shown only this once.");
+    println!("secret key (servers only):        {secret}");
+    println!("publishable key (web pages):      {publishable}");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+}

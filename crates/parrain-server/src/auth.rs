@@ -1,0 +1,113 @@
+//! API keys: creation, and the extractors that check them.
+//!
+//! A key is its kind's prefix (`sk_`/`pk_`) and 256 random bits in base64url.
+//! Only its SHA-256 is stored; lookups hash what the caller sent. Secret keys
+//! go in `Authorization: Bearer`; publishable keys may also come as a `key`
+//! query parameter, for `sendBeacon`, which cannot set headers.
+
+use axum::extract::FromRequestParts;
+use axum::http::{header, request::Parts};
+use base64::Engine as _;
+use parrain_core::ids::KeyId;
+use parrain_core::Millis;
+use parrain_store::{ApiKey, KeyKind, NewKey, Store};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use crate::error::ApiError;
+use crate::AppState;
+
+pub fn hash_key(key: &str) -> String {
+    hex::encode(Sha256::digest(key.as_bytes()))
+}
+
+/// Creates a key; the plain key is returned here and never again.
+pub async fn create_key(
+    store: &dyn Store,
+    kind: KeyKind,
+    name: &str,
+    now: Millis,
+) -> Result<(ApiKey, String), parrain_store::StoreError> {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    let secret = format!(
+        "{}{}",
+        kind.prefix(),
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    );
+    let record = store
+        .insert_key(NewKey {
+            id: KeyId::generate(),
+            kind,
+            name: name.to_owned(),
+            hint: secret[secret.len() - 4..].to_owned(),
+            hash: hash_key(&secret),
+            now,
+        })
+        .await?;
+    Ok((record, secret))
+}
+
+fn presented(parts: &Parts) -> Option<String> {
+    let bearer = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .map(|v| v.trim().to_owned());
+    bearer.or_else(|| {
+        form_urlencoded::parse(parts.uri.query().unwrap_or("").as_bytes())
+            .find(|(k, v)| k == "key" && v.starts_with("pk_"))
+            .map(|(_, v)| v.into_owned())
+    })
+}
+
+async fn authenticate(parts: &Parts, state: &AppState) -> Result<ApiKey, ApiError> {
+    let Some(key) = presented(parts) else {
+        return Err(ApiError::Unauthorized(
+            "send an API key: Authorization: Bearer sk_… (or pk_… for tracking)",
+        ));
+    };
+    if !(key.starts_with("sk_") || key.starts_with("pk_")) {
+        return Err(ApiError::Unauthorized("the API key is malformed"));
+    }
+    state
+        .store
+        .key_by_hash(&hash_key(&key))
+        .await?
+        .ok_or(ApiError::Unauthorized("the API key is unknown or revoked"))
+}
+
+/// A caller holding a secret key.
+pub struct SecretKey(#[allow(dead_code)] pub ApiKey);
+
+impl FromRequestParts<AppState> for SecretKey {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let key = authenticate(parts, state).await?;
+        match key.kind {
+            KeyKind::Secret => Ok(Self(key)),
+            KeyKind::Publishable => Err(ApiError::Forbidden(
+                "a publishable key cannot do this; use a secret key from your server",
+            )),
+        }
+    }
+}
+
+/// A caller holding any valid key.
+pub struct AnyKey(pub ApiKey);
+
+impl AnyKey {
+    pub fn is_secret(&self) -> bool {
+        self.0.kind == KeyKind::Secret
+    }
+}
+
+impl FromRequestParts<AppState> for AnyKey {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        authenticate(parts, state).await.map(Self)
+    }
+}

@@ -1,0 +1,60 @@
+//! The routes, one module per feature, gathered with their OpenAPI paths.
+
+mod activities;
+mod meta;
+mod offers;
+mod participants;
+mod redirect;
+mod tracking;
+
+use axum::Router;
+use parrain_store::PageRequest;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::error::ApiError;
+use crate::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "parrain",
+        description = "A self-hosted referral-offer engine. Secret keys (`sk_…`) go in `Authorization: Bearer`; publishable keys (`pk_…`) reach only tracking, sign-up and the public view of an offer."
+    ),
+    tags(
+        (name = "offers", description = "Referral offers: settings, lifecycle, promo codes"),
+        (name = "participants", description = "Sign-up, progress and fulfilment"),
+        (name = "tracking", description = "What browsers and servers report"),
+        (name = "activities", description = "The activity log"),
+        (name = "meta", description = "Health and this document")
+    )
+)]
+struct ApiDoc;
+
+pub fn router() -> Router<AppState> {
+    let (router, api) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(offers::router())
+        .merge(participants::router())
+        .merge(tracking::router())
+        .merge(activities::router())
+        .merge(meta::router())
+        .split_for_parts();
+    let api = std::sync::Arc::new(api);
+    router.merge(redirect::router()).merge(meta::static_router(api))
+}
+
+/// The page a list asked for with `?cursor=&limit=` (at most 500; 50 when unset).
+pub fn page_request(cursor: Option<String>, limit: Option<u32>) -> Result<PageRequest, ApiError> {
+    match limit.unwrap_or(50) {
+        limit @ 1..=500 => Ok(PageRequest { cursor, limit }),
+        _ => Err(ApiError::bad_field("limit", "limit must be between 1 and 500")),
+    }
+}
+
+/// Parses a path id into its type, or 404s (an id of the wrong shape names nothing).
+macro_rules! path_id {
+    ($ty:ty, $raw:expr, $what:literal) => {
+        <$ty>::parse(&$raw).map_err(|_| crate::error::ApiError::NotFound($what.into()))?
+    };
+}
+pub(crate) use path_id;

@@ -1,0 +1,234 @@
+//! `/v1/offers`: settings, the draft/live lifecycle, promo codes, and the
+//! public view a web page reads.
+
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::Json;
+use parrain_core::ids::OfferId;
+use parrain_core::offer::{OfferSettings, OfferStatus};
+use serde::Deserialize;
+use serde_json::Value;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use super::path_id;
+use crate::auth::{AnyKey, SecretKey};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{ApiJson, ApiQuery};
+use crate::views::{List, OfferOut, PromoCountsOut, PublicOfferOut};
+use crate::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create_offer, list_offers))
+        .routes(routes!(get_offer, patch_offer, delete_offer))
+        .routes(routes!(approve))
+        .routes(routes!(unapprove))
+        .routes(routes!(clone_offer))
+        .routes(routes!(archive))
+        .routes(routes!(put_promo_codes, get_promo_codes))
+        .routes(routes!(public_offer))
+}
+
+/// Creates an offer as a draft.
+#[utoipa::path(post, path = "/v1/offers", tag = "offers", request_body = OfferSettings,
+    responses((status = 201, body = OfferOut), (status = 400), (status = 422)))]
+async fn create_offer(
+    State(state): State<AppState>,
+    _: SecretKey,
+    ApiJson(settings): ApiJson<OfferSettings>,
+) -> ApiResult<(StatusCode, Json<OfferOut>)> {
+    let now = state.clock.now();
+    let offer = state.store.create_offer(settings, now).await?;
+    Ok((StatusCode::CREATED, Json(OfferOut::new(offer, now))))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+struct ListOffers {
+    status: Option<OfferStatus>,
+    cursor: Option<String>,
+    limit: Option<u32>,
+}
+
+/// Lists offers, newest first.
+#[utoipa::path(get, path = "/v1/offers", tag = "offers", params(ListOffers),
+    responses((status = 200, body = List<OfferOut>)))]
+async fn list_offers(
+    State(state): State<AppState>,
+    _: SecretKey,
+    ApiQuery(q): ApiQuery<ListOffers>,
+) -> ApiResult<Json<List<OfferOut>>> {
+    let page = super::page_request(q.cursor, q.limit)?;
+    let now = state.clock.now();
+    let offers = state.store.list_offers(q.status, page).await?;
+    Ok(Json(List::of(offers, |o| OfferOut::new(o, now))))
+}
+
+/// An offer with its live settings and its draft.
+#[utoipa::path(get, path = "/v1/offers/{id}", tag = "offers",
+    responses((status = 200, body = OfferOut), (status = 404)))]
+async fn get_offer(
+    State(state): State<AppState>,
+    _: SecretKey,
+    Path(id): Path<String>,
+) -> ApiResult<Json<OfferOut>> {
+    let id = path_id!(OfferId, id, "offer");
+    let offer = state.store.offer(&id).await?;
+    Ok(Json(OfferOut::new(offer, state.clock.now())))
+}
+
+/// Edits the draft with a JSON merge patch of the settings (`null` resets a
+/// setting to its default). Live settings change only on approval.
+#[utoipa::path(patch, path = "/v1/offers/{id}", tag = "offers", request_body = Object,
+    responses((status = 200, body = OfferOut), (status = 400), (status = 404), (status = 409), (status = 422)))]
+async fn patch_offer(
+    State(state): State<AppState>,
+    _: SecretKey,
+    Path(id): Path<String>,
+    ApiJson(patch): ApiJson<Value>,
+) -> ApiResult<Json<OfferOut>> {
+    let id = path_id!(OfferId, id, "offer");
+    if !patch.is_object() {
+        return Err(ApiError::bad_field("body", "the patch must be a JSON object of settings"));
+    }
+    let now = state.clock.now();
+    let offer = state.store.patch_draft(&id, patch, now).await.map_err(patch_error)?;
+    Ok(Json(OfferOut::new(offer, now)))
+}
+
+/// A patch whose result does not read as settings is malformed (400), like a bad create body.
+fn patch_error(e: parrain_store::StoreError) -> ApiError {
+    match e {
+        parrain_store::StoreError::Invalid(problems)
+            if problems.len() == 1 && problems[0].field == "settings" =>
+        {
+            ApiError::BadRequest {
+                code: "invalid_field",
+                message: problems[0].message.clone(),
+                field: None,
+            }
+        }
+        other => other.into(),
+    }
+}
+
+/// Deletes an offer that has no participants (archive the others).
+#[utoipa::path(delete, path = "/v1/offers/{id}", tag = "offers",
+    responses((status = 204), (status = 404), (status = 409)))]
+async fn delete_offer(
+    State(state): State<AppState>,
+    _: SecretKey,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    let id = path_id!(OfferId, id, "offer");
+    state.store.delete_offer(&id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Validates the draft and makes it live; refuses with every problem (422).
+#[utoipa::path(post, path = "/v1/offers/{id}/approve", tag = "offers",
+    responses((status = 200, body = OfferOut), (status = 404), (status = 409), (status = 422)))]
+async fn approve(
+    State(state): State<AppState>,
+    _: SecretKey,
+    Path(id): Path<String>,
+) -> ApiResult<Json<OfferOut>> {
+    let id = path_id!(OfferId, id, "offer");
+    let now = state.clock.now();
+    Ok(Json(OfferOut::new(state.store.approve(&id, now).await?, now)))
+}
+
+/// Takes a live offer offline. Share links keep redirecting but earn nothing.
+#[utoipa::path(post, path = "/v1/offers/{id}/unapprove", tag = "offers",
+    responses((status = 200, body = OfferOut), (status = 404), (status = 409)))]
+async fn unapprove(
+    State(state): State<AppState>,
+    _: SecretKey,
+    Path(id): Path<String>,
+) -> ApiResult<Json<OfferOut>> {
+    let id = path_id!(OfferId, id, "offer");
+    let now = state.clock.now();
+    Ok(Json(OfferOut::new(state.store.unapprove(&id, now).await?, now)))
+}
+
+/// Copies the offer's settings into a new draft.
+#[utoipa::path(post, path = "/v1/offers/{id}/clone", tag = "offers",
+    responses((status = 201, body = OfferOut), (status = 404)))]
+async fn clone_offer(
+    State(state): State<AppState>,
+    _: SecretKey,
+    Path(id): Path<String>,
+) -> ApiResult<(StatusCode, Json<OfferOut>)> {
+    let id = path_id!(OfferId, id, "offer");
+    let now = state.clock.now();
+    let offer = state.store.clone_offer(&id, now).await?;
+    Ok((StatusCode::CREATED, Json(OfferOut::new(offer, now))))
+}
+
+/// Makes the offer read-only history.
+#[utoipa::path(post, path = "/v1/offers/{id}/archive", tag = "offers",
+    responses((status = 200, body = OfferOut), (status = 404)))]
+async fn archive(
+    State(state): State<AppState>,
+    _: SecretKey,
+    Path(id): Path<String>,
+) -> ApiResult<Json<OfferOut>> {
+    let id = path_id!(OfferId, id, "offer");
+    let now = state.clock.now();
+    Ok(Json(OfferOut::new(state.store.archive(&id, now).await?, now)))
+}
+
+/// Replaces the unused promo codes with an upload: plain text, one code per line.
+/// Any bad line refuses the whole upload (422, with line numbers).
+#[utoipa::path(put, path = "/v1/offers/{id}/promo-codes", tag = "offers",
+    request_body(content = String, content_type = "text/plain"),
+    responses((status = 200, body = PromoCountsOut), (status = 404), (status = 422)))]
+async fn put_promo_codes(
+    State(state): State<AppState>,
+    _: SecretKey,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: String,
+) -> ApiResult<Json<PromoCountsOut>> {
+    let id = path_id!(OfferId, id, "offer");
+    let text_plain = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|v| v.starts_with("text/plain"));
+    if !text_plain {
+        return Err(ApiError::BadRequest {
+            code: "unsupported_media_type",
+            message: "upload promo codes as text/plain, one per line".into(),
+            field: None,
+        });
+    }
+    Ok(Json(state.store.put_promo_codes(&id, body).await?.into()))
+}
+
+/// How many promo codes the offer has, and how many are still available.
+#[utoipa::path(get, path = "/v1/offers/{id}/promo-codes", tag = "offers",
+    responses((status = 200, body = PromoCountsOut), (status = 404)))]
+async fn get_promo_codes(
+    State(state): State<AppState>,
+    _: SecretKey,
+    Path(id): Path<String>,
+) -> ApiResult<Json<PromoCountsOut>> {
+    let id = path_id!(OfferId, id, "offer");
+    Ok(Json(state.store.promo_counts(&id).await?.into()))
+}
+
+/// What the widget needs to render the offer (any key). Drafts are not public.
+#[utoipa::path(get, path = "/v1/offers/{id}/public", tag = "offers",
+    responses((status = 200, body = PublicOfferOut), (status = 404)))]
+async fn public_offer(
+    State(state): State<AppState>,
+    _: AnyKey,
+    Path(id): Path<String>,
+) -> ApiResult<Json<PublicOfferOut>> {
+    let id = path_id!(OfferId, id, "offer");
+    let offer = state.store.offer(&id).await?;
+    if offer.live.is_none() {
+        return Err(ApiError::NotFound("offer".into()));
+    }
+    Ok(Json(PublicOfferOut::new(&offer, state.clock.now())))
+}

@@ -1,0 +1,196 @@
+//! Participants: sign-up (also from web pages), progress, fulfilment by hand.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use parrain_core::email::Email;
+use parrain_core::ids::{OfferId, ParticipantId, VisitorId};
+use parrain_store::{FulfillOutcome, ParticipantFilter, SignUp};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use super::path_id;
+use crate::auth::{AnyKey, SecretKey};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{ApiJson, ApiQuery};
+use crate::views::{List, ParticipantDetailOut, ParticipantOut, PublicParticipantOut};
+use crate::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(sign_up, list_participants))
+        .routes(routes!(get_participant))
+        .routes(routes!(fulfill))
+        .routes(routes!(fulfill_many))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct SignUpIn {
+    #[schema(value_type = String, format = "email")]
+    email: Email,
+    first_name: Option<String>,
+    last_name: Option<String>,
+    /// The offer's other person fields, by name.
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    fields: serde_json::Map<String, serde_json::Value>,
+    marketing_consent: Option<bool>,
+    visitor_id: Option<VisitorId>,
+    /// The share code the person arrived with, if any.
+    referral_code: Option<String>,
+}
+
+fn clean(value: Option<String>, field: &str) -> ApiResult<Option<String>> {
+    match value.map(|v| v.trim().to_owned()) {
+        Some(v) if v.chars().count() > 200 => {
+            Err(ApiError::bad_field(field, format!("{field} is longer than 200 characters")))
+        }
+        Some(v) if v.is_empty() => Ok(None),
+        other => Ok(other),
+    }
+}
+
+/// Signs a person up: 201 with a new participant, 200 with the existing one
+/// for an email already signed up. A publishable key sees only the share
+/// code, share URL and progress.
+#[utoipa::path(post, path = "/v1/offers/{id}/participants", tag = "participants",
+    request_body = SignUpIn,
+    responses((status = 201, body = ParticipantOut), (status = 200, body = ParticipantOut),
+        (status = 400), (status = 404), (status = 409), (status = 422)))]
+async fn sign_up(
+    State(state): State<AppState>,
+    key: AnyKey,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<SignUpIn>,
+) -> ApiResult<Response> {
+    let id = path_id!(OfferId, id, "offer");
+    let sign_up = SignUp {
+        email: input.email,
+        first_name: clean(input.first_name, "first_name")?,
+        last_name: clean(input.last_name, "last_name")?,
+        fields: input.fields,
+        marketing_consent: input.marketing_consent,
+        visitor_id: input.visitor_id,
+        referral_code: input.referral_code,
+    };
+    let signed = state.store.sign_up(&id, sign_up, state.clock.now()).await?;
+    let status = if signed.created { StatusCode::CREATED } else { StatusCode::OK };
+    let public_url = &state.config.public_url;
+    Ok(if key.is_secret() {
+        (status, Json(ParticipantOut::new(signed.participant, public_url))).into_response()
+    } else {
+        (status, Json(PublicParticipantOut::new(&signed.participant, public_url))).into_response()
+    })
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+enum GoalFilter {
+    Achieved,
+    NotAchieved,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+struct ListParticipants {
+    goal: Option<GoalFilter>,
+    fulfilled: Option<bool>,
+    cursor: Option<String>,
+    limit: Option<u32>,
+}
+
+/// An offer's participants, newest first, filtered by goal and fulfilment.
+#[utoipa::path(get, path = "/v1/offers/{id}/participants", tag = "participants",
+    params(ListParticipants), responses((status = 200, body = List<ParticipantOut>), (status = 404)))]
+async fn list_participants(
+    State(state): State<AppState>,
+    _: SecretKey,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<ListParticipants>,
+) -> ApiResult<Json<List<ParticipantOut>>> {
+    let id = path_id!(OfferId, id, "offer");
+    let page = super::page_request(q.cursor, q.limit)?;
+    let filter = ParticipantFilter {
+        achieved: q.goal.map(|g| matches!(g, GoalFilter::Achieved)),
+        fulfilled: q.fulfilled,
+    };
+    let list = state.store.list_participants(&id, filter, page).await?;
+    let public_url = &state.config.public_url;
+    Ok(Json(List::of(list, |p| ParticipantOut::new(p, public_url))))
+}
+
+/// A participant: credit, goal progress, referred friends, promo code.
+#[utoipa::path(get, path = "/v1/participants/{id}", tag = "participants",
+    responses((status = 200, body = ParticipantDetailOut), (status = 404)))]
+async fn get_participant(
+    State(state): State<AppState>,
+    _: SecretKey,
+    Path(id): Path<String>,
+) -> ApiResult<Json<ParticipantDetailOut>> {
+    let id = path_id!(ParticipantId, id, "participant");
+    let detail = state.store.participant(&id).await?;
+    Ok(Json(ParticipantDetailOut::new(detail, &state.config.public_url)))
+}
+
+/// Fulfils a participant who achieved the goal (manual delivery).
+#[utoipa::path(post, path = "/v1/participants/{id}/fulfill", tag = "participants",
+    responses((status = 200, body = ParticipantOut), (status = 404), (status = 409)))]
+async fn fulfill(
+    State(state): State<AppState>,
+    _: SecretKey,
+    Path(id): Path<String>,
+) -> ApiResult<Json<ParticipantOut>> {
+    let id = path_id!(ParticipantId, id, "participant");
+    let participant = state.store.fulfill(&id, state.clock.now()).await?;
+    Ok(Json(ParticipantOut::new(participant, &state.config.public_url)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct FulfillManyIn {
+    #[schema(value_type = Vec<String>)]
+    participant_ids: Vec<ParticipantId>,
+}
+
+#[derive(Serialize, ToSchema)]
+struct FulfillResultOut {
+    participant_id: String,
+    fulfilled: bool,
+    promo_code: Option<String>,
+    #[schema(value_type = Object)]
+    error: Option<serde_json::Value>,
+}
+
+#[derive(Serialize, ToSchema)]
+struct FulfillManyOut {
+    results: Vec<FulfillResultOut>,
+}
+
+/// Fulfils many participants of an offer; each gets its own result.
+#[utoipa::path(post, path = "/v1/offers/{id}/fulfill", tag = "participants",
+    request_body = FulfillManyIn, responses((status = 200, body = FulfillManyOut), (status = 404)))]
+async fn fulfill_many(
+    State(state): State<AppState>,
+    _: SecretKey,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<FulfillManyIn>,
+) -> ApiResult<Json<FulfillManyOut>> {
+    let id = path_id!(OfferId, id, "offer");
+    if input.participant_ids.is_empty() || input.participant_ids.len() > 500 {
+        return Err(ApiError::bad_field("participant_ids", "give between 1 and 500 participant ids"));
+    }
+    let outcomes = state.store.fulfill_many(&id, input.participant_ids, state.clock.now()).await?;
+    let results = outcomes
+        .into_iter()
+        .map(|o: FulfillOutcome| FulfillResultOut {
+            participant_id: o.participant_id.into(),
+            fulfilled: o.fulfilled,
+            promo_code: o.promo_code,
+            error: o.error.map(|(code, message)| serde_json::json!({"code": code, "message": message})),
+        })
+        .collect();
+    Ok(Json(FulfillManyOut { results }))
+}

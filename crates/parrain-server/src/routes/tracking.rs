@@ -1,0 +1,297 @@
+//! Tracking: what web pages report (`/v1/track/*`, any key) and what servers
+//! report (Give Credit to Referrer, `/v1/events`, secret key).
+
+use axum::extract::{Path, State};
+use axum::Json;
+use parrain_core::email::Email;
+use parrain_core::ids::{OfferId, PersonId, VisitorId};
+use parrain_core::offer::{valid_event_name, Network};
+use parrain_store::{EventOutcome, FriendRef, PageEvent, ServerEvent, Tracked, Visit};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use super::path_id;
+use crate::auth::{AnyKey, SecretKey};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{parse_json, ApiJson};
+use crate::views::parse_ts;
+use crate::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(track_visit))
+        .routes(routes!(track_share))
+        .routes(routes!(track_event))
+        .routes(routes!(identify))
+        .routes(routes!(give_credit))
+        .routes(routes!(events))
+}
+
+/// What a tracking call did. Participant ids are shown to secret keys only.
+#[derive(Serialize, ToSchema)]
+struct TrackedOut {
+    recorded: bool,
+    credited: bool,
+    /// Why no credit was given, when none was.
+    reason: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    participant_id: Option<String>,
+}
+
+impl TrackedOut {
+    fn new(tracked: Tracked, secret: bool) -> Self {
+        Self {
+            recorded: true,
+            credited: tracked.credited,
+            reason: tracked.reason,
+            participant_id: tracked.participant_id.filter(|_| secret).map(Into::into),
+        }
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct VisitIn {
+    #[schema(value_type = String)]
+    offer_id: OfferId,
+    #[schema(value_type = String)]
+    visitor_id: VisitorId,
+    url: Option<String>,
+    referral_code: Option<String>,
+}
+
+/// A browser visited the offer page.
+#[utoipa::path(post, path = "/v1/track/visit", tag = "tracking", request_body = VisitIn,
+    responses((status = 200, body = TrackedOut), (status = 400), (status = 404)))]
+async fn track_visit(
+    State(state): State<AppState>,
+    key: AnyKey,
+    ApiJson(input): ApiJson<VisitIn>,
+) -> ApiResult<Json<TrackedOut>> {
+    if input.url.as_ref().is_some_and(|u| u.len() > 2048) {
+        return Err(ApiError::bad_field("url", "url is longer than 2048 characters"));
+    }
+    let visit = Visit {
+        offer_id: input.offer_id,
+        visitor_id: input.visitor_id,
+        url: input.url,
+        referral_code: input.referral_code,
+    };
+    let tracked = state.store.track_visit(visit, state.clock.now()).await?;
+    Ok(Json(TrackedOut::new(tracked, key.is_secret())))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct ShareIn {
+    code: String,
+    /// `email`, `x`, `linkedin`, `facebook`, or `link` (copied link).
+    channel: String,
+}
+
+/// A participant shared its link.
+#[utoipa::path(post, path = "/v1/track/share", tag = "tracking", request_body = ShareIn,
+    responses((status = 200, body = TrackedOut), (status = 400), (status = 404), (status = 409)))]
+async fn track_share(
+    State(state): State<AppState>,
+    key: AnyKey,
+    ApiJson(input): ApiJson<ShareIn>,
+) -> ApiResult<Json<TrackedOut>> {
+    if Network::parse(&input.channel).is_none() && input.channel != "link" {
+        return Err(ApiError::bad_field(
+            "channel",
+            "channel must be one of email, x, linkedin, facebook, link",
+        ));
+    }
+    let tracked = state.store.track_share(input.code, input.channel, state.clock.now()).await?;
+    Ok(Json(TrackedOut::new(tracked, key.is_secret())))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct EventIn {
+    #[schema(value_type = String)]
+    offer_id: OfferId,
+    #[schema(value_type = String)]
+    visitor_id: VisitorId,
+    name: String,
+}
+
+/// A page fired a custom event (`parrain.conversion()` / `parrain.track(name)`).
+#[utoipa::path(post, path = "/v1/track/event", tag = "tracking", request_body = EventIn,
+    responses((status = 200, body = TrackedOut), (status = 400), (status = 404)))]
+async fn track_event(
+    State(state): State<AppState>,
+    key: AnyKey,
+    ApiJson(input): ApiJson<EventIn>,
+) -> ApiResult<Json<TrackedOut>> {
+    if !valid_event_name(&input.name) {
+        return Err(ApiError::bad_field("name", "name must be 1 to 100 characters without spaces"));
+    }
+    let event = PageEvent { offer_id: input.offer_id, visitor_id: input.visitor_id, name: input.name };
+    let tracked = state.store.track_event(event, state.clock.now()).await?;
+    Ok(Json(TrackedOut::new(tracked, key.is_secret())))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct IdentifyIn {
+    #[schema(value_type = String)]
+    visitor_id: VisitorId,
+    #[schema(value_type = String, format = "email")]
+    email: Email,
+}
+
+#[derive(Serialize, ToSchema)]
+struct IdentifiedOut {
+    identified: bool,
+}
+
+/// Ties a browser to a person, so what it did counts for that person.
+#[utoipa::path(post, path = "/v1/track/identify", tag = "tracking", request_body = IdentifyIn,
+    responses((status = 200, body = IdentifiedOut), (status = 400)))]
+async fn identify(
+    State(state): State<AppState>,
+    _: AnyKey,
+    ApiJson(input): ApiJson<IdentifyIn>,
+) -> ApiResult<Json<IdentifiedOut>> {
+    state.store.identify(input.visitor_id, input.email, state.clock.now()).await?;
+    Ok(Json(IdentifiedOut { identified: true }))
+}
+
+/// A friend, named by exactly one of these.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct FriendIn {
+    #[schema(value_type = Option<String>, format = "email")]
+    email: Option<Email>,
+    #[schema(value_type = Option<String>)]
+    person_id: Option<PersonId>,
+    #[schema(value_type = Option<String>)]
+    visitor_id: Option<VisitorId>,
+}
+
+impl FriendIn {
+    fn into_ref(self, field: &str) -> ApiResult<FriendRef> {
+        match (self.email, self.person_id, self.visitor_id) {
+            (Some(e), None, None) => Ok(FriendRef::Email(e)),
+            (None, Some(p), None) => Ok(FriendRef::Person(p)),
+            (None, None, Some(v)) => Ok(FriendRef::Visitor(v)),
+            _ => Err(ApiError::bad_field(
+                field,
+                format!("{field} needs exactly one of email, person_id, visitor_id"),
+            )),
+        }
+    }
+}
+
+/// Give Credit to Referrer: credits the referrer of this friend
+/// (offers whose goal is `smart_list_trigger` only).
+#[utoipa::path(post, path = "/v1/offers/{id}/give-credit", tag = "tracking", request_body = FriendIn,
+    responses((status = 200, body = TrackedOut), (status = 400), (status = 404), (status = 409)))]
+async fn give_credit(
+    State(state): State<AppState>,
+    _: SecretKey,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<FriendIn>,
+) -> ApiResult<Json<TrackedOut>> {
+    let id = path_id!(OfferId, id, "offer");
+    let friend = input.into_ref("body")?;
+    let tracked = state.store.give_credit(&id, friend, state.clock.now()).await?;
+    Ok(Json(TrackedOut::new(tracked, true)))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct ServerEventIn {
+    /// Makes the event idempotent: the same id is applied once.
+    id: Option<String>,
+    person: FriendIn,
+    name: String,
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    properties: Value,
+    occurred_at: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+struct EventResultOut {
+    id: Option<String>,
+    applied: bool,
+    #[schema(value_type = Object)]
+    credits: Value,
+}
+
+impl From<EventOutcome> for EventResultOut {
+    fn from(o: EventOutcome) -> Self {
+        Self { id: o.id, applied: o.applied, credits: serde_json::to_value(o.credits).unwrap_or_default() }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+struct EventBatchOut {
+    results: Vec<EventResultOut>,
+}
+
+pub const MAX_EVENTS: usize = 1000;
+
+fn to_server_event(index: Option<usize>, e: ServerEventIn) -> ApiResult<ServerEvent> {
+    let at = |field: &str| match index {
+        Some(i) => format!("[{i}].{field}"),
+        None => field.to_owned(),
+    };
+    if !valid_event_name(&e.name) {
+        return Err(ApiError::bad_field(at("name"), "name must be 1 to 100 characters without spaces"));
+    }
+    if e.id.as_ref().is_some_and(|id| id.is_empty() || id.len() > 200) {
+        return Err(ApiError::bad_field(at("id"), "id must be 1 to 200 characters"));
+    }
+    if !(e.properties.is_object() || e.properties.is_null()) {
+        return Err(ApiError::bad_field(at("properties"), "properties must be an object"));
+    }
+    let occurred_at = e.occurred_at.as_deref().map(|t| parse_ts(&at("occurred_at"), t)).transpose()?;
+    Ok(ServerEvent {
+        id: e.id,
+        person: e.person.into_ref(&at("person"))?,
+        name: e.name,
+        properties: e.properties,
+        occurred_at,
+    })
+}
+
+/// Facts from other systems ("opportunity.created", "purchase", …): one
+/// object, or an array of up to 1,000. Each credits the referrer in every
+/// live offer whose smart-list trigger rule it matches.
+#[utoipa::path(post, path = "/v1/events", tag = "tracking", request_body = ServerEventIn,
+    responses((status = 200, body = EventBatchOut), (status = 400)))]
+async fn events(
+    State(state): State<AppState>,
+    _: SecretKey,
+    ApiJson(body): ApiJson<Value>,
+) -> ApiResult<axum::response::Response> {
+    use axum::response::IntoResponse;
+    let raw = body.to_string();
+    let now = state.clock.now();
+    if body.is_array() {
+        let items: Vec<ServerEventIn> = parse_json(raw.as_bytes())?;
+        if items.len() > MAX_EVENTS {
+            return Err(ApiError::bad_field("body", format!("send at most {MAX_EVENTS} events at once")));
+        }
+        let events = items
+            .into_iter()
+            .enumerate()
+            .map(|(i, e)| to_server_event(Some(i), e))
+            .collect::<ApiResult<Vec<_>>>()?;
+        let outcomes = state.store.ingest_events(events, now).await?;
+        let results = outcomes.into_iter().map(Into::into).collect();
+        Ok(Json(EventBatchOut { results }).into_response())
+    } else {
+        let item: ServerEventIn = parse_json(raw.as_bytes())?;
+        let event = to_server_event(None, item)?;
+        let mut outcomes = state.store.ingest_events(vec![event], now).await?;
+        let outcome = outcomes.pop().ok_or_else(|| ApiError::Internal("no event outcome".into()))?;
+        Ok(Json(EventResultOut::from(outcome)).into_response())
+    }
+}

@@ -1,0 +1,280 @@
+//! Response bodies: what the API shows of stored records.
+
+use parrain_core::offer::{GoalEvent, GoalType, OfferSettings, OfferStatus};
+use parrain_core::Millis;
+use parrain_store::{Activity, Offer, Participant, ParticipantDetail, Page, PromoCounts};
+use serde::Serialize;
+use serde_json::Value;
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+use utoipa::ToSchema;
+
+/// RFC 3339 in UTC, to the millisecond.
+pub fn ts(millis: Millis) -> String {
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(millis) * 1_000_000)
+        .ok()
+        .and_then(|t| t.format(&Rfc3339).ok())
+        .unwrap_or_default()
+}
+
+pub fn parse_ts(field: &str, value: &str) -> Result<Millis, crate::ApiError> {
+    OffsetDateTime::parse(value, &Rfc3339)
+        .map(|t| (t.unix_timestamp_nanos() / 1_000_000) as Millis)
+        .map_err(|_| crate::ApiError::bad_field(field, format!("{field} must be an RFC 3339 time")))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct OfferOut {
+    pub id: String,
+    pub status: OfferStatus,
+    /// The name of the draft when there is one, else of the live settings.
+    pub name: String,
+    /// Whether the public can use the offer right now.
+    pub is_live: bool,
+    pub not_live_reason: Option<&'static str>,
+    pub live: Option<OfferSettings>,
+    pub draft: Option<OfferSettings>,
+    pub participants: i64,
+    pub created_at: String,
+    pub updated_at: String,
+    pub approved_at: Option<String>,
+}
+
+impl OfferOut {
+    pub fn new(offer: Offer, now: Millis) -> Self {
+        Self {
+            id: offer.id.to_string(),
+            status: offer.status,
+            name: offer.editable().name.clone(),
+            is_live: offer.live_at(now).is_some(),
+            not_live_reason: offer.not_live_reason(now),
+            participants: offer.participants,
+            created_at: ts(offer.created_at),
+            updated_at: ts(offer.updated_at),
+            approved_at: offer.approved_at.map(ts),
+            live: offer.live,
+            draft: offer.draft,
+        }
+    }
+}
+
+/// What a web page may read of an offer (publishable key).
+#[derive(Serialize, ToSchema)]
+pub struct PublicOfferOut {
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub live: bool,
+    pub not_live_reason: Option<&'static str>,
+    #[schema(value_type = Object)]
+    pub goal: Value,
+    #[schema(value_type = Object)]
+    pub sign_up_flow: Value,
+    #[schema(value_type = Object)]
+    pub networks: Value,
+    #[schema(value_type = Object)]
+    pub share_messages: Value,
+    #[schema(value_type = Object)]
+    pub person_fields: Value,
+    #[schema(value_type = Object)]
+    pub marketing_consent: Value,
+    pub rules_url: Option<String>,
+    #[schema(value_type = Object)]
+    pub privacy_policy: Value,
+}
+
+impl PublicOfferOut {
+    pub fn new(offer: &Offer, now: Millis) -> Self {
+        let s = offer.live.as_ref().unwrap_or_else(|| offer.editable());
+        let goal_event = match (&s.goal.kind, &s.goal.event) {
+            (GoalType::CustomEvent, Some(GoalEvent::Name(name))) => Some(name.clone()),
+            _ => None,
+        };
+        Self {
+            id: offer.id.to_string(),
+            name: s.name.clone(),
+            description: s.description.clone(),
+            live: offer.live_at(now).is_some(),
+            not_live_reason: offer.not_live_reason(now),
+            goal: serde_json::json!({"type": s.goal.kind, "count": s.goal.count, "event": goal_event}),
+            sign_up_flow: serde_json::to_value(s.sign_up_flow).unwrap_or_default(),
+            networks: serde_json::to_value(&s.networks).unwrap_or_default(),
+            share_messages: serde_json::to_value(&s.share_messages).unwrap_or_default(),
+            person_fields: serde_json::to_value(&s.person_fields).unwrap_or_default(),
+            marketing_consent: serde_json::to_value(s.marketing_consent).unwrap_or_default(),
+            rules_url: s.rules_url.clone(),
+            privacy_policy: serde_json::to_value(&s.privacy_policy).unwrap_or_default(),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ProgressOut {
+    pub credit: i64,
+    pub goal_count: Option<i64>,
+    pub achieved: bool,
+    pub fulfilled: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ParticipantOut {
+    pub id: String,
+    pub offer_id: String,
+    pub person_id: String,
+    pub email: String,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub code: String,
+    pub share_url: String,
+    #[schema(value_type = Object)]
+    pub fields: Value,
+    pub marketing_consent: Option<bool>,
+    pub referred_by: Option<String>,
+    pub credit: i64,
+    pub progress: ProgressOut,
+    pub achieved_at: Option<String>,
+    pub fulfilled_at: Option<String>,
+    pub promo_code: Option<String>,
+    pub created_at: String,
+}
+
+pub fn share_url(public_url: &str, code: &str) -> String {
+    format!("{}/r/{code}", public_url.trim_end_matches('/'))
+}
+
+fn progress(p: &Participant) -> ProgressOut {
+    ProgressOut {
+        credit: p.credit,
+        goal_count: p.goal_count,
+        achieved: p.achieved_at.is_some(),
+        fulfilled: p.fulfilled_at.is_some(),
+    }
+}
+
+impl ParticipantOut {
+    pub fn new(p: Participant, public_url: &str) -> Self {
+        Self {
+            progress: progress(&p),
+            share_url: share_url(public_url, &p.code),
+            id: p.id.to_string(),
+            offer_id: p.offer_id.to_string(),
+            person_id: p.person_id.to_string(),
+            email: p.email,
+            first_name: p.first_name,
+            last_name: p.last_name,
+            code: p.code,
+            fields: p.fields,
+            marketing_consent: p.marketing_consent,
+            referred_by: p.referred_by.map(Into::into),
+            credit: p.credit,
+            achieved_at: p.achieved_at.map(ts),
+            fulfilled_at: p.fulfilled_at.map(ts),
+            promo_code: p.promo_code,
+            created_at: ts(p.created_at),
+        }
+    }
+}
+
+/// What a publishable key sees of the participant it just signed up.
+#[derive(Serialize, ToSchema)]
+pub struct PublicParticipantOut {
+    pub code: String,
+    pub share_url: String,
+    pub progress: ProgressOut,
+}
+
+impl PublicParticipantOut {
+    pub fn new(p: &Participant, public_url: &str) -> Self {
+        Self { code: p.code.clone(), share_url: share_url(public_url, &p.code), progress: progress(p) }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct FriendOut {
+    pub person_id: Option<String>,
+    pub email: Option<String>,
+    pub visitor_id: Option<String>,
+    pub credits: i64,
+    pub first_credited_at: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ParticipantDetailOut {
+    #[serde(flatten)]
+    pub participant: ParticipantOut,
+    pub friends: Vec<FriendOut>,
+}
+
+impl ParticipantDetailOut {
+    pub fn new(detail: ParticipantDetail, public_url: &str) -> Self {
+        Self {
+            participant: ParticipantOut::new(detail.participant, public_url),
+            friends: detail
+                .friends
+                .into_iter()
+                .map(|f| FriendOut {
+                    person_id: f.person_id.map(Into::into),
+                    email: f.email,
+                    visitor_id: f.visitor_id.map(Into::into),
+                    credits: f.credits,
+                    first_credited_at: ts(f.first_credited_at),
+                })
+                .collect(),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PromoCountsOut {
+    pub total: i64,
+    pub available: i64,
+    pub assigned: i64,
+}
+
+impl From<PromoCounts> for PromoCountsOut {
+    fn from(c: PromoCounts) -> Self {
+        Self { total: c.total, available: c.available, assigned: c.assigned }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ActivityOut {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub offer_id: Option<String>,
+    pub participant_id: Option<String>,
+    pub person_id: Option<String>,
+    pub visitor_id: Option<String>,
+    #[schema(value_type = Object)]
+    pub details: Value,
+    pub occurred_at: String,
+}
+
+impl From<Activity> for ActivityOut {
+    fn from(a: Activity) -> Self {
+        Self {
+            id: a.id.into(),
+            kind: a.kind.as_str().into(),
+            offer_id: a.offer_id.map(Into::into),
+            participant_id: a.participant_id.map(Into::into),
+            person_id: a.person_id.map(Into::into),
+            visitor_id: a.visitor_id.map(Into::into),
+            details: a.details,
+            occurred_at: ts(a.occurred_at),
+        }
+    }
+}
+
+/// A page of a list: `data`, and the cursor of the next page if there is one.
+#[derive(Serialize, ToSchema)]
+pub struct List<T> {
+    pub data: Vec<T>,
+    pub next_cursor: Option<String>,
+}
+
+impl<T> List<T> {
+    pub fn of<S>(page: Page<S>, f: impl FnMut(S) -> T) -> Self {
+        Self { data: page.items.into_iter().map(f).collect(), next_cursor: page.next_cursor }
+    }
+}
