@@ -47,19 +47,57 @@ mod tests {
 
     #[test]
     fn first_touch_keeps_the_first_referrer_within_the_window() {
-        let a = Touch { participant: "a", at: 0 };
-        let kept = after_touch(Some(&a), Touch { participant: "b", at: DAY }, AttributionModel::FirstTouch, W);
+        let a = Touch {
+            participant: "a",
+            at: 0,
+        };
+        let kept = after_touch(
+            Some(&a),
+            Touch {
+                participant: "b",
+                at: DAY,
+            },
+            AttributionModel::FirstTouch,
+            W,
+        );
         assert_eq!(kept.participant, "a");
-        let expired = after_touch(Some(&a), Touch { participant: "b", at: W + DAY }, AttributionModel::FirstTouch, W);
+        let expired = after_touch(
+            Some(&a),
+            Touch {
+                participant: "b",
+                at: W + DAY,
+            },
+            AttributionModel::FirstTouch,
+            W,
+        );
         assert_eq!(expired.participant, "b");
     }
 
     #[test]
     fn last_touch_moves_and_same_referrer_renews() {
-        let a = Touch { participant: "a", at: 0 };
-        let moved = after_touch(Some(&a), Touch { participant: "b", at: DAY }, AttributionModel::LastTouch, W);
+        let a = Touch {
+            participant: "a",
+            at: 0,
+        };
+        let moved = after_touch(
+            Some(&a),
+            Touch {
+                participant: "b",
+                at: DAY,
+            },
+            AttributionModel::LastTouch,
+            W,
+        );
         assert_eq!(moved.participant, "b");
-        let renewed = after_touch(Some(&a), Touch { participant: "a", at: 5 * DAY }, AttributionModel::FirstTouch, W);
+        let renewed = after_touch(
+            Some(&a),
+            Touch {
+                participant: "a",
+                at: 5 * DAY,
+            },
+            AttributionModel::FirstTouch,
+            W,
+        );
         assert_eq!(renewed.at, 5 * DAY);
     }
 }

@@ -31,10 +31,20 @@ impl Friend {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Fact {
     /// A visit to the offer page; `session` is the start of its visit session.
-    Visit { friend: Friend, session: Millis },
-    SignUp { friend: Friend },
-    Event { friend: Friend, name: String },
-    Trigger { friend: Friend },
+    Visit {
+        friend: Friend,
+        session: Millis,
+    },
+    SignUp {
+        friend: Friend,
+    },
+    Event {
+        friend: Friend,
+        name: String,
+    },
+    Trigger {
+        friend: Friend,
+    },
 }
 
 /// The credit key of a fact under an offer's goal, or `None` if it does not qualify.
@@ -75,7 +85,10 @@ pub fn visit_session(previous: Option<(Millis, Millis)>, now: Millis) -> Session
         Some((start, last_seen)) if now.saturating_sub(last_seen) < SESSION_GAP => {
             Session { start, new: false }
         }
-        _ => Session { start: now, new: true },
+        _ => Session {
+            start: now,
+            new: true,
+        },
     }
 }
 
@@ -170,10 +183,17 @@ mod tests {
 
     fn fact() -> impl Strategy<Value = Fact> {
         prop_oneof![
-            (friend(), 0..4i64).prop_map(|(friend, s)| Fact::Visit { friend, session: s * SESSION_GAP }),
+            (friend(), 0..4i64).prop_map(|(friend, s)| Fact::Visit {
+                friend,
+                session: s * SESSION_GAP
+            }),
             friend().prop_map(|friend| Fact::SignUp { friend }),
-            (friend(), prop_oneof![Just("purchase"), Just("other")])
-                .prop_map(|(friend, name)| Fact::Event { friend, name: name.into() }),
+            (friend(), prop_oneof![Just("purchase"), Just("other")]).prop_map(|(friend, name)| {
+                Fact::Event {
+                    friend,
+                    name: name.into(),
+                }
+            }),
             friend().prop_map(|friend| Fact::Trigger { friend }),
         ]
     }
@@ -188,7 +208,10 @@ mod tests {
     }
 
     fn counting() -> impl Strategy<Value = VisitCounting> {
-        prop_oneof![Just(VisitCounting::UniqueFriend), Just(VisitCounting::EachVisit)]
+        prop_oneof![
+            Just(VisitCounting::UniqueFriend),
+            Just(VisitCounting::EachVisit)
+        ]
     }
 
     fn delivery() -> impl Strategy<Value = Delivery> {
@@ -248,7 +271,9 @@ mod tests {
 
     fn shuffle(items: &mut [Fact], mut seed: u64) {
         for i in (1..items.len()).rev() {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             items.swap(i, (seed >> 33) as usize % (i + 1));
         }
     }
@@ -265,8 +290,16 @@ mod tests {
 
     #[test]
     fn custom_events_count_only_the_offer_event() {
-        let fact = Fact::Event { friend: Friend::Visitor("v".into()), name: "other".into() };
-        let key = credit_key(GoalType::CustomEvent, Some("purchase"), VisitCounting::UniqueFriend, &fact);
+        let fact = Fact::Event {
+            friend: Friend::Visitor("v".into()),
+            name: "other".into(),
+        };
+        let key = credit_key(
+            GoalType::CustomEvent,
+            Some("purchase"),
+            VisitCounting::UniqueFriend,
+            &fact,
+        );
         assert_eq!(key, None);
     }
 }

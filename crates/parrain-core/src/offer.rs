@@ -77,7 +77,10 @@ impl GoalEvent {
     /// The trigger rule this setting stands for.
     pub fn rule(&self) -> TriggerRule {
         match self {
-            Self::Name(name) => TriggerRule { name: name.clone(), conditions: Vec::new() },
+            Self::Name(name) => TriggerRule {
+                name: name.clone(),
+                conditions: Vec::new(),
+            },
             Self::Rule(rule) => rule.clone(),
         }
     }
@@ -237,7 +240,10 @@ fn default_window_days() -> i64 {
 
 impl Default for Attribution {
     fn default() -> Self {
-        Self { model: AttributionModel::default(), window_days: default_window_days() }
+        Self {
+            model: AttributionModel::default(),
+            window_days: default_window_days(),
+        }
     }
 }
 
@@ -248,7 +254,11 @@ fn default_networks() -> Vec<Network> {
 fn default_person_fields() -> Vec<PersonField> {
     ["first_name", "last_name"]
         .into_iter()
-        .map(|name| PersonField { name: name.into(), label: None, required: false })
+        .map(|name| PersonField {
+            name: name.into(),
+            label: None,
+            required: false,
+        })
         .collect()
 }
 
@@ -309,11 +319,21 @@ pub struct Problem {
 
 impl Problem {
     fn invalid(field: &str, code: &str, message: impl Into<String>) -> Self {
-        Self { field: field.into(), code: code.into(), message: message.into(), incomplete: false }
+        Self {
+            field: field.into(),
+            code: code.into(),
+            message: message.into(),
+            incomplete: false,
+        }
     }
 
     fn missing(field: &str, code: &str, message: impl Into<String>) -> Self {
-        Self { field: field.into(), code: code.into(), message: message.into(), incomplete: true }
+        Self {
+            field: field.into(),
+            code: code.into(),
+            message: message.into(),
+            incomplete: true,
+        }
     }
 }
 
@@ -323,7 +343,8 @@ pub const BUILT_IN_FIELDS: [&str; 2] = ["first_name", "last_name"];
 impl OfferSettings {
     pub fn live_at(&self, now: Millis) -> bool {
         let now = i128::from(now) * 1_000_000;
-        self.starts_at.is_none_or(|s| s.unix_timestamp_nanos() <= now)
+        self.starts_at
+            .is_none_or(|s| s.unix_timestamp_nanos() <= now)
             && self.ends_at.is_none_or(|e| now < e.unix_timestamp_nanos())
     }
 
@@ -345,16 +366,27 @@ impl OfferSettings {
 
     /// Problems that refuse a write, whatever the offer's state.
     pub fn write_problems(&self) -> Vec<Problem> {
-        self.problems().into_iter().filter(|p| !p.incomplete).collect()
+        self.problems()
+            .into_iter()
+            .filter(|p| !p.incomplete)
+            .collect()
     }
 
     /// Every problem, complete or not: what approval refuses.
     pub fn problems(&self) -> Vec<Problem> {
         let mut out = Vec::new();
         if self.name.trim().is_empty() {
-            out.push(Problem::invalid("name", "required", "the offer needs a name"));
+            out.push(Problem::invalid(
+                "name",
+                "required",
+                "the offer needs a name",
+            ));
         } else if self.name.chars().count() > 200 {
-            out.push(Problem::invalid("name", "too_long", "name is longer than 200 characters"));
+            out.push(Problem::invalid(
+                "name",
+                "too_long",
+                "name is longer than 200 characters",
+            ));
         }
         self.goal_problems(&mut out);
         self.url_problems(&mut out);
@@ -436,7 +468,10 @@ impl OfferSettings {
             ("offer_page_url", self.offer_page_url.as_deref()),
             ("share_url.url", self.share_url.url.as_deref()),
             ("rules_url", self.rules_url.as_deref()),
-            ("privacy_policy.url", self.privacy_policy.as_ref().map(|p| p.url.as_str())),
+            (
+                "privacy_policy.url",
+                self.privacy_policy.as_ref().map(|p| p.url.as_str()),
+            ),
         ];
         for (field, url) in urls {
             if let Some(url) = url {
@@ -458,7 +493,11 @@ impl OfferSettings {
             ShareUrlKind::ReferringPage => self.offer_page_url.is_none(),
             _ => self.share_url.url.is_none(),
         };
-        if missing && !out.iter().any(|p| p.field == target_field.0 && p.incomplete) {
+        if missing
+            && !out
+                .iter()
+                .any(|p| p.field == target_field.0 && p.incomplete)
+        {
             out.push(Problem::missing(
                 target_field.0,
                 "required",
@@ -489,7 +528,10 @@ impl OfferSettings {
                 out.push(Problem::invalid(
                     "share_messages",
                     "unknown_network",
-                    format!("a share message for {} which is not in networks", network.as_str()),
+                    format!(
+                        "a share message for {} which is not in networks",
+                        network.as_str()
+                    ),
                 ));
             }
         }
@@ -508,27 +550,43 @@ impl OfferSettings {
                     "field names are 1 to 64 characters of a-z, 0-9 and _",
                 ));
             } else if self.person_fields[..i].iter().any(|f| f.name == field.name) {
-                out.push(Problem::invalid(&path, "duplicate", "this field is listed twice"));
+                out.push(Problem::invalid(
+                    &path,
+                    "duplicate",
+                    "this field is listed twice",
+                ));
             }
         }
     }
 
     fn email_problems(&self, out: &mut Vec<Problem>) {
-        for (which, email) in
-            [("sign_up", &self.emails.sign_up), ("fulfillment", &self.emails.fulfillment)]
-        {
+        for (which, email) in [
+            ("sign_up", &self.emails.sign_up),
+            ("fulfillment", &self.emails.fulfillment),
+        ] {
             let Some(email) = email else { continue };
-            let parts = [("subject", Some(&email.subject)), ("text", Some(&email.text))];
+            let parts = [
+                ("subject", Some(&email.subject)),
+                ("text", Some(&email.text)),
+            ];
             let html = [("html", email.html.as_ref())];
             for (part, source) in parts.into_iter().chain(html) {
                 let Some(source) = source else { continue };
                 let field = format!("emails.{which}.{part}");
                 if part != "html" && source.trim().is_empty() {
-                    out.push(Problem::invalid(&field, "required", format!("{field} is empty")));
+                    out.push(Problem::invalid(
+                        &field,
+                        "required",
+                        format!("{field} is empty"),
+                    ));
                     continue;
                 }
                 if let Err(problem) = template::check(source) {
-                    out.push(Problem::invalid(&field, problem.code(), problem.to_string()));
+                    out.push(Problem::invalid(
+                        &field,
+                        problem.code(),
+                        problem.to_string(),
+                    ));
                 }
             }
         }
@@ -561,7 +619,9 @@ impl OfferSettings {
                     other => other.to_string(),
                 }),
             };
-            let blank = value.as_deref().is_none_or(|v| v.trim().is_empty() || v == "null");
+            let blank = value
+                .as_deref()
+                .is_none_or(|v| v.trim().is_empty() || v == "null");
             if field.required && blank {
                 out.push(Problem::invalid(
                     &field.name,
@@ -590,7 +650,9 @@ pub fn valid_event_name(name: &str) -> bool {
 
 fn valid_field_name(name: &str) -> bool {
     (1..=64).contains(&name.len())
-        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
 }
 
 pub fn valid_web_url(raw: &str) -> bool {
@@ -608,7 +670,9 @@ pub fn merge_patch(target: &mut serde_json::Value, patch: &serde_json::Value) {
     if !target.is_object() {
         *target = Value::Object(Default::default());
     }
-    let Value::Object(target) = target else { unreachable!("made an object above") };
+    let Value::Object(target) = target else {
+        unreachable!("made an object above")
+    };
     for (key, value) in patch {
         if value.is_null() {
             target.remove(key);
@@ -631,7 +695,10 @@ mod tests {
     fn a_bare_offer_lists_every_missing_setting() {
         let s = settings(json!({"name": "Spring"}));
         let fields: Vec<_> = s.problems().into_iter().map(|p| p.field).collect();
-        assert_eq!(fields, ["goal.count", "offer_page_url", "emails.fulfillment"]);
+        assert_eq!(
+            fields,
+            ["goal.count", "offer_page_url", "emails.fulfillment"]
+        );
         assert!(s.write_problems().is_empty());
     }
 

@@ -32,18 +32,31 @@ pub fn parse_upload(
         if value.trim().is_empty() {
             continue;
         }
-        let problem = |code, message: String| LineProblem { line, code, message };
+        let problem = |code, message: String| LineProblem {
+            line,
+            code,
+            message,
+        };
         if value.trim() != value {
             problems.push(problem(
                 "whitespace",
                 "the code has leading or trailing white space".into(),
             ));
         } else if value.chars().count() > MAX_CODE_LEN {
-            problems.push(problem("too_long", format!("codes are at most {MAX_CODE_LEN} characters")));
+            problems.push(problem(
+                "too_long",
+                format!("codes are at most {MAX_CODE_LEN} characters"),
+            ));
         } else if value.chars().any(char::is_control) {
-            problems.push(problem("invalid", "the code contains a control character".into()));
+            problems.push(problem(
+                "invalid",
+                "the code contains a control character".into(),
+            ));
         } else if let Some(first) = seen.get(value) {
-            problems.push(problem("duplicate", format!("the same code is on line {first}")));
+            problems.push(problem(
+                "duplicate",
+                format!("the same code is on line {first}"),
+            ));
         } else if existing(value) {
             problems.push(problem(
                 "already_assigned",
@@ -75,6 +88,14 @@ mod tests {
     fn reports_every_bad_line_by_number() {
         let problems = parse_upload("A1\n B2\nA1\nC3 \nOLD", |c| c == "OLD").unwrap_err();
         let lines: Vec<_> = problems.iter().map(|p| (p.line, p.code)).collect();
-        assert_eq!(lines, [(2, "whitespace"), (3, "duplicate"), (4, "whitespace"), (5, "already_assigned")]);
+        assert_eq!(
+            lines,
+            [
+                (2, "whitespace"),
+                (3, "duplicate"),
+                (4, "whitespace"),
+                (5, "already_assigned")
+            ]
+        );
     }
 }

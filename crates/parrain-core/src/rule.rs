@@ -66,15 +66,23 @@ impl Condition {
                 .as_array()
                 .is_some_and(|items| items.iter().any(|item| equal(actual, item))),
             Op::Gt => compare(actual, &self.value) == Some(Ordering::Greater),
-            Op::Ge => matches!(compare(actual, &self.value), Some(Ordering::Greater | Ordering::Equal)),
+            Op::Ge => matches!(
+                compare(actual, &self.value),
+                Some(Ordering::Greater | Ordering::Equal)
+            ),
             Op::Lt => compare(actual, &self.value) == Some(Ordering::Less),
-            Op::Le => matches!(compare(actual, &self.value), Some(Ordering::Less | Ordering::Equal)),
+            Op::Le => matches!(
+                compare(actual, &self.value),
+                Some(Ordering::Less | Ordering::Equal)
+            ),
         }
     }
 }
 
 fn lookup<'a>(properties: &'a Value, path: &str) -> Option<&'a Value> {
-    path.split('.').try_fold(properties, |value, key| value.get(key)).filter(|v| !v.is_null())
+    path.split('.')
+        .try_fold(properties, |value, key| value.get(key))
+        .filter(|v| !v.is_null())
 }
 
 fn equal(a: &Value, b: &Value) -> bool {
@@ -106,20 +114,51 @@ mod tests {
     fn every_operator() {
         let props = json!({"amount": 1200, "stage": "won", "deal": {"region": "emea"}});
         let cases = [
-            (json!({"property": "amount", "op": "=", "value": 1200.0}), true),
-            (json!({"property": "amount", "op": "!=", "value": 1200}), false),
-            (json!({"property": "amount", "op": ">", "value": 1000}), true),
-            (json!({"property": "amount", "op": ">=", "value": 1200}), true),
-            (json!({"property": "amount", "op": "<", "value": 1200}), false),
-            (json!({"property": "amount", "op": "<=", "value": 1200}), true),
-            (json!({"property": "stage", "op": "in", "value": ["won", "closed"]}), true),
-            (json!({"property": "deal.region", "op": "=", "value": "emea"}), true),
-            (json!({"property": "missing", "op": "!=", "value": 1}), false),
+            (
+                json!({"property": "amount", "op": "=", "value": 1200.0}),
+                true,
+            ),
+            (
+                json!({"property": "amount", "op": "!=", "value": 1200}),
+                false,
+            ),
+            (
+                json!({"property": "amount", "op": ">", "value": 1000}),
+                true,
+            ),
+            (
+                json!({"property": "amount", "op": ">=", "value": 1200}),
+                true,
+            ),
+            (
+                json!({"property": "amount", "op": "<", "value": 1200}),
+                false,
+            ),
+            (
+                json!({"property": "amount", "op": "<=", "value": 1200}),
+                true,
+            ),
+            (
+                json!({"property": "stage", "op": "in", "value": ["won", "closed"]}),
+                true,
+            ),
+            (
+                json!({"property": "deal.region", "op": "=", "value": "emea"}),
+                true,
+            ),
+            (
+                json!({"property": "missing", "op": "!=", "value": 1}),
+                false,
+            ),
             (json!({"property": "stage", "op": ">", "value": 3}), false),
         ];
         for (condition, expected) in cases {
             let r = rule(json!({"name": "opportunity.created", "where": [condition.clone()]}));
-            assert_eq!(r.matches("opportunity.created", &props), expected, "{condition}");
+            assert_eq!(
+                r.matches("opportunity.created", &props),
+                expected,
+                "{condition}"
+            );
         }
         assert!(!rule(json!({"name": "purchase"})).matches("opportunity.created", &props));
     }

@@ -38,13 +38,15 @@ impl TemplateProblem {
 /// Parses a template and checks that it uses only known tokens.
 pub fn check(source: &str) -> Result<(), TemplateProblem> {
     let env = environment();
-    let template =
-        env.template_from_str(source).map_err(|e| TemplateProblem::Syntax(e.to_string()))?;
+    let template = env
+        .template_from_str(source)
+        .map_err(|e| TemplateProblem::Syntax(e.to_string()))?;
     let mut unknown: Vec<String> = template
         .undeclared_variables(true)
         .into_iter()
         .filter(|token| {
-            !TOKENS.contains(&token.as_str()) && !TOKENS.iter().any(|t| t.starts_with(&format!("{token}.")))
+            !TOKENS.contains(&token.as_str())
+                && !TOKENS.iter().any(|t| t.starts_with(&format!("{token}.")))
         })
         .collect();
     unknown.sort();
@@ -83,9 +85,12 @@ pub fn render(source: &str, context: &Context, html: bool) -> Result<String, Tem
     if html {
         env.set_auto_escape_callback(|_| minijinja::AutoEscape::Html);
     }
-    let template =
-        env.template_from_str(source).map_err(|e| TemplateProblem::Syntax(e.to_string()))?;
-    template.render(context).map_err(|e| TemplateProblem::Syntax(e.to_string()))
+    let template = env
+        .template_from_str(source)
+        .map_err(|e| TemplateProblem::Syntax(e.to_string()))?;
+    template
+        .render(context)
+        .map_err(|e| TemplateProblem::Syntax(e.to_string()))
 }
 
 fn environment() -> Environment<'static> {
@@ -104,7 +109,9 @@ mod tests {
             last_name: "<b>".into(),
             email: "ana@example.com".into(),
             share_url: "https://r.example.com/r/abc".into(),
-            offer: OfferContext { name: "Spring".into() },
+            offer: OfferContext {
+                name: "Spring".into(),
+            },
             credit: 3,
             goal: GoalContext { count: 5 },
             promo_code: "SPRING-1".into(),
@@ -113,21 +120,37 @@ mod tests {
 
     #[test]
     fn known_tokens_pass_and_render() {
-        let source = "{{ first_name }} {{ offer.name }} {{ credit }}/{{ goal.count }} {{ promo_code }}";
+        let source =
+            "{{ first_name }} {{ offer.name }} {{ credit }}/{{ goal.count }} {{ promo_code }}";
         check(source).unwrap();
-        assert_eq!(render(source, &context(), false).unwrap(), "Ana Spring 3/5 SPRING-1");
+        assert_eq!(
+            render(source, &context(), false).unwrap(),
+            "Ana Spring 3/5 SPRING-1"
+        );
     }
 
     #[test]
     fn unknown_tokens_and_bad_syntax_fail() {
-        assert_eq!(check("{{ coupon }}"), Err(TemplateProblem::UnknownToken("coupon".into())));
-        assert_eq!(check("{{ offer.price }}"), Err(TemplateProblem::UnknownToken("offer.price".into())));
-        assert!(matches!(check("{{ first_name "), Err(TemplateProblem::Syntax(_))));
+        assert_eq!(
+            check("{{ coupon }}"),
+            Err(TemplateProblem::UnknownToken("coupon".into()))
+        );
+        assert_eq!(
+            check("{{ offer.price }}"),
+            Err(TemplateProblem::UnknownToken("offer.price".into()))
+        );
+        assert!(matches!(
+            check("{{ first_name "),
+            Err(TemplateProblem::Syntax(_))
+        ));
     }
 
     #[test]
     fn html_bodies_are_escaped() {
-        assert_eq!(render("{{ last_name }}", &context(), true).unwrap(), "&lt;b&gt;");
+        assert_eq!(
+            render("{{ last_name }}", &context(), true).unwrap(),
+            "&lt;b&gt;"
+        );
         assert_eq!(render("{{ last_name }}", &context(), false).unwrap(), "<b>");
     }
 }

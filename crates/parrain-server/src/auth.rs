@@ -53,7 +53,10 @@ fn presented(parts: &Parts) -> Option<String> {
         .headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
         .map(|v| v.trim().to_owned());
     bearer.or_else(|| {
         form_urlencoded::parse(parts.uri.query().unwrap_or("").as_bytes())

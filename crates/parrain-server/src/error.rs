@@ -9,13 +9,26 @@ use serde_json::{json, Value};
 
 #[derive(Debug)]
 pub enum ApiError {
-    BadRequest { code: &'static str, message: String, field: Option<String> },
+    BadRequest {
+        code: &'static str,
+        message: String,
+        field: Option<String>,
+    },
     Unauthorized(&'static str),
     Forbidden(&'static str),
     NotFound(String),
-    Conflict { code: &'static str, message: String },
-    Unprocessable { code: &'static str, message: String, details: Value },
-    TooManyRequests { retry_after: u64 },
+    Conflict {
+        code: &'static str,
+        message: String,
+    },
+    Unprocessable {
+        code: &'static str,
+        message: String,
+        details: Value,
+    },
+    TooManyRequests {
+        retry_after: u64,
+    },
     PayloadTooLarge,
     Internal(String),
 }
@@ -23,29 +36,56 @@ pub enum ApiError {
 impl ApiError {
     pub fn bad_field(field: impl Into<String>, message: impl Into<String>) -> Self {
         let field = field.into();
-        Self::BadRequest { code: "invalid_field", message: message.into(), field: Some(field) }
+        Self::BadRequest {
+            code: "invalid_field",
+            message: message.into(),
+            field: Some(field),
+        }
     }
 
     fn parts(&self) -> (StatusCode, &str, String, Value) {
         match self {
-            Self::BadRequest { code, message, field } => {
-                (StatusCode::BAD_REQUEST, code, message.clone(), json!({ "field": field }))
-            }
-            Self::Unauthorized(message) => {
-                (StatusCode::UNAUTHORIZED, "unauthorized", (*message).into(), Value::Null)
-            }
-            Self::Forbidden(message) => {
-                (StatusCode::FORBIDDEN, "forbidden", (*message).into(), Value::Null)
-            }
-            Self::NotFound(what) => {
-                (StatusCode::NOT_FOUND, "not_found", format!("{what} not found"), Value::Null)
-            }
+            Self::BadRequest {
+                code,
+                message,
+                field,
+            } => (
+                StatusCode::BAD_REQUEST,
+                code,
+                message.clone(),
+                json!({ "field": field }),
+            ),
+            Self::Unauthorized(message) => (
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                (*message).into(),
+                Value::Null,
+            ),
+            Self::Forbidden(message) => (
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                (*message).into(),
+                Value::Null,
+            ),
+            Self::NotFound(what) => (
+                StatusCode::NOT_FOUND,
+                "not_found",
+                format!("{what} not found"),
+                Value::Null,
+            ),
             Self::Conflict { code, message } => {
                 (StatusCode::CONFLICT, code, message.clone(), Value::Null)
             }
-            Self::Unprocessable { code, message, details } => {
-                (StatusCode::UNPROCESSABLE_ENTITY, code, message.clone(), details.clone())
-            }
+            Self::Unprocessable {
+                code,
+                message,
+                details,
+            } => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                code,
+                message.clone(),
+                details.clone(),
+            ),
             Self::TooManyRequests { retry_after } => (
                 StatusCode::TOO_MANY_REQUESTS,
                 "rate_limited",
@@ -77,7 +117,9 @@ impl IntoResponse for ApiError {
         let body = json!({"error": {"code": code, "message": message, "details": details}});
         let mut response = (status, axum::Json(body)).into_response();
         if let Self::TooManyRequests { retry_after } = self {
-            response.headers_mut().insert(header::RETRY_AFTER, retry_after.into());
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, retry_after.into());
         }
         response
     }

@@ -35,7 +35,11 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
             if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
                 ApiError::PayloadTooLarge
             } else {
-                ApiError::BadRequest { code: "unreadable_body", message: e.body_text(), field: None }
+                ApiError::BadRequest {
+                    code: "unreadable_body",
+                    message: e.body_text(),
+                    field: None,
+                }
             }
         })?;
         parse_json(&bytes).map(ApiJson)
@@ -75,13 +79,15 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
         let query = parts.uri.query().unwrap_or("");
         let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
-        serde_path_to_error::deserialize(de).map(ApiQuery).map_err(|e| {
-            let field = e.path().to_string();
-            ApiError::BadRequest {
-                code: "invalid_query",
-                message: format!("{field}: {}", e.into_inner()),
-                field: Some(field),
-            }
-        })
+        serde_path_to_error::deserialize(de)
+            .map(ApiQuery)
+            .map_err(|e| {
+                let field = e.path().to_string();
+                ApiError::BadRequest {
+                    code: "invalid_query",
+                    message: format!("{field}: {}", e.into_inner()),
+                    field: Some(field),
+                }
+            })
     }
 }

@@ -2,7 +2,7 @@
 
 use parrain_core::offer::{GoalEvent, GoalType, OfferSettings, OfferStatus};
 use parrain_core::Millis;
-use parrain_store::{Activity, Offer, Participant, ParticipantDetail, Page, PromoCounts};
+use parrain_store::{Activity, Offer, Page, Participant, ParticipantDetail, PromoCounts};
 use serde::Serialize;
 use serde_json::Value;
 use time::format_description::well_known::Rfc3339;
@@ -185,7 +185,11 @@ pub struct PublicParticipantOut {
 
 impl PublicParticipantOut {
     pub fn new(p: &Participant, public_url: &str) -> Self {
-        Self { code: p.code.clone(), share_url: share_url(public_url, &p.code), progress: progress(p) }
+        Self {
+            code: p.code.clone(),
+            share_url: share_url(public_url, &p.code),
+            progress: progress(p),
+        }
     }
 }
 
@@ -233,7 +237,11 @@ pub struct PromoCountsOut {
 
 impl From<PromoCounts> for PromoCountsOut {
     fn from(c: PromoCounts) -> Self {
-        Self { total: c.total, available: c.available, assigned: c.assigned }
+        Self {
+            total: c.total,
+            available: c.available,
+            assigned: c.assigned,
+        }
     }
 }
 
@@ -275,6 +283,9 @@ pub struct List<T> {
 
 impl<T> List<T> {
     pub fn of<S>(page: Page<S>, f: impl FnMut(S) -> T) -> Self {
-        Self { data: page.items.into_iter().map(f).collect(), next_cursor: page.next_cursor }
+        Self {
+            data: page.items.into_iter().map(f).collect(),
+            next_cursor: page.next_cursor,
+        }
     }
 }

@@ -19,7 +19,10 @@ pub enum StoreError {
     PromoLines(Vec<LineProblem>),
     /// A request parameter is malformed (`field` names it).
     #[error("{message}")]
-    BadInput { field: &'static str, message: String },
+    BadInput {
+        field: &'static str,
+        message: String,
+    },
     /// The database failed; the cause is logged, never shown.
     #[error("database error: {0}")]
     Database(String),
@@ -27,7 +30,10 @@ pub enum StoreError {
 
 impl StoreError {
     pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
-        Self::Conflict { code, message: message.into() }
+        Self::Conflict {
+            code,
+            message: message.into(),
+        }
     }
 
     pub fn not_found(what: &'static str) -> Self {

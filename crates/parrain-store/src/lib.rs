@@ -34,11 +34,18 @@ pub trait Keys: Send + Sync {
 pub trait Offers: Send + Sync {
     async fn create_offer(&self, settings: OfferSettings, now: Millis) -> Result<Offer>;
     async fn offer(&self, id: &OfferId) -> Result<Offer>;
-    async fn list_offers(&self, status: Option<OfferStatus>, page: PageRequest)
-        -> Result<Page<Offer>>;
+    async fn list_offers(
+        &self,
+        status: Option<OfferStatus>,
+        page: PageRequest,
+    ) -> Result<Page<Offer>>;
     /// Applies a JSON merge patch to the draft (creating it from the live settings).
-    async fn patch_draft(&self, id: &OfferId, patch: serde_json::Value, now: Millis)
-        -> Result<Offer>;
+    async fn patch_draft(
+        &self,
+        id: &OfferId,
+        patch: serde_json::Value,
+        now: Millis,
+    ) -> Result<Offer>;
     async fn approve(&self, id: &OfferId, now: Millis) -> Result<Offer>;
     async fn unapprove(&self, id: &OfferId, now: Millis) -> Result<Offer>;
     async fn archive(&self, id: &OfferId, now: Millis) -> Result<Offer>;
@@ -83,14 +90,20 @@ pub trait Tracking: Send + Sync {
     async fn give_credit(&self, offer: &OfferId, friend: FriendRef, now: Millis)
         -> Result<Tracked>;
     /// Server events; each is applied once per `id`, in order.
-    async fn ingest_events(&self, events: Vec<ServerEvent>, now: Millis)
-        -> Result<Vec<EventOutcome>>;
+    async fn ingest_events(
+        &self,
+        events: Vec<ServerEvent>,
+        now: Millis,
+    ) -> Result<Vec<EventOutcome>>;
 }
 
 #[async_trait]
 pub trait Activities: Send + Sync {
-    async fn list_activities(&self, filter: ActivityFilter, page: PageRequest)
-        -> Result<Page<Activity>>;
+    async fn list_activities(
+        &self,
+        filter: ActivityFilter,
+        page: PageRequest,
+    ) -> Result<Page<Activity>>;
 }
 
 /// Everything parrain stores.

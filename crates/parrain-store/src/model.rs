@@ -64,7 +64,10 @@ pub struct Offer {
 impl Offer {
     /// The settings an editor works on: the draft, else the live settings.
     pub fn editable(&self) -> &OfferSettings {
-        self.draft.as_ref().or(self.live.as_ref()).expect("an offer always has settings")
+        self.draft
+            .as_ref()
+            .or(self.live.as_ref())
+            .expect("an offer always has settings")
     }
 
     /// The live settings, when the public may use the offer at `now`.

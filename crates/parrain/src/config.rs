@@ -45,7 +45,13 @@ impl Default for Config {
 }
 
 /// The keys that `PARRAIN_*` variables may set.
-const ENV_KEYS: [&str; 5] = ["listen", "data_dir", "public_url", "fallback_url", "log_format"];
+const ENV_KEYS: [&str; 5] = [
+    "listen",
+    "data_dir",
+    "public_url",
+    "fallback_url",
+    "log_format",
+];
 
 /// Flags set on the command line; unset ones leave lower layers alone.
 #[derive(Debug, Default, Serialize, clap::Args)]
@@ -95,7 +101,10 @@ impl Config {
     }
 
     fn validate(&self) -> anyhow::Result<()> {
-        for (name, url) in [("public_url", &self.public_url), ("fallback_url", &self.fallback_url)] {
+        for (name, url) in [
+            ("public_url", &self.public_url),
+            ("fallback_url", &self.fallback_url),
+        ] {
             if let Some(url) = url {
                 if !parrain_core::offer::valid_web_url(url) {
                     anyhow::bail!("{name} must be an absolute http(s) URL, not `{url}`");

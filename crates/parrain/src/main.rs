@@ -13,7 +13,11 @@ use parrain_store::sqlite::SqliteStore;
 use parrain_store::{KeyKind, Keys, Store};
 
 #[derive(Parser)]
-#[command(name = "parrain", version, about = "A self-hosted referral-offer engine")]
+#[command(
+    name = "parrain",
+    version,
+    about = "A self-hosted referral-offer engine"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -68,7 +72,9 @@ fn now() -> i64 {
 fn init_logs(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("PARRAIN_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,tower_http=warn"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     match format {
         LogFormat::Json => builder.json().init(),
         LogFormat::Text => builder.init(),
@@ -84,7 +90,10 @@ async fn main() -> anyhow::Result<()> {
             let config = Config::load(&overrides)?;
             std::fs::create_dir_all(&config.data_dir)?;
             let ran = SqliteStore::migrate_file(&config.data_dir.join("parrain.db"))?;
-            println!("database at {} is up to date ({ran} migration(s) applied)", config.data_dir.display());
+            println!(
+                "database at {} is up to date ({ran} migration(s) applied)",
+                config.data_dir.display()
+            );
             Ok(())
         }
         Command::Keys { command, overrides } => {
@@ -102,13 +111,29 @@ async fn keys(store: SqliteStore, command: KeysCommand) -> anyhow::Result<()> {
                 Kind::Publishable => KeyKind::Publishable,
             };
             let (record, secret) = auth::create_key(&store, kind, &name, now()).await?;
-            println!("created {} key {} ({}); it is shown only this once:", kind.as_str(), record.id, name);
+            println!(
+                "created {} key {} ({}); it is shown only this once:",
+                kind.as_str(),
+                record.id,
+                name
+            );
             println!("{secret}");
         }
         KeysCommand::List => {
             for key in store.list_keys().await? {
-                let state = if key.revoked_at.is_some() { "revoked" } else { "active" };
-                println!("{}\t{}\t…{}\t{}\t{}", key.id, key.kind.as_str(), key.hint, state, key.name);
+                let state = if key.revoked_at.is_some() {
+                    "revoked"
+                } else {
+                    "active"
+                };
+                println!(
+                    "{}\t{}\t…{}\t{}\t{}",
+                    key.id,
+                    key.kind.as_str(),
+                    key.hint,
+                    state,
+                    key.name
+                );
             }
         }
         KeysCommand::Revoke { id } => {
@@ -140,7 +165,10 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         }),
         clock: Clock::default(),
     };
-    println!("parrain listening on http://{} (public URL {public_url})", listener.local_addr()?);
+    println!(
+        "parrain listening on http://{} (public URL {public_url})",
+        listener.local_addr()?
+    );
     tracing::info!(listen = %listener.local_addr()?, data_dir = %config.data_dir.display(), "serving");
     parrain_server::serve(listener, state, shutdown_signal()).await?;
     tracing::info!("stopped");
@@ -149,8 +177,13 @@ async fn serve(config: Config) -> anyhow::Result<()> {
 
 async fn first_run_keys(store: &SqliteStore) -> anyhow::Result<()> {
     let (_, secret) = auth::create_key(store, KeyKind::Secret, "default secret key", now()).await?;
-    let (_, publishable) =
-        auth::create_key(store, KeyKind::Publishable, "default publishable key", now()).await?;
+    let (_, publishable) = auth::create_key(
+        store,
+        KeyKind::Publishable,
+        "default publishable key",
+        now(),
+    )
+    .await?;
     println!("A new data directory: here are its first API keys. They are shown only this once.");
     println!("secret key (servers only):        {secret}");
     println!("publishable key (web pages):      {publishable}");
@@ -163,7 +196,8 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

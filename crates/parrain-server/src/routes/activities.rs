@@ -46,14 +46,21 @@ async fn list_activities(
     let kind = q
         .kind
         .as_deref()
-        .map(|k| ActivityType::parse(k).ok_or_else(|| ApiError::bad_field("type", format!("unknown activity type `{k}`"))))
+        .map(|k| {
+            ActivityType::parse(k)
+                .ok_or_else(|| ApiError::bad_field("type", format!("unknown activity type `{k}`")))
+        })
         .transpose()?;
     let filter = ActivityFilter {
         offer_id: q.offer_id,
         kind,
         person_id: q.person_id,
         participant_id: q.participant_id,
-        since: q.since.as_deref().map(|s| parse_ts("since", s)).transpose()?,
+        since: q
+            .since
+            .as_deref()
+            .map(|s| parse_ts("since", s))
+            .transpose()?,
     };
     let page = super::page_request(q.cursor, q.limit)?;
     let list = state.store.list_activities(filter, page).await?;

@@ -20,7 +20,10 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 pub fn static_router(api: Arc<utoipa::openapi::OpenApi>) -> axum::Router<AppState> {
     axum::Router::new()
-        .route("/openapi.json", get(move || async move { Json(api.as_ref().clone()) }))
+        .route(
+            "/openapi.json",
+            get(move || async move { Json(api.as_ref().clone()) }),
+        )
         .route("/embed.js", get(embed_js))
         .route("/demo", get(demo))
 }
@@ -34,7 +37,10 @@ struct Health {
 /// Liveness and readiness: answers once the store is open.
 #[utoipa::path(get, path = "/healthz", tag = "meta", responses((status = 200, body = Health)))]
 async fn healthz() -> Json<Health> {
-    Json(Health { status: "ok", version: env!("CARGO_PKG_VERSION") })
+    Json(Health {
+        status: "ok",
+        version: env!("CARGO_PKG_VERSION"),
+    })
 }
 
 const EMBED_JS: &str = include_str!("../../assets/embed.js");
@@ -54,20 +60,32 @@ async fn embed_js(headers: HeaderMap) -> Response {
         .is_some_and(|v| v.split(',').any(|t| t.trim() == etag));
     let common = [
         (header::ETAG, HeaderValue::from_static(etag)),
-        (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=300, stale-while-revalidate=86400")),
-        (header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*")),
+        (
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=300, stale-while-revalidate=86400"),
+        ),
+        (
+            header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            HeaderValue::from_static("*"),
+        ),
     ];
     if fresh {
         return (StatusCode::NOT_MODIFIED, common).into_response();
     }
-    let content_type = (header::CONTENT_TYPE, HeaderValue::from_static("text/javascript; charset=utf-8"));
+    let content_type = (
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/javascript; charset=utf-8"),
+    );
     (common, [content_type], EMBED_JS).into_response()
 }
 
 /// The demo landing page (`parrain serve --demo`).
 async fn demo(State(state): State<AppState>) -> Response {
     let Some(demo) = &state.config.demo else {
-        return (StatusCode::NOT_FOUND, Html("<h1>The demo is off</h1><p>Start parrain with <code>--demo</code>.</p>"))
+        return (
+            StatusCode::NOT_FOUND,
+            Html("<h1>The demo is off</h1><p>Start parrain with <code>--demo</code>.</p>"),
+        )
             .into_response();
     };
     let page = DEMO_HTML

@@ -40,14 +40,19 @@ pub fn router() -> Router<AppState> {
         .merge(meta::router())
         .split_for_parts();
     let api = std::sync::Arc::new(api);
-    router.merge(redirect::router()).merge(meta::static_router(api))
+    router
+        .merge(redirect::router())
+        .merge(meta::static_router(api))
 }
 
 /// The page a list asked for with `?cursor=&limit=` (at most 500; 50 when unset).
 pub fn page_request(cursor: Option<String>, limit: Option<u32>) -> Result<PageRequest, ApiError> {
     match limit.unwrap_or(50) {
         limit @ 1..=500 => Ok(PageRequest { cursor, limit }),
-        _ => Err(ApiError::bad_field("limit", "limit must be between 1 and 500")),
+        _ => Err(ApiError::bad_field(
+            "limit",
+            "limit must be between 1 and 500",
+        )),
     }
 }
 

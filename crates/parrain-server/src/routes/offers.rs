@@ -89,10 +89,17 @@ async fn patch_offer(
 ) -> ApiResult<Json<OfferOut>> {
     let id = path_id!(OfferId, id, "offer");
     if !patch.is_object() {
-        return Err(ApiError::bad_field("body", "the patch must be a JSON object of settings"));
+        return Err(ApiError::bad_field(
+            "body",
+            "the patch must be a JSON object of settings",
+        ));
     }
     let now = state.clock.now();
-    let offer = state.store.patch_draft(&id, patch, now).await.map_err(patch_error)?;
+    let offer = state
+        .store
+        .patch_draft(&id, patch, now)
+        .await
+        .map_err(patch_error)?;
     Ok(Json(OfferOut::new(offer, now)))
 }
 
@@ -135,7 +142,10 @@ async fn approve(
 ) -> ApiResult<Json<OfferOut>> {
     let id = path_id!(OfferId, id, "offer");
     let now = state.clock.now();
-    Ok(Json(OfferOut::new(state.store.approve(&id, now).await?, now)))
+    Ok(Json(OfferOut::new(
+        state.store.approve(&id, now).await?,
+        now,
+    )))
 }
 
 /// Takes a live offer offline. Share links keep redirecting but earn nothing.
@@ -148,7 +158,10 @@ async fn unapprove(
 ) -> ApiResult<Json<OfferOut>> {
     let id = path_id!(OfferId, id, "offer");
     let now = state.clock.now();
-    Ok(Json(OfferOut::new(state.store.unapprove(&id, now).await?, now)))
+    Ok(Json(OfferOut::new(
+        state.store.unapprove(&id, now).await?,
+        now,
+    )))
 }
 
 /// Copies the offer's settings into a new draft.
@@ -175,7 +188,10 @@ async fn archive(
 ) -> ApiResult<Json<OfferOut>> {
     let id = path_id!(OfferId, id, "offer");
     let now = state.clock.now();
-    Ok(Json(OfferOut::new(state.store.archive(&id, now).await?, now)))
+    Ok(Json(OfferOut::new(
+        state.store.archive(&id, now).await?,
+        now,
+    )))
 }
 
 /// Replaces the unused promo codes with an upload: plain text, one code per line.

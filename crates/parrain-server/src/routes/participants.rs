@@ -45,9 +45,10 @@ struct SignUpIn {
 
 fn clean(value: Option<String>, field: &str) -> ApiResult<Option<String>> {
     match value.map(|v| v.trim().to_owned()) {
-        Some(v) if v.chars().count() > 200 => {
-            Err(ApiError::bad_field(field, format!("{field} is longer than 200 characters")))
-        }
+        Some(v) if v.chars().count() > 200 => Err(ApiError::bad_field(
+            field,
+            format!("{field} is longer than 200 characters"),
+        )),
         Some(v) if v.is_empty() => Ok(None),
         other => Ok(other),
     }
@@ -77,12 +78,24 @@ async fn sign_up(
         referral_code: input.referral_code,
     };
     let signed = state.store.sign_up(&id, sign_up, state.clock.now()).await?;
-    let status = if signed.created { StatusCode::CREATED } else { StatusCode::OK };
+    let status = if signed.created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
     let public_url = &state.config.public_url;
     Ok(if key.is_secret() {
-        (status, Json(ParticipantOut::new(signed.participant, public_url))).into_response()
+        (
+            status,
+            Json(ParticipantOut::new(signed.participant, public_url)),
+        )
+            .into_response()
     } else {
-        (status, Json(PublicParticipantOut::new(&signed.participant, public_url))).into_response()
+        (
+            status,
+            Json(PublicParticipantOut::new(&signed.participant, public_url)),
+        )
+            .into_response()
     })
 }
 
@@ -132,7 +145,10 @@ async fn get_participant(
 ) -> ApiResult<Json<ParticipantDetailOut>> {
     let id = path_id!(ParticipantId, id, "participant");
     let detail = state.store.participant(&id).await?;
-    Ok(Json(ParticipantDetailOut::new(detail, &state.config.public_url)))
+    Ok(Json(ParticipantDetailOut::new(
+        detail,
+        &state.config.public_url,
+    )))
 }
 
 /// Fulfils a participant who achieved the goal (manual delivery).
@@ -145,7 +161,10 @@ async fn fulfill(
 ) -> ApiResult<Json<ParticipantOut>> {
     let id = path_id!(ParticipantId, id, "participant");
     let participant = state.store.fulfill(&id, state.clock.now()).await?;
-    Ok(Json(ParticipantOut::new(participant, &state.config.public_url)))
+    Ok(Json(ParticipantOut::new(
+        participant,
+        &state.config.public_url,
+    )))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -180,16 +199,24 @@ async fn fulfill_many(
 ) -> ApiResult<Json<FulfillManyOut>> {
     let id = path_id!(OfferId, id, "offer");
     if input.participant_ids.is_empty() || input.participant_ids.len() > 500 {
-        return Err(ApiError::bad_field("participant_ids", "give between 1 and 500 participant ids"));
+        return Err(ApiError::bad_field(
+            "participant_ids",
+            "give between 1 and 500 participant ids",
+        ));
     }
-    let outcomes = state.store.fulfill_many(&id, input.participant_ids, state.clock.now()).await?;
+    let outcomes = state
+        .store
+        .fulfill_many(&id, input.participant_ids, state.clock.now())
+        .await?;
     let results = outcomes
         .into_iter()
         .map(|o: FulfillOutcome| FulfillResultOut {
             participant_id: o.participant_id.into(),
             fulfilled: o.fulfilled,
             promo_code: o.promo_code,
-            error: o.error.map(|(code, message)| serde_json::json!({"code": code, "message": message})),
+            error: o
+                .error
+                .map(|(code, message)| serde_json::json!({"code": code, "message": message})),
         })
         .collect();
     Ok(Json(FulfillManyOut { results }))

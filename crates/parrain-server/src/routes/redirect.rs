@@ -67,12 +67,22 @@ async fn follow(
 ) -> ApiResult<Response> {
     let known = visitor_cookie(&headers);
     // An unknown channel is kept out of the log rather than refusing the click.
-    let channel = query.ch.filter(|c| Network::parse(c).is_some() || c == "link");
-    let click = Click { code, channel, visitor_id: known.clone() };
+    let channel = query
+        .ch
+        .filter(|c| Network::parse(c).is_some() || c == "link");
+    let click = Click {
+        code,
+        channel,
+        visitor_id: known.clone(),
+    };
     let Some(clicked) = state.store.click(click, state.clock.now()).await? else {
         return Ok(fallback(&state));
     };
-    let Some(mut target) = clicked.target.as_deref().and_then(|t| url::Url::parse(t).ok()) else {
+    let Some(mut target) = clicked
+        .target
+        .as_deref()
+        .and_then(|t| url::Url::parse(t).ok())
+    else {
         return Ok(fallback(&state));
     };
     target
@@ -81,7 +91,11 @@ async fn follow(
         .append_pair("parrain_vid", clicked.visitor_id.as_str());
     let mut response = redirect(target.as_str());
     if known.as_ref() != Some(&clicked.visitor_id) {
-        let secure = if state.config.public_url.starts_with("https://") { "; Secure" } else { "" };
+        let secure = if state.config.public_url.starts_with("https://") {
+            "; Secure"
+        } else {
+            ""
+        };
         let cookie = format!(
             "{VISITOR_COOKIE}={}; Max-Age={ONE_YEAR}; Path=/; SameSite=Lax; HttpOnly{secure}",
             clicked.visitor_id
@@ -90,6 +104,8 @@ async fn follow(
             response.headers_mut().insert(header::SET_COOKIE, value);
         }
     }
-    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(response)
 }

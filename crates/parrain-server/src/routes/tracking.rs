@@ -71,7 +71,10 @@ async fn track_visit(
     ApiJson(input): ApiJson<VisitIn>,
 ) -> ApiResult<Json<TrackedOut>> {
     if input.url.as_ref().is_some_and(|u| u.len() > 2048) {
-        return Err(ApiError::bad_field("url", "url is longer than 2048 characters"));
+        return Err(ApiError::bad_field(
+            "url",
+            "url is longer than 2048 characters",
+        ));
     }
     let visit = Visit {
         offer_id: input.offer_id,
@@ -105,7 +108,10 @@ async fn track_share(
             "channel must be one of email, x, linkedin, facebook, link",
         ));
     }
-    let tracked = state.store.track_share(input.code, input.channel, state.clock.now()).await?;
+    let tracked = state
+        .store
+        .track_share(input.code, input.channel, state.clock.now())
+        .await?;
     Ok(Json(TrackedOut::new(tracked, key.is_secret())))
 }
 
@@ -128,9 +134,16 @@ async fn track_event(
     ApiJson(input): ApiJson<EventIn>,
 ) -> ApiResult<Json<TrackedOut>> {
     if !valid_event_name(&input.name) {
-        return Err(ApiError::bad_field("name", "name must be 1 to 100 characters without spaces"));
+        return Err(ApiError::bad_field(
+            "name",
+            "name must be 1 to 100 characters without spaces",
+        ));
     }
-    let event = PageEvent { offer_id: input.offer_id, visitor_id: input.visitor_id, name: input.name };
+    let event = PageEvent {
+        offer_id: input.offer_id,
+        visitor_id: input.visitor_id,
+        name: input.name,
+    };
     let tracked = state.store.track_event(event, state.clock.now()).await?;
     Ok(Json(TrackedOut::new(tracked, key.is_secret())))
 }
@@ -157,7 +170,10 @@ async fn identify(
     _: AnyKey,
     ApiJson(input): ApiJson<IdentifyIn>,
 ) -> ApiResult<Json<IdentifiedOut>> {
-    state.store.identify(input.visitor_id, input.email, state.clock.now()).await?;
+    state
+        .store
+        .identify(input.visitor_id, input.email, state.clock.now())
+        .await?;
     Ok(Json(IdentifiedOut { identified: true }))
 }
 
@@ -199,7 +215,10 @@ async fn give_credit(
 ) -> ApiResult<Json<TrackedOut>> {
     let id = path_id!(OfferId, id, "offer");
     let friend = input.into_ref("body")?;
-    let tracked = state.store.give_credit(&id, friend, state.clock.now()).await?;
+    let tracked = state
+        .store
+        .give_credit(&id, friend, state.clock.now())
+        .await?;
     Ok(Json(TrackedOut::new(tracked, true)))
 }
 
@@ -226,7 +245,11 @@ struct EventResultOut {
 
 impl From<EventOutcome> for EventResultOut {
     fn from(o: EventOutcome) -> Self {
-        Self { id: o.id, applied: o.applied, credits: serde_json::to_value(o.credits).unwrap_or_default() }
+        Self {
+            id: o.id,
+            applied: o.applied,
+            credits: serde_json::to_value(o.credits).unwrap_or_default(),
+        }
     }
 }
 
@@ -243,15 +266,31 @@ fn to_server_event(index: Option<usize>, e: ServerEventIn) -> ApiResult<ServerEv
         None => field.to_owned(),
     };
     if !valid_event_name(&e.name) {
-        return Err(ApiError::bad_field(at("name"), "name must be 1 to 100 characters without spaces"));
+        return Err(ApiError::bad_field(
+            at("name"),
+            "name must be 1 to 100 characters without spaces",
+        ));
     }
-    if e.id.as_ref().is_some_and(|id| id.is_empty() || id.len() > 200) {
-        return Err(ApiError::bad_field(at("id"), "id must be 1 to 200 characters"));
+    if e.id
+        .as_ref()
+        .is_some_and(|id| id.is_empty() || id.len() > 200)
+    {
+        return Err(ApiError::bad_field(
+            at("id"),
+            "id must be 1 to 200 characters",
+        ));
     }
     if !(e.properties.is_object() || e.properties.is_null()) {
-        return Err(ApiError::bad_field(at("properties"), "properties must be an object"));
+        return Err(ApiError::bad_field(
+            at("properties"),
+            "properties must be an object",
+        ));
     }
-    let occurred_at = e.occurred_at.as_deref().map(|t| parse_ts(&at("occurred_at"), t)).transpose()?;
+    let occurred_at = e
+        .occurred_at
+        .as_deref()
+        .map(|t| parse_ts(&at("occurred_at"), t))
+        .transpose()?;
     Ok(ServerEvent {
         id: e.id,
         person: e.person.into_ref(&at("person"))?,
@@ -277,7 +316,10 @@ async fn events(
     if body.is_array() {
         let items: Vec<ServerEventIn> = parse_json(raw.as_bytes())?;
         if items.len() > MAX_EVENTS {
-            return Err(ApiError::bad_field("body", format!("send at most {MAX_EVENTS} events at once")));
+            return Err(ApiError::bad_field(
+                "body",
+                format!("send at most {MAX_EVENTS} events at once"),
+            ));
         }
         let events = items
             .into_iter()
@@ -291,7 +333,9 @@ async fn events(
         let item: ServerEventIn = parse_json(raw.as_bytes())?;
         let event = to_server_event(None, item)?;
         let mut outcomes = state.store.ingest_events(vec![event], now).await?;
-        let outcome = outcomes.pop().ok_or_else(|| ApiError::Internal("no event outcome".into()))?;
+        let outcome = outcomes
+            .pop()
+            .ok_or_else(|| ApiError::Internal("no event outcome".into()))?;
         Ok(Json(EventResultOut::from(outcome)).into_response())
     }
 }

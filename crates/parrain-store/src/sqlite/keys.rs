@@ -14,7 +14,11 @@ fn key_row(row: &Row<'_>) -> r2d2_sqlite::rusqlite::Result<ApiKey> {
     let kind: String = row.get(1)?;
     Ok(ApiKey {
         id: KeyId::from_trusted(row.get(0)?),
-        kind: if kind == "secret" { KeyKind::Secret } else { KeyKind::Publishable },
+        kind: if kind == "secret" {
+            KeyKind::Secret
+        } else {
+            KeyKind::Publishable
+        },
         name: row.get(2)?,
         hint: row.get(3)?,
         created_at: row.get(4)?,
@@ -45,7 +49,8 @@ impl Keys for SqliteStore {
     async fn key_by_hash(&self, hash: &str) -> Result<Option<ApiKey>> {
         let hash = hash.to_owned();
         self.read(move |conn| {
-            let sql = format!("SELECT {COLUMNS} FROM api_keys WHERE hash = ?1 AND revoked_at IS NULL");
+            let sql =
+                format!("SELECT {COLUMNS} FROM api_keys WHERE hash = ?1 AND revoked_at IS NULL");
             Ok(conn.query_row(&sql, [hash], key_row).optional()?)
         })
         .await
@@ -55,7 +60,9 @@ impl Keys for SqliteStore {
         self.read(|conn| {
             let sql = format!("SELECT {COLUMNS} FROM api_keys ORDER BY created_at, id");
             let mut stmt = conn.prepare(&sql)?;
-            let keys = stmt.query_map([], key_row)?.collect::<Result<Vec<_>, _>>()?;
+            let keys = stmt
+                .query_map([], key_row)?
+                .collect::<Result<Vec<_>, _>>()?;
             Ok(keys)
         })
         .await

@@ -71,10 +71,15 @@ pub(crate) fn load_offer(conn: &Connection, id: &OfferId) -> Result<Offer> {
     .ok_or(StoreError::not_found("offer"))?
 }
 
-pub(crate) fn offer_row(row: &r2d2_sqlite::rusqlite::Row<'_>) -> r2d2_sqlite::rusqlite::Result<Result<Offer>> {
+pub(crate) fn offer_row(
+    row: &r2d2_sqlite::rusqlite::Row<'_>,
+) -> r2d2_sqlite::rusqlite::Result<Result<Offer>> {
     let settings = |i: usize| -> r2d2_sqlite::rusqlite::Result<Result<Option<OfferSettings>>> {
         let text: Option<String> = row.get(i)?;
-        Ok(text.map(|t| serde_json::from_str(&t)).transpose().map_err(StoreError::from))
+        Ok(text
+            .map(|t| serde_json::from_str(&t))
+            .transpose()
+            .map_err(StoreError::from))
     };
     let status: String = row.get(1)?;
     let (live, draft) = (settings(2)?, settings(3)?);
@@ -164,7 +169,10 @@ impl FriendIds {
     pub(crate) fn of_visitor(conn: &Connection, visitor: &VisitorId) -> Result<Self> {
         match visitor_person(conn, visitor)? {
             Some(person) => Self::of_person(conn, person, Some(visitor)),
-            None => Ok(Self { person: None, visitors: vec![visitor.clone()] }),
+            None => Ok(Self {
+                person: None,
+                visitors: vec![visitor.clone()],
+            }),
         }
     }
 
@@ -181,7 +189,10 @@ impl FriendIds {
         if let Some(v) = also.filter(|v| !visitors.contains(v)) {
             visitors.push(v.clone());
         }
-        Ok(Self { person: Some(person), visitors })
+        Ok(Self {
+            person: Some(person),
+            visitors,
+        })
     }
 
     fn as_friend(&self) -> Friend {
@@ -210,7 +221,10 @@ pub(crate) fn touch(
             Ok(Touch { participant: r.get::<_, String>(0)?, at: r.get(1)? })
         })
         .optional()?;
-    let new = Touch { participant: participant.to_string(), at: now };
+    let new = Touch {
+        participant: participant.to_string(),
+        at: now,
+    };
     let kept = attribution::after_touch(
         current.as_ref(),
         new,
@@ -244,7 +258,10 @@ pub(crate) fn referrer_of(
     for visitor in &friend.visitors {
         if let Some(t) = stmt
             .query_row([offer.as_str(), visitor.as_str()], |r| {
-                Ok(Touch { participant: r.get::<_, String>(0)?, at: r.get(1)? })
+                Ok(Touch {
+                    participant: r.get::<_, String>(0)?,
+                    at: r.get(1)?,
+                })
             })
             .optional()?
         {
@@ -260,19 +277,27 @@ pub(crate) fn referrer_of(
         return Ok(Some(ParticipantId::from_trusted(t.participant)));
     }
     // A friend who signed up with a share code is that participant's, for good.
-    let Some(person) = &friend.person else { return Ok(None) };
+    let Some(person) = &friend.person else {
+        return Ok(None);
+    };
     Ok(conn
         .prepare_cached(
             "SELECT referred_by FROM participants WHERE offer_id = ?1 AND person_id = ?2",
         )?
-        .query_row([offer.as_str(), person.as_str()], |r| r.get::<_, Option<String>>(0))
+        .query_row([offer.as_str(), person.as_str()], |r| {
+            r.get::<_, Option<String>>(0)
+        })
         .optional()?
         .flatten()
         .map(ParticipantId::from_trusted))
 }
 
 /// Whether the friend is the participant itself (its email or its browsers).
-pub(crate) fn is_self(conn: &Connection, participant: &ParticipantId, friend: &FriendIds) -> Result<bool> {
+pub(crate) fn is_self(
+    conn: &Connection,
+    participant: &ParticipantId,
+    friend: &FriendIds,
+) -> Result<bool> {
     let (person, visitor): (String, Option<String>) = conn
         .prepare_cached("SELECT person_id, visitor_id FROM participants WHERE id = ?1")?
         .query_row([participant.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))?;
@@ -284,8 +309,10 @@ pub(crate) fn is_self(conn: &Connection, participant: &ParticipantId, friend: &F
         if visitor.as_deref() == Some(v.as_str()) {
             return Ok(true);
         }
-        let owned_by: Option<String> =
-            owner.query_row([v.as_str()], |r| r.get(0)).optional()?.flatten();
+        let owned_by: Option<String> = owner
+            .query_row([v.as_str()], |r| r.get(0))
+            .optional()?
+            .flatten();
         if owned_by.as_deref() == Some(person.as_str()) {
             return Ok(true);
         }
@@ -303,8 +330,16 @@ pub(crate) fn award(
     fact: impl FnOnce(Friend) -> Fact,
     now: Millis,
 ) -> Result<Tracked> {
-    let not = |reason| Ok(Tracked { credited: false, reason: Some(reason), participant_id: None });
-    let Some(settings) = offer.live_at(now) else { return not("offer_not_live") };
+    let not = |reason| {
+        Ok(Tracked {
+            credited: false,
+            reason: Some(reason),
+            participant_id: None,
+        })
+    };
+    let Some(settings) = offer.live_at(now) else {
+        return not("offer_not_live");
+    };
     let referrer = match known_referrer {
         Some(p) => p.clone(),
         None => match referrer_of(conn, &offer.id, settings, friend, now)? {
@@ -313,7 +348,11 @@ pub(crate) fn award(
         },
     };
     let not_for = |reason| {
-        Ok(Tracked { credited: false, reason: Some(reason), participant_id: Some(referrer.clone()) })
+        Ok(Tracked {
+            credited: false,
+            reason: Some(reason),
+            participant_id: Some(referrer.clone()),
+        })
     };
     if is_self(conn, &referrer, friend)? {
         return not_for("self_referral");
@@ -367,7 +406,11 @@ pub(crate) fn award(
         record(
             conn,
             ActivityType::AchievedGoal,
-            Who { offer: Some(&offer.id), participant: Some(&referrer), ..Who::default() },
+            Who {
+                offer: Some(&offer.id),
+                participant: Some(&referrer),
+                ..Who::default()
+            },
             json!({"credit": outcome.progress.credit, "goal_count": goal.count}),
             now,
         )?;
@@ -375,7 +418,11 @@ pub(crate) fn award(
     if outcome.fulfil_now {
         fulfil(conn, offer, &referrer, now)?;
     }
-    Ok(Tracked { credited: true, reason: None, participant_id: Some(referrer) })
+    Ok(Tracked {
+        credited: true,
+        reason: None,
+        participant_id: Some(referrer),
+    })
 }
 
 pub(crate) fn load_progress(conn: &Connection, participant: &ParticipantId) -> Result<Progress> {
@@ -400,10 +447,15 @@ pub(crate) fn fulfil(
     now: Millis,
 ) -> Result<Option<String>> {
     let marked = conn
-        .prepare_cached("UPDATE participants SET fulfilled_at = ?2 WHERE id = ?1 AND fulfilled_at IS NULL")?
+        .prepare_cached(
+            "UPDATE participants SET fulfilled_at = ?2 WHERE id = ?1 AND fulfilled_at IS NULL",
+        )?
         .execute(params![participant.as_str(), now])?;
     if marked == 0 {
-        return Err(StoreError::conflict("already_fulfilled", "the participant is already fulfilled"));
+        return Err(StoreError::conflict(
+            "already_fulfilled",
+            "the participant is already fulfilled",
+        ));
     }
     let code: Option<String> = conn
         .prepare_cached(
@@ -411,7 +463,11 @@ pub(crate) fn fulfil(
         )?
         .query_row([offer.id.as_str()], |r| r.get(0))
         .optional()?;
-    let who = || Who { offer: Some(&offer.id), participant: Some(participant), ..Who::default() };
+    let who = || Who {
+        offer: Some(&offer.id),
+        participant: Some(participant),
+        ..Who::default()
+    };
     match &code {
         Some(code) => {
             conn.prepare_cached(
@@ -422,11 +478,27 @@ pub(crate) fn fulfil(
                 .execute(params![participant.as_str(), code])?;
         }
         None => {
-            record(conn, ActivityType::PromoCodesExhausted, who(), json!({}), now)?;
+            record(
+                conn,
+                ActivityType::PromoCodesExhausted,
+                who(),
+                json!({}),
+                now,
+            )?;
         }
     }
-    record(conn, ActivityType::OfferFulfilled, who(), json!({"promo_code": code}), now)?;
-    let has_email = offer.live.as_ref().or(offer.draft.as_ref()).is_some_and(|s| s.emails.fulfillment.is_some());
+    record(
+        conn,
+        ActivityType::OfferFulfilled,
+        who(),
+        json!({"promo_code": code}),
+        now,
+    )?;
+    let has_email = offer
+        .live
+        .as_ref()
+        .or(offer.draft.as_ref())
+        .is_some_and(|s| s.emails.fulfillment.is_some());
     if has_email {
         enqueue(
             conn,

@@ -50,7 +50,11 @@ impl SqliteStore {
             .with_flags(OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
             .with_init(|c| c.busy_timeout(std::time::Duration::from_secs(5)));
         let readers = r2d2::Pool::builder().max_size(8).build(manager)?;
-        Ok(Self { writer: Writer::start(conn), readers, path: path.to_owned() })
+        Ok(Self {
+            writer: Writer::start(conn),
+            readers,
+            path: path.to_owned(),
+        })
     }
 
     /// The database file.
@@ -84,8 +88,8 @@ impl SqliteStore {
             let conn = pool.get()?;
             work(&conn)
         })
-            .await
-            .map_err(|e| StoreError::Database(format!("read task failed: {e}")))?
+        .await
+        .map_err(|e| StoreError::Database(format!("read task failed: {e}")))?
     }
 }
 
@@ -116,7 +120,9 @@ pub(crate) fn encode_cursor(position: i64) -> String {
 }
 
 pub(crate) fn decode_cursor(cursor: Option<&str>) -> Result<Option<i64>> {
-    let Some(cursor) = cursor else { return Ok(None) };
+    let Some(cursor) = cursor else {
+        return Ok(None);
+    };
     base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(cursor)
         .ok()
@@ -130,14 +136,16 @@ pub(crate) fn decode_cursor(cursor: Option<&str>) -> Result<Option<i64>> {
 }
 
 /// Turns `limit + 1` fetched rows into a page.
-pub(crate) fn page_of<T>(
-    mut rows: Vec<(i64, T)>,
-    limit: u32,
-) -> crate::Page<T> {
+pub(crate) fn page_of<T>(mut rows: Vec<(i64, T)>, limit: u32) -> crate::Page<T> {
     let more = rows.len() > limit as usize;
     rows.truncate(limit as usize);
-    let next_cursor = more.then(|| rows.last().map(|(pos, _)| encode_cursor(*pos))).flatten();
-    crate::Page { items: rows.into_iter().map(|(_, item)| item).collect(), next_cursor }
+    let next_cursor = more
+        .then(|| rows.last().map(|(pos, _)| encode_cursor(*pos)))
+        .flatten();
+    crate::Page {
+        items: rows.into_iter().map(|(_, item)| item).collect(),
+        next_cursor,
+    }
 }
 
 pub(crate) fn is_unique_violation(e: &rusqlite::Error) -> bool {

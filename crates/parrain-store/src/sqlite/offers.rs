@@ -42,7 +42,10 @@ fn set_status(conn: &Connection, id: &OfferId, status: OfferStatus, now: Millis)
 
 fn refuse_archived(offer: &Offer) -> Result<()> {
     if offer.status == OfferStatus::Archived {
-        return Err(StoreError::conflict("offer_archived", "the offer is archived and read-only"));
+        return Err(StoreError::conflict(
+            "offer_archived",
+            "the offer is archived and read-only",
+        ));
     }
     Ok(())
 }
@@ -53,7 +56,11 @@ fn counts(conn: &Connection, id: &OfferId) -> Result<PromoCounts> {
         [id.as_str()],
         |r| {
             let (total, assigned): (i64, i64) = (r.get(0)?, r.get(1)?);
-            Ok(PromoCounts { total, assigned, available: total - assigned })
+            Ok(PromoCounts {
+                total,
+                assigned,
+                available: total - assigned,
+            })
         },
     )?)
 }
@@ -161,7 +168,10 @@ impl Offers for SqliteStore {
                 other => {
                     return Err(StoreError::conflict(
                         "not_approved",
-                        format!("only an approved offer can be unapproved; this one is {}", other.as_str()),
+                        format!(
+                            "only an approved offer can be unapproved; this one is {}",
+                            other.as_str()
+                        ),
                     ))
                 }
             }

@@ -36,7 +36,9 @@ fn participant_row(r: &Row<'_>) -> r2d2_sqlite::rusqlite::Result<(i64, Participa
             code: r.get(6)?,
             fields: serde_json::from_str(&fields).unwrap_or_default(),
             marketing_consent: r.get(8)?,
-            referred_by: r.get::<_, Option<String>>(9)?.map(ParticipantId::from_trusted),
+            referred_by: r
+                .get::<_, Option<String>>(9)?
+                .map(ParticipantId::from_trusted),
             credit: r.get(10)?,
             goal_count: r.get(11)?,
             achieved_at: r.get(12)?,
@@ -60,7 +62,10 @@ pub(crate) fn by_code(conn: &Connection, code: &str) -> Result<Option<(Participa
     Ok(conn
         .prepare_cached("SELECT id, offer_id FROM participants WHERE code = ?1")?
         .query_row([code], |r| {
-            Ok((ParticipantId::from_trusted(r.get(0)?), OfferId::from_trusted(r.get(1)?)))
+            Ok((
+                ParticipantId::from_trusted(r.get(0)?),
+                OfferId::from_trusted(r.get(1)?),
+            ))
         })
         .optional()?)
 }
@@ -98,7 +103,9 @@ fn insert_participant(
             }
         }
     }
-    Err(StoreError::Database("could not draw a free share code".into()))
+    Err(StoreError::Database(
+        "could not draw a free share code".into(),
+    ))
 }
 
 /// The participant a sign-up was referred by: its share code if given, else attribution.
@@ -111,7 +118,9 @@ fn referrer_for_sign_up(
 ) -> Result<Option<ParticipantId>> {
     let settings = offer.live_at(now).expect("checked live by the caller");
     let by_code = match code.and_then(|c| ReferralCode::parse(c).ok()) {
-        Some(code) => by_code(conn, code.as_str())?.filter(|(_, o)| *o == offer.id).map(|(p, _)| p),
+        Some(code) => by_code(conn, code.as_str())?
+            .filter(|(_, o)| *o == offer.id)
+            .map(|(p, _)| p),
         None => None,
     };
     let referrer = match by_code {
@@ -129,7 +138,12 @@ fn referrer_for_sign_up(
     }
 }
 
-fn sign_up_now(conn: &Connection, offer_id: &OfferId, sign_up: SignUp, now: Millis) -> Result<SignedUp> {
+fn sign_up_now(
+    conn: &Connection,
+    offer_id: &OfferId,
+    sign_up: SignUp,
+    now: Millis,
+) -> Result<SignedUp> {
     let offer = load_offer(conn, offer_id)?;
     let Some(settings) = offer.live_at(now) else {
         return Err(StoreError::conflict(
@@ -164,7 +178,10 @@ fn sign_up_now(conn: &Connection, offer_id: &OfferId, sign_up: SignUp, now: Mill
         .optional()?;
     if let Some(id) = existing {
         let participant = load_participant(conn, &ParticipantId::from_trusted(id))?;
-        return Ok(SignedUp { participant, created: false });
+        return Ok(SignedUp {
+            participant,
+            created: false,
+        });
     }
     let friend = FriendIds::of_person(conn, person.clone(), sign_up.visitor_id.as_ref())?;
     let referrer =
@@ -183,7 +200,14 @@ fn sign_up_now(conn: &Connection, offer_id: &OfferId, sign_up: SignUp, now: Mill
         now,
     )?;
     if let Some(referrer) = &referrer {
-        ledger::award(conn, &offer, &friend, Some(referrer), |friend| Fact::SignUp { friend }, now)?;
+        ledger::award(
+            conn,
+            &offer,
+            &friend,
+            Some(referrer),
+            |friend| Fact::SignUp { friend },
+            now,
+        )?;
     }
     if settings.emails.sign_up.is_some() {
         ledger::enqueue(
@@ -194,7 +218,10 @@ fn sign_up_now(conn: &Connection, offer_id: &OfferId, sign_up: SignUp, now: Mill
         )?;
     }
     let participant = load_participant(conn, &id)?;
-    Ok(SignedUp { participant, created: true })
+    Ok(SignedUp {
+        participant,
+        created: true,
+    })
 }
 
 fn fulfil_by_hand(conn: &Connection, id: &ParticipantId, now: Millis) -> Result<Participant> {
@@ -202,7 +229,10 @@ fn fulfil_by_hand(conn: &Connection, id: &ParticipantId, now: Millis) -> Result<
     let offer = load_offer(conn, &participant.offer_id)?;
     let progress = ledger::load_progress(conn, id)?;
     if progress.fulfilled {
-        return Err(StoreError::conflict("already_fulfilled", "the participant is already fulfilled"));
+        return Err(StoreError::conflict(
+            "already_fulfilled",
+            "the participant is already fulfilled",
+        ));
     }
     if !credit::can_fulfil_manually(progress) {
         return Err(StoreError::conflict(
@@ -222,7 +252,8 @@ fn fulfil_by_hand(conn: &Connection, id: &ParticipantId, now: Millis) -> Result<
 impl Participants for SqliteStore {
     async fn sign_up(&self, offer: &OfferId, sign_up: SignUp, now: Millis) -> Result<SignedUp> {
         let offer = offer.clone();
-        self.write(move |conn| sign_up_now(conn, &offer, sign_up, now)).await
+        self.write(move |conn| sign_up_now(conn, &offer, sign_up, now))
+            .await
     }
 
     async fn participant(&self, id: &ParticipantId) -> Result<ParticipantDetail> {
@@ -270,7 +301,13 @@ impl Participants for SqliteStore {
             let rows = conn
                 .prepare(&sql)?
                 .query_map(
-                    params![offer.as_str(), before, filter.achieved, filter.fulfilled, page.limit + 1],
+                    params![
+                        offer.as_str(),
+                        before,
+                        filter.achieved,
+                        filter.fulfilled,
+                        page.limit + 1
+                    ],
                     participant_row,
                 )?
                 .collect::<Result<Vec<_>, _>>()?;

@@ -41,13 +41,17 @@ fn resolve(conn: &Connection, friend: &FriendRef) -> Result<Option<FriendIds>> {
             let known = conn
                 .prepare_cached("SELECT 1 FROM people WHERE id = ?1")?
                 .exists([person.as_str()])?;
-            Ok(known.then(|| FriendIds::of_person(conn, person.clone(), None)).transpose()?)
+            Ok(known
+                .then(|| FriendIds::of_person(conn, person.clone(), None))
+                .transpose()?)
         }
         FriendRef::Visitor(visitor) => {
             let known = conn
                 .prepare_cached("SELECT 1 FROM visitors WHERE id = ?1")?
                 .exists([visitor.as_str()])?;
-            Ok(known.then(|| FriendIds::of_visitor(conn, visitor)).transpose()?)
+            Ok(known
+                .then(|| FriendIds::of_visitor(conn, visitor))
+                .transpose()?)
         }
     }
 }
@@ -60,7 +64,9 @@ fn touch_code(
     visitor: &VisitorId,
     now: Millis,
 ) -> Result<()> {
-    let Some(settings) = offer.live_at(now) else { return Ok(()) };
+    let Some(settings) = offer.live_at(now) else {
+        return Ok(());
+    };
     let friend = FriendIds::of_visitor(conn, visitor)?;
     if !ledger::is_self(conn, participant, &friend)? {
         ledger::touch(conn, &offer.id, settings, visitor, participant, now)?;
@@ -69,8 +75,12 @@ fn touch_code(
 }
 
 fn click_now(conn: &Connection, click: Click, now: Millis) -> Result<Option<Clicked>> {
-    let Ok(code) = ReferralCode::parse(&click.code) else { return Ok(None) };
-    let Some((participant, offer_id)) = by_code(conn, code.as_str())? else { return Ok(None) };
+    let Ok(code) = ReferralCode::parse(&click.code) else {
+        return Ok(None);
+    };
+    let Some((participant, offer_id)) = by_code(conn, code.as_str())? else {
+        return Ok(None);
+    };
     let offer = load_offer(conn, &offer_id)?;
     let visitor = click.visitor_id.unwrap_or_else(VisitorId::generate);
     ledger::see_visitor(conn, &visitor, None, now)?;
@@ -87,14 +97,25 @@ fn click_now(conn: &Connection, click: Click, now: Millis) -> Result<Option<Clic
         now,
     )?;
     touch_code(conn, &offer, &participant, &visitor, now)?;
-    let target = offer.live.as_ref().or(offer.draft.as_ref()).and_then(|s| s.share_target());
-    Ok(Some(Clicked { visitor_id: visitor, code: code.to_string(), target: target.map(Into::into) }))
+    let target = offer
+        .live
+        .as_ref()
+        .or(offer.draft.as_ref())
+        .and_then(|s| s.share_target());
+    Ok(Some(Clicked {
+        visitor_id: visitor,
+        code: code.to_string(),
+        target: target.map(Into::into),
+    }))
 }
 
 fn visit_now(conn: &Connection, visit: Visit, now: Millis) -> Result<Tracked> {
     let offer = load_offer(conn, &visit.offer_id)?;
     ledger::see_visitor(conn, &visit.visitor_id, None, now)?;
-    let code = visit.referral_code.as_deref().and_then(|c| ReferralCode::parse(c).ok());
+    let code = visit
+        .referral_code
+        .as_deref()
+        .and_then(|c| ReferralCode::parse(c).ok());
     if let Some(code) = &code {
         if let Some((participant, of)) = by_code(conn, code.as_str())? {
             if of == offer.id {
@@ -120,7 +141,10 @@ fn visit_now(conn: &Connection, visit: Visit, now: Millis) -> Result<Tracked> {
         &offer,
         &friend,
         None,
-        |friend| Fact::Visit { friend, session: session.start },
+        |friend| Fact::Visit {
+            friend,
+            session: session.start,
+        },
         now,
     )?;
     ledger::record(
@@ -149,8 +173,14 @@ fn event_now(conn: &Connection, event: PageEvent, now: Millis) -> Result<Tracked
     ledger::see_visitor(conn, &event.visitor_id, None, now)?;
     let friend = FriendIds::of_visitor(conn, &event.visitor_id)?;
     let name = event.name.clone();
-    let tracked =
-        ledger::award(conn, &offer, &friend, None, |friend| Fact::Event { friend, name }, now)?;
+    let tracked = ledger::award(
+        conn,
+        &offer,
+        &friend,
+        None,
+        |friend| Fact::Event { friend, name },
+        now,
+    )?;
     ledger::record(
         conn,
         ActivityType::CustomEvent,
@@ -166,11 +196,27 @@ fn event_now(conn: &Connection, event: PageEvent, now: Millis) -> Result<Tracked
     Ok(tracked)
 }
 
-fn give_credit_now(conn: &Connection, offer: &Offer, friend: &FriendRef, now: Millis) -> Result<Tracked> {
+fn give_credit_now(
+    conn: &Connection,
+    offer: &Offer,
+    friend: &FriendRef,
+    now: Millis,
+) -> Result<Tracked> {
     let Some(friend) = resolve(conn, friend)? else {
-        return Ok(Tracked { credited: false, reason: Some("unknown_friend"), participant_id: None });
+        return Ok(Tracked {
+            credited: false,
+            reason: Some("unknown_friend"),
+            participant_id: None,
+        });
     };
-    ledger::award(conn, offer, &friend, None, |friend| Fact::Trigger { friend }, now)
+    ledger::award(
+        conn,
+        offer,
+        &friend,
+        None,
+        |friend| Fact::Trigger { friend },
+        now,
+    )
 }
 
 fn ingest_one(conn: &Connection, event: ServerEvent, now: Millis) -> Result<EventOutcome> {
@@ -181,7 +227,11 @@ fn ingest_one(conn: &Connection, event: ServerEvent, now: Millis) -> Result<Even
             .optional()?;
         if let Some(result) = seen {
             let credits = serde_json::from_str(&result)?;
-            return Ok(EventOutcome { id: event.id, applied: false, credits });
+            return Ok(EventOutcome {
+                id: event.id,
+                applied: false,
+                credits,
+            });
         }
     }
     let offer_ids: Vec<String> = conn
@@ -194,8 +244,12 @@ fn ingest_one(conn: &Connection, event: ServerEvent, now: Millis) -> Result<Even
     let mut credits = Vec::new();
     for offer_id in offer_ids {
         let offer = load_offer(conn, &OfferId::from_trusted(offer_id))?;
-        let Some(settings) = offer.live_at(event.occurred_at.unwrap_or(now)) else { continue };
-        let Some(rule) = settings.goal.event.as_ref().map(|e| e.rule()) else { continue };
+        let Some(settings) = offer.live_at(event.occurred_at.unwrap_or(now)) else {
+            continue;
+        };
+        let Some(rule) = settings.goal.event.as_ref().map(|e| e.rule()) else {
+            continue;
+        };
         if !rule.matches(&event.name, &event.properties) {
             continue;
         }
@@ -208,10 +262,16 @@ fn ingest_one(conn: &Connection, event: ServerEvent, now: Millis) -> Result<Even
         });
     }
     if let Some(id) = &event.id {
-        conn.prepare_cached("INSERT INTO server_events (id, result, received_at) VALUES (?1, ?2, ?3)")?
-            .execute(params![id, serde_json::to_string(&credits)?, now])?;
+        conn.prepare_cached(
+            "INSERT INTO server_events (id, result, received_at) VALUES (?1, ?2, ?3)",
+        )?
+        .execute(params![id, serde_json::to_string(&credits)?, now])?;
     }
-    Ok(EventOutcome { id: event.id, applied: true, credits })
+    Ok(EventOutcome {
+        id: event.id,
+        applied: true,
+        credits,
+    })
 }
 
 #[async_trait]
@@ -226,7 +286,10 @@ impl Tracking for SqliteStore {
 
     async fn track_share(&self, code: String, channel: String, now: Millis) -> Result<Tracked> {
         self.write(move |conn| {
-            let found = ReferralCode::parse(&code).ok().map(|c| by_code(conn, c.as_str())).transpose()?;
+            let found = ReferralCode::parse(&code)
+                .ok()
+                .map(|c| by_code(conn, c.as_str()))
+                .transpose()?;
             let Some((participant, offer_id)) = found.flatten() else {
                 return Err(StoreError::not_found("share code"));
             };
@@ -247,7 +310,11 @@ impl Tracking for SqliteStore {
                 json!({"channel": channel}),
                 now,
             )?;
-            Ok(Tracked { credited: false, reason: None, participant_id: Some(participant) })
+            Ok(Tracked {
+                credited: false,
+                reason: None,
+                participant_id: Some(participant),
+            })
         })
         .await
     }
@@ -265,12 +332,20 @@ impl Tracking for SqliteStore {
         .await
     }
 
-    async fn give_credit(&self, offer: &OfferId, friend: FriendRef, now: Millis) -> Result<Tracked> {
+    async fn give_credit(
+        &self,
+        offer: &OfferId,
+        friend: FriendRef,
+        now: Millis,
+    ) -> Result<Tracked> {
         let offer = offer.clone();
         self.write(move |conn| {
             let offer = load_offer(conn, &offer)?;
             if offer.editable().goal.kind != GoalType::SmartListTrigger
-                && offer.live.as_ref().is_none_or(|s| s.goal.kind != GoalType::SmartListTrigger)
+                && offer
+                    .live
+                    .as_ref()
+                    .is_none_or(|s| s.goal.kind != GoalType::SmartListTrigger)
             {
                 return Err(StoreError::conflict(
                     "goal_not_smart_list_trigger",
@@ -283,7 +358,17 @@ impl Tracking for SqliteStore {
         .await
     }
 
-    async fn ingest_events(&self, events: Vec<ServerEvent>, now: Millis) -> Result<Vec<EventOutcome>> {
-        self.write(move |conn| events.into_iter().map(|e| ingest_one(conn, e, now)).collect()).await
+    async fn ingest_events(
+        &self,
+        events: Vec<ServerEvent>,
+        now: Millis,
+    ) -> Result<Vec<EventOutcome>> {
+        self.write(move |conn| {
+            events
+                .into_iter()
+                .map(|e| ingest_one(conn, e, now))
+                .collect()
+        })
+        .await
     }
 }

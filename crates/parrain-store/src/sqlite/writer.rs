@@ -56,7 +56,8 @@ impl Writer {
         self.queue
             .send(job)
             .map_err(|_| StoreError::Database("the writer has stopped".into()))?;
-        rx.await.map_err(|_| StoreError::Database("the writer has stopped".into()))?
+        rx.await
+            .map_err(|_| StoreError::Database("the writer has stopped".into()))?
     }
 }
 
@@ -99,7 +100,11 @@ fn commit_batch(conn: &Connection, batch: Vec<Work>) -> std::result::Result<Vec<
         }
         let (ok, reply) = job(conn);
         replies.push(reply);
-        let end = if ok { "RELEASE w" } else { "ROLLBACK TO w; RELEASE w" };
+        let end = if ok {
+            "RELEASE w"
+        } else {
+            "ROLLBACK TO w; RELEASE w"
+        };
         if let Err(e) = conn.execute_batch(end) {
             let _ = conn.execute_batch("ROLLBACK");
             return Err((e.into(), replies));
