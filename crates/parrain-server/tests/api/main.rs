@@ -1,0 +1,10 @@
+//! Black-box tests of the HTTP API: a real server on a real SQLite file,
+//! driven over HTTP like a client would.
+
+mod helpers;
+
+mod credit;
+mod errors;
+mod offers;
+mod participants;
+mod redirect;
