@@ -312,9 +312,10 @@ pub struct Problem {
     pub field: String,
     pub code: String,
     pub message: String,
-    /// Only approval refuses an incomplete setting; drafts may be incomplete.
+    /// Only approval refuses this problem: a draft may be incomplete or, while
+    /// being edited, inconsistent.
     #[serde(skip)]
-    pub incomplete: bool,
+    pub approval_only: bool,
 }
 
 impl Problem {
@@ -323,16 +324,16 @@ impl Problem {
             field: field.into(),
             code: code.into(),
             message: message.into(),
-            incomplete: false,
+            approval_only: false,
         }
     }
 
-    fn missing(field: &str, code: &str, message: impl Into<String>) -> Self {
+    fn for_approval(field: &str, code: &str, message: impl Into<String>) -> Self {
         Self {
             field: field.into(),
             code: code.into(),
             message: message.into(),
-            incomplete: true,
+            approval_only: true,
         }
     }
 }
@@ -368,7 +369,7 @@ impl OfferSettings {
     pub fn write_problems(&self) -> Vec<Problem> {
         self.problems()
             .into_iter()
-            .filter(|p| !p.incomplete)
+            .filter(|p| !p.approval_only)
             .collect()
     }
 
@@ -394,7 +395,7 @@ impl OfferSettings {
         self.email_problems(&mut out);
         if let (Some(start), Some(end)) = (self.starts_at, self.ends_at) {
             if start > end {
-                out.push(Problem::invalid(
+                out.push(Problem::for_approval(
                     "starts_at",
                     "after_end",
                     "starts_at is after ends_at",
@@ -413,7 +414,7 @@ impl OfferSettings {
 
     fn goal_problems(&self, out: &mut Vec<Problem>) {
         match self.goal.count {
-            None => out.push(Problem::missing(
+            None => out.push(Problem::for_approval(
                 "goal.count",
                 "required",
                 "the goal needs a count (how much credit fulfils it)",
@@ -426,7 +427,7 @@ impl OfferSettings {
             Some(_) => {}
         }
         match (self.goal.kind, &self.goal.event) {
-            (GoalType::CustomEvent, None) => out.push(Problem::missing(
+            (GoalType::CustomEvent, None) => out.push(Problem::for_approval(
                 "goal.event",
                 "required",
                 "a custom_event goal needs the name of the event the page fires",
@@ -455,7 +456,7 @@ impl OfferSettings {
             }
         }
         if self.goal.kind == GoalType::ReferredVisits && self.offer_page_url.is_none() {
-            out.push(Problem::missing(
+            out.push(Problem::for_approval(
                 "offer_page_url",
                 "required",
                 "a referred_visits goal counts visits to the offer page: set offer_page_url",
@@ -496,9 +497,9 @@ impl OfferSettings {
         if missing
             && !out
                 .iter()
-                .any(|p| p.field == target_field.0 && p.incomplete)
+                .any(|p| p.field == target_field.0 && p.approval_only)
         {
-            out.push(Problem::missing(
+            out.push(Problem::for_approval(
                 target_field.0,
                 "required",
                 format!("{} needs {}", target_field.1, target_field.0),
@@ -508,7 +509,7 @@ impl OfferSettings {
 
     fn form_problems(&self, out: &mut Vec<Problem>) {
         if self.networks.is_empty() {
-            out.push(Problem::missing(
+            out.push(Problem::for_approval(
                 "networks",
                 "required",
                 "choose at least one network to share on",
@@ -591,7 +592,7 @@ impl OfferSettings {
             }
         }
         if self.fulfillment.delivery == Delivery::AutoOnGoal && self.emails.fulfillment.is_none() {
-            out.push(Problem::missing(
+            out.push(Problem::for_approval(
                 "emails.fulfillment",
                 "required",
                 "auto_on_goal delivery sends the fulfillment email: write one",

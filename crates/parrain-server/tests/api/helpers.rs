@@ -17,7 +17,8 @@ pub struct TestApp {
     pub clock: Clock,
     #[allow(dead_code)]
     pub store: Arc<dyn Store>,
-    pub dir: tempfile::TempDir,
+    /// Keeps the database file alive for the test.
+    _dir: tempfile::TempDir,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -42,7 +43,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut ServerConfig)) -> TestAp
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    TestApp { base, client, sk, pk, clock, store, dir }
+    TestApp { base, client, sk, pk, clock, store, _dir: dir }
 }
 
 /// Settings of an offer that approves as is, with the given goal.

@@ -1,1 +1,60 @@
-//! placeholder
+//! `/r/{code}`: the share link.
+
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::helpers::{spawn_app, spawn_app_with, visitor_of};
+
+#[tokio::test]
+async fn a_share_link_records_the_click_sets_the_cookie_and_redirects_with_attribution() {
+    let app = spawn_app().await;
+    let offer = app.live_offer(json!({"count": 3})).await;
+    let ana = app.participant(&offer, "ana@example.com").await;
+    let code = ana["code"].as_str().unwrap();
+
+    let response = app.follow(&code.to_uppercase(), None).await;
+    assert_eq!(response.status(), StatusCode::FOUND);
+    let visitor = visitor_of(&response);
+    let location = response.headers()["location"].to_str().unwrap();
+    assert_eq!(location, format!("https://shop.example.com/refer?parrain_ref={code}&parrain_vid={visitor}"));
+    let cookie = response.headers()["set-cookie"].to_str().unwrap();
+    assert!(cookie.starts_with(&format!("parrain_vid={visitor};")), "{cookie}");
+    assert!(cookie.contains("Max-Age=31536000") && cookie.contains("SameSite=Lax"), "{cookie}");
+
+    // The same browser again keeps its id and gets no new cookie.
+    let again = app.follow(&format!("{code}?ch=linkedin"), Some(&visitor)).await;
+    assert_eq!(visitor_of(&again), visitor);
+    assert!(again.headers().get("set-cookie").is_none());
+
+    let clicks = app.activities("type=clicks_shared_link").await;
+    assert_eq!(clicks.len(), 2);
+    assert_eq!(clicks[0]["details"]["channel"], "linkedin");
+    assert_eq!(clicks[0]["visitor_id"], visitor);
+}
+
+#[tokio::test]
+async fn a_landing_page_share_url_keeps_its_own_query() {
+    let app = spawn_app().await;
+    let mut settings = crate::helpers::offer_settings(json!({"count": 3}));
+    settings["share_url"] = json!({"kind": "landing_page", "url": "https://lp.example.com/join?utm_source=referral"});
+    let offer = app.live_offer_with(settings).await;
+    let ana = app.participant(&offer, "ana@example.com").await;
+    let response = app.follow(ana["code"].as_str().unwrap(), None).await;
+    let location = response.headers()["location"].to_str().unwrap();
+    assert!(location.starts_with("https://lp.example.com/join?utm_source=referral&parrain_ref="), "{location}");
+}
+
+#[tokio::test]
+async fn unknown_codes_get_the_fallback_and_record_nothing() {
+    let app = spawn_app().await;
+    let response = app.follow("zzzzzzzzzz", None).await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    assert!(response.text().await.unwrap().contains("does not lead anywhere"));
+
+    let app = spawn_app_with(|c| c.fallback_url = Some("https://www.example.com/".into())).await;
+    let response = app.follow("not-a-code!", None).await;
+    assert_eq!(response.status(), StatusCode::FOUND);
+    assert_eq!(response.headers()["location"], "https://www.example.com/");
+    assert!(response.headers().get("set-cookie").is_none());
+    assert_eq!(app.activities("").await.len(), 0);
+}

@@ -125,7 +125,7 @@ impl Offers for SqliteStore {
                     field: "settings".into(),
                     code: "invalid".into(),
                     message: e.to_string(),
-                    incomplete: false,
+                    approval_only: false,
                 }])
             })?;
             refuse_write_problems(&settings)?;
