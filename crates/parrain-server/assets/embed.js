@@ -25,7 +25,8 @@
  * The widget's primary colour is the CSS custom property --parrain-primary.
  *
  * Why it is built this way: the widget lives in a shadow root so the host
- * page's CSS cannot reach it; tracking calls share one retrying send() whose
+ * page's selectors cannot reach it, and its root box resets every inherited
+ * property (all:initial) so nothing leaks in through inheritance either; tracking calls share one retrying send() whose
  * leftovers go out by sendBeacon when the page is hidden (the server takes
  * the key as ?key= and a text/plain JSON body on /v1/track/* for that).
  */
@@ -262,11 +263,11 @@
   }
 
   const CSS = `
-:host{all:initial;display:block}
+:host{all:initial;display:block;background:none!important;border:0!important;padding:0!important;box-shadow:none!important}
 :host([hidden]){display:none}
 *{box-sizing:border-box}
 [hidden]{display:none!important}
-.w{--p:var(--parrain-primary,#4f46e5);font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:#1f2937;background:#fff;border:1px solid #e5e7eb;border-radius:12px;padding:20px;max-width:560px;text-align:left;letter-spacing:normal;word-break:normal;overflow-wrap:anywhere;position:relative}
+.w{all:initial;display:block;box-sizing:border-box;--p:var(--parrain-primary,#4f46e5);font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:#1f2937;background:#fff;border:1px solid #e5e7eb;border-radius:12px;padding:20px;max-width:560px;text-align:left;letter-spacing:normal;word-break:normal;overflow-wrap:anywhere;position:relative}
 h2{font-size:20px;line-height:1.3;font-weight:700;margin:0 0 6px;color:#111827}
 h2:focus{outline:none}
 p{margin:0 0 12px;font-size:15px;color:inherit}

@@ -1,0 +1,14 @@
+//! End-to-end tests of the browser side in real headless Chromium: the
+//! widget of embed.js on real pages, against a real server and database.
+//!
+//! They need `chromium` and `chromedriver` (Debian: `chromium-driver`); a
+//! missing driver fails them with a message saying so.
+
+mod app;
+mod budget;
+mod chrome;
+mod conversion;
+mod referral;
+mod sign_up_flow;
+mod styles;
+mod widget;
