@@ -112,6 +112,8 @@ id_type!(/// An API key.
     KeyId, "key");
 id_type!(/// A webhook endpoint.
     WebhookId, "whk");
+id_type!(/// One webhook message (a delivery); Standard Webhooks' `webhook-id`.
+    MessageId, "msg");
 
 #[cfg(test)]
 mod tests {

@@ -203,7 +203,11 @@
       res = await call("POST", path, body);
     }
     if (res.ok && res.data && res.data.code) {
-      res.participant = Object.assign({}, res.data, { email: body.email });
+      // The profile goes with later calls (progress refreshes): a returning
+      // participant is checked against the offer's required fields again.
+      const profile = {};
+      ["first_name", "last_name", "fields"].forEach((k) => { if (body[k]) profile[k] = body[k]; });
+      res.participant = Object.assign({}, res.data, { email: body.email, profile });
       store.set(participantKey(id), JSON.stringify(res.participant));
     }
     return res;
@@ -359,7 +363,7 @@ a{color:var(--p)}
   async function refresh(w) {
     const p = w.part;
     if (!p) return;
-    const res = await signUp(w.id, { email: p.email, visitor_id: VID });
+    const res = await signUp(w.id, Object.assign({ email: p.email, visitor_id: VID }, p.profile));
     if (!res.participant || w.part !== p) return;
     w.part = res.participant;
     if (w.view === "share") {

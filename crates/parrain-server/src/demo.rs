@@ -44,7 +44,7 @@ fn settings(page_url: &str) -> serde_json::Value {
             "linkedin": "Brewly delivers great coffee to our office.",
             "facebook": "Brewly delivers great coffee. Join through my link!"
         },
-        "person_fields": [{"name": "first_name", "label": "First name", "required": false}],
+        "person_fields": [{"name": "first_name", "label": "First name", "required": true}],
         "marketing_consent": "opt_in",
         "emails": {
             "sign_up": {

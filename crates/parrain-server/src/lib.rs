@@ -8,6 +8,7 @@ pub mod auth;
 pub mod demo;
 mod error;
 mod extract;
+pub mod outbound;
 mod routes;
 mod views;
 
@@ -34,6 +35,10 @@ pub struct ServerConfig {
     pub fallback_url: Option<String>,
     /// The demo offer and publishable key served at `/demo`, when enabled.
     pub demo: Option<Demo>,
+    /// SMTP, retry schedules and worker timing.
+    pub outbound: outbound::OutboundConfig,
+    /// Lets webhooks go to loopback and private addresses (tests, local development).
+    pub allow_private_webhooks: bool,
 }
 
 #[derive(Debug, Clone)]

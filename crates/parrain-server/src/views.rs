@@ -1,5 +1,8 @@
 //! Response bodies: what the API shows of stored records.
 
+mod outbound;
+pub use outbound::*;
+
 use parrain_core::offer::{GoalEvent, GoalType, OfferSettings, OfferStatus};
 use parrain_core::Millis;
 use parrain_store::{Activity, Offer, Page, Participant, ParticipantDetail, PromoCounts};

@@ -7,7 +7,9 @@
 //! SQL lives only here.
 
 mod error;
+mod flows;
 mod model;
+mod outbound;
 pub mod sqlite;
 
 use async_trait::async_trait;
@@ -18,6 +20,7 @@ use parrain_core::Millis;
 
 pub use error::StoreError;
 pub use model::*;
+pub use outbound::*;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
@@ -107,5 +110,11 @@ pub trait Activities: Send + Sync {
 }
 
 /// Everything parrain stores.
-pub trait Store: Keys + Offers + Participants + Tracking + Activities {}
-impl<T: Keys + Offers + Participants + Tracking + Activities> Store for T {}
+pub trait Store:
+    Keys + Offers + Participants + Tracking + Activities + Jobs + Webhooks + People
+{
+}
+impl<T> Store for T where
+    T: Keys + Offers + Participants + Tracking + Activities + Jobs + Webhooks + People
+{
+}

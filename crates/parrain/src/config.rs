@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use figment::providers::{Env, Format, Serialized, Toml};
 use figment::Figment;
+use parrain_server::outbound::{parse_schedule, OutboundConfig};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -23,6 +24,22 @@ pub struct Config {
     pub fallback_url: Option<String>,
     /// Log format: `text` or `json`.
     pub log_format: LogFormat,
+    /// The SMTP server emails go through: `smtp://user:pass@host:587?tls=required`
+    /// (STARTTLS), `smtps://…:465` (TLS) or `smtp://host:25` (plain). Mail
+    /// waits in the queue while it is unset.
+    pub smtp_url: Option<String>,
+    /// The From of every email, e.g. `Rewards <rewards@example.com>`.
+    pub smtp_from: String,
+    /// Let webhooks go to loopback and private addresses (local development).
+    pub allow_private_webhooks: bool,
+    /// Seconds between webhook attempts, comma-separated; then the delivery fails.
+    pub webhook_retry_schedule: String,
+    /// Seconds between email attempts, comma-separated; the last repeats.
+    pub email_retry_schedule: String,
+    /// Run the delivery workers (email, webhooks) in this process.
+    pub workers: bool,
+    /// How often idle workers look for due jobs, in milliseconds.
+    pub worker_poll_ms: u64,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, clap::ValueEnum)]
@@ -40,17 +57,33 @@ impl Default for Config {
             public_url: None,
             fallback_url: None,
             log_format: LogFormat::Text,
+            smtp_url: None,
+            smtp_from: "parrain <parrain@localhost>".into(),
+            allow_private_webhooks: false,
+            webhook_retry_schedule: DEFAULT_SCHEDULE.into(),
+            email_retry_schedule: DEFAULT_SCHEDULE.into(),
+            workers: true,
+            worker_poll_ms: 1000,
         }
     }
 }
 
+const DEFAULT_SCHEDULE: &str = "5,300,1800,7200,18000,36000,36000";
+
 /// The keys that `PARRAIN_*` variables may set.
-const ENV_KEYS: [&str; 5] = [
+const ENV_KEYS: [&str; 12] = [
     "listen",
     "data_dir",
     "public_url",
     "fallback_url",
     "log_format",
+    "smtp_url",
+    "smtp_from",
+    "allow_private_webhooks",
+    "webhook_retry_schedule",
+    "email_retry_schedule",
+    "workers",
+    "worker_poll_ms",
 ];
 
 /// Flags set on the command line; unset ones leave lower layers alone.
@@ -76,6 +109,26 @@ pub struct Overrides {
     #[arg(long, value_enum)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub log_format: Option<LogFormat>,
+    /// SMTP server URL (smtp://, smtps://; user:pass@ for auth)
+    #[arg(long)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub smtp_url: Option<String>,
+    /// The From address of emails
+    #[arg(long)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub smtp_from: Option<String>,
+    /// Allow webhooks to loopback and private addresses
+    #[arg(long, num_args = 0..=1, default_missing_value = "true")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allow_private_webhooks: Option<bool>,
+    /// Seconds between webhook attempts, comma-separated
+    #[arg(long)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub webhook_retry_schedule: Option<String>,
+    /// Do not run the delivery workers in this process (API only)
+    #[arg(long)]
+    #[serde(skip)]
+    pub no_workers: bool,
     /// A TOML configuration file
     #[arg(long, env = "PARRAIN_CONFIG")]
     #[serde(skip)]
@@ -96,6 +149,10 @@ impl Config {
             .merge(Serialized::defaults(overrides))
             .extract()
             .map_err(|e| anyhow::anyhow!("invalid configuration: {e}"))?;
+        let mut config = config;
+        if overrides.no_workers {
+            config.workers = false;
+        }
         config.validate()?;
         Ok(config)
     }
@@ -111,7 +168,28 @@ impl Config {
                 }
             }
         }
+        for (name, schedule) in [
+            ("webhook_retry_schedule", &self.webhook_retry_schedule),
+            ("email_retry_schedule", &self.email_retry_schedule),
+        ] {
+            parse_schedule(schedule).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+        }
+        if let Some(url) = &self.smtp_url {
+            parrain_server::outbound::Mailer::new(url, &self.smtp_from)?;
+        }
         Ok(())
+    }
+
+    /// What the delivery workers need.
+    pub fn outbound(&self) -> OutboundConfig {
+        OutboundConfig {
+            smtp_url: self.smtp_url.clone(),
+            smtp_from: self.smtp_from.clone(),
+            email_retry_schedule: parse_schedule(&self.email_retry_schedule).unwrap_or_default(),
+            webhook_retry_schedule: parse_schedule(&self.webhook_retry_schedule)
+                .unwrap_or_default(),
+            poll_interval: std::time::Duration::from_millis(self.worker_poll_ms.max(10)),
+        }
     }
 
     pub fn public_url(&self) -> String {

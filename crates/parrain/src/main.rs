@@ -162,9 +162,14 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             public_url: public_url.clone(),
             fallback_url: config.fallback_url.clone(),
             demo: None,
+            outbound: config.outbound(),
+            allow_private_webhooks: config.allow_private_webhooks,
         }),
         clock: Clock::default(),
     };
+    if config.workers {
+        parrain_server::outbound::spawn(state.clone())?;
+    }
     println!(
         "parrain listening on http://{} (public URL {public_url})",
         listener.local_addr()?

@@ -32,15 +32,19 @@ pub fn static_router(api: Arc<utoipa::openapi::OpenApi>) -> axum::Router<AppStat
 struct Health {
     status: &'static str,
     version: &'static str,
+    /// What waits in the delivery queue.
+    outbound: super::outbound::OutboundHealth,
 }
 
-/// Liveness and readiness: answers once the store is open.
+/// Liveness and readiness: answers once the store is open, and says how
+/// much mail and how many webhooks wait (mail waits while no SMTP is set).
 #[utoipa::path(get, path = "/healthz", tag = "meta", responses((status = 200, body = Health)))]
-async fn healthz() -> Json<Health> {
-    Json(Health {
+async fn healthz(State(state): State<AppState>) -> Result<Json<Health>, crate::ApiError> {
+    Ok(Json(Health {
         status: "ok",
         version: env!("CARGO_PKG_VERSION"),
-    })
+        outbound: super::outbound::outbound_health(&state).await?,
+    }))
 }
 
 const EMBED_JS: &str = include_str!("../../assets/embed.js");

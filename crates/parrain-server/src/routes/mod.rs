@@ -3,9 +3,12 @@
 mod activities;
 mod meta;
 mod offers;
+mod outbound;
 mod participants;
+mod people;
 mod redirect;
 mod tracking;
+mod webhooks;
 
 use axum::Router;
 use parrain_store::PageRequest;
@@ -26,6 +29,8 @@ use crate::AppState;
         (name = "participants", description = "Sign-up, progress and fulfilment"),
         (name = "tracking", description = "What browsers and servers report"),
         (name = "activities", description = "The activity log"),
+        (name = "webhooks", description = "Triggers: signed deliveries of activities"),
+        (name = "people", description = "Filters (smart lists) of people, as JSON or CSV"),
         (name = "meta", description = "Health and this document")
     )
 )]
@@ -37,6 +42,8 @@ pub fn router() -> Router<AppState> {
         .merge(participants::router())
         .merge(tracking::router())
         .merge(activities::router())
+        .merge(webhooks::router())
+        .merge(people::router())
         .merge(meta::router())
         .split_for_parts();
     let api = std::sync::Arc::new(api);

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use parrain_server::outbound::OutboundConfig;
 use parrain_server::{auth, AppState, Clock, ServerConfig};
 use parrain_store::sqlite::SqliteStore;
 use parrain_store::{KeyKind, Store};
@@ -34,10 +35,21 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut ServerConfig)) -> TestAp
         auth::create_key(store.as_ref(), KeyKind::Publishable, "test", clock.now()).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let mut config =
-        ServerConfig { public_url: base.clone(), fallback_url: None, demo: None };
+    let outbound = OutboundConfig {
+        poll_interval: std::time::Duration::from_millis(50),
+        ..OutboundConfig::default()
+    };
+    let mut config = ServerConfig {
+        public_url: base.clone(),
+        fallback_url: None,
+        demo: None,
+        outbound,
+        allow_private_webhooks: false,
+    };
     configure(&mut config);
     let state = AppState { store: store.clone(), config: Arc::new(config), clock: clock.clone() };
+    // The delivery workers, as `parrain serve` runs them.
+    parrain_server::outbound::spawn(state.clone()).unwrap();
     tokio::spawn(parrain_server::serve(listener, state, std::future::pending()));
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())

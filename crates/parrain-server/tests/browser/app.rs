@@ -87,6 +87,8 @@ pub async fn spawn_app_with(
         public_url: base.clone(),
         fallback_url: None,
         demo: None,
+        outbound: Default::default(),
+        allow_private_webhooks: false,
     };
     configure(&store, &mut config, dir.path()).await;
     let demo = config.demo.clone();

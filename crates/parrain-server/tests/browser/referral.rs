@@ -32,6 +32,7 @@ async fn a_friend_who_follows_the_share_link_and_signs_up_earns_the_referrer_a_c
             widget.text().await.contains("Refer 3 friends"),
             "the offer's name is shown"
         );
+        widget.type_into("field-first_name", "Ada").await;
         widget.sign_up("ada@example.com").await;
         let link = widget.share_link().await;
         assert!(
@@ -54,11 +55,12 @@ async fn a_friend_who_follows_the_share_link_and_signs_up_earns_the_referrer_a_c
         );
         let theirs = friend.widget(&offer);
         theirs.wait_ready().await;
+        theirs.type_into("field-first_name", "Grace").await;
         theirs.sign_up("grace@example.com").await;
         let friends_link = theirs.share_link().await;
         assert_ne!(friends_link, link, "the friend gets a link of its own");
 
-        // Back on the referrer's page, the credit shows.
+        // Back on the referrer's page (fresh from the server), the credit shows.
         referrer.client.refresh().await.unwrap();
         let widget = referrer.widget(&offer);
         widget.wait_ready().await;

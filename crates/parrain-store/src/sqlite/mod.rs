@@ -6,23 +6,30 @@
 //! beside the writer.
 
 mod activities;
+mod deliveries;
+mod jobs;
 mod keys;
 mod ledger;
 mod offers;
 mod participants;
+mod people;
 mod tracking;
+mod webhooks;
 mod writer;
 
 use std::path::{Path, PathBuf};
 
 use base64::Engine as _;
-use r2d2_sqlite::rusqlite::{self, Connection, OpenFlags};
+use r2d2_sqlite::rusqlite::{Connection, OpenFlags};
 use r2d2_sqlite::SqliteConnectionManager;
 
 use crate::{Result, StoreError};
 use writer::Writer;
 
-const MIGRATIONS: &[&str] = &[include_str!("../../migrations/sqlite/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/sqlite/0001_init.sql"),
+    include_str!("../../migrations/sqlite/0002_outbound.sql"),
+];
 
 /// The SQLite store. Cheap to clone.
 #[derive(Clone)]
@@ -146,13 +153,4 @@ pub(crate) fn page_of<T>(mut rows: Vec<(i64, T)>, limit: u32) -> crate::Page<T> 
         items: rows.into_iter().map(|(_, item)| item).collect(),
         next_cursor,
     }
-}
-
-pub(crate) fn is_unique_violation(e: &rusqlite::Error) -> bool {
-    matches!(
-        e,
-        rusqlite::Error::SqliteFailure(f, _)
-            if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
-                || f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
-    )
 }

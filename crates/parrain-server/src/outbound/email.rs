@@ -1,0 +1,256 @@
+//! The sign-up and fulfillment emails (SPEC §7), sent over SMTP.
+//!
+//! Both are operational, so they go whatever the marketing consent. A
+//! message is rendered when it is sent, from the offer's live templates, as
+//! text and HTML alternatives. Its Message-ID is fixed per job, so if a
+//! crash strikes between the server's acceptance and the job's settlement,
+//! the one resend is recognisable as the same message.
+
+use std::time::Duration;
+
+use anyhow::Context as _;
+use lettre::message::{Mailbox, MultiPart};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use parrain_core::activity::ActivityType;
+use parrain_core::ids::{OfferId, ParticipantId};
+use parrain_core::offer::EmailTemplate;
+use parrain_core::template::{self, Context, GoalContext, OfferContext};
+use parrain_store::{Job, JobOutcome, NewActivity, Participant, StoreError};
+use serde_json::json;
+
+use super::next_attempt;
+use crate::AppState;
+
+/// The job kind of emails.
+pub const EMAIL_JOB: &str = "email";
+pub(super) const LEASE: Duration = Duration::from_secs(300);
+
+/// An SMTP connection pool and the From address.
+#[derive(Clone)]
+pub struct Mailer {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+}
+
+/// Why an email was not sent.
+enum Failure {
+    /// Worth another try (an outage, a 4xx answer).
+    Transient(String),
+    /// Will not get better (a 5xx answer, a template that no longer renders).
+    Permanent(String),
+}
+
+impl Mailer {
+    /// Checks the SMTP URL and the From address.
+    pub fn new(smtp_url: &str, from: &str) -> anyhow::Result<Self> {
+        let from: Mailbox = from
+            .parse()
+            .with_context(|| format!("smtp_from `{from}` is not an email address"))?;
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(smtp_url)
+            .context("smtp_url must look like smtp://user:pass@host:port (or smtps://)")?
+            .timeout(Some(Duration::from_secs(30)))
+            .build();
+        Ok(Self { transport, from })
+    }
+
+    /// Sends one queued email and settles its job.
+    pub(super) async fn send_job(&self, state: &AppState, job: Job) {
+        let which = job.payload["template"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        let participant_id = job.payload["participant_id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        let message_id = format!(
+            "<parrain.{}.{participant_id}@{}>",
+            job.id,
+            self.from.email.domain()
+        );
+        let result = self
+            .prepare_and_send(state, &job, &which, &message_id)
+            .await;
+        let now = state.clock.now();
+        let (outcome, kind, participant, mut details) = match result {
+            Ok(p) => (
+                JobOutcome::Done,
+                ActivityType::EmailSent,
+                Some(p),
+                json!({"template": which, "message_id": message_id, "attempt": job.attempt}),
+            ),
+            Err((participant, failure)) => {
+                let schedule = &state.config.outbound.email_retry_schedule;
+                let (outcome, error) = match failure {
+                    Failure::Transient(error) => {
+                        let at = next_attempt(schedule, job.attempt, now, true).unwrap_or(now);
+                        (
+                            JobOutcome::Retry {
+                                at,
+                                error: error.clone(),
+                            },
+                            error,
+                        )
+                    }
+                    Failure::Permanent(error) => (
+                        JobOutcome::Failed {
+                            error: error.clone(),
+                        },
+                        error,
+                    ),
+                };
+                tracing::warn!(job = job.id, attempt = job.attempt, %error, "email not sent");
+                let retry_at = match &outcome {
+                    JobOutcome::Retry { at, .. } => Some(crate::views::ts(*at)),
+                    _ => None,
+                };
+                (
+                    outcome,
+                    ActivityType::EmailFailed,
+                    participant,
+                    json!({"template": which, "message_id": message_id, "attempt": job.attempt,
+                           "error": error, "will_retry": retry_at.is_some(), "next_attempt_at": retry_at}),
+                )
+            }
+        };
+        if let Some(p) = &participant {
+            details["to"] = p.email.clone().into();
+        }
+        let activity = NewActivity {
+            kind,
+            offer_id: participant.as_ref().map(|p| p.offer_id.clone()),
+            participant_id: participant.as_ref().map(|p| p.id.clone()),
+            person_id: participant.as_ref().map(|p| p.person_id.clone()),
+            details,
+        };
+        if let Err(e) = state
+            .store
+            .settle_job(&job, outcome, Some(activity), now)
+            .await
+        {
+            tracing::error!(job = job.id, error = %e, "could not settle an email job");
+        }
+    }
+
+    async fn prepare_and_send(
+        &self,
+        state: &AppState,
+        job: &Job,
+        which: &str,
+        message_id: &str,
+    ) -> Result<Participant, (Option<Participant>, Failure)> {
+        let store_failure = |e: StoreError| match e {
+            StoreError::Database(e) => Failure::Transient(e),
+            other => Failure::Permanent(other.to_string()),
+        };
+        let participant_id = job.payload["participant_id"]
+            .as_str()
+            .and_then(|p| ParticipantId::parse(p).ok())
+            .ok_or((
+                None,
+                Failure::Permanent("the job names no participant".into()),
+            ))?;
+        let participant = state
+            .store
+            .participant(&participant_id)
+            .await
+            .map_err(|e| (None, store_failure(e)))?
+            .participant;
+        let fail = |f: Failure| (Some(participant.clone()), f);
+        let offer_id = OfferId::parse(job.payload["offer_id"].as_str().unwrap_or_default())
+            .unwrap_or_else(|_| participant.offer_id.clone());
+        let offer = state
+            .store
+            .offer(&offer_id)
+            .await
+            .map_err(|e| fail(store_failure(e)))?;
+        let settings = offer.live.as_ref().unwrap_or_else(|| offer.editable());
+        let template = match which {
+            "sign_up" => settings.emails.sign_up.as_ref(),
+            "fulfillment" => settings.emails.fulfillment.as_ref(),
+            _ => None,
+        }
+        .ok_or_else(|| {
+            fail(Failure::Permanent(format!(
+                "the offer has no {which} email"
+            )))
+        })?;
+        let share_url = format!(
+            "{}/r/{}",
+            state.config.public_url.trim_end_matches('/'),
+            participant.code
+        );
+        let context = Context {
+            first_name: participant.first_name.clone().unwrap_or_default(),
+            last_name: participant.last_name.clone().unwrap_or_default(),
+            email: participant.email.clone(),
+            share_url,
+            offer: OfferContext {
+                name: settings.name.clone(),
+            },
+            credit: participant.credit,
+            goal: GoalContext {
+                count: settings.goal.count.unwrap_or_default(),
+            },
+            promo_code: participant.promo_code.clone().unwrap_or_default(),
+        };
+        let message = self
+            .compose(template, &context, &participant, message_id)
+            .map_err(|e| fail(Failure::Permanent(e)))?;
+        match self.transport.send(message).await {
+            Ok(_) => Ok(participant),
+            Err(e) if e.is_permanent() => Err(fail(Failure::Permanent(e.to_string()))),
+            Err(e) => Err(fail(Failure::Transient(e.to_string()))),
+        }
+    }
+
+    fn compose(
+        &self,
+        template: &EmailTemplate,
+        context: &Context,
+        participant: &Participant,
+        message_id: &str,
+    ) -> Result<Message, String> {
+        let render =
+            |source: &str, html| template::render(source, context, html).map_err(|e| e.to_string());
+        let subject = render(&template.subject, false)?;
+        let text = render(&template.text, false)?;
+        let html = match &template.html {
+            Some(html) => render(html, true)?,
+            None => text_as_html(&text),
+        };
+        let name = [&participant.first_name, &participant.last_name]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join(" ");
+        let to = Mailbox::new(
+            (!name.is_empty()).then_some(name),
+            participant
+                .email
+                .parse()
+                .map_err(|e| format!("bad recipient: {e}"))?,
+        );
+        Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(subject.trim())
+            .message_id(Some(message_id.to_owned()))
+            .multipart(MultiPart::alternative_plain_html(text, html))
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// An HTML body for a template that has only text: escaped, line breaks kept.
+fn text_as_html(text: &str) -> String {
+    let escaped = text
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;");
+    format!(
+        "<!doctype html><html><body><p>{}</p></body></html>",
+        escaped.replace('\n', "<br>\n")
+    )
+}

@@ -1,0 +1,178 @@
+//! Workers that deliver what the outbox holds: emails over SMTP and
+//! webhooks over HTTP.
+//!
+//! Each worker claims due jobs of its kind from the store (a lease, so
+//! several processes can share one database without sending twice), does
+//! the work, and settles each job: done, retried later per its schedule, or
+//! given up. A crash leaves the lease to run out, and the job is claimed
+//! again. Without SMTP configured the email worker does not run, so mail
+//! waits in the queue; `/healthz` says how much.
+
+mod email;
+pub mod net;
+pub mod signature;
+mod webhook;
+
+use std::future::Future;
+use std::time::Duration;
+
+use parrain_core::Millis;
+use parrain_store::Job;
+use tokio::task::{JoinHandle, JoinSet};
+
+use crate::AppState;
+
+pub use email::{Mailer, EMAIL_JOB};
+pub use webhook::WEBHOOK_JOB;
+
+/// How delivery behaves; part of [`crate::ServerConfig`].
+#[derive(Debug, Clone)]
+pub struct OutboundConfig {
+    /// `smtp://`, `smtps://` (TLS) or `smtp://…?tls=required` (STARTTLS),
+    /// with `user:password@` for auth. Mail waits in the queue when unset.
+    pub smtp_url: Option<String>,
+    /// The From of every email, e.g. `Rewards <rewards@example.com>`.
+    pub smtp_from: String,
+    /// Waits between email attempts; the last one repeats, since an SMTP
+    /// outage must delay mail, never lose it.
+    pub email_retry_schedule: Vec<Duration>,
+    /// Waits between webhook attempts; after the last the delivery fails.
+    pub webhook_retry_schedule: Vec<Duration>,
+    /// How often idle workers look for due jobs.
+    pub poll_interval: Duration,
+}
+
+/// Standard Webhooks' suggested schedule: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.
+pub const DEFAULT_RETRY_SCHEDULE: [u64; 7] = [5, 300, 1800, 7200, 18000, 36000, 36000];
+
+impl Default for OutboundConfig {
+    fn default() -> Self {
+        let schedule: Vec<Duration> = DEFAULT_RETRY_SCHEDULE
+            .iter()
+            .map(|s| Duration::from_secs(*s))
+            .collect();
+        Self {
+            smtp_url: None,
+            smtp_from: "parrain <parrain@localhost>".into(),
+            email_retry_schedule: schedule.clone(),
+            webhook_retry_schedule: schedule,
+            poll_interval: Duration::from_secs(1),
+        }
+    }
+}
+
+/// Parses a schedule written as seconds, comma-separated (`5,300,1800`).
+pub fn parse_schedule(text: &str) -> Result<Vec<Duration>, String> {
+    text.split(',')
+        .map(|part| {
+            part.trim()
+                .parse::<u64>()
+                .map(Duration::from_secs)
+                .map_err(|_| format!("`{}` is not a number of seconds", part.trim()))
+        })
+        .collect()
+}
+
+fn millis(d: Duration) -> Millis {
+    d.as_millis() as Millis
+}
+
+/// Starts the workers; they run until the runtime stops. Fails when the
+/// SMTP settings are unusable.
+pub fn spawn(state: AppState) -> anyhow::Result<Vec<JoinHandle<()>>> {
+    let mut handles = vec![tokio::spawn(run(
+        state.clone(),
+        webhook::WEBHOOK_JOB,
+        16,
+        webhook::LEASE,
+        {
+            let sender = webhook::Sender::new(&state)?;
+            move |state, job| {
+                let sender = sender.clone();
+                async move { sender.deliver(&state, job).await }
+            }
+        },
+    ))];
+    match &state.config.outbound.smtp_url {
+        Some(url) => {
+            let mailer = Mailer::new(url, &state.config.outbound.smtp_from)?;
+            handles.push(tokio::spawn(run(
+                state.clone(),
+                EMAIL_JOB,
+                8,
+                email::LEASE,
+                move |state, job| {
+                    let mailer = mailer.clone();
+                    async move { mailer.send_job(&state, job).await }
+                },
+            )));
+        }
+        None => tracing::warn!("no SMTP server configured (--smtp-url): emails wait in the queue"),
+    }
+    Ok(handles)
+}
+
+/// Claims and works jobs of one kind, `batch` at a time, forever.
+async fn run<F, Fut>(state: AppState, kind: &'static str, batch: u32, lease: Duration, work: F)
+where
+    F: Fn(AppState, Job) -> Fut + Send + 'static,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let poll = state.config.outbound.poll_interval;
+    loop {
+        let now = state.clock.now();
+        let jobs = match state
+            .store
+            .claim_jobs(kind, now, batch, millis(lease))
+            .await
+        {
+            Ok(jobs) => jobs,
+            Err(e) => {
+                tracing::error!(kind, error = %e, "claiming jobs failed");
+                tokio::time::sleep(poll).await;
+                continue;
+            }
+        };
+        if jobs.is_empty() {
+            tokio::time::sleep(poll).await;
+            continue;
+        }
+        let mut running = JoinSet::new();
+        for job in jobs {
+            running.spawn(work(state.clone(), job));
+        }
+        while running.join_next().await.is_some() {}
+    }
+}
+
+/// When to try again after failed attempt number `attempt`, if ever.
+/// `repeat_last` keeps retrying at the last interval instead of giving up.
+pub(crate) fn next_attempt(
+    schedule: &[Duration],
+    attempt: i64,
+    now: Millis,
+    repeat_last: bool,
+) -> Option<Millis> {
+    let index = usize::try_from(attempt - 1).unwrap_or(0);
+    let wait = match schedule.get(index) {
+        Some(wait) => *wait,
+        None if repeat_last => *schedule.last().unwrap_or(&Duration::from_secs(60)),
+        None => return None,
+    };
+    Some(now + millis(wait))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schedules_parse_and_run_out() {
+        let schedule = parse_schedule("5, 300").unwrap();
+        assert_eq!(next_attempt(&schedule, 1, 0, false), Some(5_000));
+        assert_eq!(next_attempt(&schedule, 2, 0, false), Some(300_000));
+        assert_eq!(next_attempt(&schedule, 3, 0, false), None);
+        assert_eq!(next_attempt(&schedule, 9, 0, true), Some(300_000));
+        assert!(parse_schedule("5,soon").is_err());
+    }
+}

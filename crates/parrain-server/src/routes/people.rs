@@ -1,0 +1,173 @@
+//! `GET /v1/people`: the filters ("smart lists") of SPEC §5.5 — people by
+//! what they did in an offer — combinable, paginated, and exported whole as
+//! CSV when the client sends `Accept: text/csv`.
+
+use axum::extract::State;
+use axum::http::{header, HeaderMap};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use parrain_core::ids::{OfferId, ParticipantId};
+use parrain_store::{PageRequest, PeopleFilter, Person, StoreError};
+use serde::Deserialize;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::auth::SecretKey;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::ApiQuery;
+use crate::views::{ts, List, PersonOut};
+use crate::AppState;
+
+const CHANNELS: [&str; 4] = ["email", "x", "linkedin", "facebook"];
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list_people))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+struct PeopleQuery {
+    /// Signed up for this offer.
+    #[param(value_type = Option<String>)]
+    signed_up_for: Option<OfferId>,
+    /// Achieved the goal in this offer.
+    #[param(value_type = Option<String>)]
+    achieved_goal_in: Option<OfferId>,
+    /// Was fulfilled in this offer.
+    #[param(value_type = Option<String>)]
+    fulfilled_in: Option<OfferId>,
+    /// Was brought by this participant (signed up through it, earned it credit,
+    /// or followed its link and then identified).
+    #[param(value_type = Option<String>)]
+    referred_by: Option<ParticipantId>,
+    /// Was brought by some participant of this offer.
+    #[param(value_type = Option<String>)]
+    was_referred_in: Option<OfferId>,
+    /// Shared this offer (as a participant).
+    #[param(value_type = Option<String>)]
+    shared_in: Option<OfferId>,
+    /// With `shared_in`: on this network (`email`, `x`, `linkedin`, `facebook`).
+    channel: Option<String>,
+    /// Clicked a share link of this offer (known once they gave an email).
+    #[param(value_type = Option<String>)]
+    clicked_shared_link_in: Option<OfferId>,
+    cursor: Option<String>,
+    limit: Option<u32>,
+}
+
+async fn check_offer(state: &AppState, field: &str, offer: &Option<OfferId>) -> ApiResult<()> {
+    if let Some(offer) = offer {
+        match state.store.offer(offer).await {
+            Err(StoreError::NotFound { .. }) => {
+                return Err(ApiError::bad_field(
+                    field,
+                    format!("{field}: no offer {offer}"),
+                ))
+            }
+            other => {
+                other?;
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn filter_of(state: &AppState, q: &PeopleQuery) -> ApiResult<PeopleFilter> {
+    for (field, offer) in [
+        ("signed_up_for", &q.signed_up_for),
+        ("achieved_goal_in", &q.achieved_goal_in),
+        ("fulfilled_in", &q.fulfilled_in),
+        ("was_referred_in", &q.was_referred_in),
+        ("shared_in", &q.shared_in),
+        ("clicked_shared_link_in", &q.clicked_shared_link_in),
+    ] {
+        check_offer(state, field, offer).await?;
+    }
+    if let Some(channel) = &q.channel {
+        if q.shared_in.is_none() {
+            return Err(ApiError::bad_field(
+                "channel",
+                "channel narrows shared_in: give shared_in too",
+            ));
+        }
+        if !CHANNELS.contains(&channel.as_str()) {
+            return Err(ApiError::bad_field(
+                "channel",
+                format!("channel must be one of {}", CHANNELS.join(", ")),
+            ));
+        }
+    }
+    Ok(PeopleFilter {
+        signed_up_for: q.signed_up_for.clone(),
+        achieved_goal_in: q.achieved_goal_in.clone(),
+        fulfilled_in: q.fulfilled_in.clone(),
+        referred_by: q.referred_by.clone(),
+        was_referred_in: q.was_referred_in.clone(),
+        shared_in: q.shared_in.clone(),
+        channel: q.channel.clone(),
+        clicked_shared_link_in: q.clicked_shared_link_in.clone(),
+    })
+}
+
+fn wants_csv(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim().starts_with("text/csv")))
+}
+
+/// People matching every given filter, newest first. With `Accept: text/csv`
+/// the whole list comes as one CSV file (`cursor` and `limit` are ignored).
+#[utoipa::path(get, path = "/v1/people", tag = "people", params(PeopleQuery),
+    responses((status = 200, body = List<PersonOut>, content_type = "application/json"),
+              (status = 200, body = String, content_type = "text/csv"), (status = 400)))]
+async fn list_people(
+    State(state): State<AppState>,
+    _: SecretKey,
+    headers: HeaderMap,
+    ApiQuery(q): ApiQuery<PeopleQuery>,
+) -> ApiResult<Response> {
+    let filter = filter_of(&state, &q).await?;
+    if !wants_csv(&headers) {
+        let page = super::page_request(q.cursor, q.limit)?;
+        let list = state.store.list_people(filter, page).await?;
+        return Ok(Json(List::of(list, PersonOut::from)).into_response());
+    }
+    let mut people: Vec<Person> = Vec::new();
+    let mut cursor = None;
+    loop {
+        let page = PageRequest { cursor, limit: 500 };
+        let list = state.store.list_people(filter.clone(), page).await?;
+        people.extend(list.items);
+        match list.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => break,
+        }
+    }
+    let body = to_csv(&people).map_err(|e| ApiError::Internal(format!("writing CSV: {e}")))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"people.csv\"",
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+fn to_csv(people: &[Person]) -> Result<String, Box<dyn std::error::Error>> {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record(["id", "email", "first_name", "last_name", "created_at"])?;
+    for p in people {
+        out.write_record([
+            p.id.as_str(),
+            &p.email,
+            p.first_name.as_deref().unwrap_or(""),
+            p.last_name.as_deref().unwrap_or(""),
+            &ts(p.created_at),
+        ])?;
+    }
+    Ok(String::from_utf8(out.into_inner()?)?)
+}

@@ -1,0 +1,214 @@
+//! Attribution and the credit ledger: who a friend counts for, whether it is
+//! the participant itself, one credit per qualifying fact, the goal, and
+//! fulfilment with a promo code.
+
+use parrain_core::activity::ActivityType;
+use parrain_core::attribution::{self, Touch};
+use parrain_core::credit::{self, Fact, Friend};
+use parrain_core::ids::{OfferId, ParticipantId};
+use parrain_core::offer::{AttributionModel, OfferSettings};
+use parrain_core::Millis;
+use serde_json::json;
+
+use super::{FriendIds, LedgerTx, Who};
+use crate::{Offer, Result, StoreError, Tracked};
+
+/// A touch of a share link: attributes the browser to the participant.
+pub(crate) fn touch(
+    tx: &impl LedgerTx,
+    offer: &OfferId,
+    settings: &OfferSettings,
+    visitor: &parrain_core::ids::VisitorId,
+    participant: &ParticipantId,
+    now: Millis,
+) -> Result<()> {
+    let current = tx.attribution(offer, visitor)?;
+    let new = Touch {
+        participant: participant.to_string(),
+        at: now,
+    };
+    let kept = attribution::after_touch(
+        current.as_ref(),
+        new,
+        settings.attribution.model,
+        settings.window_millis(),
+    );
+    if current.as_ref() != Some(&kept) {
+        tx.set_attribution(offer, visitor, &kept)?;
+    }
+    Ok(())
+}
+
+/// The participant a friend counts for in an offer now, if any.
+pub(crate) fn referrer_of(
+    tx: &impl LedgerTx,
+    offer: &OfferId,
+    settings: &OfferSettings,
+    friend: &FriendIds,
+    now: Millis,
+) -> Result<Option<ParticipantId>> {
+    let window = settings.window_millis();
+    let mut touches = Vec::new();
+    for visitor in &friend.visitors {
+        if let Some(t) = tx.attribution(offer, visitor)? {
+            touches.push(t);
+        }
+    }
+    touches.retain(|t| attribution::in_window(t, now, window));
+    let chosen = match settings.attribution.model {
+        AttributionModel::FirstTouch => touches.into_iter().min_by_key(|t| t.at),
+        AttributionModel::LastTouch => touches.into_iter().max_by_key(|t| t.at),
+    };
+    if let Some(t) = chosen {
+        return Ok(Some(ParticipantId::from_trusted(t.participant)));
+    }
+    // A friend who signed up with a share code is that participant's, for good.
+    match &friend.person {
+        Some(person) => tx.referred_by(offer, person),
+        None => Ok(None),
+    }
+}
+
+/// Whether the friend is the participant itself (its email or its browsers).
+pub(crate) fn is_self(
+    tx: &impl LedgerTx,
+    participant: &ParticipantId,
+    friend: &FriendIds,
+) -> Result<bool> {
+    let (person, own_browser) = tx.participant_owner(participant)?;
+    if friend.person.as_ref() == Some(&person) {
+        return Ok(true);
+    }
+    for v in &friend.visitors {
+        if own_browser.as_ref() == Some(v)
+            || tx.visitor_person(v)?.flatten().as_ref() == Some(&person)
+        {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Gives credit for a fact to the friend's referrer (looked up unless known),
+/// once per credit key; reaches the goal and fulfils as the offer says.
+pub(crate) fn award(
+    tx: &impl LedgerTx,
+    offer: &Offer,
+    friend: &FriendIds,
+    known_referrer: Option<&ParticipantId>,
+    fact: impl FnOnce(Friend) -> Fact,
+    now: Millis,
+) -> Result<Tracked> {
+    let not = |reason| {
+        Ok(Tracked {
+            credited: false,
+            reason: Some(reason),
+            participant_id: None,
+        })
+    };
+    let Some(settings) = offer.live_at(now) else {
+        return not("offer_not_live");
+    };
+    let referrer = match known_referrer {
+        Some(p) => p.clone(),
+        None => match referrer_of(tx, &offer.id, settings, friend, now)? {
+            Some(p) => p,
+            None => return not("not_referred"),
+        },
+    };
+    let not_for = |reason| {
+        Ok(Tracked {
+            credited: false,
+            reason: Some(reason),
+            participant_id: Some(referrer.clone()),
+        })
+    };
+    if is_self(tx, &referrer, friend)? {
+        return not_for("self_referral");
+    }
+    let goal = &settings.goal;
+    let fact = fact(friend.as_friend());
+    let event = goal.event.as_ref().map(|e| e.name());
+    let Some(key) = credit::credit_key(goal.kind, event, settings.visit_counting, &fact) else {
+        return not_for("not_a_goal_fact");
+    };
+    if !tx.insert_credit(&referrer, &key, &offer.id, friend, now)? {
+        return not_for("already_credited");
+    }
+    let outcome = credit::after_credit(
+        tx.progress(&referrer)?,
+        goal.count.unwrap_or(i64::MAX),
+        settings.fulfillment.delivery,
+    );
+    tx.set_credit(
+        &referrer,
+        outcome.progress.credit,
+        outcome.achieved_now.then_some(now),
+    )?;
+    let who = Who {
+        offer: Some(&offer.id),
+        participant: Some(&referrer),
+        person: friend.person.as_ref(),
+        visitor: friend.visitors.first(),
+    };
+    let details = json!({"credit": outcome.progress.credit, "goal_type": goal.kind, "key": key});
+    tx.record(ActivityType::RefersToSocialApp, who, details, now)?;
+    if outcome.achieved_now {
+        tx.record(
+            ActivityType::AchievedGoal,
+            Who {
+                offer: Some(&offer.id),
+                participant: Some(&referrer),
+                ..Who::default()
+            },
+            json!({"credit": outcome.progress.credit, "goal_count": goal.count}),
+            now,
+        )?;
+    }
+    if outcome.fulfil_now {
+        fulfil(tx, offer, &referrer, now)?;
+    }
+    Ok(Tracked {
+        credited: true,
+        reason: None,
+        participant_id: Some(referrer),
+    })
+}
+
+/// Fulfils a participant: marks it, hands out the next unused promo code
+/// (or records that the pool is empty), and queues the fulfilment email.
+pub(crate) fn fulfil(
+    tx: &impl LedgerTx,
+    offer: &Offer,
+    participant: &ParticipantId,
+    now: Millis,
+) -> Result<Option<String>> {
+    if !tx.mark_fulfilled(participant, now)? {
+        return Err(StoreError::conflict(
+            "already_fulfilled",
+            "the participant is already fulfilled",
+        ));
+    }
+    let code = tx.take_promo_code(&offer.id, participant, now)?;
+    let who = || Who {
+        offer: Some(&offer.id),
+        participant: Some(participant),
+        ..Who::default()
+    };
+    if code.is_none() {
+        tx.record(ActivityType::PromoCodesExhausted, who(), json!({}), now)?;
+    }
+    tx.record(
+        ActivityType::OfferFulfilled,
+        who(),
+        json!({"promo_code": code}),
+        now,
+    )?;
+    let settings = offer.live.as_ref().unwrap_or_else(|| offer.editable());
+    if settings.emails.fulfillment.is_some() {
+        let payload =
+            json!({"template": "fulfillment", "offer_id": offer.id, "participant_id": participant});
+        tx.enqueue("email", payload, now)?;
+    }
+    Ok(code)
+}

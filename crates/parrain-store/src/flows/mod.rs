@@ -1,0 +1,204 @@
+//! The write flows — sign-up, clicks, visits, events, credit, fulfilment —
+//! written once for every backend.
+//!
+//! A flow runs inside one transaction of its backend and reaches the database
+//! only through [`LedgerTx`], a set of small primitives each backend
+//! implements with its own SQL. The rules themselves come from `parrain-core`.
+
+mod credit;
+mod sign_up;
+mod tracking;
+
+use parrain_core::activity::ActivityType;
+use parrain_core::attribution::Touch;
+use parrain_core::credit::{Friend, Progress};
+use parrain_core::email::Email;
+use parrain_core::ids::{OfferId, ParticipantId, PersonId, VisitorId};
+use parrain_core::Millis;
+use serde_json::Value;
+
+use crate::{Offer, Participant, Result};
+
+pub(crate) use sign_up::{fulfil_by_hand, fulfil_many, sign_up};
+pub(crate) use tracking::{click, give_credit, identify, ingest, share, track_event, visit};
+
+/// Who took part in an activity.
+#[derive(Default)]
+pub(crate) struct Who<'a> {
+    pub offer: Option<&'a OfferId>,
+    pub participant: Option<&'a ParticipantId>,
+    pub person: Option<&'a PersonId>,
+    pub visitor: Option<&'a VisitorId>,
+}
+
+/// A participant about to be inserted.
+pub(crate) struct NewParticipant<'a> {
+    pub id: &'a ParticipantId,
+    pub offer: &'a OfferId,
+    pub person: &'a PersonId,
+    pub code: String,
+    pub visitor: Option<&'a VisitorId>,
+    pub fields: &'a Value,
+    pub marketing_consent: Option<bool>,
+    pub referred_by: Option<&'a ParticipantId>,
+    pub now: Millis,
+}
+
+/// The database steps the flows are made of, inside one transaction.
+pub(crate) trait LedgerTx {
+    fn offer(&self, id: &OfferId) -> Result<Offer>;
+    /// Approved offers whose goal is a smart-list trigger.
+    fn smart_list_offers(&self) -> Result<Vec<OfferId>>;
+
+    /// Appends to the activity log (and whatever listens to it).
+    fn record(&self, kind: ActivityType, who: Who<'_>, details: Value, now: Millis) -> Result<()>;
+    /// Queues outbound work in the outbox.
+    fn enqueue(&self, kind: &str, payload: Value, now: Millis) -> Result<()>;
+
+    fn person_by_email(&self, email: &Email) -> Result<Option<PersonId>>;
+    fn insert_person(
+        &self,
+        id: &PersonId,
+        email: &Email,
+        first: Option<&str>,
+        last: Option<&str>,
+        now: Millis,
+    ) -> Result<()>;
+    /// Fills names the person does not have yet.
+    fn fill_person_names(
+        &self,
+        id: &PersonId,
+        first: Option<&str>,
+        last: Option<&str>,
+    ) -> Result<()>;
+    fn person_exists(&self, id: &PersonId) -> Result<bool>;
+    /// Remembers a browser; ties it to `person` if it has no person yet.
+    fn see_visitor(
+        &self,
+        visitor: &VisitorId,
+        person: Option<&PersonId>,
+        now: Millis,
+    ) -> Result<()>;
+    /// `None` for an unknown browser, `Some(None)` for an anonymous one.
+    fn visitor_person(&self, visitor: &VisitorId) -> Result<Option<Option<PersonId>>>;
+    fn person_visitors(&self, person: &PersonId) -> Result<Vec<VisitorId>>;
+
+    fn attribution(&self, offer: &OfferId, visitor: &VisitorId) -> Result<Option<Touch<String>>>;
+    fn set_attribution(
+        &self,
+        offer: &OfferId,
+        visitor: &VisitorId,
+        touch: &Touch<String>,
+    ) -> Result<()>;
+    /// The visitor's current visit session on the offer: (start, last seen).
+    fn visit_session(
+        &self,
+        offer: &OfferId,
+        visitor: &VisitorId,
+    ) -> Result<Option<(Millis, Millis)>>;
+    fn set_visit_session(
+        &self,
+        offer: &OfferId,
+        visitor: &VisitorId,
+        start: Millis,
+        now: Millis,
+    ) -> Result<()>;
+
+    fn participant_by_code(&self, code: &str) -> Result<Option<(ParticipantId, OfferId)>>;
+    fn participant_of(&self, offer: &OfferId, person: &PersonId) -> Result<Option<ParticipantId>>;
+    /// The participant's person and the browser it signed up from.
+    fn participant_owner(&self, id: &ParticipantId) -> Result<(PersonId, Option<VisitorId>)>;
+    fn referred_by(&self, offer: &OfferId, person: &PersonId) -> Result<Option<ParticipantId>>;
+    /// Inserts a participant; `false` when its share code is already taken.
+    fn insert_participant(&self, new: &NewParticipant<'_>) -> Result<bool>;
+    fn participant(&self, id: &ParticipantId) -> Result<Participant>;
+
+    /// Inserts a credit; `false` when this (participant, key) already has one.
+    fn insert_credit(
+        &self,
+        participant: &ParticipantId,
+        key: &str,
+        offer: &OfferId,
+        friend: &FriendIds,
+        now: Millis,
+    ) -> Result<bool>;
+    fn progress(&self, participant: &ParticipantId) -> Result<Progress>;
+    fn set_credit(
+        &self,
+        participant: &ParticipantId,
+        credit: i64,
+        achieved_at: Option<Millis>,
+    ) -> Result<()>;
+    /// Marks the participant fulfilled; `false` when it already was.
+    fn mark_fulfilled(&self, participant: &ParticipantId, now: Millis) -> Result<bool>;
+    /// Hands the next unused promo code of the offer to the participant.
+    fn take_promo_code(
+        &self,
+        offer: &OfferId,
+        participant: &ParticipantId,
+        now: Millis,
+    ) -> Result<Option<String>>;
+
+    /// The stored result of a server event already applied.
+    fn server_event(&self, id: &str) -> Result<Option<String>>;
+    fn save_server_event(&self, id: &str, result: &str, now: Millis) -> Result<()>;
+}
+
+/// A friend as the ledger sees it: a person if known, and their browsers.
+pub(crate) struct FriendIds {
+    pub person: Option<PersonId>,
+    pub visitors: Vec<VisitorId>,
+}
+
+impl FriendIds {
+    /// A browser, with its person (if any) and all that person's browsers.
+    pub(crate) fn of_visitor(tx: &impl LedgerTx, visitor: &VisitorId) -> Result<Self> {
+        match tx.visitor_person(visitor)?.flatten() {
+            Some(person) => Self::of_person(tx, person, Some(visitor)),
+            None => Ok(Self {
+                person: None,
+                visitors: vec![visitor.clone()],
+            }),
+        }
+    }
+
+    pub(crate) fn of_person(
+        tx: &impl LedgerTx,
+        person: PersonId,
+        also: Option<&VisitorId>,
+    ) -> Result<Self> {
+        let mut visitors = tx.person_visitors(&person)?;
+        if let Some(v) = also.filter(|v| !visitors.contains(v)) {
+            visitors.push(v.clone());
+        }
+        Ok(Self {
+            person: Some(person),
+            visitors,
+        })
+    }
+
+    fn as_friend(&self) -> Friend {
+        match (&self.person, self.visitors.first()) {
+            (Some(p), _) => Friend::Person(p.to_string()),
+            (None, Some(v)) => Friend::Visitor(v.to_string()),
+            (None, None) => Friend::Visitor(String::new()),
+        }
+    }
+}
+
+/// The person with this email, created if new; names fill in blanks only.
+pub(crate) fn person_for_email(
+    tx: &impl LedgerTx,
+    email: &Email,
+    first: Option<&str>,
+    last: Option<&str>,
+    now: Millis,
+) -> Result<PersonId> {
+    if let Some(id) = tx.person_by_email(email)? {
+        tx.fill_person_names(&id, first, last)?;
+        return Ok(id);
+    }
+    let id = PersonId::generate();
+    tx.insert_person(&id, email, first, last, now)?;
+    Ok(id)
+}

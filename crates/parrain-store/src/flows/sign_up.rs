@@ -1,0 +1,220 @@
+//! Sign-up and fulfilment by hand.
+
+use parrain_core::activity::ActivityType;
+use parrain_core::code::ReferralCode;
+use parrain_core::credit::{self, Fact};
+use parrain_core::ids::{OfferId, ParticipantId};
+use parrain_core::Millis;
+use serde_json::json;
+
+use super::credit::{award, fulfil, is_self, referrer_of, touch};
+use super::{person_for_email, FriendIds, LedgerTx, NewParticipant, Who};
+use crate::{FulfillOutcome, Offer, Participant, Result, SignUp, SignedUp, StoreError};
+
+/// The participant a sign-up was referred by: its share code if given, else attribution.
+fn referrer_for_sign_up(
+    tx: &impl LedgerTx,
+    offer: &Offer,
+    friend: &FriendIds,
+    code: Option<&str>,
+    now: Millis,
+) -> Result<Option<ParticipantId>> {
+    let Some(settings) = offer.live_at(now) else {
+        return Ok(None);
+    };
+    let by_code = match code.and_then(|c| ReferralCode::parse(c).ok()) {
+        Some(code) => tx
+            .participant_by_code(code.as_str())?
+            .filter(|(_, o)| *o == offer.id)
+            .map(|(p, _)| p),
+        None => None,
+    };
+    let referrer = match by_code {
+        Some(p) => {
+            for visitor in &friend.visitors {
+                touch(tx, &offer.id, settings, visitor, &p, now)?;
+            }
+            Some(p)
+        }
+        None => referrer_of(tx, &offer.id, settings, friend, now)?,
+    };
+    match referrer {
+        Some(p) if !is_self(tx, &p, friend)? => Ok(Some(p)),
+        _ => Ok(None),
+    }
+}
+
+fn insert_with_fresh_code(tx: &impl LedgerTx, mut new: NewParticipant<'_>) -> Result<()> {
+    for _ in 0..8 {
+        new.code = ReferralCode::generate().to_string();
+        if tx.insert_participant(&new)? {
+            return Ok(());
+        }
+    }
+    Err(StoreError::Database(
+        "could not draw a free share code".into(),
+    ))
+}
+
+/// Signs a person up; the same email again returns the existing participant.
+pub(crate) fn sign_up(
+    tx: &impl LedgerTx,
+    offer_id: &OfferId,
+    sign_up: SignUp,
+    now: Millis,
+) -> Result<SignedUp> {
+    let offer = tx.offer(offer_id)?;
+    let Some(settings) = offer.live_at(now) else {
+        return Err(StoreError::conflict(
+            "offer_not_live",
+            format!(
+                "the offer does not take sign-ups now ({})",
+                offer.not_live_reason(now).unwrap_or("not live")
+            ),
+        ));
+    };
+    let problems = settings.sign_up_problems(
+        sign_up.first_name.as_deref(),
+        sign_up.last_name.as_deref(),
+        &sign_up.fields,
+    );
+    if !problems.is_empty() {
+        return Err(StoreError::Invalid(problems));
+    }
+    let person = person_for_email(
+        tx,
+        &sign_up.email,
+        sign_up.first_name.as_deref(),
+        sign_up.last_name.as_deref(),
+        now,
+    )?;
+    if let Some(visitor) = &sign_up.visitor_id {
+        tx.see_visitor(visitor, Some(&person), now)?;
+    }
+    if let Some(id) = tx.participant_of(offer_id, &person)? {
+        return Ok(SignedUp {
+            participant: tx.participant(&id)?,
+            created: false,
+        });
+    }
+    let friend = FriendIds::of_person(tx, person.clone(), sign_up.visitor_id.as_ref())?;
+    let referrer =
+        referrer_for_sign_up(tx, &offer, &friend, sign_up.referral_code.as_deref(), now)?;
+    let id = ParticipantId::generate();
+    let fields = serde_json::Value::Object(sign_up.fields.clone());
+    insert_with_fresh_code(
+        tx,
+        NewParticipant {
+            id: &id,
+            offer: offer_id,
+            person: &person,
+            code: String::new(),
+            visitor: sign_up.visitor_id.as_ref(),
+            fields: &fields,
+            marketing_consent: sign_up.marketing_consent,
+            referred_by: referrer.as_ref(),
+            now,
+        },
+    )?;
+    let who = Who {
+        offer: Some(offer_id),
+        participant: Some(&id),
+        person: Some(&person),
+        visitor: sign_up.visitor_id.as_ref(),
+    };
+    let details = json!({"referred_by": referrer, "marketing_consent": sign_up.marketing_consent});
+    tx.record(ActivityType::SignsUp, who, details, now)?;
+    if let Some(referrer) = &referrer {
+        award(
+            tx,
+            &offer,
+            &friend,
+            Some(referrer),
+            |friend| Fact::SignUp { friend },
+            now,
+        )?;
+    }
+    if settings.emails.sign_up.is_some() {
+        tx.enqueue(
+            "email",
+            json!({"template": "sign_up", "offer_id": offer_id, "participant_id": id}),
+            now,
+        )?;
+    }
+    Ok(SignedUp {
+        participant: tx.participant(&id)?,
+        created: true,
+    })
+}
+
+/// Fulfils an achieved participant by hand (manual delivery).
+pub(crate) fn fulfil_by_hand(
+    tx: &impl LedgerTx,
+    id: &ParticipantId,
+    now: Millis,
+) -> Result<Participant> {
+    let participant = tx.participant(id)?;
+    let offer = tx.offer(&participant.offer_id)?;
+    let progress = tx.progress(id)?;
+    if progress.fulfilled {
+        return Err(StoreError::conflict(
+            "already_fulfilled",
+            "the participant is already fulfilled",
+        ));
+    }
+    if !credit::can_fulfil_manually(progress) {
+        return Err(StoreError::conflict(
+            "goal_not_achieved",
+            format!(
+                "the participant has {} of {} credit(s) and has not achieved the goal",
+                progress.credit,
+                participant.goal_count.unwrap_or_default()
+            ),
+        ));
+    }
+    fulfil(tx, &offer, id, now)?;
+    tx.participant(id)
+}
+
+/// Fulfils many participants of an offer; each gets its own outcome. Checks
+/// come before any write, so a refused participant leaves nothing behind.
+pub(crate) fn fulfil_many(
+    tx: &impl LedgerTx,
+    offer: &OfferId,
+    ids: Vec<ParticipantId>,
+    now: Millis,
+) -> Result<Vec<FulfillOutcome>> {
+    tx.offer(offer)?;
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        let result = match tx.participant(&id) {
+            Ok(p) if p.offer_id != *offer => Err(StoreError::not_found("participant")),
+            Ok(_) => fulfil_by_hand(tx, &id, now),
+            Err(e) => Err(e),
+        };
+        out.push(match result {
+            Ok(p) => FulfillOutcome {
+                participant_id: id,
+                fulfilled: true,
+                error: None,
+                promo_code: p.promo_code,
+            },
+            Err(StoreError::Database(e)) => return Err(StoreError::Database(e)),
+            Err(e) => FulfillOutcome {
+                participant_id: id,
+                fulfilled: false,
+                error: Some((error_code(&e).into(), e.to_string())),
+                promo_code: None,
+            },
+        });
+    }
+    Ok(out)
+}
+
+fn error_code(e: &StoreError) -> &'static str {
+    match e {
+        StoreError::NotFound { .. } => "not_found",
+        StoreError::Conflict { code, .. } => code,
+        _ => "invalid",
+    }
+}

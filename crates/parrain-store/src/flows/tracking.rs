@@ -1,0 +1,309 @@
+//! Tracking flows: share-link clicks, page visits, shares, custom events,
+//! identification, Give Credit to Referrer, and server events.
+
+use parrain_core::activity::ActivityType;
+use parrain_core::code::ReferralCode;
+use parrain_core::credit::{self, Fact};
+use parrain_core::email::Email;
+use parrain_core::ids::{OfferId, ParticipantId, PersonId, VisitorId};
+use parrain_core::offer::GoalType;
+use parrain_core::Millis;
+use serde_json::json;
+
+use super::credit::{award, is_self, touch};
+use super::{person_for_email, FriendIds, LedgerTx, Who};
+use crate::{
+    Click, Clicked, EventCredit, EventOutcome, FriendRef, Offer, PageEvent, Result, ServerEvent,
+    StoreError, Tracked, Visit,
+};
+
+fn refuse_not_live(offer: &Offer, now: Millis) -> Result<()> {
+    match offer.not_live_reason(now) {
+        None => Ok(()),
+        Some(reason) => Err(StoreError::conflict(
+            "offer_not_live",
+            format!("the offer is not live ({reason})"),
+        )),
+    }
+}
+
+/// The friend a server call names, if parrain knows them.
+fn resolve(tx: &impl LedgerTx, friend: &FriendRef) -> Result<Option<FriendIds>> {
+    match friend {
+        FriendRef::Email(email) => match tx.person_by_email(email)? {
+            Some(person) => Ok(Some(FriendIds::of_person(tx, person, None)?)),
+            None => Ok(None),
+        },
+        FriendRef::Person(person) => tx
+            .person_exists(person)?
+            .then(|| FriendIds::of_person(tx, person.clone(), None))
+            .transpose(),
+        FriendRef::Visitor(visitor) => tx
+            .visitor_person(visitor)?
+            .is_some()
+            .then(|| FriendIds::of_visitor(tx, visitor))
+            .transpose(),
+    }
+}
+
+/// Attributes a browser to a share code of the offer, unless it is the participant's own.
+fn touch_code(
+    tx: &impl LedgerTx,
+    offer: &Offer,
+    participant: &ParticipantId,
+    visitor: &VisitorId,
+    now: Millis,
+) -> Result<()> {
+    let Some(settings) = offer.live_at(now) else {
+        return Ok(());
+    };
+    let friend = FriendIds::of_visitor(tx, visitor)?;
+    if !is_self(tx, participant, &friend)? {
+        touch(tx, &offer.id, settings, visitor, participant, now)?;
+    }
+    Ok(())
+}
+
+/// A click on a share link; `None` for an unknown code (nothing recorded).
+pub(crate) fn click(tx: &impl LedgerTx, click: Click, now: Millis) -> Result<Option<Clicked>> {
+    let Ok(code) = ReferralCode::parse(&click.code) else {
+        return Ok(None);
+    };
+    let Some((participant, offer_id)) = tx.participant_by_code(code.as_str())? else {
+        return Ok(None);
+    };
+    let offer = tx.offer(&offer_id)?;
+    let visitor = click.visitor_id.unwrap_or_else(VisitorId::generate);
+    tx.see_visitor(&visitor, None, now)?;
+    let person = tx.visitor_person(&visitor)?.flatten();
+    let who = Who {
+        offer: Some(&offer_id),
+        participant: Some(&participant),
+        visitor: Some(&visitor),
+        person: person.as_ref(),
+    };
+    tx.record(
+        ActivityType::ClicksSharedLink,
+        who,
+        json!({"channel": click.channel}),
+        now,
+    )?;
+    touch_code(tx, &offer, &participant, &visitor, now)?;
+    let target = offer
+        .live
+        .as_ref()
+        .unwrap_or_else(|| offer.editable())
+        .share_target()
+        .map(Into::into);
+    Ok(Some(Clicked {
+        visitor_id: visitor,
+        code: code.to_string(),
+        target,
+    }))
+}
+
+/// A page visit: sessions, attribution by code, credit for visit goals.
+pub(crate) fn visit(tx: &impl LedgerTx, visit: Visit, now: Millis) -> Result<Tracked> {
+    let offer = tx.offer(&visit.offer_id)?;
+    tx.see_visitor(&visit.visitor_id, None, now)?;
+    let code = visit
+        .referral_code
+        .as_deref()
+        .and_then(|c| ReferralCode::parse(c).ok());
+    if let Some(code) = &code {
+        if let Some((participant, of)) = tx.participant_by_code(code.as_str())? {
+            if of == offer.id {
+                touch_code(tx, &offer, &participant, &visit.visitor_id, now)?;
+            }
+        }
+    }
+    let session = credit::visit_session(tx.visit_session(&offer.id, &visit.visitor_id)?, now);
+    tx.set_visit_session(&offer.id, &visit.visitor_id, session.start, now)?;
+    let friend = FriendIds::of_visitor(tx, &visit.visitor_id)?;
+    let tracked = award(
+        tx,
+        &offer,
+        &friend,
+        None,
+        |friend| Fact::Visit {
+            friend,
+            session: session.start,
+        },
+        now,
+    )?;
+    let who = Who {
+        offer: Some(&offer.id),
+        participant: tracked.participant_id.as_ref(),
+        person: friend.person.as_ref(),
+        visitor: Some(&visit.visitor_id),
+    };
+    let details = json!({
+        "url": visit.url,
+        "referral_code": code.map(|c| c.to_string()),
+        "session_start": session.start,
+        "new_session": session.new,
+        "referred": tracked.participant_id.is_some(),
+    });
+    tx.record(ActivityType::VisitsOfferPage, who, details, now)?;
+    Ok(tracked)
+}
+
+/// A custom event fired by a page.
+pub(crate) fn track_event(tx: &impl LedgerTx, event: PageEvent, now: Millis) -> Result<Tracked> {
+    let offer = tx.offer(&event.offer_id)?;
+    tx.see_visitor(&event.visitor_id, None, now)?;
+    let friend = FriendIds::of_visitor(tx, &event.visitor_id)?;
+    let name = event.name.clone();
+    let tracked = award(
+        tx,
+        &offer,
+        &friend,
+        None,
+        |friend| Fact::Event { friend, name },
+        now,
+    )?;
+    let who = Who {
+        offer: Some(&offer.id),
+        participant: tracked.participant_id.as_ref(),
+        person: friend.person.as_ref(),
+        visitor: Some(&event.visitor_id),
+    };
+    tx.record(
+        ActivityType::CustomEvent,
+        who,
+        json!({"name": event.name, "credited": tracked.credited}),
+        now,
+    )?;
+    Ok(tracked)
+}
+
+/// A participant shared its link.
+pub(crate) fn share(tx: &impl LedgerTx, code: &str, channel: &str, now: Millis) -> Result<Tracked> {
+    let found = match ReferralCode::parse(code) {
+        Ok(code) => tx.participant_by_code(code.as_str())?,
+        Err(_) => None,
+    };
+    let Some((participant, offer_id)) = found else {
+        return Err(StoreError::not_found("share code"));
+    };
+    refuse_not_live(&tx.offer(&offer_id)?, now)?;
+    let (person, _) = tx.participant_owner(&participant)?;
+    let who = Who {
+        offer: Some(&offer_id),
+        participant: Some(&participant),
+        person: Some(&person),
+        visitor: None,
+    };
+    tx.record(
+        ActivityType::SharesContent,
+        who,
+        json!({"channel": channel}),
+        now,
+    )?;
+    Ok(Tracked {
+        credited: false,
+        reason: None,
+        participant_id: Some(participant),
+    })
+}
+
+/// Ties a browser to a person.
+pub(crate) fn identify(
+    tx: &impl LedgerTx,
+    visitor: &VisitorId,
+    email: &Email,
+    now: Millis,
+) -> Result<PersonId> {
+    let person = person_for_email(tx, email, None, None, now)?;
+    tx.see_visitor(visitor, Some(&person), now)?;
+    Ok(person)
+}
+
+fn credit_friend(
+    tx: &impl LedgerTx,
+    offer: &Offer,
+    friend: &FriendRef,
+    now: Millis,
+) -> Result<Tracked> {
+    let Some(friend) = resolve(tx, friend)? else {
+        return Ok(Tracked {
+            credited: false,
+            reason: Some("unknown_friend"),
+            participant_id: None,
+        });
+    };
+    award(
+        tx,
+        offer,
+        &friend,
+        None,
+        |friend| Fact::Trigger { friend },
+        now,
+    )
+}
+
+/// Give Credit to Referrer (smart-list-trigger offers only).
+pub(crate) fn give_credit(
+    tx: &impl LedgerTx,
+    offer: &OfferId,
+    friend: &FriendRef,
+    now: Millis,
+) -> Result<Tracked> {
+    let offer = tx.offer(offer)?;
+    let goal = offer
+        .live
+        .as_ref()
+        .unwrap_or_else(|| offer.editable())
+        .goal
+        .kind;
+    if goal != GoalType::SmartListTrigger {
+        return Err(StoreError::conflict(
+            "goal_not_smart_list_trigger",
+            "Give Credit to Referrer needs an offer whose goal type is smart_list_trigger",
+        ));
+    }
+    refuse_not_live(&offer, now)?;
+    credit_friend(tx, &offer, friend, now)
+}
+
+/// A server event: credits through every live trigger rule it matches, once per id.
+pub(crate) fn ingest(tx: &impl LedgerTx, event: ServerEvent, now: Millis) -> Result<EventOutcome> {
+    if let Some(id) = &event.id {
+        if let Some(result) = tx.server_event(id)? {
+            let credits = serde_json::from_str(&result)?;
+            return Ok(EventOutcome {
+                id: event.id,
+                applied: false,
+                credits,
+            });
+        }
+    }
+    let mut credits = Vec::new();
+    for offer_id in tx.smart_list_offers()? {
+        let offer = tx.offer(&offer_id)?;
+        let Some(settings) = offer.live_at(event.occurred_at.unwrap_or(now)) else {
+            continue;
+        };
+        let Some(rule) = settings.goal.event.as_ref().map(|e| e.rule()) else {
+            continue;
+        };
+        if !rule.matches(&event.name, &event.properties) {
+            continue;
+        }
+        let tracked = credit_friend(tx, &offer, &event.person, now)?;
+        credits.push(EventCredit {
+            offer_id: offer.id.clone(),
+            credited: tracked.credited,
+            reason: tracked.reason.map(Into::into),
+            participant_id: tracked.participant_id,
+        });
+    }
+    if let Some(id) = &event.id {
+        tx.save_server_event(id, &serde_json::to_string(&credits)?, now)?;
+    }
+    Ok(EventOutcome {
+        id: event.id,
+        applied: true,
+        credits,
+    })
+}

@@ -1,0 +1,233 @@
+//! What leaves parrain: the job queue (the transactional outbox), webhook
+//! endpoints with their deliveries, and the people filters that marketing
+//! exports.
+//!
+//! Jobs are written in the transaction of the fact that causes them. A worker
+//! claims due jobs by taking a lease (state `running`, `locked_until`) in one
+//! statement, so two workers — or two processes sharing one database — never
+//! hold the same job; a PostgreSQL store does the same with
+//! `FOR UPDATE SKIP LOCKED`. Each claim bumps `attempts`, which fences the
+//! settlement: a worker whose lease ran out cannot settle a newer attempt.
+
+use async_trait::async_trait;
+use parrain_core::activity::ActivityType;
+use parrain_core::ids::{ActivityId, MessageId, OfferId, ParticipantId, PersonId, WebhookId};
+use parrain_core::Millis;
+use serde::Serialize;
+
+use crate::{Page, PageRequest, Result};
+
+/// A claimed job.
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub id: i64,
+    pub kind: String,
+    pub payload: serde_json::Value,
+    /// Which attempt this claim is (1 for the first).
+    pub attempt: i64,
+    pub created_at: Millis,
+}
+
+/// How an attempt ended.
+#[derive(Debug, Clone)]
+pub enum JobOutcome {
+    Done,
+    /// Try again at `at`.
+    Retry {
+        at: Millis,
+        error: String,
+    },
+    /// Give up.
+    Failed {
+        error: String,
+    },
+}
+
+/// An activity to record with a job's settlement.
+#[derive(Debug, Clone)]
+pub struct NewActivity {
+    pub kind: ActivityType,
+    pub offer_id: Option<OfferId>,
+    pub participant_id: Option<ParticipantId>,
+    pub person_id: Option<PersonId>,
+    pub details: serde_json::Value,
+}
+
+/// How many jobs of a kind are waiting (due or not, claimed or not) and have failed.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct QueueCounts {
+    pub waiting: i64,
+    pub failed: i64,
+}
+
+#[async_trait]
+pub trait Jobs: Send + Sync {
+    /// Leases up to `limit` due jobs of `kind` for `lease` milliseconds.
+    /// Jobs whose lease ran out (their worker died) are due again.
+    async fn claim_jobs(
+        &self,
+        kind: &'static str,
+        now: Millis,
+        limit: u32,
+        lease: Millis,
+    ) -> Result<Vec<Job>>;
+    /// Settles a claimed attempt and records `activity` in the same
+    /// transaction. `false` when the claim was lost (nothing is written).
+    async fn settle_job(
+        &self,
+        job: &Job,
+        outcome: JobOutcome,
+        activity: Option<NewActivity>,
+        now: Millis,
+    ) -> Result<bool>;
+    async fn queue_counts(&self, kind: &'static str) -> Result<QueueCounts>;
+}
+
+/// A webhook endpoint.
+#[derive(Debug, Clone)]
+pub struct Webhook {
+    pub id: WebhookId,
+    pub url: String,
+    pub description: Option<String>,
+    pub events: Vec<ActivityType>,
+    pub offer_id: Option<OfferId>,
+    /// `whsec_…`: signs every delivery.
+    pub secret: String,
+    /// The secret before the last rotation; also signs until `previous_until`.
+    pub previous_secret: Option<String>,
+    pub previous_until: Option<Millis>,
+    pub enabled: bool,
+    pub disabled_reason: Option<String>,
+    pub created_at: Millis,
+    pub updated_at: Millis,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewWebhook {
+    pub url: String,
+    pub description: Option<String>,
+    pub events: Vec<ActivityType>,
+    pub offer_id: Option<OfferId>,
+    pub secret: String,
+}
+
+/// A change to an endpoint; `None` leaves a field alone.
+#[derive(Debug, Clone, Default)]
+pub struct WebhookPatch {
+    pub url: Option<String>,
+    pub description: Option<Option<String>>,
+    pub events: Option<Vec<ActivityType>>,
+    pub offer_id: Option<Option<OfferId>>,
+    pub enabled: Option<bool>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryState {
+    Pending,
+    Succeeded,
+    Failed,
+}
+
+/// One message to one endpoint, with its attempts.
+#[derive(Debug, Clone)]
+pub struct Delivery {
+    pub id: MessageId,
+    pub webhook_id: WebhookId,
+    pub activity_id: ActivityId,
+    pub event_type: String,
+    /// The exact body sent (and signed).
+    pub payload: String,
+    pub state: DeliveryState,
+    pub next_attempt_at: Option<Millis>,
+    pub created_at: Millis,
+    pub attempts: Vec<Attempt>,
+}
+
+/// One HTTP attempt of a delivery.
+#[derive(Debug, Clone, Serialize)]
+pub struct Attempt {
+    pub attempted_at: Millis,
+    /// The response status; `None` when no response came.
+    pub status: Option<u16>,
+    pub latency_ms: i64,
+    /// The first bytes of the response body.
+    pub response: Option<String>,
+    pub error: Option<String>,
+}
+
+/// What the worker records of an attempt.
+#[derive(Debug, Clone)]
+pub struct AttemptRecord {
+    pub delivery: MessageId,
+    pub attempt: Attempt,
+    pub outcome: JobOutcome,
+    /// Disable the endpoint, with this reason (the receiver answered 410 Gone).
+    pub disable: Option<String>,
+}
+
+#[async_trait]
+pub trait Webhooks: Send + Sync {
+    async fn create_webhook(&self, new: NewWebhook, now: Millis) -> Result<Webhook>;
+    async fn webhook(&self, id: &WebhookId) -> Result<Webhook>;
+    async fn list_webhooks(&self, page: PageRequest) -> Result<Page<Webhook>>;
+    async fn update_webhook(
+        &self,
+        id: &WebhookId,
+        patch: WebhookPatch,
+        now: Millis,
+    ) -> Result<Webhook>;
+    /// Deletes the endpoint; its pending deliveries are dropped.
+    async fn delete_webhook(&self, id: &WebhookId) -> Result<()>;
+    /// Signs with `secret` from now on; the old one also signs until `grace_until`.
+    async fn rotate_secret(
+        &self,
+        id: &WebhookId,
+        secret: String,
+        grace_until: Millis,
+        now: Millis,
+    ) -> Result<Webhook>;
+    /// Deliveries, newest first, each with its attempts.
+    async fn list_deliveries(&self, id: &WebhookId, page: PageRequest) -> Result<Page<Delivery>>;
+    async fn delivery(&self, id: &WebhookId, message: &MessageId) -> Result<Delivery>;
+    /// Queues the delivery again (same message id and body).
+    async fn replay_delivery(
+        &self,
+        id: &WebhookId,
+        message: &MessageId,
+        now: Millis,
+    ) -> Result<Delivery>;
+    /// The delivery a job carries and its endpoint (`None` when the endpoint is gone).
+    async fn delivery_to_send(&self, message: &MessageId) -> Result<Option<(Delivery, Webhook)>>;
+    /// Logs an attempt and settles its job, in one transaction.
+    async fn record_attempt(&self, job: &Job, record: AttemptRecord, now: Millis) -> Result<bool>;
+}
+
+/// The people filters of SPEC §5.5; all given filters must hold.
+#[derive(Debug, Clone, Default)]
+pub struct PeopleFilter {
+    pub signed_up_for: Option<OfferId>,
+    pub achieved_goal_in: Option<OfferId>,
+    pub fulfilled_in: Option<OfferId>,
+    pub referred_by: Option<ParticipantId>,
+    pub was_referred_in: Option<OfferId>,
+    pub shared_in: Option<OfferId>,
+    /// With `shared_in`: only shares on this network.
+    pub channel: Option<String>,
+    pub clicked_shared_link_in: Option<OfferId>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Person {
+    pub id: PersonId,
+    pub email: String,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub created_at: Millis,
+}
+
+#[async_trait]
+pub trait People: Send + Sync {
+    /// People matching every filter, newest first.
+    async fn list_people(&self, filter: PeopleFilter, page: PageRequest) -> Result<Page<Person>>;
+}

@@ -1,0 +1,132 @@
+//! The people filters ("smart lists"): who signed up, achieved, was
+//! fulfilled, was referred, shared or clicked, per offer. Each filter is one
+//! indexed sub-query; the list holds the people that pass all of them.
+
+use async_trait::async_trait;
+use parrain_core::ids::PersonId;
+use r2d2_sqlite::rusqlite::ToSql;
+
+use super::{decode_cursor, page_of, SqliteStore};
+use crate::{Page, PageRequest, People, PeopleFilter, Person, Result};
+
+/// People a participant brought: sign-ups with its code, friends that
+/// earned it credit, and identified browsers attributed to it; never itself.
+const REFERRED_BY: &str = "pe.id IN (
+    SELECT f.person_id FROM participants f WHERE f.referred_by = :referrer
+    UNION SELECT c.friend_person FROM credits c WHERE c.participant_id = :referrer
+    UNION SELECT v.person_id FROM attributions a JOIN visitors v ON v.id = a.visitor_id
+          WHERE a.participant_id = :referrer)
+  AND pe.id NOT IN (SELECT person_id FROM participants WHERE id = :referrer)";
+
+/// People some participant of an offer brought, other than themselves.
+const WAS_REFERRED_IN: &str = "pe.id IN (
+    SELECT f.person_id FROM participants f WHERE f.offer_id = :referred_in AND f.referred_by IS NOT NULL
+    UNION SELECT c.friend_person FROM credits c WHERE c.offer_id = :referred_in
+    UNION SELECT v.person_id FROM attributions a JOIN visitors v ON v.id = a.visitor_id
+          JOIN participants r ON r.id = a.participant_id
+          WHERE a.offer_id = :referred_in AND v.person_id != r.person_id)";
+
+fn participated(name: &str, extra: &str) -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM participants p WHERE p.person_id = pe.id AND p.offer_id = :{name}{extra})"
+    )
+}
+
+const SHARED_IN: &str = "pe.id IN (SELECT s.person_id FROM activities s
+    WHERE s.offer_id = :shared_in AND s.type = 'shares_content'";
+
+const CLICKED_IN: &str = "pe.id IN (SELECT COALESCE(k.person_id, v.person_id) FROM activities k
+    LEFT JOIN visitors v ON v.id = k.visitor_id
+    WHERE k.offer_id = :clicked_in AND k.type = 'clicks_shared_link')";
+
+/// The SQL conditions of a filter and their named parameters.
+fn conditions(filter: &PeopleFilter) -> (Vec<String>, Vec<(&'static str, String)>) {
+    let mut sql = Vec::new();
+    let mut args = Vec::new();
+    if let Some(o) = &filter.signed_up_for {
+        sql.push(participated("signed_up_for", ""));
+        args.push((":signed_up_for", o.to_string()));
+    }
+    if let Some(o) = &filter.achieved_goal_in {
+        sql.push(participated(
+            "achieved_in",
+            " AND p.achieved_at IS NOT NULL",
+        ));
+        args.push((":achieved_in", o.to_string()));
+    }
+    if let Some(o) = &filter.fulfilled_in {
+        sql.push(participated(
+            "fulfilled_in",
+            " AND p.fulfilled_at IS NOT NULL",
+        ));
+        args.push((":fulfilled_in", o.to_string()));
+    }
+    if let Some(p) = &filter.referred_by {
+        sql.push(REFERRED_BY.into());
+        args.push((":referrer", p.to_string()));
+    }
+    if let Some(o) = &filter.was_referred_in {
+        sql.push(WAS_REFERRED_IN.into());
+        args.push((":referred_in", o.to_string()));
+    }
+    if let Some(o) = &filter.shared_in {
+        args.push((":shared_in", o.to_string()));
+        match &filter.channel {
+            Some(c) => {
+                sql.push(format!(
+                    "{SHARED_IN} AND json_extract(s.details, '$.channel') = :channel)"
+                ));
+                args.push((":channel", c.clone()));
+            }
+            None => sql.push(format!("{SHARED_IN})")),
+        }
+    }
+    if let Some(o) = &filter.clicked_shared_link_in {
+        sql.push(CLICKED_IN.into());
+        args.push((":clicked_in", o.to_string()));
+    }
+    (sql, args)
+}
+
+#[async_trait]
+impl People for SqliteStore {
+    async fn list_people(&self, filter: PeopleFilter, page: PageRequest) -> Result<Page<Person>> {
+        let before = decode_cursor(page.cursor.as_deref())?.unwrap_or(i64::MAX);
+        self.read(move |conn| {
+            let (conditions, args) = conditions(&filter);
+            let mut sql = String::from(
+                "SELECT pe.rowid, pe.id, pe.email, pe.first_name, pe.last_name, pe.created_at
+                 FROM people pe WHERE pe.rowid < :before",
+            );
+            for c in &conditions {
+                sql.push_str(" AND ");
+                sql.push_str(c);
+            }
+            sql.push_str(" ORDER BY pe.rowid DESC LIMIT :limit");
+            let limit = i64::from(page.limit) + 1;
+            let mut params: Vec<(&str, &dyn ToSql)> =
+                vec![(":before", &before), (":limit", &limit)];
+            params.extend(
+                args.iter()
+                    .map(|(name, value)| (*name, value as &dyn ToSql)),
+            );
+            let rows = conn
+                .prepare(&sql)?
+                .query_map(params.as_slice(), |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        Person {
+                            id: PersonId::from_trusted(r.get(1)?),
+                            email: r.get(2)?,
+                            first_name: r.get(3)?,
+                            last_name: r.get(4)?,
+                            created_at: r.get(5)?,
+                        },
+                    ))
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(page_of(rows, page.limit))
+        })
+        .await
+    }
+}
