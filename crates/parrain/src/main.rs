@@ -29,6 +29,9 @@ enum Command {
     Serve {
         #[command(flatten)]
         overrides: Overrides,
+        /// Also seed a demo offer and serve a page hosting it at /demo.
+        #[arg(long)]
+        demo: bool,
     },
     /// Creates or upgrades the database, then exits.
     Migrate {
@@ -85,7 +88,7 @@ fn init_logs(format: LogFormat) {
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
-        Command::Serve { overrides } => serve(Config::load(&overrides)?).await,
+        Command::Serve { overrides, demo } => serve(Config::load(&overrides)?, demo).await,
         Command::Migrate { overrides } => {
             let config = Config::load(&overrides)?;
             std::fs::create_dir_all(&config.data_dir)?;
@@ -145,7 +148,7 @@ async fn keys(store: SqliteStore, command: KeysCommand) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn serve(config: Config) -> anyhow::Result<()> {
+async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     init_logs(config.log_format);
     let store = SqliteStore::open(&config.data_dir)
         .with_context(|| format!("opening the database in {}", config.data_dir.display()))?;
@@ -156,12 +159,18 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("listening on {}", config.listen))?;
     let public_url = config.public_url();
+    let demo_page = if demo {
+        let seeded = parrain_server::demo::ensure(&store, &public_url, &config.data_dir, now());
+        Some(seeded.await.context("setting up the demo")?)
+    } else {
+        None
+    };
     let state = AppState {
         store: Arc::new(store) as Arc<dyn Store>,
         config: Arc::new(ServerConfig {
             public_url: public_url.clone(),
             fallback_url: config.fallback_url.clone(),
-            demo: None,
+            demo: demo_page.clone(),
             outbound: config.outbound(),
             allow_private_webhooks: config.allow_private_webhooks,
         }),
@@ -169,6 +178,9 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     };
     if config.workers {
         parrain_server::outbound::spawn(state.clone())?;
+    }
+    if demo_page.is_some() {
+        println!("demo: open {public_url}/demo in two browser windows (one private) to play referrer and friend");
     }
     println!(
         "parrain listening on http://{} (public URL {public_url})",
