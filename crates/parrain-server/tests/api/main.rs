@@ -2,8 +2,10 @@
 //! driven over HTTP like a client would.
 
 mod helpers;
+mod mailbox;
 
 mod credit;
+mod email;
 mod errors;
 mod offers;
 mod participants;
