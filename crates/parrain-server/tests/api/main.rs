@@ -3,6 +3,7 @@
 
 mod helpers;
 mod mailbox;
+mod receiver;
 
 mod credit;
 mod email;
@@ -10,3 +11,4 @@ mod errors;
 mod offers;
 mod participants;
 mod redirect;
+mod webhooks;

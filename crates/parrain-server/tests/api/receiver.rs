@@ -1,0 +1,71 @@
+//! A real HTTP webhook receiver: an axum server on a loopback port that
+//! keeps every request and answers with the statuses it is told to.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::post;
+use axum::Router;
+
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+#[derive(Clone, Default)]
+struct Shared {
+    requests: Arc<Mutex<Vec<Request>>>,
+    /// Statuses to answer with, in order; 200 once they run out.
+    script: Arc<Mutex<VecDeque<u16>>>,
+}
+
+pub struct Receiver {
+    pub url: String,
+    shared: Shared,
+}
+
+async fn receive(State(shared): State<Shared>, headers: HeaderMap, body: Bytes) -> StatusCode {
+    shared
+        .requests
+        .lock()
+        .unwrap()
+        .push(Request { headers, body });
+    let status = shared.script.lock().unwrap().pop_front().unwrap_or(200);
+    StatusCode::from_u16(status).unwrap()
+}
+
+impl Receiver {
+    /// Starts a receiver that answers `script` in order, then 200.
+    pub async fn start(script: &[u16]) -> Self {
+        let shared = Shared::default();
+        shared.script.lock().unwrap().extend(script);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/hooks", listener.local_addr().unwrap());
+        let app = Router::new()
+            .route("/hooks", post(receive))
+            .with_state(shared.clone());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        Self { url, shared }
+    }
+
+    pub fn requests(&self) -> Vec<Request> {
+        self.shared.requests.lock().unwrap().clone()
+    }
+
+    /// Waits until at least `n` requests came (at most 20 s); returns them all.
+    pub async fn wait_for(&self, n: usize) -> Vec<Request> {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let requests = self.requests();
+            if requests.len() >= n || Instant::now() > deadline {
+                return requests;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
