@@ -10,5 +10,6 @@ mod email;
 mod errors;
 mod offers;
 mod participants;
+mod people;
 mod redirect;
 mod webhooks;

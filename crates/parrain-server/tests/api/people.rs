@@ -1,0 +1,160 @@
+//! People filters (smart lists) over a known population, as JSON and CSV.
+
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+use crate::helpers::{expect, spawn_app, TestApp};
+
+/// Emails of the people a filter returns, sorted.
+async fn members(app: &TestApp, query: &str) -> Vec<String> {
+    let body = app.get_ok(&format!("/v1/people?{query}")).await;
+    let mut emails: Vec<String> = body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["email"].as_str().unwrap().to_owned())
+        .collect();
+    emails.sort();
+    emails
+}
+
+struct Population {
+    a: String,
+    b: String,
+    alice: Value,
+    carol: Value,
+}
+
+/// Alice, Bob (signed up with Alice's code, which fulfils her), Carol (shares
+/// on X), Dave (clicks Carol's link, then gives his email) in offer A; Eve in B.
+async fn population(app: &TestApp) -> Population {
+    let goal = json!({"type": "referred_signups", "count": 1});
+    let a = app.live_offer(goal.clone()).await;
+    let b = app.live_offer(goal).await;
+    let alice = app.participant(&a, "alice@example.com").await;
+    let bob = json!({"email": "bob@example.com", "referral_code": alice["code"]});
+    expect(app.sign_up(&a, bob).await, StatusCode::CREATED).await;
+    let carol = app.participant(&a, "carol@example.com").await;
+    app.track("share", json!({"code": carol["code"], "channel": "x"}))
+        .await;
+    app.track("share", json!({"code": alice["code"], "channel": "email"}))
+        .await;
+    let dave = app.friend_arrives(carol["code"].as_str().unwrap()).await;
+    app.track(
+        "identify",
+        json!({"visitor_id": dave, "email": "dave@example.com"}),
+    )
+    .await;
+    app.participant(&b, "eve@example.com").await;
+    Population { a, b, alice, carol }
+}
+
+#[tokio::test]
+async fn each_filter_returns_exactly_its_members_and_filters_combine() {
+    let app = spawn_app().await;
+    let Population { a, b, alice, carol } = population(&app).await;
+    let (alice_id, carol_id) = (alice["id"].as_str().unwrap(), carol["id"].as_str().unwrap());
+
+    let cases: Vec<(String, Vec<&str>)> = vec![
+        (format!("signed_up_for={a}"), vec!["alice", "bob", "carol"]),
+        (format!("signed_up_for={b}"), vec!["eve"]),
+        (format!("achieved_goal_in={a}"), vec!["alice"]),
+        (format!("fulfilled_in={a}"), vec!["alice"]),
+        (format!("referred_by={alice_id}"), vec!["bob"]),
+        (format!("referred_by={carol_id}"), vec!["dave"]),
+        (format!("was_referred_in={a}"), vec!["bob", "dave"]),
+        (format!("shared_in={a}"), vec!["alice", "carol"]),
+        (format!("shared_in={a}&channel=x"), vec!["carol"]),
+        (format!("clicked_shared_link_in={a}"), vec!["dave"]),
+        (format!("shared_in={b}"), vec![]),
+        (
+            format!("signed_up_for={a}&shared_in={a}&channel=email"),
+            vec!["alice"],
+        ),
+        (
+            format!("signed_up_for={a}&was_referred_in={a}"),
+            vec!["bob"],
+        ),
+    ];
+    for (query, expected) in cases {
+        let expected: Vec<String> = expected
+            .iter()
+            .map(|n| format!("{n}@example.com"))
+            .collect();
+        assert_eq!(members(&app, &query).await, expected, "{query}");
+    }
+}
+
+#[tokio::test]
+async fn lists_paginate_and_export_as_csv() {
+    let app = spawn_app().await;
+    let Population { a, .. } = population(&app).await;
+
+    let first = app
+        .get_ok(&format!("/v1/people?signed_up_for={a}&limit=2"))
+        .await;
+    assert_eq!(first["data"].as_array().unwrap().len(), 2);
+    let cursor = first["next_cursor"].as_str().unwrap();
+    let second = app
+        .get_ok(&format!(
+            "/v1/people?signed_up_for={a}&limit=2&cursor={cursor}"
+        ))
+        .await;
+    assert_eq!(second["data"].as_array().unwrap().len(), 1);
+    assert!(second["next_cursor"].is_null());
+
+    let csv = app
+        .client
+        .get(app.url(&format!("/v1/people?signed_up_for={a}")))
+        .bearer_auth(&app.sk)
+        .header("accept", "text/csv")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(csv.status(), StatusCode::OK);
+    assert!(csv.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    let text = csv.text().await.unwrap();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "id,email,first_name,last_name,created_at"
+    );
+    let mut emails: Vec<&str> = lines.map(|l| l.split(',').nth(1).unwrap()).collect();
+    emails.sort();
+    assert_eq!(
+        emails,
+        ["alice@example.com", "bob@example.com", "carol@example.com"]
+    );
+}
+
+#[tokio::test]
+async fn bad_filters_are_refused_naming_the_field() {
+    let app = spawn_app().await;
+    let a = app
+        .live_offer(json!({"type": "referred_signups", "count": 1}))
+        .await;
+    for (query, field) in [
+        ("channel=x".to_owned(), "channel"),
+        (format!("shared_in={a}&channel=myspace"), "channel"),
+        ("signed_up_for=off_nope".to_owned(), "signed_up_for"),
+        (
+            "signed_up_for=off_aaaaaaaaaaaaaaaaaaaa".to_owned(),
+            "signed_up_for",
+        ),
+        ("colour=blue".to_owned(), ""),
+    ] {
+        let body = expect(
+            app.get(&format!("/v1/people?{query}")).await,
+            StatusCode::BAD_REQUEST,
+        )
+        .await;
+        let named = body["error"]["details"]["field"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        assert!(named.contains(field), "{query}: {body}");
+    }
+}
