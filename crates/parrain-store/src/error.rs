@@ -58,3 +58,30 @@ impl From<serde_json::Error> for StoreError {
         Self::Database(format!("stored JSON does not read back: {e}"))
     }
 }
+
+/// The SQLSTATE codes after which a whole transaction is run again: it lost
+/// a serialization check (40001), a deadlock (40P01), or a race to insert
+/// the same unique key (23505), which the flow sees as present on its rerun.
+const TRANSIENT: [&str; 3] = ["40001", "40P01", "23505"];
+
+impl From<postgres::Error> for StoreError {
+    fn from(e: postgres::Error) -> Self {
+        match e.code() {
+            // The code goes in the message so that the retry loop can read it back.
+            Some(code) => Self::Database(format!("{e} [sqlstate {}]", code.code())),
+            None => Self::Database(e.to_string()),
+        }
+    }
+}
+
+impl StoreError {
+    /// Whether running the same transaction again may succeed (PostgreSQL only).
+    pub(crate) fn is_transient(&self) -> bool {
+        match self {
+            Self::Database(message) => TRANSIENT
+                .iter()
+                .any(|code| message.ends_with(&format!("[sqlstate {code}]"))),
+            _ => false,
+        }
+    }
+}

@@ -10,6 +10,7 @@ mod error;
 mod flows;
 mod model;
 mod outbound;
+pub mod postgres;
 pub mod sqlite;
 
 use async_trait::async_trait;

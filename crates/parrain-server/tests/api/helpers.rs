@@ -1,11 +1,11 @@
-//! `spawn_app()`: a real parrain server on port 0 over a fresh SQLite file,
-//! with a secret and a publishable key, and one helper per endpoint.
+//! `spawn_app()`: a real parrain server on port 0 over a fresh database (an
+//! SQLite file, or a PostgreSQL database: see `backend`), with a secret and a
+//! publishable key, and one helper per endpoint.
 
 use std::sync::Arc;
 
 use parrain_server::outbound::OutboundConfig;
 use parrain_server::{auth, AppState, Clock, ServerConfig};
-use parrain_store::sqlite::SqliteStore;
 use parrain_store::{KeyKind, Store};
 use reqwest::{Response, StatusCode};
 use serde_json::{json, Value};
@@ -18,8 +18,8 @@ pub struct TestApp {
     pub clock: Clock,
     #[allow(dead_code)]
     pub store: Arc<dyn Store>,
-    /// Keeps the database file alive for the test.
-    _dir: tempfile::TempDir,
+    /// Keeps the database alive for the test.
+    _db: crate::backend::Keep,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -27,12 +27,14 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(configure: impl FnOnce(&mut ServerConfig)) -> TestApp {
-    let dir = tempfile::tempdir().unwrap();
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(dir.path()).unwrap());
+    let (store, db) = crate::backend::fresh_store().await;
     let clock = Clock::default();
-    let (_, sk) = auth::create_key(store.as_ref(), KeyKind::Secret, "test", clock.now()).await.unwrap();
-    let (_, pk) =
-        auth::create_key(store.as_ref(), KeyKind::Publishable, "test", clock.now()).await.unwrap();
+    let (_, sk) = auth::create_key(store.as_ref(), KeyKind::Secret, "test", clock.now())
+        .await
+        .unwrap();
+    let (_, pk) = auth::create_key(store.as_ref(), KeyKind::Publishable, "test", clock.now())
+        .await
+        .unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let outbound = OutboundConfig {
@@ -47,15 +49,31 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut ServerConfig)) -> TestAp
         allow_private_webhooks: false,
     };
     configure(&mut config);
-    let state = AppState { store: store.clone(), config: Arc::new(config), clock: clock.clone() };
+    let state = AppState {
+        store: store.clone(),
+        config: Arc::new(config),
+        clock: clock.clone(),
+    };
     // The delivery workers, as `parrain serve` runs them.
     parrain_server::outbound::spawn(state.clone()).unwrap();
-    tokio::spawn(parrain_server::serve(listener, state, std::future::pending()));
+    tokio::spawn(parrain_server::serve(
+        listener,
+        state,
+        std::future::pending(),
+    ));
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    TestApp { base, client, sk, pk, clock, store, _dir: dir }
+    TestApp {
+        base,
+        client,
+        sk,
+        pk,
+        clock,
+        store,
+        _db: db,
+    }
 }
 
 /// Settings of an offer that approves as is, with the given goal.
@@ -74,19 +92,41 @@ impl TestApp {
     }
 
     pub async fn post(&self, path: &str, key: &str, body: &Value) -> Response {
-        self.client.post(self.url(path)).bearer_auth(key).json(body).send().await.unwrap()
+        self.client
+            .post(self.url(path))
+            .bearer_auth(key)
+            .json(body)
+            .send()
+            .await
+            .unwrap()
     }
 
     pub async fn patch(&self, path: &str, body: &Value) -> Response {
-        self.client.patch(self.url(path)).bearer_auth(&self.sk).json(body).send().await.unwrap()
+        self.client
+            .patch(self.url(path))
+            .bearer_auth(&self.sk)
+            .json(body)
+            .send()
+            .await
+            .unwrap()
     }
 
     pub async fn get(&self, path: &str) -> Response {
-        self.client.get(self.url(path)).bearer_auth(&self.sk).send().await.unwrap()
+        self.client
+            .get(self.url(path))
+            .bearer_auth(&self.sk)
+            .send()
+            .await
+            .unwrap()
     }
 
     pub async fn delete(&self, path: &str) -> Response {
-        self.client.delete(self.url(path)).bearer_auth(&self.sk).send().await.unwrap()
+        self.client
+            .delete(self.url(path))
+            .bearer_auth(&self.sk)
+            .send()
+            .await
+            .unwrap()
     }
 
     /// POSTs with the secret key and expects `status`; returns the body.
@@ -100,11 +140,13 @@ impl TestApp {
     }
 
     pub async fn create_offer(&self, settings: &Value) -> Value {
-        self.post_ok("/v1/offers", settings, StatusCode::CREATED).await
+        self.post_ok("/v1/offers", settings, StatusCode::CREATED)
+            .await
     }
 
     pub async fn approve(&self, offer: &str) -> Response {
-        self.post(&format!("/v1/offers/{offer}/approve"), &self.sk, &json!({})).await
+        self.post(&format!("/v1/offers/{offer}/approve"), &self.sk, &json!({}))
+            .await
     }
 
     /// Creates and approves an offer with this goal; returns its id.
@@ -131,13 +173,18 @@ impl TestApp {
     }
 
     pub async fn sign_up(&self, offer: &str, body: Value) -> Response {
-        self.post(&format!("/v1/offers/{offer}/participants"), &self.sk, &body).await
+        self.post(&format!("/v1/offers/{offer}/participants"), &self.sk, &body)
+            .await
     }
 
     /// Signs up a participant and returns its JSON (201 or 200).
     pub async fn participant(&self, offer: &str, email: &str) -> Value {
         let response = self.sign_up(offer, json!({"email": email})).await;
-        assert!(response.status().is_success(), "sign-up failed: {}", response.status());
+        assert!(
+            response.status().is_success(),
+            "sign-up failed: {}",
+            response.status()
+        );
         response.json().await.unwrap()
     }
 
@@ -163,16 +210,25 @@ impl TestApp {
     }
 
     pub async fn track(&self, what: &str, body: Value) -> Value {
-        let response = self.post(&format!("/v1/track/{what}"), &self.pk, &body).await;
+        let response = self
+            .post(&format!("/v1/track/{what}"), &self.pk, &body)
+            .await;
         expect(response, StatusCode::OK).await
     }
 
     pub async fn give_credit(&self, offer: &str, friend: Value) -> Response {
-        self.post(&format!("/v1/offers/{offer}/give-credit"), &self.sk, &friend).await
+        self.post(
+            &format!("/v1/offers/{offer}/give-credit"),
+            &self.sk,
+            &friend,
+        )
+        .await
     }
 
     pub async fn activities(&self, query: &str) -> Vec<Value> {
-        let body = self.get_ok(&format!("/v1/activities?limit=500&{query}")).await;
+        let body = self
+            .get_ok(&format!("/v1/activities?limit=500&{query}"))
+            .await;
         body["data"].as_array().unwrap().clone()
     }
 }
@@ -181,7 +237,11 @@ impl TestApp {
 pub fn visitor_of(response: &Response) -> String {
     let location = response.headers()["location"].to_str().unwrap();
     let url = reqwest::Url::parse(location).unwrap();
-    url.query_pairs().find(|(k, _)| k == "parrain_vid").unwrap().1.into_owned()
+    url.query_pairs()
+        .find(|(k, _)| k == "parrain_vid")
+        .unwrap()
+        .1
+        .into_owned()
 }
 
 /// Asserts the status (showing the body when it differs) and returns the JSON body.

@@ -1,6 +1,7 @@
 //! Black-box tests of the HTTP API: a real server on a real SQLite file,
 //! driven over HTTP like a client would.
 
+mod backend;
 mod helpers;
 mod mailbox;
 mod receiver;
@@ -13,3 +14,6 @@ mod participants;
 mod people;
 mod redirect;
 mod webhooks;
+
+/// The store this suite runs on (`tests/api_postgres` runs it on PostgreSQL).
+const BACKEND: backend::Backend = backend::Backend::Sqlite;

@@ -1,0 +1,50 @@
+//! The black-box suite of `tests/api`, module for module, on PostgreSQL:
+//! behaviour must not differ between the two stores. Each test gets a
+//! database of its own on the server of `PARRAIN_TEST_DATABASE_URL`; a test
+//! that cannot reach it fails.
+
+#[path = "../api/backend.rs"]
+mod backend;
+#[path = "../api/helpers.rs"]
+mod helpers;
+#[path = "../api/mailbox.rs"]
+mod mailbox;
+#[path = "../api/receiver.rs"]
+mod receiver;
+
+#[path = "../api/credit.rs"]
+mod credit;
+#[path = "../api/email.rs"]
+mod email;
+#[path = "../api/errors.rs"]
+mod errors;
+#[path = "../api/offers.rs"]
+mod offers;
+#[path = "../api/participants.rs"]
+mod participants;
+#[path = "../api/people.rs"]
+mod people;
+#[path = "../api/redirect.rs"]
+mod redirect;
+#[path = "../api/webhooks.rs"]
+mod webhooks;
+
+const BACKEND: backend::Backend = backend::Backend::Postgres;
+
+/// Every module of the SQLite suite runs here too.
+#[test]
+fn runs_every_module_of_the_sqlite_suite() {
+    let modules = |source: &'static str| -> Vec<&'static str> {
+        source
+            .lines()
+            .filter_map(|l| l.strip_prefix("mod ")?.strip_suffix(';'))
+            .collect()
+    };
+    let here = modules(include_str!("main.rs"));
+    for module in modules(include_str!("../api/main.rs")) {
+        assert!(
+            here.contains(&module),
+            "tests/api_postgres does not include `{module}`"
+        );
+    }
+}

@@ -1,0 +1,86 @@
+//! API keys, stored as hashes only.
+
+use async_trait::async_trait;
+use parrain_core::ids::KeyId;
+use parrain_core::Millis;
+use postgres::Row;
+
+use super::PgStore;
+use crate::{ApiKey, KeyKind, Keys, NewKey, Result, StoreError};
+
+const COLUMNS: &str = "id, kind, name, hint, created_at, revoked_at";
+
+fn key_row(row: &Row) -> ApiKey {
+    let kind: String = row.get(1);
+    ApiKey {
+        id: KeyId::from_trusted(row.get(0)),
+        kind: if kind == "secret" {
+            KeyKind::Secret
+        } else {
+            KeyKind::Publishable
+        },
+        name: row.get(2),
+        hint: row.get(3),
+        created_at: row.get(4),
+        revoked_at: row.get(5),
+    }
+}
+
+#[async_trait]
+impl Keys for PgStore {
+    async fn insert_key(&self, key: NewKey) -> Result<ApiKey> {
+        let key = std::sync::Arc::new(key);
+        self.write(move |tx| {
+            tx.with(|t| {
+                t.execute(
+                    "INSERT INTO api_keys (id, kind, name, hint, hash, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+                    &[&key.id.as_str(), &key.kind.as_str(), &key.name, &key.hint, &key.hash, &key.now],
+                )?;
+                Ok(ApiKey {
+                    id: key.id.clone(),
+                    kind: key.kind,
+                    name: key.name.clone(),
+                    hint: key.hint.clone(),
+                    created_at: key.now,
+                    revoked_at: None,
+                })
+            })
+        })
+        .await
+    }
+
+    async fn key_by_hash(&self, hash: &str) -> Result<Option<ApiKey>> {
+        let hash = hash.to_owned();
+        self.read(move |c| {
+            let sql =
+                format!("SELECT {COLUMNS} FROM api_keys WHERE hash = $1 AND revoked_at IS NULL");
+            Ok(c.query_opt(&sql, &[&hash])?.map(|r| key_row(&r)))
+        })
+        .await
+    }
+
+    async fn list_keys(&self) -> Result<Vec<ApiKey>> {
+        self.read(|c| {
+            let sql = format!("SELECT {COLUMNS} FROM api_keys ORDER BY created_at, id");
+            Ok(c.query(&sql, &[])?.iter().map(key_row).collect())
+        })
+        .await
+    }
+
+    async fn revoke_key(&self, id: &KeyId, now: Millis) -> Result<ApiKey> {
+        let id = id.clone();
+        self.write(move |tx| {
+            tx.with(|t| {
+                t.execute(
+                    "UPDATE api_keys SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL",
+                    &[&id.as_str(), &now],
+                )?;
+                let sql = format!("SELECT {COLUMNS} FROM api_keys WHERE id = $1");
+                t.query_opt(&sql, &[&id.as_str()])?
+                    .map(|r| key_row(&r))
+                    .ok_or(StoreError::not_found("key"))
+            })
+        })
+        .await
+    }
+}

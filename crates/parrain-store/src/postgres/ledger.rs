@@ -1,0 +1,395 @@
+//! PostgreSQL's side of the write flows: the [`LedgerTx`] primitives of
+//! `crate::flows`, statement for statement the ones of `sqlite/ledger.rs`.
+
+use parrain_core::activity::ActivityType;
+use parrain_core::attribution::Touch;
+use parrain_core::credit::Progress;
+use parrain_core::email::Email;
+use parrain_core::ids::{OfferId, ParticipantId, PersonId, VisitorId};
+use parrain_core::Millis;
+use serde_json::Value;
+
+use crate::flows::{FriendIds, LedgerTx, NewParticipant, Who};
+use crate::{Offer, Participant, Result, StoreError};
+
+use super::log::{enqueue, record};
+use super::offers::offer_row;
+use super::PgTx;
+
+fn opt<T>(value: Option<String>, wrap: fn(String) -> T) -> Option<T> {
+    value.map(wrap)
+}
+
+impl LedgerTx for PgTx<'_> {
+    /// Without the participant count, which no flow reads: counting would
+    /// make every sign-up conflict with every other under SERIALIZABLE.
+    fn offer(&self, id: &OfferId) -> Result<Offer> {
+        self.with(|t| {
+            t.query_opt(
+                "SELECT id, status, live, draft, created_at, updated_at, approved_at, 0::BIGINT
+                 FROM offers WHERE id = $1",
+                &[&id.as_str()],
+            )?
+            .ok_or(StoreError::not_found("offer"))
+            .and_then(|row| offer_row(&row))
+        })
+    }
+
+    fn smart_list_offers(&self) -> Result<Vec<OfferId>> {
+        self.with(|t| {
+            Ok(t.query(
+                "SELECT id FROM offers WHERE status = 'approved'
+                   AND live #>> '{goal,type}' = 'smart_list_trigger' ORDER BY seq",
+                &[],
+            )?
+            .iter()
+            .map(|r| OfferId::from_trusted(r.get(0)))
+            .collect())
+        })
+    }
+
+    fn record(&self, kind: ActivityType, who: Who<'_>, details: Value, now: Millis) -> Result<()> {
+        self.with(|t| record(t, kind, who, details, now).map(drop))
+    }
+
+    fn enqueue(&self, kind: &str, payload: Value, now: Millis) -> Result<()> {
+        self.with(|t| enqueue(t, kind, payload, now))
+    }
+
+    fn person_by_email(&self, email: &Email) -> Result<Option<PersonId>> {
+        self.with(|t| {
+            Ok(
+                t.query_opt("SELECT id FROM people WHERE email = $1", &[&email.as_str()])?
+                    .map(|r| PersonId::from_trusted(r.get(0))),
+            )
+        })
+    }
+
+    fn insert_person(
+        &self,
+        id: &PersonId,
+        email: &Email,
+        first: Option<&str>,
+        last: Option<&str>,
+        now: Millis,
+    ) -> Result<()> {
+        self.with(|t| {
+            t.execute(
+                "INSERT INTO people (id, email, first_name, last_name, created_at) VALUES ($1, $2, $3, $4, $5)",
+                &[&id.as_str(), &email.as_str(), &first, &last, &now],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn fill_person_names(
+        &self,
+        id: &PersonId,
+        first: Option<&str>,
+        last: Option<&str>,
+    ) -> Result<()> {
+        self.with(|t| {
+            t.execute(
+                "UPDATE people SET first_name = COALESCE(first_name, $2), last_name = COALESCE(last_name, $3)
+                 WHERE id = $1",
+                &[&id.as_str(), &first, &last],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn person_exists(&self, id: &PersonId) -> Result<bool> {
+        self.with(|t| {
+            Ok(
+                t.query_opt("SELECT 1 FROM people WHERE id = $1", &[&id.as_str()])?
+                    .is_some(),
+            )
+        })
+    }
+
+    fn see_visitor(
+        &self,
+        visitor: &VisitorId,
+        person: Option<&PersonId>,
+        now: Millis,
+    ) -> Result<()> {
+        self.with(|t| {
+            t.execute(
+                "INSERT INTO visitors (id, person_id, created_at) VALUES ($1, $2, $3)
+                 ON CONFLICT (id) DO UPDATE SET person_id = COALESCE(visitors.person_id, excluded.person_id)",
+                &[&visitor.as_str(), &person.map(PersonId::as_str), &now],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn visitor_person(&self, visitor: &VisitorId) -> Result<Option<Option<PersonId>>> {
+        self.with(|t| {
+            Ok(t.query_opt(
+                "SELECT person_id FROM visitors WHERE id = $1",
+                &[&visitor.as_str()],
+            )?
+            .map(|r| opt(r.get(0), PersonId::from_trusted)))
+        })
+    }
+
+    fn person_visitors(&self, person: &PersonId) -> Result<Vec<VisitorId>> {
+        self.with(|t| {
+            Ok(t.query(
+                "SELECT id FROM visitors WHERE person_id = $1 ORDER BY created_at, id",
+                &[&person.as_str()],
+            )?
+            .iter()
+            .map(|r| VisitorId::from_trusted(r.get(0)))
+            .collect())
+        })
+    }
+
+    fn attribution(&self, offer: &OfferId, visitor: &VisitorId) -> Result<Option<Touch<String>>> {
+        self.with(|t| {
+            Ok(t.query_opt(
+                "SELECT participant_id, touched_at FROM attributions WHERE offer_id = $1 AND visitor_id = $2",
+                &[&offer.as_str(), &visitor.as_str()],
+            )?
+            .map(|r| Touch { participant: r.get(0), at: r.get(1) }))
+        })
+    }
+
+    fn set_attribution(
+        &self,
+        offer: &OfferId,
+        visitor: &VisitorId,
+        touch: &Touch<String>,
+    ) -> Result<()> {
+        self.with(|t| {
+            t.execute(
+                "INSERT INTO attributions (offer_id, visitor_id, participant_id, touched_at) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (offer_id, visitor_id) DO UPDATE SET participant_id = excluded.participant_id,
+                     touched_at = excluded.touched_at",
+                &[&offer.as_str(), &visitor.as_str(), &touch.participant, &touch.at],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn visit_session(
+        &self,
+        offer: &OfferId,
+        visitor: &VisitorId,
+    ) -> Result<Option<(Millis, Millis)>> {
+        self.with(|t| {
+            Ok(t.query_opt(
+                "SELECT started_at, last_seen FROM visit_sessions WHERE offer_id = $1 AND visitor_id = $2",
+                &[&offer.as_str(), &visitor.as_str()],
+            )?
+            .map(|r| (r.get(0), r.get(1))))
+        })
+    }
+
+    fn set_visit_session(
+        &self,
+        offer: &OfferId,
+        visitor: &VisitorId,
+        start: Millis,
+        now: Millis,
+    ) -> Result<()> {
+        self.with(|t| {
+            t.execute(
+                "INSERT INTO visit_sessions (offer_id, visitor_id, started_at, last_seen) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (offer_id, visitor_id) DO UPDATE SET started_at = $3,
+                     last_seen = GREATEST(visit_sessions.last_seen, $4)",
+                &[&offer.as_str(), &visitor.as_str(), &start, &now],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn participant_by_code(&self, code: &str) -> Result<Option<(ParticipantId, OfferId)>> {
+        self.with(|t| {
+            Ok(t.query_opt(
+                "SELECT id, offer_id FROM participants WHERE code = $1",
+                &[&code],
+            )?
+            .map(|r| {
+                (
+                    ParticipantId::from_trusted(r.get(0)),
+                    OfferId::from_trusted(r.get(1)),
+                )
+            }))
+        })
+    }
+
+    fn participant_of(&self, offer: &OfferId, person: &PersonId) -> Result<Option<ParticipantId>> {
+        self.with(|t| {
+            Ok(t.query_opt(
+                "SELECT id FROM participants WHERE offer_id = $1 AND person_id = $2",
+                &[&offer.as_str(), &person.as_str()],
+            )?
+            .map(|r| ParticipantId::from_trusted(r.get(0))))
+        })
+    }
+
+    fn participant_owner(&self, id: &ParticipantId) -> Result<(PersonId, Option<VisitorId>)> {
+        self.with(|t| {
+            t.query_opt(
+                "SELECT person_id, visitor_id FROM participants WHERE id = $1",
+                &[&id.as_str()],
+            )?
+            .map(|r| {
+                (
+                    PersonId::from_trusted(r.get(0)),
+                    opt(r.get(1), VisitorId::from_trusted),
+                )
+            })
+            .ok_or(StoreError::not_found("participant"))
+        })
+    }
+
+    fn referred_by(&self, offer: &OfferId, person: &PersonId) -> Result<Option<ParticipantId>> {
+        self.with(|t| {
+            Ok(t.query_opt(
+                "SELECT referred_by FROM participants WHERE offer_id = $1 AND person_id = $2",
+                &[&offer.as_str(), &person.as_str()],
+            )?
+            .and_then(|r| opt(r.get(0), ParticipantId::from_trusted)))
+        })
+    }
+
+    fn insert_participant(&self, new: &NewParticipant<'_>) -> Result<bool> {
+        self.with(|t| {
+            let inserted = t.execute(
+                "INSERT INTO participants (id, offer_id, person_id, code, visitor_id, fields, marketing_consent,
+                     referred_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                 ON CONFLICT (code) DO NOTHING",
+                &[
+                    &new.id.as_str(),
+                    &new.offer.as_str(),
+                    &new.person.as_str(),
+                    &new.code.as_str(),
+                    &new.visitor.map(VisitorId::as_str),
+                    new.fields,
+                    &new.marketing_consent,
+                    &new.referred_by.map(ParticipantId::as_str),
+                    &new.now,
+                ],
+            )?;
+            Ok(inserted == 1)
+        })
+    }
+
+    fn participant(&self, id: &ParticipantId) -> Result<Participant> {
+        self.with(|t| super::participants::load_participant(t, id))
+    }
+
+    fn insert_credit(
+        &self,
+        participant: &ParticipantId,
+        key: &str,
+        offer: &OfferId,
+        friend: &FriendIds,
+        now: Millis,
+    ) -> Result<bool> {
+        self.with(|t| {
+            let inserted = t.execute(
+                "INSERT INTO credits (participant_id, key, offer_id, friend_person, friend_visitor, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+                &[
+                    &participant.as_str(),
+                    &key,
+                    &offer.as_str(),
+                    &friend.person.as_ref().map(PersonId::as_str),
+                    &friend.visitors.first().map(VisitorId::as_str),
+                    &now,
+                ],
+            )?;
+            Ok(inserted == 1)
+        })
+    }
+
+    fn progress(&self, participant: &ParticipantId) -> Result<Progress> {
+        self.with(|t| {
+            t.query_opt(
+                "SELECT credit, achieved_at, fulfilled_at FROM participants WHERE id = $1",
+                &[&participant.as_str()],
+            )?
+            .map(|r| Progress {
+                credit: r.get(0),
+                achieved: r.get::<_, Option<i64>>(1).is_some(),
+                fulfilled: r.get::<_, Option<i64>>(2).is_some(),
+            })
+            .ok_or(StoreError::not_found("participant"))
+        })
+    }
+
+    fn set_credit(
+        &self,
+        participant: &ParticipantId,
+        credit: i64,
+        achieved_at: Option<Millis>,
+    ) -> Result<()> {
+        self.with(|t| {
+            t.execute(
+                "UPDATE participants SET credit = $2, achieved_at = COALESCE(achieved_at, $3) WHERE id = $1",
+                &[&participant.as_str(), &credit, &achieved_at],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn mark_fulfilled(&self, participant: &ParticipantId, now: Millis) -> Result<bool> {
+        self.with(|t| {
+            let marked = t.execute(
+                "UPDATE participants SET fulfilled_at = $2 WHERE id = $1 AND fulfilled_at IS NULL",
+                &[&participant.as_str(), &now],
+            )?;
+            Ok(marked == 1)
+        })
+    }
+
+    fn take_promo_code(
+        &self,
+        offer: &OfferId,
+        participant: &ParticipantId,
+        now: Millis,
+    ) -> Result<Option<String>> {
+        self.with(|t| {
+            let code: Option<String> = t
+                .query_opt(
+                    "SELECT code FROM promo_codes WHERE offer_id = $1 AND participant_id IS NULL
+                     ORDER BY seq LIMIT 1",
+                    &[&offer.as_str()],
+                )?
+                .map(|r| r.get(0));
+            if let Some(code) = &code {
+                t.execute(
+                    "UPDATE promo_codes SET participant_id = $3, assigned_at = $4 WHERE offer_id = $1 AND code = $2",
+                    &[&offer.as_str(), code, &participant.as_str(), &now],
+                )?;
+                t.execute(
+                    "UPDATE participants SET promo_code = $2 WHERE id = $1",
+                    &[&participant.as_str(), code],
+                )?;
+            }
+            Ok(code)
+        })
+    }
+
+    fn server_event(&self, id: &str) -> Result<Option<String>> {
+        self.with(|t| {
+            Ok(
+                t.query_opt("SELECT result FROM server_events WHERE id = $1", &[&id])?
+                    .map(|r| r.get(0)),
+            )
+        })
+    }
+
+    fn save_server_event(&self, id: &str, result: &str, now: Millis) -> Result<()> {
+        self.with(|t| {
+            t.execute(
+                "INSERT INTO server_events (id, result, received_at) VALUES ($1, $2, $3)",
+                &[&id, &result, &now],
+            )?;
+            Ok(())
+        })
+    }
+}

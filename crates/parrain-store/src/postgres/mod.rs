@@ -1,0 +1,155 @@
+//! The scale-out store: any number of parrain processes on one PostgreSQL.
+//!
+//! The write flows are the ones SQLite runs (`crate::flows`), over
+//! [`tx::PgTx`]. SQLite gets serial execution from its single writer; here
+//! every write runs in a SERIALIZABLE transaction, which PostgreSQL
+//! guarantees to behave like some serial order, and a transaction that loses
+//! a conflict is run again from the start (see [`tx`]). So two nodes never
+//! double-count a credit, fulfil twice or hand out a promo code twice.
+//!
+//! Nothing is cached between requests: every request reads the offer it
+//! needs, so an approve or unapprove on one node is seen by the next request
+//! on every node. A cache, if one is ever added, must be invalidated across
+//! nodes (LISTEN/NOTIFY on the offer's `version`).
+
+mod activities;
+mod deliveries;
+mod jobs;
+mod keys;
+mod ledger;
+mod log;
+mod offers;
+mod participants;
+mod people;
+pub mod scratch;
+mod tracking;
+mod tx;
+mod webhooks;
+
+use postgres::{Client, NoTls};
+use r2d2_postgres::PostgresConnectionManager;
+
+use crate::{Result, StoreError};
+pub(crate) use tx::PgTx;
+
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/postgres/0001_init.sql"),
+    include_str!("../../migrations/postgres/0002_outbound.sql"),
+];
+
+/// Any constant: the advisory lock nodes take while migrating, so two
+/// processes starting at once do not both run a migration.
+const MIGRATION_LOCK: i64 = 0x0070_6172_7261_696e;
+
+type Pool = r2d2::Pool<PostgresConnectionManager<NoTls>>;
+
+/// The PostgreSQL store. Cheap to clone.
+#[derive(Clone)]
+pub struct PgStore {
+    pool: Pool,
+}
+
+impl PgStore {
+    /// Connects to `url` (`postgres://…`), migrates the database and keeps a
+    /// pool of up to `max_connections` connections.
+    pub async fn connect(url: &str, max_connections: u32) -> Result<Self> {
+        let url = url.to_owned();
+        // The synchronous driver runs its own event loop: keep it off the async threads.
+        blocking(move || {
+            migrate_url(&url)?;
+            let config: postgres::Config = url
+                .parse()
+                .map_err(|e| StoreError::Database(format!("invalid database URL: {e}")))?;
+            let manager = PostgresConnectionManager::new(config, NoTls);
+            let pool = r2d2::Pool::builder()
+                .max_size(max_connections.max(1))
+                .min_idle(Some(1))
+                .connection_timeout(std::time::Duration::from_secs(10))
+                .build(manager)?;
+            Ok(Self { pool })
+        })
+        .await
+    }
+
+    /// Applies the migrations the database at `url` does not have yet;
+    /// returns how many ran.
+    pub async fn migrate(url: &str) -> Result<usize> {
+        let url = url.to_owned();
+        blocking(move || migrate_url(&url)).await
+    }
+
+    /// Runs `work` in a SERIALIZABLE transaction, again from the start when
+    /// it loses a conflict with another transaction; returns once committed.
+    pub(crate) async fn write<T, F>(&self, work: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: Fn(&PgTx<'_>) -> Result<T> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        blocking(move || tx::run(&mut *pool.get()?, tx::Isolation::Serializable, &work)).await
+    }
+
+    /// Like [`Self::write`] in READ COMMITTED, for statements that lock the
+    /// rows they change themselves (the job queue's `FOR UPDATE SKIP LOCKED`).
+    pub(crate) async fn write_locked<T, F>(&self, work: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: Fn(&PgTx<'_>) -> Result<T> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        blocking(move || tx::run(&mut *pool.get()?, tx::Isolation::ReadCommitted, &work)).await
+    }
+
+    /// Runs `work` on a pooled connection, each statement on its own.
+    pub(crate) async fn read<T, F>(&self, work: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Client) -> Result<T> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        blocking(move || work(&mut *pool.get()?)).await
+    }
+}
+
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T> + Send + 'static,
+) -> Result<T> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| StoreError::Database(format!("database task failed: {e}")))?
+}
+
+/// Applies the migrations the database does not have yet; returns how many ran.
+/// Blocking: not for async threads.
+pub(crate) fn migrate_url(url: &str) -> Result<usize> {
+    let mut client = Client::connect(url, NoTls)?;
+    let mut tx = client.transaction()?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])?;
+    tx.batch_execute(
+        "CREATE TABLE IF NOT EXISTS parrain_migrations (
+             version     INTEGER PRIMARY KEY,
+             applied_at  TIMESTAMPTZ NOT NULL DEFAULT now())",
+    )?;
+    let applied: i32 = tx
+        .query_one(
+            "SELECT COALESCE(MAX(version), 0) FROM parrain_migrations",
+            &[],
+        )?
+        .get(0);
+    let mut ran = 0;
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(applied as usize) {
+        tx.batch_execute(sql)?;
+        tx.execute(
+            "INSERT INTO parrain_migrations (version) VALUES ($1)",
+            &[&(index as i32 + 1)],
+        )?;
+        ran += 1;
+    }
+    tx.commit()?;
+    Ok(ran)
+}
+
+/// `limit + 1` as the SQL parameter that fetches one row past the page.
+pub(crate) fn fetch_limit(limit: u32) -> i64 {
+    i64::from(limit) + 1
+}

@@ -1,0 +1,334 @@
+//! Offers: the draft/live split, the lifecycle, and promo-code pools.
+
+use async_trait::async_trait;
+use parrain_core::ids::OfferId;
+use parrain_core::offer::{merge_patch, OfferSettings, OfferStatus, Problem};
+use parrain_core::{promo, Millis};
+use postgres::{GenericClient, Row};
+use serde_json::Value;
+
+use super::{fetch_limit, PgStore, PgTx};
+use crate::sqlite::{decode_cursor, page_of};
+use crate::{Offer, Offers, Page, PageRequest, PromoCounts, Result, StoreError};
+
+/// The offer with its participant count (the flows read it without; see `ledger`).
+pub(crate) fn load_offer(c: &mut impl GenericClient, id: &OfferId) -> Result<Offer> {
+    c.query_opt(
+        "SELECT id, status, live, draft, created_at, updated_at, approved_at,
+                (SELECT COUNT(*) FROM participants p WHERE p.offer_id = offers.id)
+         FROM offers WHERE id = $1",
+        &[&id.as_str()],
+    )?
+    .ok_or(StoreError::not_found("offer"))
+    .and_then(|row| offer_row(&row))
+}
+
+/// Columns: id, status, live, draft, created_at, updated_at, approved_at, participant count.
+pub(crate) fn offer_row(row: &Row) -> Result<Offer> {
+    let settings = |i: usize| -> Result<Option<OfferSettings>> {
+        let value: Option<Value> = row.get(i);
+        Ok(value.map(serde_json::from_value).transpose()?)
+    };
+    let status: String = row.get(1);
+    Ok(Offer {
+        id: OfferId::from_trusted(row.get(0)),
+        status: OfferStatus::parse(&status)
+            .ok_or_else(|| StoreError::Database(format!("unknown offer status {status}")))?,
+        live: settings(2)?,
+        draft: settings(3)?,
+        created_at: row.get(4),
+        updated_at: row.get(5),
+        approved_at: row.get(6),
+        participants: row.get(7),
+    })
+}
+
+fn to_json(settings: &OfferSettings) -> Result<Value> {
+    Ok(serde_json::to_value(settings)?)
+}
+
+fn refuse_write_problems(settings: &OfferSettings) -> Result<()> {
+    let problems = settings.write_problems();
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(StoreError::Invalid(problems))
+    }
+}
+
+fn insert_draft(
+    t: &mut impl GenericClient,
+    settings: &OfferSettings,
+    now: Millis,
+) -> Result<OfferId> {
+    let id = OfferId::generate();
+    t.execute(
+        "INSERT INTO offers (id, status, draft, created_at, updated_at) VALUES ($1, 'draft', $2, $3, $3)",
+        &[&id.as_str(), &to_json(settings)?, &now],
+    )?;
+    Ok(id)
+}
+
+fn set_status(
+    t: &mut impl GenericClient,
+    id: &OfferId,
+    status: OfferStatus,
+    now: Millis,
+) -> Result<()> {
+    t.execute(
+        "UPDATE offers SET status = $2, updated_at = $3, version = version + 1 WHERE id = $1",
+        &[&id.as_str(), &status.as_str(), &now],
+    )?;
+    Ok(())
+}
+
+fn refuse_archived(offer: &Offer) -> Result<()> {
+    if offer.status == OfferStatus::Archived {
+        return Err(StoreError::conflict(
+            "offer_archived",
+            "the offer is archived and read-only",
+        ));
+    }
+    Ok(())
+}
+
+fn counts(t: &mut impl GenericClient, id: &OfferId) -> Result<PromoCounts> {
+    let r = t.query_one(
+        "SELECT COUNT(*), COUNT(participant_id) FROM promo_codes WHERE offer_id = $1",
+        &[&id.as_str()],
+    )?;
+    let (total, assigned): (i64, i64) = (r.get(0), r.get(1));
+    Ok(PromoCounts {
+        total,
+        assigned,
+        available: total - assigned,
+    })
+}
+
+/// Runs `f` on an offer read in the transaction.
+fn on_offer<T>(
+    tx: &PgTx<'_>,
+    id: &OfferId,
+    f: impl FnOnce(&mut postgres::Transaction<'_>, Offer) -> Result<T>,
+) -> Result<T> {
+    tx.with(|t| {
+        let offer = load_offer(t, id)?;
+        f(t, offer)
+    })
+}
+
+#[async_trait]
+impl Offers for PgStore {
+    async fn create_offer(&self, settings: OfferSettings, now: Millis) -> Result<Offer> {
+        refuse_write_problems(&settings)?;
+        self.write(move |tx| {
+            tx.with(|t| {
+                let id = insert_draft(t, &settings, now)?;
+                load_offer(t, &id)
+            })
+        })
+        .await
+    }
+
+    async fn offer(&self, id: &OfferId) -> Result<Offer> {
+        let id = id.clone();
+        self.read(move |c| load_offer(c, &id)).await
+    }
+
+    async fn list_offers(
+        &self,
+        status: Option<OfferStatus>,
+        page: PageRequest,
+    ) -> Result<Page<Offer>> {
+        let before = decode_cursor(page.cursor.as_deref())?.unwrap_or(i64::MAX);
+        self.read(move |c| {
+            let rows = c.query(
+                "SELECT id, status, live, draft, created_at, updated_at, approved_at,
+                        (SELECT COUNT(*) FROM participants p WHERE p.offer_id = offers.id), seq
+                 FROM offers WHERE seq < $1 AND ($2::TEXT IS NULL OR status = $2)
+                 ORDER BY seq DESC LIMIT $3",
+                &[
+                    &before,
+                    &status.map(OfferStatus::as_str),
+                    &fetch_limit(page.limit),
+                ],
+            )?;
+            let out = rows
+                .iter()
+                .map(|r| Ok((r.get::<_, i64>(8), offer_row(r)?)))
+                .collect::<Result<Vec<_>>>()?;
+            Ok(page_of(out, page.limit))
+        })
+        .await
+    }
+
+    async fn patch_draft(&self, id: &OfferId, patch: Value, now: Millis) -> Result<Offer> {
+        let id = id.clone();
+        self.write(move |tx| {
+            on_offer(tx, &id, |t, offer| {
+                refuse_archived(&offer)?;
+                let mut doc = serde_json::to_value(offer.editable())?;
+                merge_patch(&mut doc, &patch);
+                let settings: OfferSettings = serde_json::from_value(doc).map_err(|e| {
+                    StoreError::Invalid(vec![Problem {
+                        field: "settings".into(),
+                        code: "invalid".into(),
+                        message: e.to_string(),
+                        approval_only: false,
+                    }])
+                })?;
+                refuse_write_problems(&settings)?;
+                t.execute(
+                    "UPDATE offers SET draft = $2, updated_at = $3 WHERE id = $1",
+                    &[&id.as_str(), &to_json(&settings)?, &now],
+                )?;
+                load_offer(t, &id)
+            })
+        })
+        .await
+    }
+
+    async fn approve(&self, id: &OfferId, now: Millis) -> Result<Offer> {
+        let id = id.clone();
+        self.write(move |tx| {
+            on_offer(tx, &id, |t, offer| {
+                refuse_archived(&offer)?;
+                let settings = offer.editable();
+                let problems = settings.problems();
+                if !problems.is_empty() {
+                    return Err(StoreError::Invalid(problems));
+                }
+                t.execute(
+                    "UPDATE offers SET status = 'approved', live = $2, draft = NULL, approved_at = $3,
+                         updated_at = $3, version = version + 1 WHERE id = $1",
+                    &[&id.as_str(), &to_json(settings)?, &now],
+                )?;
+                load_offer(t, &id)
+            })
+        })
+        .await
+    }
+
+    async fn unapprove(&self, id: &OfferId, now: Millis) -> Result<Offer> {
+        let id = id.clone();
+        self.write(move |tx| {
+            on_offer(tx, &id, |t, offer| {
+                match offer.status {
+                    OfferStatus::Approved => set_status(t, &id, OfferStatus::Unapproved, now)?,
+                    OfferStatus::Unapproved => {}
+                    other => {
+                        return Err(StoreError::conflict(
+                            "not_approved",
+                            format!(
+                                "only an approved offer can be unapproved; this one is {}",
+                                other.as_str()
+                            ),
+                        ))
+                    }
+                }
+                load_offer(t, &id)
+            })
+        })
+        .await
+    }
+
+    async fn archive(&self, id: &OfferId, now: Millis) -> Result<Offer> {
+        let id = id.clone();
+        self.write(move |tx| {
+            on_offer(tx, &id, |t, offer| {
+                if offer.status != OfferStatus::Archived {
+                    set_status(t, &id, OfferStatus::Archived, now)?;
+                }
+                load_offer(t, &id)
+            })
+        })
+        .await
+    }
+
+    async fn clone_offer(&self, id: &OfferId, now: Millis) -> Result<Offer> {
+        let id = id.clone();
+        self.write(move |tx| {
+            on_offer(tx, &id, |t, offer| {
+                let mut settings = offer.editable().clone();
+                let copy_name = format!("{} (copy)", settings.name);
+                settings.name = copy_name.chars().take(200).collect();
+                let new_id = insert_draft(t, &settings, now)?;
+                load_offer(t, &new_id)
+            })
+        })
+        .await
+    }
+
+    async fn delete_offer(&self, id: &OfferId) -> Result<()> {
+        let id = id.clone();
+        self.write(move |tx| {
+            on_offer(tx, &id, |t, offer| {
+                if offer.participants > 0 {
+                    return Err(StoreError::conflict(
+                        "offer_has_participants",
+                        format!(
+                            "the offer has {} participant(s) and cannot be deleted; archive it instead",
+                            offer.participants
+                        ),
+                    ));
+                }
+                for sql in [
+                    "DELETE FROM promo_codes WHERE offer_id = $1",
+                    "DELETE FROM attributions WHERE offer_id = $1",
+                    "DELETE FROM visit_sessions WHERE offer_id = $1",
+                    "DELETE FROM offers WHERE id = $1",
+                ] {
+                    t.execute(sql, &[&id.as_str()])?;
+                }
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    async fn put_promo_codes(&self, id: &OfferId, upload: String) -> Result<PromoCounts> {
+        let id = id.clone();
+        self.write(move |tx| {
+            on_offer(tx, &id, |t, offer| {
+                refuse_archived(&offer)?;
+                let assigned: std::collections::HashSet<String> = t
+                    .query(
+                        "SELECT code FROM promo_codes WHERE offer_id = $1 AND participant_id IS NOT NULL",
+                        &[&id.as_str()],
+                    )?
+                    .iter()
+                    .map(|r| r.get(0))
+                    .collect();
+                let codes = promo::parse_upload(&upload, |code| assigned.contains(code))
+                    .map_err(StoreError::PromoLines)?;
+                t.execute(
+                    "DELETE FROM promo_codes WHERE offer_id = $1 AND participant_id IS NULL",
+                    &[&id.as_str()],
+                )?;
+                let start: i64 = t
+                    .query_one(
+                        "SELECT COALESCE(MAX(seq), 0)::BIGINT FROM promo_codes WHERE offer_id = $1",
+                        &[&id.as_str()],
+                    )?
+                    .get(0);
+                let seqs: Vec<i64> = (1..=codes.len() as i64).map(|i| start + i).collect();
+                t.execute(
+                    "INSERT INTO promo_codes (offer_id, code, seq)
+                     SELECT $1, code, seq FROM UNNEST($2::TEXT[], $3::BIGINT[]) AS u (code, seq)",
+                    &[&id.as_str(), &codes, &seqs],
+                )?;
+                counts(t, &id)
+            })
+        })
+        .await
+    }
+
+    async fn promo_counts(&self, id: &OfferId) -> Result<PromoCounts> {
+        let id = id.clone();
+        self.read(move |c| {
+            load_offer(c, &id)?;
+            counts(c, &id)
+        })
+        .await
+    }
+}

@@ -1,0 +1,135 @@
+//! The people filters ("smart lists"): who signed up, achieved, was
+//! fulfilled, was referred, shared or clicked, per offer. Each filter is one
+//! indexed sub-query; the list holds the people that pass all of them. The
+//! sub-queries are those of `sqlite/people.rs`, in PostgreSQL's dialect.
+
+use async_trait::async_trait;
+use parrain_core::ids::PersonId;
+use postgres::types::ToSql;
+
+use super::{fetch_limit, PgStore};
+use crate::sqlite::{decode_cursor, page_of};
+use crate::{Page, PageRequest, People, PeopleFilter, Person, Result};
+
+/// The SQL conditions of a filter and their parameters, numbered from `$3`
+/// (`$1` and `$2` are the page's position and size).
+struct Conditions {
+    sql: Vec<String>,
+    args: Vec<String>,
+}
+
+impl Conditions {
+    /// Adds a parameter; returns its placeholder.
+    fn arg(&mut self, value: String) -> String {
+        self.args.push(value);
+        format!("${}", self.args.len() + 2)
+    }
+
+    fn participated(&mut self, offer: String, extra: &str) {
+        let o = self.arg(offer);
+        self.sql.push(format!(
+            "EXISTS (SELECT 1 FROM participants p WHERE p.person_id = pe.id AND p.offer_id = {o}{extra})"
+        ));
+    }
+}
+
+fn conditions(filter: &PeopleFilter) -> Conditions {
+    let mut c = Conditions {
+        sql: Vec::new(),
+        args: Vec::new(),
+    };
+    if let Some(o) = &filter.signed_up_for {
+        c.participated(o.to_string(), "");
+    }
+    if let Some(o) = &filter.achieved_goal_in {
+        c.participated(o.to_string(), " AND p.achieved_at IS NOT NULL");
+    }
+    if let Some(o) = &filter.fulfilled_in {
+        c.participated(o.to_string(), " AND p.fulfilled_at IS NOT NULL");
+    }
+    if let Some(p) = &filter.referred_by {
+        // People a participant brought: sign-ups with its code, friends that
+        // earned it credit, and identified browsers attributed to it; never itself.
+        let r = c.arg(p.to_string());
+        c.sql.push(format!(
+            "pe.id IN (
+                SELECT f.person_id FROM participants f WHERE f.referred_by = {r}
+                UNION SELECT cr.friend_person FROM credits cr WHERE cr.participant_id = {r}
+                UNION SELECT v.person_id FROM attributions a JOIN visitors v ON v.id = a.visitor_id
+                      WHERE a.participant_id = {r})
+             AND pe.id NOT IN (SELECT person_id FROM participants WHERE id = {r})"
+        ));
+    }
+    if let Some(o) = &filter.was_referred_in {
+        // People some participant of an offer brought, other than themselves.
+        let o = c.arg(o.to_string());
+        c.sql.push(format!(
+            "pe.id IN (
+                SELECT f.person_id FROM participants f WHERE f.offer_id = {o} AND f.referred_by IS NOT NULL
+                UNION SELECT cr.friend_person FROM credits cr WHERE cr.offer_id = {o}
+                UNION SELECT v.person_id FROM attributions a JOIN visitors v ON v.id = a.visitor_id
+                      JOIN participants r ON r.id = a.participant_id
+                      WHERE a.offer_id = {o} AND v.person_id != r.person_id)"
+        ));
+    }
+    if let Some(o) = &filter.shared_in {
+        let o = c.arg(o.to_string());
+        let channel = match &filter.channel {
+            Some(channel) => format!(" AND s.details ->> 'channel' = {}", c.arg(channel.clone())),
+            None => String::new(),
+        };
+        c.sql.push(format!(
+            "pe.id IN (SELECT s.person_id FROM activities s
+                 WHERE s.offer_id = {o} AND s.type = 'shares_content'{channel})"
+        ));
+    }
+    if let Some(o) = &filter.clicked_shared_link_in {
+        let o = c.arg(o.to_string());
+        c.sql.push(format!(
+            "pe.id IN (SELECT COALESCE(k.person_id, v.person_id) FROM activities k
+                 LEFT JOIN visitors v ON v.id = k.visitor_id
+                 WHERE k.offer_id = {o} AND k.type = 'clicks_shared_link')"
+        ));
+    }
+    c
+}
+
+#[async_trait]
+impl People for PgStore {
+    async fn list_people(&self, filter: PeopleFilter, page: PageRequest) -> Result<Page<Person>> {
+        let before = decode_cursor(page.cursor.as_deref())?.unwrap_or(i64::MAX);
+        self.read(move |client| {
+            let conditions = conditions(&filter);
+            let mut sql = String::from(
+                "SELECT pe.seq, pe.id, pe.email, pe.first_name, pe.last_name, pe.created_at
+                 FROM people pe WHERE pe.seq < $1",
+            );
+            for c in &conditions.sql {
+                sql.push_str(" AND ");
+                sql.push_str(c);
+            }
+            sql.push_str(" ORDER BY pe.seq DESC LIMIT $2");
+            let limit = fetch_limit(page.limit);
+            let mut params: Vec<&(dyn ToSql + Sync)> = vec![&before, &limit];
+            params.extend(conditions.args.iter().map(|a| a as &(dyn ToSql + Sync)));
+            let rows = client
+                .query(&sql, &params)?
+                .iter()
+                .map(|r| {
+                    (
+                        r.get::<_, i64>(0),
+                        Person {
+                            id: PersonId::from_trusted(r.get(1)),
+                            email: r.get(2),
+                            first_name: r.get(3),
+                            last_name: r.get(4),
+                            created_at: r.get(5),
+                        },
+                    )
+                })
+                .collect();
+            Ok(page_of(rows, page.limit))
+        })
+        .await
+    }
+}

@@ -1,0 +1,67 @@
+//! Tracking: each call runs its flow (`crate::flows`) in one transaction.
+
+use async_trait::async_trait;
+use parrain_core::email::Email;
+use parrain_core::ids::{OfferId, PersonId, VisitorId};
+use parrain_core::Millis;
+
+use super::PgStore;
+use crate::flows;
+use crate::{
+    Click, Clicked, EventOutcome, FriendRef, PageEvent, Result, ServerEvent, Tracked, Tracking,
+    Visit,
+};
+
+#[async_trait]
+impl Tracking for PgStore {
+    async fn click(&self, click: Click, now: Millis) -> Result<Option<Clicked>> {
+        self.write(move |tx| flows::click(tx, click.clone(), now))
+            .await
+    }
+
+    async fn track_visit(&self, visit: Visit, now: Millis) -> Result<Tracked> {
+        self.write(move |tx| flows::visit(tx, visit.clone(), now))
+            .await
+    }
+
+    async fn track_share(&self, code: String, channel: String, now: Millis) -> Result<Tracked> {
+        self.write(move |tx| flows::share(tx, &code, &channel, now))
+            .await
+    }
+
+    async fn track_event(&self, event: PageEvent, now: Millis) -> Result<Tracked> {
+        self.write(move |tx| flows::track_event(tx, event.clone(), now))
+            .await
+    }
+
+    async fn identify(&self, visitor: VisitorId, email: Email, now: Millis) -> Result<PersonId> {
+        self.write(move |tx| flows::identify(tx, &visitor, &email, now))
+            .await
+    }
+
+    async fn give_credit(
+        &self,
+        offer: &OfferId,
+        friend: FriendRef,
+        now: Millis,
+    ) -> Result<Tracked> {
+        let offer = offer.clone();
+        self.write(move |tx| flows::give_credit(tx, &offer, &friend, now))
+            .await
+    }
+
+    /// All the events of a call in one transaction, as SQLite's writer does.
+    async fn ingest_events(
+        &self,
+        events: Vec<ServerEvent>,
+        now: Millis,
+    ) -> Result<Vec<EventOutcome>> {
+        self.write(move |tx| {
+            events
+                .iter()
+                .map(|e| flows::ingest(tx, e.clone(), now))
+                .collect()
+        })
+        .await
+    }
+}

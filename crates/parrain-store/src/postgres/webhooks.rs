@@ -1,0 +1,302 @@
+//! Webhook endpoints, and the fan-out that turns an activity into deliveries
+//! in the transaction that records it (so an acknowledged fact always gets
+//! its webhooks, and a rolled-back one never does).
+
+use async_trait::async_trait;
+use parrain_core::activity::ActivityType;
+use parrain_core::ids::WebhookId;
+use parrain_core::ids::{ActivityId, MessageId, OfferId, ParticipantId, PersonId, VisitorId};
+use parrain_core::Millis;
+use postgres::{GenericClient, Row};
+use serde_json::{json, Value};
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+use super::deliveries;
+use super::log::{enqueue, Who};
+use super::{fetch_limit, PgStore};
+use crate::sqlite::{decode_cursor, page_of};
+use crate::{
+    AttemptRecord, Delivery, Job, NewWebhook, Page, PageRequest, Result, StoreError, Webhook,
+    WebhookPatch, Webhooks,
+};
+
+/// The job kind of webhook deliveries.
+pub(crate) const JOB_KIND: &str = "webhook";
+
+fn rfc3339(millis: Millis) -> String {
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(millis) * 1_000_000)
+        .ok()
+        .and_then(|t| t.format(&Rfc3339).ok())
+        .unwrap_or_default()
+}
+
+/// Queues a delivery of this activity to each enabled endpoint that wants it.
+pub(crate) fn fan_out(
+    c: &mut impl GenericClient,
+    activity: &ActivityId,
+    kind: ActivityType,
+    who: &Who<'_>,
+    details: &Value,
+    now: Millis,
+) -> Result<()> {
+    let endpoints: Vec<String> = c
+        .query(
+            "SELECT w.id FROM webhooks w
+             WHERE w.enabled AND (w.offer_id IS NULL OR w.offer_id = $1) AND w.events ? $2
+             ORDER BY w.seq",
+            &[&who.offer.map(OfferId::as_str), &kind.as_str()],
+        )?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    if endpoints.is_empty() {
+        return Ok(());
+    }
+    let payload = json!({
+        "type": kind.as_str(),
+        "timestamp": rfc3339(now),
+        "data": {
+            "id": activity,
+            "type": kind.as_str(),
+            "offer_id": who.offer.map(OfferId::as_str),
+            "participant_id": who.participant.map(ParticipantId::as_str),
+            "person_id": who.person.map(PersonId::as_str),
+            "visitor_id": who.visitor.map(VisitorId::as_str),
+            "details": details,
+            "occurred_at": rfc3339(now),
+        }
+    })
+    .to_string();
+    for endpoint in endpoints {
+        let message = MessageId::generate();
+        c.execute(
+            "INSERT INTO webhook_deliveries (id, webhook_id, activity_id, event_type, payload,
+                 next_attempt_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6, $6)",
+            &[
+                &message.as_str(),
+                &endpoint,
+                &activity.as_str(),
+                &kind.as_str(),
+                &payload,
+                &now,
+            ],
+        )?;
+        enqueue(c, JOB_KIND, json!({"delivery_id": message}), now)?;
+    }
+    Ok(())
+}
+
+const SELECT: &str = "SELECT id, url, description, events, offer_id, secret, previous_secret,
+        previous_until, enabled, disabled_reason, created_at, updated_at, seq FROM webhooks";
+
+fn webhook_row(r: &Row) -> (i64, Webhook) {
+    let events: Vec<String> = serde_json::from_value(r.get(3)).unwrap_or_default();
+    (
+        r.get(12),
+        Webhook {
+            id: WebhookId::from_trusted(r.get(0)),
+            url: r.get(1),
+            description: r.get(2),
+            events: events
+                .iter()
+                .filter_map(|e| ActivityType::parse(e))
+                .collect(),
+            offer_id: r.get::<_, Option<String>>(4).map(OfferId::from_trusted),
+            secret: r.get(5),
+            previous_secret: r.get(6),
+            previous_until: r.get(7),
+            enabled: r.get(8),
+            disabled_reason: r.get(9),
+            created_at: r.get(10),
+            updated_at: r.get(11),
+        },
+    )
+}
+
+pub(crate) fn load(c: &mut impl GenericClient, id: &str) -> Result<Webhook> {
+    c.query_opt(&format!("{SELECT} WHERE id = $1"), &[&id])?
+        .map(|r| webhook_row(&r).1)
+        .ok_or(StoreError::not_found("webhook"))
+}
+
+fn events_json(events: &[ActivityType]) -> Value {
+    Value::from(events.iter().map(|e| e.as_str()).collect::<Vec<_>>())
+}
+
+fn check_offer(c: &mut impl GenericClient, offer: Option<&OfferId>) -> Result<()> {
+    if let Some(offer) = offer {
+        if c.query_opt("SELECT 1 FROM offers WHERE id = $1", &[&offer.as_str()])?
+            .is_none()
+        {
+            return Err(StoreError::BadInput {
+                field: "offer_id",
+                message: format!("no offer {offer}"),
+            });
+        }
+    }
+    Ok(())
+}
+
+#[async_trait]
+impl Webhooks for PgStore {
+    async fn create_webhook(&self, new: NewWebhook, now: Millis) -> Result<Webhook> {
+        self.write(move |tx| {
+            tx.with(|t| {
+                check_offer(t, new.offer_id.as_ref())?;
+                let id = WebhookId::generate();
+                t.execute(
+                    "INSERT INTO webhooks (id, url, description, events, offer_id, secret, created_at, updated_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+                    &[
+                        &id.as_str(),
+                        &new.url,
+                        &new.description,
+                        &events_json(&new.events),
+                        &new.offer_id.as_ref().map(OfferId::as_str),
+                        &new.secret,
+                        &now,
+                    ],
+                )?;
+                load(t, id.as_str())
+            })
+        })
+        .await
+    }
+
+    async fn webhook(&self, id: &WebhookId) -> Result<Webhook> {
+        let id = id.clone();
+        self.read(move |c| load(c, id.as_str())).await
+    }
+
+    async fn list_webhooks(&self, page: PageRequest) -> Result<Page<Webhook>> {
+        let before = decode_cursor(page.cursor.as_deref())?.unwrap_or(i64::MAX);
+        self.read(move |c| {
+            let rows = c
+                .query(
+                    &format!("{SELECT} WHERE seq < $1 ORDER BY seq DESC LIMIT $2"),
+                    &[&before, &fetch_limit(page.limit)],
+                )?
+                .iter()
+                .map(webhook_row)
+                .collect();
+            Ok(page_of(rows, page.limit))
+        })
+        .await
+    }
+
+    async fn update_webhook(
+        &self,
+        id: &WebhookId,
+        patch: WebhookPatch,
+        now: Millis,
+    ) -> Result<Webhook> {
+        let id = id.clone();
+        self.write(move |tx| {
+            tx.with(|t| {
+                let patch = patch.clone();
+                let current = load(t, id.as_str())?;
+                let offer = patch.offer_id.clone().unwrap_or(current.offer_id);
+                check_offer(t, offer.as_ref())?;
+                let enabled = patch.enabled.unwrap_or(current.enabled);
+                let reason = if enabled {
+                    None
+                } else {
+                    current
+                        .disabled_reason
+                        .or(Some("disabled by an operator".into()))
+                };
+                t.execute(
+                    "UPDATE webhooks SET url = $2, description = $3, events = $4, offer_id = $5,
+                         enabled = $6, disabled_reason = $7, updated_at = $8 WHERE id = $1",
+                    &[
+                        &id.as_str(),
+                        &patch.url.unwrap_or(current.url),
+                        &patch.description.unwrap_or(current.description),
+                        &events_json(&patch.events.unwrap_or(current.events)),
+                        &offer.as_ref().map(OfferId::as_str),
+                        &enabled,
+                        &reason,
+                        &now,
+                    ],
+                )?;
+                load(t, id.as_str())
+            })
+        })
+        .await
+    }
+
+    async fn delete_webhook(&self, id: &WebhookId) -> Result<()> {
+        let id = id.clone();
+        self.write(move |tx| {
+            tx.with(|t| {
+                load(t, id.as_str())?;
+                deliveries::drop_pending(t, id.as_str())?;
+                t.execute("DELETE FROM webhooks WHERE id = $1", &[&id.as_str()])?;
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    async fn rotate_secret(
+        &self,
+        id: &WebhookId,
+        secret: String,
+        grace_until: Millis,
+        now: Millis,
+    ) -> Result<Webhook> {
+        let id = id.clone();
+        self.write(move |tx| {
+            tx.with(|t| {
+                load(t, id.as_str())?;
+                t.execute(
+                    "UPDATE webhooks SET previous_secret = secret, previous_until = $3, secret = $2,
+                         updated_at = $4 WHERE id = $1",
+                    &[&id.as_str(), &secret, &grace_until, &now],
+                )?;
+                load(t, id.as_str())
+            })
+        })
+        .await
+    }
+
+    async fn list_deliveries(&self, id: &WebhookId, page: PageRequest) -> Result<Page<Delivery>> {
+        let id = id.clone();
+        let before = decode_cursor(page.cursor.as_deref())?.unwrap_or(i64::MAX);
+        self.read(move |c| {
+            load(c, id.as_str())?;
+            deliveries::list(c, id.as_str(), before, page.limit)
+        })
+        .await
+    }
+
+    async fn delivery(&self, id: &WebhookId, message: &MessageId) -> Result<Delivery> {
+        let (id, message) = (id.clone(), message.clone());
+        self.read(move |c| deliveries::load(c, id.as_str(), message.as_str()))
+            .await
+    }
+
+    async fn replay_delivery(
+        &self,
+        id: &WebhookId,
+        message: &MessageId,
+        now: Millis,
+    ) -> Result<Delivery> {
+        let (id, message) = (id.clone(), message.clone());
+        self.write(move |tx| tx.with(|t| deliveries::replay(t, id.as_str(), message.as_str(), now)))
+            .await
+    }
+
+    async fn delivery_to_send(&self, message: &MessageId) -> Result<Option<(Delivery, Webhook)>> {
+        let message = message.clone();
+        self.read(move |c| deliveries::to_send(c, message.as_str()))
+            .await
+    }
+
+    async fn record_attempt(&self, job: &Job, record: AttemptRecord, now: Millis) -> Result<bool> {
+        let job = job.clone();
+        self.write(move |tx| tx.with(|t| deliveries::record_attempt(t, &job, &record, now)))
+            .await
+    }
+}
