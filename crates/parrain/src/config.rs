@@ -33,8 +33,10 @@ pub struct Config {
     /// Let webhooks go to loopback and private addresses (local development).
     pub allow_private_webhooks: bool,
     /// Seconds between webhook attempts, comma-separated; then the delivery fails.
+    #[serde(deserialize_with = "seconds_list")]
     pub webhook_retry_schedule: String,
     /// Seconds between email attempts, comma-separated; the last repeats.
+    #[serde(deserialize_with = "seconds_list")]
     pub email_retry_schedule: String,
     /// Run the delivery workers (email, webhooks) in this process.
     pub workers: bool,
@@ -66,6 +68,20 @@ impl Default for Config {
             worker_poll_ms: 1000,
         }
     }
+}
+
+/// A schedule as text; a lone number (`PARRAIN_EMAIL_RETRY_SCHEDULE=5`) is one too.
+fn seconds_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Text {
+        Text(String),
+        Number(u64),
+    }
+    Ok(match Text::deserialize(d)? {
+        Text::Text(t) => t,
+        Text::Number(n) => n.to_string(),
+    })
 }
 
 const DEFAULT_SCHEDULE: &str = "5,300,1800,7200,18000,36000,36000";

@@ -23,7 +23,8 @@ use crate::AppState;
 
 /// The job kind of emails.
 pub const EMAIL_JOB: &str = "email";
-pub(super) const LEASE: Duration = Duration::from_secs(300);
+/// Longer than a send can take (30 s time-out); a crash mid-send delays that mail by at most this.
+pub(super) const LEASE: Duration = Duration::from_secs(60);
 
 /// An SMTP connection pool and the From address.
 #[derive(Clone)]

@@ -9,8 +9,21 @@ use crate::helpers::{expect, offer_settings, spawn_app};
 async fn signing_up_twice_returns_the_same_participant() {
     let app = spawn_app().await;
     let offer = app.live_offer(json!({"count": 3})).await;
-    let first = expect(app.sign_up(&offer, json!({"email": "Ana@Example.com", "first_name": "Ana"})).await, StatusCode::CREATED).await;
-    let again = expect(app.sign_up(&offer, json!({"email": " ana@example.com "})).await, StatusCode::OK).await;
+    let first = expect(
+        app.sign_up(
+            &offer,
+            json!({"email": "Ana@Example.com", "first_name": "Ana"}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let again = expect(
+        app.sign_up(&offer, json!({"email": " ana@example.com "}))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
     assert_eq!(first["id"], again["id"]);
     assert_eq!(again["email"], "ana@example.com");
     assert_eq!(again["first_name"], "Ana");
@@ -18,7 +31,9 @@ async fn signing_up_twice_returns_the_same_participant() {
     assert_eq!(code.len(), 10);
     assert!(!code.contains(['0', 'o', '1', 'l', 'i']));
     assert_eq!(first["share_url"], format!("{}/r/{code}", app.base));
-    let list = app.get_ok(&format!("/v1/offers/{offer}/participants")).await;
+    let list = app
+        .get_ok(&format!("/v1/offers/{offer}/participants"))
+        .await;
     assert_eq!(list["data"].as_array().unwrap().len(), 1);
 }
 
@@ -27,13 +42,27 @@ async fn a_publishable_key_sees_only_code_share_url_and_progress() {
     let app = spawn_app().await;
     let offer = app.live_offer(json!({"count": 3})).await;
     let path = format!("/v1/offers/{offer}/participants");
-    let body = expect(app.post(&path, &app.pk, &json!({"email": "ana@example.com"})).await, StatusCode::CREATED).await;
+    let body = expect(
+        app.post(&path, &app.pk, &json!({"email": "ana@example.com"}))
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
     let mut keys: Vec<_> = body.as_object().unwrap().keys().cloned().collect();
     keys.sort();
     assert_eq!(keys, ["code", "progress", "share_url"]);
-    assert_eq!(body["progress"], json!({"credit": 0, "goal_count": 3, "achieved": false, "fulfilled": false}));
+    assert_eq!(
+        body["progress"],
+        json!({"credit": 0, "goal_count": 3, "achieved": false, "fulfilled": false})
+    );
     // …and may not list participants.
-    let list = app.client.get(app.url(&path)).bearer_auth(&app.pk).send().await.unwrap();
+    let list = app
+        .client
+        .get(app.url(&path))
+        .bearer_auth(&app.pk)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(list.status(), StatusCode::FORBIDDEN);
 }
 
@@ -46,19 +75,43 @@ async fn required_person_fields_are_enforced_and_unknown_ones_refused() {
         {"name": "company", "label": "Company", "required": true}
     ]);
     let offer = app.live_offer_with(settings).await;
-    let missing = expect(app.sign_up(&offer, json!({"email": "a@example.com"})).await, StatusCode::UNPROCESSABLE_ENTITY).await;
-    let fields: Vec<_> = missing["error"]["details"]["problems"].as_array().unwrap().iter().map(|p| p["field"].clone()).collect();
+    let missing = expect(
+        app.sign_up(&offer, json!({"email": "a@example.com"})).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    let fields: Vec<_> = missing["error"]["details"]["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["field"].clone())
+        .collect();
     assert_eq!(fields, [json!("first_name"), json!("company")]);
     let unknown = json!({"email": "a@example.com", "first_name": "A", "fields": {"company": "Acme", "shoe_size": 42}});
-    let refused = expect(app.sign_up(&offer, unknown).await, StatusCode::UNPROCESSABLE_ENTITY).await;
-    assert_eq!(refused["error"]["details"]["problems"][0]["field"], "fields.shoe_size");
+    let refused = expect(
+        app.sign_up(&offer, unknown).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(
+        refused["error"]["details"]["problems"][0]["field"],
+        "fields.shoe_size"
+    );
     // Nothing half-written: no participant exists yet.
-    let list = app.get_ok(&format!("/v1/offers/{offer}/participants")).await;
+    let list = app
+        .get_ok(&format!("/v1/offers/{offer}/participants"))
+        .await;
     assert_eq!(list["data"], json!([]));
 
     let ok = json!({"email": "a@example.com", "first_name": "A", "fields": {"company": "Acme"}, "marketing_consent": true});
     let created = expect(app.sign_up(&offer, ok).await, StatusCode::CREATED).await;
-    assert_eq!((created["fields"]["company"].as_str(), created["marketing_consent"].as_bool()), (Some("Acme"), Some(true)));
+    assert_eq!(
+        (
+            created["fields"]["company"].as_str(),
+            created["marketing_consent"].as_bool()
+        ),
+        (Some("Acme"), Some(true))
+    );
 }
 
 #[tokio::test]
@@ -69,20 +122,44 @@ async fn bulk_fulfilment_reports_each_participant() {
     let offer = app.live_offer_with(settings).await;
     app.put_promo_codes(&offer, "C1\nC2\n").await;
     let mut achieved = Vec::new();
-    for (referrer, friend) in [("a@example.com", "fa@example.com"), ("b@example.com", "fb@example.com")] {
+    for (referrer, friend) in [
+        ("a@example.com", "fa@example.com"),
+        ("b@example.com", "fb@example.com"),
+    ] {
         let p = app.participant(&offer, referrer).await;
         let visitor = app.friend_arrives(p["code"].as_str().unwrap()).await;
-        app.track("identify", json!({"visitor_id": visitor, "email": friend})).await;
+        app.track("identify", json!({"visitor_id": visitor, "email": friend}))
+            .await;
         app.give_credit(&offer, json!({"email": friend})).await;
         achieved.push(p["id"].as_str().unwrap().to_owned());
     }
     let waiting = app.participant(&offer, "c@example.com").await;
     let ids = json!({"participant_ids": [achieved[0], achieved[1], waiting["id"]]});
-    let out = app.post_ok(&format!("/v1/offers/{offer}/fulfill"), &ids, StatusCode::OK).await;
+    let out = app
+        .post_ok(&format!("/v1/offers/{offer}/fulfill"), &ids, StatusCode::OK)
+        .await;
     let results = out["results"].as_array().unwrap();
     let codes: Vec<_> = results.iter().map(|r| r["promo_code"].clone()).collect();
     assert_eq!(codes, [json!("C1"), json!("C2"), Value::Null]);
     assert_eq!(results[2]["error"]["code"], "goal_not_achieved");
-    let fulfilled = app.get_ok(&format!("/v1/offers/{offer}/participants?fulfilled=true")).await;
+    let fulfilled = app
+        .get_ok(&format!("/v1/offers/{offer}/participants?fulfilled=true"))
+        .await;
     assert_eq!(fulfilled["data"].as_array().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn a_participant_signing_in_again_is_not_asked_for_the_form_again() {
+    let app = spawn_app().await;
+    let mut settings = offer_settings(json!({"count": 3}));
+    settings["person_fields"] = json!([{"name": "company", "required": true}]);
+    let offer = app.live_offer_with(settings).await;
+    let first = json!({"email": "a@example.com", "fields": {"company": "Acme"}});
+    let created = expect(app.sign_up(&offer, first).await, StatusCode::CREATED).await;
+    let again = expect(
+        app.sign_up(&offer, json!({"email": "A@example.com"})).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(again["id"], created["id"]);
 }

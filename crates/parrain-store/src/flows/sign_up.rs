@@ -73,6 +73,19 @@ pub(crate) fn sign_up(
             ),
         ));
     };
+    // Someone already signed up is answered as is: the form is not asked again.
+    let known = tx.person_by_email(&sign_up.email)?;
+    if let Some(person) = &known {
+        if let Some(id) = tx.participant_of(offer_id, person)? {
+            if let Some(visitor) = &sign_up.visitor_id {
+                tx.see_visitor(visitor, Some(person), now)?;
+            }
+            return Ok(SignedUp {
+                participant: tx.participant(&id)?,
+                created: false,
+            });
+        }
+    }
     let problems = settings.sign_up_problems(
         sign_up.first_name.as_deref(),
         sign_up.last_name.as_deref(),
@@ -90,12 +103,6 @@ pub(crate) fn sign_up(
     )?;
     if let Some(visitor) = &sign_up.visitor_id {
         tx.see_visitor(visitor, Some(&person), now)?;
-    }
-    if let Some(id) = tx.participant_of(offer_id, &person)? {
-        return Ok(SignedUp {
-            participant: tx.participant(&id)?,
-            created: false,
-        });
     }
     let friend = FriendIds::of_person(tx, person.clone(), sign_up.visitor_id.as_ref())?;
     let referrer =
