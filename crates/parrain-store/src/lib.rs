@@ -6,6 +6,7 @@
 //! so a crash never leaves half of it. The rules come from `parrain-core`;
 //! SQL lives only here.
 
+pub mod copy;
 mod error;
 mod flows;
 mod model;

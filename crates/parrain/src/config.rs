@@ -17,6 +17,9 @@ pub struct Config {
     pub listen: SocketAddr,
     /// Where the embedded database lives.
     pub data_dir: PathBuf,
+    /// `postgres://user:pass@host/db`: use PostgreSQL instead of the embedded
+    /// database, so several parrain processes can share it. Never printed.
+    pub database_url: Option<String>,
     /// The URL the public reaches parrain at; share links start with it.
     /// Defaults to `http://{listen}`.
     pub public_url: Option<String>,
@@ -56,6 +59,7 @@ impl Default for Config {
         Self {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             data_dir: PathBuf::from("./parrain-data"),
+            database_url: None,
             public_url: None,
             fallback_url: None,
             log_format: LogFormat::Text,
@@ -113,6 +117,10 @@ pub struct Overrides {
     #[arg(long)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data_dir: Option<PathBuf>,
+    /// PostgreSQL URL (postgres://…) instead of the embedded database
+    #[arg(long)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database_url: Option<String>,
     /// Public base URL of share links [default: http://LISTEN]
     #[arg(long)]
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -189,6 +197,11 @@ impl Config {
             ("email_retry_schedule", &self.email_retry_schedule),
         ] {
             parse_schedule(schedule).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+        }
+        if let Some(url) = &self.database_url {
+            if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+                anyhow::bail!("database_url must start with postgres:// or postgresql://");
+            }
         }
         if let Some(url) = &self.smtp_url {
             parrain_server::outbound::Mailer::new(url, &self.smtp_from)?;

@@ -1,6 +1,7 @@
-//! The `parrain` binary: `serve`, `migrate` and `keys`.
+//! The `parrain` binary: `serve`, `migrate`, `keys` and `copy`.
 
 mod config;
+mod copy;
 
 use std::sync::Arc;
 
@@ -9,8 +10,9 @@ use clap::{Parser, Subcommand};
 use config::{Config, LogFormat, Overrides};
 use parrain_core::ids::KeyId;
 use parrain_server::{auth, AppState, Clock, ServerConfig};
+use parrain_store::postgres::PgStore;
 use parrain_store::sqlite::SqliteStore;
-use parrain_store::{KeyKind, Keys, Store};
+use parrain_store::{KeyKind, Store};
 
 #[derive(Parser)]
 #[command(
@@ -37,6 +39,15 @@ enum Command {
     Migrate {
         #[command(flatten)]
         overrides: Overrides,
+    },
+    /// Copies an embedded install into an empty PostgreSQL database.
+    Copy {
+        /// The embedded database: `sqlite://DATA_DIR` or `sqlite://PATH/parrain.db`
+        #[arg(long)]
+        from: String,
+        /// The PostgreSQL database: `postgres://…`
+        #[arg(long)]
+        to: String,
     },
     /// Manages API keys.
     Keys {
@@ -91,6 +102,11 @@ async fn main() -> anyhow::Result<()> {
         Command::Serve { overrides, demo } => serve(Config::load(&overrides)?, demo).await,
         Command::Migrate { overrides } => {
             let config = Config::load(&overrides)?;
+            if let Some(url) = &config.database_url {
+                let ran = PgStore::migrate(url).await?;
+                println!("PostgreSQL database is up to date ({ran} migration(s) applied)");
+                return Ok(());
+            }
             std::fs::create_dir_all(&config.data_dir)?;
             let ran = SqliteStore::migrate_file(&config.data_dir.join("parrain.db"))?;
             println!(
@@ -101,19 +117,40 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Keys { command, overrides } => {
             let config = Config::load(&overrides)?;
-            keys(SqliteStore::open(&config.data_dir)?, command).await
+            keys(open_store(&config).await?, command).await
+        }
+        Command::Copy { from, to } => copy::run(&from, &to).await,
+    }
+}
+
+/// The store the configuration names: PostgreSQL with `database_url`, else
+/// SQLite in `data_dir`.
+async fn open_store(config: &Config) -> anyhow::Result<Arc<dyn Store>> {
+    match &config.database_url {
+        Some(url) => {
+            let store = PgStore::connect(url, POOL_SIZE).await;
+            Ok(Arc::new(store.context("connecting to PostgreSQL")?))
+        }
+        None => {
+            let store = SqliteStore::open(&config.data_dir);
+            Ok(Arc::new(store.with_context(|| {
+                format!("opening the database in {}", config.data_dir.display())
+            })?))
         }
     }
 }
 
-async fn keys(store: SqliteStore, command: KeysCommand) -> anyhow::Result<()> {
+/// Connections each process keeps to PostgreSQL.
+const POOL_SIZE: u32 = 16;
+
+async fn keys(store: Arc<dyn Store>, command: KeysCommand) -> anyhow::Result<()> {
     match command {
         KeysCommand::Create { kind, name } => {
             let kind = match kind {
                 Kind::Secret => KeyKind::Secret,
                 Kind::Publishable => KeyKind::Publishable,
             };
-            let (record, secret) = auth::create_key(&store, kind, &name, now()).await?;
+            let (record, secret) = auth::create_key(store.as_ref(), kind, &name, now()).await?;
             println!(
                 "created {} key {} ({}); it is shown only this once:",
                 kind.as_str(),
@@ -150,23 +187,23 @@ async fn keys(store: SqliteStore, command: KeysCommand) -> anyhow::Result<()> {
 
 async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     init_logs(config.log_format);
-    let store = SqliteStore::open(&config.data_dir)
-        .with_context(|| format!("opening the database in {}", config.data_dir.display()))?;
+    let store = open_store(&config).await?;
     if store.list_keys().await?.is_empty() {
-        first_run_keys(&store).await?;
+        first_run_keys(store.as_ref()).await?;
     }
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("listening on {}", config.listen))?;
     let public_url = config.public_url();
     let demo_page = if demo {
-        let seeded = parrain_server::demo::ensure(&store, &public_url, &config.data_dir, now());
+        let seeded =
+            parrain_server::demo::ensure(store.as_ref(), &public_url, &config.data_dir, now());
         Some(seeded.await.context("setting up the demo")?)
     } else {
         None
     };
     let state = AppState {
-        store: Arc::new(store) as Arc<dyn Store>,
+        store,
         config: Arc::new(ServerConfig {
             public_url: public_url.clone(),
             fallback_url: config.fallback_url.clone(),
@@ -192,7 +229,7 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn first_run_keys(store: &SqliteStore) -> anyhow::Result<()> {
+async fn first_run_keys(store: &dyn Store) -> anyhow::Result<()> {
     let (_, secret) = auth::create_key(store, KeyKind::Secret, "default secret key", now()).await?;
     let (_, publishable) = auth::create_key(
         store,
