@@ -20,7 +20,7 @@ pub fn free_port() -> u16 {
         .port()
 }
 
-/// A running node; killed when the last clone is dropped.
+/// A running node; killed when the last clone is dropped (or by [`Node::stop`]).
 #[derive(Clone)]
 pub struct Node {
     pub base: String,
@@ -44,13 +44,14 @@ impl Node {
     /// Starts `parrain serve` on `database_url`. The first node of a database
     /// prints its keys; later ones are given the secret key.
     pub fn start(database_url: &str, port: u16, sk: Option<&str>) -> Node {
-        Self::start_with(database_url, port, sk, &[])
+        let args = ["--database-url", database_url, "--allow-private-webhooks"];
+        Self::serve(port, sk, &args)
     }
 
-    pub fn start_with(database_url: &str, port: u16, sk: Option<&str>, args: &[&str]) -> Node {
+    /// Starts `parrain serve --listen 127.0.0.1:port` with `args`.
+    pub fn serve(port: u16, sk: Option<&str>, args: &[&str]) -> Node {
         let mut child = Command::new(env!("CARGO_BIN_EXE_parrain"))
             .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
-            .args(["--database-url", database_url, "--allow-private-webhooks"])
             .args(args)
             .env("PARRAIN_WORKER_POLL_MS", "50")
             .env("PARRAIN_LOG", "warn")
@@ -88,6 +89,14 @@ impl Node {
             sk,
             client: reqwest::Client::new(),
             _child: Arc::new(Killed(Mutex::new(child))),
+        }
+    }
+
+    /// Kills the process and waits for it.
+    pub fn stop(&self) {
+        if let Ok(mut child) = self._child.0.lock() {
+            let _ = child.kill();
+            let _ = child.wait();
         }
     }
 
