@@ -8,6 +8,7 @@ pub mod auth;
 pub mod demo;
 mod error;
 mod extract;
+pub mod limit;
 pub mod outbound;
 mod routes;
 mod views;
@@ -22,6 +23,7 @@ use parrain_core::Millis;
 use parrain_store::Store;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 pub use error::ApiError;
@@ -39,6 +41,8 @@ pub struct ServerConfig {
     pub outbound: outbound::OutboundConfig,
     /// Lets webhooks go to loopback and private addresses (tests, local development).
     pub allow_private_webhooks: bool,
+    /// Requests per client IP on the public endpoints; `None` turns the limit off.
+    pub rate_limit: Option<limit::RateLimit>,
 }
 
 #[derive(Debug, Clone)]
@@ -92,10 +96,21 @@ pub fn router(state: AppState) -> Router {
         .allow_methods([Method::GET, Method::POST])
         .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
         .max_age(std::time::Duration::from_secs(3600));
-    routes::router()
-        .with_state(state)
-        .layer(cors)
+    let limiter = state.config.rate_limit.and_then(limit::Limiter::new);
+    let mut app = routes::router().with_state(state);
+    if let Some(limiter) = limiter {
+        app = app.layer(axum::middleware::from_fn_with_state(limiter, limit::middleware));
+    }
+    app.layer(cors)
         .layer(RequestBodyLimitLayer::new(MAX_BODY))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("strict-origin-when-cross-origin"),
+        ))
         .layer(TraceLayer::new_for_http())
 }
 
@@ -105,7 +120,6 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
 }

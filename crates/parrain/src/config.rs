@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use figment::providers::{Env, Format, Serialized, Toml};
 use figment::Figment;
+use parrain_server::limit::RateLimit;
 use parrain_server::outbound::{parse_schedule, OutboundConfig};
 use serde::{Deserialize, Serialize};
 
@@ -45,6 +46,11 @@ pub struct Config {
     pub workers: bool,
     /// How often idle workers look for due jobs, in milliseconds.
     pub worker_poll_ms: u64,
+    /// Requests per second each client IP may make to share links, tracking
+    /// and sign-up (0 turns the limit off); answered with 429 beyond it.
+    pub rate_limit_per_ip: u32,
+    /// How many requests above that rate a client IP may make in a burst.
+    pub rate_limit_burst: u32,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, clap::ValueEnum)]
@@ -70,6 +76,8 @@ impl Default for Config {
             email_retry_schedule: DEFAULT_SCHEDULE.into(),
             workers: true,
             worker_poll_ms: 1000,
+            rate_limit_per_ip: RateLimit::default().per_second,
+            rate_limit_burst: RateLimit::default().burst,
         }
     }
 }
@@ -91,7 +99,7 @@ fn seconds_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Err
 const DEFAULT_SCHEDULE: &str = "5,300,1800,7200,18000,36000,36000";
 
 /// The keys that `PARRAIN_*` variables may set.
-const ENV_KEYS: [&str; 12] = [
+const ENV_KEYS: [&str; 14] = [
     "listen",
     "data_dir",
     "public_url",
@@ -104,6 +112,8 @@ const ENV_KEYS: [&str; 12] = [
     "email_retry_schedule",
     "workers",
     "worker_poll_ms",
+    "rate_limit_per_ip",
+    "rate_limit_burst",
 ];
 
 /// Flags set on the command line; unset ones leave lower layers alone.
@@ -219,6 +229,14 @@ impl Config {
                 .unwrap_or_default(),
             poll_interval: std::time::Duration::from_millis(self.worker_poll_ms.max(10)),
         }
+    }
+
+    /// The per-IP limit of the public endpoints, unless turned off.
+    pub fn rate_limit(&self) -> Option<RateLimit> {
+        (self.rate_limit_per_ip > 0).then_some(RateLimit {
+            per_second: self.rate_limit_per_ip,
+            burst: self.rate_limit_burst,
+        })
     }
 
     pub fn public_url(&self) -> String {

@@ -210,6 +210,7 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
             demo: demo_page.clone(),
             outbound: config.outbound(),
             allow_private_webhooks: config.allow_private_webhooks,
+            rate_limit: config.rate_limit(),
         }),
         clock: Clock::default(),
     };

@@ -19,11 +19,17 @@ fn code(participant: &Value) -> &str {
 #[tokio::test]
 async fn referred_signups_credit_each_friend_once_and_fulfil_at_the_goal() {
     let app = spawn_app().await;
-    let offer = app.live_offer(json!({"type": "referred_signups", "count": 2})).await;
+    let offer = app
+        .live_offer(json!({"type": "referred_signups", "count": 2}))
+        .await;
     app.put_promo_codes(&offer, "SPRING-1\nSPRING-2\n").await;
     let ana_browser = "vis_0000000000000000000a";
     let ana = expect(
-        app.sign_up(&offer, json!({"email": "ana@example.com", "visitor_id": ana_browser})).await,
+        app.sign_up(
+            &offer,
+            json!({"email": "ana@example.com", "visitor_id": ana_browser}),
+        )
+        .await,
         StatusCode::CREATED,
     )
     .await;
@@ -40,7 +46,11 @@ async fn referred_signups_credit_each_friend_once_and_fulfil_at_the_goal() {
 
     // Ana's own browser following her own link, signing up another address: nothing.
     app.follow(code(&ana), Some(ana_browser)).await;
-    app.sign_up(&offer, json!({"email": "ana.alt@example.com", "visitor_id": ana_browser})).await;
+    app.sign_up(
+        &offer,
+        json!({"email": "ana.alt@example.com", "visitor_id": ana_browser}),
+    )
+    .await;
     assert_eq!(credit_of(&app, &ana).await, 1);
 
     // A second friend, named by share code only: the goal is met and fulfilled.
@@ -51,12 +61,24 @@ async fn referred_signups_credit_each_friend_once_and_fulfil_at_the_goal() {
     assert_eq!(detail["progress"]["achieved"], true);
     assert_eq!(detail["progress"]["fulfilled"], true);
     assert_eq!(detail["promo_code"], "SPRING-1");
-    let friends: Vec<_> = detail["friends"].as_array().unwrap().iter().map(|f| f["email"].clone()).collect();
-    assert_eq!(friends, [json!("bob@example.com"), json!("cid@example.com")]);
+    let friends: Vec<_> = detail["friends"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["email"].clone())
+        .collect();
+    assert_eq!(
+        friends,
+        [json!("bob@example.com"), json!("cid@example.com")]
+    );
 
     let pid = ana["id"].as_str().unwrap();
     let log = app.activities(&format!("participant_id={pid}")).await;
-    let types: Vec<_> = log.iter().rev().map(|a| a["type"].as_str().unwrap()).collect();
+    let types: Vec<_> = log
+        .iter()
+        .rev()
+        .map(|a| a["type"].as_str().unwrap())
+        .collect();
     assert_eq!(
         types,
         [
@@ -76,7 +98,9 @@ async fn referred_signups_credit_each_friend_once_and_fulfil_at_the_goal() {
 #[tokio::test]
 async fn referred_visits_count_unique_friends_by_default() {
     let app = spawn_app().await;
-    let offer = app.live_offer(json!({"type": "referred_visits", "count": 2})).await;
+    let offer = app
+        .live_offer(json!({"type": "referred_visits", "count": 2}))
+        .await;
     let ana = app.participant(&offer, "ana@example.com").await;
     let friend = app.friend_arrives(code(&ana)).await;
     for _ in 0..3 {
@@ -92,7 +116,8 @@ async fn referred_visits_count_unique_friends_by_default() {
     assert_eq!(tracked["reason"], "not_referred");
 
     let second = app.friend_arrives(code(&ana)).await;
-    app.track("visit", json!({"offer_id": offer, "visitor_id": second})).await;
+    app.track("visit", json!({"offer_id": offer, "visitor_id": second}))
+        .await;
     let detail = app.participant_detail(ana["id"].as_str().unwrap()).await;
     assert_eq!(detail["credit"], 2);
     assert_eq!(detail["progress"]["fulfilled"], true);
@@ -104,7 +129,8 @@ async fn referred_visits_count_unique_friends_by_default() {
 #[tokio::test]
 async fn each_visit_counting_credits_every_thirty_minute_session() {
     let app = spawn_app().await;
-    let mut settings = crate::helpers::offer_settings(json!({"type": "referred_visits", "count": 10}));
+    let mut settings =
+        crate::helpers::offer_settings(json!({"type": "referred_visits", "count": 10}));
     settings["visit_counting"] = json!("each_visit");
     let offer = app.live_offer_with(settings).await;
     let ana = app.participant(&offer, "ana@example.com").await;
@@ -123,12 +149,19 @@ async fn each_visit_counting_credits_every_thirty_minute_session() {
 #[tokio::test]
 async fn custom_events_credit_once_per_friend_and_only_the_offer_event() {
     let app = spawn_app().await;
-    let offer = app.live_offer(json!({"type": "custom_event", "count": 1, "event": "purchase"})).await;
+    let offer = app
+        .live_offer(json!({"type": "custom_event", "count": 1, "event": "purchase"}))
+        .await;
     app.put_promo_codes(&offer, "P1\n").await;
     let ana = app.participant(&offer, "ana@example.com").await;
     let friend = app.friend_arrives(code(&ana)).await;
 
-    let other = app.track("event", json!({"offer_id": offer, "visitor_id": friend, "name": "newsletter"})).await;
+    let other = app
+        .track(
+            "event",
+            json!({"offer_id": offer, "visitor_id": friend, "name": "newsletter"}),
+        )
+        .await;
     assert_eq!(other["credited"], false);
     let purchase = json!({"offer_id": offer, "visitor_id": friend, "name": "purchase"});
     assert_eq!(app.track("event", purchase.clone()).await["credited"], true);
@@ -137,37 +170,60 @@ async fn custom_events_credit_once_per_friend_and_only_the_offer_event() {
     assert_eq!(again["reason"], "already_credited");
 
     let detail = app.participant_detail(ana["id"].as_str().unwrap()).await;
-    assert_eq!((detail["credit"].as_i64(), detail["promo_code"].as_str()), (Some(1), Some("P1")));
+    assert_eq!(
+        (detail["credit"].as_i64(), detail["promo_code"].as_str()),
+        (Some(1), Some("P1"))
+    );
     assert_eq!(app.activities("type=custom_event").await.len(), 2 + 1);
 }
 
 #[tokio::test]
 async fn a_participant_never_credits_itself() {
     let app = spawn_app().await;
-    let offer = app.live_offer(json!({"type": "custom_event", "count": 1, "event": "purchase"})).await;
+    let offer = app
+        .live_offer(json!({"type": "custom_event", "count": 1, "event": "purchase"}))
+        .await;
     let own_browser = "vis_00000000000000000ana";
     let ana = app
-        .sign_up(&offer, json!({"email": "ana@example.com", "visitor_id": own_browser}))
+        .sign_up(
+            &offer,
+            json!({"email": "ana@example.com", "visitor_id": own_browser}),
+        )
         .await
         .json::<Value>()
         .await
         .unwrap();
     // Ana clicks her own link, then buys: no credit, and no attribution to herself.
     app.follow(code(&ana), Some(own_browser)).await;
-    let tracked =
-        app.track("event", json!({"offer_id": offer, "visitor_id": own_browser, "name": "purchase"})).await;
+    let tracked = app
+        .track(
+            "event",
+            json!({"offer_id": offer, "visitor_id": own_browser, "name": "purchase"}),
+        )
+        .await;
     assert_eq!(tracked["credited"], false);
     // A second browser of hers, once identified by her email, is hers too.
     let laptop = app.friend_arrives(code(&ana)).await;
-    app.track("identify", json!({"visitor_id": laptop, "email": "ana@example.com"})).await;
-    let tracked = app.track("event", json!({"offer_id": offer, "visitor_id": laptop, "name": "purchase"})).await;
+    app.track(
+        "identify",
+        json!({"visitor_id": laptop, "email": "ana@example.com"}),
+    )
+    .await;
+    let tracked = app
+        .track(
+            "event",
+            json!({"offer_id": offer, "visitor_id": laptop, "name": "purchase"}),
+        )
+        .await;
     assert_eq!(tracked["credited"], false);
     assert_eq!(tracked["reason"], "self_referral");
     assert_eq!(credit_of(&app, &ana).await, 0);
 }
 
 async fn smart_list_offer(app: &TestApp, event: Value, delivery: &str) -> String {
-    let mut settings = crate::helpers::offer_settings(json!({"type": "smart_list_trigger", "count": 1, "event": event}));
+    let mut settings = crate::helpers::offer_settings(
+        json!({"type": "smart_list_trigger", "count": 1, "event": event}),
+    );
     settings["fulfillment"] = json!({"delivery": delivery});
     app.live_offer_with(settings).await
 }
@@ -178,33 +234,92 @@ async fn give_credit_to_referrer_credits_the_referrer_of_that_friend() {
     let offer = smart_list_offer(&app, json!("opportunity.created"), "manual").await;
     let ana = app.participant(&offer, "ana@example.com").await;
     let friend = app.friend_arrives(code(&ana)).await;
-    app.track("identify", json!({"visitor_id": friend, "email": "dan@example.com"})).await;
+    app.track(
+        "identify",
+        json!({"visitor_id": friend, "email": "dan@example.com"}),
+    )
+    .await;
 
-    let credited = expect(app.give_credit(&offer, json!({"email": "dan@example.com"})).await, StatusCode::OK).await;
-    assert_eq!((credited["credited"].as_bool(), credited["participant_id"].as_str()), (Some(true), ana["id"].as_str()));
-    let twice = expect(app.give_credit(&offer, json!({"visitor_id": friend})).await, StatusCode::OK).await;
+    let credited = expect(
+        app.give_credit(&offer, json!({"email": "dan@example.com"}))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(
+        (
+            credited["credited"].as_bool(),
+            credited["participant_id"].as_str()
+        ),
+        (Some(true), ana["id"].as_str())
+    );
+    let twice = expect(
+        app.give_credit(&offer, json!({"visitor_id": friend})).await,
+        StatusCode::OK,
+    )
+    .await;
     assert_eq!(twice["reason"], "already_credited");
-    let nobody = expect(app.give_credit(&offer, json!({"email": "eve@example.com"})).await, StatusCode::OK).await;
-    assert_eq!((nobody["credited"].as_bool(), nobody["reason"].as_str()), (Some(false), Some("unknown_friend")));
+    let nobody = expect(
+        app.give_credit(&offer, json!({"email": "eve@example.com"}))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(
+        (nobody["credited"].as_bool(), nobody["reason"].as_str()),
+        (Some(false), Some("unknown_friend"))
+    );
 
     // Manual delivery: achieved, waiting for an operator.
     let id = ana["id"].as_str().unwrap();
     let detail = app.participant_detail(id).await;
-    assert_eq!((detail["progress"]["achieved"].as_bool(), detail["progress"]["fulfilled"].as_bool()), (Some(true), Some(false)));
-    let listed = app.get_ok(&format!("/v1/offers/{offer}/participants?goal=achieved&fulfilled=false")).await;
+    assert_eq!(
+        (
+            detail["progress"]["achieved"].as_bool(),
+            detail["progress"]["fulfilled"].as_bool()
+        ),
+        (Some(true), Some(false))
+    );
+    let listed = app
+        .get_ok(&format!(
+            "/v1/offers/{offer}/participants?goal=achieved&fulfilled=false"
+        ))
+        .await;
     assert_eq!(listed["data"][0]["id"], id);
     app.put_promo_codes(&offer, "M1\n").await;
-    let fulfilled = app.post_ok(&format!("/v1/participants/{id}/fulfill"), &json!({}), StatusCode::OK).await;
+    let fulfilled = app
+        .post_ok(
+            &format!("/v1/participants/{id}/fulfill"),
+            &json!({}),
+            StatusCode::OK,
+        )
+        .await;
     assert_eq!(fulfilled["promo_code"], "M1");
-    let again = expect(app.post(&format!("/v1/participants/{id}/fulfill"), &app.sk, &json!({})).await, StatusCode::CONFLICT).await;
+    let again = expect(
+        app.post(
+            &format!("/v1/participants/{id}/fulfill"),
+            &app.sk,
+            &json!({}),
+        )
+        .await,
+        StatusCode::CONFLICT,
+    )
+    .await;
     assert_eq!(error_code(&again), "already_fulfilled");
 }
 
 #[tokio::test]
 async fn give_credit_needs_a_smart_list_trigger_goal() {
     let app = spawn_app().await;
-    let offer = app.live_offer(json!({"type": "referred_signups", "count": 1})).await;
-    let body = expect(app.give_credit(&offer, json!({"email": "a@example.com"})).await, StatusCode::CONFLICT).await;
+    let offer = app
+        .live_offer(json!({"type": "referred_signups", "count": 1}))
+        .await;
+    let body = expect(
+        app.give_credit(&offer, json!({"email": "a@example.com"}))
+            .await,
+        StatusCode::CONFLICT,
+    )
+    .await;
     assert_eq!(error_code(&body), "goal_not_smart_list_trigger");
 }
 
@@ -215,7 +330,11 @@ async fn server_events_credit_through_matching_trigger_rules_once_per_id() {
     let offer = smart_list_offer(&app, rule, "auto_on_goal").await;
     let ana = app.participant(&offer, "ana@example.com").await;
     let friend = app.friend_arrives(code(&ana)).await;
-    app.track("identify", json!({"visitor_id": friend, "email": "dan@example.com"})).await;
+    app.track(
+        "identify",
+        json!({"visitor_id": friend, "email": "dan@example.com"}),
+    )
+    .await;
 
     let small = json!({"id": "evt_1", "person": {"email": "dan@example.com"}, "name": "opportunity.created", "properties": {"amount": 500}});
     let out = app.post_ok("/v1/events", &small, StatusCode::OK).await;
@@ -237,7 +356,9 @@ async fn server_events_credit_through_matching_trigger_rules_once_per_id() {
 #[tokio::test]
 async fn twenty_concurrent_identical_requests_credit_once() {
     let app = spawn_app().await;
-    let offer = app.live_offer(json!({"type": "custom_event", "count": 5, "event": "purchase"})).await;
+    let offer = app
+        .live_offer(json!({"type": "custom_event", "count": 5, "event": "purchase"}))
+        .await;
     let ana = app.participant(&offer, "ana@example.com").await;
     let friend = app.friend_arrives(code(&ana)).await;
     let body = json!({"offer_id": offer, "visitor_id": friend, "name": "purchase"});
@@ -256,14 +377,23 @@ async fn twenty_concurrent_identical_requests_credit_once() {
 async fn first_touch_keeps_the_first_referrer_and_last_touch_moves() {
     for (model, winner) in [("first_touch", 0), ("last_touch", 1)] {
         let app = spawn_app().await;
-        let mut settings = crate::helpers::offer_settings(json!({"type": "custom_event", "count": 5, "event": "buy"}));
+        let mut settings = crate::helpers::offer_settings(
+            json!({"type": "custom_event", "count": 5, "event": "buy"}),
+        );
         settings["attribution"] = json!({"model": model, "window_days": 30});
         let offer = app.live_offer_with(settings).await;
-        let referrers = [app.participant(&offer, "a@example.com").await, app.participant(&offer, "b@example.com").await];
+        let referrers = [
+            app.participant(&offer, "a@example.com").await,
+            app.participant(&offer, "b@example.com").await,
+        ];
         let friend = app.friend_arrives(code(&referrers[0])).await;
         app.clock.advance(60_000);
         app.follow(code(&referrers[1]), Some(&friend)).await;
-        app.track("event", json!({"offer_id": offer, "visitor_id": friend, "name": "buy"})).await;
+        app.track(
+            "event",
+            json!({"offer_id": offer, "visitor_id": friend, "name": "buy"}),
+        )
+        .await;
         assert_eq!(credit_of(&app, &referrers[winner]).await, 1, "{model}");
         assert_eq!(credit_of(&app, &referrers[1 - winner]).await, 0, "{model}");
     }
@@ -272,12 +402,18 @@ async fn first_touch_keeps_the_first_referrer_and_last_touch_moves() {
 #[tokio::test]
 async fn attribution_expires_after_its_window() {
     let app = spawn_app().await;
-    let mut settings = crate::helpers::offer_settings(json!({"type": "custom_event", "count": 5, "event": "buy"}));
+    let mut settings =
+        crate::helpers::offer_settings(json!({"type": "custom_event", "count": 5, "event": "buy"}));
     settings["attribution"] = json!({"window_days": 7});
     let offer = app.live_offer_with(settings).await;
     let ana = app.participant(&offer, "ana@example.com").await;
     let friend = app.friend_arrives(code(&ana)).await;
     app.clock.advance(8 * 24 * 3600 * 1000);
-    let tracked = app.track("event", json!({"offer_id": offer, "visitor_id": friend, "name": "buy"})).await;
+    let tracked = app
+        .track(
+            "event",
+            json!({"offer_id": offer, "visitor_id": friend, "name": "buy"}),
+        )
+        .await;
     assert_eq!(tracked["reason"], "not_referred");
 }

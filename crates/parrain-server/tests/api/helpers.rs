@@ -47,6 +47,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut ServerConfig)) -> TestAp
         demo: None,
         outbound,
         allow_private_webhooks: false,
+        rate_limit: None,
     };
     configure(&mut config);
     let state = AppState {

@@ -9,16 +9,30 @@ use crate::helpers::{error_code, expect, offer_settings, spawn_app};
 #[tokio::test]
 async fn a_new_offer_is_a_draft_the_public_cannot_use() {
     let app = spawn_app().await;
-    let offer = app.create_offer(&offer_settings(json!({"type": "referred_signups", "count": 5}))).await;
+    let offer = app
+        .create_offer(&offer_settings(
+            json!({"type": "referred_signups", "count": 5}),
+        ))
+        .await;
     assert_eq!(offer["status"], "draft");
     assert_eq!(offer["live"], Value::Null);
     assert_eq!(offer["draft"]["goal"]["count"], 5);
     // Defaults a user would expect.
     assert_eq!(offer["draft"]["visit_counting"], "unique_friend");
-    assert_eq!(offer["draft"]["attribution"], json!({"model": "first_touch", "window_days": 90}));
-    assert_eq!(offer["draft"]["networks"], json!(["email", "x", "linkedin", "facebook"]));
+    assert_eq!(
+        offer["draft"]["attribution"],
+        json!({"model": "first_touch", "window_days": 90})
+    );
+    assert_eq!(
+        offer["draft"]["networks"],
+        json!(["email", "x", "linkedin", "facebook"])
+    );
     let id = offer["id"].as_str().unwrap();
-    let body = expect(app.sign_up(id, json!({"email": "a@example.com"})).await, StatusCode::CONFLICT).await;
+    let body = expect(
+        app.sign_up(id, json!({"email": "a@example.com"})).await,
+        StatusCode::CONFLICT,
+    )
+    .await;
     assert_eq!(error_code(&body), "offer_not_live");
 }
 
@@ -44,9 +58,18 @@ async fn approve_lists_every_problem_then_goes_live_once_fixed() {
         .collect();
     assert_eq!(
         fields,
-        ["goal.count", "goal.event", "share_url.url", "emails.fulfillment", "starts_at"]
+        [
+            "goal.count",
+            "goal.event",
+            "share_url.url",
+            "emails.fulfillment",
+            "starts_at"
+        ]
     );
-    assert_eq!(app.get_ok(&format!("/v1/offers/{id}")).await["status"], "draft");
+    assert_eq!(
+        app.get_ok(&format!("/v1/offers/{id}")).await["status"],
+        "draft"
+    );
 
     let fix = json!({
         "goal": {"count": 2, "event": "purchase"},
@@ -55,21 +78,36 @@ async fn approve_lists_every_problem_then_goes_live_once_fixed() {
         "starts_at": null,
         "ends_at": null
     });
-    expect(app.patch(&format!("/v1/offers/{id}"), &fix).await, StatusCode::OK).await;
+    expect(
+        app.patch(&format!("/v1/offers/{id}"), &fix).await,
+        StatusCode::OK,
+    )
+    .await;
     let live = expect(app.approve(id).await, StatusCode::OK).await;
     assert_eq!(live["status"], "approved");
     assert_eq!(live["is_live"], true);
-    assert_eq!(live["live"]["goal"], json!({"type": "custom_event", "count": 2, "event": "purchase"}));
+    assert_eq!(
+        live["live"]["goal"],
+        json!({"type": "custom_event", "count": 2, "event": "purchase"})
+    );
     assert_eq!(live["draft"], Value::Null);
 }
 
 #[tokio::test]
 async fn editing_a_live_offer_changes_only_its_draft_until_approved() {
     let app = spawn_app().await;
-    let id = app.live_offer(json!({"type": "referred_signups", "count": 5})).await;
-    let edited =
-        expect(app.patch(&format!("/v1/offers/{id}"), &json!({"goal": {"count": 3}, "name": "Summer"})).await, StatusCode::OK)
-            .await;
+    let id = app
+        .live_offer(json!({"type": "referred_signups", "count": 5}))
+        .await;
+    let edited = expect(
+        app.patch(
+            &format!("/v1/offers/{id}"),
+            &json!({"goal": {"count": 3}, "name": "Summer"}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
     assert_eq!(edited["live"]["goal"]["count"], 5);
     assert_eq!(edited["draft"]["goal"]["count"], 3);
     assert_eq!(edited["name"], "Summer");
@@ -84,36 +122,92 @@ async fn editing_a_live_offer_changes_only_its_draft_until_approved() {
 #[tokio::test]
 async fn writes_refuse_values_wrong_in_themselves() {
     let app = spawn_app().await;
-    let id = app.live_offer(json!({"type": "referred_signups", "count": 5})).await;
+    let id = app
+        .live_offer(json!({"type": "referred_signups", "count": 5}))
+        .await;
     let bad = json!({"goal": {"count": 0}, "offer_page_url": "not a url",
         "emails": {"sign_up": {"subject": "Hi {{ nickname }}", "text": "x"}}});
-    let body = expect(app.patch(&format!("/v1/offers/{id}"), &bad).await, StatusCode::UNPROCESSABLE_ENTITY).await;
-    let fields: Vec<_> = body["error"]["details"]["problems"].as_array().unwrap().iter().map(|p| p["field"].clone()).collect();
-    assert_eq!(fields, [json!("goal.count"), json!("offer_page_url"), json!("emails.sign_up.subject")]);
-    assert!(body["error"]["message"].as_str().unwrap().contains("nickname"));
+    let body = expect(
+        app.patch(&format!("/v1/offers/{id}"), &bad).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    let fields: Vec<_> = body["error"]["details"]["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["field"].clone())
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            json!("goal.count"),
+            json!("offer_page_url"),
+            json!("emails.sign_up.subject")
+        ]
+    );
+    assert!(body["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("nickname"));
     // Nothing was half-written.
-    assert_eq!(app.get_ok(&format!("/v1/offers/{id}")).await["draft"], Value::Null);
+    assert_eq!(
+        app.get_ok(&format!("/v1/offers/{id}")).await["draft"],
+        Value::Null
+    );
 }
 
 #[tokio::test]
 async fn unapproved_offers_refuse_the_public_but_keep_share_links_working() {
     let app = spawn_app().await;
-    let id = app.live_offer(json!({"type": "custom_event", "count": 1, "event": "buy"})).await;
+    let id = app
+        .live_offer(json!({"type": "custom_event", "count": 1, "event": "buy"}))
+        .await;
     let ana = app.participant(&id, "ana@example.com").await;
     let code = ana["code"].as_str().unwrap();
-    let unapproved = app.post_ok(&format!("/v1/offers/{id}/unapprove"), &json!({}), StatusCode::OK).await;
-    assert_eq!((unapproved["status"].as_str(), unapproved["is_live"].as_bool()), (Some("unapproved"), Some(false)));
+    let unapproved = app
+        .post_ok(
+            &format!("/v1/offers/{id}/unapprove"),
+            &json!({}),
+            StatusCode::OK,
+        )
+        .await;
+    assert_eq!(
+        (
+            unapproved["status"].as_str(),
+            unapproved["is_live"].as_bool()
+        ),
+        (Some("unapproved"), Some(false))
+    );
 
-    let refused = expect(app.sign_up(&id, json!({"email": "b@example.com"})).await, StatusCode::CONFLICT).await;
+    let refused = expect(
+        app.sign_up(&id, json!({"email": "b@example.com"})).await,
+        StatusCode::CONFLICT,
+    )
+    .await;
     assert_eq!(error_code(&refused), "offer_not_live");
-    let share = app.post("/v1/track/share", &app.pk, &json!({"code": code, "channel": "x"})).await;
+    let share = app
+        .post(
+            "/v1/track/share",
+            &app.pk,
+            &json!({"code": code, "channel": "x"}),
+        )
+        .await;
     assert_eq!(share.status(), StatusCode::CONFLICT);
     let friend = app.friend_arrives(code).await; // still redirects
-    let tracked = app.track("event", json!({"offer_id": id, "visitor_id": friend, "name": "buy"})).await;
+    let tracked = app
+        .track(
+            "event",
+            json!({"offer_id": id, "visitor_id": friend, "name": "buy"}),
+        )
+        .await;
     assert_eq!(tracked["reason"], "offer_not_live");
 
     // Approving again brings it back, with the same settings.
-    assert_eq!(expect(app.approve(&id).await, StatusCode::OK).await["is_live"], true);
+    assert_eq!(
+        expect(app.approve(&id).await, StatusCode::OK).await["is_live"],
+        true
+    );
 }
 
 #[tokio::test]
@@ -122,8 +216,15 @@ async fn the_offer_window_bounds_the_public() {
     let mut settings = offer_settings(json!({"type": "referred_signups", "count": 1}));
     settings["starts_at"] = json!("2099-01-01T00:00:00Z");
     let id = app.live_offer_with(settings).await;
-    let body = expect(app.sign_up(&id, json!({"email": "a@example.com"})).await, StatusCode::CONFLICT).await;
-    assert!(body["error"]["message"].as_str().unwrap().contains("outside_window"));
+    let body = expect(
+        app.sign_up(&id, json!({"email": "a@example.com"})).await,
+        StatusCode::CONFLICT,
+    )
+    .await;
+    assert!(body["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("outside_window"));
 }
 
 #[tokio::test]
@@ -132,11 +233,20 @@ async fn clone_copies_settings_into_a_new_draft() {
     let mut settings = offer_settings(json!({"type": "referred_visits", "count": 10}));
     settings["share_messages"] = json!({"x": "Join me"});
     let id = app.live_offer_with(settings).await;
-    let copy = app.post_ok(&format!("/v1/offers/{id}/clone"), &json!({}), StatusCode::CREATED).await;
+    let copy = app
+        .post_ok(
+            &format!("/v1/offers/{id}/clone"),
+            &json!({}),
+            StatusCode::CREATED,
+        )
+        .await;
     assert_ne!(copy["id"], json!(id));
     assert_eq!(copy["status"], "draft");
     assert_eq!(copy["name"], "Spring referral (copy)");
-    assert_eq!(copy["draft"]["goal"], json!({"type": "referred_visits", "count": 10, "event": null}));
+    assert_eq!(
+        copy["draft"]["goal"],
+        json!({"type": "referred_visits", "count": 10, "event": null})
+    );
     assert_eq!(copy["draft"]["share_messages"], json!({"x": "Join me"}));
 }
 
@@ -145,16 +255,37 @@ async fn delete_only_without_participants_otherwise_archive() {
     let app = spawn_app().await;
     let empty = app.create_offer(&offer_settings(json!({"count": 1}))).await;
     let empty = empty["id"].as_str().unwrap();
-    assert_eq!(app.delete(&format!("/v1/offers/{empty}")).await.status(), StatusCode::NO_CONTENT);
-    assert_eq!(app.get(&format!("/v1/offers/{empty}")).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.delete(&format!("/v1/offers/{empty}")).await.status(),
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        app.get(&format!("/v1/offers/{empty}")).await.status(),
+        StatusCode::NOT_FOUND
+    );
 
     let used = app.live_offer(json!({"count": 1})).await;
     app.participant(&used, "a@example.com").await;
-    let refused = expect(app.delete(&format!("/v1/offers/{used}")).await, StatusCode::CONFLICT).await;
+    let refused = expect(
+        app.delete(&format!("/v1/offers/{used}")).await,
+        StatusCode::CONFLICT,
+    )
+    .await;
     assert_eq!(error_code(&refused), "offer_has_participants");
-    let archived = app.post_ok(&format!("/v1/offers/{used}/archive"), &json!({}), StatusCode::OK).await;
+    let archived = app
+        .post_ok(
+            &format!("/v1/offers/{used}/archive"),
+            &json!({}),
+            StatusCode::OK,
+        )
+        .await;
     assert_eq!(archived["status"], "archived");
-    let edit = expect(app.patch(&format!("/v1/offers/{used}"), &json!({"name": "x"})).await, StatusCode::CONFLICT).await;
+    let edit = expect(
+        app.patch(&format!("/v1/offers/{used}"), &json!({"name": "x"}))
+            .await,
+        StatusCode::CONFLICT,
+    )
+    .await;
     assert_eq!(error_code(&edit), "offer_archived");
 }
 
@@ -162,18 +293,38 @@ async fn delete_only_without_participants_otherwise_archive() {
 async fn promo_code_uploads_are_all_or_nothing_with_line_numbers() {
     let app = spawn_app().await;
     let id = app.live_offer(json!({"count": 1})).await;
-    let counts = expect(app.put_promo_codes(&id, "A1\n\nB2\r\nC3\n").await, StatusCode::OK).await;
+    let counts = expect(
+        app.put_promo_codes(&id, "A1\n\nB2\r\nC3\n").await,
+        StatusCode::OK,
+    )
+    .await;
     assert_eq!(counts, json!({"total": 3, "available": 3, "assigned": 0}));
 
-    let refused = expect(app.put_promo_codes(&id, "D4\n E5\nD4\nF6 \n").await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let refused = expect(
+        app.put_promo_codes(&id, "D4\n E5\nD4\nF6 \n").await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
     assert_eq!(error_code(&refused), "invalid_promo_codes");
     let lines: Vec<_> = refused["error"]["details"]["lines"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|l| (l["line"].as_u64().unwrap(), l["code"].as_str().unwrap().to_owned()))
+        .map(|l| {
+            (
+                l["line"].as_u64().unwrap(),
+                l["code"].as_str().unwrap().to_owned(),
+            )
+        })
         .collect();
-    assert_eq!(lines, [(2, "whitespace".to_owned()), (3, "duplicate".into()), (4, "whitespace".into())]);
+    assert_eq!(
+        lines,
+        [
+            (2, "whitespace".to_owned()),
+            (3, "duplicate".into()),
+            (4, "whitespace".into())
+        ]
+    );
     // Nothing of the refused upload was stored.
     let counts = app.get_ok(&format!("/v1/offers/{id}/promo-codes")).await;
     assert_eq!(counts["available"], 3);
@@ -189,13 +340,25 @@ async fn offers_list_pages_with_an_opaque_cursor() {
     }
     let first = app.get_ok("/v1/offers?limit=2").await;
     let names = |page: &Value| -> Vec<String> {
-        page["data"].as_array().unwrap().iter().map(|o| o["name"].as_str().unwrap().to_owned()).collect()
+        page["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["name"].as_str().unwrap().to_owned())
+            .collect()
     };
     assert_eq!(names(&first), ["Offer 4", "Offer 3"]);
     let cursor = first["next_cursor"].as_str().unwrap();
-    let second = app.get_ok(&format!("/v1/offers?limit=2&cursor={cursor}")).await;
+    let second = app
+        .get_ok(&format!("/v1/offers?limit=2&cursor={cursor}"))
+        .await;
     assert_eq!(names(&second), ["Offer 2", "Offer 1"]);
-    let third = app.get_ok(&format!("/v1/offers?limit=2&cursor={}", second["next_cursor"].as_str().unwrap())).await;
+    let third = app
+        .get_ok(&format!(
+            "/v1/offers?limit=2&cursor={}",
+            second["next_cursor"].as_str().unwrap()
+        ))
+        .await;
     assert_eq!(names(&third), ["Offer 0"]);
     assert_eq!(third["next_cursor"], Value::Null);
     let drafts = app.get_ok("/v1/offers?status=approved").await;

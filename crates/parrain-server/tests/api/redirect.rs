@@ -16,13 +16,24 @@ async fn a_share_link_records_the_click_sets_the_cookie_and_redirects_with_attri
     assert_eq!(response.status(), StatusCode::FOUND);
     let visitor = visitor_of(&response);
     let location = response.headers()["location"].to_str().unwrap();
-    assert_eq!(location, format!("https://shop.example.com/refer?parrain_ref={code}&parrain_vid={visitor}"));
+    assert_eq!(
+        location,
+        format!("https://shop.example.com/refer?parrain_ref={code}&parrain_vid={visitor}")
+    );
     let cookie = response.headers()["set-cookie"].to_str().unwrap();
-    assert!(cookie.starts_with(&format!("parrain_vid={visitor};")), "{cookie}");
-    assert!(cookie.contains("Max-Age=31536000") && cookie.contains("SameSite=Lax"), "{cookie}");
+    assert!(
+        cookie.starts_with(&format!("parrain_vid={visitor};")),
+        "{cookie}"
+    );
+    assert!(
+        cookie.contains("Max-Age=31536000") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
 
     // The same browser again keeps its id and gets no new cookie.
-    let again = app.follow(&format!("{code}?ch=linkedin"), Some(&visitor)).await;
+    let again = app
+        .follow(&format!("{code}?ch=linkedin"), Some(&visitor))
+        .await;
     assert_eq!(visitor_of(&again), visitor);
     assert!(again.headers().get("set-cookie").is_none());
 
@@ -36,12 +47,16 @@ async fn a_share_link_records_the_click_sets_the_cookie_and_redirects_with_attri
 async fn a_landing_page_share_url_keeps_its_own_query() {
     let app = spawn_app().await;
     let mut settings = crate::helpers::offer_settings(json!({"count": 3}));
-    settings["share_url"] = json!({"kind": "landing_page", "url": "https://lp.example.com/join?utm_source=referral"});
+    settings["share_url"] =
+        json!({"kind": "landing_page", "url": "https://lp.example.com/join?utm_source=referral"});
     let offer = app.live_offer_with(settings).await;
     let ana = app.participant(&offer, "ana@example.com").await;
     let response = app.follow(ana["code"].as_str().unwrap(), None).await;
     let location = response.headers()["location"].to_str().unwrap();
-    assert!(location.starts_with("https://lp.example.com/join?utm_source=referral&parrain_ref="), "{location}");
+    assert!(
+        location.starts_with("https://lp.example.com/join?utm_source=referral&parrain_ref="),
+        "{location}"
+    );
 }
 
 #[tokio::test]
@@ -49,7 +64,11 @@ async fn unknown_codes_get_the_fallback_and_record_nothing() {
     let app = spawn_app().await;
     let response = app.follow("zzzzzzzzzz", None).await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
-    assert!(response.text().await.unwrap().contains("does not lead anywhere"));
+    assert!(response
+        .text()
+        .await
+        .unwrap()
+        .contains("does not lead anywhere"));
 
     let app = spawn_app_with(|c| c.fallback_url = Some("https://www.example.com/".into())).await;
     let response = app.follow("not-a-code!", None).await;

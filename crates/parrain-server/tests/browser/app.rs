@@ -89,6 +89,7 @@ pub async fn spawn_app_with(
         demo: None,
         outbound: Default::default(),
         allow_private_webhooks: false,
+        rate_limit: None,
     };
     configure(&store, &mut config, dir.path()).await;
     let demo = config.demo.clone();
