@@ -99,7 +99,10 @@ pub fn router(state: AppState) -> Router {
     let limiter = state.config.rate_limit.and_then(limit::Limiter::new);
     let mut app = routes::router().with_state(state);
     if let Some(limiter) = limiter {
-        app = app.layer(axum::middleware::from_fn_with_state(limiter, limit::middleware));
+        app = app.layer(axum::middleware::from_fn_with_state(
+            limiter,
+            limit::middleware,
+        ));
     }
     app.layer(cors)
         .layer(RequestBodyLimitLayer::new(MAX_BODY))
@@ -121,5 +124,7 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
 }

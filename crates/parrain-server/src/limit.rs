@@ -28,7 +28,10 @@ pub struct RateLimit {
 impl Default for RateLimit {
     /// Far above what a person's browser does, low enough to blunt a script.
     fn default() -> Self {
-        Self { per_second: 20, burst: 200 }
+        Self {
+            per_second: 20,
+            burst: 200,
+        }
     }
 }
 
@@ -36,7 +39,9 @@ impl Default for RateLimit {
 fn is_limited(method: &Method, path: &str) -> bool {
     path.starts_with("/r/")
         || path.starts_with("/v1/track/")
-        || (method == Method::POST && path.starts_with("/v1/offers/") && path.ends_with("/participants"))
+        || (method == Method::POST
+            && path.starts_with("/v1/offers/")
+            && path.ends_with("/participants"))
 }
 
 #[derive(Clone)]
@@ -46,7 +51,9 @@ impl Limiter {
     pub fn new(limit: RateLimit) -> Option<Self> {
         let rate = NonZeroU32::new(limit.per_second)?;
         let burst = NonZeroU32::new(limit.burst.max(limit.per_second))?;
-        Some(Self(Arc::new(RateLimiter::keyed(Quota::per_second(rate).allow_burst(burst)))))
+        Some(Self(Arc::new(RateLimiter::keyed(
+            Quota::per_second(rate).allow_burst(burst),
+        ))))
     }
 
     /// Forgets addresses whose bucket is full again, so memory stays bounded.
@@ -55,11 +62,7 @@ impl Limiter {
     }
 }
 
-pub async fn middleware(
-    State(limiter): State<Limiter>,
-    request: Request,
-    next: Next,
-) -> Response {
+pub async fn middleware(State(limiter): State<Limiter>, request: Request, next: Next) -> Response {
     if is_limited(request.method(), request.uri().path()) {
         let ip = request
             .extensions()
@@ -72,7 +75,10 @@ pub async fn middleware(
             if let Err(not_until) = limiter.0.check_key(&ip) {
                 let wait = not_until.wait_time_from(DefaultClock::default().now());
                 let retry_after = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-                return ApiError::TooManyRequests { retry_after: retry_after.max(1) }.into_response();
+                return ApiError::TooManyRequests {
+                    retry_after: retry_after.max(1),
+                }
+                .into_response();
             }
         }
     }

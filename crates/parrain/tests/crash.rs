@@ -14,7 +14,11 @@ struct Server {
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// Starts `parrain serve`; returns it with what it printed before listening.
@@ -33,7 +37,10 @@ fn start(data_dir: &Path, port: u16) -> (Server, Vec<String>) {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let mut line = String::new();
-        assert!(out.read_line(&mut line).unwrap() > 0, "parrain exited before listening: {lines:?}");
+        assert!(
+            out.read_line(&mut line).unwrap() > 0,
+            "parrain exited before listening: {lines:?}"
+        );
         let listening = line.starts_with("parrain listening");
         lines.push(line.trim().to_owned());
         if listening {
@@ -43,7 +50,13 @@ fn start(data_dir: &Path, port: u16) -> (Server, Vec<String>) {
     }
     // Keep draining stdout so the server never blocks on a full pipe.
     std::thread::spawn(move || for _ in out.lines() {});
-    (Server { child, base: format!("http://127.0.0.1:{port}") }, lines)
+    (
+        Server {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+        },
+        lines,
+    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -88,7 +101,12 @@ async fn acknowledged_sign_ups_survive_sigkill() {
         let (client, url, sk) = (client.clone(), url.clone(), sk.clone());
         tasks.push(tokio::spawn(async move {
             let email = format!("person{i}@example.com");
-            let response = client.post(url).bearer_auth(sk).json(&json!({"email": email})).send().await;
+            let response = client
+                .post(url)
+                .bearer_auth(sk)
+                .json(&json!({"email": email}))
+                .send()
+                .await;
             match response {
                 Ok(r) if r.status().as_u16() == 201 => Some(email),
                 _ => None,
@@ -105,10 +123,16 @@ async fn acknowledged_sign_ups_survive_sigkill() {
         }
     }
     server.child.wait().unwrap();
-    assert!(!acknowledged.is_empty(), "no sign-up was acknowledged before the kill");
+    assert!(
+        !acknowledged.is_empty(),
+        "no sign-up was acknowledged before the kill"
+    );
 
     let (mut server, printed) = start(dir.path(), port);
-    assert!(!printed.iter().any(|l| l.starts_with("secret key")), "keys were created twice");
+    assert!(
+        !printed.iter().any(|l| l.starts_with("secret key")),
+        "keys were created twice"
+    );
     let mut stored = Vec::new();
     let mut cursor: Option<String> = None;
     loop {
@@ -116,8 +140,15 @@ async fn acknowledged_sign_ups_survive_sigkill() {
         if let Some(c) = &cursor {
             page_url.push_str(&format!("&cursor={c}"));
         }
-        let page: Value =
-            client.get(page_url).bearer_auth(&sk).send().await.unwrap().json().await.unwrap();
+        let page: Value = client
+            .get(page_url)
+            .bearer_auth(&sk)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         for p in page["data"].as_array().unwrap() {
             stored.push(p["email"].as_str().unwrap().to_owned());
         }
@@ -130,7 +161,10 @@ async fn acknowledged_sign_ups_survive_sigkill() {
     let _ = server.child.wait();
     for email in &acknowledged {
         let copies = stored.iter().filter(|s| *s == email).count();
-        assert_eq!(copies, 1, "{email} acknowledged but stored {copies} time(s)");
+        assert_eq!(
+            copies, 1,
+            "{email} acknowledged but stored {copies} time(s)"
+        );
     }
     let mut unique = stored.clone();
     unique.sort();

@@ -215,21 +215,39 @@ async fn the_openapi_document_describes_the_api() {
 #[tokio::test]
 async fn public_endpoints_are_rate_limited_per_client_ip() {
     let app = crate::helpers::spawn_app_with(|c| {
-        c.rate_limit = Some(parrain_server::limit::RateLimit { per_second: 1, burst: 3 })
+        c.rate_limit = Some(parrain_server::limit::RateLimit {
+            per_second: 1,
+            burst: 3,
+        })
     })
     .await;
-    let offer = app.live_offer(json!({"type": "referred_visits", "count": 1})).await;
+    let offer = app
+        .live_offer(json!({"type": "referred_visits", "count": 1}))
+        .await;
     let visit = json!({"offer_id": offer, "visitor_id": "vis_00000000000000000001"});
     for _ in 0..3 {
-        assert_eq!(app.post("/v1/track/visit", &app.pk, &visit).await.status(), StatusCode::OK);
+        assert_eq!(
+            app.post("/v1/track/visit", &app.pk, &visit).await.status(),
+            StatusCode::OK
+        );
     }
     let limited = app.post("/v1/track/visit", &app.pk, &visit).await;
     assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
-    let retry_after: u64 = limited.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    let retry_after: u64 = limited.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!((1..=2).contains(&retry_after), "{retry_after}");
-    assert_eq!(error_code(&expect(limited, StatusCode::TOO_MANY_REQUESTS).await), "rate_limited");
+    assert_eq!(
+        error_code(&expect(limited, StatusCode::TOO_MANY_REQUESTS).await),
+        "rate_limited"
+    );
     // Operators' calls with a secret key are not counted against the page's visitors.
-    assert_eq!(app.get(&format!("/v1/offers/{offer}")).await.status(), StatusCode::OK);
+    assert_eq!(
+        app.get(&format!("/v1/offers/{offer}")).await.status(),
+        StatusCode::OK
+    );
     // Security headers come with every answer.
     let page = app.follow("zzzzzzzzzz", None).await;
     assert_eq!(page.headers()["x-content-type-options"], "nosniff");
