@@ -9,6 +9,7 @@ pub mod demo;
 mod error;
 mod extract;
 pub mod limit;
+pub mod metrics;
 pub mod outbound;
 mod routes;
 mod views;
@@ -23,6 +24,7 @@ use parrain_core::Millis;
 use parrain_store::Store;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
@@ -43,6 +45,8 @@ pub struct ServerConfig {
     pub allow_private_webhooks: bool,
     /// Requests per client IP on the public endpoints; `None` turns the limit off.
     pub rate_limit: Option<limit::RateLimit>,
+    /// The bearer token `/metrics` asks for; `None` hides it (404).
+    pub metrics_token: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -97,7 +101,11 @@ pub fn router(state: AppState) -> Router {
         .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
         .max_age(std::time::Duration::from_secs(3600));
     let limiter = state.config.rate_limit.and_then(limit::Limiter::new);
-    let mut app = routes::router().with_state(state);
+    metrics::install();
+    let mut app = routes::router()
+        .route("/metrics", axum::routing::get(metrics::scrape))
+        .layer(axum::middleware::from_fn(metrics::track))
+        .with_state(state);
     if let Some(limiter) = limiter {
         app = app.layer(axum::middleware::from_fn_with_state(
             limiter,
@@ -114,7 +122,25 @@ pub fn router(state: AppState) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("strict-origin-when-cross-origin"),
         ))
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}
+
+/// Each request's span carries its id (`x-request-id`, given by the client
+/// or a proxy, else made here), so every log line of it can be found.
+fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    let id = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    tracing::info_span!(
+        "request",
+        method = %request.method(),
+        path = %request.uri().path(),
+        request_id = %id
+    )
 }
 
 /// Serves until `shutdown` completes.

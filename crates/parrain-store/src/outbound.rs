@@ -81,6 +81,11 @@ pub trait Jobs: Send + Sync {
         now: Millis,
     ) -> Result<bool>;
     async fn queue_counts(&self, kind: &'static str) -> Result<QueueCounts>;
+    /// When the oldest waiting job of `kind` was queued, if any waits
+    /// (`/metrics` reports its age). A backend without it reports none.
+    async fn oldest_waiting(&self, _kind: &'static str) -> Result<Option<Millis>> {
+        Ok(None)
+    }
 }
 
 /// A webhook endpoint.

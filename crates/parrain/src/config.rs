@@ -51,6 +51,10 @@ pub struct Config {
     pub rate_limit_per_ip: u32,
     /// How many requests above that rate a client IP may make in a burst.
     pub rate_limit_burst: u32,
+    /// The bearer token Prometheus sends to read `/metrics`
+    /// (`Authorization: Bearer …`); `/metrics` answers 404 while it is unset.
+    /// Never printed.
+    pub metrics_token: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, clap::ValueEnum)]
@@ -78,6 +82,7 @@ impl Default for Config {
             worker_poll_ms: 1000,
             rate_limit_per_ip: RateLimit::default().per_second,
             rate_limit_burst: RateLimit::default().burst,
+            metrics_token: None,
         }
     }
 }
@@ -99,9 +104,10 @@ fn seconds_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Err
 const DEFAULT_SCHEDULE: &str = "5,300,1800,7200,18000,36000,36000";
 
 /// The keys that `PARRAIN_*` variables may set.
-const ENV_KEYS: [&str; 14] = [
+const ENV_KEYS: [&str; 16] = [
     "listen",
     "data_dir",
+    "database_url",
     "public_url",
     "fallback_url",
     "log_format",
@@ -114,6 +120,7 @@ const ENV_KEYS: [&str; 14] = [
     "worker_poll_ms",
     "rate_limit_per_ip",
     "rate_limit_burst",
+    "metrics_token",
 ];
 
 /// Flags set on the command line; unset ones leave lower layers alone.
@@ -159,6 +166,26 @@ pub struct Overrides {
     #[arg(long)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_retry_schedule: Option<String>,
+    /// Seconds between email attempts, comma-separated
+    #[arg(long)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email_retry_schedule: Option<String>,
+    /// How often idle workers look for due jobs, in milliseconds [default: 1000]
+    #[arg(long)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub worker_poll_ms: Option<u64>,
+    /// Requests per second per client IP on public endpoints; 0 turns the limit off
+    #[arg(long)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rate_limit_per_ip: Option<u32>,
+    /// Requests above that rate a client IP may burst
+    #[arg(long)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rate_limit_burst: Option<u32>,
+    /// Bearer token that unlocks /metrics (404 while unset)
+    #[arg(long)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metrics_token: Option<String>,
     /// Do not run the delivery workers in this process (API only)
     #[arg(long)]
     #[serde(skip)]

@@ -211,6 +211,7 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
             outbound: config.outbound(),
             allow_private_webhooks: config.allow_private_webhooks,
             rate_limit: config.rate_limit(),
+            metrics_token: config.metrics_token.clone(),
         }),
         clock: Clock::default(),
     };

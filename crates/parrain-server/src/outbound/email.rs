@@ -124,6 +124,7 @@ impl Mailer {
             person_id: participant.as_ref().map(|p| p.person_id.clone()),
             details,
         };
+        crate::metrics::delivery("email", &outcome);
         if let Err(e) = state
             .store
             .settle_job(&job, outcome, Some(activity), now)

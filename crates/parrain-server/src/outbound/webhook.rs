@@ -99,6 +99,7 @@ impl Sender {
                 _ => JobOutcome::Failed { error },
             }
         };
+        crate::metrics::delivery("webhook", &outcome);
         let record = AttemptRecord {
             delivery: delivery.id.clone(),
             attempt,

@@ -76,6 +76,7 @@ async fn follow(
         visitor_id: known.clone(),
     };
     let Some(clicked) = state.store.click(click, state.clock.now()).await? else {
+        metrics::counter!("parrain_redirects_total", "code" => "unknown").increment(1);
         return Ok(fallback(&state));
     };
     let Some(mut target) = clicked
@@ -89,6 +90,7 @@ async fn follow(
         .query_pairs_mut()
         .append_pair("parrain_ref", &clicked.code)
         .append_pair("parrain_vid", clicked.visitor_id.as_str());
+    metrics::counter!("parrain_redirects_total", "code" => "known").increment(1);
     let mut response = redirect(target.as_str());
     if known.as_ref() != Some(&clicked.visitor_id) {
         let secure = if state.config.public_url.starts_with("https://") {

@@ -48,6 +48,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut ServerConfig)) -> TestAp
         outbound,
         allow_private_webhooks: false,
         rate_limit: None,
+        metrics_token: None,
     };
     configure(&mut config);
     let state = AppState {

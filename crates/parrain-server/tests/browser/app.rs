@@ -90,6 +90,7 @@ pub async fn spawn_app_with(
         outbound: Default::default(),
         allow_private_webhooks: false,
         rate_limit: None,
+        metrics_token: None,
     };
     configure(&store, &mut config, dir.path()).await;
     let demo = config.demo.clone();

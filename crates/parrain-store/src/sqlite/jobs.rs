@@ -106,6 +106,18 @@ impl Jobs for SqliteStore {
         .await
     }
 
+    async fn oldest_waiting(&self, kind: &'static str) -> Result<Option<Millis>> {
+        self.read(move |conn| {
+            Ok(conn
+                .prepare_cached(
+                    "SELECT MIN(created_at) FROM jobs
+                     WHERE kind = ?1 AND state IN ('pending', 'running')",
+                )?
+                .query_row([kind], |r| r.get(0))?)
+        })
+        .await
+    }
+
     async fn queue_counts(&self, kind: &'static str) -> Result<QueueCounts> {
         self.read(move |conn| {
             Ok(conn

@@ -41,6 +41,7 @@ pub(crate) fn record(
         now,
     ])?;
     let seq = conn.last_insert_rowid();
+    super::tally::activity(kind.as_str());
     super::webhooks::fan_out(conn, &id, kind, &who, &details, now)?;
     Ok(seq)
 }

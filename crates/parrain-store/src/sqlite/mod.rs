@@ -13,6 +13,7 @@ mod ledger;
 mod offers;
 mod participants;
 mod people;
+mod tally;
 mod tracking;
 mod webhooks;
 mod writer;

@@ -70,7 +70,14 @@ fn run(conn: Connection, inbox: mpsc::Receiver<Work>) {
                 Err(_) => break,
             }
         }
+        metrics::histogram!("parrain_store_commit_batch_size").record(batch.len() as f64);
+        let started = std::time::Instant::now();
         let replies = commit_batch(&conn, batch);
+        metrics::histogram!("parrain_store_commit_seconds").record(started.elapsed());
+        match &replies {
+            Ok(_) => super::tally::commit(),
+            Err(_) => super::tally::discard(),
+        }
         let (committed, replies) = match replies {
             Ok(replies) => (Ok(()), replies),
             Err((e, replies)) => (Err(e), replies),
@@ -90,6 +97,7 @@ type Failed = (StoreError, Vec<Reply>);
 /// jobs that never ran are dropped, which their callers also see as an error.
 fn commit_batch(conn: &Connection, batch: Vec<Work>) -> std::result::Result<Vec<Reply>, Failed> {
     let mut replies = Vec::with_capacity(batch.len());
+    super::tally::discard();
     if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
         return Err((e.into(), replies));
     }
@@ -98,7 +106,11 @@ fn commit_batch(conn: &Connection, batch: Vec<Work>) -> std::result::Result<Vec<
             let _ = conn.execute_batch("ROLLBACK");
             return Err((e.into(), replies));
         }
+        let mark = super::tally::mark();
         let (ok, reply) = job(conn);
+        if !ok {
+            super::tally::rollback_to(mark);
+        }
         replies.push(reply);
         let end = if ok {
             "RELEASE w"

@@ -1,0 +1,166 @@
+#![allow(dead_code)]
+
+//! The real `parrain` binary for the operations tests: start it on a data
+//! directory, read the keys it prints, drive it over HTTP, stop it.
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Runs `parrain ARGS` to completion.
+pub fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_parrain"))
+        .args(args)
+        .env("PARRAIN_LOG", "warn")
+        .output()
+        .expect("the parrain binary runs")
+}
+
+pub struct Server {
+    pub child: Child,
+    pub base: String,
+    pub client: reqwest::Client,
+    /// The secret key printed at first start, if this start printed one.
+    pub sk: Option<String>,
+}
+
+impl Server {
+    /// Starts `parrain serve` on `data_dir` with `extra` arguments.
+    pub fn start(data_dir: &Path, extra: &[&str]) -> Self {
+        let port = free_port();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_parrain"))
+            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+            .arg("--data-dir")
+            .arg(data_dir)
+            .args(extra)
+            .env("PARRAIN_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the parrain binary starts");
+        let mut lines = Vec::new();
+        let mut out = BufReader::new(child.stdout.take().unwrap());
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let mut line = String::new();
+            assert!(
+                out.read_line(&mut line).unwrap() > 0,
+                "parrain exited before listening: {lines:?}"
+            );
+            let listening = line.starts_with("parrain listening");
+            lines.push(line.trim().to_owned());
+            if listening {
+                break;
+            }
+            assert!(Instant::now() < deadline, "parrain did not start in time");
+        }
+        std::thread::spawn(move || for _ in out.lines() {});
+        let sk = lines
+            .iter()
+            .find(|l| l.starts_with("secret key"))
+            .and_then(|l| l.split_whitespace().last())
+            .map(str::to_owned);
+        Self {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+            client: reqwest::Client::new(),
+            sk,
+        }
+    }
+
+    pub fn stop(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// An approved offer whose goal is one referred sign-up; returns its id.
+    pub async fn approved_offer(&self, sk: &str) -> String {
+        let offer: Value = self
+            .client
+            .post(format!("{}/v1/offers", self.base))
+            .bearer_auth(sk)
+            .json(&json!({
+                "name": "Ops", "goal": {"type": "referred_signups", "count": 1},
+                "offer_page_url": "https://shop.example.com/refer",
+                "emails": {"fulfillment": {"subject": "s", "text": "t"}}
+            }))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let id = offer["id"].as_str().unwrap().to_owned();
+        let approved = self
+            .client
+            .post(format!("{}/v1/offers/{id}/approve", self.base))
+            .bearer_auth(sk)
+            .send()
+            .await
+            .unwrap();
+        assert!(approved.status().is_success());
+        id
+    }
+
+    /// Signs `email` up; returns the status and the participant.
+    pub async fn sign_up(&self, sk: &str, offer: &str, body: Value) -> (u16, Value) {
+        let response = self
+            .client
+            .post(format!("{}/v1/offers/{offer}/participants", self.base))
+            .bearer_auth(sk)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Every participant's email of `offer`, page by page.
+    pub async fn emails(&self, sk: &str, offer: &str) -> Vec<String> {
+        let mut stored = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let mut url = format!("{}/v1/offers/{offer}/participants?limit=500", self.base);
+            if let Some(c) = &cursor {
+                url.push_str(&format!("&cursor={c}"));
+            }
+            let page: Value = self
+                .client
+                .get(url)
+                .bearer_auth(sk)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            for p in page["data"].as_array().unwrap() {
+                stored.push(p["email"].as_str().unwrap().to_owned());
+            }
+            match page["next_cursor"].as_str() {
+                Some(c) => cursor = Some(c.to_owned()),
+                None => return stored,
+            }
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -1,0 +1,5 @@
+//! Operating the real binary: metrics, backup and restore, graceful
+//! shutdown, the doctor.
+
+mod harness;
+mod metrics;
