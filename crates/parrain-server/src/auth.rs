@@ -65,7 +65,7 @@ fn presented(parts: &Parts) -> Option<String> {
     })
 }
 
-async fn authenticate(parts: &Parts, state: &AppState) -> Result<ApiKey, ApiError> {
+pub(crate) async fn authenticate(parts: &Parts, state: &AppState) -> Result<ApiKey, ApiError> {
     let Some(key) = presented(parts) else {
         return Err(ApiError::Unauthorized(
             "send an API key: Authorization: Bearer sk_… (or pk_… for tracking)",

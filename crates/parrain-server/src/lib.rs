@@ -8,6 +8,7 @@ pub mod auth;
 pub mod demo;
 mod error;
 mod extract;
+pub mod idempotency;
 pub mod limit;
 pub mod metrics;
 pub mod outbound;
@@ -98,14 +99,20 @@ pub fn router(state: AppState) -> Router {
             is_public_path(parts.uri.path())
         }))
         .allow_methods([Method::GET, Method::POST])
-        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::HeaderName::from_static(idempotency::HEADER),
+        ])
         .max_age(std::time::Duration::from_secs(3600));
     let limiter = state.config.rate_limit.and_then(limit::Limiter::new);
+    let idempotent = axum::middleware::from_fn_with_state(state.clone(), idempotency::middleware);
     metrics::install();
     let mut app = routes::router()
         .route("/metrics", axum::routing::get(metrics::scrape))
         .layer(axum::middleware::from_fn(metrics::track))
         .with_state(state);
+    app = app.layer(idempotent);
     if let Some(limiter) = limiter {
         app = app.layer(axum::middleware::from_fn_with_state(
             limiter,

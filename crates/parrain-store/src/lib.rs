@@ -9,6 +9,7 @@
 pub mod copy;
 mod error;
 mod flows;
+mod idempotency;
 mod model;
 mod outbound;
 pub mod postgres;
@@ -21,6 +22,7 @@ use parrain_core::offer::{OfferSettings, OfferStatus};
 use parrain_core::Millis;
 
 pub use error::StoreError;
+pub use idempotency::*;
 pub use model::*;
 pub use outbound::*;
 
@@ -113,10 +115,18 @@ pub trait Activities: Send + Sync {
 
 /// Everything parrain stores.
 pub trait Store:
-    Keys + Offers + Participants + Tracking + Activities + Jobs + Webhooks + People
+    Keys + Offers + Participants + Tracking + Activities + Jobs + Webhooks + People + Idempotency
 {
 }
 impl<T> Store for T where
-    T: Keys + Offers + Participants + Tracking + Activities + Jobs + Webhooks + People
+    T: Keys
+        + Offers
+        + Participants
+        + Tracking
+        + Activities
+        + Jobs
+        + Webhooks
+        + People
+        + Idempotency
 {
 }

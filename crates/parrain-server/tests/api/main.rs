@@ -9,6 +9,7 @@ mod receiver;
 mod credit;
 mod email;
 mod errors;
+mod idempotency;
 mod offers;
 mod participants;
 mod people;

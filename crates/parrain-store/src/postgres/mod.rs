@@ -14,6 +14,7 @@
 
 mod activities;
 mod deliveries;
+mod idempotency;
 mod jobs;
 mod keys;
 mod ledger;
@@ -35,6 +36,7 @@ pub(crate) use tx::PgTx;
 const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0001_init.sql"),
     include_str!("../../migrations/postgres/0002_outbound.sql"),
+    include_str!("../../migrations/postgres/0003_idempotency.sql"),
 ];
 
 /// Any constant: the advisory lock nodes take while migrating, so two

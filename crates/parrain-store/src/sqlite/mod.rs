@@ -7,6 +7,7 @@
 
 mod activities;
 mod deliveries;
+mod idempotency;
 mod jobs;
 mod keys;
 mod ledger;
@@ -30,6 +31,7 @@ use writer::Writer;
 const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0001_init.sql"),
     include_str!("../../migrations/sqlite/0002_outbound.sql"),
+    include_str!("../../migrations/sqlite/0003_idempotency.sql"),
 ];
 
 /// The SQLite store. Cheap to clone.
