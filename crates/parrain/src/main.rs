@@ -1,5 +1,6 @@
-//! The `parrain` binary: `serve`, `migrate`, `keys` and `copy`.
+//! The `parrain` binary: `serve`, `migrate`, `keys`, `copy`, `backup` and `restore`.
 
+mod backup;
 mod config;
 mod copy;
 
@@ -48,6 +49,25 @@ enum Command {
         /// The PostgreSQL database: `postgres://…`
         #[arg(long)]
         to: String,
+    },
+    /// Copies the embedded database into FILE while parrain runs.
+    Backup {
+        /// The backup file to create (it must not exist yet)
+        #[arg(long)]
+        to: std::path::PathBuf,
+        #[command(flatten)]
+        overrides: Overrides,
+    },
+    /// Replaces the embedded database by a backup (stop parrain first).
+    Restore {
+        /// The backup file (made by `parrain backup`)
+        #[arg(long)]
+        from: std::path::PathBuf,
+        /// Replace the database the data directory already holds
+        #[arg(long)]
+        force: bool,
+        #[command(flatten)]
+        overrides: Overrides,
     },
     /// Manages API keys.
     Keys {
@@ -120,6 +140,12 @@ async fn main() -> anyhow::Result<()> {
             keys(open_store(&config).await?, command).await
         }
         Command::Copy { from, to } => copy::run(&from, &to).await,
+        Command::Backup { to, overrides } => backup::backup(&Config::load(&overrides)?, &to),
+        Command::Restore {
+            from,
+            force,
+            overrides,
+        } => backup::restore(&Config::load(&overrides)?, &from, force),
     }
 }
 

@@ -11,6 +11,7 @@ mod idempotency;
 mod jobs;
 mod keys;
 mod ledger;
+mod maintenance;
 mod offers;
 mod participants;
 mod people;

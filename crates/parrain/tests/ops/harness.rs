@@ -164,3 +164,52 @@ impl Drop for Server {
         let _ = self.child.wait();
     }
 }
+
+/// Sign-ups from several concurrent clients until stopped, each remembered
+/// with the moment its 201 arrived.
+pub struct Load {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    tasks: Vec<tokio::task::JoinHandle<Vec<(String, Instant)>>>,
+}
+
+impl Load {
+    pub fn start(server: &Server, sk: &str, offer: &str, clients: usize) -> Self {
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let tasks = (0..clients)
+            .map(|c| {
+                let (stop, client) = (stop.clone(), server.client.clone());
+                let url = format!("{}/v1/offers/{offer}/participants", server.base);
+                let sk = sk.to_owned();
+                tokio::spawn(async move {
+                    let mut acknowledged = Vec::new();
+                    for i in 0.. {
+                        if stop.load(std::sync::atomic::Ordering::Relaxed) {
+                            break;
+                        }
+                        let email = format!("c{c}-{i}@example.com");
+                        let sent = client.post(&url).bearer_auth(&sk);
+                        match sent.json(&json!({"email": email})).send().await {
+                            Ok(r) if r.status().as_u16() == 201 => {
+                                acknowledged.push((email, Instant::now()))
+                            }
+                            Ok(_) => {}
+                            Err(_) => break, // the server has gone
+                        }
+                    }
+                    acknowledged
+                })
+            })
+            .collect();
+        Self { stop, tasks }
+    }
+
+    /// Stops the clients; returns every acknowledged sign-up.
+    pub async fn finish(self) -> Vec<(String, Instant)> {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        let mut all = Vec::new();
+        for task in self.tasks {
+            all.extend(task.await.unwrap());
+        }
+        all
+    }
+}
