@@ -104,7 +104,7 @@ fn seconds_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Err
 const DEFAULT_SCHEDULE: &str = "5,300,1800,7200,18000,36000,36000";
 
 /// The keys that `PARRAIN_*` variables may set.
-const ENV_KEYS: [&str; 16] = [
+pub(crate) const ENV_KEYS: [&str; 16] = [
     "listen",
     "data_dir",
     "database_url",

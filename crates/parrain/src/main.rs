@@ -1,8 +1,10 @@
-//! The `parrain` binary: `serve`, `migrate`, `keys`, `copy`, `backup` and `restore`.
+//! The `parrain` binary: `serve`, `migrate`, `keys`, `copy`, `backup`, `restore`
+//! and `config`.
 
 mod backup;
 mod config;
 mod copy;
+mod reference;
 
 use std::sync::Arc;
 
@@ -66,6 +68,15 @@ enum Command {
         /// Replace the database the data directory already holds
         #[arg(long)]
         force: bool,
+        #[command(flatten)]
+        overrides: Overrides,
+    },
+    /// Prints the configuration in effect (secrets hidden), or with
+    /// `--print-defaults` the documented default configuration file.
+    Config {
+        /// Print every key with its documentation and default
+        #[arg(long)]
+        print_defaults: bool,
         #[command(flatten)]
         overrides: Overrides,
     },
@@ -140,6 +151,17 @@ async fn main() -> anyhow::Result<()> {
             keys(open_store(&config).await?, command).await
         }
         Command::Copy { from, to } => copy::run(&from, &to).await,
+        Command::Config {
+            print_defaults: true,
+            ..
+        } => {
+            print!("{}", reference::render(&Config::default(), true));
+            Ok(())
+        }
+        Command::Config { overrides, .. } => {
+            print!("{}", reference::render(&Config::load(&overrides)?, false));
+            Ok(())
+        }
         Command::Backup { to, overrides } => backup::backup(&Config::load(&overrides)?, &to),
         Command::Restore {
             from,
