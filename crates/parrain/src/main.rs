@@ -1,9 +1,10 @@
-//! The `parrain` binary: `serve`, `migrate`, `keys`, `copy`, `backup`, `restore`
-//! and `config`.
+//! The `parrain` binary: `serve`, `migrate`, `keys`, `copy`, `backup`, `restore`,
+//! `config` and `doctor`.
 
 mod backup;
 mod config;
 mod copy;
+mod doctor;
 mod reference;
 
 use std::sync::Arc;
@@ -77,6 +78,12 @@ enum Command {
         /// Print every key with its documentation and default
         #[arg(long)]
         print_defaults: bool,
+        #[command(flatten)]
+        overrides: Overrides,
+    },
+    /// Checks the data directory, database, SMTP server and webhook
+    /// endpoints; says what is wrong and exits non-zero if anything is.
+    Doctor {
         #[command(flatten)]
         overrides: Overrides,
     },
@@ -160,6 +167,12 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Config { overrides, .. } => {
             print!("{}", reference::render(&Config::load(&overrides)?, false));
+            Ok(())
+        }
+        Command::Doctor { overrides } => {
+            if !doctor::run(&Config::load(&overrides)?).await {
+                std::process::exit(1);
+            }
             Ok(())
         }
         Command::Backup { to, overrides } => backup::backup(&Config::load(&overrides)?, &to),

@@ -54,6 +54,15 @@ impl Mailer {
         Ok(Self { transport, from })
     }
 
+    /// Connects to the SMTP server and greets it (`parrain doctor`).
+    pub async fn check(&self) -> anyhow::Result<()> {
+        match self.transport.test_connection().await {
+            Ok(true) => Ok(()),
+            Ok(false) => anyhow::bail!("the server did not answer the greeting"),
+            Err(e) => Err(e.into()),
+        }
+    }
+
     /// Sends one queued email and settles its job.
     pub(super) async fn send_job(&self, state: &AppState, job: Job) {
         let which = job.payload["template"]

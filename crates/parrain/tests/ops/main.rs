@@ -2,6 +2,7 @@
 //! shutdown, the doctor.
 
 mod backup;
+mod doctor;
 mod harness;
 mod metrics;
 mod shutdown;

@@ -1,0 +1,35 @@
+//! `parrain doctor` on a healthy install and on a broken one.
+
+use crate::harness::{free_port, run, Server};
+
+#[tokio::test]
+async fn the_doctor_passes_a_healthy_install_and_names_what_is_broken() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    Server::start(&data, &[]).stop();
+    let healthy = run(&["doctor", "--data-dir", data.to_str().unwrap()]);
+    let said = String::from_utf8_lossy(&healthy.stdout);
+    assert!(healthy.status.success(), "{said}");
+    assert!(said.contains("is writable") && said.contains("sound and up to date"));
+    assert!(said.contains("no problems found"), "{said}");
+
+    // A damaged database file and an SMTP server nobody listens on.
+    std::fs::write(data.join("parrain.db"), b"not a database at all").unwrap();
+    let _ = std::fs::remove_file(data.join("parrain.db-wal"));
+    let smtp = format!("smtp://127.0.0.1:{}", free_port());
+    let data_arg = data.to_str().unwrap();
+    let broken = run(&["doctor", "--data-dir", data_arg, "--smtp-url", &smtp]);
+    let said = String::from_utf8_lossy(&broken.stdout);
+    assert!(!broken.status.success(), "{said}");
+    assert!(said.contains("cannot be used"), "{said}");
+    assert!(said.contains("cannot reach the SMTP server"), "{said}");
+    assert!(said.contains("2 problem(s) found"), "{said}");
+
+    // A data directory that is a file.
+    let file = dir.path().join("file");
+    std::fs::write(&file, b"").unwrap();
+    let wrong = run(&["doctor", "--data-dir", file.to_str().unwrap()]);
+    let said = String::from_utf8_lossy(&wrong.stdout);
+    assert!(!wrong.status.success());
+    assert!(said.contains("is a file, not a directory"), "{said}");
+}
