@@ -15,7 +15,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use super::path_id;
 use crate::auth::{AnyKey, SecretKey};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{parse_json, ApiJson};
+use crate::extract::{parse_json, ApiJson, JsonBytes};
 use crate::views::parse_ts;
 use crate::AppState;
 
@@ -308,13 +308,13 @@ fn to_server_event(index: Option<usize>, e: ServerEventIn) -> ApiResult<ServerEv
 async fn events(
     State(state): State<AppState>,
     _: SecretKey,
-    ApiJson(body): ApiJson<Value>,
+    JsonBytes(body): JsonBytes,
 ) -> ApiResult<axum::response::Response> {
     use axum::response::IntoResponse;
-    let raw = body.to_string();
     let now = state.clock.now();
-    if body.is_array() {
-        let items: Vec<ServerEventIn> = parse_json(raw.as_bytes())?;
+    let is_batch = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[');
+    if is_batch {
+        let items: Vec<ServerEventIn> = parse_json(&body)?;
         if items.len() > MAX_EVENTS {
             return Err(ApiError::bad_field(
                 "body",
@@ -330,7 +330,7 @@ async fn events(
         let results = outcomes.into_iter().map(Into::into).collect();
         Ok(Json(EventBatchOut { results }).into_response())
     } else {
-        let item: ServerEventIn = parse_json(raw.as_bytes())?;
+        let item: ServerEventIn = parse_json(&body)?;
         let event = to_server_event(None, item)?;
         let mut outcomes = state.store.ingest_events(vec![event], now).await?;
         let outcome = outcomes
