@@ -38,7 +38,7 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
     ("offers", &[("seq", RowId), ("id", Text), ("status", Text), ("live", Json), ("draft", Json),
         ("created_at", Int), ("updated_at", Int), ("approved_at", Int), ("version", Int)]),
     ("people", &[("seq", RowId), ("id", Text), ("email", Text), ("first_name", Text),
-        ("last_name", Text), ("created_at", Int)]),
+        ("last_name", Text), ("created_at", Int), ("erased_at", Int)]),
     ("visitors", &[("id", Text), ("person_id", Text), ("created_at", Int)]),
     ("participants", &[("seq", RowId), ("id", Text), ("offer_id", Text), ("person_id", Text),
         ("code", Text), ("visitor_id", Text), ("fields", Json), ("marketing_consent", Bool),

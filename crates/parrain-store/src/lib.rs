@@ -13,6 +13,7 @@ mod idempotency;
 mod model;
 mod outbound;
 pub mod postgres;
+mod privacy;
 pub mod sqlite;
 
 use async_trait::async_trait;
@@ -25,6 +26,7 @@ pub use error::StoreError;
 pub use idempotency::*;
 pub use model::*;
 pub use outbound::*;
+pub use privacy::{Erasure, Privacy};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
@@ -115,7 +117,16 @@ pub trait Activities: Send + Sync {
 
 /// Everything parrain stores.
 pub trait Store:
-    Keys + Offers + Participants + Tracking + Activities + Jobs + Webhooks + People + Idempotency
+    Keys
+    + Offers
+    + Participants
+    + Tracking
+    + Activities
+    + Jobs
+    + Webhooks
+    + People
+    + Idempotency
+    + Privacy
 {
 }
 impl<T> Store for T where
@@ -128,5 +139,6 @@ impl<T> Store for T where
         + Webhooks
         + People
         + Idempotency
+        + Privacy
 {
 }

@@ -6,6 +6,7 @@ mod offers;
 mod outbound;
 mod participants;
 mod people;
+mod privacy;
 mod redirect;
 mod tracking;
 mod webhooks;
@@ -44,6 +45,7 @@ pub fn router() -> Router<AppState> {
         .merge(activities::router())
         .merge(webhooks::router())
         .merge(people::router())
+        .merge(privacy::router())
         .merge(meta::router())
         .split_for_parts();
     let api = std::sync::Arc::new(api);

@@ -19,7 +19,7 @@ pub struct TestApp {
     #[allow(dead_code)]
     pub store: Arc<dyn Store>,
     /// Keeps the database alive for the test.
-    _db: crate::backend::Keep,
+    pub db: crate::backend::Keep,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -74,7 +74,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut ServerConfig)) -> TestAp
         pk,
         clock,
         store,
-        _db: db,
+        db,
     }
 }
 

@@ -13,6 +13,7 @@ mod idempotency;
 mod offers;
 mod participants;
 mod people;
+mod privacy;
 mod redirect;
 mod webhooks;
 

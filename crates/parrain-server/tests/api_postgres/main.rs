@@ -26,6 +26,8 @@ mod offers;
 mod participants;
 #[path = "../api/people.rs"]
 mod people;
+#[path = "../api/privacy.rs"]
+mod privacy;
 #[path = "../api/redirect.rs"]
 mod redirect;
 #[path = "../api/webhooks.rs"]

@@ -22,6 +22,7 @@ mod log;
 mod offers;
 mod participants;
 mod people;
+mod privacy;
 pub mod scratch;
 mod tracking;
 mod tx;
@@ -37,6 +38,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0001_init.sql"),
     include_str!("../../migrations/postgres/0002_outbound.sql"),
     include_str!("../../migrations/postgres/0003_idempotency.sql"),
+    include_str!("../../migrations/postgres/0004_privacy.sql"),
 ];
 
 /// Any constant: the advisory lock nodes take while migrating, so two

@@ -15,6 +15,7 @@ mod maintenance;
 mod offers;
 mod participants;
 mod people;
+mod privacy;
 mod tally;
 mod tracking;
 mod webhooks;
@@ -33,6 +34,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0001_init.sql"),
     include_str!("../../migrations/sqlite/0002_outbound.sql"),
     include_str!("../../migrations/sqlite/0003_idempotency.sql"),
+    include_str!("../../migrations/sqlite/0004_privacy.sql"),
 ];
 
 /// The SQLite store. Cheap to clone.

@@ -1,0 +1,87 @@
+//! Erasure and export on PostgreSQL: the shared statements of
+//! `crate::privacy` in one SERIALIZABLE transaction.
+
+use async_trait::async_trait;
+use parrain_core::ids::PersonId;
+use parrain_core::Millis;
+use postgres::types::{ToSql, Type};
+use postgres::Row;
+use serde_json::{Map, Value};
+
+use super::{PgStore, PgTx};
+use crate::privacy::{erase, export, json_column, Erasure, Privacy, Sql};
+use crate::Result;
+
+/// `?1` → `$1`: the shared statements use SQLite's placeholders.
+fn dollars(sql: &str) -> String {
+    sql.replace('?', "$")
+}
+
+fn params<'a>(params: &'a [&'a str]) -> Vec<&'a (dyn ToSql + Sync)> {
+    params.iter().map(|p| p as &(dyn ToSql + Sync)).collect()
+}
+
+fn value(row: &Row, i: usize, name: &str) -> Value {
+    let ty = row.columns()[i].type_();
+    let got = if *ty == Type::INT8 {
+        row.get::<_, Option<i64>>(i).map(Value::from)
+    } else if *ty == Type::INT4 {
+        row.get::<_, Option<i32>>(i).map(Value::from)
+    } else if *ty == Type::BOOL {
+        row.get::<_, Option<bool>>(i).map(Value::from)
+    } else if *ty == Type::JSONB || *ty == Type::JSON {
+        row.get::<_, Option<Value>>(i)
+    } else {
+        row.get::<_, Option<String>>(i)
+            .map(|t| json_column(name, t))
+    };
+    got.unwrap_or(Value::Null)
+}
+
+impl Sql for PgTx<'_> {
+    const JSON: &'static str = "JSONB";
+
+    fn blob_text(column: &str) -> String {
+        format!("convert_from({column}, 'UTF8')")
+    }
+
+    fn exec(&self, sql: &str, p: &[&str]) -> Result<u64> {
+        self.with(|t| Ok(t.execute(&dollars(sql), &params(p))?))
+    }
+
+    fn strings(&self, sql: &str, p: &[&str]) -> Result<Vec<String>> {
+        self.with(|t| {
+            let rows = t.query(&dollars(sql), &params(p))?;
+            Ok(rows.iter().map(|r| r.get(0)).collect())
+        })
+    }
+
+    fn rows(&self, sql: &str, p: &[&str]) -> Result<Vec<Map<String, Value>>> {
+        self.with(|t| {
+            let rows = t.query(&dollars(sql), &params(p))?;
+            Ok(rows
+                .iter()
+                .map(|row| {
+                    row.columns()
+                        .iter()
+                        .enumerate()
+                        .map(|(i, c)| (c.name().to_owned(), value(row, i, c.name())))
+                        .collect()
+                })
+                .collect())
+        })
+    }
+}
+
+#[async_trait]
+impl Privacy for PgStore {
+    async fn erase_person(&self, id: &PersonId, now: Millis) -> Result<Erasure> {
+        let id = id.clone();
+        self.write(move |tx| erase(tx, &id, now)).await
+    }
+
+    async fn export_person(&self, id: &PersonId) -> Result<Value> {
+        let id = id.clone();
+        self.write(move |tx| export(tx, &id)).await
+    }
+}

@@ -1,0 +1,74 @@
+//! Erasure and export on SQLite: the shared statements of `crate::privacy`
+//! over a rusqlite connection (the writer's for erasure, a reader's for export).
+
+use async_trait::async_trait;
+use parrain_core::ids::PersonId;
+use parrain_core::Millis;
+use r2d2_sqlite::rusqlite::types::ValueRef;
+use r2d2_sqlite::rusqlite::{params_from_iter, Connection};
+use serde_json::{Map, Value};
+
+use super::SqliteStore;
+use crate::privacy::{erase, export, json_column, Erasure, Privacy, Sql};
+use crate::Result;
+
+impl Sql for Connection {
+    const JSON: &'static str = "TEXT";
+
+    fn blob_text(column: &str) -> String {
+        format!("CAST({column} AS TEXT)")
+    }
+
+    fn exec(&self, sql: &str, params: &[&str]) -> Result<u64> {
+        Ok(self.execute(sql, params_from_iter(params))? as u64)
+    }
+
+    fn strings(&self, sql: &str, params: &[&str]) -> Result<Vec<String>> {
+        let mut stmt = self.prepare(sql)?;
+        let rows = stmt
+            .query_map(params_from_iter(params), |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        Ok(rows)
+    }
+
+    fn rows(&self, sql: &str, params: &[&str]) -> Result<Vec<Map<String, Value>>> {
+        let mut stmt = self.prepare(sql)?;
+        let names: Vec<String> = stmt.column_names().into_iter().map(str::to_owned).collect();
+        let mut rows = stmt.query(params_from_iter(params))?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next()? {
+            let mut map = Map::new();
+            for (i, name) in names.iter().enumerate() {
+                let value = match row.get_ref(i)? {
+                    ValueRef::Null => Value::Null,
+                    ValueRef::Integer(n) => n.into(),
+                    ValueRef::Real(x) => x.into(),
+                    ValueRef::Text(t) => json_column(name, String::from_utf8_lossy(t).into()),
+                    ValueRef::Blob(b) => String::from_utf8_lossy(b).into(),
+                };
+                map.insert(name.clone(), value);
+            }
+            out.push(map);
+        }
+        Ok(out)
+    }
+}
+
+#[async_trait]
+impl Privacy for SqliteStore {
+    async fn erase_person(&self, id: &PersonId, now: Millis) -> Result<Erasure> {
+        let id = id.clone();
+        // The writer runs this in a savepoint of its own: all of it, or none.
+        self.write(move |conn| erase(conn, &id, now)).await
+    }
+
+    async fn export_person(&self, id: &PersonId) -> Result<Value> {
+        let id = id.clone();
+        self.read(move |conn| {
+            // One read transaction: every section from the same snapshot.
+            let tx = conn.unchecked_transaction()?;
+            export(&*tx, &id)
+        })
+        .await
+    }
+}
