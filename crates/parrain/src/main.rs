@@ -276,9 +276,10 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         }),
         clock: Clock::default(),
     };
-    if config.workers {
-        parrain_server::outbound::spawn(state.clone())?;
-    }
+    let workers = match config.workers {
+        true => Some(parrain_server::outbound::spawn(state.clone())?),
+        false => None,
+    };
     if demo_page.is_some() {
         println!("demo: open {public_url}/demo in two browser windows (one private) to play referrer and friend");
     }
@@ -288,6 +289,10 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     );
     tracing::info!(listen = %listener.local_addr()?, data_dir = %config.data_dir.display(), "serving");
     parrain_server::serve(listener, state, shutdown_signal()).await?;
+    // Requests in flight have finished; let deliveries in flight settle.
+    if let Some(workers) = workers {
+        workers.stop(std::time::Duration::from_secs(10)).await;
+    }
     tracing::info!("stopped");
     Ok(())
 }

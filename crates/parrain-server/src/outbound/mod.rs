@@ -6,7 +6,8 @@
 //! the work, and settles each job: done, retried later per its schedule, or
 //! given up. A crash leaves the lease to run out, and the job is claimed
 //! again. Without SMTP configured the email worker does not run, so mail
-//! waits in the queue; `/healthz` says how much.
+//! waits in the queue; `/healthz` says how much. On shutdown
+//! ([`Workers::stop`]) they claim nothing new and finish what they hold.
 
 mod email;
 pub mod net;
@@ -18,6 +19,7 @@ use std::time::Duration;
 
 use parrain_core::Millis;
 use parrain_store::Job;
+use tokio::sync::watch;
 use tokio::task::{JoinHandle, JoinSet};
 
 use crate::AppState;
@@ -77,11 +79,37 @@ fn millis(d: Duration) -> Millis {
     d.as_millis() as Millis
 }
 
-/// Starts the workers; they run until the runtime stops. Fails when the
-/// SMTP settings are unusable.
-pub fn spawn(state: AppState) -> anyhow::Result<Vec<JoinHandle<()>>> {
+/// The running workers. Dropping this leaves them running until the
+/// runtime stops; [`Workers::stop`] stops them cleanly.
+pub struct Workers {
+    handles: Vec<JoinHandle<()>>,
+    stop: watch::Sender<bool>,
+}
+
+impl Workers {
+    /// Lets each worker finish the jobs it holds (settling them, so none is
+    /// sent again by the next start) and claim no more; waits up to `grace`.
+    pub async fn stop(self, grace: Duration) {
+        let _ = self.stop.send(true);
+        let all = join_all(self.handles);
+        if tokio::time::timeout(grace, all).await.is_err() {
+            tracing::warn!("delivery workers still busy at shutdown; their leases will run out");
+        }
+    }
+}
+
+async fn join_all(handles: Vec<JoinHandle<()>>) {
+    for handle in handles {
+        let _ = handle.await;
+    }
+}
+
+/// Starts the workers. Fails when the SMTP settings are unusable.
+pub fn spawn(state: AppState) -> anyhow::Result<Workers> {
+    let (stop, stopping) = watch::channel(false);
     let mut handles = vec![tokio::spawn(run(
         state.clone(),
+        stopping.clone(),
         webhook::WEBHOOK_JOB,
         16,
         webhook::LEASE,
@@ -98,6 +126,7 @@ pub fn spawn(state: AppState) -> anyhow::Result<Vec<JoinHandle<()>>> {
             let mailer = Mailer::new(url, &state.config.outbound.smtp_from)?;
             handles.push(tokio::spawn(run(
                 state.clone(),
+                stopping,
                 EMAIL_JOB,
                 8,
                 email::LEASE,
@@ -109,17 +138,31 @@ pub fn spawn(state: AppState) -> anyhow::Result<Vec<JoinHandle<()>>> {
         }
         None => tracing::warn!("no SMTP server configured (--smtp-url): emails wait in the queue"),
     }
-    Ok(handles)
+    Ok(Workers { handles, stop })
 }
 
-/// Claims and works jobs of one kind, `batch` at a time, forever.
-async fn run<F, Fut>(state: AppState, kind: &'static str, batch: u32, lease: Duration, work: F)
-where
+/// Waits `poll`, or less if shutdown begins.
+async fn pause(stopping: &mut watch::Receiver<bool>, poll: Duration) {
+    tokio::select! {
+        _ = tokio::time::sleep(poll) => {}
+        Ok(()) = stopping.changed() => {}
+    }
+}
+
+/// Claims and works jobs of one kind, `batch` at a time, until stopped.
+async fn run<F, Fut>(
+    state: AppState,
+    mut stopping: watch::Receiver<bool>,
+    kind: &'static str,
+    batch: u32,
+    lease: Duration,
+    work: F,
+) where
     F: Fn(AppState, Job) -> Fut + Send + 'static,
     Fut: Future<Output = ()> + Send + 'static,
 {
     let poll = state.config.outbound.poll_interval;
-    loop {
+    while !*stopping.borrow() {
         let now = state.clock.now();
         let jobs = match state
             .store
@@ -129,12 +172,12 @@ where
             Ok(jobs) => jobs,
             Err(e) => {
                 tracing::error!(kind, error = %e, "claiming jobs failed");
-                tokio::time::sleep(poll).await;
+                pause(&mut stopping, poll).await;
                 continue;
             }
         };
         if jobs.is_empty() {
-            tokio::time::sleep(poll).await;
+            pause(&mut stopping, poll).await;
             continue;
         }
         let mut running = JoinSet::new();
