@@ -110,7 +110,6 @@ pub fn router(state: AppState) -> Router {
     metrics::install();
     let mut app = routes::router()
         .route("/metrics", axum::routing::get(metrics::scrape))
-        .layer(axum::middleware::from_fn(metrics::track))
         .with_state(state);
     app = app.layer(idempotent);
     if let Some(limiter) = limiter {
@@ -129,6 +128,8 @@ pub fn router(state: AppState) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("strict-origin-when-cross-origin"),
         ))
+        // Outside the limits, so refused requests (413, 429) are counted too.
+        .layer(axum::middleware::from_fn(metrics::track))
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))

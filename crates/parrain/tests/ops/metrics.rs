@@ -150,3 +150,38 @@ async fn a_known_sequence_of_requests_shows_in_the_counters() {
     )
     .is_some());
 }
+
+#[tokio::test]
+async fn requests_refused_by_the_rate_limit_are_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = [
+        "--metrics-token",
+        "t",
+        "--rate-limit-per-ip",
+        "1",
+        "--rate-limit-burst",
+        "1",
+    ];
+    let server = Server::start(dir.path(), &args);
+    let mut refused = 0;
+    for _ in 0..5 {
+        let response = server.client.get(format!("{}/r/NOSUCHCODE", server.base));
+        if response.send().await.unwrap().status() == 429 {
+            refused += 1;
+        }
+    }
+    assert!(refused >= 3, "the limit refused only {refused}");
+    let text = server
+        .client
+        .get(format!("{}/metrics", server.base))
+        .bearer_auth("t")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let limited = [("route", "/r/{code}"), ("status", "429")];
+    let counted = sample(&text, "parrain_http_requests_total", &limited);
+    assert_eq!(counted, Some(f64::from(refused)), "{text}");
+}
