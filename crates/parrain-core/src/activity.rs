@@ -27,10 +27,19 @@ pub enum ActivityType {
     EmailSent,
     #[serde(rename = "email.failed")]
     EmailFailed,
+    /// A fraud rule held a credit for review or blocked it.
+    #[serde(rename = "credit.flagged")]
+    CreditFlagged,
+    /// An operator approved a held credit: it counts now.
+    #[serde(rename = "credit.approved")]
+    CreditApproved,
+    /// An operator rejected a held credit: it never counts.
+    #[serde(rename = "credit.rejected")]
+    CreditRejected,
 }
 
 impl ActivityType {
-    pub const ALL: [ActivityType; 11] = [
+    pub const ALL: [ActivityType; 14] = [
         Self::VisitsOfferPage,
         Self::SignsUp,
         Self::SharesContent,
@@ -42,6 +51,9 @@ impl ActivityType {
         Self::PromoCodesExhausted,
         Self::EmailSent,
         Self::EmailFailed,
+        Self::CreditFlagged,
+        Self::CreditApproved,
+        Self::CreditRejected,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -57,6 +69,9 @@ impl ActivityType {
             Self::PromoCodesExhausted => "promo_codes.exhausted",
             Self::EmailSent => "email.sent",
             Self::EmailFailed => "email.failed",
+            Self::CreditFlagged => "credit.flagged",
+            Self::CreditApproved => "credit.approved",
+            Self::CreditRejected => "credit.rejected",
         }
     }
 

@@ -9,6 +9,7 @@ pub mod attribution;
 pub mod code;
 pub mod credit;
 pub mod email;
+pub mod fraud;
 pub mod ids;
 pub mod offer;
 pub mod promo;

@@ -303,6 +303,9 @@ pub struct OfferSettings {
     pub visit_counting: VisitCounting,
     #[serde(default)]
     pub attribution: Attribution,
+    /// Referral fraud rules (see `fraud`).
+    #[serde(default)]
+    pub fraud: crate::fraud::FraudSettings,
 }
 
 /// One thing wrong with a set of settings.
@@ -319,7 +322,7 @@ pub struct Problem {
 }
 
 impl Problem {
-    fn invalid(field: &str, code: &str, message: impl Into<String>) -> Self {
+    pub(crate) fn invalid(field: &str, code: &str, message: impl Into<String>) -> Self {
         Self {
             field: field.into(),
             code: code.into(),
@@ -393,6 +396,7 @@ impl OfferSettings {
         self.url_problems(&mut out);
         self.form_problems(&mut out);
         self.email_problems(&mut out);
+        out.extend(self.fraud.problems());
         if let (Some(start), Some(end)) = (self.starts_at, self.ends_at) {
             if start > end {
                 out.push(Problem::for_approval(

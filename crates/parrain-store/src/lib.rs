@@ -14,6 +14,7 @@ mod model;
 mod outbound;
 pub mod postgres;
 mod privacy;
+mod review;
 pub mod sqlite;
 
 use async_trait::async_trait;
@@ -27,6 +28,7 @@ pub use idempotency::*;
 pub use model::*;
 pub use outbound::*;
 pub use privacy::{Erasure, Privacy};
+pub use review::{Review, Reviews};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
@@ -127,6 +129,7 @@ pub trait Store:
     + People
     + Idempotency
     + Privacy
+    + Reviews
 {
 }
 impl<T> Store for T where
@@ -140,5 +143,6 @@ impl<T> Store for T where
         + People
         + Idempotency
         + Privacy
+        + Reviews
 {
 }

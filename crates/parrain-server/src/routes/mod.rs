@@ -8,6 +8,7 @@ mod participants;
 mod people;
 mod privacy;
 mod redirect;
+mod reviews;
 mod tracking;
 mod webhooks;
 
@@ -32,6 +33,7 @@ use crate::AppState;
         (name = "activities", description = "The activity log"),
         (name = "webhooks", description = "Triggers: signed deliveries of activities"),
         (name = "people", description = "Filters (smart lists) of people, as JSON or CSV"),
+        (name = "reviews", description = "Credits held by fraud rules, approved or rejected by hand"),
         (name = "meta", description = "Health and this document")
     )
 )]
@@ -46,6 +48,7 @@ pub fn router() -> Router<AppState> {
         .merge(webhooks::router())
         .merge(people::router())
         .merge(privacy::router())
+        .merge(reviews::router())
         .merge(meta::router())
         .split_for_parts();
     let api = std::sync::Arc::new(api);

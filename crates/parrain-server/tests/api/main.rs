@@ -9,6 +9,7 @@ mod receiver;
 mod credit;
 mod email;
 mod errors;
+mod fraud;
 mod idempotency;
 mod offers;
 mod participants;

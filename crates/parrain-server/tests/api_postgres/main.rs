@@ -18,6 +18,8 @@ mod credit;
 mod email;
 #[path = "../api/errors.rs"]
 mod errors;
+#[path = "../api/fraud.rs"]
+mod fraud;
 #[path = "../api/idempotency.rs"]
 mod idempotency;
 #[path = "../api/offers.rs"]

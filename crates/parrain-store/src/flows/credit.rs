@@ -5,6 +5,7 @@
 use parrain_core::activity::ActivityType;
 use parrain_core::attribution::{self, Touch};
 use parrain_core::credit::{self, Fact, Friend};
+use parrain_core::fraud::Outcome;
 use parrain_core::ids::{OfferId, ParticipantId};
 use parrain_core::offer::{AttributionModel, OfferSettings};
 use parrain_core::Millis;
@@ -135,19 +136,37 @@ pub(crate) fn award(
     if !tx.insert_credit(&referrer, &key, &offer.id, friend, now)? {
         return not_for("already_credited");
     }
+    let verdict = super::review::judge(tx, settings, &referrer, friend, now)?;
+    if verdict.outcome != Outcome::Allow {
+        return super::review::hold(tx, offer, &referrer, friend, &key, &verdict, now);
+    }
+    count(tx, offer, settings, &referrer, friend, &key, now)
+}
+
+/// Counts a credit already in the ledger: progress, the goal, fulfilment.
+pub(crate) fn count(
+    tx: &impl LedgerTx,
+    offer: &Offer,
+    settings: &OfferSettings,
+    referrer: &ParticipantId,
+    friend: &FriendIds,
+    key: &str,
+    now: Millis,
+) -> Result<Tracked> {
+    let goal = &settings.goal;
     let outcome = credit::after_credit(
-        tx.progress(&referrer)?,
+        tx.progress(referrer)?,
         goal.count.unwrap_or(i64::MAX),
         settings.fulfillment.delivery,
     );
     tx.set_credit(
-        &referrer,
+        referrer,
         outcome.progress.credit,
         outcome.achieved_now.then_some(now),
     )?;
     let who = Who {
         offer: Some(&offer.id),
-        participant: Some(&referrer),
+        participant: Some(referrer),
         person: friend.person.as_ref(),
         visitor: friend.visitors.first(),
     };
@@ -158,7 +177,7 @@ pub(crate) fn award(
             ActivityType::AchievedGoal,
             Who {
                 offer: Some(&offer.id),
-                participant: Some(&referrer),
+                participant: Some(referrer),
                 ..Who::default()
             },
             json!({"credit": outcome.progress.credit, "goal_count": goal.count}),
@@ -166,12 +185,12 @@ pub(crate) fn award(
         )?;
     }
     if outcome.fulfil_now {
-        fulfil(tx, offer, &referrer, now)?;
+        fulfil(tx, offer, referrer, now)?;
     }
     Ok(Tracked {
         credited: true,
         reason: None,
-        participant_id: Some(referrer),
+        participant_id: Some(referrer.clone()),
     })
 }
 

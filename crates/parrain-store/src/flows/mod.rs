@@ -6,6 +6,7 @@
 //! implements with its own SQL. The rules themselves come from `parrain-core`.
 
 mod credit;
+mod review;
 mod sign_up;
 mod tracking;
 
@@ -19,6 +20,7 @@ use serde_json::Value;
 
 use crate::{Offer, Participant, Result};
 
+pub(crate) use review::{decide as decide_review, ReviewTx};
 pub(crate) use sign_up::{fulfil_by_hand, fulfil_many, sign_up};
 pub(crate) use tracking::{click, give_credit, identify, ingest, share, track_event, visit};
 
@@ -45,7 +47,7 @@ pub(crate) struct NewParticipant<'a> {
 }
 
 /// The database steps the flows are made of, inside one transaction.
-pub(crate) trait LedgerTx {
+pub(crate) trait LedgerTx: ReviewTx {
     fn offer(&self, id: &OfferId) -> Result<Offer>;
     /// Approved offers whose goal is a smart-list trigger.
     fn smart_list_offers(&self) -> Result<Vec<OfferId>>;

@@ -23,6 +23,7 @@ mod offers;
 mod participants;
 mod people;
 mod privacy;
+mod review;
 pub mod scratch;
 mod tracking;
 mod tx;
@@ -39,6 +40,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0002_outbound.sql"),
     include_str!("../../migrations/postgres/0003_idempotency.sql"),
     include_str!("../../migrations/postgres/0004_privacy.sql"),
+    include_str!("../../migrations/postgres/0005_reviews.sql"),
 ];
 
 /// Any constant: the advisory lock nodes take while migrating, so two

@@ -16,6 +16,7 @@ mod offers;
 mod participants;
 mod people;
 mod privacy;
+mod review;
 mod tally;
 mod tracking;
 mod webhooks;
@@ -35,6 +36,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0002_outbound.sql"),
     include_str!("../../migrations/sqlite/0003_idempotency.sql"),
     include_str!("../../migrations/sqlite/0004_privacy.sql"),
+    include_str!("../../migrations/sqlite/0005_reviews.sql"),
 ];
 
 /// The SQLite store. Cheap to clone.

@@ -49,8 +49,18 @@ async fn a_backup_taken_under_load_restores_every_acknowledged_write() {
     );
     server.stop();
 
-    // Restoring over a data directory that holds a database needs --force.
+    // A backup never overwrites a file; a restore over a data directory
+    // that holds a database needs --force.
     let file_arg = file.to_str().unwrap();
+    let again = run(&[
+        "backup",
+        "--to",
+        file_arg,
+        "--data-dir",
+        data.to_str().unwrap(),
+    ]);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
     let refused = run(&[
         "restore",
         "--from",
@@ -82,4 +92,23 @@ async fn a_backup_taken_under_load_restores_every_acknowledged_write() {
         .filter(|(email, _)| !stored.contains(email))
         .collect();
     assert!(missing.is_empty(), "lost in the backup: {missing:?}");
+    server.stop();
+
+    // With --force the live directory goes back to the backup: what was
+    // written after it is gone, what came before is there.
+    let data_arg = data.to_str().unwrap();
+    let forced = run(&[
+        "restore",
+        "--from",
+        file_arg,
+        "--data-dir",
+        data_arg,
+        "--force",
+    ]);
+    assert!(forced.status.success());
+    let server = Server::start(&data, &[]);
+    let stored = server.emails(&sk, &offer).await;
+    assert!(before.iter().all(|(email, _)| stored.contains(email)));
+    let (last, _) = acknowledged.iter().max_by_key(|(_, at)| *at).unwrap();
+    assert!(!stored.contains(last), "{last} came after the backup");
 }

@@ -1,0 +1,275 @@
+//! Referral fraud rules: what a credit looks like, and whether to count it,
+//! hold it for review, or refuse it.
+//!
+//! The rules are an offer's settings (`fraud`), each with an outcome
+//! `allow | review | block`. The store gathers the [`Signals`] of a credit
+//! (its friend's and referrer's emails, how many credits the referrer got in
+//! the last hour) and [`judge`] decides; the most severe outcome of the
+//! rules that fire wins. Self-referral through the same email, the same
+//! person or the same browser is never credited at all (SPEC §3); these
+//! rules catch its variants.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::email::Email;
+use crate::offer::Problem;
+
+/// What a rule does when it fires. Ordered by severity.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Serialize, Deserialize, ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Count the credit.
+    #[default]
+    Allow,
+    /// Hold the credit until an operator approves it.
+    Review,
+    /// Never count the credit.
+    Block,
+}
+
+/// A rule on a count per hour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Velocity {
+    /// Fires once more than this many happened in the past hour.
+    pub max_per_hour: u32,
+    pub outcome: Outcome,
+}
+
+/// An offer's fraud rules. The defaults refuse the obvious (an email variant
+/// of the referrer's), and hold the doubtful (a disposable address; more than
+/// 100 credits an hour, far above a real person's friends) for review.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct FraudSettings {
+    /// The friend's email is the referrer's once `+tags` and Gmail dots are dropped.
+    pub email_variant: Outcome,
+    /// The friend's email is at a disposable-mail domain.
+    pub disposable_email: Outcome,
+    /// The referrer got more than this many credits in the past hour.
+    pub credit_velocity: Velocity,
+}
+
+impl Default for FraudSettings {
+    fn default() -> Self {
+        Self {
+            email_variant: Outcome::Block,
+            disposable_email: Outcome::Review,
+            credit_velocity: Velocity {
+                max_per_hour: 100,
+                outcome: Outcome::Review,
+            },
+        }
+    }
+}
+
+impl FraudSettings {
+    /// Problems with these rules, named by field.
+    pub fn problems(&self) -> Vec<Problem> {
+        let mut out = Vec::new();
+        if self.credit_velocity.max_per_hour == 0 {
+            out.push(Problem::invalid(
+                "fraud.credit_velocity.max_per_hour",
+                "out_of_range",
+                "max_per_hour must be at least 1",
+            ));
+        }
+        out
+    }
+}
+
+/// What is known about a credit when it is judged.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Signals {
+    pub friend_email: Option<Email>,
+    pub referrer_email: Option<Email>,
+    /// Credits the referrer got in the past hour, this one included.
+    pub referrer_credits_last_hour: u32,
+}
+
+/// The decision on one credit, with the rules that fired.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Verdict {
+    pub outcome: Outcome,
+    pub reasons: Vec<&'static str>,
+}
+
+/// The address with what does not change the mailbox removed: a `+tag`,
+/// and the dots of a Gmail local part (`a.b+x@googlemail.com` → `ab@gmail.com`).
+pub fn canonical_email(email: &Email) -> String {
+    let (local, domain) = email
+        .as_str()
+        .split_once('@')
+        .unwrap_or((email.as_str(), ""));
+    let local = local.split('+').next().unwrap_or(local);
+    match domain {
+        "gmail.com" | "googlemail.com" => format!("{}@gmail.com", local.replace('.', "")),
+        _ => format!("{local}@{domain}"),
+    }
+}
+
+/// Whether the address is at a known disposable-mail domain (the list of
+/// the maintained `mailchecker` crate).
+pub fn is_disposable(email: &Email) -> bool {
+    // Only the domain is judged: a local part the list's syntax check
+    // dislikes is not a disposable domain.
+    let domain = email.as_str().rsplit_once('@').map_or("", |(_, d)| d);
+    !mailchecker::is_valid(&format!("x@{domain}"))
+}
+
+/// Applies the rules: the most severe outcome of those that fire.
+pub fn judge(rules: &FraudSettings, signals: &Signals) -> Verdict {
+    let mut fired = Vec::new();
+    if let (Some(friend), Some(referrer)) = (&signals.friend_email, &signals.referrer_email) {
+        if canonical_email(friend) == canonical_email(referrer) {
+            fired.push(("email_variant", rules.email_variant));
+        }
+    }
+    if signals.friend_email.as_ref().is_some_and(is_disposable) {
+        fired.push(("disposable_email", rules.disposable_email));
+    }
+    let velocity = rules.credit_velocity;
+    if signals.referrer_credits_last_hour > velocity.max_per_hour {
+        fired.push(("credit_velocity", velocity.outcome));
+    }
+    fired.retain(|(_, outcome)| *outcome != Outcome::Allow);
+    Verdict {
+        outcome: fired
+            .iter()
+            .map(|(_, o)| *o)
+            .max()
+            .unwrap_or(Outcome::Allow),
+        reasons: fired.into_iter().map(|(reason, _)| reason).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn email(s: &str) -> Email {
+        Email::parse(s).unwrap()
+    }
+
+    fn signals(friend: &str, referrer: &str, last_hour: u32) -> Signals {
+        Signals {
+            friend_email: Some(email(friend)),
+            referrer_email: Some(email(referrer)),
+            referrer_credits_last_hour: last_hour,
+        }
+    }
+
+    #[test]
+    fn tags_and_gmail_dots_are_the_same_mailbox() {
+        assert_eq!(
+            canonical_email(&email("A.Da+promo@Gmail.com")),
+            "ada@gmail.com"
+        );
+        assert_eq!(
+            canonical_email(&email("ada@googlemail.com")),
+            "ada@gmail.com"
+        );
+        assert_eq!(
+            canonical_email(&email("a.da+x@example.com")),
+            "a.da@example.com"
+        );
+    }
+
+    #[test]
+    fn each_rule_gives_its_outcome() {
+        let rules = FraudSettings::default();
+        let variant = judge(&rules, &signals("ada+1@gmail.com", "a.da@gmail.com", 1));
+        assert_eq!(variant.outcome, Outcome::Block);
+        assert_eq!(variant.reasons, ["email_variant"]);
+        let disposable = judge(&rules, &signals("x@mailinator.com", "ada@example.com", 1));
+        assert_eq!(disposable.outcome, Outcome::Review);
+        assert_eq!(disposable.reasons, ["disposable_email"]);
+        let fast = judge(&rules, &signals("bob@example.com", "ada@example.com", 101));
+        assert_eq!(
+            (fast.outcome, fast.reasons),
+            (Outcome::Review, vec!["credit_velocity"])
+        );
+        let fine = judge(&rules, &signals("bob@example.com", "ada@example.com", 100));
+        assert_eq!(fine.outcome, Outcome::Allow);
+    }
+
+    #[test]
+    fn an_allowed_rule_does_not_fire() {
+        let rules = FraudSettings {
+            disposable_email: Outcome::Allow,
+            ..FraudSettings::default()
+        };
+        let verdict = judge(&rules, &signals("x@mailinator.com", "ada@example.com", 1));
+        assert_eq!(
+            verdict,
+            Verdict {
+                outcome: Outcome::Allow,
+                reasons: vec![]
+            }
+        );
+    }
+
+    #[test]
+    fn settings_parse_validate_and_refuse_unknown_fields() {
+        let parsed: FraudSettings =
+            serde_json::from_value(serde_json::json!({"disposable_email": "block"})).unwrap();
+        assert_eq!(parsed.disposable_email, Outcome::Block);
+        assert_eq!(
+            parsed.email_variant,
+            Outcome::Block,
+            "the rest keeps its default"
+        );
+        assert!(
+            serde_json::from_value::<FraudSettings>(serde_json::json!({"ip": "block"})).is_err()
+        );
+        let zero = FraudSettings {
+            credit_velocity: Velocity {
+                max_per_hour: 0,
+                outcome: Outcome::Block,
+            },
+            ..FraudSettings::default()
+        };
+        assert_eq!(
+            zero.problems()[0].field,
+            "fraud.credit_velocity.max_per_hour"
+        );
+    }
+
+    fn outcome() -> impl Strategy<Value = Outcome> {
+        prop_oneof![
+            Just(Outcome::Allow),
+            Just(Outcome::Review),
+            Just(Outcome::Block)
+        ]
+    }
+
+    proptest! {
+        /// The verdict is the most severe outcome among the rules that fired,
+        /// and a rule set to `allow` never changes it.
+        #[test]
+        fn the_most_severe_fired_rule_wins(
+            variant in outcome(), disposable in outcome(), velocity in outcome(),
+            max in 1u32..50, count in 0u32..100,
+            local in "[a-z]{1,8}", tag in "[a-z0-9]{0,5}", dots in 0usize..3,
+        ) {
+            let rules = FraudSettings {
+                email_variant: variant,
+                disposable_email: disposable,
+                credit_velocity: Velocity { max_per_hour: max, outcome: velocity },
+            };
+            let mut dotted = local.clone();
+            dotted.insert(dots.min(local.len()), '.');
+            let friend = format!("{dotted}+{tag}@gmail.com");
+            let verdict = judge(&rules, &signals(&friend, &format!("{local}@gmail.com"), count));
+            let mut expected = variant;
+            if count > max { expected = expected.max(velocity); }
+            prop_assert_eq!(verdict.outcome, expected);
+            prop_assert!(verdict.reasons.contains(&"email_variant") == (variant != Outcome::Allow));
+        }
+    }
+}

@@ -1,0 +1,141 @@
+//! Fraud rules in the credit flow: gather a credit's signals, let
+//! `parrain_core::fraud` judge, hold or block what it flags, and settle the
+//! review queue. Each step is an activity (`credit.flagged`,
+//! `credit.approved`, `credit.rejected`).
+
+use parrain_core::activity::ActivityType;
+use parrain_core::email::Email;
+use parrain_core::fraud::{self, Outcome, Signals, Verdict};
+use parrain_core::ids::{ParticipantId, PersonId, VisitorId};
+use parrain_core::offer::OfferSettings;
+use parrain_core::Millis;
+use serde_json::json;
+
+use super::{credit, FriendIds, LedgerTx, Who};
+use crate::review::{parse_review_id, review_id};
+use crate::{Offer, Result, Review, StoreError, Tracked};
+
+const HOUR: Millis = 60 * 60 * 1000;
+
+/// The database steps of the review queue.
+pub(crate) trait ReviewTx {
+    fn person_email(&self, person: &PersonId) -> Result<Option<Email>>;
+    /// Credits the participant got since `since`, held ones included.
+    fn credits_since(&self, participant: &ParticipantId, since: Millis) -> Result<u32>;
+    /// Marks a credit `pending` or `blocked`, with the rules that fired.
+    fn hold_credit(
+        &self,
+        participant: &ParticipantId,
+        key: &str,
+        state: &str,
+        reasons: &str,
+    ) -> Result<()>;
+    fn review(&self, participant: &ParticipantId, key: &str) -> Result<Option<Review>>;
+    /// Marks a pending credit `approved` or `rejected`.
+    fn settle_review(
+        &self,
+        participant: &ParticipantId,
+        key: &str,
+        state: &str,
+        now: Millis,
+    ) -> Result<()>;
+}
+
+/// What the offer's rules say about this credit.
+pub(crate) fn judge(
+    tx: &impl LedgerTx,
+    settings: &OfferSettings,
+    referrer: &ParticipantId,
+    friend: &FriendIds,
+    now: Millis,
+) -> Result<Verdict> {
+    let friend_email = match &friend.person {
+        Some(person) => tx.person_email(person)?,
+        None => None,
+    };
+    let (owner, _) = tx.participant_owner(referrer)?;
+    let signals = Signals {
+        friend_email,
+        referrer_email: tx.person_email(&owner)?,
+        referrer_credits_last_hour: tx.credits_since(referrer, now - HOUR)?,
+    };
+    Ok(fraud::judge(&settings.fraud, &signals))
+}
+
+/// Holds (review) or blocks a flagged credit; it does not count.
+pub(crate) fn hold(
+    tx: &impl LedgerTx,
+    offer: &Offer,
+    referrer: &ParticipantId,
+    friend: &FriendIds,
+    key: &str,
+    verdict: &Verdict,
+    now: Millis,
+) -> Result<Tracked> {
+    let (state, reason) = match verdict.outcome {
+        Outcome::Block => ("blocked", "blocked_by_fraud_rule"),
+        _ => ("pending", "under_review"),
+    };
+    tx.hold_credit(referrer, key, state, &json!(verdict.reasons).to_string())?;
+    let who = Who {
+        offer: Some(&offer.id),
+        participant: Some(referrer),
+        person: friend.person.as_ref(),
+        visitor: friend.visitors.first(),
+    };
+    let details = json!({"outcome": verdict.outcome, "reasons": verdict.reasons,
+        "review_id": (state == "pending").then(|| review_id(referrer, key)), "key": key});
+    tx.record(ActivityType::CreditFlagged, who, details, now)?;
+    Ok(Tracked {
+        credited: false,
+        reason: Some(reason),
+        participant_id: Some(referrer.clone()),
+    })
+}
+
+/// Approves (the credit counts now, as if just earned) or rejects a review.
+pub(crate) fn decide(tx: &impl LedgerTx, id: &str, approve: bool, now: Millis) -> Result<Review> {
+    let (referrer, key) = parse_review_id(id).ok_or(StoreError::not_found("review"))?;
+    let review = tx
+        .review(&referrer, &key)?
+        .filter(|r| r.state != "blocked")
+        .ok_or(StoreError::not_found("review"))?;
+    if review.state != "pending" {
+        return Err(StoreError::conflict(
+            "review_decided",
+            format!("this credit was already {}", review.state),
+        ));
+    }
+    let state = if approve { "approved" } else { "rejected" };
+    tx.settle_review(&referrer, &key, state, now)?;
+    let friend = FriendIds {
+        person: review.friend_person_id.clone().map(PersonId::from_trusted),
+        visitors: review
+            .friend_visitor_id
+            .clone()
+            .map(VisitorId::from_trusted)
+            .into_iter()
+            .collect(),
+    };
+    let offer = tx.offer(&review.offer_id)?;
+    let kind = if approve {
+        let settings = offer
+            .live
+            .as_ref()
+            .unwrap_or_else(|| offer.editable())
+            .clone();
+        credit::count(tx, &offer, &settings, &referrer, &friend, &key, now)?;
+        ActivityType::CreditApproved
+    } else {
+        ActivityType::CreditRejected
+    };
+    let who = Who {
+        offer: Some(&offer.id),
+        participant: Some(&referrer),
+        person: friend.person.as_ref(),
+        visitor: friend.visitors.first(),
+    };
+    tx.record(kind, who, json!({"review_id": id, "key": key}), now)?;
+    tx.review(&referrer, &key)?
+        .ok_or(StoreError::not_found("review"))
+}
