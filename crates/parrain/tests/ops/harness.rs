@@ -34,12 +34,18 @@ pub struct Server {
     pub client: reqwest::Client,
     /// The secret key printed at first start, if this start printed one.
     pub sk: Option<String>,
+    /// What the server printed before it listened.
+    pub printed: Vec<String>,
 }
 
 impl Server {
     /// Starts `parrain serve` on `data_dir` with `extra` arguments.
     pub fn start(data_dir: &Path, extra: &[&str]) -> Self {
-        let port = free_port();
+        Self::start_on(free_port(), data_dir, extra)
+    }
+
+    /// Starts `parrain serve` on a given port (to come back at the same address).
+    pub fn start_on(port: u16, data_dir: &Path, extra: &[&str]) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_parrain"))
             .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
             .arg("--data-dir")
@@ -77,6 +83,7 @@ impl Server {
             base: format!("http://127.0.0.1:{port}"),
             client: reqwest::Client::new(),
             sk,
+            printed: lines,
         }
     }
 

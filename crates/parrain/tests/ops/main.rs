@@ -1,8 +1,11 @@
-//! Operating the real binary: metrics, backup and restore, graceful
-//! shutdown, the doctor.
+//! The real binary: durability under SIGKILL, the demo, metrics, backup and
+//! restore, graceful shutdown, the doctor.
 
 mod backup;
+mod crash;
+mod demo;
 mod doctor;
 mod harness;
+mod mail_crash;
 mod metrics;
 mod shutdown;
