@@ -13,6 +13,7 @@ pub mod fraud;
 pub mod ids;
 pub mod offer;
 pub mod promo;
+pub mod report;
 pub mod rule;
 pub mod template;
 

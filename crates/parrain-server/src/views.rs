@@ -1,7 +1,9 @@
 //! Response bodies: what the API shows of stored records.
 
 mod outbound;
+mod report;
 pub use outbound::*;
+pub use report::*;
 
 use parrain_core::offer::{GoalEvent, GoalType, OfferSettings, OfferStatus};
 use parrain_core::Millis;

@@ -14,6 +14,7 @@ mod model;
 mod outbound;
 pub mod postgres;
 mod privacy;
+mod report;
 mod review;
 pub mod sqlite;
 
@@ -28,6 +29,7 @@ pub use idempotency::*;
 pub use model::*;
 pub use outbound::*;
 pub use privacy::{Erasure, Privacy};
+pub use report::{ReportData, Reports, TopReferrer, TOP_REFERRERS};
 pub use review::{Review, Reviews};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -130,6 +132,7 @@ pub trait Store:
     + Idempotency
     + Privacy
     + Reviews
+    + Reports
 {
 }
 impl<T> Store for T where
@@ -144,5 +147,6 @@ impl<T> Store for T where
         + Idempotency
         + Privacy
         + Reviews
+        + Reports
 {
 }

@@ -8,6 +8,7 @@ mod participants;
 mod people;
 mod privacy;
 mod redirect;
+mod reports;
 mod reviews;
 mod tracking;
 mod webhooks;
@@ -49,6 +50,7 @@ pub fn router() -> Router<AppState> {
         .merge(people::router())
         .merge(privacy::router())
         .merge(reviews::router())
+        .merge(reports::router())
         .merge(meta::router())
         .split_for_parts();
     let api = std::sync::Arc::new(api);

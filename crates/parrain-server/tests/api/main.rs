@@ -16,6 +16,7 @@ mod participants;
 mod people;
 mod privacy;
 mod redirect;
+mod reports;
 mod webhooks;
 
 /// The store this suite runs on (`tests/api_postgres` runs it on PostgreSQL).

@@ -32,6 +32,8 @@ mod people;
 mod privacy;
 #[path = "../api/redirect.rs"]
 mod redirect;
+#[path = "../api/reports.rs"]
+mod reports;
 #[path = "../api/webhooks.rs"]
 mod webhooks;
 

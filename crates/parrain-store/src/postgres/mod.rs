@@ -23,6 +23,7 @@ mod offers;
 mod participants;
 mod people;
 mod privacy;
+mod report;
 mod review;
 pub mod scratch;
 mod tracking;

@@ -16,6 +16,7 @@ mod offers;
 mod participants;
 mod people;
 mod privacy;
+mod report;
 mod review;
 mod tally;
 mod tracking;
