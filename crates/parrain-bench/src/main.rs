@@ -1,0 +1,480 @@
+//! `parrain-bench`: measures SPEC §9 on this machine and prints one table.
+//!
+//! It starts parrain (default configuration, fresh data directory on disk)
+//! and a bare axum hello-world as separate processes, drives each over
+//! loopback from this process, and reports rates against the hello-world
+//! measured in the same run. It asserts nothing about speed; `--smoke` only
+//! checks that every step works (CI runs it).
+
+mod load;
+mod server;
+mod setup;
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context};
+use bytes::Bytes;
+use clap::{Parser, Subcommand};
+use http_body_util::Full;
+use hyper::header::{AUTHORIZATION, CONTENT_TYPE, HOST};
+use hyper::{Request, StatusCode};
+use serde_json::json;
+
+use load::{Addresses, MakeRequest, Outcome, Run};
+use server::Server;
+
+#[derive(Parser)]
+#[command(about = "Benchmark parrain's hot paths over loopback (SPEC §9)")]
+struct Args {
+    #[command(subcommand)]
+    command: Option<Hidden>,
+    /// A few seconds of small numbers: checks every step works, measures nothing.
+    #[arg(long)]
+    smoke: bool,
+    /// Seconds of load per step.
+    #[arg(long, default_value_t = 10)]
+    duration: u64,
+    /// Concurrent connections for the redirect, tracking and baseline steps.
+    #[arg(long, default_value_t = 128)]
+    connections: usize,
+    /// Size of the activity log for the second credit check.
+    #[arg(long, default_value_t = 10_000_000)]
+    activities: u64,
+    /// Credit checks timed at each log size.
+    #[arg(long, default_value_t = 200)]
+    samples: u64,
+    /// The parrain binary [default: next to this one].
+    #[arg(long)]
+    parrain: Option<PathBuf>,
+    /// Keep the data directory afterwards.
+    #[arg(long)]
+    keep: bool,
+}
+
+#[derive(Subcommand)]
+enum Hidden {
+    /// The bare axum hello-world baseline (started by the bench itself).
+    #[command(hide = true)]
+    Hello,
+}
+
+/// Requests one simulated client sends before the next one (new source
+/// address) takes over: below the default per-address burst of 200.
+const PER_CLIENT: u64 = 150;
+const PARTICIPANTS: usize = 50;
+const EVENT_BATCH: usize = 1_000;
+
+fn main() -> anyhow::Result<()> {
+    let mut args = Args::parse();
+    let runtime = tokio::runtime::Runtime::new()?;
+    if let Some(Hidden::Hello) = args.command {
+        return runtime.block_on(server::serve_hello());
+    }
+    if args.smoke {
+        args.duration = 1;
+        args.connections = args.connections.min(8);
+        args.activities = args.activities.min(5_000);
+        args.samples = args.samples.min(10);
+    }
+    let exe = std::env::current_exe()?;
+    let bin_dir = exe.parent().context("binary directory")?;
+    let parrain = args
+        .parrain
+        .clone()
+        .unwrap_or_else(|| bin_dir.join("parrain"));
+    if !parrain.exists() {
+        bail!(
+            "no parrain binary at {} (build it, or pass --parrain)",
+            parrain.display()
+        );
+    }
+    let dir = server::fresh_dir(&bin_dir.join("bench-data"))?;
+    let result = runtime.block_on(bench(&args, &parrain, &dir));
+    if !args.keep {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    let table = result?;
+    println!("{table}");
+    Ok(())
+}
+
+struct Fixture {
+    addr: SocketAddr,
+    secret: String,
+    publishable: String,
+    offer: String,
+    referrer: String,
+    codes: Vec<String>,
+}
+
+async fn bench(args: &Args, parrain: &Path, dir: &Path) -> anyhow::Result<String> {
+    let data = dir.join("data");
+    let db = data.join("parrain.db");
+    let addresses = Arc::new(Addresses::new());
+    let step = |name: &str| eprintln!("parrain-bench: {name}");
+
+    step("starting parrain on a fresh data directory");
+    let server = Server::parrain(parrain, &data)?;
+    let mut fx = fixture(&server, &addresses).await?;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let idle_rss = server.rss_mib();
+    server.stop()?;
+
+    step("credit checks at 1,000 activities");
+    setup::fill_activities(&db, &fx.offer, &fx.referrer, 1_000)?;
+    let small_log = setup::count_activities(&db)?;
+    let server = Server::parrain(parrain, &data)?;
+    fx.addr = server.addr;
+    let keys = (fx.secret.as_str(), fx.publishable.as_str());
+    let small = setup::credit_checks(
+        fx.addr,
+        keys,
+        &addresses,
+        &fx.offer,
+        &fx.codes,
+        args.samples,
+        1,
+    )
+    .await?;
+
+    step("bare axum hello-world");
+    let hello = Server::hello()?;
+    let hello_addr = hello.addr;
+    let baseline = measure(
+        args,
+        &addresses,
+        hello_addr,
+        None,
+        Arc::new(move |_| get(hello_addr, "/")),
+        PER_CLIENT,
+        args.connections,
+    )
+    .await?;
+    hello.stop()?;
+
+    let sampler = RssSampler::start(server.pid());
+    step("GET /r/{code}");
+    let codes = Arc::new(fx.codes.clone());
+    let addr = fx.addr;
+    let redirect: MakeRequest =
+        Arc::new(move |n| get(addr, &format!("/r/{}", codes[n as usize % codes.len()])));
+    let redirects = measure(
+        args,
+        &addresses,
+        addr,
+        Some(StatusCode::FOUND),
+        redirect,
+        PER_CLIENT,
+        args.connections,
+    )
+    .await?;
+
+    step("POST /v1/track/visit");
+    let (pk, offer) = (fx.publishable.clone(), fx.offer.clone());
+    let visit: MakeRequest = Arc::new(move |n| {
+        let body = json!({"offer_id": offer, "visitor_id": setup::id("vis", 2, n)});
+        post(addr, "/v1/track/visit", &pk, Bytes::from(body.to_string()))
+    });
+    let visits = measure(
+        args,
+        &addresses,
+        addr,
+        None,
+        visit,
+        PER_CLIENT,
+        args.connections,
+    )
+    .await?;
+
+    step("POST /v1/events (batches of 1,000)");
+    let bodies: Arc<Vec<Bytes>> = Arc::new((0..16).map(event_batch).collect());
+    let sk = fx.secret.clone();
+    let events: MakeRequest = Arc::new(move |n| {
+        post(
+            addr,
+            "/v1/events",
+            &sk,
+            bodies[n as usize % bodies.len()].clone(),
+        )
+    });
+    let batches = measure(args, &addresses, addr, None, events, u64::MAX, 4).await?;
+    let loaded_rss = sampler.stop().await;
+    server.stop()?;
+
+    step(&format!(
+        "filling the activity log to {} rows",
+        args.activities
+    ));
+    let filling = Instant::now();
+    setup::fill_activities(&db, &fx.offer, &fx.referrer, args.activities)?;
+    let big_log = setup::count_activities(&db)?;
+    let fill_time = filling.elapsed();
+    let server = Server::parrain(parrain, &data)?;
+    step("credit checks on the large log");
+    let large = setup::credit_checks(
+        server.addr,
+        keys,
+        &addresses,
+        &fx.offer,
+        &fx.codes,
+        args.samples,
+        3,
+    )
+    .await?;
+    server.stop()?;
+
+    let report = Report {
+        baseline,
+        redirects,
+        visits,
+        batches,
+        small: (small_log, small),
+        large: (big_log, large, fill_time),
+        idle_rss,
+        loaded_rss,
+    };
+    Ok(report.table(args))
+}
+
+/// Runs one load step; in smoke mode any failed request fails the bench.
+async fn measure(
+    args: &Args,
+    addresses: &Arc<Addresses>,
+    addr: SocketAddr,
+    expect: Option<StatusCode>,
+    make: MakeRequest,
+    per_client: u64,
+    connections: usize,
+) -> anyhow::Result<Outcome> {
+    let run = Run {
+        connections: if args.smoke {
+            connections.min(2)
+        } else {
+            connections
+        },
+        duration: Duration::from_secs(args.duration),
+        max_requests: if args.smoke { 200 } else { 50_000_000 },
+        per_client,
+        expect: expect.unwrap_or(StatusCode::OK),
+    };
+    let outcome = load::drive(addr, addresses.clone(), make, run).await;
+    if outcome.ok == 0 || (args.smoke && outcome.errors > 0) {
+        bail!(
+            "{} of {} requests failed, first: {}",
+            outcome.errors,
+            outcome.errors + outcome.ok,
+            outcome.first_error.as_deref().unwrap_or("-")
+        );
+    }
+    Ok(outcome)
+}
+
+async fn fixture(server: &Server, addresses: &Addresses) -> anyhow::Result<Fixture> {
+    let (Some(secret), Some(publishable)) = (&server.secret, &server.publishable) else {
+        bail!("parrain printed no keys: the data directory is not fresh");
+    };
+    let api = setup::Api::new(server.addr, secret, publishable, addresses.next())?;
+    let offer = api
+        .live_offer(json!({"type": "custom_event", "count": 1_000_000, "event": "purchase"}))
+        .await?;
+    // Makes every event of the batches match a rule, as in real use.
+    let events_offer = api
+        .live_offer(json!({"type": "smart_list_trigger", "count": 1_000_000, "event": "purchase"}))
+        .await?;
+    let mut codes = Vec::new();
+    let mut referrer = String::new();
+    for n in 0..PARTICIPANTS {
+        let (id, code) = api
+            .participant(&offer, &format!("referrer{n}@example.com"))
+            .await?;
+        api.participant(&events_offer, &format!("referrer{n}@example.com"))
+            .await?;
+        if n == 0 {
+            referrer = id;
+        }
+        codes.push(code);
+    }
+    Ok(Fixture {
+        addr: server.addr,
+        secret: secret.clone(),
+        publishable: publishable.clone(),
+        offer,
+        referrer,
+        codes,
+    })
+}
+
+/// One batch of `POST /v1/events`: purchases by 1,000 people (batch `b`).
+fn event_batch(b: usize) -> Bytes {
+    let events: Vec<_> = (0..EVENT_BATCH)
+        .map(|i| {
+            json!({
+                "person": {"email": format!("buyer{}@example.com", b * EVENT_BATCH + i)},
+                "name": "purchase",
+                "properties": {"amount": 42}
+            })
+        })
+        .collect();
+    Bytes::from(serde_json::Value::from(events).to_string())
+}
+
+fn get(addr: SocketAddr, path: &str) -> Request<Full<Bytes>> {
+    Request::get(path)
+        .header(HOST, addr.to_string())
+        .body(Full::new(Bytes::new()))
+        .expect("a valid request")
+}
+
+fn post(addr: SocketAddr, path: &str, key: &str, body: Bytes) -> Request<Full<Bytes>> {
+    Request::post(path)
+        .header(HOST, addr.to_string())
+        .header(AUTHORIZATION, format!("Bearer {key}"))
+        .header(CONTENT_TYPE, "application/json")
+        .body(Full::new(body))
+        .expect("a valid request")
+}
+
+/// The highest resident memory of a process while the load runs.
+struct RssSampler {
+    stop: Arc<AtomicBool>,
+    task: tokio::task::JoinHandle<f64>,
+}
+
+impl RssSampler {
+    fn start(pid: u32) -> Self {
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        let task = tokio::spawn(async move {
+            let max = AtomicU64::new(0);
+            while !flag.load(Ordering::Relaxed) {
+                let rss = server::rss_mib(pid).unwrap_or(0.0);
+                max.fetch_max(rss.to_bits(), Ordering::Relaxed);
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            f64::from_bits(max.load(Ordering::Relaxed))
+        });
+        Self { stop, task }
+    }
+
+    async fn stop(self) -> f64 {
+        self.stop.store(true, Ordering::Relaxed);
+        self.task.await.unwrap_or(f64::NAN)
+    }
+}
+
+struct Report {
+    baseline: Outcome,
+    redirects: Outcome,
+    visits: Outcome,
+    batches: Outcome,
+    small: (u64, Vec<f64>),
+    large: (u64, Vec<f64>, Duration),
+    idle_rss: f64,
+    loaded_rss: f64,
+}
+
+fn median(sorted: &[f64]) -> f64 {
+    sorted.get(sorted.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
+fn p99(sorted: &[f64]) -> f64 {
+    let i = ((sorted.len().saturating_sub(1)) as f64 * 0.99).round() as usize;
+    sorted.get(i).copied().unwrap_or(f64::NAN)
+}
+
+impl Report {
+    fn table(&self, args: &Args) -> String {
+        let row =
+            |what: &str, value: String, target: &str| format!("| {what} | {value} | {target} |\n");
+        let rate = |o: &Outcome| {
+            format!(
+                "{:.0}/s (p50 {:.2} ms, p99 {:.2} ms, {} errors)",
+                o.per_second(),
+                o.quantile_ms(0.5),
+                o.quantile_ms(0.99),
+                o.errors
+            )
+        };
+        let ratio = self.redirects.per_second() / self.baseline.per_second();
+        let events = self.batches.per_second() * EVENT_BATCH as f64;
+        let (small_n, small) = &self.small;
+        let (large_n, large, fill) = &self.large;
+        let machine = std::thread::available_parallelism().map_or(0, usize::from);
+        let mut t = format!(
+            "parrain-bench{}: {machine} CPUs, {} s per step, {} connections, {PER_CLIENT} requests per source address\n\n",
+            if args.smoke { " --smoke (numbers mean nothing)" } else { "" },
+            args.duration,
+            args.connections
+        );
+        t += "| measure | result | SPEC §9 target |\n|---|---|---|\n";
+        t += &row(
+            "bare axum hello-world (same run)",
+            rate(&self.baseline),
+            "baseline",
+        );
+        t += &row(
+            "`GET /r/{code}` redirects",
+            rate(&self.redirects),
+            "≥ 40,000/s, p99 < 5 ms",
+        );
+        t += &row("redirects / hello-world", format!("{ratio:.2}"), "≥ 0.50");
+        t += &row(
+            "`POST /v1/track/visit` single calls",
+            rate(&self.visits),
+            "≥ 20,000/s",
+        );
+        t += &row(
+            "`POST /v1/events` batches of 1,000",
+            format!(
+                "{events:.0} events/s ({:.0} batches/s, p50 {:.0} ms, {} errors)",
+                self.batches.per_second(),
+                self.batches.quantile_ms(0.5),
+                self.batches.errors
+            ),
+            "≥ 100,000 events/s",
+        );
+        t += &row(
+            &format!("credit check (`track/event` that credits) at {small_n} activities"),
+            format!(
+                "p50 {:.2} ms, p99 {:.2} ms ({} samples)",
+                median(small),
+                p99(small),
+                small.len()
+            ),
+            "same as below",
+        );
+        t += &row(
+            &format!(
+                "credit check at {large_n} activities (log filled by SQL in {:.0} s)",
+                fill.as_secs_f64()
+            ),
+            format!(
+                "p50 {:.2} ms, p99 {:.2} ms ({} samples)",
+                median(large),
+                p99(large),
+                large.len()
+            ),
+            "same as above",
+        );
+        t += &row(
+            "report, offer with 1,000,000 participants",
+            "not measured yet: the bench does not pre-load 1M participants".into(),
+            "< 100 ms",
+        );
+        t += &row(
+            "RSS idle (after setup)",
+            format!("{:.1} MiB", self.idle_rss),
+            "< 50 MB",
+        );
+        t += &row(
+            "RSS loaded (max during the load steps)",
+            format!("{:.1} MiB", self.loaded_rss),
+            "-",
+        );
+        t
+    }
+}

@@ -1,0 +1,145 @@
+//! The servers under test, each in its own process: parrain with its default
+//! configuration (no `PARRAIN_*` variable, no config file), and the bare axum
+//! baseline (this binary's hidden `hello` command).
+
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context};
+
+pub struct Server {
+    child: Child,
+    pub addr: SocketAddr,
+    /// The keys printed on a fresh data directory (empty on a restart).
+    pub secret: Option<String>,
+    pub publishable: Option<String>,
+}
+
+impl Server {
+    /// Starts `parrain serve` on a free loopback port of `data_dir`.
+    pub fn parrain(binary: &Path, data_dir: &Path) -> anyhow::Result<Self> {
+        let mut command = Command::new(binary);
+        command
+            .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+            .arg(data_dir);
+        for (name, _) in std::env::vars_os() {
+            if name.to_string_lossy().starts_with("PARRAIN_") {
+                command.env_remove(name);
+            }
+        }
+        let log = std::fs::File::create(data_dir.with_extension("log"))?;
+        command.stderr(log);
+        Self::start(command, "parrain listening on http://")
+    }
+
+    /// Starts the bare axum hello-world (`parrain-bench hello`).
+    pub fn hello() -> anyhow::Result<Self> {
+        let mut command = Command::new(std::env::current_exe()?);
+        command.arg("hello").stderr(Stdio::inherit());
+        Self::start(command, "hello listening on http://")
+    }
+
+    fn start(mut command: Command, ready: &str) -> anyhow::Result<Self> {
+        let mut child = command
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .spawn()
+            .context("starting the server")?;
+        let stdout = child.stdout.take().context("no stdout")?;
+        let mut lines = BufReader::new(stdout).lines();
+        let (mut secret, mut publishable) = (None, None);
+        let addr = loop {
+            let Some(line) = lines.next().transpose()? else {
+                let status = child.wait()?;
+                bail!("the server exited ({status}) before listening");
+            };
+            let last_word = || line.split_whitespace().last().map(str::to_owned);
+            if line.starts_with("secret key") {
+                secret = last_word();
+            } else if line.starts_with("publishable key") {
+                publishable = last_word();
+            } else if let Some(rest) = line.strip_prefix(ready) {
+                let addr = rest.split_whitespace().next().unwrap_or_default();
+                break addr.parse().context("listening address")?;
+            }
+        };
+        // Keep reading so the server never blocks on a full pipe.
+        std::thread::spawn(move || lines.for_each(drop));
+        Ok(Self {
+            child,
+            addr,
+            secret,
+            publishable,
+        })
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Resident memory from `/proc/PID/status`, in MiB.
+    pub fn rss_mib(&self) -> f64 {
+        rss_mib(self.pid()).unwrap_or(f64::NAN)
+    }
+
+    /// SIGTERM, then waits up to 30 s for a clean exit.
+    pub fn stop(mut self) -> anyhow::Result<()> {
+        Command::new("kill")
+            .args(["-TERM", &self.pid().to_string()])
+            .status()?;
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while Instant::now() < deadline {
+            if let Some(status) = self.child.try_wait()? {
+                if !status.success() {
+                    bail!("the server exited with {status}");
+                }
+                return Ok(());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        self.child.kill()?;
+        bail!("the server did not stop within 30 s")
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        // Only on an error path: `stop` has already reaped it otherwise.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn rss_mib(pid: u32) -> Option<f64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
+
+/// A fresh directory on the same disk as the build (not tmpfs, so fsync is real).
+pub fn fresh_dir(root: &Path) -> anyhow::Result<PathBuf> {
+    let dir = root.join(format!("run-{}", std::process::id()));
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir)?;
+    }
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}
+
+/// The bare axum hello-world the redirect rate is compared with.
+pub async fn serve_hello() -> anyhow::Result<()> {
+    let app = axum::Router::new().route("/", axum::routing::get(|| async { "Hello, World!" }));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    println!("hello listening on http://{}", listener.local_addr()?);
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async move {
+            terminate.recv().await;
+        })
+        .await?;
+    Ok(())
+}

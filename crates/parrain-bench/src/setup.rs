@@ -1,0 +1,186 @@
+//! What the load needs in place: offers, participants and their codes
+//! (through the public API), and a large activity log (written straight
+//! into the SQLite file while parrain is stopped: the HTTP path cannot add
+//! ten million rows within a benchmark's time budget).
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context};
+use r2d2_sqlite::rusqlite::{self, params};
+use serde_json::{json, Value};
+
+use crate::load::Addresses;
+
+/// A client of parrain's API, sending from one loopback source address.
+pub struct Api {
+    base: String,
+    pub secret: String,
+    pub publishable: String,
+    client: reqwest::Client,
+}
+
+impl Api {
+    pub fn new(
+        addr: SocketAddr,
+        secret: &str,
+        publishable: &str,
+        from: IpAddr,
+    ) -> anyhow::Result<Self> {
+        Ok(Self {
+            base: format!("http://{addr}"),
+            secret: secret.to_owned(),
+            publishable: publishable.to_owned(),
+            client: reqwest::Client::builder()
+                .local_address(from)
+                .redirect(reqwest::redirect::Policy::none())
+                .timeout(Duration::from_secs(30))
+                .build()?,
+        })
+    }
+
+    pub async fn post(&self, path: &str, key: &str, body: &Value) -> anyhow::Result<Value> {
+        let response = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(key)
+            .json(body)
+            .send()
+            .await?;
+        let status = response.status();
+        let body: Value = response.json().await.unwrap_or(Value::Null);
+        if !status.is_success() {
+            bail!("POST {path}: {status} {body}");
+        }
+        Ok(body)
+    }
+
+    /// Creates and approves an offer with this goal; returns its id.
+    pub async fn live_offer(&self, goal: Value) -> anyhow::Result<String> {
+        let settings = json!({
+            "name": "Benchmark offer",
+            "goal": goal,
+            "offer_page_url": "https://shop.example.com/refer",
+            "emails": {"fulfillment": {"subject": "Your reward", "text": "Thanks"}}
+        });
+        let offer = self.post("/v1/offers", &self.secret, &settings).await?;
+        let id = offer["id"].as_str().context("offer id")?.to_owned();
+        self.post(
+            &format!("/v1/offers/{id}/approve"),
+            &self.secret,
+            &json!({}),
+        )
+        .await?;
+        Ok(id)
+    }
+
+    /// Signs up a participant; returns its id and share code.
+    pub async fn participant(&self, offer: &str, email: &str) -> anyhow::Result<(String, String)> {
+        let path = format!("/v1/offers/{offer}/participants");
+        let p = self
+            .post(&path, &self.secret, &json!({"email": email}))
+            .await?;
+        let id = p["id"].as_str().context("participant id")?;
+        let code = p["code"].as_str().context("participant code")?;
+        Ok((id.to_owned(), code.to_owned()))
+    }
+}
+
+/// A valid id body (`vis_…`, `act_…`) that is unique per `n`: `n` in
+/// parrain's base32 alphabet, padded to 20 characters.
+pub fn id(prefix: &str, tag: u8, mut n: u64) -> String {
+    const ALPHABET: &[u8] = b"0123456789abcdefghjkmnpqrstvwxyz";
+    let mut body = [b'0'; 20];
+    body[0] = ALPHABET[usize::from(tag) % 32];
+    for slot in body.iter_mut().skip(1).rev() {
+        *slot = ALPHABET[(n % 32) as usize];
+        n /= 32;
+    }
+    format!("{prefix}_{}", String::from_utf8_lossy(&body))
+}
+
+pub fn count_activities(db: &Path) -> anyhow::Result<u64> {
+    let conn = rusqlite::Connection::open(db)?;
+    let n: i64 = conn.query_row("SELECT COUNT(*) FROM activities", [], |r| r.get(0))?;
+    Ok(u64::try_from(n)?)
+}
+
+/// Adds `custom_event` activities of `participant` in `offer` until the log
+/// holds `target` rows; returns how many were added. parrain must be stopped.
+pub fn fill_activities(
+    db: &Path,
+    offer: &str,
+    participant: &str,
+    target: u64,
+) -> anyhow::Result<u64> {
+    let have = count_activities(db)?;
+    let mut conn = rusqlite::Connection::open(db)?;
+    conn.busy_timeout(Duration::from_secs(10))?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)?
+        .as_millis() as i64;
+    let mut added = 0;
+    while have + added < target {
+        let tx = conn.transaction()?;
+        {
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO activities (id, type, offer_id, participant_id, visitor_id, details, occurred_at)
+                 VALUES (?1, 'custom_event', ?2, ?3, ?4, '{\"name\":\"preloaded\"}', ?5)",
+            )?;
+            let chunk = (target - have - added).min(100_000);
+            for n in added..added + chunk {
+                // Numbered from the current size, so a second fill never repeats an id.
+                let n = have + n;
+                insert.execute(params![
+                    id("act", 30, n),
+                    offer,
+                    participant,
+                    id("vis", 30, n),
+                    now
+                ])?;
+            }
+            added += chunk;
+        }
+        tx.commit()?;
+    }
+    Ok(added)
+}
+
+/// Times `samples` credit checks: each a new friend whose visit is attributed
+/// to one of `codes` (not timed), then the `track/event` that credits it
+/// (timed). Friends go round the referrers, so none nears the default fraud
+/// rule's 100 credits an hour. Returns the latencies in milliseconds, sorted.
+pub async fn credit_checks(
+    addr: SocketAddr,
+    keys: (&str, &str),
+    addresses: &Addresses,
+    offer: &str,
+    codes: &[String],
+    samples: u64,
+    round: u8,
+) -> anyhow::Result<Vec<f64>> {
+    let mut times = Vec::new();
+    let mut api = Api::new(addr, keys.0, keys.1, addresses.next())?;
+    for n in 0..samples {
+        if n % 50 == 49 {
+            // Two calls a sample: stay well inside one address's burst.
+            api = Api::new(addr, keys.0, keys.1, addresses.next())?;
+        }
+        let friend = id("vis", round, n);
+        let visit = json!({"offer_id": offer, "visitor_id": friend, "referral_code": codes[n as usize % codes.len()]});
+        api.post("/v1/track/visit", &api.publishable, &visit)
+            .await?;
+        let event = json!({"offer_id": offer, "visitor_id": friend, "name": "purchase"});
+        let started = Instant::now();
+        let out = api
+            .post("/v1/track/event", &api.publishable, &event)
+            .await?;
+        times.push(started.elapsed().as_secs_f64() * 1000.0);
+        if out["credited"] != json!(true) {
+            bail!("the credit check did not credit: {out}");
+        }
+    }
+    times.sort_by(f64::total_cmp);
+    Ok(times)
+}
