@@ -12,6 +12,7 @@ pub mod idempotency;
 pub mod limit;
 pub mod metrics;
 pub mod outbound;
+pub mod password;
 mod routes;
 mod views;
 

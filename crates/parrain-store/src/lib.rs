@@ -11,6 +11,7 @@ mod error;
 mod flows;
 mod idempotency;
 mod model;
+mod operators;
 mod outbound;
 pub mod postgres;
 mod privacy;
@@ -27,6 +28,7 @@ use parrain_core::Millis;
 pub use error::StoreError;
 pub use idempotency::*;
 pub use model::*;
+pub use operators::{Operator, OperatorSession, Operators};
 pub use outbound::*;
 pub use privacy::{Erasure, Privacy};
 pub use report::{ReportData, Reports, TopReferrer, TOP_REFERRERS};
@@ -133,6 +135,7 @@ pub trait Store:
     + Privacy
     + Reviews
     + Reports
+    + Operators
 {
 }
 impl<T> Store for T where
@@ -148,5 +151,6 @@ impl<T> Store for T where
         + Privacy
         + Reviews
         + Reports
+        + Operators
 {
 }

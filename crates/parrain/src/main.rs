@@ -1,6 +1,7 @@
 //! The `parrain` binary: `serve`, `migrate`, `keys`, `copy`, `backup`, `restore`,
 //! `config` and `doctor`.
 
+mod admin;
 mod backup;
 mod config;
 mod copy;
@@ -94,6 +95,13 @@ enum Command {
         #[command(flatten)]
         overrides: Overrides,
     },
+    /// Manages operator accounts of the /admin pages.
+    Admin {
+        #[command(subcommand)]
+        command: admin::AdminCommand,
+        #[command(flatten)]
+        overrides: Overrides,
+    },
 }
 
 #[derive(Subcommand)]
@@ -156,6 +164,10 @@ async fn main() -> anyhow::Result<()> {
         Command::Keys { command, overrides } => {
             let config = Config::load(&overrides)?;
             keys(open_store(&config).await?, command).await
+        }
+        Command::Admin { command, overrides } => {
+            let config = Config::load(&overrides)?;
+            admin::run(open_store(&config).await?.as_ref(), command, now()).await
         }
         Command::Copy { from, to } => copy::run(&from, &to).await,
         Command::Config {

@@ -12,6 +12,7 @@ mod errors;
 mod fraud;
 mod idempotency;
 mod offers;
+mod operators;
 mod participants;
 mod people;
 mod privacy;

@@ -24,6 +24,8 @@ mod fraud;
 mod idempotency;
 #[path = "../api/offers.rs"]
 mod offers;
+#[path = "../api/operators.rs"]
+mod operators;
 #[path = "../api/participants.rs"]
 mod participants;
 #[path = "../api/people.rs"]

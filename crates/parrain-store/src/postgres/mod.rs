@@ -20,6 +20,7 @@ mod keys;
 mod ledger;
 mod log;
 mod offers;
+mod operators;
 mod participants;
 mod people;
 mod privacy;
@@ -42,6 +43,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0003_idempotency.sql"),
     include_str!("../../migrations/postgres/0004_privacy.sql"),
     include_str!("../../migrations/postgres/0005_reviews.sql"),
+    include_str!("../../migrations/postgres/0006_operators.sql"),
 ];
 
 /// Any constant: the advisory lock nodes take while migrating, so two

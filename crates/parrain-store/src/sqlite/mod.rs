@@ -13,6 +13,7 @@ mod keys;
 mod ledger;
 mod maintenance;
 mod offers;
+mod operators;
 mod participants;
 mod people;
 mod privacy;
@@ -38,6 +39,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0003_idempotency.sql"),
     include_str!("../../migrations/sqlite/0004_privacy.sql"),
     include_str!("../../migrations/sqlite/0005_reviews.sql"),
+    include_str!("../../migrations/sqlite/0006_operators.sql"),
 ];
 
 /// The SQLite store. Cheap to clone.

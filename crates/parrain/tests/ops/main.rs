@@ -1,6 +1,7 @@
 //! The real binary: durability under SIGKILL, the demo, metrics, backup and
 //! restore, graceful shutdown, the doctor.
 
+mod admin;
 mod backup;
 mod crash;
 mod demo;
