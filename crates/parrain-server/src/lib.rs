@@ -5,6 +5,7 @@
 //! shape the answer. They hold no business rules.
 
 pub mod auth;
+pub mod chart;
 pub mod demo;
 mod error;
 mod extract;
