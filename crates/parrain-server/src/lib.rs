@@ -4,6 +4,7 @@
 //! Handlers parse requests into domain types at the edge, call the store, and
 //! shape the answer. They hold no business rules.
 
+pub mod admin;
 pub mod auth;
 pub mod chart;
 pub mod demo;
@@ -111,6 +112,7 @@ pub fn router(state: AppState) -> Router {
     let idempotent = axum::middleware::from_fn_with_state(state.clone(), idempotency::middleware);
     metrics::install();
     let mut app = routes::router()
+        .merge(admin::router())
         .route("/metrics", axum::routing::get(metrics::scrape))
         .with_state(state);
     app = app.layer(idempotent);

@@ -6,6 +6,7 @@ mod helpers;
 mod mailbox;
 mod receiver;
 
+mod admin;
 mod credit;
 mod email;
 mod errors;

@@ -12,6 +12,8 @@ mod mailbox;
 #[path = "../api/receiver.rs"]
 mod receiver;
 
+#[path = "../api/admin.rs"]
+mod admin;
 #[path = "../api/credit.rs"]
 mod credit;
 #[path = "../api/email.rs"]

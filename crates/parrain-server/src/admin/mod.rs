@@ -1,0 +1,88 @@
+//! `/admin`: the operator's pages, rendered on the server with minijinja
+//! from the templates under `templates/admin/` (compiled into the binary).
+//!
+//! Every page but the login form needs a session (`session::Operator`);
+//! every form carries a CSRF token and a POST without the right one is
+//! refused with 403. Sign-in attempts are rate-limited per email.
+
+mod login;
+mod pages;
+pub mod session;
+
+use std::sync::OnceLock;
+
+use axum::http::{header, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use minijinja::Environment;
+use serde::Serialize;
+
+use crate::AppState;
+
+const CSS: &str = include_str!("../../templates/admin/admin.css");
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/admin", get(pages::offers))
+        .route("/admin/login", get(login::form).post(login::submit))
+        .route("/admin/logout", axum::routing::post(login::logout))
+        .route("/admin/admin.css", get(css))
+}
+
+fn templates() -> &'static Environment<'static> {
+    static ENV: OnceLock<Environment<'static>> = OnceLock::new();
+    ENV.get_or_init(|| {
+        let mut env = Environment::new();
+        for (name, source) in [
+            (
+                "layout.html",
+                include_str!("../../templates/admin/layout.html"),
+            ),
+            (
+                "login.html",
+                include_str!("../../templates/admin/login.html"),
+            ),
+            (
+                "offers.html",
+                include_str!("../../templates/admin/offers.html"),
+            ),
+        ] {
+            if let Err(e) = env.add_template(name, source) {
+                tracing::error!(template = name, error = %e, "an admin template does not parse");
+            }
+        }
+        env
+    })
+}
+
+/// Renders a page; a template error is logged and shown as a plain 500.
+fn render(name: &str, context: impl Serialize) -> Response {
+    let page = templates()
+        .get_template(name)
+        .and_then(|t| t.render(context));
+    match page {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(template = name, error = %e, "rendering an admin page failed");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the page could not be drawn",
+            )
+                .into_response()
+        }
+    }
+}
+
+/// The answer to a form without its CSRF token.
+fn forbidden() -> Response {
+    (
+        StatusCode::FORBIDDEN,
+        "This form has expired or did not come from parrain. Reload the page and try again.",
+    )
+        .into_response()
+}
+
+async fn css() -> Response {
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], CSS).into_response()
+}

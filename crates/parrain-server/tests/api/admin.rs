@@ -1,0 +1,186 @@
+//! `/admin` sign-in: the session cookie's flags, CSRF tokens on the login
+//! and logout forms, the same answer for a wrong email or password, the
+//! per-email rate limit, and the offers list behind the session.
+
+use parrain_core::email::Email;
+use parrain_server::password;
+use reqwest::{Response, StatusCode};
+use serde_json::json;
+
+use crate::helpers::{offer_settings, spawn_app, TestApp};
+
+const PASSWORD: &str = "correct horse battery";
+
+async fn operator(app: &TestApp, email: &str) {
+    let email = Email::parse(email).unwrap();
+    let hash = password::hash(PASSWORD).unwrap();
+    app.store.set_operator(&email, hash, 0).await.unwrap();
+}
+
+/// The `name=value` of a `Set-Cookie` named `name`, and the whole header.
+fn set_cookie(response: &Response, name: &str) -> (String, String) {
+    let header = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .unwrap_or_else(|| panic!("no {name} cookie"));
+    (header.split(';').next().unwrap().to_owned(), header)
+}
+
+fn csrf_field(html: &str) -> String {
+    let start = html.find(r#"name="csrf" value=""#).expect("a csrf field") + 19;
+    html[start..].split('"').next().unwrap().to_owned()
+}
+
+/// Opens the login form; returns (csrf cookie pair, csrf field).
+async fn login_form(app: &TestApp) -> (String, String) {
+    let response = app
+        .client
+        .get(app.url("/admin/login"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let (pair, _) = set_cookie(&response, "parrain_csrf");
+    (pair, csrf_field(&response.text().await.unwrap()))
+}
+
+async fn post_login(app: &TestApp, cookie: &str, form: &[(&str, &str)]) -> Response {
+    app.client
+        .post(app.url("/admin/login"))
+        .header("cookie", cookie)
+        .form(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn get_admin(app: &TestApp, cookie: &str) -> Response {
+    let request = app.client.get(app.url("/admin")).header("cookie", cookie);
+    request.send().await.unwrap()
+}
+
+#[tokio::test]
+async fn an_operator_signs_in_sees_the_offers_and_signs_out() {
+    let app = spawn_app().await;
+    operator(&app, "ops@example.com").await;
+    app.create_offer(&offer_settings(
+        json!({"type": "referred_signups", "count": 3}),
+    ))
+    .await;
+
+    let anonymous = get_admin(&app, "").await;
+    assert_eq!(anonymous.status(), StatusCode::SEE_OTHER);
+    assert_eq!(anonymous.headers()["location"], "/admin/login");
+
+    let (cookie, csrf) = login_form(&app).await;
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("email", "OPS@example.com"),
+        ("password", PASSWORD),
+    ];
+    let signed_in = post_login(&app, &cookie, &form).await;
+    assert_eq!(signed_in.status(), StatusCode::SEE_OTHER);
+    assert_eq!(signed_in.headers()["location"], "/admin");
+    let (session, header) = set_cookie(&signed_in, "parrain_admin");
+    assert!(
+        header.contains("HttpOnly") && header.contains("SameSite=Lax"),
+        "{header}"
+    );
+
+    let page = get_admin(&app, &session).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("Spring referral") && html.contains(">draft<"),
+        "{html}"
+    );
+    assert!(html.contains("ops@example.com"));
+
+    let logout = |csrf: String| {
+        let request = app.client.post(app.url("/admin/logout"));
+        request
+            .header("cookie", &session)
+            .form(&[("csrf", csrf)])
+            .send()
+    };
+    assert_eq!(
+        logout(String::new()).await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        get_admin(&app, &session).await.status(),
+        StatusCode::OK,
+        "still in"
+    );
+    let out = logout(csrf_field(&html)).await.unwrap();
+    assert_eq!(out.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        get_admin(&app, &session).await.status(),
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[tokio::test]
+async fn a_login_without_its_csrf_token_or_with_a_wrong_password_is_refused() {
+    let app = spawn_app().await;
+    operator(&app, "csrf@example.com").await;
+    let (cookie, csrf) = login_form(&app).await;
+
+    let form = [("email", "csrf@example.com"), ("password", PASSWORD)];
+    let no_token = post_login(&app, &cookie, &form).await;
+    assert_eq!(no_token.status(), StatusCode::FORBIDDEN);
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("email", "csrf@example.com"),
+        ("password", PASSWORD),
+    ];
+    let no_cookie = post_login(&app, "", &form).await;
+    assert_eq!(no_cookie.status(), StatusCode::FORBIDDEN);
+
+    let wrong = [
+        ("csrf", csrf.as_str()),
+        ("email", "csrf@example.com"),
+        ("password", "nope nope nope"),
+    ];
+    let unknown = [
+        ("csrf", csrf.as_str()),
+        ("email", "who@example.com"),
+        ("password", PASSWORD),
+    ];
+    for form in [&wrong[..], &unknown[..]] {
+        let refused = post_login(&app, &cookie, form).await;
+        assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+        assert!(refused
+            .text()
+            .await
+            .unwrap()
+            .contains("do not match an operator"));
+    }
+}
+
+#[tokio::test]
+async fn sign_in_attempts_are_limited_per_email() {
+    let app = spawn_app().await;
+    operator(&app, "limited@example.com").await;
+    let (cookie, csrf) = login_form(&app).await;
+    let wrong = [
+        ("csrf", csrf.as_str()),
+        ("email", "limited@example.com"),
+        ("password", "guess guess guess"),
+    ];
+    for _ in 0..5 {
+        let refused = post_login(&app, &cookie, &wrong).await;
+        assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+    }
+    let right = [
+        ("csrf", csrf.as_str()),
+        ("email", "limited@example.com"),
+        ("password", PASSWORD),
+    ];
+    let limited = post_login(&app, &cookie, &right).await;
+    assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(limited.text().await.unwrap().contains("Too many attempts"));
+}
