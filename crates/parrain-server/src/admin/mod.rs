@@ -7,6 +7,7 @@
 
 mod login;
 mod pages;
+mod report;
 pub mod session;
 
 use std::sync::OnceLock;
@@ -27,6 +28,8 @@ pub fn router() -> Router<AppState> {
         .route("/admin", get(pages::offers))
         .route("/admin/login", get(login::form).post(login::submit))
         .route("/admin/logout", axum::routing::post(login::logout))
+        .route("/admin/offers/{id}/report", get(report::page))
+        .route("/admin/offers/{id}/report.csv", get(report::csv))
         .route("/admin/admin.css", get(css))
 }
 
@@ -46,6 +49,10 @@ fn templates() -> &'static Environment<'static> {
             (
                 "offers.html",
                 include_str!("../../templates/admin/offers.html"),
+            ),
+            (
+                "report.html",
+                include_str!("../../templates/admin/report.html"),
             ),
         ] {
             if let Err(e) = env.add_template(name, source) {

@@ -8,7 +8,7 @@ mod participants;
 mod people;
 mod privacy;
 mod redirect;
-mod reports;
+pub(crate) mod reports;
 mod reviews;
 mod tracking;
 mod webhooks;

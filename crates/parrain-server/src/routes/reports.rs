@@ -26,13 +26,13 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
-struct ReportQuery {
+pub(crate) struct ReportQuery {
     /// RFC 3339, inclusive. Default: the offer's creation (bucket-aligned).
-    from: Option<String>,
+    pub from: Option<String>,
     /// RFC 3339, exclusive. Default: the end of the current bucket.
-    to: Option<String>,
+    pub to: Option<String>,
     /// `hour` or `day` (default).
-    interval: Option<String>,
+    pub interval: Option<String>,
 }
 
 /// An offer's funnel, audience, share metrics, time series and top
@@ -52,6 +52,28 @@ async fn offer_report(
     ApiQuery(q): ApiQuery<ReportQuery>,
 ) -> ApiResult<Response> {
     let id = path_id!(OfferId, id, "offer");
+    let report = build(&state, id, q).await?;
+    if !wants_csv(&headers) {
+        return Ok(Json(report).into_response());
+    }
+    let body = report
+        .series_csv()
+        .map_err(|e| ApiError::Internal(format!("writing CSV: {e}")))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"report.csv\"",
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// The report of an offer for a query (also drawn by the `/admin` report page).
+pub(crate) async fn build(state: &AppState, id: OfferId, q: ReportQuery) -> ApiResult<ReportOut> {
     let offer = state.store.offer(&id).await?;
     let interval = match q.interval.as_deref() {
         None => Interval::Day,
@@ -74,24 +96,7 @@ async fn offer_report(
         WindowError::TooLong => ApiError::bad_field("to", e.to_string()),
     })?;
     let data = state.store.report_data(&id, window).await?;
-    let report = ReportOut::new(id, window, data);
-    if !wants_csv(&headers) {
-        return Ok(Json(report).into_response());
-    }
-    let body = report
-        .series_csv()
-        .map_err(|e| ApiError::Internal(format!("writing CSV: {e}")))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"report.csv\"",
-            ),
-        ],
-        body,
-    )
-        .into_response())
+    Ok(ReportOut::new(id, window, data))
 }
 
 fn wants_csv(headers: &HeaderMap) -> bool {

@@ -184,3 +184,63 @@ async fn sign_in_attempts_are_limited_per_email() {
     assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(limited.text().await.unwrap().contains("Too many attempts"));
 }
+
+/// Signs in as a new operator; returns the session cookie pair.
+async fn signed_in(app: &TestApp, email: &str) -> String {
+    operator(app, email).await;
+    let (cookie, csrf) = login_form(app).await;
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("email", email),
+        ("password", PASSWORD),
+    ];
+    let response = post_login(app, &cookie, &form).await;
+    set_cookie(&response, "parrain_admin").0
+}
+
+#[tokio::test]
+async fn the_report_page_draws_five_funnel_bars_and_a_point_per_bucket() {
+    let app = spawn_app().await;
+    let session = signed_in(&app, "charts@example.com").await;
+    let offer = app
+        .live_offer(json!({"type": "referred_signups", "count": 1}))
+        .await;
+    let ana = app.participant(&offer, "ana@example.com").await;
+    app.track("share", json!({"code": ana["code"], "channel": "x"}))
+        .await;
+    let get = |path: String| {
+        let request = app.client.get(app.url(&path)).header("cookie", &session);
+        request.send()
+    };
+    let query = "interval=hour&from=2026-01-01T00:00:00Z&to=2026-01-01T06:00:00Z";
+    let page = get(format!("/admin/offers/{offer}/report?{query}"))
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert_eq!(html.matches(r#"<svg class="chart funnel""#).count(), 1);
+    assert_eq!(html.matches(r#"class="bar""#).count(), 5);
+    assert_eq!(html.matches(r#"class="point""#).count(), 6);
+    assert!(
+        html.contains("report.csv?from=2026-01-01T00%3A00%3A00Z"),
+        "{html}"
+    );
+
+    let csv = get(format!("/admin/offers/{offer}/report.csv?{query}"))
+        .await
+        .unwrap();
+    assert_eq!(csv.status(), StatusCode::OK);
+    assert_eq!(csv.text().await.unwrap().lines().count(), 7);
+
+    let today = get(format!("/admin/offers/{offer}/report")).await.unwrap();
+    let html = today.text().await.unwrap();
+    assert!(html.contains("<b>1</b> profiles"), "{html}");
+
+    let anonymous = app
+        .client
+        .get(app.url(&format!("/admin/offers/{offer}/report")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), StatusCode::SEE_OTHER);
+}
