@@ -74,12 +74,33 @@ pub(crate) async fn authenticate(parts: &Parts, state: &AppState) -> Result<ApiK
     if !(key.starts_with("sk_") || key.starts_with("pk_")) {
         return Err(ApiError::Unauthorized("the API key is malformed"));
     }
-    state
+    let key = state
         .store
         .key_by_hash(&hash_key(&key))
         .await?
-        .ok_or(ApiError::Unauthorized("the API key is unknown or revoked"))
+        .ok_or(ApiError::Unauthorized("the API key is unknown or revoked"))?;
+    note_use(state, &key);
+    Ok(key)
 }
+
+/// Keeps the key's `last_used_at` to the minute: at most one write per key
+/// a minute, off the request's path.
+fn note_use(state: &AppState, key: &ApiKey) {
+    let now = state.clock.now();
+    if key.last_used_at.is_some_and(|at| now - at < LAST_USED_STEP) {
+        return;
+    }
+    let store = state.store.clone();
+    let id = key.id.clone();
+    tokio::spawn(async move {
+        if let Err(e) = store.touch_key(&id, now).await {
+            tracing::warn!(error = %e, "recording when a key was last used failed");
+        }
+    });
+}
+
+/// How precisely `last_used_at` is kept.
+const LAST_USED_STEP: Millis = 60_000;
 
 /// A caller holding a secret key.
 pub struct SecretKey(#[allow(dead_code)] pub ApiKey);

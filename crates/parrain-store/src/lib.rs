@@ -43,6 +43,8 @@ pub trait Keys: Send + Sync {
     async fn key_by_hash(&self, hash: &str) -> Result<Option<ApiKey>>;
     async fn list_keys(&self) -> Result<Vec<ApiKey>>;
     async fn revoke_key(&self, id: &KeyId, now: Millis) -> Result<ApiKey>;
+    /// Records that a request came with the key at `now`.
+    async fn touch_key(&self, id: &KeyId, now: Millis) -> Result<()>;
 }
 
 #[async_trait]

@@ -47,6 +47,8 @@ pub struct ApiKey {
     pub hint: String,
     pub created_at: Millis,
     pub revoked_at: Option<Millis>,
+    /// When a request last came with the key (to the minute).
+    pub last_used_at: Option<Millis>,
 }
 
 #[derive(Debug, Clone)]
@@ -153,6 +155,8 @@ pub struct ParticipantDetail {
 pub struct ParticipantFilter {
     pub achieved: Option<bool>,
     pub fulfilled: Option<bool>,
+    /// Only emails containing this text (emails are stored in lowercase).
+    pub email: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -8,7 +8,7 @@ use postgres::Row;
 use super::PgStore;
 use crate::{ApiKey, KeyKind, Keys, NewKey, Result, StoreError};
 
-const COLUMNS: &str = "id, kind, name, hint, created_at, revoked_at";
+const COLUMNS: &str = "id, kind, name, hint, created_at, revoked_at, last_used_at";
 
 fn key_row(row: &Row) -> ApiKey {
     let kind: String = row.get(1);
@@ -23,6 +23,7 @@ fn key_row(row: &Row) -> ApiKey {
         hint: row.get(3),
         created_at: row.get(4),
         revoked_at: row.get(5),
+        last_used_at: row.get(6),
     }
 }
 
@@ -43,6 +44,7 @@ impl Keys for PgStore {
                     hint: key.hint.clone(),
                     created_at: key.now,
                     revoked_at: None,
+                last_used_at: None,
                 })
             })
         })
@@ -79,6 +81,21 @@ impl Keys for PgStore {
                 t.query_opt(&sql, &[&id.as_str()])?
                     .map(|r| key_row(&r))
                     .ok_or(StoreError::not_found("key"))
+            })
+        })
+        .await
+    }
+
+    async fn touch_key(&self, id: &KeyId, now: Millis) -> Result<()> {
+        let id = id.clone();
+        self.write_locked(move |tx| {
+            tx.with(|t| {
+                t.execute(
+                    "UPDATE api_keys SET last_used_at = $2
+                     WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $2)",
+                    &[&id.as_str(), &now],
+                )?;
+                Ok(())
             })
         })
         .await

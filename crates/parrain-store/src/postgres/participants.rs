@@ -108,6 +108,7 @@ impl Participants for PgStore {
                 "{SELECT} WHERE p.offer_id = $1 AND p.seq < $2
                    AND ($3::BOOLEAN IS NULL OR (p.achieved_at IS NOT NULL) = $3)
                    AND ($4::BOOLEAN IS NULL OR (p.fulfilled_at IS NOT NULL) = $4)
+                   AND ($6::TEXT IS NULL OR strpos(pe.email, $6) > 0)
                  ORDER BY p.seq DESC LIMIT $5"
             );
             let rows = c
@@ -119,6 +120,7 @@ impl Participants for PgStore {
                         &filter.achieved,
                         &filter.fulfilled,
                         &fetch_limit(page.limit),
+                        &filter.email.map(|e| e.to_lowercase()),
                     ],
                 )?
                 .iter()

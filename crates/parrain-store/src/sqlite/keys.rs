@@ -8,7 +8,7 @@ use r2d2_sqlite::rusqlite::{params, OptionalExtension, Row};
 use super::SqliteStore;
 use crate::{ApiKey, KeyKind, Keys, NewKey, Result, StoreError};
 
-const COLUMNS: &str = "id, kind, name, hint, created_at, revoked_at";
+const COLUMNS: &str = "id, kind, name, hint, created_at, revoked_at, last_used_at";
 
 fn key_row(row: &Row<'_>) -> r2d2_sqlite::rusqlite::Result<ApiKey> {
     let kind: String = row.get(1)?;
@@ -23,6 +23,7 @@ fn key_row(row: &Row<'_>) -> r2d2_sqlite::rusqlite::Result<ApiKey> {
         hint: row.get(3)?,
         created_at: row.get(4)?,
         revoked_at: row.get(5)?,
+        last_used_at: row.get(6)?,
     })
 }
 
@@ -41,6 +42,7 @@ impl Keys for SqliteStore {
                 hint: key.hint,
                 created_at: key.now,
                 revoked_at: None,
+                last_used_at: None,
             })
         })
         .await
@@ -79,6 +81,19 @@ impl Keys for SqliteStore {
             conn.query_row(&sql, [id.as_str()], key_row)
                 .optional()?
                 .ok_or(StoreError::not_found("key"))
+        })
+        .await
+    }
+
+    async fn touch_key(&self, id: &KeyId, now: Millis) -> Result<()> {
+        let id = id.clone();
+        self.write(move |conn| {
+            conn.execute(
+                "UPDATE api_keys SET last_used_at = ?2
+                 WHERE id = ?1 AND (last_used_at IS NULL OR last_used_at < ?2)",
+                params![id.as_str(), now],
+            )?;
+            Ok(())
         })
         .await
     }

@@ -102,6 +102,7 @@ impl Participants for SqliteStore {
                 "{SELECT} WHERE p.offer_id = ?1 AND p.rowid < ?2
                    AND (?3 IS NULL OR (p.achieved_at IS NOT NULL) = ?3)
                    AND (?4 IS NULL OR (p.fulfilled_at IS NOT NULL) = ?4)
+                   AND (?6 IS NULL OR instr(pe.email, ?6) > 0)
                  ORDER BY p.rowid DESC LIMIT ?5"
             );
             let rows = conn
@@ -112,7 +113,8 @@ impl Participants for SqliteStore {
                         before,
                         filter.achieved,
                         filter.fulfilled,
-                        page.limit + 1
+                        page.limit + 1,
+                        filter.email.map(|e| e.to_lowercase()),
                     ],
                     participant_row,
                 )?
