@@ -16,6 +16,7 @@ pub mod promo;
 pub mod report;
 pub mod rule;
 pub mod template;
+pub mod widget;
 
 /// Milliseconds since the Unix epoch, UTC. The one time type of the domain.
 pub type Millis = i64;

@@ -306,6 +306,9 @@ pub struct OfferSettings {
     /// Referral fraud rules (see `fraud`).
     #[serde(default)]
     pub fraud: crate::fraud::FraudSettings,
+    /// The widget's language, strings, colours and buttons (see `widget`).
+    #[serde(default)]
+    pub widget: crate::widget::WidgetSettings,
 }
 
 /// One thing wrong with a set of settings.
@@ -397,6 +400,7 @@ impl OfferSettings {
         self.form_problems(&mut out);
         self.email_problems(&mut out);
         out.extend(self.fraud.problems());
+        self.widget.problems(&mut out);
         if let (Some(start), Some(end)) = (self.starts_at, self.ends_at) {
             if start > end {
                 out.push(Problem::for_approval(
@@ -528,7 +532,20 @@ impl OfferSettings {
                 ));
             }
         }
-        for network in self.share_messages.keys() {
+        for (network, message) in &self.share_messages {
+            for name in crate::widget::unknown_placeholders(message) {
+                let field = format!("share_messages.{}", network.as_str());
+                out.push(Problem::invalid(
+                    &field,
+                    "unknown_placeholder",
+                    format!(
+                        "{field} uses {{{name}}}; placeholders are {}",
+                        crate::widget::SHARE_PLACEHOLDERS
+                            .map(|p| format!("{{{p}}}"))
+                            .join(", ")
+                    ),
+                ));
+            }
             if !self.networks.contains(network) {
                 out.push(Problem::invalid(
                     "share_messages",

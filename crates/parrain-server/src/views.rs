@@ -86,6 +86,9 @@ pub struct PublicOfferOut {
     pub rules_url: Option<String>,
     #[schema(value_type = Object)]
     pub privacy_policy: Value,
+    /// The widget's look and words, every string resolved in its language.
+    #[schema(value_type = Object)]
+    pub widget: Value,
 }
 
 impl PublicOfferOut {
@@ -109,6 +112,15 @@ impl PublicOfferOut {
             marketing_consent: serde_json::to_value(s.marketing_consent).unwrap_or_default(),
             rules_url: s.rules_url.clone(),
             privacy_policy: serde_json::to_value(&s.privacy_policy).unwrap_or_default(),
+            widget: serde_json::json!({
+                "language": s.widget.language,
+                "strings": s.widget.strings(),
+                "colours": s.widget.colours,
+                "font_family": s.widget.font_family,
+                "button_style": s.widget.button_style,
+                "button_images": s.widget.button_images,
+                "share_count": s.widget.share_count,
+            }),
         }
     }
 }
@@ -183,6 +195,7 @@ impl ParticipantOut {
 /// What a publishable key sees of the participant it just signed up.
 #[derive(Serialize, ToSchema)]
 pub struct PublicParticipantOut {
+    pub id: String,
     pub code: String,
     pub share_url: String,
     pub progress: ProgressOut,
@@ -191,6 +204,7 @@ pub struct PublicParticipantOut {
 impl PublicParticipantOut {
     pub fn new(p: &Participant, public_url: &str) -> Self {
         Self {
+            id: p.id.to_string(),
             code: p.code.clone(),
             share_url: share_url(public_url, &p.code),
             progress: progress(p),

@@ -84,6 +84,13 @@ pub trait Participants: Send + Sync {
         filter: ParticipantFilter,
         page: PageRequest,
     ) -> Result<Page<Participant>>;
+    /// The offer's participant with this email, if any, and how many shares it
+    /// recorded. Reads only: looking someone up never signs them up.
+    async fn find_participant(
+        &self,
+        offer: &OfferId,
+        email: &Email,
+    ) -> Result<Option<(Participant, i64)>>;
     /// Fulfils an achieved participant by hand.
     async fn fulfill(&self, id: &ParticipantId, now: Millis) -> Result<Participant>;
     /// Fulfils many; each id gets its own outcome, and none blocks the others.

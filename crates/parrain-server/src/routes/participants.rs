@@ -21,6 +21,7 @@ use crate::AppState;
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(sign_up, list_participants))
+        .routes(routes!(lookup))
         .routes(routes!(get_participant))
         .routes(routes!(fulfill))
         .routes(routes!(fulfill_many))
@@ -97,6 +98,48 @@ async fn sign_up(
         )
             .into_response()
     })
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct LookupIn {
+    #[schema(value_type = String, format = "email")]
+    email: Email,
+}
+
+#[derive(Serialize, ToSchema)]
+struct FoundParticipantOut {
+    #[serde(flatten)]
+    participant: PublicParticipantOut,
+    /// Shares the participant recorded (`shares_content` activities).
+    shares: i64,
+}
+
+/// Finds the participant an email signed up as (any key): how a person who
+/// comes back sees their link and progress. Reads only: an unknown email is
+/// a 404, never a sign-up.
+#[utoipa::path(post, path = "/v1/offers/{id}/participants/lookup", tag = "participants",
+    request_body = LookupIn,
+    responses((status = 200, body = FoundParticipantOut), (status = 400), (status = 404)))]
+async fn lookup(
+    State(state): State<AppState>,
+    _: AnyKey,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<LookupIn>,
+) -> ApiResult<Json<FoundParticipantOut>> {
+    let id = path_id!(OfferId, id, "offer");
+    if state.store.offer(&id).await?.live.is_none() {
+        return Err(ApiError::NotFound("offer".into()));
+    }
+    let (participant, shares) = state
+        .store
+        .find_participant(&id, &input.email)
+        .await?
+        .ok_or_else(|| ApiError::NotFound("participant".into()))?;
+    Ok(Json(FoundParticipantOut {
+        participant: PublicParticipantOut::new(&participant, &state.config.public_url),
+        shares,
+    }))
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, ToSchema)]

@@ -12,6 +12,7 @@ mod email;
 mod errors;
 mod fraud;
 mod idempotency;
+mod lookup;
 mod offers;
 mod operators;
 mod participants;

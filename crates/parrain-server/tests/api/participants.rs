@@ -50,7 +50,7 @@ async fn a_publishable_key_sees_only_code_share_url_and_progress() {
     .await;
     let mut keys: Vec<_> = body.as_object().unwrap().keys().cloned().collect();
     keys.sort();
-    assert_eq!(keys, ["code", "progress", "share_url"]);
+    assert_eq!(keys, ["code", "id", "progress", "share_url"]);
     assert_eq!(
         body["progress"],
         json!({"credit": 0, "goal_count": 3, "achieved": false, "fulfilled": false})

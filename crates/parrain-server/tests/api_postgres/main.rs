@@ -24,6 +24,8 @@ mod errors;
 mod fraud;
 #[path = "../api/idempotency.rs"]
 mod idempotency;
+#[path = "../api/lookup.rs"]
+mod lookup;
 #[path = "../api/offers.rs"]
 mod offers;
 #[path = "../api/operators.rs"]

@@ -1,6 +1,8 @@
 //! Participants: reading them, and the sign-up and fulfilment flows in a transaction.
 
 use async_trait::async_trait;
+use parrain_core::activity::ActivityType;
+use parrain_core::email::Email;
 use parrain_core::ids::{OfferId, ParticipantId, PersonId, VisitorId};
 use parrain_core::Millis;
 use postgres::{GenericClient, Row};
@@ -127,6 +129,33 @@ impl Participants for PgStore {
                 .map(participant_row)
                 .collect();
             Ok(page_of(rows, page.limit))
+        })
+        .await
+    }
+
+    async fn find_participant(
+        &self,
+        offer: &OfferId,
+        email: &Email,
+    ) -> Result<Option<(Participant, i64)>> {
+        let (offer, email) = (offer.clone(), email.clone());
+        self.read(move |c| {
+            let found = c.query_opt(
+                &format!("{SELECT} WHERE p.offer_id = $1 AND pe.email = $2"),
+                &[&offer.as_str(), &email.as_str()],
+            )?;
+            let Some(row) = found else { return Ok(None) };
+            let participant = participant_row(&row).1;
+            let shares: i64 = c
+                .query_one(
+                    "SELECT COUNT(*) FROM activities WHERE participant_id = $1 AND type = $2",
+                    &[
+                        &participant.id.as_str(),
+                        &ActivityType::SharesContent.as_str(),
+                    ],
+                )?
+                .get(0);
+            Ok(Some((participant, shares)))
         })
         .await
     }

@@ -1,6 +1,8 @@
 //! Participants: reading them, and the sign-up and fulfilment flows in a transaction.
 
 use async_trait::async_trait;
+use parrain_core::activity::ActivityType;
+use parrain_core::email::Email;
 use parrain_core::ids::{OfferId, ParticipantId, PersonId, VisitorId};
 use parrain_core::Millis;
 use r2d2_sqlite::rusqlite::{params, Connection, OptionalExtension, Row};
@@ -120,6 +122,36 @@ impl Participants for SqliteStore {
                 )?
                 .collect::<Result<Vec<_>, _>>()?;
             Ok(page_of(rows, page.limit))
+        })
+        .await
+    }
+
+    async fn find_participant(
+        &self,
+        offer: &OfferId,
+        email: &Email,
+    ) -> Result<Option<(Participant, i64)>> {
+        let (offer, email) = (offer.clone(), email.clone());
+        self.read(move |conn| {
+            let found = conn
+                .prepare_cached(&format!("{SELECT} WHERE p.offer_id = ?1 AND pe.email = ?2"))?
+                .query_row([offer.as_str(), email.as_str()], participant_row)
+                .optional()?;
+            let Some((_, participant)) = found else {
+                return Ok(None);
+            };
+            let shares = conn
+                .prepare_cached(
+                    "SELECT COUNT(*) FROM activities WHERE participant_id = ?1 AND type = ?2",
+                )?
+                .query_row(
+                    [
+                        participant.id.as_str(),
+                        ActivityType::SharesContent.as_str(),
+                    ],
+                    |r| r.get(0),
+                )?;
+            Ok(Some((participant, shares)))
         })
         .await
     }
