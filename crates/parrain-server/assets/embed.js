@@ -22,7 +22,9 @@
  *   track(name)      fires the event `name` for every offer on the page (or the
  *                    offer ids in the script's data-offer="off_… off_…");
  *   identify(email)  ties this browser's visitor id to a person.
- * The widget's primary colour is the CSS custom property --parrain-primary.
+ * The widget's words, colours, font and buttons come from the offer's `widget`
+ * settings (in the public view); the host page may still set the primary
+ * colour with the CSS custom property --parrain-primary.
  *
  * Why it is built this way: the widget lives in a shadow root so the host
  * page's selectors cannot reach it, and its root box resets every inherited
@@ -164,12 +166,23 @@
     }
   }
 
-  function errorMessage(res) {
+  // Strings come with the offer; these few are needed before it has loaded.
+  const FR = /^fr/i.test(D.documentElement.lang);
+  const EARLY = FR
+    ? { loading: "Chargement…", load_failed: "Impossible de charger cette offre.", retry: "Réessayer", not_live: "Cette offre n'est pas disponible pour le moment." }
+    : { loading: "Loading…", load_failed: "This offer could not be loaded.", retry: "Try again", not_live: "This offer is not available right now." };
+
+  // The widget's string `key`, with each {name} filled in from vars.
+  function t(w, key, vars) {
+    const s = w.offer && w.offer.widget && w.offer.widget.strings;
+    return fill((s && s[key]) || EARLY[key] || key, vars || {});
+  }
+  const fill = (text, vars) => String(text).replace(/\{(\w+)\}/g, (m, k) => (k in vars ? vars[k] : m));
+
+  function errorMessage(res, w) {
     const e = res.data && res.data.error;
     if (e && e.message) return e.message;
-    return res.status
-      ? "Something went wrong (error " + res.status + "). Please try again."
-      : "We couldn't reach the server. Check your connection and try again.";
+    return res.status ? t(w, "error_status", { status: res.status }) : t(w, "error_network");
   }
 
   const views = {};
@@ -203,12 +216,24 @@
       res = await call("POST", path, body);
     }
     if (res.ok && res.data && res.data.code) {
-      // The profile goes with later calls (progress refreshes): a returning
-      // participant is checked against the offer's required fields again.
       const profile = {};
       ["first_name", "last_name", "fields"].forEach((k) => { if (body[k]) profile[k] = body[k]; });
-      res.participant = Object.assign({}, res.data, { email: body.email, profile });
-      store.set(participantKey(id), JSON.stringify(res.participant));
+      res.participant = remember(id, Object.assign({ shares: 0 }, res.data, { email: body.email, profile }));
+    }
+    return res;
+  }
+
+  // A person who gave their details is never asked again in this browser.
+  function remember(id, participant) {
+    store.set(participantKey(id), JSON.stringify(participant));
+    return participant;
+  }
+
+  // Read-only: an unknown email signs nobody up.
+  async function lookup(id, email, profile) {
+    const res = await call("POST", "/v1/offers/" + enc(id) + "/participants/lookup", { email });
+    if (res.ok && res.data && res.data.code) {
+      res.participant = remember(id, Object.assign({}, res.data, { email, profile: profile || {} }));
     }
     return res;
   }
@@ -245,13 +270,14 @@
   const isHttp = (u) => typeof u === "string" && /^https?:\/\//i.test(u);
   const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
   const AUTOCOMPLETE = { first_name: "given-name", last_name: "family-name", company: "organization", phone: "tel" };
-  const NETWORKS = {
-    email: ["Email", "Share by email"],
-    x: ["X", "Share on X"],
-    linkedin: ["LinkedIn", "Share on LinkedIn"],
-    facebook: ["Facebook", "Share on Facebook"],
+  // Share-button icons (24×24, currentColor).
+  const ICONS = {
+    email: '<path d="M3 5h18v14H3zM3 6l9 7 9-7" fill="none" stroke="currentColor" stroke-width="2"/>',
+    x: '<path d="M4 4l16 16M20 4L4 20" stroke="currentColor" stroke-width="2.5"/>',
+    linkedin: '<path d="M4 9h4v11H4zM6 3a2 2 0 110 4 2 2 0 010-4zM10 9h4v2c1-2 6-3 6 2v7h-4v-6c0-2-2-2-2 0v6h-4z"/>',
+    facebook: '<path d="M14 8h3V4h-3a4 4 0 00-4 4v2H8v4h2v8h4v-8h3l1-4h-4z"/>',
   };
-  const GOAL_VERB = { referred_visits: "visits", referred_signups: "signs up" };
+  const GOAL_KEY = { referred_visits: "goal_visits", referred_signups: "goal_signups" };
 
   // The page's own address, without the attribution parameters that belong to
   // this visitor (sharing them would hand friends this visitor's id).
@@ -271,15 +297,15 @@
 :host([hidden]){display:none}
 *{box-sizing:border-box}
 [hidden]{display:none!important}
-.w{all:initial;display:block;box-sizing:border-box;--p:var(--parrain-primary,#4f46e5);font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:#1f2937;background:#fff;border:1px solid #e5e7eb;border-radius:12px;padding:20px;max-width:560px;text-align:left;letter-spacing:normal;word-break:normal;overflow-wrap:anywhere;position:relative}
-h2{font-size:20px;line-height:1.3;font-weight:700;margin:0 0 6px;color:#111827}
+.w{all:initial;display:block;box-sizing:border-box;--p:var(--parrain-primary,#4f46e5);--t:#1f2937;--bg:#fff;--bt:#fff;--bd:#e5e7eb;--f:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;font:15px/1.5 var(--f);color:var(--t);background:var(--bg);border:1px solid var(--bd);border-radius:12px;padding:20px;max-width:560px;text-align:left;letter-spacing:normal;word-break:normal;overflow-wrap:anywhere;position:relative}
+h2{font-size:20px;line-height:1.3;font-weight:700;margin:0 0 6px;color:var(--t)}
 h2:focus{outline:none}
 p{margin:0 0 12px;font-size:15px;color:inherit}
 .m{color:#4b5563;font-size:14px}
-.step{font-weight:600;margin:18px 0 8px;color:#111827}
+.step{font-weight:600;margin:18px 0 8px;color:var(--t)}
 .ok{font-weight:600;color:#065f46}
 .row{margin:0 0 14px}
-label,.lbl{display:block;font-size:14px;font-weight:600;margin:0 0 4px;color:#111827;cursor:default}
+label,.lbl{display:block;font-size:14px;font-weight:600;margin:0 0 4px;color:var(--t);cursor:default}
 .req{color:#b91c1c}
 .in{display:block;width:100%;font:inherit;font-size:15px;color:#111827;background:#fff;border:1px solid #9ca3af;border-radius:8px;padding:8px 12px;margin:0;min-height:40px;box-shadow:none}
 .in:focus{border-color:var(--p);outline:2px solid var(--p);outline-offset:0}
@@ -290,7 +316,7 @@ label,.lbl{display:block;font-size:14px;font-weight:600;margin:0 0 4px;color:#11
 .msg{color:#b91c1c;font-size:13px;margin:4px 0 0}
 .err{color:#991b1b;background:#fef2f2;border:1px solid #fecaca;border-radius:8px;padding:8px 12px;font-size:14px}
 .msg:empty,.err:empty{display:none}
-.btn{display:inline-flex;align-items:center;justify-content:center;font:inherit;font-size:15px;font-weight:600;line-height:1.2;color:#fff;background:var(--p);border:1px solid var(--p);border-radius:8px;padding:10px 16px;min-height:40px;margin:0;cursor:pointer;text-decoration:none;text-transform:none}
+.btn{display:inline-flex;align-items:center;justify-content:center;font:inherit;font-size:15px;font-weight:600;line-height:1.2;color:var(--bt);background:var(--p);border:1px solid var(--p);border-radius:8px;padding:10px 16px;min-height:40px;margin:0;cursor:pointer;text-decoration:none;text-transform:none}
 .btn:hover{filter:brightness(.92)}
 .btn:disabled{opacity:.5;cursor:not-allowed;filter:none}
 .net{color:#111827;background:#f3f4f6;border-color:#d1d5db}
@@ -299,7 +325,16 @@ label,.lbl{display:block;font-size:14px;font-weight:600;margin:0 0 4px;color:#11
 .cp{display:flex;flex-wrap:wrap;gap:8px;margin:0 0 12px}
 .cp .in{flex:1 1 180px;width:auto;background:#f9fafb}
 .nets{display:flex;flex-wrap:wrap;gap:8px;margin:0 0 16px}
-.nets .btn{flex:1 1 110px}
+.nets .btn{flex:1 1 110px;gap:6px}
+.nets svg{width:18px;height:18px;fill:currentColor;flex:none}
+.nets img{max-height:24px;max-width:100%}
+.nets .done{background:#ecfdf5;border-color:#6ee7b7;color:#065f46}
+.cnt{font-size:14px;color:#4b5563;margin:0 0 10px}
+textarea.in{min-height:64px;resize:vertical}
+.inv{border-top:1px solid var(--bd);padding-top:14px;margin:0 0 14px}
+.res{list-style:none;margin:8px 0 0;padding:0;font-size:14px}
+.res .ok{font-weight:400}
+.res .no{color:#991b1b}
 .prog{background:#f9fafb;border:1px solid #e5e7eb;border-radius:8px;padding:10px 12px;margin:0 0 14px}
 .prog p{margin:0 0 8px}
 .bar{height:8px;background:#e5e7eb;border-radius:4px;overflow:hidden}
@@ -341,7 +376,7 @@ a{color:var(--p)}
     const res = await publicView(id);
     if (w.id !== id) return; // re-pointed at another offer meanwhile
     if (!res.ok) {
-      if (res.status !== 404) console.warn("parrain: could not load offer " + id + ": " + errorMessage(res));
+      if (res.status !== 404) console.warn("parrain: could not load offer " + id + ": " + errorMessage(res, w));
       render(w, res.status === 404 ? "notlive" : "failed");
     } else {
       w.offer = res.data;
@@ -349,6 +384,7 @@ a{color:var(--p)}
       if (!w.offer.live) render(w, "notlive");
       else if (!w.part) render(w, "form");
       else {
+        w.back = true;
         render(w, "share");
         // Show the stored progress at once, but only call the widget ready
         // when it is fresh (or after a few seconds, whichever comes first).
@@ -358,19 +394,25 @@ a{color:var(--p)}
     if (w.id === id) ready(w);
   }
 
-  // Re-signs-up with the stored email: the API answers with the existing
-  // participant and its current progress.
+  // Reads the stored participant's current progress; never signs anyone up.
   async function refresh(w) {
     const p = w.part;
     if (!p) return;
-    const res = await signUp(w.id, Object.assign({ email: p.email, visitor_id: VID }, p.profile));
-    if (!res.participant || w.part !== p) return;
+    const res = await lookup(w.id, p.email, p.profile);
+    if (w.part !== p) return;
+    if (res.status === 404 && /participant/.test(JSON.stringify(res.data))) {
+      store.del(participantKey(w.id)); // erased, or from another server: ask again
+      w.part = null;
+      return render(w, "form");
+    }
+    if (!res.participant) return;
     w.part = res.participant;
     if (w.view === "share") {
       w.r.link.value = w.part.share_url;
       const block = progress(w);
       w.r.prog.replaceWith(block);
       w.r.prog = block;
+      if (w.r.count) w.r.count.textContent = t(w, "share_count", { count: w.part.shares || 0 });
     }
   }
 
@@ -380,26 +422,33 @@ a{color:var(--p)}
     w.r = {};
     w.r.status = h("p", { class: "sr", role: "status" });
     const body = {
-      loading: () => h("p", { class: "m" }, "Loading…"),
+      loading: () => h("p", { class: "m" }, t(w, "loading")),
       failed: () => [
-        h("p", { class: "err", role: "alert", part: "error" }, "This offer could not be loaded."),
-        h("button", { type: "button", class: "btn net", part: "retry", onclick: () => load(w) }, "Try again"),
+        h("p", { class: "err", role: "alert", part: "error" }, t(w, "load_failed")),
+        h("button", { type: "button", class: "btn net", part: "retry", onclick: () => load(w) }, t(w, "retry")),
       ],
-      notlive: () => [o && heading(o), h("p", { part: "not-live" }, "This offer is not available right now.")],
+      notlive: () => [o && heading(o), h("p", { part: "not-live" }, t(w, "not_live"))],
       form: () => formView(w),
       share: () => shareView(w),
       done: () => [
         heading(o),
-        h("p", { class: "ok" }, "Thanks for signing up!"),
-        h("p", {}, "Come back here any time to share your link and see your progress."),
+        h("p", { class: "ok" }, t(w, "thanks")),
+        h("p", {}, t(w, "come_back")),
         h("div", { class: "acts" },
-          h("button", { type: "button", class: "btn", part: "share-again", onclick: () => { render(w, "share", true); refresh(w); } }, "Share my link"),
+          h("button", { type: "button", class: "btn", part: "share-again", onclick: () => { render(w, "share", true); refresh(w); } }, t(w, "share_my_link")),
           trackButton(w)),
-        legal(o),
+        legal(w),
       ],
       track: () => trackView(w),
     }[view]();
     const root = h("div", { class: "w", "aria-busy": view === "loading" ? "true" : null }, body, w.r.status);
+    const look = o && o.widget;
+    if (look) {
+      const c = look.colours || {};
+      [["--p", c.primary], ["--t", c.text], ["--bg", c.background], ["--bt", c.button_text], ["--bd", c.border], ["--f", look.font_family]]
+        .forEach(([k, v]) => { if (v) root.style.setProperty(k, v); });
+      root.lang = look.language;
+    }
     w.root.textContent = "";
     w.root.append(w.style, root);
     if (focus) {
@@ -415,34 +464,33 @@ a{color:var(--p)}
     return [h("h2", {}, o.name), o.description && h("p", { class: "m" }, o.description)];
   }
 
-  function goalLine(o) {
-    const g = o.goal || {};
-    const n = g.count || 1;
-    return h("p", { class: "m" }, "Earn a credit for each friend who " + (GOAL_VERB[g.type] || "takes part") +
-      " through your link. Reach " + n + " credit" + (n > 1 ? "s" : "") + " to get your reward.");
+  function goalLine(w) {
+    const g = w.offer.goal || {};
+    return h("p", { class: "m" }, t(w, GOAL_KEY[g.type] || "goal_other", { count: g.count || 1 }));
   }
 
-  function legal(o) {
+  function legal(w) {
+    const o = w.offer;
     const links = [];
     if (isHttp(o.rules_url)) {
-      links.push(h("a", { href: o.rules_url, target: "_blank", rel: "noopener", part: "rules" }, "Offer rules"));
+      links.push(h("a", { href: o.rules_url, target: "_blank", rel: "noopener", part: "rules" }, t(w, "rules")));
     }
     const pp = o.privacy_policy;
     if (pp && isHttp(pp.url)) {
-      links.push(h("a", { href: pp.url, target: "_blank", rel: "noopener", part: "privacy" }, pp.title || "Privacy policy"));
+      links.push(h("a", { href: pp.url, target: "_blank", rel: "noopener", part: "privacy" }, pp.title || t(w, "privacy")));
     }
     return links.length ? h("p", { class: "legal" }, links.map((a, i) => (i ? [" · ", a] : a))) : null;
   }
 
   function trackButton(w) {
     return h("button", { type: "button", class: "lnk", part: "track-progress", onclick: () => render(w, "track", true) },
-      "Track your progress");
+      t(w, "track"));
   }
 
   // One labelled input with its own error message; returns [row, check].
-  function field(f, i) {
+  function field(w, f, i) {
     const id = "f" + i;
-    const label = f.label || human(f.name);
+    const label = f.label || (["email", "first_name", "last_name"].includes(f.name) ? t(w, f.name) : human(f.name));
     const type = f.name === "email" ? "email" : /phone|mobile/.test(f.name) ? "tel" : "text";
     const msg = h("p", { class: "msg", id: id + "e", role: "alert", part: "error-" + f.name });
     const input = h("input", {
@@ -455,8 +503,8 @@ a{color:var(--p)}
     function check() {
       const v = input.value.trim();
       let m = "";
-      if (f.required && !v) m = label + " is required.";
-      else if (type === "email" && v && !EMAIL_RE.test(v)) m = "Please enter a valid email address.";
+      if (f.required && !v) m = t(w, "required", { label });
+      else if (type === "email" && v && !EMAIL_RE.test(v)) m = t(w, "invalid_email");
       msg.textContent = m;
       input.setAttribute("aria-invalid", m ? "true" : "false");
       return m ? input : null;
@@ -487,14 +535,14 @@ a{color:var(--p)}
   function formView(w) {
     const o = w.offer;
     const gated = w.gated = o.sign_up_flow === "share_then_capture";
-    const fields = [{ name: "email", label: "Email", required: true }]
+    const fields = [{ name: "email", required: true }]
       .concat((o.person_fields || []).map((f) => (typeof f === "string" ? { name: f } : f)))
       .filter((f, i) => f && f.name && (i === 0 || f.name !== "email"))
-      .map(field);
+      .map((f, i) => field(w, f, i));
     const consent = h("input", { type: "checkbox", id: "consent", part: "consent", checked: o.marketing_consent === "opt_out" });
     const error = h("p", { class: "err", role: "alert", part: "error" });
-    const submit = h("button", { type: "submit", class: "btn", part: "submit", disabled: gated && !w.shared.size, "aria-describedby": gated ? "note" : null }, "Sign up");
-    const note = gated && h("p", { class: "note", id: "note", part: "share-first-note", hidden: !!w.shared.size }, "Share the offer first to sign up.");
+    const submit = h("button", { type: "submit", class: "btn", part: "submit", disabled: gated && !w.shared.size, "aria-describedby": gated ? "note" : null }, t(w, "sign_up"));
+    const note = gated && h("p", { class: "note", id: "note", part: "share-first-note", hidden: !!w.shared.size }, t(w, "share_first"));
     Object.assign(w.r, { submit, note });
 
     async function onSubmit(e) {
@@ -510,35 +558,37 @@ a{color:var(--p)}
         else (body.fields = body.fields || {})[f.name] = v;
       });
       if (REF) body.referral_code = REF;
-      busy(w, submit, "Signing up…");
+      busy(w, submit, t(w, "signing_up"));
       const res = await signUp(w.id, body);
       busy(w, submit, null);
       if (!res.participant) {
-        error.textContent = errorMessage(res);
+        error.textContent = errorMessage(res, w);
         return;
       }
-      signedUp(w, res.participant);
+      signedUp(w, res.participant, res.status === 200);
     }
 
     const form = h("form", { part: "form", novalidate: true, onsubmit: onSubmit },
       fields.map((f) => f.row),
-      h("div", { class: "row ck" }, consent, h("label", { for: "consent" }, "Send me news and offers")),
+      h("div", { class: "row ck" }, consent, h("label", { for: "consent" }, t(w, "consent"))),
       error, submit, note);
 
     return [
       heading(o),
-      goalLine(o),
-      gated && [h("p", { class: "step" }, "1. Share the offer"), shareBlock(w), h("p", { class: "step" }, "2. Sign up to get your personal link")],
+      goalLine(w),
+      gated && [h("p", { class: "step" }, t(w, "step_share")), shareBlock(w), h("p", { class: "step" }, t(w, "step_sign_up"))],
       form,
-      h("div", { class: "acts" }, h("span", { class: "m" }, "Already signed up?"), trackButton(w)),
-      legal(o),
+      h("div", { class: "acts" }, h("span", { class: "m" }, t(w, "already")), trackButton(w)),
+      legal(w),
     ];
   }
 
-  function signedUp(w, participant) {
+  function signedUp(w, participant, back) {
     w.part = participant;
+    w.back = back;
     // Shares made before sign-up (share_then_capture) had no code to carry: record them now.
     w.shared.forEach((channel) => send("/v1/track/share", { code: participant.code, channel }));
+    participant.shares = (participant.shares || 0) + w.shared.size;
     w.didShare = w.shared.size > 0;
     w.shared.clear();
     render(w, "share", true);
@@ -548,18 +598,18 @@ a{color:var(--p)}
     const p = w.part.progress || {};
     const goal = p.goal_count || (w.offer.goal && w.offer.goal.count) || 1;
     const credit = p.credit || 0;
-    const status = p.fulfilled ? "Reward sent" : p.achieved ? "Goal met — check your email for your reward" : "";
+    const status = p.fulfilled ? t(w, "reward_sent") : p.achieved ? t(w, "goal_met") : "";
     const fill = h("i");
     fill.style.width = Math.min(100, (credit / goal) * 100) + "%";
     return h("div", { class: "prog" },
-      h("p", { part: "progress" }, h("strong", {}, credit + " of " + goal + " credits"), status && h("span", { class: "st" }, " — " + status)),
-      h("div", { class: "bar", role: "progressbar", "aria-label": "Credits earned", "aria-valuemin": "0", "aria-valuemax": goal, "aria-valuenow": Math.min(credit, goal) }, fill));
+      h("p", { part: "progress" }, h("strong", {}, t(w, "credits", { credit, goal })), status && h("span", { class: "st", part: "status" }, " — " + status)),
+      h("div", { class: "bar", role: "progressbar", "aria-label": t(w, "credits_label"), "aria-valuemin": "0", "aria-valuemax": goal, "aria-valuenow": Math.min(credit, goal) }, fill));
   }
 
   function shareView(w) {
     const o = w.offer;
     w.r.prog = progress(w);
-    w.r.skip = h("button", { type: "button", class: "lnk", part: "skip", onclick: () => render(w, "done", true) }, w.didShare ? "Done" : "Skip");
+    w.r.skip = h("button", { type: "button", class: "lnk", part: "skip", onclick: () => render(w, "done", true) }, t(w, w.didShare ? "done" : "skip"));
     const reset = () => {
       store.del(participantKey(w.id));
       w.part = null;
@@ -567,38 +617,64 @@ a{color:var(--p)}
     };
     return [
       heading(o),
-      h("p", { class: "ok" }, "You're in! Share your personal link with friends."),
+      h("p", { class: "ok", part: "welcome" }, t(w, w.back ? "share_more" : "welcome")),
       w.r.prog,
-      goalLine(o),
+      goalLine(w),
       shareBlock(w),
+      inviteForm(w),
       h("div", { class: "acts" }, w.r.skip, trackButton(w),
-        h("button", { type: "button", class: "lnk", part: "reset", onclick: reset }, "Not you? Use another email")),
-      legal(o),
+        h("button", { type: "button", class: "lnk", part: "reset", onclick: reset }, t(w, "not_you"))),
+      legal(w),
     ];
   }
 
   // The link box and the network buttons: the personal link once signed up,
   // the page's own address before (share_then_capture).
   function shareBlock(w) {
+    const look = w.offer.widget || {};
+    const style = look.button_style || "icons_and_text";
     const link = h("input", { class: "in", id: "link", readonly: true, value: w.part ? w.part.share_url : pageUrl(), part: "share-link", onfocus: () => link.select() });
-    const copy = h("button", { type: "button", class: "btn", part: "copy", onclick: () => copyLink(w, link, copy) }, "Copy link");
+    const copy = h("button", { type: "button", class: "btn", part: "copy", onclick: () => copyLink(w, link, copy) }, t(w, "copy"));
+    const count = w.part && look.share_count && look.share_count !== "hidden" &&
+      h("p", { class: "cnt", part: "share-count" }, t(w, "share_count", { count: w.part.shares || 0 }));
     w.r.link = link;
+    w.r.count = count;
+    const button = (n) => {
+      const label = t(w, "share_" + n);
+      const img = style === "images" && look.button_images && look.button_images[n];
+      const b = h("button", { type: "button", class: "btn net", part: "share-" + n, "aria-label": label, title: label, onclick: () => { share(w, n); b.classList.add("done"); if (text) text.textContent = t(w, "shared"); } });
+      const text = !img && style !== "icons" && h("span", {}, label);
+      if (img) b.append(h("img", { src: img, alt: "" }));
+      else if (style !== "text") b.insertAdjacentHTML("beforeend", '<svg viewBox="0 0 24 24" aria-hidden="true">' + ICONS[n] + "</svg>");
+      if (text) b.append(text);
+      return b;
+    };
     return [
-      h("label", { class: "lbl", for: "link" }, w.part ? "Your personal link" : "Link to this offer"),
+      h("label", { class: "lbl", for: "link" }, t(w, w.part ? "your_link" : "offer_link")),
       h("div", { class: "cp" }, link, copy),
-      h("div", { class: "nets", role: "group", "aria-label": "Share" },
-        (w.offer.networks || []).filter((n) => NETWORKS[n]).map((n) =>
-          h("button", { type: "button", class: "btn net", part: "share-" + n, "aria-label": NETWORKS[n][1], onclick: () => share(w, n) }, NETWORKS[n][0]))),
+      look.share_count === "above" && count,
+      h("div", { class: "nets", role: "group", "aria-label": t(w, "share") },
+        (w.offer.networks || []).filter((n) => ICONS[n]).map(button)),
+      look.share_count !== "above" && count,
     ];
+  }
+
+  function metaDescription() {
+    const m = D.querySelector('meta[name="description"]');
+    return (m && m.getAttribute("content")) || "";
   }
 
   function share(w, network) {
     const o = w.offer;
     let link = pageUrl();
     if (w.part) link = w.part.share_url + (w.part.share_url.includes("?") ? "&" : "?") + "ch=" + network;
-    const text = (o.share_messages && o.share_messages[network]) || "Join me on " + o.name;
+    const vars = {
+      html_title: D.title, html_description: metaDescription(), share_url: link, offer_name: o.name,
+      first_name: (w.part && w.part.profile && w.part.profile.first_name) || "",
+    };
+    const text = fill((o.share_messages && o.share_messages[network]) || t(w, "share_message"), vars);
     const url = {
-      email: "mailto:?subject=" + enc(o.name) + "&body=" + enc(text + "\n\n" + link),
+      email: "mailto:?subject=" + enc(t(w, "email_subject", vars)) + "&body=" + enc(text + "\n\n" + link),
       x: "https://twitter.com/intent/tweet?text=" + enc(text) + "&url=" + enc(link),
       linkedin: "https://www.linkedin.com/sharing/share-offsite/?url=" + enc(link),
       facebook: "https://www.facebook.com/sharer/sharer.php?u=" + enc(link),
@@ -623,9 +699,9 @@ a{color:var(--p)}
     const clip = navigator.clipboard;
     const done = clip && clip.writeText ? clip.writeText(input.value).catch(fallback) : Promise.resolve(fallback());
     done.then(() => {
-      button.textContent = "Copied!";
-      w.r.status.textContent = "Link copied to the clipboard.";
-      setTimeout(() => { button.textContent = "Copy link"; }, 2000);
+      button.textContent = t(w, "copied");
+      w.r.status.textContent = t(w, "copied_status");
+      setTimeout(() => { button.textContent = t(w, "copy"); }, 2000);
     });
     shared(w, "link");
   }
@@ -633,7 +709,10 @@ a{color:var(--p)}
   function shared(w, channel) {
     if (w.part) {
       w.didShare = true;
-      if (w.r.skip) w.r.skip.textContent = "Done";
+      if (w.r.skip) w.r.skip.textContent = t(w, "done");
+      w.part.shares = (w.part.shares || 0) + 1;
+      remember(w.id, w.part);
+      if (w.r.count) w.r.count.textContent = t(w, "share_count", { count: w.part.shares });
       send("/v1/track/share", { code: w.part.code, channel });
       return;
     }
@@ -642,29 +721,78 @@ a{color:var(--p)}
     if (w.r.note) w.r.note.hidden = true;
   }
 
+  // Friends' addresses, invited by email through the server (when the offer
+  // shares by email and has invitations turned on).
+  function inviteForm(w) {
+    const o = w.offer;
+    const inv = o.invitations;
+    if (!inv || !inv.enabled || !(o.networks || []).includes("email") || !w.part || !w.part.id) return null;
+    const max = inv.max_recipients_per_request || 10;
+    const emails = h("textarea", { class: "in", id: "inv", part: "invite-emails", autocomplete: "off", rows: 2 });
+    const error = h("p", { class: "err", role: "alert", part: "invite-error" });
+    const results = h("ul", { class: "res", part: "invite-results", "aria-live": "polite" });
+    const submit = h("button", { type: "submit", class: "btn", part: "invite-send" }, t(w, "invite_send"));
+    const item = (ok, text) => h("li", { class: ok ? "ok" : "no" }, text);
+    const refusal = (r) => item(false, KNOWN_REFUSALS.includes(r.code) ? t(w, "invite_" + r.code, { email: r.email }) : r.message);
+    async function onSubmit(e) {
+      e.preventDefault();
+      if (w.busy) return;
+      error.textContent = "";
+      const list = Array.from(new Set(emails.value.split(/[\s,;]+/).filter(Boolean)));
+      const bad = list.find((a) => !EMAIL_RE.test(a));
+      const problem = !list.length ? t(w, "invite_empty") : list.length > max ? t(w, "invite_too_many", { max })
+        : bad ? t(w, "invite_bad", { email: bad }) : "";
+      if (problem) {
+        error.textContent = problem;
+        return emails.focus();
+      }
+      busy(w, submit, t(w, "invite_sending"));
+      const res = await call("POST", "/v1/offers/" + enc(w.id) + "/participants/" + enc(w.part.id) + "/invitations", { emails: list });
+      busy(w, submit, null);
+      const d = res.data || {};
+      const err = d.error;
+      results.textContent = "";
+      if (res.ok) {
+        (d.invited || []).forEach((a) => results.append(item(true, t(w, "invite_sent", { email: a }))));
+        (d.refused || []).forEach((r) => results.append(refusal(r)));
+        emails.value = "";
+      } else if (err && err.details && Array.isArray(err.details.refused)) {
+        err.details.refused.forEach((r) => results.append(refusal(r)));
+      } else if (err && KNOWN_REFUSALS.includes(err.code)) {
+        results.append(refusal({ code: err.code, email: list.join(", "), message: err.message }));
+      } else {
+        error.textContent = errorMessage(res, w);
+      }
+    }
+    return h("form", { class: "inv", part: "invite", novalidate: true, onsubmit: onSubmit },
+      h("p", { class: "step" }, t(w, "invite_title")),
+      h("label", { for: "inv" }, t(w, "invite_label", { max })),
+      h("div", { class: "row" }, emails), error, submit, results);
+  }
+  const KNOWN_REFUSALS = ["already_invited", "unsubscribed", "limit_reached", "invalid_email", "own_address"];
+
   function trackView(w) {
-    const email = field({ name: "email", label: "Email", required: true, value: w.part ? w.part.email : null }, 0);
+    const email = field(w, { name: "email", required: true, value: w.part ? w.part.email : null }, 0);
     const error = h("p", { class: "err", role: "alert", part: "error" });
-    const submit = h("button", { type: "submit", class: "btn", part: "submit" }, "Show my progress");
+    const submit = h("button", { type: "submit", class: "btn", part: "submit" }, t(w, "show_progress"));
     async function onSubmit(e) {
       e.preventDefault();
       if (w.busy) return;
       error.textContent = "";
       if (!validate([email])) return;
-      const body = { email: email.input.value.trim(), visitor_id: VID };
-      if (REF) body.referral_code = REF;
-      busy(w, submit, "Checking…");
-      const res = await signUp(w.id, body);
+      const address = email.input.value.trim();
+      busy(w, submit, t(w, "checking"));
+      const res = await lookup(w.id, address, w.part && w.part.email === address ? w.part.profile : {});
       busy(w, submit, null);
-      if (res.participant) signedUp(w, res.participant);
-      else error.textContent = errorMessage(res);
+      if (res.participant) signedUp(w, res.participant, true);
+      else error.textContent = res.status === 404 ? t(w, "not_found") : errorMessage(res, w);
     }
     return [
-      h("h2", {}, "Track your progress"),
-      h("p", { class: "m" }, "Sign in the same way you signed up: enter the email you used for " + w.offer.name + "."),
+      h("h2", {}, t(w, "track")),
+      h("p", { class: "m" }, t(w, "track_prompt", { offer_name: w.offer.name })),
       h("form", { part: "form", novalidate: true, onsubmit: onSubmit }, email.row, error, submit),
       h("div", { class: "acts" },
-        h("button", { type: "button", class: "lnk", part: "back", onclick: () => render(w, w.part ? "share" : "form", true) }, "Back")),
+        h("button", { type: "button", class: "lnk", part: "back", onclick: () => render(w, w.part ? "share" : "form", true) }, t(w, "back"))),
     ];
   }
 

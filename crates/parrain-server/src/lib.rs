@@ -93,7 +93,9 @@ pub const MAX_BODY: usize = 4 * 1024 * 1024;
 fn is_public_path(path: &str) -> bool {
     path.starts_with("/v1/track/")
         || (path.starts_with("/v1/offers/")
-            && (path.ends_with("/public") || path.ends_with("/participants")))
+            && (path.ends_with("/public")
+                || path.ends_with("/participants")
+                || path.ends_with("/participants/lookup")))
 }
 
 pub fn router(state: AppState) -> Router {

@@ -36,6 +36,23 @@ async fn a_known_email_finds_its_participant_with_progress_and_shares() {
         found.get("email").is_none(),
         "a publishable key never reads the email back"
     );
+
+    // Web pages of any origin may call it, like sign-up.
+    let preflight = app
+        .client
+        .request(reqwest::Method::OPTIONS, app.url(&path))
+        .header("origin", "https://shop.example.com")
+        .header("access-control-request-method", "POST")
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        preflight
+            .headers()
+            .contains_key("access-control-allow-origin"),
+        "{:?}",
+        preflight.headers()
+    );
 }
 
 #[tokio::test]

@@ -12,3 +12,4 @@ mod referral;
 mod sign_up_flow;
 mod styles;
 mod widget;
+mod widget_look;
