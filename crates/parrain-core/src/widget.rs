@@ -142,6 +142,7 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("invite_already_invited", "{email} has already been invited.", "{email} a déjà été invité."),
     ("invite_unsubscribed", "{email} does not wish to receive invitations.", "{email} ne souhaite pas recevoir d'invitations."),
     ("invite_limit_reached", "You have reached the invitation limit for now.", "Vous avez atteint la limite d'invitations pour le moment."),
+    ("invite_own_address", "That is your own address: invite a friend.", "C'est votre propre adresse : invitez un ami."),
     ("invite_invalid_email", "{email} is not a valid email address.", "{email} n'est pas une adresse e-mail valide."),
     ("error_status", "Something went wrong (error {status}). Please try again.", "Une erreur est survenue (erreur {status}). Veuillez réessayer."),
     ("error_network", "We couldn't reach the server. Check your connection and try again.", "Impossible de joindre le serveur. Vérifiez votre connexion et réessayez."),
