@@ -5,6 +5,7 @@
 //! every form carries a CSRF token and a POST without the right one is
 //! refused with 403. Sign-in attempts are rate-limited per email.
 
+mod editor;
 mod login;
 mod pages;
 mod report;
@@ -31,6 +32,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/offers/{id}/report", get(report::page))
         .route("/admin/offers/{id}/report.csv", get(report::csv))
         .route("/admin/admin.css", get(css))
+        .merge(editor::router())
 }
 
 fn templates() -> &'static Environment<'static> {
@@ -54,7 +56,10 @@ fn templates() -> &'static Environment<'static> {
                 "report.html",
                 include_str!("../../templates/admin/report.html"),
             ),
-        ] {
+        ]
+        .into_iter()
+        .chain(editor::TEMPLATES)
+        {
             if let Err(e) = env.add_template(name, source) {
                 tracing::error!(template = name, error = %e, "an admin template does not parse");
             }

@@ -1,0 +1,52 @@
+// The offer editor's small helpers. The server reads and checks every
+// field whatever this script does; it only keeps the form short and handy.
+(function () {
+  "use strict";
+
+  // A select with data-toggles="goal" shows the [data-goal] blocks that
+  // name its value and hides the others (the same for "share" / [data-share]).
+  function toggle(select) {
+    var group = select.getAttribute("data-toggles");
+    var blocks = document.querySelectorAll("[data-" + group + "]");
+    blocks.forEach(function (block) {
+      var wanted = block.getAttribute("data-" + group).split(" ");
+      block.hidden = wanted.indexOf(select.value) < 0;
+    });
+  }
+  document.querySelectorAll("select[data-toggles]").forEach(function (select) {
+    select.addEventListener("change", function () { toggle(select); });
+    toggle(select);
+  });
+
+  // Rows that can be added and removed: the new row is the block's
+  // <template> with __i__ replaced by the next free index.
+  document.querySelectorAll("[data-rows]").forEach(function (block) {
+    var template = block.querySelector("template");
+    var next = block.querySelectorAll("[data-row]").length;
+    block.addEventListener("click", function (event) {
+      var target = event.target;
+      if (target.hasAttribute("data-remove")) {
+        target.closest("[data-row]").remove();
+      } else if (target.hasAttribute("data-add")) {
+        var html = template.innerHTML.replace(/__i__/g, String(next++));
+        target.insertAdjacentHTML("beforebegin", html);
+        var rows = block.querySelectorAll("[data-row]");
+        var first = rows[rows.length - 1].querySelector("input");
+        if (first) first.focus();
+      }
+    });
+  });
+
+  // A file picked for promo codes is read into the textarea, so what is
+  // uploaded is what the operator sees.
+  document.querySelectorAll("input[type=file][data-into]").forEach(function (input) {
+    input.addEventListener("change", function () {
+      var file = input.files && input.files[0];
+      if (!file) return;
+      var area = document.getElementById(input.getAttribute("data-into"));
+      var reader = new FileReader();
+      reader.onload = function () { area.value = String(reader.result); };
+      reader.readAsText(file);
+    });
+  });
+})();
