@@ -429,6 +429,46 @@ async fn a_form_posted_without_the_csrf_token_is_refused() {
     .await;
 }
 
+#[tokio::test]
+async fn settings_the_editor_does_not_draw_are_kept_when_it_saves() {
+    let app = admin_app().await;
+    let mut settings = offer_settings(
+        json!({"type": "referred_signups", "count": 1}),
+        "https://shop.example/refer",
+    );
+    settings["widget"] = json!({"language": "fr", "strings": {"thanks": "Merci, à bientôt !"}});
+    let id = app.post("/v1/offers", settings).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let widget = app.get(&format!("/v1/offers/{id}")).await["draft"]["widget"].clone();
+    scenario("admin_editor_keeps_sections", |chrome| async move {
+        let browser = sign_in(&chrome, &app).await;
+        browser
+            .goto(&app.url(&format!("/admin/offers/{id}/edit")))
+            .await;
+        fill(&browser, "[name='name']", "Parrainage").await;
+        submit(&browser, ".savebar button[type=submit]", ".notice").await;
+        let draft = &app.get(&format!("/v1/offers/{id}")).await["draft"];
+        assert_eq!(draft["name"], "Parrainage");
+        assert_eq!(draft["widget"], widget);
+        assert_eq!(draft["widget"]["strings"]["thanks"], "Merci, à bientôt !");
+    })
+    .await;
+}
+
+/// On a phone-sized window nothing of the page is wider than the screen.
+async fn fits_a_phone(browser: &Browser, url: &str) {
+    browser.goto(url).await;
+    let overflow = browser
+        .js(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth",
+            vec![],
+        )
+        .await;
+    assert_eq!(overflow, json!(0), "{url} is wider than a phone");
+}
+
 /// Draws the editor and a report with data; with `UPDATE_SCREENSHOTS=1`
 /// saves them as the README's pictures.
 #[tokio::test]
@@ -514,6 +554,10 @@ async fn screenshots_for_the_readme() {
             .await;
         assert_eq!(bars, json!(5));
         let report = browser.client.screenshot().await.unwrap();
+        browser.client.set_window_size(390, 844).await.unwrap();
+        for page in ["edit", ""] {
+            fits_a_phone(&browser, &app.url(&format!("/admin/offers/{id}/{page}"))).await;
+        }
         if write {
             let docs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs");
             std::fs::write(docs.join("admin-editor.png"), editor).unwrap();
