@@ -3,7 +3,13 @@
 //! A key is its kind's prefix (`sk_`/`pk_`) and 256 random bits in base64url.
 //! Only its SHA-256 is stored; lookups hash what the caller sent. Secret keys
 //! go in `Authorization: Bearer`; publishable keys may also come as a `key`
-//! query parameter, for `sendBeacon`, which cannot set headers.
+//! query parameter, for `sendBeacon`, which cannot set headers. A key found
+//! is trusted for [`KEY_TTL`] before it is looked up again, so a revoked key
+//! stops working within that time.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use axum::extract::FromRequestParts;
 use axum::http::{header, request::Parts};
@@ -74,11 +80,19 @@ pub(crate) async fn authenticate(parts: &Parts, state: &AppState) -> Result<ApiK
     if !(key.starts_with("sk_") || key.starts_with("pk_")) {
         return Err(ApiError::Unauthorized("the API key is malformed"));
     }
-    let key = state
-        .store
-        .key_by_hash(&hash_key(&key))
-        .await?
-        .ok_or(ApiError::Unauthorized("the API key is unknown or revoked"))?;
+    let hash = hash_key(&key);
+    let key = match KEYS.get(&hash) {
+        Some(key) => key,
+        None => {
+            let key = state
+                .store
+                .key_by_hash(&hash)
+                .await?
+                .ok_or(ApiError::Unauthorized("the API key is unknown or revoked"))?;
+            KEYS.keep(hash, &key);
+            key
+        }
+    };
     note_use(state, &key);
     Ok(key)
 }
@@ -90,6 +104,7 @@ fn note_use(state: &AppState, key: &ApiKey) {
     if key.last_used_at.is_some_and(|at| now - at < LAST_USED_STEP) {
         return;
     }
+    KEYS.used(&key.id, now);
     let store = state.store.clone();
     let id = key.id.clone();
     tokio::spawn(async move {
@@ -101,6 +116,58 @@ fn note_use(state: &AppState, key: &ApiKey) {
 
 /// How precisely `last_used_at` is kept.
 const LAST_USED_STEP: Millis = 60_000;
+
+/// How long a key read from the store is trusted without reading it again:
+/// a key revoked (`parrain keys revoke`, another process) stops working
+/// within this time.
+pub const KEY_TTL: Duration = Duration::from_secs(5);
+
+/// Keys kept at most; past that the list starts over.
+const MAX_KEYS: usize = 1_024;
+
+/// Valid keys by hash, read from the store at most once per [`KEY_TTL`]:
+/// every `/v1` call checks its key, and the store's lookup cost more than
+/// some of the calls themselves. Unknown keys are never kept, so a key
+/// created a moment ago works at once. A hash belongs to one key only, so
+/// one list serves every store of the process.
+static KEYS: KeyCache = KeyCache(Mutex::new(None));
+
+type Kept = HashMap<String, (ApiKey, Instant)>;
+
+struct KeyCache(Mutex<Option<Kept>>);
+
+impl KeyCache {
+    fn kept(&self) -> std::sync::MutexGuard<'_, Option<Kept>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn get(&self, hash: &str) -> Option<ApiKey> {
+        self.kept()
+            .as_ref()?
+            .get(hash)
+            .filter(|(_, read)| read.elapsed() < KEY_TTL)
+            .map(|(key, _)| key.clone())
+    }
+
+    fn keep(&self, hash: String, key: &ApiKey) {
+        let mut kept = self.kept();
+        let keys = kept.get_or_insert_with(HashMap::new);
+        if keys.len() >= MAX_KEYS {
+            keys.clear();
+        }
+        keys.insert(hash, (key.clone(), Instant::now()));
+    }
+
+    /// The key's use at `now` is being recorded: the kept copy says so too,
+    /// so the next calls within the minute do not record it again.
+    fn used(&self, id: &KeyId, now: Millis) {
+        if let Some(keys) = self.kept().as_mut() {
+            for (key, _) in keys.values_mut().filter(|(k, _)| &k.id == id) {
+                key.last_used_at = Some(now);
+            }
+        }
+    }
+}
 
 /// A caller holding a secret key.
 pub struct SecretKey(#[allow(dead_code)] pub ApiKey);

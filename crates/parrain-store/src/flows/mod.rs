@@ -10,6 +10,8 @@ mod review;
 mod sign_up;
 mod tracking;
 
+use std::sync::Arc;
+
 use parrain_core::activity::ActivityType;
 use parrain_core::attribution::Touch;
 use parrain_core::credit::{Friend, Progress};
@@ -48,7 +50,7 @@ pub(crate) struct NewParticipant<'a> {
 
 /// The database steps the flows are made of, inside one transaction.
 pub(crate) trait LedgerTx: ReviewTx {
-    fn offer(&self, id: &OfferId) -> Result<Offer>;
+    fn offer(&self, id: &OfferId) -> Result<Arc<Offer>>;
     /// Approved offers whose goal is a smart-list trigger.
     fn smart_list_offers(&self) -> Result<Vec<OfferId>>;
 

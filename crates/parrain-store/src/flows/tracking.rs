@@ -186,7 +186,7 @@ pub(crate) fn share(tx: &impl LedgerTx, code: &str, channel: &str, now: Millis) 
     let Some((participant, offer_id)) = found else {
         return Err(StoreError::not_found("share code"));
     };
-    refuse_not_live(&tx.offer(&offer_id)?, now)?;
+    refuse_not_live(&*tx.offer(&offer_id)?, now)?;
     let (person, _) = tx.participant_owner(&participant)?;
     let who = Who {
         offer: Some(&offer_id),

@@ -1,6 +1,8 @@
 //! PostgreSQL's side of the write flows: the [`LedgerTx`] primitives of
 //! `crate::flows`, statement for statement the ones of `sqlite/ledger.rs`.
 
+use std::sync::Arc;
+
 use parrain_core::activity::ActivityType;
 use parrain_core::attribution::Touch;
 use parrain_core::credit::Progress;
@@ -23,7 +25,7 @@ fn opt<T>(value: Option<String>, wrap: fn(String) -> T) -> Option<T> {
 impl LedgerTx for PgTx<'_> {
     /// Without the participant count, which no flow reads: counting would
     /// make every sign-up conflict with every other under SERIALIZABLE.
-    fn offer(&self, id: &OfferId) -> Result<Offer> {
+    fn offer(&self, id: &OfferId) -> Result<Arc<Offer>> {
         self.with(|t| {
             t.query_opt(
                 "SELECT id, status, live, draft, created_at, updated_at, approved_at, 0::BIGINT
@@ -32,6 +34,7 @@ impl LedgerTx for PgTx<'_> {
             )?
             .ok_or(StoreError::not_found("offer"))
             .and_then(|row| offer_row(&row))
+            .map(Arc::new)
         })
     }
 

@@ -2,6 +2,8 @@
 //! [`LedgerTx`] primitives the flows of `crate::flows` are made of, each a
 //! statement or two inside the writer's transaction.
 
+use std::sync::Arc;
+
 use parrain_core::activity::ActivityType;
 use parrain_core::attribution::Touch;
 use parrain_core::credit::Progress;
@@ -11,6 +13,8 @@ use parrain_core::offer::{OfferSettings, OfferStatus};
 use parrain_core::Millis;
 use r2d2_sqlite::rusqlite::{params, Connection, OptionalExtension};
 use serde_json::Value;
+
+use super::cache;
 
 pub(crate) use crate::flows::Who;
 use crate::flows::{FriendIds, LedgerTx, NewParticipant};
@@ -98,18 +102,38 @@ fn opt_id<T>(value: Option<String>, wrap: fn(String) -> T) -> Option<T> {
 }
 
 impl LedgerTx for Connection {
-    fn offer(&self, id: &OfferId) -> Result<Offer> {
-        load_offer(self, id)
+    /// Kept by the writer between writes (see [`super::cache`]); without the
+    /// participant count, which no flow reads and which would cost a count
+    /// of the offer's participants on every click.
+    fn offer(&self, id: &OfferId) -> Result<Arc<Offer>> {
+        if let Some(offer) = cache::offer(id) {
+            return Ok(offer);
+        }
+        let offer = Arc::new(
+            self.prepare_cached(
+                "SELECT id, status, live, draft, created_at, updated_at, approved_at, 0
+                 FROM offers WHERE id = ?1",
+            )?
+            .query_row([id.as_str()], offer_row)
+            .optional()?
+            .ok_or(StoreError::not_found("offer"))??,
+        );
+        cache::keep_offer(&offer);
+        Ok(offer)
     }
 
     fn smart_list_offers(&self) -> Result<Vec<OfferId>> {
-        let ids = self
+        if let Some(ids) = cache::smart_list() {
+            return Ok(ids.to_vec());
+        }
+        let ids: Vec<OfferId> = self
             .prepare_cached(
                 "SELECT id FROM offers WHERE status = 'approved'
                    AND json_extract(live, '$.goal.type') = 'smart_list_trigger'",
             )?
             .query_map([], |r| r.get(0).map(OfferId::from_trusted))?
             .collect::<Result<_, _>>()?;
+        cache::keep_smart_list(&Arc::new(ids.clone()));
         Ok(ids)
     }
 
@@ -170,15 +194,24 @@ impl LedgerTx for Connection {
         person: Option<&PersonId>,
         now: Millis,
     ) -> Result<()> {
-        self.prepare_cached(
-            "INSERT INTO visitors (id, person_id, created_at) VALUES (?1, ?2, ?3)
-             ON CONFLICT (id) DO UPDATE SET person_id = COALESCE(visitors.person_id, excluded.person_id)",
-        )?
-        .execute(params![visitor.as_str(), person.map(PersonId::as_str), now])?;
+        let person: Option<String> = self
+            .prepare_cached(
+                "INSERT INTO visitors (id, person_id, created_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (id) DO UPDATE SET person_id = COALESCE(visitors.person_id, excluded.person_id)
+                 RETURNING person_id",
+            )?
+            .query_row(
+                params![visitor.as_str(), person.map(PersonId::as_str), now],
+                |r| r.get(0),
+            )?;
+        cache::saw_visitor(visitor, opt_id(person, PersonId::from_trusted));
         Ok(())
     }
 
     fn visitor_person(&self, visitor: &VisitorId) -> Result<Option<Option<PersonId>>> {
+        if let Some(person) = cache::visitor_person(visitor) {
+            return Ok(Some(person));
+        }
         Ok(self
             .prepare_cached("SELECT person_id FROM visitors WHERE id = ?1")?
             .query_row([visitor.as_str()], |r| r.get::<_, Option<String>>(0))
@@ -249,7 +282,10 @@ impl LedgerTx for Connection {
     }
 
     fn participant_by_code(&self, code: &str) -> Result<Option<(ParticipantId, OfferId)>> {
-        Ok(self
+        if let Some(owner) = cache::code(code) {
+            return Ok(Some(owner));
+        }
+        let owner = self
             .prepare_cached("SELECT id, offer_id FROM participants WHERE code = ?1")?
             .query_row([code], |r| {
                 Ok((
@@ -257,7 +293,11 @@ impl LedgerTx for Connection {
                     OfferId::from_trusted(r.get(1)?),
                 ))
             })
-            .optional()?)
+            .optional()?;
+        if let Some(owner) = &owner {
+            cache::keep_code(code, owner);
+        }
+        Ok(owner)
     }
 
     fn participant_of(&self, offer: &OfferId, person: &PersonId) -> Result<Option<ParticipantId>> {

@@ -6,6 +6,7 @@
 //! beside the writer.
 
 mod activities;
+mod cache;
 mod deliveries;
 mod idempotency;
 mod jobs;

@@ -6,6 +6,7 @@ use parrain_core::offer::{merge_patch, OfferSettings, OfferStatus, Problem};
 use parrain_core::{promo, Millis};
 use r2d2_sqlite::rusqlite::{params, Connection};
 
+use super::cache;
 use super::ledger::{load_offer, offer_row};
 use super::{decode_cursor, page_of, SqliteStore};
 use crate::{Offer, Offers, Page, PageRequest, PromoCounts, Result, StoreError};
@@ -70,6 +71,7 @@ impl Offers for SqliteStore {
     async fn create_offer(&self, settings: OfferSettings, now: Millis) -> Result<Offer> {
         refuse_write_problems(&settings)?;
         self.write(move |conn| {
+            cache::forget_offers();
             let id = insert_draft(conn, &settings, now)?;
             load_offer(conn, &id)
         })
@@ -116,6 +118,7 @@ impl Offers for SqliteStore {
     ) -> Result<Offer> {
         let id = id.clone();
         self.write(move |conn| {
+            cache::forget_offers();
             let offer = load_offer(conn, &id)?;
             refuse_archived(&offer)?;
             let mut doc = serde_json::to_value(offer.editable())?;
@@ -141,6 +144,7 @@ impl Offers for SqliteStore {
     async fn approve(&self, id: &OfferId, now: Millis) -> Result<Offer> {
         let id = id.clone();
         self.write(move |conn| {
+            cache::forget_offers();
             let offer = load_offer(conn, &id)?;
             refuse_archived(&offer)?;
             let settings = offer.editable();
@@ -161,6 +165,7 @@ impl Offers for SqliteStore {
     async fn unapprove(&self, id: &OfferId, now: Millis) -> Result<Offer> {
         let id = id.clone();
         self.write(move |conn| {
+            cache::forget_offers();
             let offer = load_offer(conn, &id)?;
             match offer.status {
                 OfferStatus::Approved => set_status(conn, &id, OfferStatus::Unapproved, now)?,
@@ -183,6 +188,7 @@ impl Offers for SqliteStore {
     async fn archive(&self, id: &OfferId, now: Millis) -> Result<Offer> {
         let id = id.clone();
         self.write(move |conn| {
+            cache::forget_offers();
             if load_offer(conn, &id)?.status != OfferStatus::Archived {
                 set_status(conn, &id, OfferStatus::Archived, now)?;
             }
@@ -194,6 +200,7 @@ impl Offers for SqliteStore {
     async fn clone_offer(&self, id: &OfferId, now: Millis) -> Result<Offer> {
         let id = id.clone();
         self.write(move |conn| {
+            cache::forget_offers();
             let offer = load_offer(conn, &id)?;
             let mut settings = offer.editable().clone();
             let copy_name = format!("{} (copy)", settings.name);
@@ -207,6 +214,7 @@ impl Offers for SqliteStore {
     async fn delete_offer(&self, id: &OfferId) -> Result<()> {
         let id = id.clone();
         self.write(move |conn| {
+            cache::forget_offers();
             let offer = load_offer(conn, &id)?;
             if offer.participants > 0 {
                 return Err(StoreError::conflict(

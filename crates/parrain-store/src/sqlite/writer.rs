@@ -76,7 +76,10 @@ fn run(conn: Connection, inbox: mpsc::Receiver<Work>) {
         metrics::histogram!("parrain_store_commit_seconds").record(started.elapsed());
         match &replies {
             Ok(_) => super::tally::commit(),
-            Err(_) => super::tally::discard(),
+            Err(_) => {
+                super::tally::discard();
+                super::cache::forget_all();
+            }
         }
         let (committed, replies) = match replies {
             Ok(replies) => (Ok(()), replies),
@@ -98,35 +101,42 @@ type Failed = (StoreError, Vec<Reply>);
 fn commit_batch(conn: &Connection, batch: Vec<Work>) -> std::result::Result<Vec<Reply>, Failed> {
     let mut replies = Vec::with_capacity(batch.len());
     super::tally::discard();
-    if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
+    if let Err(e) = run_cached(conn, "BEGIN IMMEDIATE") {
         return Err((e.into(), replies));
     }
     for job in batch {
-        if let Err(e) = conn.execute_batch("SAVEPOINT w") {
+        if let Err(e) = run_cached(conn, "SAVEPOINT w") {
             let _ = conn.execute_batch("ROLLBACK");
             return Err((e.into(), replies));
         }
         let mark = super::tally::mark();
         let (ok, reply) = job(conn);
+        super::cache::end_write();
         if !ok {
             super::tally::rollback_to(mark);
+            super::cache::forget_all();
         }
         replies.push(reply);
         let end = if ok {
-            "RELEASE w"
+            run_cached(conn, "RELEASE w")
         } else {
-            "ROLLBACK TO w; RELEASE w"
+            conn.execute_batch("ROLLBACK TO w; RELEASE w")
         };
-        if let Err(e) = conn.execute_batch(end) {
+        if let Err(e) = end {
             let _ = conn.execute_batch("ROLLBACK");
             return Err((e.into(), replies));
         }
     }
-    match conn.execute_batch("COMMIT") {
+    match run_cached(conn, "COMMIT") {
         Ok(()) => Ok(replies),
         Err(e) => {
             let _ = conn.execute_batch("ROLLBACK");
             Err((e.into(), replies))
         }
     }
+}
+
+/// Runs a statement the writer runs for every write, prepared once.
+fn run_cached(conn: &Connection, sql: &str) -> r2d2_sqlite::rusqlite::Result<()> {
+    conn.prepare_cached(sql)?.execute([]).map(drop)
 }

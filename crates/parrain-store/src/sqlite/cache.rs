@@ -1,0 +1,120 @@
+//! What every click reads, kept by the writer between writes.
+//!
+//! A share link's click reads the share code's participant and offer and the
+//! offer's live settings; a server event reads the list of smart-list offers.
+//! Parsing the settings' JSON and looking the code up again on every click
+//! was most of a click's work in the single writer, so the writer thread keeps
+//! what it read here, in thread-locals (only the writer thread writes, and
+//! every change to an offer is one of its writes).
+//!
+//! - Share codes never change owner and participants are never deleted, so
+//!   code → (participant, offer) stays true once read. Unknown codes are not
+//!   kept: a later sign-up may take the code.
+//! - Offers are forgotten by every write that changes one (create, edit,
+//!   approve, unapprove, archive, delete: [`forget_offers`]), and the next
+//!   read loads them again inside that write's own transaction.
+//! - The browser a write has just seen (`see_visitor`) and its person, for
+//!   the rest of that write only: a click asks for it three times.
+//! - A write rolled back, or a batch that failed to commit, may have left
+//!   something here that the database no longer has: the writer then
+//!   forgets everything ([`forget_all`]).
+//!
+//! Offers changed in the same file by another process would go unseen until
+//! a restart; no parrain command does that beside a serving process (the
+//! others change keys or operators, or replace or copy a whole file).
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use parrain_core::ids::{OfferId, ParticipantId, PersonId, VisitorId};
+
+use crate::Offer;
+
+/// Share codes kept at most; past that the list starts over.
+const MAX_CODES: usize = 16_384;
+/// Offers kept at most; past that the list starts over.
+const MAX_OFFERS: usize = 1_024;
+
+#[derive(Default)]
+struct Kept {
+    codes: HashMap<String, (ParticipantId, OfferId)>,
+    offers: HashMap<OfferId, Arc<Offer>>,
+    smart_list: Option<Arc<Vec<OfferId>>>,
+    /// The browser the current write saw last, and its person.
+    visitor: Option<(VisitorId, Option<PersonId>)>,
+}
+
+thread_local! {
+    static KEPT: RefCell<Kept> = RefCell::new(Kept::default());
+}
+
+pub(crate) fn code(code: &str) -> Option<(ParticipantId, OfferId)> {
+    KEPT.with(|k| k.borrow().codes.get(code).cloned())
+}
+
+pub(crate) fn keep_code(code: &str, owner: &(ParticipantId, OfferId)) {
+    KEPT.with(|k| {
+        let codes = &mut k.borrow_mut().codes;
+        if codes.len() >= MAX_CODES {
+            codes.clear();
+        }
+        codes.insert(code.to_owned(), owner.clone());
+    });
+}
+
+pub(crate) fn offer(id: &OfferId) -> Option<Arc<Offer>> {
+    KEPT.with(|k| k.borrow().offers.get(id).cloned())
+}
+
+pub(crate) fn keep_offer(offer: &Arc<Offer>) {
+    KEPT.with(|k| {
+        let offers = &mut k.borrow_mut().offers;
+        if offers.len() >= MAX_OFFERS {
+            offers.clear();
+        }
+        offers.insert(offer.id.clone(), offer.clone());
+    });
+}
+
+pub(crate) fn smart_list() -> Option<Arc<Vec<OfferId>>> {
+    KEPT.with(|k| k.borrow().smart_list.clone())
+}
+
+pub(crate) fn keep_smart_list(ids: &Arc<Vec<OfferId>>) {
+    KEPT.with(|k| k.borrow_mut().smart_list = Some(ids.clone()));
+}
+
+/// The current write has just recorded this browser, with this person.
+pub(crate) fn saw_visitor(visitor: &VisitorId, person: Option<PersonId>) {
+    KEPT.with(|k| k.borrow_mut().visitor = Some((visitor.clone(), person)));
+}
+
+/// The person of the browser the current write has just recorded, if it is
+/// this one: `Some(None)` for an anonymous browser.
+pub(crate) fn visitor_person(visitor: &VisitorId) -> Option<Option<PersonId>> {
+    KEPT.with(|k| match &k.borrow().visitor {
+        Some((seen, person)) if seen == visitor => Some(person.clone()),
+        _ => None,
+    })
+}
+
+/// A write is over: what it saw of browsers is not kept past it.
+pub(crate) fn end_write() {
+    KEPT.with(|k| k.borrow_mut().visitor = None);
+}
+
+/// An offer changed (or may have): its settings, status and the smart-list
+/// offers are read again.
+pub(crate) fn forget_offers() {
+    KEPT.with(|k| {
+        let mut kept = k.borrow_mut();
+        kept.offers.clear();
+        kept.smart_list = None;
+    });
+}
+
+/// A write or a batch rolled back: nothing kept is trusted any more.
+pub(crate) fn forget_all() {
+    KEPT.with(|k| *k.borrow_mut() = Kept::default());
+}
