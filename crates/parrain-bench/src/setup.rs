@@ -56,6 +56,21 @@ impl Api {
         Ok(body)
     }
 
+    pub async fn get(&self, path: &str) -> anyhow::Result<Value> {
+        let response = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(&self.secret)
+            .send()
+            .await?;
+        let status = response.status();
+        let body: Value = response.json().await.unwrap_or(Value::Null);
+        if !status.is_success() {
+            bail!("GET {path}: {status} {body}");
+        }
+        Ok(body)
+    }
+
     /// Creates and approves an offer with this goal; returns its id.
     pub async fn live_offer(&self, goal: Value) -> anyhow::Result<String> {
         let settings = json!({
@@ -179,6 +194,90 @@ pub async fn credit_checks(
         times.push(started.elapsed().as_secs_f64() * 1000.0);
         if out["credited"] != json!(true) {
             bail!("the credit check did not credit: {out}");
+        }
+    }
+    times.sort_by(f64::total_cmp);
+    Ok(times)
+}
+
+/// Gives `offer` `count` participants (people, participants and their
+/// sign-up activities, one in ten referred by an earlier one and crediting
+/// it), spread over the 30 days before now; the offer is backdated to start
+/// then. parrain must be stopped.
+pub fn fill_participants(db: &Path, offer: &str, count: u64) -> anyhow::Result<()> {
+    const DAY: i64 = 24 * 3600 * 1000;
+    let mut conn = rusqlite::Connection::open(db)?;
+    conn.busy_timeout(Duration::from_secs(10))?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)?
+        .as_millis() as i64;
+    let start = now - 30 * DAY;
+    conn.execute(
+        "UPDATE offers SET created_at = ?2 WHERE id = ?1",
+        params![offer, start],
+    )?;
+    let span = (now - start - 60_000).max(1);
+    let mut n = 0;
+    while n < count {
+        let tx = conn.transaction()?;
+        {
+            let mut person = tx
+                .prepare_cached("INSERT INTO people (id, email, created_at) VALUES (?1, ?2, ?3)")?;
+            let mut participant = tx.prepare_cached(
+                "INSERT INTO participants (id, offer_id, person_id, code, referred_by, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?;
+            let mut credit =
+                tx.prepare_cached("UPDATE participants SET credit = credit + 1 WHERE id = ?1")?;
+            let mut activity = tx.prepare_cached(
+                "INSERT INTO activities (id, type, offer_id, participant_id, person_id, details, occurred_at)
+                 VALUES (?1, 'signs_up_for_referral_offer', ?2, ?3, ?4, ?5, ?6)",
+            )?;
+            let end = (n + 100_000).min(count);
+            while n < end {
+                let at = start + (i128::from(n) * i128::from(span) / i128::from(count)) as i64;
+                let (person_id, participant_id) = (id("per", 29, n), id("par", 29, n));
+                let referrer = (n % 10 == 9).then(|| id("par", 29, n / 10));
+                person.execute(params![person_id, format!("loaded{n}@example.com"), at])?;
+                participant.execute(params![
+                    participant_id,
+                    offer,
+                    person_id,
+                    format!("L{n:09}"),
+                    referrer,
+                    at
+                ])?;
+                if let Some(referrer) = &referrer {
+                    credit.execute([referrer])?;
+                }
+                let details =
+                    serde_json::json!({"referred_by": referrer, "marketing_consent": null});
+                activity.execute(params![
+                    id("act", 29, n),
+                    offer,
+                    participant_id,
+                    person_id,
+                    details.to_string(),
+                    at
+                ])?;
+                n += 1;
+            }
+        }
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// Times `samples` requests of the offer's report (its default window:
+/// the offer's life, by day); returns the latencies in milliseconds, sorted.
+pub async fn reports(api: &Api, offer: &str, samples: u64) -> anyhow::Result<Vec<f64>> {
+    let mut times = Vec::new();
+    for _ in 0..samples {
+        let started = Instant::now();
+        let report = api.get(&format!("/v1/offers/{offer}/report")).await?;
+        times.push(started.elapsed().as_secs_f64() * 1000.0);
+        if report.is_null() {
+            bail!("the report is empty");
         }
     }
     times.sort_by(f64::total_cmp);
