@@ -15,6 +15,7 @@ pub mod offer;
 pub mod promo;
 pub mod report;
 pub mod rule;
+pub mod sharing;
 pub mod template;
 pub mod widget;
 

@@ -207,6 +207,9 @@ pub struct Emails {
     pub sign_up: Option<EmailTemplate>,
     #[serde(default)]
     pub fulfillment: Option<EmailTemplate>,
+    /// The invitation a participant sends a friend (see `sharing`); a default when unset.
+    #[serde(default)]
+    pub invitation: Option<EmailTemplate>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, Default)]
@@ -306,6 +309,12 @@ pub struct OfferSettings {
     /// Referral fraud rules (see `fraud`).
     #[serde(default)]
     pub fraud: crate::fraud::FraudSettings,
+    /// The card a posted share link shows (see `sharing`).
+    #[serde(default)]
+    pub share_preview: crate::sharing::SharePreview,
+    /// Invitations sent by email from the offer (see `sharing`).
+    #[serde(default)]
+    pub invitations: crate::sharing::Invitations,
     /// The widget's language, strings, colours and buttons (see `widget`).
     #[serde(default)]
     pub widget: crate::widget::WidgetSettings,
@@ -334,7 +343,7 @@ impl Problem {
         }
     }
 
-    fn for_approval(field: &str, code: &str, message: impl Into<String>) -> Self {
+    pub(crate) fn for_approval(field: &str, code: &str, message: impl Into<String>) -> Self {
         Self {
             field: field.into(),
             code: code.into(),
@@ -400,6 +409,8 @@ impl OfferSettings {
         self.form_problems(&mut out);
         self.email_problems(&mut out);
         out.extend(self.fraud.problems());
+        self.share_preview.problems(&mut out);
+        self.invitations.problems(&mut out);
         self.widget.problems(&mut out);
         if let (Some(start), Some(end)) = (self.starts_at, self.ends_at) {
             if start > end {
@@ -585,7 +596,13 @@ impl OfferSettings {
         for (which, email) in [
             ("sign_up", &self.emails.sign_up),
             ("fulfillment", &self.emails.fulfillment),
+            ("invitation", &self.emails.invitation),
         ] {
+            let check = if which == "invitation" {
+                template::check_invitation
+            } else {
+                template::check
+            };
             let Some(email) = email else { continue };
             let parts = [
                 ("subject", Some(&email.subject)),
@@ -603,7 +620,7 @@ impl OfferSettings {
                     ));
                     continue;
                 }
-                if let Err(problem) = template::check(source) {
+                if let Err(problem) = check(source) {
                     out.push(Problem::invalid(
                         &field,
                         problem.code(),

@@ -18,25 +18,49 @@ pub const TOKENS: [&str; 8] = [
     "promo_code",
 ];
 
+/// The tokens of the invitation email, sent to a friend rather than a participant.
+pub const INVITATION_TOKENS: [&str; 6] = [
+    "first_name",
+    "last_name",
+    "share_url",
+    "offer.name",
+    "unsubscribe_url",
+    "message",
+];
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TemplateProblem {
     #[error("template does not parse: {0}")]
     Syntax(String),
     #[error("unknown token `{0}`; allowed: {allowed}", allowed = TOKENS.join(", "))]
     UnknownToken(String),
+    #[error("unknown token `{0}`; allowed: {allowed}", allowed = INVITATION_TOKENS.join(", "))]
+    UnknownInvitationToken(String),
 }
 
 impl TemplateProblem {
     pub fn code(&self) -> &'static str {
         match self {
             Self::Syntax(_) => "template_syntax",
-            Self::UnknownToken(_) => "unknown_token",
+            Self::UnknownToken(_) | Self::UnknownInvitationToken(_) => "unknown_token",
         }
     }
 }
 
 /// Parses a template and checks that it uses only known tokens.
 pub fn check(source: &str) -> Result<(), TemplateProblem> {
+    check_tokens(source, &TOKENS).map_err(|e| match e {
+        TemplateProblem::UnknownInvitationToken(t) => TemplateProblem::UnknownToken(t),
+        other => other,
+    })
+}
+
+/// Like [`check`], for the invitation email and its tokens.
+pub fn check_invitation(source: &str) -> Result<(), TemplateProblem> {
+    check_tokens(source, &INVITATION_TOKENS)
+}
+
+fn check_tokens(source: &str, tokens: &[&str]) -> Result<(), TemplateProblem> {
     let env = environment();
     let template = env
         .template_from_str(source)
@@ -45,13 +69,13 @@ pub fn check(source: &str) -> Result<(), TemplateProblem> {
         .undeclared_variables(true)
         .into_iter()
         .filter(|token| {
-            !TOKENS.contains(&token.as_str())
-                && !TOKENS.iter().any(|t| t.starts_with(&format!("{token}.")))
+            !tokens.contains(&token.as_str())
+                && !tokens.iter().any(|t| t.starts_with(&format!("{token}.")))
         })
         .collect();
     unknown.sort();
     match unknown.into_iter().next() {
-        Some(token) => Err(TemplateProblem::UnknownToken(token)),
+        Some(token) => Err(TemplateProblem::UnknownInvitationToken(token)),
         None => Ok(()),
     }
 }
@@ -69,6 +93,18 @@ pub struct Context {
     pub promo_code: String,
 }
 
+/// What the invitation email can say: who invites, where to, and how to stop.
+#[derive(Debug, Clone, Serialize)]
+pub struct InvitationContext {
+    pub first_name: String,
+    pub last_name: String,
+    pub share_url: String,
+    pub offer: OfferContext,
+    pub unsubscribe_url: String,
+    /// The participant's own note, if any (empty otherwise).
+    pub message: String,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct OfferContext {
     pub name: String,
@@ -80,7 +116,11 @@ pub struct GoalContext {
 }
 
 /// Renders a template; `html` escapes values for HTML bodies.
-pub fn render(source: &str, context: &Context, html: bool) -> Result<String, TemplateProblem> {
+pub fn render(
+    source: &str,
+    context: &impl Serialize,
+    html: bool,
+) -> Result<String, TemplateProblem> {
     let mut env = environment();
     if html {
         env.set_auto_escape_callback(|_| minijinja::AutoEscape::Html);
@@ -139,6 +179,11 @@ mod tests {
             check("{{ offer.price }}"),
             Err(TemplateProblem::UnknownToken("offer.price".into()))
         );
+        assert_eq!(
+            check_invitation("{{ promo_code }}"),
+            Err(TemplateProblem::UnknownInvitationToken("promo_code".into()))
+        );
+        check_invitation("{{ unsubscribe_url }} {{ message }}").unwrap();
         assert!(matches!(
             check("{{ first_name "),
             Err(TemplateProblem::Syntax(_))

@@ -43,6 +43,11 @@ impl ApiError {
         }
     }
 
+    /// What the error says to a person (the JSON body's `message`).
+    pub fn message(&self) -> String {
+        self.parts().2
+    }
+
     fn parts(&self) -> (StatusCode, &str, String, Value) {
         match self {
             Self::BadRequest {

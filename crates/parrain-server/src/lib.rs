@@ -95,7 +95,8 @@ fn is_public_path(path: &str) -> bool {
         || (path.starts_with("/v1/offers/")
             && (path.ends_with("/public")
                 || path.ends_with("/participants")
-                || path.ends_with("/participants/lookup")))
+                || path.ends_with("/participants/lookup")
+                || path.ends_with("/invitations")))
 }
 
 pub fn router(state: AppState) -> Router {

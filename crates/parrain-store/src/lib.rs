@@ -10,6 +10,7 @@ pub mod copy;
 mod error;
 mod flows;
 mod idempotency;
+mod invitations;
 mod model;
 mod operators;
 mod outbound;
@@ -27,6 +28,9 @@ use parrain_core::Millis;
 
 pub use error::StoreError;
 pub use idempotency::*;
+pub use invitations::{
+    address_hash, InvitationToSend, Invitations, Invite, Invited, Previewed, Refusal,
+};
 pub use model::*;
 pub use operators::{Operator, OperatorSession, Operators};
 pub use outbound::*;
@@ -145,6 +149,7 @@ pub trait Store:
     + Reviews
     + Reports
     + Operators
+    + Invitations
 {
 }
 impl<T> Store for T where
@@ -161,5 +166,6 @@ impl<T> Store for T where
         + Reviews
         + Reports
         + Operators
+        + Invitations
 {
 }

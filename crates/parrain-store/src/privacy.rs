@@ -107,6 +107,18 @@ pub(crate) fn erase(db: &impl Sql, person: &PersonId, now: Millis) -> Result<Era
         }
         scrub(db, old, new)?;
     }
+    // Invitations they sent keep their count (reach) but lose their note
+    // and any address not sent to yet; unsent ones to them will not go.
+    db.exec(
+        &format!(
+            "UPDATE invitations SET email = NULL, message = NULL
+             WHERE participant_id IN ({THEIR_PARTICIPANTS})"
+        ),
+        &[id],
+    )?;
+    if !email.is_empty() {
+        db.exec("UPDATE invitations SET email = NULL WHERE email = ?1", &[&email])?;
+    }
     // The email and names, wherever they were copied.
     if !email.is_empty() {
         scrub(db, &email, "[erased]")?;
@@ -213,6 +225,18 @@ pub(crate) fn export(db: &impl Sql, person: &PersonId) -> Result<Value> {
         let rows = db.rows(&sql, &[id])?;
         out.insert(name.into(), rows.into_iter().map(Value::Object).collect());
     }
+    let invitations = db.rows(
+        &format!(
+            "SELECT id, offer_id, participant_id, message, created_at, sent_at
+             FROM invitations WHERE participant_id IN ({THEIR_PARTICIPANTS})
+             ORDER BY created_at, id"
+        ),
+        &[id],
+    )?;
+    out.insert(
+        "invitations_sent".into(),
+        invitations.into_iter().map(Value::Object).collect(),
+    );
     Ok(Value::Object(out))
 }
 

@@ -5,11 +5,16 @@
 //! every form carries a CSRF token and a POST without the right one is
 //! refused with 403. Sign-in attempts are rate-limited per email.
 
-mod editor;
+mod activities;
+mod keys;
 mod login;
+mod notice;
 mod pages;
+mod participants;
 mod report;
+mod reviews;
 pub mod session;
+mod webhooks;
 
 use std::sync::OnceLock;
 
@@ -32,7 +37,12 @@ pub fn router() -> Router<AppState> {
         .route("/admin/offers/{id}/report", get(report::page))
         .route("/admin/offers/{id}/report.csv", get(report::csv))
         .route("/admin/admin.css", get(css))
-        .merge(editor::router())
+        .merge(participants::router())
+        .merge(activities::router())
+        .merge(keys::router())
+        .merge(webhooks::router())
+        .merge(reviews::router())
+        .layer(axum::middleware::from_fn(notice::slot))
 }
 
 fn templates() -> &'static Environment<'static> {
@@ -58,8 +68,15 @@ fn templates() -> &'static Environment<'static> {
             ),
         ]
         .into_iter()
-        .chain(editor::TEMPLATES)
-        {
+        .chain(participants::TEMPLATES)
+        .chain(activities::TEMPLATES)
+        .chain(keys::TEMPLATES)
+        .chain(webhooks::TEMPLATES)
+        .chain(reviews::TEMPLATES)
+        .chain([(
+            "confirm.html",
+            include_str!("../../templates/admin/confirm.html"),
+        )]) {
             if let Err(e) = env.add_template(name, source) {
                 tracing::error!(template = name, error = %e, "an admin template does not parse");
             }
@@ -70,6 +87,10 @@ fn templates() -> &'static Environment<'static> {
 
 /// Renders a page; a template error is logged and shown as a plain 500.
 fn render(name: &str, context: impl Serialize) -> Response {
+    let context = minijinja::context! {
+        mail_waiting => notice::waiting_mail(),
+        ..minijinja::Value::from_serialize(context)
+    };
     let page = templates()
         .get_template(name)
         .and_then(|t| t.render(context));

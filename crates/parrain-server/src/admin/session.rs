@@ -72,7 +72,10 @@ impl FromRequestParts<AppState> for Operator {
             .session(&hash_key(&token), state.clock.now())
             .await
         {
-            Ok(Some(session)) => Ok(Operator(session)),
+            Ok(Some(session)) => {
+                super::notice::count(state).await;
+                Ok(Operator(session))
+            }
             Ok(None) => Err(login()),
             Err(e) => Err(crate::error::ApiError::from(e).into_response()),
         }

@@ -29,12 +29,12 @@ pub(super) const LEASE: Duration = Duration::from_secs(60);
 /// An SMTP connection pool and the From address.
 #[derive(Clone)]
 pub struct Mailer {
-    transport: AsyncSmtpTransport<Tokio1Executor>,
-    from: Mailbox,
+    pub(super) transport: AsyncSmtpTransport<Tokio1Executor>,
+    pub(super) from: Mailbox,
 }
 
 /// Why an email was not sent.
-enum Failure {
+pub(super) enum Failure {
     /// Worth another try (an outage, a 4xx answer).
     Transient(String),
     /// Will not get better (a 5xx answer, a template that no longer renders).
@@ -65,6 +65,9 @@ impl Mailer {
 
     /// Sends one queued email and settles its job.
     pub(super) async fn send_job(&self, state: &AppState, job: Job) {
+        if job.payload["template"] == "invitation" {
+            return self.send_invitation(state, job).await;
+        }
         let which = job.payload["template"]
             .as_str()
             .unwrap_or_default()
@@ -254,7 +257,7 @@ impl Mailer {
 }
 
 /// An HTML body for a template that has only text: escaped, line breaks kept.
-fn text_as_html(text: &str) -> String {
+pub(super) fn text_as_html(text: &str) -> String {
     let escaped = text
         .replace('&', "&amp;")
         .replace('<', "&lt;")

@@ -10,6 +10,7 @@
 //! ([`Workers::stop`]) they claim nothing new and finish what they hold.
 
 mod email;
+mod invitation;
 pub mod net;
 pub mod signature;
 mod webhook;

@@ -11,7 +11,7 @@ mod redirect;
 pub(crate) mod reports;
 mod reviews;
 mod tracking;
-mod webhooks;
+pub(crate) mod webhooks;
 
 use axum::Router;
 use parrain_store::PageRequest;

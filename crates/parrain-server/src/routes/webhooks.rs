@@ -68,7 +68,7 @@ struct WebhookPatchIn {
     enabled: Option<bool>,
 }
 
-fn parse_events(events: &[String]) -> ApiResult<Vec<ActivityType>> {
+pub(crate) fn parse_events(events: &[String]) -> ApiResult<Vec<ActivityType>> {
     if events.is_empty() {
         return Err(ApiError::bad_field(
             "events",
@@ -94,7 +94,7 @@ fn parse_events(events: &[String]) -> ApiResult<Vec<ActivityType>> {
     Ok(out)
 }
 
-async fn check_url(state: &AppState, url: &str) -> ApiResult<()> {
+pub(crate) async fn check_url(state: &AppState, url: &str) -> ApiResult<()> {
     net::check_webhook_url(url, state.config.allow_private_webhooks)
         .await
         .map_err(|message| ApiError::bad_field("url", message))

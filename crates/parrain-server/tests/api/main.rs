@@ -12,6 +12,7 @@ mod email;
 mod errors;
 mod fraud;
 mod idempotency;
+mod invitations;
 mod lookup;
 mod offers;
 mod operators;

@@ -24,6 +24,8 @@ mod errors;
 mod fraud;
 #[path = "../api/idempotency.rs"]
 mod idempotency;
+#[path = "../api/invitations.rs"]
+mod invitations;
 #[path = "../api/lookup.rs"]
 mod lookup;
 #[path = "../api/offers.rs"]

@@ -6,6 +6,7 @@
 //! implements with its own SQL. The rules themselves come from `parrain-core`.
 
 mod credit;
+mod invitations;
 mod review;
 mod sign_up;
 mod tracking;
@@ -22,6 +23,7 @@ use serde_json::Value;
 
 use crate::{Offer, Participant, Result};
 
+pub(crate) use invitations::{invite, preview, InvitationTx, NewInvitation};
 pub(crate) use review::{decide as decide_review, ReviewTx};
 pub(crate) use sign_up::{fulfil_by_hand, fulfil_many, sign_up};
 pub(crate) use tracking::{click, give_credit, identify, ingest, share, track_event, visit};

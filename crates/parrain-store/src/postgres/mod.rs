@@ -15,6 +15,7 @@
 mod activities;
 mod deliveries;
 mod idempotency;
+mod invitations;
 mod jobs;
 mod keys;
 mod ledger;
@@ -44,6 +45,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0004_privacy.sql"),
     include_str!("../../migrations/postgres/0005_reviews.sql"),
     include_str!("../../migrations/postgres/0006_operators.sql"),
+    include_str!("../../migrations/postgres/0007_invitations.sql"),
 ];
 
 /// Any constant: the advisory lock nodes take while migrating, so two

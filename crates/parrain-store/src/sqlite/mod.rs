@@ -9,6 +9,7 @@ mod activities;
 mod cache;
 mod deliveries;
 mod idempotency;
+mod invitations;
 mod jobs;
 mod keys;
 mod ledger;
@@ -41,6 +42,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0004_privacy.sql"),
     include_str!("../../migrations/sqlite/0005_reviews.sql"),
     include_str!("../../migrations/sqlite/0006_operators.sql"),
+    include_str!("../../migrations/sqlite/0007_invitations.sql"),
 ];
 
 /// The SQLite store. Cheap to clone.

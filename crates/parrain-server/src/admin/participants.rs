@@ -1,0 +1,271 @@
+//! `/admin/offers/{id}/participants`: an offer's participants with their
+//! progress and promo codes, filtered by goal, fulfilment and email, a page
+//! at a time, and "Send fulfillment" for the ones ticked.
+//!
+//! Fulfilment goes through the store's bulk flow, the same as
+//! `POST /v1/offers/{id}/fulfill`: each participant gets its own outcome,
+//! which the page lists.
+
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use minijinja::context;
+use parrain_core::ids::{OfferId, ParticipantId};
+use parrain_store::{PageRequest, Participant, ParticipantFilter};
+use serde::{Deserialize, Serialize};
+
+use super::activities::when;
+use super::session::Operator;
+use super::{forbidden, render};
+use crate::error::ApiError;
+use crate::AppState;
+
+pub const TEMPLATES: [(&str, &str); 1] = [(
+    "participants.html",
+    include_str!("../../templates/admin/participants.html"),
+)];
+
+/// Participants shown per page.
+const PAGE: u32 = 50;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/admin/offers/{id}/participants", get(page))
+        .route("/admin/offers/{id}/participants/fulfill", post(fulfill))
+}
+
+/// The filters, as the page's form sends them (an empty field is no filter).
+#[derive(Debug, Default, Deserialize, Serialize)]
+pub struct Filters {
+    #[serde(default)]
+    goal: String,
+    #[serde(default)]
+    fulfilled: String,
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    cursor: String,
+}
+
+impl Filters {
+    fn store_filter(&self) -> ParticipantFilter {
+        let yes_no = |v: &str, yes: &str, no: &str| match v {
+            v if v == yes => Some(true),
+            v if v == no => Some(false),
+            _ => None,
+        };
+        let q = self.q.trim();
+        ParticipantFilter {
+            achieved: yes_no(&self.goal, "met", "not_met"),
+            fulfilled: yes_no(&self.fulfilled, "yes", "no"),
+            email: (!q.is_empty()).then(|| q.to_owned()),
+        }
+    }
+
+    /// The query string of these filters, for links to other pages.
+    fn query(&self, cursor: Option<&str>) -> String {
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in [
+            ("goal", self.goal.as_str()),
+            ("fulfilled", &self.fulfilled),
+            ("q", self.q.trim()),
+        ] {
+            if !v.is_empty() {
+                query.append_pair(k, v);
+            }
+        }
+        if let Some(cursor) = cursor {
+            query.append_pair("cursor", cursor);
+        }
+        query.finish()
+    }
+}
+
+#[derive(Serialize)]
+struct Row {
+    id: String,
+    email: String,
+    name: String,
+    credit: i64,
+    goal: Option<i64>,
+    /// How far along the goal, 0 to 100.
+    percent: i64,
+    achieved: bool,
+    fulfilled: Option<String>,
+    promo_code: Option<String>,
+    created: String,
+}
+
+impl From<Participant> for Row {
+    fn from(p: Participant) -> Self {
+        let name = [p.first_name.as_deref(), p.last_name.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let percent = match p.goal_count {
+            Some(goal) if goal > 0 => (p.credit * 100 / goal).clamp(0, 100),
+            _ if p.achieved_at.is_some() => 100,
+            _ => 0,
+        };
+        Self {
+            id: p.id.to_string(),
+            email: p.email,
+            name,
+            credit: p.credit,
+            goal: p.goal_count,
+            percent,
+            achieved: p.achieved_at.is_some(),
+            fulfilled: p.fulfilled_at.map(when),
+            promo_code: p.promo_code,
+            created: when(p.created_at),
+        }
+    }
+}
+
+/// One participant's outcome of "Send fulfillment".
+#[derive(Serialize)]
+struct Outcome {
+    email: String,
+    fulfilled: bool,
+    promo_code: Option<String>,
+    error: Option<String>,
+}
+
+fn no_offer() -> Response {
+    ApiError::NotFound("offer".into()).into_response()
+}
+
+async fn draw(
+    state: &AppState,
+    operator: Operator,
+    id: OfferId,
+    filters: Filters,
+    outcomes: Option<Vec<Outcome>>,
+    error: Option<String>,
+) -> Response {
+    let offer = match state.store.offer(&id).await {
+        Ok(offer) => offer,
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    let cursor = Some(filters.cursor.clone()).filter(|c| !c.is_empty());
+    let page = PageRequest {
+        cursor: cursor.clone(),
+        limit: PAGE,
+    };
+    let list = match state
+        .store
+        .list_participants(&id, filters.store_filter(), page)
+        .await
+    {
+        Ok(list) => list,
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    let next = list.next_cursor.as_deref().map(|c| filters.query(Some(c)));
+    let first = cursor.is_some().then(|| filters.query(None));
+    let rows: Vec<Row> = list.items.into_iter().map(Row::from).collect();
+    let fulfilled_count = outcomes
+        .as_ref()
+        .map(|o| o.iter().filter(|o| o.fulfilled).count());
+    render(
+        "participants.html",
+        context! {
+            title => "Participants",
+            operator => operator.0.email,
+            csrf => operator.0.csrf_token,
+            offer_id => id.to_string(),
+            offer_name => offer.editable().name.clone(),
+            offer_status => offer.status.as_str(),
+            total => offer.participants,
+            rows,
+            filters,
+            next,
+            first,
+            outcomes,
+            fulfilled_count,
+            error,
+        },
+    )
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    operator: Operator,
+    Path(id): Path<String>,
+    Query(filters): Query<Filters>,
+) -> Response {
+    match OfferId::parse(&id) {
+        Ok(id) => draw(&state, operator, id, filters, None, None).await,
+        Err(_) => no_offer(),
+    }
+}
+
+/// "Send fulfillment": the ticked participants (`id`, repeated), with the
+/// page's filters so the list comes back as it was.
+pub async fn fulfill(
+    State(state): State<AppState>,
+    operator: Operator,
+    Path(id): Path<String>,
+    body: String,
+) -> Response {
+    let mut csrf = String::new();
+    let mut ids = Vec::new();
+    let mut filters = Filters::default();
+    for (k, v) in form_urlencoded::parse(body.as_bytes()) {
+        match &*k {
+            "csrf" => csrf = v.into_owned(),
+            "id" => ids.push(v.into_owned()),
+            "goal" => filters.goal = v.into_owned(),
+            "fulfilled" => filters.fulfilled = v.into_owned(),
+            "q" => filters.q = v.into_owned(),
+            _ => {}
+        }
+    }
+    if !operator.csrf_ok(&csrf) {
+        return forbidden();
+    }
+    let Ok(id) = OfferId::parse(&id) else {
+        return no_offer();
+    };
+    if ids.is_empty() {
+        let error = "Tick at least one participant to fulfil.".to_owned();
+        return draw(&state, operator, id, filters, None, Some(error)).await;
+    }
+    // Ids that are not participant ids name no one; they get their own outcome.
+    let (valid, invalid): (Vec<_>, Vec<_>) = ids
+        .iter()
+        .map(|raw| (raw, ParticipantId::parse(raw).ok()))
+        .partition(|(_, parsed)| parsed.is_some());
+    let valid: Vec<ParticipantId> = valid.into_iter().filter_map(|(_, p)| p).collect();
+    let mut outcomes = Vec::new();
+    if !valid.is_empty() {
+        let done = match state
+            .store
+            .fulfill_many(&id, valid, state.clock.now())
+            .await
+        {
+            Ok(done) => done,
+            Err(e) => return ApiError::from(e).into_response(),
+        };
+        for o in done {
+            let email = match state.store.participant(&o.participant_id).await {
+                Ok(detail) => detail.participant.email,
+                Err(_) => o.participant_id.to_string(),
+            };
+            outcomes.push(Outcome {
+                email,
+                fulfilled: o.fulfilled,
+                promo_code: o.promo_code,
+                error: o.error.map(|(_, message)| message),
+            });
+        }
+    }
+    outcomes.extend(invalid.into_iter().map(|(raw, _)| Outcome {
+        email: raw.clone(),
+        fulfilled: false,
+        promo_code: None,
+        error: Some("not a participant".into()),
+    }));
+    draw(&state, operator, id, filters, Some(outcomes), None).await
+}

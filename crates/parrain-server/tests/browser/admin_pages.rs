@@ -1,0 +1,396 @@
+//! The operator's pages in real Chromium: the participants tab (goal
+//! filter, fulfilment by hand with the promo code shown), the outgoing-mail
+//! notice, the report's funnel chart, API keys made and revoked, the fraud
+//! review queue, and a form posted without its CSRF token.
+
+use std::sync::Arc;
+
+use fantoccini::Locator;
+use parrain_core::email::Email;
+use parrain_server::{password, ServerConfig};
+use parrain_store::Store;
+use serde_json::{json, Value};
+
+use crate::app::{offer_settings, spawn_app_with, TestApp};
+use crate::chrome::{scenario, Browser, Chrome};
+
+const OPERATOR: &str = "ops@example.com";
+const PASSWORD: &str = "correct horse battery";
+
+/// A server with one operator account.
+async fn app_with_operator() -> TestApp {
+    spawn_app_with(add_operator).await
+}
+
+async fn add_operator(store: &Arc<dyn Store>, _: &mut ServerConfig, _: &std::path::Path) {
+    let email = Email::parse(OPERATOR).unwrap();
+    let hash = password::hash(PASSWORD).unwrap();
+    store.set_operator(&email, hash, 0).await.unwrap();
+}
+
+/// Opens a browser and signs in through the login form.
+async fn signed_in(chrome: &Chrome, app: &TestApp) -> Browser {
+    let browser = chrome.open("operator").await;
+    browser.goto(&app.url("/admin/login")).await;
+    let c = &browser.client;
+    c.find(Locator::Css("input[name=email]"))
+        .await
+        .unwrap()
+        .send_keys(OPERATOR)
+        .await
+        .unwrap();
+    c.find(Locator::Css("input[name=password]"))
+        .await
+        .unwrap()
+        .send_keys(PASSWORD)
+        .await
+        .unwrap();
+    browser.click("form[action='/admin/login'] button").await;
+    browser
+        .wait_until("the offers list", "return location.pathname === '/admin'")
+        .await;
+    browser
+}
+
+/// Text of every element matching `css`, in page order.
+async fn texts(browser: &Browser, css: &str) -> Vec<String> {
+    let found = browser
+        .js(
+            "return [...document.querySelectorAll(arguments[0])].map(e => e.textContent.trim())",
+            vec![json!(css)],
+        )
+        .await;
+    serde_json::from_value(found).unwrap()
+}
+
+async fn sign_up(app: &TestApp, offer: &str, body: Value) -> Value {
+    app.post(&format!("/v1/offers/{offer}/participants"), body)
+        .await
+}
+
+/// A live offer of goal 1 with manual fulfilment and two promo codes.
+async fn manual_offer(app: &TestApp) -> String {
+    let mut settings = offer_settings(
+        json!({"type": "referred_signups", "count": 1}),
+        "https://example.com/refer",
+    );
+    settings["fulfillment"] = json!({"delivery": "manual"});
+    let offer = app.live_offer(settings).await;
+    let uploaded = app
+        .client
+        .put(app.url(&format!("/v1/offers/{offer}/promo-codes")))
+        .bearer_auth(&app.sk)
+        .header("content-type", "text/plain")
+        .body("WELCOME-A\nWELCOME-B\n")
+        .send()
+        .await
+        .unwrap();
+    assert!(uploaded.status().is_success(), "{}", uploaded.status());
+    offer
+}
+
+#[tokio::test]
+async fn an_operator_filters_participants_by_goal_and_fulfils_one_by_hand() {
+    let app = app_with_operator().await;
+    scenario("admin_participants", move |chrome| async move {
+        let offer = manual_offer(&app).await;
+        let ada = sign_up(
+            &app,
+            &offer,
+            json!({"email": "ada@example.com", "first_name": "Ada"}),
+        )
+        .await;
+        sign_up(
+            &app,
+            &offer,
+            json!({"email": "grace@example.com", "referral_code": ada["code"]}),
+        )
+        .await;
+        sign_up(&app, &offer, json!({"email": "alan@example.com"})).await;
+
+        let browser = signed_in(&chrome, &app).await;
+        browser
+            .goto(&app.url(&format!("/admin/offers/{offer}/participants")))
+            .await;
+        assert_eq!(texts(&browser, "td.email").await.len(), 3);
+        assert!(
+            texts(&browser, ".mail-waiting").await.is_empty(),
+            "no mail waits yet"
+        );
+
+        let goal = browser
+            .client
+            .find(Locator::Css("select[name=goal]"))
+            .await
+            .unwrap();
+        goal.select_by_value("met").await.unwrap();
+        browser.click("form.filters button").await;
+        browser
+            .wait_until(
+                "the goal filter",
+                "return location.search.includes('goal=met')",
+            )
+            .await;
+        assert_eq!(texts(&browser, "td.email").await, ["ada@example.com"]);
+        assert_eq!(texts(&browser, "td.promo").await, ["—"]);
+
+        let ada_id = ada["id"].as_str().unwrap();
+        browser
+            .click(&format!("tr[data-id='{ada_id}'] input[name=id]"))
+            .await;
+        assert_eq!(texts(&browser, "[data-selected]").await, ["1"]);
+        browser.click("button[data-send]").await;
+        let outcome = browser
+            .wait_until(
+                "the fulfilment outcome",
+                "const o = document.querySelector('.outcomes'); return o && o.textContent",
+            )
+            .await;
+        let outcome = outcome.as_str().unwrap();
+        assert!(outcome.contains("1 of 1 fulfilled"), "{outcome}");
+        assert!(outcome.contains("ada@example.com"), "{outcome}");
+        assert!(outcome.contains("WELCOME-A"), "{outcome}");
+        // The list kept its filter and shows the code and the fulfilment.
+        assert_eq!(texts(&browser, "td.email").await, ["ada@example.com"]);
+        assert_eq!(texts(&browser, "td.promo").await, ["WELCOME-A"]);
+        assert!(texts(&browser, "td.fulfilled").await[0].starts_with("fulfilled"));
+
+        let stored = app.get(&format!("/v1/participants/{ada_id}")).await;
+        assert_eq!(stored["promo_code"], "WELCOME-A");
+        assert_eq!(stored["progress"]["fulfilled"], true);
+
+        // Without SMTP the fulfilment email waits, and every page says so.
+        browser
+            .goto(&app.url(&format!("/admin/offers/{offer}/participants?fulfilled=yes")))
+            .await;
+        let notice = texts(&browser, ".mail-waiting").await;
+        assert_eq!(notice.len(), 1, "{notice:?}");
+        assert!(notice[0].starts_with("1 email waits"), "{notice:?}");
+        assert_eq!(texts(&browser, "td.email").await, ["ada@example.com"]);
+
+        // The search by email narrows the list.
+        browser
+            .goto(&app.url(&format!("/admin/offers/{offer}/participants?q=GRACE")))
+            .await;
+        assert_eq!(texts(&browser, "td.email").await, ["grace@example.com"]);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_report_draws_the_funnel_with_a_bar_per_step() {
+    let app = app_with_operator().await;
+    scenario("admin_report_funnel", move |chrome| async move {
+        let offer = manual_offer(&app).await;
+        sign_up(&app, &offer, json!({"email": "ada@example.com"})).await;
+
+        let browser = signed_in(&chrome, &app).await;
+        browser
+            .goto(&app.url(&format!("/admin/offers/{offer}/participants")))
+            .await;
+        browser.click("a.tab[href$='/report']").await;
+        let bars = browser
+            .wait_until(
+                "the funnel chart",
+                "return document.querySelectorAll('svg.chart.funnel rect.bar').length",
+            )
+            .await;
+        assert_eq!(bars, json!(5));
+        let labels = texts(&browser, "svg.chart.funnel text.label").await;
+        assert_eq!(
+            labels,
+            [
+                "Campaign visits",
+                "Interactions",
+                "Shares",
+                "Resulting clicks",
+                "Registrations"
+            ]
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_key_made_on_the_keys_page_works_until_it_is_revoked() {
+    let app = app_with_operator().await;
+    scenario("admin_keys", move |chrome| async move {
+        let browser = signed_in(&chrome, &app).await;
+        browser.click("nav.nav a[href='/admin/keys']").await;
+        browser
+            .wait_until(
+                "the keys page",
+                "return location.pathname === '/admin/keys'",
+            )
+            .await;
+        browser
+            .client
+            .find(Locator::Css("select[name=kind]"))
+            .await
+            .unwrap()
+            .select_by_value("secret")
+            .await
+            .unwrap();
+        browser
+            .client
+            .find(Locator::Css("input[name=name]"))
+            .await
+            .unwrap()
+            .send_keys("Shop backend")
+            .await
+            .unwrap();
+        browser.click("form[action='/admin/keys'] button").await;
+        let secret = browser
+            .wait_until(
+                "the new key",
+                "const s = document.querySelector('[data-secret]'); return s && s.textContent",
+            )
+            .await;
+        let secret = secret.as_str().unwrap().trim().to_owned();
+        assert!(secret.starts_with("sk_"), "{secret}");
+
+        let call = || async {
+            app.client
+                .get(app.url("/v1/offers"))
+                .bearer_auth(&secret)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        };
+        assert_eq!(call().await, 200);
+
+        // Shown once: the list has its shape, never the key again.
+        browser.goto(&app.url("/admin/keys")).await;
+        let source = browser.client.source().await.unwrap();
+        assert!(!source.contains(&secret));
+        let hint = &secret[secret.len() - 4..];
+        let row = "[...document.querySelectorAll('table.keys tbody tr')]\
+                   .find(tr => tr.cells[0].textContent.trim() === 'Shop backend')";
+        let shape = browser
+            .js(&format!("return {row}.cells[2].textContent.trim()"), vec![])
+            .await;
+        assert_eq!(shape, json!(format!("sk_…{hint}")));
+
+        // The call above shows as its last use (recorded off the request's path).
+        let started = std::time::Instant::now();
+        loop {
+            let used = browser
+                .js(
+                    &format!("return {row}.querySelector('.last-used').textContent.trim()"),
+                    vec![],
+                )
+                .await;
+            if used != json!("Never") {
+                assert!(used.as_str().unwrap().ends_with("UTC"), "{used}");
+                break;
+            }
+            assert!(
+                started.elapsed() < crate::chrome::WAIT,
+                "the last use never showed"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            browser.goto(&app.url("/admin/keys")).await;
+        }
+
+        browser
+            .js("window.confirm = () => true; return true", vec![])
+            .await;
+        browser
+            .js(
+                &format!("{row}.querySelector('form button').click(); return true"),
+                vec![],
+            )
+            .await;
+        browser
+            .wait_until(
+                "the key to show as revoked",
+                &format!("const r = {row}; return r && r.textContent.includes('revoked')"),
+            )
+            .await;
+        assert_eq!(call().await, 401);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_credit_held_for_review_is_approved_from_the_queue() {
+    let app = app_with_operator().await;
+    scenario("admin_reviews", move |chrome| async move {
+        let mut settings = offer_settings(
+            json!({"type": "referred_signups", "count": 1}),
+            "https://example.com/refer",
+        );
+        settings["fulfillment"] = json!({"delivery": "manual"});
+        settings["fraud"] = json!({"email_variant": "review"});
+        let offer = app.live_offer(settings).await;
+        let ada = sign_up(&app, &offer, json!({"email": "ada.lovelace@gmail.com"})).await;
+        let friend = json!({"email": "a.d.a.lovelace@gmail.com", "referral_code": ada["code"]});
+        sign_up(&app, &offer, friend).await;
+        let ada_path = format!("/v1/participants/{}", ada["id"].as_str().unwrap());
+        assert_eq!(app.get(&ada_path).await["credit"], 0);
+
+        let browser = signed_in(&chrome, &app).await;
+        browser.click("nav.nav a[href='/admin/reviews']").await;
+        browser
+            .wait_until("the review queue", "return location.pathname === '/admin/reviews'")
+            .await;
+        assert_eq!(
+            texts(&browser, "table.reviews tbody td:first-child").await,
+            ["ada.lovelace@gmail.com"]
+        );
+        assert_eq!(
+            texts(&browser, "table.reviews .status.flag").await,
+            ["email_variant"]
+        );
+        browser.click("button[data-approve]").await;
+        browser
+            .wait_until(
+                "the decision",
+                "const n = document.querySelector('.notice'); return n && n.textContent.includes('approved')",
+            )
+            .await;
+        assert!(texts(&browser, "table.reviews").await.is_empty());
+        let ada_now = app.get(&ada_path).await;
+        assert_eq!(ada_now["credit"], 1);
+        assert_eq!(ada_now["progress"]["achieved"], true);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_form_posted_without_its_csrf_token_is_refused() {
+    let app = app_with_operator().await;
+    scenario("admin_csrf", move |chrome| async move {
+        let offer = manual_offer(&app).await;
+        let browser = signed_in(&chrome, &app).await;
+        browser.goto(&app.url("/admin/keys")).await;
+        let keys_before = texts(&browser, "table.keys tbody tr").await.len();
+        // The same form, signed in, but without (then with a wrong) token.
+        let status = |body: &'static str, path: String| {
+            let browser = &browser;
+            async move {
+                browser
+                    .js(
+                        "return fetch(arguments[0], {method: 'POST', body: new URLSearchParams(arguments[1])})
+                           .then(r => r.status)",
+                        vec![json!(path), json!(body)],
+                    )
+                    .await
+            }
+        };
+        assert_eq!(status("kind=secret&name=Sneaky", "/admin/keys".into()).await, json!(403));
+        assert_eq!(
+            status("csrf=forged&kind=secret&name=Sneaky", "/admin/keys".into()).await,
+            json!(403)
+        );
+        assert_eq!(
+            status("id=par_x", format!("/admin/offers/{offer}/participants/fulfill")).await,
+            json!(403)
+        );
+        browser.goto(&app.url("/admin/keys")).await;
+        assert_eq!(texts(&browser, "table.keys tbody tr").await.len(), keys_before);
+        assert!(!browser.client.source().await.unwrap().contains("Sneaky"));
+    })
+    .await;
+}
