@@ -89,6 +89,9 @@ pub struct PublicOfferOut {
     /// The widget's look and words, every string resolved in its language.
     #[schema(value_type = Object)]
     pub widget: Value,
+    /// Whether participants may invite friends by email, and how many at once.
+    #[schema(value_type = Object)]
+    pub invitations: Value,
 }
 
 impl PublicOfferOut {
@@ -120,6 +123,10 @@ impl PublicOfferOut {
                 "button_style": s.widget.button_style,
                 "button_images": s.widget.button_images,
                 "share_count": s.widget.share_count,
+            }),
+            invitations: serde_json::json!({
+                "enabled": s.invitations.enabled,
+                "max_recipients_per_request": s.invitations.max_recipients_per_request,
             }),
         }
     }
