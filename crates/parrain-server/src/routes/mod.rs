@@ -1,6 +1,7 @@
 //! The routes, one module per feature, gathered with their OpenAPI paths.
 
 mod activities;
+mod invitations;
 mod meta;
 mod offers;
 mod outbound;
@@ -44,6 +45,7 @@ pub fn router() -> Router<AppState> {
     let (router, api) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(offers::router())
         .merge(participants::router())
+        .merge(invitations::router())
         .merge(tracking::router())
         .merge(activities::router())
         .merge(webhooks::router())
@@ -56,6 +58,7 @@ pub fn router() -> Router<AppState> {
     let api = std::sync::Arc::new(api);
     router
         .merge(redirect::router())
+        .merge(invitations::pages())
         .merge(meta::static_router(api))
 }
 
