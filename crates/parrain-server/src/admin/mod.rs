@@ -6,6 +6,7 @@
 //! refused with 403. Sign-in attempts are rate-limited per email.
 
 mod activities;
+mod editor;
 mod keys;
 mod login;
 mod notice;
@@ -37,6 +38,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/offers/{id}/report", get(report::page))
         .route("/admin/offers/{id}/report.csv", get(report::csv))
         .route("/admin/admin.css", get(css))
+        .merge(editor::router())
         .merge(participants::router())
         .merge(activities::router())
         .merge(keys::router())
@@ -68,6 +70,7 @@ fn templates() -> &'static Environment<'static> {
             ),
         ]
         .into_iter()
+        .chain(editor::TEMPLATES)
         .chain(participants::TEMPLATES)
         .chain(activities::TEMPLATES)
         .chain(keys::TEMPLATES)
