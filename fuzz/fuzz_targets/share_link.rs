@@ -42,6 +42,8 @@ fn harness() -> &'static Harness {
                 outbound: Default::default(),
                 allow_private_webhooks: false,
                 rate_limit: None,
+                key_rate_limit: None,
+                trusted_proxies: Vec::new(),
                 metrics_token: None,
             }),
             clock,

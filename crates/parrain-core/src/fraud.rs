@@ -4,16 +4,20 @@
 //! The rules are an offer's settings (`fraud`), each with an outcome
 //! `allow | review | block`. The store gathers the [`Signals`] of a credit
 //! (its friend's and referrer's emails, how many credits the referrer got in
-//! the last hour) and [`judge`] decides; the most severe outcome of the
-//! rules that fire wins. Self-referral through the same email, the same
+//! the last hour, the client addresses each was seen at, how many sign-ups
+//! came from the friend's address in the last hour) and [`judge`] decides;
+//! the most severe outcome of the rules that fire wins. Self-referral through the same email, the same
 //! person or the same browser is never credited at all (SPEC §3); these
 //! rules catch its variants.
+
+use std::net::IpAddr;
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::email::Email;
 use crate::offer::Problem;
+use crate::Millis;
 
 /// What a rule does when it fires. Ordered by severity.
 #[derive(
@@ -39,9 +43,20 @@ pub struct Velocity {
     pub outcome: Outcome,
 }
 
+/// A rule on the client address a friend and its referrer were seen at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SameIp {
+    /// How far back a sighting of an address counts, in hours.
+    pub window_hours: u32,
+    pub outcome: Outcome,
+}
+
 /// An offer's fraud rules. The defaults refuse the obvious (an email variant
 /// of the referrer's), and hold the doubtful (a disposable address; more than
-/// 100 credits an hour, far above a real person's friends) for review.
+/// 100 credits an hour, far above a real person's friends; a friend at the
+/// referrer's own address; more than 20 sign-ups an hour from the friend's
+/// address) for review.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct FraudSettings {
@@ -51,6 +66,11 @@ pub struct FraudSettings {
     pub disposable_email: Outcome,
     /// The referrer got more than this many credits in the past hour.
     pub credit_velocity: Velocity,
+    /// The friend's browser came from an address the referrer used within the window.
+    pub same_ip: SameIp,
+    /// More than this many people signed up to the offer from the friend's
+    /// address in the past hour.
+    pub ip_sign_up_velocity: Velocity,
 }
 
 impl Default for FraudSettings {
@@ -60,6 +80,14 @@ impl Default for FraudSettings {
             disposable_email: Outcome::Review,
             credit_velocity: Velocity {
                 max_per_hour: 100,
+                outcome: Outcome::Review,
+            },
+            same_ip: SameIp {
+                window_hours: 24,
+                outcome: Outcome::Review,
+            },
+            ip_sign_up_velocity: Velocity {
+                max_per_hour: 20,
                 outcome: Outcome::Review,
             },
         }
@@ -77,8 +105,69 @@ impl FraudSettings {
                 "max_per_hour must be at least 1",
             ));
         }
+        if self.ip_sign_up_velocity.max_per_hour == 0 {
+            out.push(Problem::invalid(
+                "fraud.ip_sign_up_velocity.max_per_hour",
+                "out_of_range",
+                "max_per_hour must be at least 1",
+            ));
+        }
+        if !(1..=24 * 90).contains(&self.same_ip.window_hours) {
+            out.push(Problem::invalid(
+                "fraud.same_ip.window_hours",
+                "out_of_range",
+                "window_hours must be between 1 and 2160 (90 days)",
+            ));
+        }
         out
     }
+}
+
+/// A client address and when it was last seen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sighting {
+    pub ip: IpAddr,
+    pub at: Millis,
+}
+
+/// Whether an address can tell people apart. Loopback, private, link-local
+/// and unspecified addresses are a proxy's or a test's, shared by everyone
+/// behind it, so the address rules never compare them.
+pub fn identifies_a_client(ip: &IpAddr) -> bool {
+    match ip.to_canonical() {
+        IpAddr::V4(v4) => {
+            !(v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || v4.octets()[0] == 100 && (v4.octets()[1] & 0xc0) == 64) // 100.64/10, carrier NAT
+        }
+        IpAddr::V6(v6) => {
+            let first = v6.segments()[0];
+            !(v6.is_loopback()
+                || v6.is_unspecified()
+                || (first & 0xfe00) == 0xfc00 // unique local
+                || (first & 0xffc0) == 0xfe80) // link-local
+        }
+    }
+}
+
+/// Whether the friend was seen at an address the referrer was also seen at,
+/// both sightings within `window` of `now`.
+pub fn shares_an_address(
+    friend: &[Sighting],
+    referrer: &[Sighting],
+    now: Millis,
+    window: Millis,
+) -> bool {
+    let recent = |s: &&Sighting| now - s.at <= window && identifies_a_client(&s.ip);
+    friend.iter().filter(recent).any(|f| {
+        referrer
+            .iter()
+            .filter(recent)
+            .any(|r| r.ip.to_canonical() == f.ip.to_canonical())
+    })
 }
 
 /// What is known about a credit when it is judged.
@@ -88,6 +177,14 @@ pub struct Signals {
     pub referrer_email: Option<Email>,
     /// Credits the referrer got in the past hour, this one included.
     pub referrer_credits_last_hour: u32,
+    /// The addresses the friend's browsers were last seen at.
+    pub friend_ips: Vec<Sighting>,
+    /// The addresses the referrer signed up from and its browser was last seen at.
+    pub referrer_ips: Vec<Sighting>,
+    /// The most sign-ups to the offer in the past hour from one of the
+    /// friend's addresses (only addresses that identify a client count).
+    pub sign_ups_from_friend_ip_last_hour: u32,
+    pub now: Millis,
 }
 
 /// The decision on one credit, with the rules that fired.
@@ -135,6 +232,20 @@ pub fn judge(rules: &FraudSettings, signals: &Signals) -> Verdict {
     if signals.referrer_credits_last_hour > velocity.max_per_hour {
         fired.push(("credit_velocity", velocity.outcome));
     }
+    let same_ip = rules.same_ip;
+    let window = Millis::from(same_ip.window_hours) * 60 * 60 * 1000;
+    if shares_an_address(
+        &signals.friend_ips,
+        &signals.referrer_ips,
+        signals.now,
+        window,
+    ) {
+        fired.push(("same_ip", same_ip.outcome));
+    }
+    let sign_ups = rules.ip_sign_up_velocity;
+    if signals.sign_ups_from_friend_ip_last_hour > sign_ups.max_per_hour {
+        fired.push(("ip_sign_up_velocity", sign_ups.outcome));
+    }
     fired.retain(|(_, outcome)| *outcome != Outcome::Allow);
     Verdict {
         outcome: fired
@@ -161,7 +272,113 @@ mod tests {
             friend_email: Some(email(friend)),
             referrer_email: Some(email(referrer)),
             referrer_credits_last_hour: last_hour,
+            ..Signals::default()
         }
+    }
+
+    fn seen(ip: &str, at: Millis) -> Sighting {
+        Sighting {
+            ip: ip.parse().unwrap(),
+            at,
+        }
+    }
+
+    const HOUR: Millis = 60 * 60 * 1000;
+
+    #[test]
+    fn a_friend_at_the_referrers_address_within_the_window_is_flagged() {
+        let rules = FraudSettings::default();
+        let now = 100 * HOUR;
+        let at = |friend: Vec<Sighting>, referrer: Vec<Sighting>| Signals {
+            friend_ips: friend,
+            referrer_ips: referrer,
+            now,
+            ..signals("bob@example.com", "ada@example.com", 1)
+        };
+        let same = judge(
+            &rules,
+            &at(
+                vec![seen("203.0.113.7", now)],
+                vec![seen("198.51.100.1", now), seen("203.0.113.7", now - HOUR)],
+            ),
+        );
+        assert_eq!(
+            (same.outcome, same.reasons),
+            (Outcome::Review, vec!["same_ip"])
+        );
+        let stale = judge(
+            &rules,
+            &at(
+                vec![seen("203.0.113.7", now)],
+                vec![seen("203.0.113.7", now - 25 * HOUR)],
+            ),
+        );
+        assert_eq!(stale.outcome, Outcome::Allow, "outside the 24-hour window");
+        let other = judge(
+            &rules,
+            &at(
+                vec![seen("203.0.113.7", now)],
+                vec![seen("203.0.113.8", now)],
+            ),
+        );
+        assert_eq!(other.outcome, Outcome::Allow);
+        let mapped = judge(
+            &rules,
+            &at(
+                vec![seen("::ffff:203.0.113.7", now)],
+                vec![seen("203.0.113.7", now)],
+            ),
+        );
+        assert_eq!(
+            mapped.reasons,
+            ["same_ip"],
+            "an IPv4-mapped IPv6 address is the IPv4 one"
+        );
+    }
+
+    #[test]
+    fn shared_infrastructure_addresses_never_match() {
+        for ip in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "192.168.0.10",
+            "172.16.0.1",
+            "100.64.0.1",
+            "::1",
+            "fd00::1",
+            "fe80::1",
+            "0.0.0.0",
+        ] {
+            assert!(!identifies_a_client(&ip.parse().unwrap()), "{ip}");
+            assert!(
+                !shares_an_address(&[seen(ip, 0)], &[seen(ip, 0)], 0, HOUR),
+                "{ip}"
+            );
+        }
+        for ip in ["203.0.113.7", "8.8.8.8", "2001:db8::1"] {
+            assert!(identifies_a_client(&ip.parse().unwrap()), "{ip}");
+        }
+    }
+
+    #[test]
+    fn many_sign_ups_from_the_friends_address_is_flagged() {
+        let rules = FraudSettings {
+            ip_sign_up_velocity: Velocity {
+                max_per_hour: 3,
+                outcome: Outcome::Block,
+            },
+            ..FraudSettings::default()
+        };
+        let count = |n| Signals {
+            sign_ups_from_friend_ip_last_hour: n,
+            ..signals("bob@example.com", "ada@example.com", 1)
+        };
+        assert_eq!(judge(&rules, &count(3)).outcome, Outcome::Allow);
+        let many = judge(&rules, &count(4));
+        assert_eq!(
+            (many.outcome, many.reasons),
+            (Outcome::Block, vec!["ip_sign_up_velocity"])
+        );
     }
 
     #[test]
@@ -238,6 +455,14 @@ mod tests {
             zero.problems()[0].field,
             "fraud.credit_velocity.max_per_hour"
         );
+        let wide = FraudSettings {
+            same_ip: SameIp {
+                window_hours: 0,
+                outcome: Outcome::Review,
+            },
+            ..FraudSettings::default()
+        };
+        assert_eq!(wide.problems()[0].field, "fraud.same_ip.window_hours");
     }
 
     fn outcome() -> impl Strategy<Value = Outcome> {
@@ -261,6 +486,7 @@ mod tests {
                 email_variant: variant,
                 disposable_email: disposable,
                 credit_velocity: Velocity { max_per_hour: max, outcome: velocity },
+                ..FraudSettings::default()
             };
             let mut dotted = local.clone();
             dotted.insert(dots.min(local.len()), '.');

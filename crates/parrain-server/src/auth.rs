@@ -93,6 +93,9 @@ pub(crate) async fn authenticate(parts: &Parts, state: &AppState) -> Result<ApiK
             key
         }
     };
+    if let Some(limiter) = parts.extensions.get::<crate::limit::KeyLimiter>() {
+        limiter.check(&key.id)?;
+    }
     note_use(state, &key);
     Ok(key)
 }

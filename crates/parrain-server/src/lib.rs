@@ -7,6 +7,7 @@
 pub mod admin;
 pub mod auth;
 pub mod chart;
+pub mod client_ip;
 pub mod demo;
 mod error;
 mod extract;
@@ -49,6 +50,10 @@ pub struct ServerConfig {
     pub allow_private_webhooks: bool,
     /// Requests per client IP on the public endpoints; `None` turns the limit off.
     pub rate_limit: Option<limit::RateLimit>,
+    /// Requests per API key, on every call made with one; `None` turns it off.
+    pub key_rate_limit: Option<limit::RateLimit>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     /// The bearer token `/metrics` asks for; `None` hides it (404).
     pub metrics_token: Option<String>,
 }
@@ -112,6 +117,8 @@ pub fn router(state: AppState) -> Router {
         ])
         .max_age(std::time::Duration::from_secs(3600));
     let limiter = state.config.rate_limit.and_then(limit::Limiter::new);
+    let key_limiter = state.config.key_rate_limit.and_then(limit::KeyLimiter::new);
+    let trusted_proxies = Arc::new(state.config.trusted_proxies.clone());
     let idempotent = axum::middleware::from_fn_with_state(state.clone(), idempotency::middleware);
     metrics::install();
     let mut app = routes::router()
@@ -119,9 +126,15 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", axum::routing::get(metrics::scrape))
         .with_state(state);
     app = app.layer(idempotent);
+    if let Some(limiter) = key_limiter {
+        app = app.layer(axum::Extension(limiter));
+    }
     if let Some(limiter) = limiter {
         app = app.layer(axum::middleware::from_fn_with_state(
-            limiter,
+            limit::IpLimit {
+                limiter,
+                trusted_proxies,
+            },
             limit::middleware,
         ));
     }

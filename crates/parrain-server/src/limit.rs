@@ -1,15 +1,19 @@
-//! Rate limits on the public endpoints (share links, tracking, sign-up),
-//! per client IP, answered with 429 and `Retry-After`.
+//! Rate limits, answered with 429 and `Retry-After`: per client IP on the
+//! public endpoints (share links, tracking, sign-up), and, when configured,
+//! per API key on every call made with one.
 //!
-//! These are the endpoints anyone on the internet can call with a key that
-//! sits in a web page, so a client address is the only thing to count by.
-//! The limiter keeps a token bucket per address in memory, per process.
+//! The public endpoints are the ones anyone on the internet can call with a
+//! key that sits in a web page, so a client address is what to count by;
+//! a limit per key caps what one integration (or one page's key) may do in
+//! all. The limiters keep a token bucket per address or key in memory, per
+//! process.
 
-use std::net::{IpAddr, SocketAddr};
+use std::hash::Hash;
+use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::sync::Arc;
 
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{Request, State};
 use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -44,10 +48,11 @@ fn is_limited(method: &Method, path: &str) -> bool {
             && path.ends_with("/participants"))
 }
 
+/// Token buckets per key (a client address, an API key's id).
 #[derive(Clone)]
-pub struct Limiter(Arc<DefaultKeyedRateLimiter<IpAddr>>);
+pub struct Limiter<K: Hash + Eq + Clone = IpAddr>(Arc<DefaultKeyedRateLimiter<K>>);
 
-impl Limiter {
+impl<K: Hash + Eq + Clone> Limiter<K> {
     pub fn new(limit: RateLimit) -> Option<Self> {
         let rate = NonZeroU32::new(limit.per_second)?;
         let burst = NonZeroU32::new(limit.burst.max(limit.per_second))?;
@@ -56,29 +61,46 @@ impl Limiter {
         ))))
     }
 
-    /// Forgets addresses whose bucket is full again, so memory stays bounded.
+    /// Forgets keys whose bucket is full again, so memory stays bounded.
     pub fn forget_idle(&self) {
         self.0.retain_recent();
     }
+
+    /// Takes one request from `key`'s bucket, or says how long to wait.
+    pub fn check(&self, key: &K) -> Result<(), ApiError> {
+        if self.0.len() > 100_000 {
+            self.forget_idle();
+        }
+        self.0.check_key(key).map_err(|not_until| {
+            let wait = not_until.wait_time_from(DefaultClock::default().now());
+            let retry_after = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+            ApiError::TooManyRequests {
+                retry_after: retry_after.max(1),
+            }
+        })
+    }
 }
 
-pub async fn middleware(State(limiter): State<Limiter>, request: Request, next: Next) -> Response {
+/// The limit per API key, carried to the key check as a request extension.
+pub type KeyLimiter = Limiter<parrain_core::ids::KeyId>;
+
+/// The per-IP limiter with the proxies whose `X-Forwarded-For` is believed.
+#[derive(Clone)]
+pub struct IpLimit {
+    pub limiter: Limiter,
+    pub trusted_proxies: Arc<Vec<ipnet::IpNet>>,
+}
+
+pub async fn middleware(State(limit): State<IpLimit>, request: Request, next: Next) -> Response {
     if is_limited(request.method(), request.uri().path()) {
-        let ip = request
-            .extensions()
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|ConnectInfo(addr)| addr.ip());
+        let ip = crate::client_ip::resolve(
+            request.headers(),
+            request.extensions(),
+            &limit.trusted_proxies,
+        );
         if let Some(ip) = ip {
-            if limiter.0.len() > 100_000 {
-                limiter.forget_idle();
-            }
-            if let Err(not_until) = limiter.0.check_key(&ip) {
-                let wait = not_until.wait_time_from(DefaultClock::default().now());
-                let retry_after = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-                return ApiError::TooManyRequests {
-                    retry_after: retry_after.max(1),
-                }
-                .into_response();
+            if let Err(refused) = limit.limiter.check(&ip) {
+                return refused.into_response();
             }
         }
     }

@@ -107,6 +107,8 @@ pub struct SignUp {
     pub marketing_consent: Option<bool>,
     pub visitor_id: Option<VisitorId>,
     pub referral_code: Option<String>,
+    /// The person's client address, when the sign-up came from their browser.
+    pub ip: Option<std::net::IpAddr>,
 }
 
 #[derive(Debug, Clone)]
@@ -172,6 +174,7 @@ pub struct Click {
     pub code: String,
     pub channel: Option<String>,
     pub visitor_id: Option<VisitorId>,
+    pub ip: Option<std::net::IpAddr>,
 }
 
 #[derive(Debug, Clone)]
@@ -188,6 +191,7 @@ pub struct Visit {
     pub visitor_id: VisitorId,
     pub url: Option<String>,
     pub referral_code: Option<String>,
+    pub ip: Option<std::net::IpAddr>,
 }
 
 #[derive(Debug, Clone)]
@@ -195,6 +199,7 @@ pub struct PageEvent {
     pub offer_id: OfferId,
     pub visitor_id: VisitorId,
     pub name: String,
+    pub ip: Option<std::net::IpAddr>,
 }
 
 /// How a server call names a friend.

@@ -95,7 +95,7 @@ pub(crate) fn erase(db: &impl Sql, person: &PersonId, now: Millis) -> Result<Era
         let new = VisitorId::generate();
         let new = new.as_str();
         for sql in [
-            "UPDATE visitors SET id = ?2 WHERE id = ?1",
+            "UPDATE visitors SET id = ?2, ip = NULL, ip_seen_at = NULL WHERE id = ?1",
             "UPDATE participants SET visitor_id = ?2 WHERE visitor_id = ?1",
             "UPDATE attributions SET visitor_id = ?2 WHERE visitor_id = ?1",
             "UPDATE visit_sessions SET visitor_id = ?2 WHERE visitor_id = ?1",
@@ -117,7 +117,10 @@ pub(crate) fn erase(db: &impl Sql, person: &PersonId, now: Millis) -> Result<Era
         &[id],
     )?;
     if !email.is_empty() {
-        db.exec("UPDATE invitations SET email = NULL WHERE email = ?1", &[&email])?;
+        db.exec(
+            "UPDATE invitations SET email = NULL WHERE email = ?1",
+            &[&email],
+        )?;
     }
     // The email and names, wherever they were copied.
     if !email.is_empty() {
@@ -138,7 +141,8 @@ pub(crate) fn erase(db: &impl Sql, person: &PersonId, now: Millis) -> Result<Era
         &[id, &placeholder(person)],
     )?;
     db.exec(
-        "UPDATE participants SET fields = '{}', marketing_consent = NULL WHERE person_id = ?1",
+        "UPDATE participants SET fields = '{}', marketing_consent = NULL, sign_up_ip = NULL
+         WHERE person_id = ?1",
         &[id],
     )?;
     Ok(erasure)
@@ -191,13 +195,14 @@ pub(crate) fn export(db: &impl Sql, person: &PersonId) -> Result<Value> {
         (
             "participants",
             "SELECT id, offer_id, code, visitor_id, fields, marketing_consent, referred_by, credit,
-                    achieved_at, fulfilled_at, promo_code, created_at
+                    achieved_at, fulfilled_at, promo_code, created_at, sign_up_ip
              FROM participants WHERE person_id = ?1 ORDER BY created_at, id"
                 .into(),
         ),
         (
             "visitors",
-            "SELECT id, created_at FROM visitors WHERE person_id = ?1 ORDER BY created_at, id"
+            "SELECT id, created_at, ip, ip_seen_at FROM visitors WHERE person_id = ?1
+             ORDER BY created_at, id"
                 .into(),
         ),
         (

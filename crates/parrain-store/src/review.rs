@@ -56,3 +56,14 @@ pub(crate) fn parse_review_id(id: &str) -> Option<(ParticipantId, String)> {
         .map(|(p, k)| (p.to_owned(), k.to_owned()))?;
     Some((ParticipantId::parse(&participant).ok()?, key))
 }
+
+/// A stored address and when it was seen, if both are there and it parses.
+pub(crate) fn sighting(
+    ip: Option<String>,
+    at: Option<Millis>,
+) -> Option<parrain_core::fraud::Sighting> {
+    Some(parrain_core::fraud::Sighting {
+        ip: ip?.parse().ok()?,
+        at: at?,
+    })
+}

@@ -51,6 +51,16 @@ pub struct Config {
     pub rate_limit_per_ip: u32,
     /// How many requests above that rate a client IP may make in a burst.
     pub rate_limit_burst: u32,
+    /// Requests per second each API key may make, over every call made with
+    /// it (0, the default, turns the limit off: the per-IP limit already
+    /// guards the public endpoints); answered with 429 beyond it.
+    pub rate_limit_per_key: u32,
+    /// How many requests above that rate an API key may make in a burst.
+    pub rate_limit_key_burst: u32,
+    /// The reverse proxies in front of parrain, comma-separated addresses or
+    /// networks (`127.0.0.1, 10.0.0.0/8`): from them, the client's address is
+    /// read from `X-Forwarded-For`. Leave empty when clients connect directly.
+    pub trusted_proxies: String,
     /// The bearer token Prometheus sends to read `/metrics`
     /// (`Authorization: Bearer …`); `/metrics` answers 404 while it is unset.
     /// Never printed.
@@ -82,6 +92,9 @@ impl Default for Config {
             worker_poll_ms: 1000,
             rate_limit_per_ip: RateLimit::default().per_second,
             rate_limit_burst: RateLimit::default().burst,
+            rate_limit_per_key: 0,
+            rate_limit_key_burst: 1000,
+            trusted_proxies: String::new(),
             metrics_token: None,
         }
     }
@@ -104,7 +117,7 @@ fn seconds_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Err
 const DEFAULT_SCHEDULE: &str = "5,300,1800,7200,18000,36000,36000";
 
 /// The keys that `PARRAIN_*` variables may set.
-pub(crate) const ENV_KEYS: [&str; 16] = [
+pub(crate) const ENV_KEYS: [&str; 19] = [
     "listen",
     "data_dir",
     "database_url",
@@ -120,6 +133,9 @@ pub(crate) const ENV_KEYS: [&str; 16] = [
     "worker_poll_ms",
     "rate_limit_per_ip",
     "rate_limit_burst",
+    "rate_limit_per_key",
+    "rate_limit_key_burst",
+    "trusted_proxies",
     "metrics_token",
 ];
 
@@ -182,6 +198,18 @@ pub struct Overrides {
     #[arg(long)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rate_limit_burst: Option<u32>,
+    /// Requests per second per API key; 0 turns the limit off [default: 0]
+    #[arg(long)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rate_limit_per_key: Option<u32>,
+    /// Requests above that rate an API key may burst [default: 1000]
+    #[arg(long)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rate_limit_key_burst: Option<u32>,
+    /// Reverse proxies whose X-Forwarded-For names the client, comma-separated (e.g. 127.0.0.1,10.0.0.0/8)
+    #[arg(long)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trusted_proxies: Option<String>,
     /// Bearer token that unlocks /metrics (404 while unset)
     #[arg(long)]
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -264,6 +292,31 @@ impl Config {
             per_second: self.rate_limit_per_ip,
             burst: self.rate_limit_burst,
         })
+    }
+
+    pub fn key_rate_limit(&self) -> Option<RateLimit> {
+        (self.rate_limit_per_key > 0).then_some(RateLimit {
+            per_second: self.rate_limit_per_key,
+            burst: self.rate_limit_key_burst,
+        })
+    }
+
+    /// The trusted proxies as networks; a lone address is a network of one.
+    pub fn trusted_proxies(&self) -> anyhow::Result<Vec<ipnet::IpNet>> {
+        self.trusted_proxies
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                s.parse::<ipnet::IpNet>()
+                    .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                    .map_err(|_| {
+                        anyhow::anyhow!(
+                            "trusted_proxies: {s:?} is not an address or a network like 10.0.0.0/8"
+                        )
+                    })
+            })
+            .collect()
     }
 
     pub fn public_url(&self) -> String {

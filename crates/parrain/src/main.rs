@@ -284,6 +284,8 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
             outbound: config.outbound(),
             allow_private_webhooks: config.allow_private_webhooks,
             rate_limit: config.rate_limit(),
+            key_rate_limit: config.key_rate_limit(),
+            trusted_proxies: config.trusted_proxies()?,
             metrics_token: config.metrics_token.clone(),
         }),
         clock: Clock::default(),

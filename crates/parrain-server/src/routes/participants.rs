@@ -13,6 +13,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::path_id;
 use crate::auth::{AnyKey, SecretKey};
+use crate::client_ip::{self, ClientIp};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ApiQuery};
 use crate::views::{List, ParticipantDetailOut, ParticipantOut, PublicParticipantOut};
@@ -42,6 +43,9 @@ struct SignUpIn {
     visitor_id: Option<VisitorId>,
     /// The share code the person arrived with, if any.
     referral_code: Option<String>,
+    /// The person's client address, for the fraud rules, when your server
+    /// signs them up with a secret key (a browser's is read from its request).
+    ip: Option<String>,
 }
 
 fn clean(value: Option<String>, field: &str) -> ApiResult<Option<String>> {
@@ -65,10 +69,12 @@ fn clean(value: Option<String>, field: &str) -> ApiResult<Option<String>> {
 async fn sign_up(
     State(state): State<AppState>,
     key: AnyKey,
+    client: ClientIp,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<SignUpIn>,
 ) -> ApiResult<Response> {
     let id = path_id!(OfferId, id, "offer");
+    let ip = client_ip::of_person(&key, client, input.ip)?;
     let sign_up = SignUp {
         email: input.email,
         first_name: clean(input.first_name, "first_name")?,
@@ -77,6 +83,7 @@ async fn sign_up(
         marketing_consent: input.marketing_consent,
         visitor_id: input.visitor_id,
         referral_code: input.referral_code,
+        ip,
     };
     let signed = state.store.sign_up(&id, sign_up, state.clock.now()).await?;
     let status = if signed.created {

@@ -11,6 +11,7 @@ use parrain_core::offer::Network;
 use parrain_store::Click;
 use serde::Deserialize;
 
+use crate::client_ip::ClientIp;
 use crate::error::ApiResult;
 use crate::AppState;
 
@@ -63,6 +64,7 @@ async fn follow(
     State(state): State<AppState>,
     Path(code): Path<String>,
     Query(query): Query<FollowQuery>,
+    ClientIp(ip): ClientIp,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let known = visitor_cookie(&headers);
@@ -74,6 +76,7 @@ async fn follow(
         code,
         channel,
         visitor_id: known.clone(),
+        ip,
     };
     let Some(clicked) = state.store.click(click, state.clock.now()).await? else {
         metrics::counter!("parrain_redirects_total", "code" => "unknown").increment(1);

@@ -14,6 +14,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::path_id;
 use crate::auth::{AnyKey, SecretKey};
+use crate::client_ip::{self, ClientIp};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{parse_json, ApiJson, JsonBytes};
 use crate::views::parse_ts;
@@ -60,6 +61,9 @@ struct VisitIn {
     visitor_id: VisitorId,
     url: Option<String>,
     referral_code: Option<String>,
+    /// The browser's client address, when your server reports the visit
+    /// with a secret key (a browser's is read from its request).
+    ip: Option<String>,
 }
 
 /// A browser visited the offer page.
@@ -68,6 +72,7 @@ struct VisitIn {
 async fn track_visit(
     State(state): State<AppState>,
     key: AnyKey,
+    client: ClientIp,
     ApiJson(input): ApiJson<VisitIn>,
 ) -> ApiResult<Json<TrackedOut>> {
     if input.url.as_ref().is_some_and(|u| u.len() > 2048) {
@@ -77,6 +82,7 @@ async fn track_visit(
         ));
     }
     let visit = Visit {
+        ip: client_ip::of_person(&key, client, input.ip)?,
         offer_id: input.offer_id,
         visitor_id: input.visitor_id,
         url: input.url,
@@ -123,6 +129,9 @@ struct EventIn {
     #[schema(value_type = String)]
     visitor_id: VisitorId,
     name: String,
+    /// The browser's client address, when your server reports the event
+    /// with a secret key (a browser's is read from its request).
+    ip: Option<String>,
 }
 
 /// A page fired a custom event (`parrain.conversion()` / `parrain.track(name)`).
@@ -131,6 +140,7 @@ struct EventIn {
 async fn track_event(
     State(state): State<AppState>,
     key: AnyKey,
+    client: ClientIp,
     ApiJson(input): ApiJson<EventIn>,
 ) -> ApiResult<Json<TrackedOut>> {
     if !valid_event_name(&input.name) {
@@ -140,6 +150,7 @@ async fn track_event(
         ));
     }
     let event = PageEvent {
+        ip: client_ip::of_person(&key, client, input.ip)?,
         offer_id: input.offer_id,
         visitor_id: input.visitor_id,
         name: input.name,

@@ -218,7 +218,7 @@ async fn fraud_settings_are_validated_by_field() {
         "fraud.credit_velocity.max_per_hour"
     );
 
-    settings["fraud"] = json!({"same_ip": "block"});
+    settings["fraud"] = json!({"same_device": "block"});
     let response = app.post("/v1/offers", &app.sk, &settings).await;
     let body = expect(response, StatusCode::BAD_REQUEST).await;
     assert!(

@@ -48,6 +48,8 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut ServerConfig)) -> TestAp
         outbound,
         allow_private_webhooks: false,
         rate_limit: None,
+        key_rate_limit: None,
+        trusted_proxies: Vec::new(),
         metrics_token: None,
     };
     configure(&mut config);

@@ -7,6 +7,7 @@ mod mailbox;
 mod receiver;
 
 mod admin;
+mod client_ips;
 mod credit;
 mod email;
 mod errors;

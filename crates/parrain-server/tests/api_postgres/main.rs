@@ -14,6 +14,8 @@ mod receiver;
 
 #[path = "../api/admin.rs"]
 mod admin;
+#[path = "../api/client_ips.rs"]
+mod client_ips;
 #[path = "../api/credit.rs"]
 mod credit;
 #[path = "../api/email.rs"]

@@ -90,6 +90,8 @@ pub async fn spawn_app_with(
         outbound: Default::default(),
         allow_private_webhooks: false,
         rate_limit: None,
+        key_rate_limit: None,
+        trusted_proxies: Vec::new(),
         metrics_token: None,
     };
     configure(&store, &mut config, dir.path()).await;

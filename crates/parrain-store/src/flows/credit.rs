@@ -136,7 +136,7 @@ pub(crate) fn award(
     if !tx.insert_credit(&referrer, &key, &offer.id, friend, now)? {
         return not_for("already_credited");
     }
-    let verdict = super::review::judge(tx, settings, &referrer, friend, now)?;
+    let verdict = super::review::judge(tx, &offer.id, settings, &referrer, friend, now)?;
     if verdict.outcome != Outcome::Allow {
         return super::review::hold(tx, offer, &referrer, friend, &key, &verdict, now);
     }

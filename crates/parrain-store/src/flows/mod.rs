@@ -47,6 +47,8 @@ pub(crate) struct NewParticipant<'a> {
     pub fields: &'a Value,
     pub marketing_consent: Option<bool>,
     pub referred_by: Option<&'a ParticipantId>,
+    /// The client address it signed up from (only one that identifies a client).
+    pub ip: Option<String>,
     pub now: Millis,
 }
 
@@ -78,11 +80,13 @@ pub(crate) trait LedgerTx: ReviewTx {
         last: Option<&str>,
     ) -> Result<()>;
     fn person_exists(&self, id: &PersonId) -> Result<bool>;
-    /// Remembers a browser; ties it to `person` if it has no person yet.
+    /// Remembers a browser; ties it to `person` if it has no person yet, and
+    /// notes the client address it came from, if given.
     fn see_visitor(
         &self,
         visitor: &VisitorId,
         person: Option<&PersonId>,
+        ip: Option<&str>,
         now: Millis,
     ) -> Result<()>;
     /// `None` for an unknown browser, `Some(None)` for an anonymous one.
@@ -148,6 +152,13 @@ pub(crate) trait LedgerTx: ReviewTx {
     /// The stored result of a server event already applied.
     fn server_event(&self, id: &str) -> Result<Option<String>>;
     fn save_server_event(&self, id: &str, result: &str, now: Millis) -> Result<()>;
+}
+
+/// The address as stored, when it is one the fraud rules can use: its
+/// canonical text, or `None` for a proxy's or a test's address.
+pub(crate) fn client_ip(ip: Option<std::net::IpAddr>) -> Option<String> {
+    ip.filter(parrain_core::fraud::identifies_a_client)
+        .map(|ip| ip.to_canonical().to_string())
 }
 
 /// A friend as the ledger sees it: a person if known, and their browsers.

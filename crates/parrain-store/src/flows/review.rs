@@ -5,8 +5,8 @@
 
 use parrain_core::activity::ActivityType;
 use parrain_core::email::Email;
-use parrain_core::fraud::{self, Outcome, Signals, Verdict};
-use parrain_core::ids::{ParticipantId, PersonId, VisitorId};
+use parrain_core::fraud::{self, Outcome, Sighting, Signals, Verdict};
+use parrain_core::ids::{OfferId, ParticipantId, PersonId, VisitorId};
 use parrain_core::offer::OfferSettings;
 use parrain_core::Millis;
 use serde_json::json;
@@ -22,6 +22,12 @@ pub(crate) trait ReviewTx {
     fn person_email(&self, person: &PersonId) -> Result<Option<Email>>;
     /// Credits the participant got since `since`, held ones included.
     fn credits_since(&self, participant: &ParticipantId, since: Millis) -> Result<u32>;
+    /// The address a browser was last seen at.
+    fn visitor_ip(&self, visitor: &VisitorId) -> Result<Option<Sighting>>;
+    /// The address a participant signed up from, at its sign-up time.
+    fn sign_up_ip(&self, participant: &ParticipantId) -> Result<Option<Sighting>>;
+    /// Sign-ups to the offer from this address since `since`.
+    fn sign_ups_from_ip(&self, offer: &OfferId, ip: &str, since: Millis) -> Result<u32>;
     /// Marks a credit `pending` or `blocked`, with the rules that fired.
     fn hold_credit(
         &self,
@@ -44,6 +50,7 @@ pub(crate) trait ReviewTx {
 /// What the offer's rules say about this credit.
 pub(crate) fn judge(
     tx: &impl LedgerTx,
+    offer: &OfferId,
     settings: &OfferSettings,
     referrer: &ParticipantId,
     friend: &FriendIds,
@@ -53,11 +60,28 @@ pub(crate) fn judge(
         Some(person) => tx.person_email(person)?,
         None => None,
     };
-    let (owner, _) = tx.participant_owner(referrer)?;
+    let (owner, own_browser) = tx.participant_owner(referrer)?;
+    let mut friend_ips = Vec::new();
+    for visitor in &friend.visitors {
+        friend_ips.extend(tx.visitor_ip(visitor)?);
+    }
+    let mut referrer_ips = Vec::from_iter(tx.sign_up_ip(referrer)?);
+    if let Some(browser) = &own_browser {
+        referrer_ips.extend(tx.visitor_ip(browser)?);
+    }
+    let mut sign_ups_from_friend_ip_last_hour = 0;
+    for seen in &friend_ips {
+        let n = tx.sign_ups_from_ip(offer, &seen.ip.to_string(), now - HOUR)?;
+        sign_ups_from_friend_ip_last_hour = sign_ups_from_friend_ip_last_hour.max(n);
+    }
     let signals = Signals {
         friend_email,
         referrer_email: tx.person_email(&owner)?,
         referrer_credits_last_hour: tx.credits_since(referrer, now - HOUR)?,
+        friend_ips,
+        referrer_ips,
+        sign_ups_from_friend_ip_last_hour,
+        now,
     };
     Ok(fraud::judge(&settings.fraud, &signals))
 }

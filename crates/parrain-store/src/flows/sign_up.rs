@@ -73,12 +73,13 @@ pub(crate) fn sign_up(
             ),
         ));
     };
+    let ip = super::client_ip(sign_up.ip);
     // Someone already signed up is answered as is: the form is not asked again.
     let known = tx.person_by_email(&sign_up.email)?;
     if let Some(person) = &known {
         if let Some(id) = tx.participant_of(offer_id, person)? {
             if let Some(visitor) = &sign_up.visitor_id {
-                tx.see_visitor(visitor, Some(person), now)?;
+                tx.see_visitor(visitor, Some(person), ip.as_deref(), now)?;
             }
             return Ok(SignedUp {
                 participant: tx.participant(&id)?,
@@ -102,7 +103,7 @@ pub(crate) fn sign_up(
         now,
     )?;
     if let Some(visitor) = &sign_up.visitor_id {
-        tx.see_visitor(visitor, Some(&person), now)?;
+        tx.see_visitor(visitor, Some(&person), ip.as_deref(), now)?;
     }
     let friend = FriendIds::of_person(tx, person.clone(), sign_up.visitor_id.as_ref())?;
     let referrer =
@@ -120,6 +121,7 @@ pub(crate) fn sign_up(
             fields: &fields,
             marketing_consent: sign_up.marketing_consent,
             referred_by: referrer.as_ref(),
+            ip,
             now,
         },
     )?;

@@ -74,7 +74,7 @@ pub(crate) fn click(tx: &impl LedgerTx, click: Click, now: Millis) -> Result<Opt
     };
     let offer = tx.offer(&offer_id)?;
     let visitor = click.visitor_id.unwrap_or_else(VisitorId::generate);
-    tx.see_visitor(&visitor, None, now)?;
+    tx.see_visitor(&visitor, None, super::client_ip(click.ip).as_deref(), now)?;
     let person = tx.visitor_person(&visitor)?.flatten();
     let who = Who {
         offer: Some(&offer_id),
@@ -105,7 +105,12 @@ pub(crate) fn click(tx: &impl LedgerTx, click: Click, now: Millis) -> Result<Opt
 /// A page visit: sessions, attribution by code, credit for visit goals.
 pub(crate) fn visit(tx: &impl LedgerTx, visit: Visit, now: Millis) -> Result<Tracked> {
     let offer = tx.offer(&visit.offer_id)?;
-    tx.see_visitor(&visit.visitor_id, None, now)?;
+    tx.see_visitor(
+        &visit.visitor_id,
+        None,
+        super::client_ip(visit.ip).as_deref(),
+        now,
+    )?;
     let code = visit
         .referral_code
         .as_deref()
@@ -151,7 +156,12 @@ pub(crate) fn visit(tx: &impl LedgerTx, visit: Visit, now: Millis) -> Result<Tra
 /// A custom event fired by a page.
 pub(crate) fn track_event(tx: &impl LedgerTx, event: PageEvent, now: Millis) -> Result<Tracked> {
     let offer = tx.offer(&event.offer_id)?;
-    tx.see_visitor(&event.visitor_id, None, now)?;
+    tx.see_visitor(
+        &event.visitor_id,
+        None,
+        super::client_ip(event.ip).as_deref(),
+        now,
+    )?;
     let friend = FriendIds::of_visitor(tx, &event.visitor_id)?;
     let name = event.name.clone();
     let tracked = award(
@@ -215,7 +225,7 @@ pub(crate) fn identify(
     now: Millis,
 ) -> Result<PersonId> {
     let person = person_for_email(tx, email, None, None, now)?;
-    tx.see_visitor(visitor, Some(&person), now)?;
+    tx.see_visitor(visitor, Some(&person), None, now)?;
     Ok(person)
 }
 

@@ -114,13 +114,17 @@ impl LedgerTx for PgTx<'_> {
         &self,
         visitor: &VisitorId,
         person: Option<&PersonId>,
+        ip: Option<&str>,
         now: Millis,
     ) -> Result<()> {
+        let seen_at = ip.map(|_| now);
         self.with(|t| {
             t.execute(
-                "INSERT INTO visitors (id, person_id, created_at) VALUES ($1, $2, $3)
-                 ON CONFLICT (id) DO UPDATE SET person_id = COALESCE(visitors.person_id, excluded.person_id)",
-                &[&visitor.as_str(), &person.map(PersonId::as_str), &now],
+                "INSERT INTO visitors (id, person_id, created_at, ip, ip_seen_at) VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (id) DO UPDATE SET person_id = COALESCE(visitors.person_id, excluded.person_id),
+                     ip = COALESCE(excluded.ip, visitors.ip),
+                     ip_seen_at = COALESCE(excluded.ip_seen_at, visitors.ip_seen_at)",
+                &[&visitor.as_str(), &person.map(PersonId::as_str), &now, &ip, &seen_at],
             )?;
             Ok(())
         })
@@ -262,7 +266,7 @@ impl LedgerTx for PgTx<'_> {
         self.with(|t| {
             let inserted = t.execute(
                 "INSERT INTO participants (id, offer_id, person_id, code, visitor_id, fields, marketing_consent,
-                     referred_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                     referred_by, created_at, sign_up_ip) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
                  ON CONFLICT (code) DO NOTHING",
                 &[
                     &new.id.as_str(),
@@ -274,6 +278,7 @@ impl LedgerTx for PgTx<'_> {
                     &new.marketing_consent,
                     &new.referred_by.map(ParticipantId::as_str),
                     &new.now,
+                    &new.ip,
                 ],
             )?;
             Ok(inserted == 1)

@@ -3,7 +3,8 @@
 
 use async_trait::async_trait;
 use parrain_core::email::Email;
-use parrain_core::ids::{OfferId, ParticipantId, PersonId};
+use parrain_core::fraud::Sighting;
+use parrain_core::ids::{OfferId, ParticipantId, PersonId, VisitorId};
 use parrain_core::Millis;
 use postgres::Row;
 
@@ -52,6 +53,39 @@ impl ReviewTx for PgTx<'_> {
                 .query_one(
                     "SELECT count(*) FROM credits WHERE participant_id = $1 AND created_at >= $2",
                     &[&participant.as_str(), &since],
+                )?
+                .get(0);
+            Ok(u32::try_from(n).unwrap_or(u32::MAX))
+        })
+    }
+
+    fn visitor_ip(&self, visitor: &VisitorId) -> Result<Option<Sighting>> {
+        self.with(|t| {
+            let row = t.query_opt(
+                "SELECT ip, ip_seen_at FROM visitors WHERE id = $1",
+                &[&visitor.as_str()],
+            )?;
+            Ok(row.and_then(|r| crate::review::sighting(r.get(0), r.get(1))))
+        })
+    }
+
+    fn sign_up_ip(&self, participant: &ParticipantId) -> Result<Option<Sighting>> {
+        self.with(|t| {
+            let row = t.query_opt(
+                "SELECT sign_up_ip, created_at FROM participants WHERE id = $1",
+                &[&participant.as_str()],
+            )?;
+            Ok(row.and_then(|r| crate::review::sighting(r.get(0), r.get(1))))
+        })
+    }
+
+    fn sign_ups_from_ip(&self, offer: &OfferId, ip: &str, since: Millis) -> Result<u32> {
+        self.with(|t| {
+            let n: i64 = t
+                .query_one(
+                    "SELECT count(*) FROM participants
+                     WHERE offer_id = $1 AND sign_up_ip = $2 AND created_at >= $3",
+                    &[&offer.as_str(), &ip, &since],
                 )?
                 .get(0);
             Ok(u32::try_from(n).unwrap_or(u32::MAX))

@@ -192,16 +192,20 @@ impl LedgerTx for Connection {
         &self,
         visitor: &VisitorId,
         person: Option<&PersonId>,
+        ip: Option<&str>,
         now: Millis,
     ) -> Result<()> {
         let person: Option<String> = self
             .prepare_cached(
-                "INSERT INTO visitors (id, person_id, created_at) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (id) DO UPDATE SET person_id = COALESCE(visitors.person_id, excluded.person_id)
+                "INSERT INTO visitors (id, person_id, created_at, ip, ip_seen_at)
+                 VALUES (?1, ?2, ?3, ?4, CASE WHEN ?4 IS NULL THEN NULL ELSE ?3 END)
+                 ON CONFLICT (id) DO UPDATE SET person_id = COALESCE(visitors.person_id, excluded.person_id),
+                     ip = COALESCE(excluded.ip, visitors.ip),
+                     ip_seen_at = COALESCE(excluded.ip_seen_at, visitors.ip_seen_at)
                  RETURNING person_id",
             )?
             .query_row(
-                params![visitor.as_str(), person.map(PersonId::as_str), now],
+                params![visitor.as_str(), person.map(PersonId::as_str), now, ip],
                 |r| r.get(0),
             )?;
         cache::saw_visitor(visitor, opt_id(person, PersonId::from_trusted));
@@ -337,7 +341,7 @@ impl LedgerTx for Connection {
         let inserted = self
             .prepare_cached(
                 "INSERT INTO participants (id, offer_id, person_id, code, visitor_id, fields, marketing_consent,
-                     referred_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                     referred_by, created_at, sign_up_ip) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
                  ON CONFLICT (code) DO NOTHING",
             )?
             .execute(params![
@@ -349,7 +353,8 @@ impl LedgerTx for Connection {
                 new.fields.to_string(),
                 new.marketing_consent,
                 new.referred_by.map(ParticipantId::as_str),
-                new.now
+                new.now,
+                new.ip.as_deref()
             ])?;
         Ok(inserted == 1)
     }

@@ -3,7 +3,8 @@
 
 use async_trait::async_trait;
 use parrain_core::email::Email;
-use parrain_core::ids::{OfferId, ParticipantId, PersonId};
+use parrain_core::fraud::Sighting;
+use parrain_core::ids::{OfferId, ParticipantId, PersonId, VisitorId};
 use parrain_core::Millis;
 use r2d2_sqlite::rusqlite::{params, Connection, OptionalExtension, Row};
 
@@ -49,6 +50,32 @@ impl ReviewTx for Connection {
                 "SELECT count(*) FROM credits WHERE participant_id = ?1 AND created_at >= ?2",
             )?
             .query_row(params![participant.as_str(), since], |r| r.get(0))?;
+        Ok(u32::try_from(n).unwrap_or(u32::MAX))
+    }
+
+    fn visitor_ip(&self, visitor: &VisitorId) -> Result<Option<Sighting>> {
+        let row: Option<(Option<String>, Option<i64>)> = self
+            .prepare_cached("SELECT ip, ip_seen_at FROM visitors WHERE id = ?1")?
+            .query_row([visitor.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        Ok(row.and_then(|(ip, at)| crate::review::sighting(ip, at)))
+    }
+
+    fn sign_up_ip(&self, participant: &ParticipantId) -> Result<Option<Sighting>> {
+        let row: Option<(Option<String>, Option<i64>)> = self
+            .prepare_cached("SELECT sign_up_ip, created_at FROM participants WHERE id = ?1")?
+            .query_row([participant.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        Ok(row.and_then(|(ip, at)| crate::review::sighting(ip, at)))
+    }
+
+    fn sign_ups_from_ip(&self, offer: &OfferId, ip: &str, since: Millis) -> Result<u32> {
+        let n: i64 = self
+            .prepare_cached(
+                "SELECT count(*) FROM participants
+                 WHERE offer_id = ?1 AND sign_up_ip = ?2 AND created_at >= ?3",
+            )?
+            .query_row(params![offer.as_str(), ip, since], |r| r.get(0))?;
         Ok(u32::try_from(n).unwrap_or(u32::MAX))
     }
 
