@@ -10,8 +10,12 @@ mod app;
 mod budget;
 mod chrome;
 mod conversion;
+#[allow(dead_code)] // the SMTP server of the API tests; not every helper is used here
+#[path = "../api/mailbox.rs"]
+mod mailbox;
 mod referral;
 mod sign_up_flow;
 mod styles;
 mod widget;
+mod widget_invite;
 mod widget_look;
