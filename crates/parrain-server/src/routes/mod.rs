@@ -2,10 +2,12 @@
 
 mod activities;
 mod invitations;
+mod invitations;
 mod meta;
 mod offers;
 mod outbound;
 mod participants;
+mod previews;
 mod people;
 mod privacy;
 mod redirect;
@@ -46,6 +48,7 @@ pub fn router() -> Router<AppState> {
         .merge(offers::router())
         .merge(participants::router())
         .merge(invitations::router())
+        .merge(invitations::router())
         .merge(tracking::router())
         .merge(activities::router())
         .merge(webhooks::router())
@@ -58,6 +61,7 @@ pub fn router() -> Router<AppState> {
     let api = std::sync::Arc::new(api);
     router
         .merge(redirect::router())
+        .merge(invitations::pages())
         .merge(invitations::pages())
         .merge(meta::static_router(api))
 }

@@ -38,7 +38,7 @@ fn visitor_cookie(headers: &HeaderMap) -> Option<VisitorId> {
         .and_then(|(_, value)| VisitorId::parse(value).ok())
 }
 
-fn redirect(to: &str) -> Response {
+pub(super) fn redirect(to: &str) -> Response {
     match HeaderValue::from_str(to) {
         Ok(location) => (StatusCode::FOUND, [(header::LOCATION, location)]).into_response(),
         Err(_) => not_found(),
@@ -53,7 +53,7 @@ fn not_found() -> Response {
     (StatusCode::NOT_FOUND, Html(page)).into_response()
 }
 
-fn fallback(state: &AppState) -> Response {
+pub(super) fn fallback(state: &AppState) -> Response {
     match &state.config.fallback_url {
         Some(url) => redirect(url),
         None => not_found(),
@@ -67,6 +67,11 @@ async fn follow(
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
+    // A link-preview crawler drawing a card is not a friend clicking.
+    let user_agent = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok());
+    if user_agent.is_some_and(parrain_core::sharing::is_preview_crawler) {
+        return super::previews::answer(&state, &code).await;
+    }
     let known = visitor_cookie(&headers);
     // An unknown channel is kept out of the log rather than refusing the click.
     let channel = query

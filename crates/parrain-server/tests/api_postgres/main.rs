@@ -28,6 +28,8 @@ mod fraud;
 mod idempotency;
 #[path = "../api/invitations.rs"]
 mod invitations;
+#[path = "../api/invitations.rs"]
+mod invitations;
 #[path = "../api/lookup.rs"]
 mod lookup;
 #[path = "../api/offers.rs"]
@@ -38,6 +40,8 @@ mod operators;
 mod participants;
 #[path = "../api/people.rs"]
 mod people;
+#[path = "../api/previews.rs"]
+mod previews;
 #[path = "../api/privacy.rs"]
 mod privacy;
 #[path = "../api/redirect.rs"]
