@@ -2,7 +2,6 @@
 
 mod activities;
 mod invitations;
-mod invitations;
 mod meta;
 mod offers;
 mod outbound;
@@ -48,7 +47,6 @@ pub fn router() -> Router<AppState> {
         .merge(offers::router())
         .merge(participants::router())
         .merge(invitations::router())
-        .merge(invitations::router())
         .merge(tracking::router())
         .merge(activities::router())
         .merge(webhooks::router())
@@ -61,7 +59,6 @@ pub fn router() -> Router<AppState> {
     let api = std::sync::Arc::new(api);
     router
         .merge(redirect::router())
-        .merge(invitations::pages())
         .merge(invitations::pages())
         .merge(meta::static_router(api))
 }

@@ -14,7 +14,6 @@ mod errors;
 mod fraud;
 mod idempotency;
 mod invitations;
-mod invitations;
 mod lookup;
 mod offers;
 mod operators;

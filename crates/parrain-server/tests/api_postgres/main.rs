@@ -28,8 +28,6 @@ mod fraud;
 mod idempotency;
 #[path = "../api/invitations.rs"]
 mod invitations;
-#[path = "../api/invitations.rs"]
-mod invitations;
 #[path = "../api/lookup.rs"]
 mod lookup;
 #[path = "../api/offers.rs"]
