@@ -47,7 +47,10 @@
     // The directory of embed.js: its origin, plus any path prefix it is served under.
     BASE = new URL(".", (cur && cur.src) || script.src).href.replace(/\/+$/, "");
   } catch (e) { /* inline or odd src: same origin */ }
-  if (!PK) console.warn("parrain: the script tag has no data-key (publishable key)");
+  // The admin editor's preview: the offer comes from the page, nothing is sent.
+  const pv = D.getElementById("parrain-preview");
+  const PREVIEW = pv && JSON.parse(pv.textContent);
+  if (!PK && !PREVIEW) console.warn("parrain: the script tag has no data-key (publishable key)");
 
   const enc = encodeURIComponent;
   const store = {
@@ -88,6 +91,7 @@
   let keepaliveBroken = false;
 
   function send(path, body) {
+    if (PREVIEW) return Promise.resolve(null);
     return new Promise((resolve) => {
       const job = { path, json: JSON.stringify(body), tries: 0, resolve };
       pending.add(job);
@@ -156,6 +160,7 @@
 
   // ---- reads and sign-ups (not queued: a person is waiting for the answer) ----
   async function call(method, path, body) {
+    if (PREVIEW) return { ok: false, status: 0, data: { error: { message: "Preview: nothing is sent." } } };
     const headers = { Authorization: "Bearer " + PK };
     if (body) headers["Content-Type"] = "application/json";
     try {
@@ -187,6 +192,7 @@
 
   const views = {};
   function publicView(id) {
+    if (PREVIEW) return Promise.resolve({ ok: true, status: 200, data: PREVIEW });
     if (!views[id]) {
       const p = views[id] = call("GET", "/v1/offers/" + enc(id) + "/public").then((res) => {
         if (!res.ok && views[id] === p) delete views[id]; // let a later call try again
@@ -380,7 +386,7 @@ a{color:var(--p)}
       render(w, res.status === 404 ? "notlive" : "failed");
     } else {
       w.offer = res.data;
-      w.part = storedParticipant(id);
+      w.part = PREVIEW ? null : storedParticipant(id);
       if (!w.offer.live) render(w, "notlive");
       else if (!w.part) render(w, "form");
       else {

@@ -28,7 +28,7 @@ use crate::error::ApiError;
 use crate::AppState;
 
 /// The editor's templates, registered with the other admin templates.
-pub const TEMPLATES: [(&str, &str); 3] = [
+pub const TEMPLATES: [(&str, &str); 6] = [
     (
         "offer_new.html",
         include_str!("../../templates/admin/offer_new.html"),
@@ -40,6 +40,18 @@ pub const TEMPLATES: [(&str, &str); 3] = [
     (
         "offer_page.html",
         include_str!("../../templates/admin/offer_page.html"),
+    ),
+    (
+        "offer_section_widget.html",
+        include_str!("../../templates/admin/offer_section_widget.html"),
+    ),
+    (
+        "offer_section_share_preview.html",
+        include_str!("../../templates/admin/offer_section_share_preview.html"),
+    ),
+    (
+        "offer_section_invitations.html",
+        include_str!("../../templates/admin/offer_section_invitations.html"),
     ),
 ];
 
@@ -61,7 +73,23 @@ pub struct Section {
 }
 
 /// The sections drawn by templates of their own, in page order.
-pub const SECTIONS: &[Section] = &[];
+pub const SECTIONS: &[Section] = &[
+    Section {
+        key: "widget",
+        template: "offer_section_widget.html",
+        read: super::preview::read_widget,
+    },
+    Section {
+        key: "share_preview",
+        template: "offer_section_share_preview.html",
+        read: super::preview::read_share_preview,
+    },
+    Section {
+        key: "invitations",
+        template: "offer_section_invitations.html",
+        read: super::preview::read_invitations,
+    },
+];
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -12,6 +12,7 @@ mod login;
 mod notice;
 mod pages;
 mod participants;
+mod preview;
 mod report;
 mod reviews;
 pub mod session;
@@ -44,6 +45,7 @@ pub fn router() -> Router<AppState> {
         .merge(keys::router())
         .merge(webhooks::router())
         .merge(reviews::router())
+        .merge(preview::router())
         .layer(axum::middleware::from_fn(notice::slot))
 }
 
@@ -51,6 +53,10 @@ fn templates() -> &'static Environment<'static> {
     static ENV: OnceLock<Environment<'static>> = OnceLock::new();
     ENV.get_or_init(|| {
         let mut env = Environment::new();
+        env.add_global(
+            "widget_strings",
+            minijinja::Value::from_serialize(preview::strings()),
+        );
         for (name, source) in [
             (
                 "layout.html",

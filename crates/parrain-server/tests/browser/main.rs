@@ -6,6 +6,7 @@
 
 mod admin_editor;
 mod admin_pages;
+mod admin_widget;
 mod app;
 mod budget;
 mod chrome;
