@@ -151,12 +151,16 @@ async fn the_editor_previews_the_widget_as_typed_and_saves_it() {
             .await;
         assert!(saved.as_str().unwrap().contains(r#""language":"en""#), "{saved}");
 
+        let subject = "{{ first_name }} invites you to {{ offer.name }}";
+        fill(&browser, "[name='emails.invitation.subject']", subject).await;
+        fill(&browser, "[name='emails.invitation.text']", "{{ message }} {{ share_url }}").await;
         submit(&browser, ".savebar button[type=submit]", ".crumbs").await;
         browser.goto(&app.url(&format!("/admin/offers/{id}/edit"))).await;
         assert_eq!(value(&browser, "[name='widget.language']").await, "fr");
         assert_eq!(value(&browser, "[name='widget.strings.sign_up']").await, "Je participe");
         assert_eq!(value(&browser, "[name='widget.strings.email']").await, "", "defaults are not saved as overrides");
         assert_eq!(value(&browser, "[name='widget.colours.primary']").await, "#ff0000");
+        assert_eq!(value(&browser, "[name='emails.invitation.subject']").await, subject);
         preview_until(&browser, "the saved draft in French", |s| {
             shows(s, "Je participe") && s["submit"] == "rgb(255, 0, 0)"
         })

@@ -44,7 +44,7 @@ pub struct NetworkRow {
     pub message: String,
 }
 
-/// An email template (`emails.sign_up` or `emails.fulfillment`).
+/// An email template (`emails.sign_up`, `emails.fulfillment` or `emails.invitation`).
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct EmailRow {
     pub key: &'static str,
@@ -233,6 +233,7 @@ impl OfferForm {
             emails: vec![
                 email("sign_up", &s.emails.sign_up),
                 email("fulfillment", &s.emails.fulfillment),
+                email("invitation", &s.emails.invitation),
             ],
             starts_at: local_input(s.starts_at),
             ends_at: local_input(s.ends_at),
@@ -334,7 +335,7 @@ impl OfferForm {
             rules_url: one("rules_url"),
             privacy_title: one("privacy_policy.title"),
             privacy_url: one("privacy_policy.url"),
-            emails: vec![email("sign_up"), email("fulfillment")],
+            emails: vec![email("sign_up"), email("fulfillment"), email("invitation")],
             starts_at: one("starts_at"),
             ends_at: one("ends_at"),
             attribution_model: one("attribution.model"),
