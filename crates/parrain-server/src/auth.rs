@@ -161,6 +161,14 @@ impl KeyCache {
         keys.insert(hash, (key.clone(), Instant::now()));
     }
 
+    /// Drops the kept copy of a key (revoked in this process: it stops
+    /// working at once here, and within [`KEY_TTL`] on other nodes).
+    fn forget(&self, id: &KeyId) {
+        if let Some(keys) = self.kept().as_mut() {
+            keys.retain(|_, (key, _)| &key.id != id);
+        }
+    }
+
     /// The key's use at `now` is being recorded: the kept copy says so too,
     /// so the next calls within the minute do not record it again.
     fn used(&self, id: &KeyId, now: Millis) {
@@ -170,6 +178,17 @@ impl KeyCache {
             }
         }
     }
+}
+
+/// Revokes a key; this process refuses it from the next request on.
+pub async fn revoke_key(
+    store: &dyn Store,
+    id: &KeyId,
+    now: Millis,
+) -> Result<ApiKey, parrain_store::StoreError> {
+    let revoked = store.revoke_key(id, now).await;
+    KEYS.forget(id);
+    revoked
 }
 
 /// A caller holding a secret key.

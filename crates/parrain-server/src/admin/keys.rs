@@ -162,7 +162,7 @@ async fn revoke(
     let Ok(id) = KeyId::parse(&id) else {
         return ApiError::NotFound("key".into()).into_response();
     };
-    match state.store.revoke_key(&id, state.clock.now()).await {
+    match crate::auth::revoke_key(state.store.as_ref(), &id, state.clock.now()).await {
         Ok(_) => Redirect::to("/admin/keys").into_response(),
         Err(e) => ApiError::from(e).into_response(),
     }
