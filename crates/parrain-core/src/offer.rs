@@ -409,9 +409,9 @@ impl OfferSettings {
         self.form_problems(&mut out);
         self.email_problems(&mut out);
         out.extend(self.fraud.problems());
+        self.widget.problems(&mut out);
         self.share_preview.problems(&mut out);
         self.invitations.problems(&mut out);
-        self.widget.problems(&mut out);
         if let (Some(start), Some(end)) = (self.starts_at, self.ends_at) {
             if start > end {
                 out.push(Problem::for_approval(

@@ -68,7 +68,9 @@ async fn follow(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     // A link-preview crawler drawing a card is not a friend clicking.
-    let user_agent = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok());
+    let user_agent = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok());
     if user_agent.is_some_and(parrain_core::sharing::is_preview_crawler) {
         return super::previews::answer(&state, &code).await;
     }
