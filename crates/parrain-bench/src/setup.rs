@@ -144,6 +144,7 @@ pub fn fill_activities(
                  VALUES (?1, 'custom_event', ?2, ?3, ?4, '{\"name\":\"preloaded\"}', ?5)",
             )?;
             let chunk = (target - have - added).min(100_000);
+            let mut seqs = (i64::MAX, i64::MIN);
             for n in added..added + chunk {
                 // Numbered from the current size, so a second fill never repeats an id.
                 let n = have + n;
@@ -154,7 +155,20 @@ pub fn fill_activities(
                     id("vis", 30, n),
                     now
                 ])?;
+                let seq = tx.last_insert_rowid();
+                seqs = (seqs.0.min(seq), seqs.1.max(seq));
             }
+            // What parrain's own writes would have added to the report's hours.
+            tx.execute(
+                "INSERT INTO activity_hours (offer_id, hour, type, count, sessions, referred_sessions,
+                                             referred_sign_ups, first_seq, last_seq)
+                 VALUES (?1, ?2 / 3600000 * 3600000, 'custom_event', ?3, 0, 0, 0, ?4, ?5)
+                 ON CONFLICT (offer_id, hour, type) DO UPDATE SET
+                    count = count + excluded.count,
+                    first_seq = MIN(first_seq, excluded.first_seq),
+                    last_seq = MAX(last_seq, excluded.last_seq)",
+                params![offer, now, chunk as i64, seqs.0, seqs.1],
+            )?;
             added += chunk;
         }
         tx.commit()?;
@@ -265,6 +279,20 @@ pub fn fill_participants(db: &Path, offer: &str, count: u64) -> anyhow::Result<(
         }
         tx.commit()?;
     }
+    // What parrain's own writes would have added to the report's hours.
+    conn.execute("DELETE FROM activity_hours WHERE offer_id = ?1", [offer])?;
+    conn.execute(
+        "INSERT INTO activity_hours
+         SELECT offer_id, occurred_at / 3600000 * 3600000, type, COUNT(*),
+                SUM(CASE WHEN json_extract(details, '$.new_session') THEN 1 ELSE 0 END),
+                SUM(CASE WHEN json_extract(details, '$.new_session')
+                          AND json_extract(details, '$.referred') THEN 1 ELSE 0 END),
+                SUM(CASE WHEN json_extract(details, '$.referred_by') IS NOT NULL THEN 1 ELSE 0 END),
+                MIN(seq), MAX(seq)
+         FROM activities WHERE offer_id = ?1
+         GROUP BY 1, 2, 3",
+        [offer],
+    )?;
     Ok(())
 }
 

@@ -1,15 +1,19 @@
 //! What an offer report (SPEC §5.6) asks of the database: the activity log
 //! tallied per bucket, and the participants behind it.
 //!
-//! Every query is scoped to one offer and walks the `(offer_id, type, seq)`
-//! index of `activities`, so a report never reads another offer's log. The
+//! The log is not read whole: every activity of an offer also adds to its
+//! row of `activity_hours` (offer, UTC hour, type) in the transaction that
+//! records it, so a report sums the hours its window covers. An hour the
+//! window only partly covers is recounted from the log, within the `seq`
+//! span its row remembers, through the `(offer_id, type, seq)` index. The
 //! arithmetic on the tallies is `parrain_core::report`'s.
 
 use async_trait::async_trait;
 use parrain_core::activity::ActivityType;
 use parrain_core::ids::{OfferId, ParticipantId};
 use parrain_core::report::{Tally, Window};
-use parrain_core::Millis;
+use parrain_core::{Millis, MINUTE};
+use serde_json::Value;
 
 use crate::Result;
 
@@ -18,7 +22,8 @@ use crate::Result;
 pub struct ReportData {
     /// Tallies keyed by bucket start (a key may appear once per activity type).
     pub tallies: Vec<(Millis, Tally)>,
-    /// Participants who signed up in the window.
+    /// Participants who signed up in the window (each sign-up records one
+    /// `signs_up_for_referral_offer` at the participant's creation).
     pub profiles: i64,
     /// Distinct participants whose link was clicked in the window.
     pub influencers: i64,
@@ -71,4 +76,100 @@ pub(crate) fn tally_row(
         _ => return,
     }
     tallies.push((start, t));
+}
+
+/// The width of an `activity_hours` row.
+pub(crate) const HOUR: Millis = 60 * MINUTE;
+
+/// What recording one activity adds to its hour's row.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct HourStep {
+    pub hour: Millis,
+    pub sessions: i64,
+    pub referred_sessions: i64,
+    pub referred_sign_ups: i64,
+}
+
+impl HourStep {
+    /// Read from the activity's details as the report counts them: a visit
+    /// that opened a session, whether its visitor was referred, and whether a
+    /// sign-up names its referrer.
+    pub(crate) fn of(details: &Value, at: Millis) -> Self {
+        let yes = |k: &str| details.get(k).and_then(Value::as_bool) == Some(true);
+        let new_session = yes("new_session");
+        Self {
+            hour: at.div_euclid(HOUR) * HOUR,
+            sessions: i64::from(new_session),
+            referred_sessions: i64::from(new_session && yes("referred")),
+            referred_sign_ups: i64::from(details.get("referred_by").is_some_and(|v| !v.is_null())),
+        }
+    }
+}
+
+/// One row of `activity_hours`.
+#[derive(Debug, Clone)]
+pub(crate) struct HourRow {
+    pub hour: Millis,
+    pub kind: String,
+    pub count: i64,
+    pub sessions: i64,
+    pub referred_sessions: i64,
+    pub referred_sign_ups: i64,
+    pub first_seq: i64,
+    pub last_seq: i64,
+}
+
+/// A part of an hour the window cuts, to recount from the log: activities
+/// of `kind` with `seq` in `first_seq..=last_seq` and `occurred_at` in
+/// `[from, to)`, tallied into the bucket starting at `bucket`.
+#[derive(Debug, Clone)]
+pub(crate) struct Slice {
+    pub kind: String,
+    pub first_seq: i64,
+    pub last_seq: i64,
+    pub from: Millis,
+    pub to: Millis,
+    pub bucket: Millis,
+}
+
+/// The hours the window touches, split: whole hours go straight into the
+/// tallies, cut ones come back as slices to recount. Also returns the `seq`
+/// span of the window's clicks, if any (where the influencers are counted).
+pub(crate) fn split_hours(
+    window: &Window,
+    rows: Vec<HourRow>,
+    tallies: &mut Vec<(Millis, Tally)>,
+) -> (Vec<Slice>, Option<(i64, i64)>) {
+    let mut slices = Vec::new();
+    let mut clicks: Option<(i64, i64)> = None;
+    for row in rows {
+        let bucket = window.interval.floor(row.hour);
+        if row.kind == ActivityType::ClicksSharedLink.as_str() {
+            clicks = Some(match clicks {
+                Some((lo, hi)) => (lo.min(row.first_seq), hi.max(row.last_seq)),
+                None => (row.first_seq, row.last_seq),
+            });
+        }
+        if row.hour >= window.from && row.hour + HOUR <= window.to {
+            tally_row(
+                tallies,
+                bucket,
+                &row.kind,
+                row.count,
+                row.sessions,
+                row.referred_sessions,
+                row.referred_sign_ups,
+            );
+        } else {
+            slices.push(Slice {
+                from: row.hour.max(window.from),
+                to: (row.hour + HOUR).min(window.to),
+                kind: row.kind,
+                first_seq: row.first_seq,
+                last_seq: row.last_seq,
+                bucket,
+            });
+        }
+    }
+    (slices, clicks)
 }

@@ -188,6 +188,58 @@ async fn a_narrower_window_and_day_buckets_count_only_what_falls_inside() {
 }
 
 #[tokio::test]
+async fn a_window_that_cuts_hours_counts_only_the_minutes_inside() {
+    let app = spawn_app().await;
+    let (offer, midnight, _) = scenario(&app).await;
+    let window = |from: i64, to: i64| {
+        format!(
+            "interval=hour&from={}&to={}",
+            rfc3339(midnight + from),
+            rfc3339(midnight + to)
+        )
+    };
+    // 10:30 to 13:30: not the 10:05 burst, only the repeats at 10:34.
+    let body = report(
+        &app,
+        &offer,
+        &window(10 * HOUR + 30 * MINUTE, 13 * HOUR + 30 * MINUTE),
+    )
+    .await;
+    assert_eq!(counts(&body["funnel"]), [3, 2, 1, 1, 1]);
+    assert_eq!(body["audience"]["total_profiles"], 1);
+    assert_eq!(body["audience"]["influencers"], 1);
+    let buckets: Vec<[i64; 5]> = body["series"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(counts)
+        .collect();
+    assert_eq!(
+        buckets,
+        vec![[0; 5], [2, 2, 1, 0, 1], [0; 5], [1, 0, 0, 1, 0]]
+    );
+    // Two minutes around 10:05: all of that burst, inside one cut hour.
+    let body = report(
+        &app,
+        &offer,
+        &window(10 * HOUR + 4 * MINUTE, 10 * HOUR + 6 * MINUTE),
+    )
+    .await;
+    assert_eq!(counts(&body["funnel"]), [4, 7, 3, 3, 1]);
+    assert_eq!(body["audience"]["total_profiles"], 3);
+    assert_eq!(body["audience"]["influencers"], 2);
+    // 13:06 to 13:30: the last hour, after its click and visit.
+    let body = report(
+        &app,
+        &offer,
+        &window(13 * HOUR + 6 * MINUTE, 13 * HOUR + 30 * MINUTE),
+    )
+    .await;
+    assert_eq!(counts(&body["funnel"]), [0; 5]);
+    assert_eq!(body["audience"]["influencers"], 0);
+}
+
+#[tokio::test]
 async fn an_empty_offer_reports_zeros_and_null_ratios() {
     let app = spawn_app().await;
     let offer = app

@@ -8,10 +8,12 @@ use postgres::GenericClient;
 use serde_json::Value;
 
 pub(crate) use crate::flows::Who;
+use crate::report::HourStep;
 use crate::Result;
 
-/// Appends to the activity log, with a webhook delivery for every endpoint
-/// that listens for it; returns the entry's position.
+/// Appends to the activity log (and to the offer's hour of
+/// `activity_hours`, which reports read), with a webhook delivery for every
+/// endpoint that listens for it; returns the entry's position.
 pub(crate) fn record(
     c: &mut impl GenericClient,
     kind: ActivityType,
@@ -36,6 +38,30 @@ pub(crate) fn record(
             ],
         )?
         .get(0);
+    if let Some(offer) = who.offer {
+        let step = HourStep::of(&details, now);
+        c.execute(
+            "INSERT INTO activity_hours AS h (offer_id, hour, type, count, sessions, referred_sessions,
+                                              referred_sign_ups, first_seq, last_seq)
+             VALUES ($1, $2, $3, 1, $4, $5, $6, $7, $7)
+             ON CONFLICT (offer_id, hour, type) DO UPDATE SET
+                count = h.count + 1,
+                sessions = h.sessions + EXCLUDED.sessions,
+                referred_sessions = h.referred_sessions + EXCLUDED.referred_sessions,
+                referred_sign_ups = h.referred_sign_ups + EXCLUDED.referred_sign_ups,
+                first_seq = LEAST(h.first_seq, EXCLUDED.first_seq),
+                last_seq = GREATEST(h.last_seq, EXCLUDED.last_seq)",
+            &[
+                &offer.as_str(),
+                &step.hour,
+                &kind.as_str(),
+                &step.sessions,
+                &step.referred_sessions,
+                &step.referred_sign_ups,
+                &seq,
+            ],
+        )?;
+    }
     super::webhooks::fan_out(c, &id, kind, &who, &details, now)?;
     Ok(seq)
 }

@@ -47,6 +47,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0006_operators.sql"),
     include_str!("../../migrations/postgres/0007_invitations.sql"),
     include_str!("../../migrations/postgres/0008_client_ips.sql"),
+    include_str!("../../migrations/postgres/0009_report_aggregates.sql"),
 ];
 
 /// Any constant: the advisory lock nodes take while migrating, so two

@@ -1,59 +1,84 @@
-//! Offer reports on PostgreSQL: the same queries as SQLite's, with JSONB
+//! Offer reports on PostgreSQL: the same reads as SQLite's (the offer's
+//! `activity_hours` rows the window touches, a recount of the hours it cuts,
+//! the top referrers from the `participants_top` index), with JSONB
 //! operators and `FILTER` clauses.
 
 use async_trait::async_trait;
 use parrain_core::ids::{OfferId, ParticipantId};
-use parrain_core::report::Window;
+use parrain_core::report::{total, Window};
 
 use super::PgStore;
-use crate::report::{tally_row, ReportData, Reports, TopReferrer, TOP_REFERRERS};
+use crate::report::{
+    split_hours, tally_row, HourRow, ReportData, Reports, TopReferrer, HOUR, TOP_REFERRERS,
+};
 use crate::Result;
 
-const TALLY: &str = "SELECT occurred_at / $4, type, COUNT(*),
+const HOURS: &str = "SELECT hour, type, count, sessions, referred_sessions, referred_sign_ups,
+        first_seq, last_seq
+    FROM activity_hours
+    WHERE offer_id = $1 AND hour > $2 AND hour < $3
+      AND type IN ('visits_offer_page', 'signs_up_for_referral_offer', 'shares_content',
+                   'clicks_shared_link', 'custom_event')";
+
+const SLICE: &str = "SELECT COUNT(*),
         COUNT(*) FILTER (WHERE (details->>'new_session')::BOOLEAN),
         COUNT(*) FILTER (WHERE (details->>'new_session')::BOOLEAN AND (details->>'referred')::BOOLEAN),
         COUNT(*) FILTER (WHERE details->>'referred_by' IS NOT NULL)
     FROM activities
-    WHERE offer_id = $1 AND occurred_at >= $2 AND occurred_at < $3
-      AND type IN ('visits_offer_page', 'signs_up_for_referral_offer', 'shares_content',
-                   'clicks_shared_link', 'custom_event')
-    GROUP BY 1, 2";
+    WHERE offer_id = $1 AND type = $2 AND seq BETWEEN $3 AND $4
+      AND occurred_at >= $5 AND occurred_at < $6";
 
 #[async_trait]
 impl Reports for PgStore {
     async fn report_data(&self, offer: &OfferId, window: Window) -> Result<ReportData> {
         let offer = offer.clone();
         self.read(move |c| {
-            let step = window.interval.millis();
             let (id, from, to) = (offer.as_str(), window.from, window.to);
             let mut data = ReportData::default();
-            for r in c.query(TALLY, &[&id, &from, &to, &step])? {
-                let kind: String = r.get(1);
-                tally_row(
-                    &mut data.tallies,
-                    r.get::<_, i64>(0) * step,
-                    &kind,
-                    r.get(2),
-                    r.get(3),
-                    r.get(4),
-                    r.get(5),
-                );
+            let rows = c
+                .query(HOURS, &[&id, &(from - HOUR), &to])?
+                .iter()
+                .map(|r| HourRow {
+                    hour: r.get(0),
+                    kind: r.get(1),
+                    count: r.get(2),
+                    sessions: r.get(3),
+                    referred_sessions: r.get(4),
+                    referred_sign_ups: r.get(5),
+                    first_seq: r.get(6),
+                    last_seq: r.get(7),
+                })
+                .collect();
+            let (slices, clicks) = split_hours(&window, rows, &mut data.tallies);
+            for s in slices {
+                let r = c.query_one(
+                    SLICE,
+                    &[&id, &s.kind, &s.first_seq, &s.last_seq, &s.from, &s.to],
+                )?;
+                let count: i64 = r.get(0);
+                if count > 0 {
+                    tally_row(
+                        &mut data.tallies,
+                        s.bucket,
+                        &s.kind,
+                        count,
+                        r.get(1),
+                        r.get(2),
+                        r.get(3),
+                    );
+                }
             }
-            data.profiles = c
-                .query_one(
-                    "SELECT COUNT(*) FROM participants
-                     WHERE offer_id = $1 AND created_at >= $2 AND created_at < $3",
-                    &[&id, &from, &to],
-                )?
-                .get(0);
-            data.influencers = c
-                .query_one(
-                    "SELECT COUNT(DISTINCT participant_id) FROM activities
-                     WHERE offer_id = $1 AND type = 'clicks_shared_link'
-                       AND occurred_at >= $2 AND occurred_at < $3",
-                    &[&id, &from, &to],
-                )?
-                .get(0);
+            data.profiles = total(&data.tallies).sign_ups;
+            if let Some((first, last)) = clicks {
+                data.influencers = c
+                    .query_one(
+                        "SELECT COUNT(DISTINCT participant_id) FROM activities
+                         WHERE offer_id = $1 AND type = 'clicks_shared_link'
+                           AND seq BETWEEN $2 AND $3 AND occurred_at >= $4 AND occurred_at < $5",
+                        &[&id, &first, &last, &from, &to],
+                    )?
+                    .get(0);
+            }
             let rows = c.query(
                 "SELECT p.id, COALESCE(pe.email, ''), p.code, p.credit
                  FROM participants p JOIN people pe ON pe.id = p.person_id

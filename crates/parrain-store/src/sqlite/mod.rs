@@ -44,6 +44,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0006_operators.sql"),
     include_str!("../../migrations/sqlite/0007_invitations.sql"),
     include_str!("../../migrations/sqlite/0008_client_ips.sql"),
+    include_str!("../../migrations/sqlite/0009_report_aggregates.sql"),
 ];
 
 /// The SQLite store. Cheap to clone.

@@ -1,64 +1,96 @@
-//! Offer reports on SQLite: one `GROUP BY bucket, type` over the offer's
-//! slice of the `(offer_id, type, seq)` index, and three small counts.
+//! Offer reports on SQLite: the offer's `activity_hours` rows the window
+//! touches, a recount of the hours it cuts, and the top referrers from the
+//! `participants_top` index.
 
 use async_trait::async_trait;
 use parrain_core::ids::{OfferId, ParticipantId};
-use parrain_core::report::Window;
+use parrain_core::report::{total, Window};
 use r2d2_sqlite::rusqlite::params;
 
 use super::SqliteStore;
-use crate::report::{tally_row, ReportData, Reports, TopReferrer, TOP_REFERRERS};
+use crate::report::{
+    split_hours, tally_row, HourRow, ReportData, Reports, TopReferrer, HOUR, TOP_REFERRERS,
+};
 use crate::Result;
 
-const TALLY: &str = "SELECT occurred_at / ?4, type, COUNT(*),
-        SUM(CASE WHEN json_extract(details, '$.new_session') THEN 1 ELSE 0 END),
-        SUM(CASE WHEN json_extract(details, '$.new_session') AND json_extract(details, '$.referred')
-            THEN 1 ELSE 0 END),
-        SUM(CASE WHEN json_extract(details, '$.referred_by') IS NOT NULL THEN 1 ELSE 0 END)
-    FROM activities
-    WHERE offer_id = ?1 AND occurred_at >= ?2 AND occurred_at < ?3
+const HOURS: &str = "SELECT hour, type, count, sessions, referred_sessions, referred_sign_ups,
+        first_seq, last_seq
+    FROM activity_hours
+    WHERE offer_id = ?1 AND hour > ?2 AND hour < ?3
       AND type IN ('visits_offer_page', 'signs_up_for_referral_offer', 'shares_content',
-                   'clicks_shared_link', 'custom_event')
-    GROUP BY 1, 2";
+                   'clicks_shared_link', 'custom_event')";
+
+const SLICE: &str = "SELECT COUNT(*),
+        TOTAL(CASE WHEN json_extract(details, '$.new_session') THEN 1 ELSE 0 END),
+        TOTAL(CASE WHEN json_extract(details, '$.new_session') AND json_extract(details, '$.referred')
+            THEN 1 ELSE 0 END),
+        TOTAL(CASE WHEN json_extract(details, '$.referred_by') IS NOT NULL THEN 1 ELSE 0 END)
+    FROM activities
+    WHERE offer_id = ?1 AND type = ?2 AND seq BETWEEN ?3 AND ?4
+      AND occurred_at >= ?5 AND occurred_at < ?6";
 
 #[async_trait]
 impl Reports for SqliteStore {
     async fn report_data(&self, offer: &OfferId, window: Window) -> Result<ReportData> {
         let offer = offer.clone();
         self.read(move |conn| {
-            let step = window.interval.millis();
             let (id, from, to) = (offer.as_str(), window.from, window.to);
             let mut data = ReportData::default();
-            let mut stmt = conn.prepare(TALLY)?;
-            let mut rows = stmt.query(params![id, from, to, step])?;
-            while let Some(r) = rows.next()? {
-                let kind: String = r.get(1)?;
-                tally_row(
-                    &mut data.tallies,
-                    r.get::<_, i64>(0)? * step,
-                    &kind,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                );
+            let rows = conn
+                .prepare_cached(HOURS)?
+                .query_map(params![id, from - HOUR, to], |r| {
+                    Ok(HourRow {
+                        hour: r.get(0)?,
+                        kind: r.get(1)?,
+                        count: r.get(2)?,
+                        sessions: r.get(3)?,
+                        referred_sessions: r.get(4)?,
+                        referred_sign_ups: r.get(5)?,
+                        first_seq: r.get(6)?,
+                        last_seq: r.get(7)?,
+                    })
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            let (slices, clicks) = split_hours(&window, rows, &mut data.tallies);
+            let mut slice = conn.prepare_cached(SLICE)?;
+            for s in slices {
+                let (count, sessions, referred_sessions, referred_sign_ups) = slice.query_row(
+                    params![id, s.kind, s.first_seq, s.last_seq, s.from, s.to],
+                    |r| {
+                        Ok((
+                            r.get::<_, i64>(0)?,
+                            r.get::<_, f64>(1)? as i64,
+                            r.get::<_, f64>(2)? as i64,
+                            r.get::<_, f64>(3)? as i64,
+                        ))
+                    },
+                )?;
+                if count > 0 {
+                    tally_row(
+                        &mut data.tallies,
+                        s.bucket,
+                        &s.kind,
+                        count,
+                        sessions,
+                        referred_sessions,
+                        referred_sign_ups,
+                    );
+                }
             }
-            data.profiles = conn.query_row(
-                "SELECT COUNT(*) FROM participants
-                 WHERE offer_id = ?1 AND created_at >= ?2 AND created_at < ?3",
-                params![id, from, to],
-                |r| r.get(0),
-            )?;
-            data.influencers = conn.query_row(
-                "SELECT COUNT(DISTINCT participant_id) FROM activities
-                 WHERE offer_id = ?1 AND type = 'clicks_shared_link'
-                   AND occurred_at >= ?2 AND occurred_at < ?3",
-                params![id, from, to],
-                |r| r.get(0),
-            )?;
-            let mut stmt = conn.prepare(
+            data.profiles = total(&data.tallies).sign_ups;
+            if let Some((first, last)) = clicks {
+                data.influencers = conn.query_row(
+                    "SELECT COUNT(DISTINCT participant_id) FROM activities
+                     WHERE offer_id = ?1 AND type = 'clicks_shared_link'
+                       AND seq BETWEEN ?2 AND ?3 AND occurred_at >= ?4 AND occurred_at < ?5",
+                    params![id, first, last, from, to],
+                    |r| r.get(0),
+                )?;
+            }
+            let mut stmt = conn.prepare_cached(
                 "SELECT p.id, COALESCE(pe.email, ''), p.code, p.credit
-                 FROM participants p JOIN people pe ON pe.id = p.person_id
+                 FROM participants p INDEXED BY participants_top
+                 JOIN people pe ON pe.id = p.person_id
                  WHERE p.offer_id = ?1 AND p.credit > 0
                  ORDER BY p.credit DESC, p.created_at, p.id LIMIT ?2",
             )?;

@@ -1,0 +1,31 @@
+-- What a report reads instead of the activity log: each offer's activities
+-- tallied per UTC hour and type, kept in the transaction that records them,
+-- with the span of `seq` they occupy (so the part of an hour a window cuts
+-- is recounted from that slice of the log only).
+CREATE TABLE activity_hours (
+    offer_id            TEXT NOT NULL,
+    hour                INTEGER NOT NULL,
+    type                TEXT NOT NULL,
+    count               INTEGER NOT NULL,
+    sessions            INTEGER NOT NULL,
+    referred_sessions   INTEGER NOT NULL,
+    referred_sign_ups   INTEGER NOT NULL,
+    first_seq           INTEGER NOT NULL,
+    last_seq            INTEGER NOT NULL,
+    PRIMARY KEY (offer_id, hour, type)
+) WITHOUT ROWID;
+
+INSERT INTO activity_hours
+SELECT offer_id, occurred_at / 3600000 * 3600000, type, COUNT(*),
+       SUM(CASE WHEN json_extract(details, '$.new_session') THEN 1 ELSE 0 END),
+       SUM(CASE WHEN json_extract(details, '$.new_session') AND json_extract(details, '$.referred')
+           THEN 1 ELSE 0 END),
+       SUM(CASE WHEN json_extract(details, '$.referred_by') IS NOT NULL THEN 1 ELSE 0 END),
+       MIN(seq), MAX(seq)
+FROM activities
+WHERE offer_id IS NOT NULL
+GROUP BY 1, 2, 3;
+
+-- The top referrers of an offer, in the order a report ranks them.
+CREATE INDEX participants_top ON participants (offer_id, credit DESC, created_at, id)
+    WHERE credit > 0;
