@@ -279,7 +279,13 @@ pub fn fill_participants(db: &Path, offer: &str, count: u64) -> anyhow::Result<(
         }
         tx.commit()?;
     }
-    // What parrain's own writes would have added to the report's hours.
+    // What parrain's own writes would have added to the offer's count and
+    // the report's hours.
+    conn.execute(
+        "UPDATE offers SET participants = (SELECT COUNT(*) FROM participants WHERE offer_id = ?1)
+         WHERE id = ?1",
+        [offer],
+    )?;
     conn.execute("DELETE FROM activity_hours WHERE offer_id = ?1", [offer])?;
     conn.execute(
         "INSERT INTO activity_hours

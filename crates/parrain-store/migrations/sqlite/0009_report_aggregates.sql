@@ -29,3 +29,8 @@ GROUP BY 1, 2, 3;
 -- The top referrers of an offer, in the order a report ranks them.
 CREATE INDEX participants_top ON participants (offer_id, credit DESC, created_at, id)
     WHERE credit > 0;
+
+-- How many participants an offer has, kept by each sign-up (participants
+-- are never deleted; erasure only blanks the person).
+ALTER TABLE offers ADD COLUMN participants INTEGER NOT NULL DEFAULT 0;
+UPDATE offers SET participants = (SELECT COUNT(*) FROM participants p WHERE p.offer_id = offers.id);

@@ -281,6 +281,12 @@ impl LedgerTx for PgTx<'_> {
                     &new.ip,
                 ],
             )?;
+            if inserted == 1 {
+                t.execute(
+                    "UPDATE offers SET participants = participants + 1 WHERE id = $1",
+                    &[&new.offer.as_str()],
+                )?;
+            }
             Ok(inserted == 1)
         })
     }

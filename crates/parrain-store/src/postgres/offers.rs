@@ -15,7 +15,7 @@ use crate::{Offer, Offers, Page, PageRequest, PromoCounts, Result, StoreError};
 pub(crate) fn load_offer(c: &mut impl GenericClient, id: &OfferId) -> Result<Offer> {
     c.query_opt(
         "SELECT id, status, live, draft, created_at, updated_at, approved_at,
-                (SELECT COUNT(*) FROM participants p WHERE p.offer_id = offers.id)
+                participants
          FROM offers WHERE id = $1",
         &[&id.as_str()],
     )?
@@ -144,7 +144,7 @@ impl Offers for PgStore {
         self.read(move |c| {
             let rows = c.query(
                 "SELECT id, status, live, draft, created_at, updated_at, approved_at,
-                        (SELECT COUNT(*) FROM participants p WHERE p.offer_id = offers.id), seq
+                        participants, seq
                  FROM offers WHERE seq < $1 AND ($2::TEXT IS NULL OR status = $2)
                  ORDER BY seq DESC LIMIT $3",
                 &[

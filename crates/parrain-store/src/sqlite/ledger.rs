@@ -88,7 +88,7 @@ pub(crate) fn enqueue(conn: &Connection, kind: &str, payload: Value, now: Millis
 pub(crate) fn load_offer(conn: &Connection, id: &OfferId) -> Result<Offer> {
     conn.prepare_cached(
         "SELECT id, status, live, draft, created_at, updated_at, approved_at,
-                (SELECT COUNT(*) FROM participants p WHERE p.offer_id = offers.id)
+                participants
          FROM offers WHERE id = ?1",
     )?
     .query_row([id.as_str()], offer_row)
@@ -382,6 +382,10 @@ impl LedgerTx for Connection {
                 new.now,
                 new.ip.as_deref()
             ])?;
+        if inserted == 1 {
+            self.prepare_cached("UPDATE offers SET participants = participants + 1 WHERE id = ?1")?
+                .execute([new.offer.as_str()])?;
+        }
         Ok(inserted == 1)
     }
 

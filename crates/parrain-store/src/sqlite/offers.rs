@@ -92,7 +92,7 @@ impl Offers for SqliteStore {
         self.read(move |conn| {
             let mut stmt = conn.prepare(
                 "SELECT id, status, live, draft, created_at, updated_at, approved_at,
-                        (SELECT COUNT(*) FROM participants p WHERE p.offer_id = offers.id), rowid
+                        participants, rowid
                  FROM offers WHERE rowid < ?1 AND (?2 IS NULL OR status = ?2)
                  ORDER BY rowid DESC LIMIT ?3",
             )?;
