@@ -1,18 +1,19 @@
 //! Signing in and out of `/admin`.
 //!
-//! A wrong email and a wrong password get the same answer. Attempts are
-//! limited per email (5 at once, then one every 12 seconds) in this
-//! process's memory, which blunts password guessing without locking the
-//! real operator out for long.
+//! A wrong email and a wrong password get the same answer. Failed attempts
+//! are limited per email (after 5 within a minute, attempts are refused
+//! until the oldest is a minute old) in this process's memory, which blunts
+//! password guessing without locking the real operator out for long; a
+//! successful sign-in clears the email's failures.
 
-use std::num::NonZeroU32;
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
 
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use minijinja::context;
 use parrain_store::OperatorSession;
 use serde::Deserialize;
@@ -22,12 +23,48 @@ use super::{forbidden, render};
 use crate::auth::hash_key;
 use crate::{password, AppState};
 
-fn limiter() -> &'static DefaultKeyedRateLimiter<String> {
-    static LIMITER: OnceLock<DefaultKeyedRateLimiter<String>> = OnceLock::new();
-    LIMITER.get_or_init(|| {
-        let per_minute = NonZeroU32::new(5).unwrap_or(NonZeroU32::MIN);
-        RateLimiter::keyed(Quota::per_minute(per_minute))
-    })
+/// Failed attempts allowed per email within [`FAILURE_WINDOW`].
+const MAX_FAILURES: usize = 5;
+const FAILURE_WINDOW: Duration = Duration::from_secs(60);
+
+/// Recent failed sign-ins, by email.
+#[derive(Default)]
+struct Failures(Mutex<HashMap<String, Vec<Instant>>>);
+
+impl Failures {
+    fn get() -> &'static Self {
+        static FAILURES: OnceLock<Failures> = OnceLock::new();
+        FAILURES.get_or_init(Self::default)
+    }
+
+    fn recent(&self) -> std::sync::MutexGuard<'_, HashMap<String, Vec<Instant>>> {
+        let mut all = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if all.len() > 10_000 {
+            all.retain(|_, times| times.iter().any(|t| t.elapsed() < FAILURE_WINDOW));
+        }
+        all
+    }
+
+    /// Whether the email has used up its failed attempts for now.
+    fn exhausted(&self, email: &str) -> bool {
+        let mut all = self.recent();
+        let Some(times) = all.get_mut(email) else {
+            return false;
+        };
+        times.retain(|t| t.elapsed() < FAILURE_WINDOW);
+        times.len() >= MAX_FAILURES
+    }
+
+    fn failed(&self, email: &str) {
+        self.recent()
+            .entry(email.to_owned())
+            .or_default()
+            .push(Instant::now());
+    }
+
+    fn succeeded(&self, email: &str) {
+        self.recent().remove(email);
+    }
 }
 
 /// The login form, with a fresh double-submit CSRF cookie.
@@ -66,7 +103,7 @@ pub async fn submit(
         return forbidden();
     }
     let email = form.email.trim().to_lowercase();
-    if limiter().check_key(&email).is_err() {
+    if Failures::get().exhausted(&email) {
         let error = "Too many attempts. Wait a minute and try again.";
         return page(
             &session::token(),
@@ -83,6 +120,7 @@ pub async fn submit(
         .as_ref()
         .is_some_and(|o| password::verify(&form.password, &o.password_hash));
     if !valid {
+        Failures::get().failed(&email);
         let error = "That email and password do not match an operator.";
         return page(
             &session::token(),
@@ -91,6 +129,7 @@ pub async fn submit(
             StatusCode::UNAUTHORIZED,
         );
     }
+    Failures::get().succeeded(&email);
     let token = session::token();
     let now = state.clock.now();
     let record = OperatorSession {

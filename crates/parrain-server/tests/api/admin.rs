@@ -185,6 +185,36 @@ async fn sign_in_attempts_are_limited_per_email() {
     assert!(limited.text().await.unwrap().contains("Too many attempts"));
 }
 
+#[tokio::test]
+async fn a_successful_sign_in_clears_the_failed_attempts() {
+    let app = spawn_app().await;
+    operator(&app, "forgetful@example.com").await;
+    let (cookie, csrf) = login_form(&app).await;
+    let wrong = [
+        ("csrf", csrf.as_str()),
+        ("email", "forgetful@example.com"),
+        ("password", "guess guess guess"),
+    ];
+    let right = [
+        ("csrf", csrf.as_str()),
+        ("email", "forgetful@example.com"),
+        ("password", PASSWORD),
+    ];
+    for _ in 0..4 {
+        let refused = post_login(&app, &cookie, &wrong).await;
+        assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+    }
+    let signed_in = post_login(&app, &cookie, &right).await;
+    assert_eq!(signed_in.status(), StatusCode::SEE_OTHER);
+    // Four more mistakes are not the sixth: the count started over.
+    for _ in 0..4 {
+        let refused = post_login(&app, &cookie, &wrong).await;
+        assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+    }
+    let signed_in = post_login(&app, &cookie, &right).await;
+    assert_eq!(signed_in.status(), StatusCode::SEE_OTHER);
+}
+
 /// Signs in as a new operator; returns the session cookie pair.
 async fn signed_in(app: &TestApp, email: &str) -> String {
     operator(app, email).await;
