@@ -27,6 +27,9 @@ pub struct ReportData {
     pub profiles: i64,
     /// Distinct participants whose link was clicked in the window.
     pub influencers: i64,
+    /// Friends invited by email from the offer in the window: the reach of
+    /// its email shares (the `recipients` of their `shares_content`).
+    pub email_reach: i64,
     /// The ten participants with the most credit (all time), most first.
     pub top_referrers: Vec<TopReferrer>,
 }

@@ -62,6 +62,9 @@ pub struct AudienceOut {
     pub total_profiles: i64,
     /// Participants whose share link was clicked at least once in the window.
     pub influencers: i64,
+    /// Friends invited by email from the offer in the window (the reach of
+    /// its email shares, Marketo's social reach).
+    pub email_reach: i64,
 }
 
 /// Ratios; `null` when the denominator is zero.
@@ -105,6 +108,7 @@ impl ReportOut {
             audience: AudienceOut {
                 total_profiles: data.profiles,
                 influencers: data.influencers,
+                email_reach: data.email_reach,
             },
             share_metrics: ShareMetricsOut {
                 share_rate: metrics.share_rate,

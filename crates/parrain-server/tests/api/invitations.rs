@@ -299,3 +299,28 @@ async fn erasing_the_sender_removes_the_invitations_personal_data_and_export_lis
     assert!(!after_text.contains("bea@example.com"), "{after_text}");
     assert_eq!(after["invitations_sent"].as_array().unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn the_report_counts_the_friends_reached_by_email() {
+    let app = crate::helpers::spawn_app().await;
+    let offer = app.live_offer_with(settings(20)).await;
+    let (ana, _) = ana(&app, &offer).await;
+    let body = json!({"emails": ["bea@example.com", "cy@example.com", "ana@example.com"]});
+    let answer = expect(invite(&app, &offer, &ana, body).await, StatusCode::ACCEPTED).await;
+    assert_eq!(answer["invited"].as_array().unwrap().len(), 2);
+    let body = json!({"emails": ["dee@example.com"]});
+    expect(invite(&app, &offer, &ana, body).await, StatusCode::ACCEPTED).await;
+
+    let report = app.get_ok(&format!("/v1/offers/{offer}/report")).await;
+    assert_eq!(report["audience"]["email_reach"], 3, "{report}");
+    assert_eq!(
+        report["funnel"]["shares"], 2,
+        "one share per invitation request"
+    );
+    let before = app
+        .get_ok(&format!(
+            "/v1/offers/{offer}/report?from=2000-01-01T00:00:00Z&to=2000-01-02T00:00:00Z"
+        ))
+        .await;
+    assert_eq!(before["audience"]["email_reach"], 0, "outside the window");
+}

@@ -69,6 +69,14 @@ impl Reports for PgStore {
                 }
             }
             data.profiles = total(&data.tallies).sign_ups;
+            data.email_reach = c
+                .query_one(
+                    "SELECT COALESCE(SUM((details ->> 'recipients')::BIGINT), 0)::BIGINT
+                     FROM activities WHERE offer_id = $1 AND type = 'shares_content'
+                       AND occurred_at >= $2 AND occurred_at < $3",
+                    &[&id, &from, &to],
+                )?
+                .get(0);
             if let Some((first, last)) = clicks {
                 data.influencers = c
                     .query_one(

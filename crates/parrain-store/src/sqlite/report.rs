@@ -78,6 +78,13 @@ impl Reports for SqliteStore {
                 }
             }
             data.profiles = total(&data.tallies).sign_ups;
+            data.email_reach = conn
+                .prepare_cached(
+                    "SELECT COALESCE(SUM(json_extract(details, '$.recipients')), 0) FROM activities
+                     WHERE offer_id = ?1 AND type = 'shares_content'
+                       AND occurred_at >= ?2 AND occurred_at < ?3",
+                )?
+                .query_row(params![id, from, to], |r| r.get(0))?;
             if let Some((first, last)) = clicks {
                 data.influencers = conn.query_row(
                     "SELECT COUNT(DISTINCT participant_id) FROM activities
