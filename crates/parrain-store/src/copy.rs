@@ -36,7 +36,8 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
     ("api_keys", &[("id", Text), ("kind", Text), ("name", Text), ("hint", Text), ("hash", Text),
         ("created_at", Int), ("revoked_at", Int), ("last_used_at", Int)]),
     ("offers", &[("seq", RowId), ("id", Text), ("status", Text), ("live", Json), ("draft", Json),
-        ("created_at", Int), ("updated_at", Int), ("approved_at", Int), ("version", Int)]),
+        ("created_at", Int), ("updated_at", Int), ("approved_at", Int), ("version", Int),
+        ("participants", Int)]),
     ("people", &[("seq", RowId), ("id", Text), ("email", Text), ("first_name", Text),
         ("last_name", Text), ("created_at", Int), ("erased_at", Int)]),
     ("visitors", &[("id", Text), ("person_id", Text), ("created_at", Int), ("ip", Text),
@@ -57,6 +58,16 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
     ("activities", &[("seq", Int), ("id", Text), ("type", Text), ("offer_id", Text),
         ("participant_id", Text), ("person_id", Text), ("visitor_id", Text), ("details", Json),
         ("occurred_at", Int)]),
+    ("activity_hours", &[("offer_id", Text), ("hour", Int), ("type", Text), ("count", Int),
+        ("sessions", Int), ("referred_sessions", Int), ("referred_sign_ups", Int),
+        ("first_seq", Int), ("last_seq", Int)]),
+    ("invitations", &[("id", Text), ("offer_id", Text), ("participant_id", Text),
+        ("email_hash", Text), ("email", Text), ("message", Text), ("token", Text),
+        ("created_at", Int), ("sent_at", Int)]),
+    ("invitation_unsubscribes", &[("email_hash", Text), ("offer_id", Text),
+        ("unsubscribed_at", Int)]),
+    ("link_previews", &[("participant_id", Text), ("offer_id", Text), ("hour", Int),
+        ("hits", Int)]),
     ("server_events", &[("id", Text), ("result", Text), ("received_at", Int)]),
     ("jobs", &[("id", Int), ("kind", Text), ("payload", Json), ("state", Text), ("run_at", Int),
         ("attempts", Int), ("locked_until", Int), ("last_error", Text), ("created_at", Int),
@@ -74,6 +85,9 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
     ("operators", &[("email", Text), ("password_hash", Text), ("created_at", Int),
         ("updated_at", Int)]),
 ];
+
+/// Tables SQLite keeps without a `rowid`.
+const WITHOUT_ROWID: &[&str] = &["activity_hours"];
 
 /// Identity columns whose sequences must continue after the copied rows.
 const IDENTITIES: &[(&str, &str)] = &[
@@ -178,8 +192,14 @@ fn copy_table(
         names.join(", "),
         placeholders.join(", ")
     ))?;
+    // A table kept WITHOUT ROWID has its rows in primary-key order already.
+    let order = if WITHOUT_ROWID.contains(&table) {
+        ""
+    } else {
+        " ORDER BY rowid"
+    };
     let mut stmt = source.prepare(&format!(
-        "SELECT {} FROM {table} ORDER BY rowid",
+        "SELECT {} FROM {table}{order}",
         select.join(", ")
     ))?;
     let mut rows = stmt.query([])?;
