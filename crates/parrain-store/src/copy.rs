@@ -198,10 +198,7 @@ fn copy_table(
     } else {
         " ORDER BY rowid"
     };
-    let mut stmt = source.prepare(&format!(
-        "SELECT {} FROM {table}{order}",
-        select.join(", ")
-    ))?;
+    let mut stmt = source.prepare(&format!("SELECT {} FROM {table}{order}", select.join(", ")))?;
     let mut rows = stmt.query([])?;
     let mut copied = 0;
     while let Some(row) = rows.next()? {
