@@ -1,7 +1,7 @@
 //! `parrain backup` under write load, then `parrain restore`: the restored
 //! install has every sign-up acknowledged before the backup began.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use crate::harness::{run, Load, Server};
 
@@ -13,7 +13,7 @@ async fn a_backup_taken_under_load_restores_every_acknowledged_write() {
     let sk = server.sk.clone().unwrap();
     let offer = server.approved_offer(&sk).await;
     let load = Load::start(&server, &sk, &offer, 8);
-    tokio::time::sleep(Duration::from_millis(700)).await;
+    load.until_acknowledged(60).await;
 
     let file = dir.path().join("parrain-backup.db");
     let began = Instant::now();
@@ -25,7 +25,7 @@ async fn a_backup_taken_under_load_restores_every_acknowledged_write() {
         tokio::task::spawn_blocking(move || run(&["backup", "--to", &to, "--data-dir", &from]));
     let backup = backup.await.unwrap();
     let ended = Instant::now();
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    load.until_acknowledged(load.acknowledged() + 10).await;
     let acknowledged = load.finish().await;
     assert!(
         backup.status.success(),

@@ -176,15 +176,18 @@ impl Drop for Server {
 /// with the moment its 201 arrived.
 pub struct Load {
     stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    acknowledged: std::sync::Arc<std::sync::atomic::AtomicUsize>,
     tasks: Vec<tokio::task::JoinHandle<Vec<(String, Instant)>>>,
 }
 
 impl Load {
     pub fn start(server: &Server, sk: &str, offer: &str, clients: usize) -> Self {
         let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let acknowledged = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let tasks = (0..clients)
             .map(|c| {
                 let (stop, client) = (stop.clone(), server.client.clone());
+                let count = acknowledged.clone();
                 let url = format!("{}/v1/offers/{offer}/participants", server.base);
                 let sk = sk.to_owned();
                 tokio::spawn(async move {
@@ -197,7 +200,8 @@ impl Load {
                         let sent = client.post(&url).bearer_auth(&sk);
                         match sent.json(&json!({"email": email})).send().await {
                             Ok(r) if r.status().as_u16() == 201 => {
-                                acknowledged.push((email, Instant::now()))
+                                acknowledged.push((email, Instant::now()));
+                                count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                             }
                             Ok(_) => {}
                             Err(_) => break, // the server has gone
@@ -207,7 +211,29 @@ impl Load {
                 })
             })
             .collect();
-        Self { stop, tasks }
+        Self {
+            stop,
+            acknowledged,
+            tasks,
+        }
+    }
+
+    /// How many sign-ups are acknowledged so far.
+    pub fn acknowledged(&self) -> usize {
+        self.acknowledged.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Waits until at least `n` sign-ups are acknowledged, so a test acts
+    /// under real load however slow the machine is (up to a minute).
+    pub async fn until_acknowledged(&self, n: usize) {
+        let deadline = Instant::now() + std::time::Duration::from_secs(60);
+        while self.acknowledged() < n {
+            assert!(
+                Instant::now() < deadline,
+                "fewer than {n} sign-ups in a minute"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
     }
 
     /// Stops the clients; returns every acknowledged sign-up.

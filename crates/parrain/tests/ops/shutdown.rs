@@ -19,7 +19,7 @@ async fn sigterm_during_a_burst_loses_no_acknowledged_write() {
     let sk = server.sk.clone().unwrap();
     let offer = server.approved_offer(&sk).await;
     let load = Load::start(&server, &sk, &offer, 16);
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    load.until_acknowledged(40).await;
 
     let pid = server.child.id().to_string();
     let sent = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
