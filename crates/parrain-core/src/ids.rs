@@ -1,8 +1,12 @@
-//! Prefixed, random identifiers (`off_…`, `par_…`, …).
+//! Prefixed identifiers (`off_…`, `par_…`, …), ordered by creation time.
 //!
 //! An id is its prefix, an underscore and 20 characters of lowercase base32
 //! (100 bits). Parsing checks both, so a `ParticipantId` can never hold an
-//! offer's id.
+//! offer's id. The first 9 characters are the millisecond the id was made
+//! and the other 11 are random (55 bits): ids made later sort later, so the
+//! rows a burst of clicks adds land together at the end of each index
+//! instead of on a different page each, and a commit writes a few pages
+//! rather than hundreds.
 
 use std::fmt;
 
@@ -12,12 +16,29 @@ use serde::{Deserialize, Serialize};
 /// Lowercase base32 without the letters that read like digits.
 pub(crate) const ALPHABET: &[u8] = b"0123456789abcdefghjkmnpqrstvwxyz";
 const BODY_LEN: usize = 20;
+/// The characters of a body that are its time (45 bits of milliseconds:
+/// enough until the year 3084).
+const TIME_LEN: usize = 9;
 
 pub(crate) fn random_string(alphabet: &[u8], len: usize) -> String {
     let mut rng = rand::rng();
     (0..len)
         .map(|_| alphabet[rng.random_range(0..alphabet.len())] as char)
         .collect()
+}
+
+/// An id's body made now: the time in milliseconds, most significant
+/// character first (the alphabet is in ASCII order), then random characters.
+fn time_ordered_body() -> String {
+    let millis = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis());
+    let mut body: String = (0..TIME_LEN)
+        .rev()
+        .map(|i| ALPHABET[((millis >> (5 * i)) & 31) as usize] as char)
+        .collect();
+    body.push_str(&random_string(ALPHABET, BODY_LEN - TIME_LEN));
+    body
 }
 
 /// The input was not an id of the expected kind.
@@ -38,9 +59,9 @@ macro_rules! id_type {
         impl $name {
             pub const PREFIX: &'static str = $prefix;
 
-            /// A new random id.
+            /// A new id, after every id made before it.
             pub fn generate() -> Self {
-                Self(format!("{}_{}", $prefix, random_string(ALPHABET, BODY_LEN)))
+                Self(format!("{}_{}", $prefix, time_ordered_body()))
             }
 
             /// Checks the prefix and the body's alphabet.
@@ -126,5 +147,21 @@ mod tests {
         assert!(ParticipantId::parse(id.as_str()).is_err());
         assert!(OfferId::parse("off_short").is_err());
         assert!(OfferId::parse("off_ABCDEFGHJKMNPQRSTVWX").is_err());
+    }
+
+    #[test]
+    fn ids_made_later_sort_later() {
+        let first = VisitorId::generate();
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        let second = VisitorId::generate();
+        assert!(first < second, "{first} then {second}");
+        let made = first.as_str()[4..4 + TIME_LEN].bytes().fold(0u128, |n, c| {
+            n * 32 + ALPHABET.iter().position(|&a| a == c).unwrap() as u128
+        });
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis();
+        assert!(now - made < 60_000, "made at {made}, now {now}");
     }
 }
