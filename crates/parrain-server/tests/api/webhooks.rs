@@ -208,3 +208,47 @@ async fn endpoints_can_be_listed_updated_rotated_and_deleted() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn each_change_to_an_endpoint_applies_from_the_next_activity() {
+    let app = spawn_app_with(|c| c.allow_private_webhooks = true).await;
+    let offer = app
+        .live_offer(json!({"type": "referred_signups", "count": 5}))
+        .await;
+    let other = app
+        .live_offer(json!({"type": "referred_signups", "count": 5}))
+        .await;
+    let receiver = Receiver::start(&[200]).await;
+    let hook = create_webhook(
+        &app,
+        json!({"url": receiver.url, "events": ["signs_up_for_referral_offer"]}),
+    )
+    .await;
+    let path = format!("/v1/webhooks/{}", hook["id"].as_str().unwrap());
+    let patch = |body: Value| {
+        let (app, path) = (&app, &path);
+        async move { expect(app.patch(path, &body).await, StatusCode::OK).await }
+    };
+
+    let ana = app.participant(&offer, "ana@example.com").await;
+    receiver.wait_for(1).await;
+    patch(json!({"events": ["offer_fulfilled"]})).await;
+    app.participant(&offer, "bob@example.com").await;
+    patch(json!({"events": ["signs_up_for_referral_offer"], "offer_id": other})).await;
+    app.participant(&offer, "cid@example.com").await;
+    let dee = app.participant(&other, "dee@example.com").await;
+    receiver.wait_for(2).await;
+    patch(json!({"enabled": false})).await;
+    app.participant(&other, "eve@example.com").await;
+    expect(app.delete(&path).await, StatusCode::NO_CONTENT).await;
+    // An activity after the delete is still recorded, with nowhere to go.
+    app.participant(&other, "fay@example.com").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+
+    let delivered: Vec<Value> = receiver
+        .requests()
+        .iter()
+        .map(|r| verify(hook["secret"].as_str().unwrap(), r)["data"]["participant_id"].clone())
+        .collect();
+    assert_eq!(delivered, vec![ana["id"].clone(), dee["id"].clone()]);
+}

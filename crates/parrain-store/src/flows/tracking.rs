@@ -2,6 +2,7 @@
 //! identification, Give Credit to Referrer, and server events.
 
 use parrain_core::activity::ActivityType;
+use parrain_core::attribution::Touch;
 use parrain_core::code::ReferralCode;
 use parrain_core::credit::{self, Fact};
 use parrain_core::email::Email;
@@ -64,6 +65,26 @@ fn touch_code(
     Ok(())
 }
 
+/// Attributes a browser that came without a visitor id, named by this click,
+/// to the share code. It has no person and no attribution yet, and is no
+/// participant's own browser, so neither is read.
+fn touch_new_browser(
+    tx: &impl LedgerTx,
+    offer: &Offer,
+    participant: &ParticipantId,
+    visitor: &VisitorId,
+    now: Millis,
+) -> Result<()> {
+    if offer.live_at(now).is_none() {
+        return Ok(());
+    }
+    let touch = Touch {
+        participant: participant.to_string(),
+        at: now,
+    };
+    tx.set_attribution(&offer.id, visitor, &touch)
+}
+
 /// A click on a share link; `None` for an unknown code (nothing recorded).
 pub(crate) fn click(tx: &impl LedgerTx, click: Click, now: Millis) -> Result<Option<Clicked>> {
     let Ok(code) = ReferralCode::parse(&click.code) else {
@@ -73,9 +94,14 @@ pub(crate) fn click(tx: &impl LedgerTx, click: Click, now: Millis) -> Result<Opt
         return Ok(None);
     };
     let offer = tx.offer(&offer_id)?;
+    let new_browser = click.visitor_id.is_none();
     let visitor = click.visitor_id.unwrap_or_else(VisitorId::generate);
     tx.see_visitor(&visitor, None, super::client_ip(click.ip).as_deref(), now)?;
-    let person = tx.visitor_person(&visitor)?.flatten();
+    let person = if new_browser {
+        None
+    } else {
+        tx.visitor_person(&visitor)?.flatten()
+    };
     let who = Who {
         offer: Some(&offer_id),
         participant: Some(&participant),
@@ -88,7 +114,11 @@ pub(crate) fn click(tx: &impl LedgerTx, click: Click, now: Millis) -> Result<Opt
         json!({"channel": click.channel}),
         now,
     )?;
-    touch_code(tx, &offer, &participant, &visitor, now)?;
+    if new_browser {
+        touch_new_browser(tx, &offer, &participant, &visitor, now)?;
+    } else {
+        touch_code(tx, &offer, &participant, &visitor, now)?;
+    }
     let target = offer
         .live
         .as_ref()

@@ -13,6 +13,9 @@
 //! - Offers are forgotten by every write that changes one (create, edit,
 //!   approve, unapprove, archive, delete: [`forget_offers`]), and the next
 //!   read loads them again inside that write's own transaction.
+//! - The enabled webhook endpoints, which every recorded activity is matched
+//!   against: forgotten by every write to the `webhooks` table (create,
+//!   edit, delete, rotate, an endpoint disabled by a 410: [`forget_webhooks`]).
 //! - The browser a write has just seen (`see_visitor`) and its person, for
 //!   the rest of that write only: a click asks for it three times.
 //! - A write rolled back, or a batch that failed to commit, may have left
@@ -36,11 +39,21 @@ const MAX_CODES: usize = 16_384;
 /// Offers kept at most; past that the list starts over.
 const MAX_OFFERS: usize = 1_024;
 
+/// An enabled webhook endpoint, as the fan-out matches activities to it.
+pub(crate) struct Endpoint {
+    pub(crate) id: String,
+    /// Only this offer's activities, when set.
+    pub(crate) offer: Option<String>,
+    /// The activity types it listens for.
+    pub(crate) events: Vec<String>,
+}
+
 #[derive(Default)]
 struct Kept {
     codes: HashMap<String, (ParticipantId, OfferId)>,
     offers: HashMap<OfferId, Arc<Offer>>,
     smart_list: Option<Arc<Vec<OfferId>>>,
+    webhooks: Option<Arc<Vec<Endpoint>>>,
     /// The browser the current write saw last, and its person.
     visitor: Option<(VisitorId, Option<PersonId>)>,
 }
@@ -83,6 +96,19 @@ pub(crate) fn smart_list() -> Option<Arc<Vec<OfferId>>> {
 
 pub(crate) fn keep_smart_list(ids: &Arc<Vec<OfferId>>) {
     KEPT.with(|k| k.borrow_mut().smart_list = Some(ids.clone()));
+}
+
+pub(crate) fn webhooks() -> Option<Arc<Vec<Endpoint>>> {
+    KEPT.with(|k| k.borrow().webhooks.clone())
+}
+
+pub(crate) fn keep_webhooks(endpoints: &Arc<Vec<Endpoint>>) {
+    KEPT.with(|k| k.borrow_mut().webhooks = Some(endpoints.clone()));
+}
+
+/// A webhook endpoint changed: the enabled ones are read again.
+pub(crate) fn forget_webhooks() {
+    KEPT.with(|k| k.borrow_mut().webhooks = None);
 }
 
 /// The current write has just recorded this browser, with this person.

@@ -175,6 +175,7 @@ pub(crate) fn record_attempt(
     )?
     .execute(params![record.delivery.as_str(), state, next, now])?;
     if let Some(reason) = &record.disable {
+        super::cache::forget_webhooks();
         conn.prepare_cached(
             "UPDATE webhooks SET enabled = 0, disabled_reason = ?2, updated_at = ?3
              WHERE id = (SELECT webhook_id FROM webhook_deliveries WHERE id = ?1)",

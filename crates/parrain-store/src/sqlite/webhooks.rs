@@ -2,6 +2,8 @@
 //! in the transaction that records it (so an acknowledged fact always gets
 //! its webhooks, and a rolled-back one never does).
 
+use std::sync::Arc;
+
 use async_trait::async_trait;
 use parrain_core::activity::ActivityType;
 use parrain_core::ids::WebhookId;
@@ -12,6 +14,7 @@ use serde_json::{json, Value};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
+use super::cache::{self, Endpoint};
 use super::deliveries;
 use super::ledger::{enqueue, Who};
 use super::{decode_cursor, page_of, SqliteStore};
@@ -39,17 +42,14 @@ pub(crate) fn fan_out(
     details: &Value,
     now: Millis,
 ) -> Result<()> {
-    let endpoints: Vec<String> = conn
-        .prepare_cached(
-            "SELECT w.id FROM webhooks w
-             WHERE w.enabled = 1 AND (w.offer_id IS NULL OR w.offer_id = ?1)
-               AND EXISTS (SELECT 1 FROM json_each(w.events) e WHERE e.value = ?2)",
-        )?
-        .query_map(
-            params![who.offer.map(OfferId::as_str), kind.as_str()],
-            |r| r.get(0),
-        )?
-        .collect::<Result<_, _>>()?;
+    let enabled = enabled_endpoints(conn)?;
+    let offer = who.offer.map(OfferId::as_str);
+    let endpoints: Vec<&str> = enabled
+        .iter()
+        .filter(|e| e.offer.is_none() || e.offer.as_deref() == offer)
+        .filter(|e| e.events.iter().any(|t| t == kind.as_str()))
+        .map(|e| e.id.as_str())
+        .collect();
     if endpoints.is_empty() {
         return Ok(());
     }
@@ -85,6 +85,27 @@ pub(crate) fn fan_out(
         enqueue(conn, JOB_KIND, json!({"delivery_id": message}), now)?;
     }
     Ok(())
+}
+
+/// The enabled endpoints, kept by the writer until one changes.
+fn enabled_endpoints(conn: &Connection) -> Result<Arc<Vec<Endpoint>>> {
+    if let Some(kept) = cache::webhooks() {
+        return Ok(kept);
+    }
+    let endpoints = conn
+        .prepare_cached("SELECT id, offer_id, events FROM webhooks WHERE enabled = 1")?
+        .query_map([], |r| {
+            Ok((r.get::<_, String>(0)?, r.get(1)?, r.get::<_, String>(2)?))
+        })?
+        .map(|row| {
+            let (id, offer, events) = row?;
+            let events = serde_json::from_str(&events)?;
+            Ok(Endpoint { id, offer, events })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let endpoints = Arc::new(endpoints);
+    cache::keep_webhooks(&endpoints);
+    Ok(endpoints)
 }
 
 const SELECT: &str = "SELECT id, url, description, events, offer_id, secret, previous_secret,
@@ -149,6 +170,7 @@ impl Webhooks for SqliteStore {
         self.write(move |conn| {
             check_offer(conn, new.offer_id.as_ref())?;
             let id = WebhookId::generate();
+            cache::forget_webhooks();
             conn.execute(
                 "INSERT INTO webhooks (id, url, description, events, offer_id, secret, created_at, updated_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
@@ -205,6 +227,7 @@ impl Webhooks for SqliteStore {
                     .disabled_reason
                     .or(Some("disabled by an operator".into()))
             };
+            cache::forget_webhooks();
             conn.execute(
                 "UPDATE webhooks SET url = ?2, description = ?3, events = ?4, offer_id = ?5,
                      enabled = ?6, disabled_reason = ?7, updated_at = ?8 WHERE id = ?1",
@@ -229,6 +252,7 @@ impl Webhooks for SqliteStore {
         self.write(move |conn| {
             load(conn, id.as_str())?;
             deliveries::drop_pending(conn, id.as_str())?;
+            cache::forget_webhooks();
             conn.execute("DELETE FROM webhooks WHERE id = ?1", [id.as_str()])?;
             Ok(())
         })
@@ -245,6 +269,7 @@ impl Webhooks for SqliteStore {
         let id = id.clone();
         self.write(move |conn| {
             load(conn, id.as_str())?;
+            cache::forget_webhooks();
             conn.execute(
                 "UPDATE webhooks SET previous_secret = secret, previous_until = ?3, secret = ?2,
                      updated_at = ?4 WHERE id = ?1",
