@@ -107,7 +107,10 @@ pub fn router() -> Router<AppState> {
 
 async fn script() -> Response {
     (
-        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, super::STATIC_CACHE),
+        ],
         SCRIPT,
     )
         .into_response()

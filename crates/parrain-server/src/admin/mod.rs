@@ -3,7 +3,8 @@
 //!
 //! Every page but the login form needs a session (`session::Operator`);
 //! every form carries a CSRF token and a POST without the right one is
-//! refused with 403. Sign-in attempts are rate-limited per email.
+//! refused with 403. Sign-in attempts are rate-limited per email. No other
+//! site may frame the pages (clickjacking), and no cache keeps them.
 
 mod activities;
 mod editor;
@@ -20,12 +21,13 @@ mod webhooks;
 
 use std::sync::OnceLock;
 
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use minijinja::Environment;
 use serde::Serialize;
+use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::AppState;
 
@@ -47,6 +49,18 @@ pub fn router() -> Router<AppState> {
         .merge(reviews::router())
         .merge(preview::router())
         .layer(axum::middleware::from_fn(notice::slot))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("SAMEORIGIN"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("frame-ancestors 'self'"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
 }
 
 fn templates() -> &'static Environment<'static> {
@@ -125,6 +139,16 @@ fn forbidden() -> Response {
         .into_response()
 }
 
+/// Static files of the pages: kept by the browser for five minutes.
+pub(crate) const STATIC_CACHE: &str = "private, max-age=300";
+
 async fn css() -> Response {
-    ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], CSS).into_response()
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, STATIC_CACHE),
+        ],
+        CSS,
+    )
+        .into_response()
 }

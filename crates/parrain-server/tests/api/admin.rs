@@ -92,6 +92,10 @@ async fn an_operator_signs_in_sees_the_offers_and_signs_out() {
 
     let page = get_admin(&app, &session).await;
     assert_eq!(page.status(), StatusCode::OK);
+    let headers = page.headers();
+    assert_eq!(headers["x-frame-options"], "SAMEORIGIN");
+    assert_eq!(headers["content-security-policy"], "frame-ancestors 'self'");
+    assert_eq!(headers["cache-control"], "no-store");
     let html = page.text().await.unwrap();
     assert!(
         html.contains("Spring referral") && html.contains(">draft<"),
