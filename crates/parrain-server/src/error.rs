@@ -100,7 +100,10 @@ impl ApiError {
             Self::PayloadTooLarge => (
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "payload_too_large",
-                "the request body is too large".into(),
+                format!(
+                    "the request body is larger than the {} MiB limit",
+                    crate::MAX_BODY / (1024 * 1024)
+                ),
                 Value::Null,
             ),
             Self::Internal(_) => (

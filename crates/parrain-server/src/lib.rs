@@ -139,7 +139,11 @@ pub fn router(state: AppState) -> Router {
         ));
     }
     app.layer(cors)
+        // One limit for every body: the extractors' own (2 MB by default)
+        // raised to it, and the layer that refuses a longer body outright.
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
         .layer(RequestBodyLimitLayer::new(MAX_BODY))
+        .layer(axum::middleware::map_response(too_large_as_json))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
@@ -153,6 +157,19 @@ pub fn router(state: AppState) -> Router {
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}
+
+/// The body limit refuses an over-long `Content-Length` in plain text before
+/// any handler runs; the client gets it in the JSON shape of every error.
+async fn too_large_as_json(response: axum::response::Response) -> axum::response::Response {
+    let json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|t| t.as_bytes().starts_with(b"application/json"));
+    if response.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE && !json {
+        return axum::response::IntoResponse::into_response(error::ApiError::PayloadTooLarge);
+    }
+    response
 }
 
 /// Each request's span carries its id (`x-request-id`, given by the client

@@ -252,3 +252,31 @@ async fn public_endpoints_are_rate_limited_per_client_ip() {
     let page = app.follow("zzzzzzzzzz", None).await;
     assert_eq!(page.headers()["x-content-type-options"], "nosniff");
 }
+
+#[tokio::test]
+async fn a_body_over_the_limit_is_413_and_changes_nothing() {
+    let app = spawn_app().await;
+    let mut settings = offer_settings(json!({"count": 1}));
+    settings["name"] = json!("x".repeat(parrain_server::MAX_BODY));
+    let response = app.post("/v1/offers", &app.sk, &settings).await;
+    let body = expect(response, StatusCode::PAYLOAD_TOO_LARGE).await;
+    assert_eq!(error_code(&body), "payload_too_large");
+    assert!(
+        body["error"]["message"].as_str().unwrap().contains("4 MiB"),
+        "{body}"
+    );
+    let offers = app
+        .get("/v1/offers")
+        .await
+        .json::<serde_json::Value>()
+        .await;
+    assert_eq!(offers.unwrap()["data"], json!([]));
+    // Under the limit the body is read, and its over-long name refused by field.
+    settings["name"] = json!("x".repeat(3 * 1024 * 1024));
+    let response = app.post("/v1/offers", &app.sk, &settings).await;
+    let body = expect(response, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(
+        body["error"]["details"]["problems"][0]["field"], "name",
+        "{body}"
+    );
+}
