@@ -157,15 +157,26 @@ async fn list_people(
         .into_response())
 }
 
+/// A text cell a spreadsheet will not run: one that starts like a formula
+/// (`=`, `+`, `-`, `@`, a tab or a carriage return) gets a leading `'`, as
+/// OWASP advises for CSV exports. Names and emails are what people typed.
+fn text_cell(value: &str) -> std::borrow::Cow<'_, str> {
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}").into()
+    } else {
+        value.into()
+    }
+}
+
 fn to_csv(people: &[Person]) -> Result<String, Box<dyn std::error::Error>> {
     let mut out = csv::Writer::from_writer(Vec::new());
     out.write_record(["id", "email", "first_name", "last_name", "created_at"])?;
     for p in people {
         out.write_record([
             p.id.as_str(),
-            &p.email,
-            p.first_name.as_deref().unwrap_or(""),
-            p.last_name.as_deref().unwrap_or(""),
+            &text_cell(&p.email),
+            &text_cell(p.first_name.as_deref().unwrap_or("")),
+            &text_cell(p.last_name.as_deref().unwrap_or("")),
             &ts(p.created_at),
         ])?;
     }

@@ -158,3 +158,60 @@ async fn bad_filters_are_refused_naming_the_field() {
         assert!(named.contains(field), "{query}: {body}");
     }
 }
+
+#[tokio::test]
+async fn csv_cells_that_start_like_a_formula_are_quoted_so_no_spreadsheet_runs_them() {
+    let app = spawn_app().await;
+    let offer = app
+        .live_offer(json!({"type": "referred_signups", "count": 1}))
+        .await;
+    let typed = json!({
+        "email": "=1+1@example.com",
+        "first_name": "=HYPERLINK(\"https://evil.example\",\"x\")",
+        "last_name": "-Ana",
+    });
+    let response = app.sign_up(&offer, typed).await;
+    assert!(response.status().is_success(), "{}", response.status());
+    app.participant(&offer, "plain@example.com").await;
+
+    let csv = app
+        .client
+        .get(app.url(&format!("/v1/people?signed_up_for={offer}")))
+        .bearer_auth(&app.sk)
+        .header("accept", "text/csv")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let mut rows = csv::Reader::from_reader(csv.as_bytes());
+    let mut cells: Vec<[String; 3]> = rows
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            [1, 2, 3].map(|i| r[i].to_owned())
+        })
+        .collect();
+    cells.sort();
+    assert_eq!(
+        cells,
+        [
+            [
+                "'=1+1@example.com".to_owned(),
+                "'=HYPERLINK(\"https://evil.example\",\"x\")".to_owned(),
+                "'-Ana".to_owned(),
+            ],
+            ["plain@example.com".to_owned(), String::new(), String::new()],
+        ]
+    );
+    // The JSON keeps what was typed.
+    let json = app
+        .get_ok(&format!("/v1/people?signed_up_for={offer}"))
+        .await;
+    assert!(json["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p["last_name"] == "-Ana"));
+}
