@@ -3,9 +3,12 @@
 //! refused if any address it resolves to is loopback, private, link-local or
 //! otherwise internal — so an API key cannot be used to reach inside the
 //! network parrain runs in. Checked when an endpoint is saved and again at
-//! each delivery, since DNS answers change.
+//! each delivery, since DNS answers change; and the delivery itself resolves
+//! names through [`PublicOnly`], so it connects only to addresses that were
+//! checked (a name whose answer changes between the check and the
+//! connection — DNS rebinding — reaches nothing internal).
 
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 
 /// Checks a webhook URL; the error says what is wrong, for the `url` field.
 pub async fn check_webhook_url(url: &str, allow_private: bool) -> Result<(), String> {
@@ -35,6 +38,32 @@ pub async fn check_webhook_url(url: &str, allow_private: bool) -> Result<(), Str
              (start parrain with --allow-private-webhooks to allow it)"
         )),
         None => Ok(()),
+    }
+}
+
+/// The webhook sender's resolver: a name resolving to any address that is
+/// not public resolves to nothing, and the connection is made to the very
+/// addresses checked here.
+pub struct PublicOnly;
+
+impl reqwest::dns::Resolve for PublicOnly {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        Box::pin(async move {
+            let host = name.as_str();
+            let addresses: Vec<SocketAddr> = tokio::net::lookup_host((host, 0)).await?.collect();
+            if let Some(ip) = addresses
+                .iter()
+                .map(SocketAddr::ip)
+                .find(|ip| !is_public(*ip))
+            {
+                return Err(format!(
+                    "{host} resolves to {ip}, a private or loopback address; webhooks go to \
+                     public addresses"
+                )
+                .into());
+            }
+            Ok(Box::new(addresses.into_iter()) as reqwest::dns::Addrs)
+        })
     }
 }
 
@@ -93,5 +122,39 @@ mod tests {
             .is_ok());
         assert!(check_webhook_url("ftp://example.com/", true).await.is_err());
         assert!(check_webhook_url("not a url", true).await.is_err());
+    }
+
+    #[tokio::test]
+    async fn the_sender_connects_to_no_name_that_resolves_inside() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let client = |resolver: Option<PublicOnly>| {
+            let builder = reqwest::Client::builder();
+            match resolver {
+                Some(r) => builder.dns_resolver(std::sync::Arc::new(r)),
+                None => builder,
+            }
+            .build()
+            .unwrap()
+        };
+        let url = format!("http://localhost:{port}/hook");
+        let refused = client(Some(PublicOnly))
+            .post(&url)
+            .send()
+            .await
+            .unwrap_err();
+        let chain = std::iter::successors(Some(&refused as &dyn std::error::Error), |e| e.source())
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(": ");
+        assert!(chain.contains("private or loopback"), "{chain}");
+        // Without it the same name reaches the listener.
+        let reached = tokio::spawn(async move { listener.accept().await.is_ok() });
+        let _ = client(None)
+            .post(&url)
+            .timeout(std::time::Duration::from_millis(300))
+            .send()
+            .await;
+        assert!(reached.await.unwrap());
     }
 }

@@ -26,14 +26,18 @@ pub(super) struct Sender {
 }
 
 impl Sender {
-    pub(super) fn new(_: &AppState) -> anyhow::Result<Self> {
-        let client = reqwest::Client::builder()
+    pub(super) fn new(state: &AppState) -> anyhow::Result<Self> {
+        let mut builder = reqwest::Client::builder()
             .timeout(Duration::from_secs(15))
             .connect_timeout(Duration::from_secs(5))
             .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("parrain-webhooks/", env!("CARGO_PKG_VERSION")))
-            .build()?;
-        Ok(Self { client })
+            .user_agent(concat!("parrain-webhooks/", env!("CARGO_PKG_VERSION")));
+        if !state.config.allow_private_webhooks {
+            builder = builder.dns_resolver(std::sync::Arc::new(net::PublicOnly));
+        }
+        Ok(Self {
+            client: builder.build()?,
+        })
     }
 
     pub(super) async fn deliver(&self, state: &AppState, job: Job) {
