@@ -71,7 +71,9 @@ pub struct WidgetSettings {
     pub font_family: Option<String>,
     #[serde(default)]
     pub button_style: ButtonStyle,
-    /// https image URLs of the share buttons, for the `images` style.
+    /// Images of the share buttons, for the `images` style: an https URL, or
+    /// an image uploaded in the editor, kept as a `data:` URL (PNG, JPEG,
+    /// GIF or WebP, at most [`MAX_BUTTON_IMAGE`] bytes).
     #[serde(default)]
     pub button_images: BTreeMap<Network, String>,
     #[serde(default)]
@@ -225,13 +227,27 @@ impl WidgetSettings {
             }
         }
         for (network, url) in &self.button_images {
-            if !valid_https_url(url) {
-                let field = format!("widget.button_images.{}", network.as_str());
-                out.push(Problem::invalid(
+            let field = format!("widget.button_images.{}", network.as_str());
+            match image_data_len(url) {
+                Some(len) if len > MAX_BUTTON_IMAGE => out.push(Problem::invalid(
+                    &field,
+                    "too_large",
+                    format!(
+                        "{field} is an image of {} KiB; at most {} KiB",
+                        len.div_ceil(1024),
+                        MAX_BUTTON_IMAGE / 1024
+                    ),
+                )),
+                Some(_) => {}
+                None if !valid_https_url(url) => out.push(Problem::invalid(
                     &field,
                     "invalid_url",
-                    format!("{field} must be an absolute https URL"),
-                ));
+                    format!(
+                        "{field} must be an absolute https URL or an uploaded PNG, JPEG, GIF or \
+                         WebP image"
+                    ),
+                )),
+                None => {}
             }
         }
     }
@@ -285,6 +301,27 @@ fn valid_font_family(value: &str) -> bool {
     (1..=200).contains(&v.chars().count())
         && v.chars()
             .all(|c| c.is_alphanumeric() || matches!(c, ' ' | ',' | '-' | '\'' | '"'))
+}
+
+/// The largest uploaded button image, in bytes.
+pub const MAX_BUTTON_IMAGE: usize = 32 * 1024;
+
+/// The size of the image a `data:image/…;base64,` URL holds, if it is one
+/// of the kinds a share button may show (no SVG: it can carry script).
+fn image_data_len(raw: &str) -> Option<usize> {
+    let rest = raw.strip_prefix("data:image/")?;
+    let (kind, data) = rest.split_once(";base64,")?;
+    if !matches!(kind, "png" | "jpeg" | "gif" | "webp") {
+        return None;
+    }
+    let body = data.trim_end_matches('=');
+    let valid = data.len() % 4 == 0
+        && data.len() - body.len() <= 2
+        && !body.is_empty()
+        && body
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/');
+    valid.then(|| body.len() * 3 / 4)
 }
 
 fn valid_https_url(raw: &str) -> bool {
@@ -375,6 +412,33 @@ mod tests {
         );
         let p = problems(json!({"font_family": "x;}</style>"}));
         assert_eq!(p[0].field, "widget.font_family");
+    }
+
+    #[test]
+    fn uploaded_button_images_are_small_raster_images() {
+        let big = "A".repeat(MAX_BUTTON_IMAGE / 3 * 4 + 8);
+        let p = problems(json!({"button_images": {
+            "x": "data:image/png;base64,iVBORw0KGgo=",
+            "email": "data:image/svg+xml;base64,PHN2Zz4=",
+            "linkedin": format!("data:image/jpeg;base64,{big}"),
+            "facebook": "data:image/gif;base64,not base64!",
+        }}));
+        let found: Vec<_> = p
+            .iter()
+            .map(|p| (p.field.as_str(), p.code.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("widget.button_images.email", "invalid_url"),
+                ("widget.button_images.linkedin", "too_large"),
+                ("widget.button_images.facebook", "invalid_url"),
+            ]
+        );
+        assert!(p[1].message.contains("at most 32 KiB"), "{}", p[1].message);
+        assert_eq!(image_data_len("data:image/webp;base64,AAAA"), Some(3));
+        assert_eq!(image_data_len("data:image/png;base64,AAA="), Some(2));
+        assert_eq!(image_data_len("data:image/png;base64,AAA"), None);
     }
 
     #[test]

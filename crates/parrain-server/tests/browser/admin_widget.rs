@@ -1,7 +1,9 @@
 //! The widget's section of the offer editor in Chromium: the operator picks
 //! a language, a colour and a word of their own, sees them in the preview
 //! before saving, and finds them again after saving; a colour the settings
-//! refuse is named beside its field.
+//! refuse is named beside its field. A button image uploaded from a file
+//! shows in the preview and is kept; one over the size limit is refused
+//! beside its field.
 
 use std::sync::Arc;
 
@@ -186,6 +188,93 @@ async fn the_editor_previews_the_widget_as_typed_and_saves_it() {
         );
         assert_eq!(value(&browser, "[name='widget.colours.primary']").await, "#12345", "as typed");
         assert_eq!(value(&browser, "[name='widget.strings.sign_up']").await, "Je participe");
+    })
+    .await;
+}
+
+/// The `src` of the preview's share button for `network`, if it shows an image.
+const BUTTON_IMAGE: &str = r#"
+const frame = document.getElementById("widget-preview");
+const host = frame && frame.contentDocument && frame.contentDocument.querySelector("[data-parrain-offer]");
+const img = host && host.shadowRoot && host.shadowRoot.querySelector("[data-part=share-" + arguments[0] + "] img");
+return img ? img.getAttribute("src") : null;"#;
+
+/// A 1×1 PNG.
+const PIXEL: &[u8] = &[
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4,
+    0x89, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0xf8, 0xcf, 0xc0, 0xf0,
+    0x1f, 0x00, 0x05, 0x00, 0x01, 0xff, 0x89, 0x99, 0x3d, 0x1d, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45,
+    0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+];
+
+async fn upload(browser: &Browser, network: &str, file: &std::path::Path) {
+    let css = format!("#f-upload-{network}");
+    let script = "document.querySelector(arguments[0]).scrollIntoView({block: 'center'})";
+    browser.js(script, vec![json!(css)]).await;
+    let input = browser.client.find(Locator::Css(&css)).await.unwrap();
+    input.send_keys(file.to_str().unwrap()).await.unwrap();
+}
+
+#[tokio::test]
+async fn an_uploaded_button_image_shows_in_the_preview_and_is_kept() {
+    let app = spawn_app_with(async |store: &Arc<dyn Store>, _, _| {
+        let email = Email::parse(OPERATOR).unwrap();
+        let hash = password::hash(PASSWORD).unwrap();
+        store.set_operator(&email, hash, 0).await.unwrap();
+    })
+    .await;
+    let files = tempfile::tempdir().unwrap();
+    let pixel = files.path().join("linkedin.png");
+    std::fs::write(&pixel, PIXEL).unwrap();
+    let big = files.path().join("big.png");
+    let mut too_large = PIXEL.to_vec();
+    too_large.resize(40 * 1024, 0);
+    std::fs::write(&big, too_large).unwrap();
+
+    scenario("admin_widget_upload", |chrome| async move {
+        let browser = chrome.open("operator").await;
+        let id = signed_in_editor(&browser, &app).await;
+        for (name, value) in [("sign_up_flow", "share_then_capture"), ("widget.button_style", "images")] {
+            let select = browser.client.find(Locator::Css(&format!("[name='{name}']"))).await.unwrap();
+            select.select_by_value(value).await.unwrap();
+        }
+        // Saved first, so the preview (the widget section over the saved
+        // draft) shows the share buttons before anyone signs up.
+        submit(&browser, ".savebar button[type=submit]", ".crumbs").await;
+        browser.goto(&app.url(&format!("/admin/offers/{id}/edit"))).await;
+        upload(&browser, "linkedin", &pixel).await;
+        let script = "return document.querySelector(\"[name='widget.button_images.linkedin']\").value";
+        browser
+            .wait_until("the image read into its field", &format!("{script}.startsWith('data:image/png;base64,')"))
+            .await;
+        let kept = browser.js(script, vec![]).await;
+        let started = std::time::Instant::now();
+        loop {
+            if browser.js(BUTTON_IMAGE, vec![json!("linkedin")]).await == kept {
+                break;
+            }
+            if started.elapsed().as_secs() >= 15 {
+                let shown = preview(&browser).await;
+                panic!("the preview's LinkedIn button never showed the image; it shows {shown}");
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+
+        submit(&browser, ".savebar button[type=submit]", ".crumbs").await;
+        browser.goto(&app.url(&format!("/admin/offers/{id}/edit"))).await;
+        assert_eq!(json!(value(&browser, "[name='widget.button_images.linkedin']").await), kept);
+
+        // An image over the limit is refused beside its field, and nothing else is lost.
+        upload(&browser, "email", &big).await;
+        let script = "return document.querySelector(\"[name='widget.button_images.email']\").value.startsWith('data:image/png')";
+        browser.wait_until("the large image read into its field", script).await;
+        submit(&browser, ".savebar button[type=submit]", ".problems").await;
+        let error = browser
+            .js("const el = document.querySelector(\"[data-error='widget.button_images.email']\"); return el && el.innerText", vec![])
+            .await;
+        assert!(error.as_str().is_some_and(|e| e.contains("at most 32 KiB")), "{error}");
+        assert_eq!(json!(value(&browser, "[name='widget.button_images.linkedin']").await), kept);
     })
     .await;
 }
