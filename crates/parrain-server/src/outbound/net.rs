@@ -149,7 +149,13 @@ mod tests {
             .join(": ");
         assert!(chain.contains("private or loopback"), "{chain}");
         // Without it the same name reaches the listener.
-        let reached = tokio::spawn(async move { listener.accept().await.is_ok() });
+        let wait = std::time::Duration::from_secs(5);
+        let reached = tokio::spawn(async move {
+            matches!(
+                tokio::time::timeout(wait, listener.accept()).await,
+                Ok(Ok(_))
+            )
+        });
         let _ = client(None)
             .post(&url)
             .timeout(std::time::Duration::from_millis(300))
