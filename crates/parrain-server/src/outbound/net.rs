@@ -2,16 +2,33 @@
 //! `allow_private_webhooks` is set. A URL naming a host is resolved, and
 //! refused if any address it resolves to is loopback, private, link-local or
 //! otherwise internal — so an API key cannot be used to reach inside the
-//! network parrain runs in. Checked when an endpoint is saved and again at
-//! each delivery, since DNS answers change; and the delivery itself resolves
-//! names through [`PublicOnly`], so it connects only to addresses that were
-//! checked (a name whose answer changes between the check and the
-//! connection — DNS rebinding — reaches nothing internal).
+//! network parrain runs in. Checked when an endpoint is saved, and at each
+//! delivery, since DNS answers change: there the sender resolves names
+//! through [`PublicOnly`], so it connects only to addresses that were
+//! checked (a name whose answer changes between a check and the connection
+//! — DNS rebinding — reaches nothing internal).
 
 use std::net::{IpAddr, SocketAddr};
 
-/// Checks a webhook URL; the error says what is wrong, for the `url` field.
+/// Checks a webhook URL when it is saved; the error says what is wrong, for
+/// the `url` field.
 pub async fn check_webhook_url(url: &str, allow_private: bool) -> Result<(), String> {
+    let Some((host, port)) = check_written(url, allow_private)? else {
+        return Ok(());
+    };
+    let addresses: Vec<IpAddr> = tokio::net::lookup_host((host.as_str(), port))
+        .await
+        .map_err(|e| format!("url's host `{host}` does not resolve: {e}"))?
+        .map(|a| a.ip())
+        .collect();
+    addresses.into_iter().try_for_each(refuse_internal)
+}
+
+/// What the URL itself says: its scheme and host, and an address written in
+/// it. Returns the host name left to resolve, if any (none when private
+/// addresses are allowed). Deliveries stop here: their names are checked by
+/// [`PublicOnly`] as the connection is made, so they are resolved once.
+pub fn check_written(url: &str, allow_private: bool) -> Result<Option<(String, u16)>, String> {
     let parsed = url::Url::parse(url).map_err(|e| format!("url is not a valid URL: {e}"))?;
     if !matches!(parsed.scheme(), "http" | "https") {
         return Err("url must start with http:// or https://".into());
@@ -20,25 +37,26 @@ pub async fn check_webhook_url(url: &str, allow_private: bool) -> Result<(), Str
         return Err("url has no host".into());
     };
     if allow_private {
+        return Ok(None);
+    }
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    match host.parse::<IpAddr>() {
+        Ok(ip) => refuse_internal(ip).map(|()| None),
+        Err(_) => Ok(Some((
+            host.to_owned(),
+            parsed.port_or_known_default().unwrap_or(443),
+        ))),
+    }
+}
+
+fn refuse_internal(ip: IpAddr) -> Result<(), String> {
+    if is_public(ip) {
         return Ok(());
     }
-    let port = parsed.port_or_known_default().unwrap_or(443);
-    let host = host.trim_start_matches('[').trim_end_matches(']');
-    let addresses: Vec<IpAddr> = match host.parse::<IpAddr>() {
-        Ok(ip) => vec![ip],
-        Err(_) => tokio::net::lookup_host((host, port))
-            .await
-            .map_err(|e| format!("url's host `{host}` does not resolve: {e}"))?
-            .map(|a| a.ip())
-            .collect(),
-    };
-    match addresses.iter().find(|ip| !is_public(**ip)) {
-        Some(ip) => Err(format!(
-            "url resolves to {ip}, a private or loopback address; webhooks go to public addresses \
-             (start parrain with --allow-private-webhooks to allow it)"
-        )),
-        None => Ok(()),
-    }
+    Err(format!(
+        "url resolves to {ip}, a private or loopback address; webhooks go to public addresses \
+         (start parrain with --allow-private-webhooks to allow it)"
+    ))
 }
 
 /// The webhook sender's resolver: a name resolving to any address that is
@@ -122,6 +140,14 @@ mod tests {
             .is_ok());
         assert!(check_webhook_url("ftp://example.com/", true).await.is_err());
         assert!(check_webhook_url("not a url", true).await.is_err());
+        // At delivery an address written in the URL is judged at once, and a
+        // name is left to the resolver.
+        assert!(check_written("http://10.1.2.3/", false).is_err());
+        assert_eq!(
+            check_written("http://localhost:3000/", false),
+            Ok(Some(("localhost".to_owned(), 3000)))
+        );
+        assert_eq!(check_written("http://localhost:3000/", true), Ok(None));
     }
 
     #[tokio::test]

@@ -131,9 +131,7 @@ impl Sender {
             response: None,
             error: Some(error),
         };
-        if let Err(e) =
-            net::check_webhook_url(&webhook.url, state.config.allow_private_webhooks).await
-        {
+        if let Err(e) = net::check_written(&webhook.url, state.config.allow_private_webhooks) {
             return (failed(e, 0), None);
         }
         let timestamp = attempted_at / 1000;
