@@ -37,16 +37,21 @@
     });
   });
 
-  // A file picked for promo codes is read into the textarea, so what is
-  // uploaded is what the operator sees.
+  // A picked file is read into the field data-into names, so what is
+  // uploaded is what the operator sees: promo codes as text, a button image
+  // (data-read="url") as a data: URL. The field then says it changed.
   document.querySelectorAll("input[type=file][data-into]").forEach(function (input) {
     input.addEventListener("change", function () {
       var file = input.files && input.files[0];
       if (!file) return;
-      var area = document.getElementById(input.getAttribute("data-into"));
+      var field = document.getElementById(input.getAttribute("data-into"));
       var reader = new FileReader();
-      reader.onload = function () { area.value = String(reader.result); };
-      reader.readAsText(file);
+      reader.onload = function () {
+        field.value = String(reader.result);
+        field.dispatchEvent(new Event("input", { bubbles: true }));
+      };
+      if (input.getAttribute("data-read") === "url") reader.readAsDataURL(file);
+      else reader.readAsText(file);
     });
   });
 })();
