@@ -18,6 +18,17 @@ async fn members(app: &TestApp, query: &str) -> Vec<String> {
     emails
 }
 
+/// `GET /v1/people?{query}` asking for CSV.
+async fn people_csv(app: &TestApp, query: &str) -> reqwest::Response {
+    app.client
+        .get(app.url(&format!("/v1/people?{query}")))
+        .bearer_auth(&app.sk)
+        .header("accept", "text/csv")
+        .send()
+        .await
+        .unwrap()
+}
+
 struct Population {
     a: String,
     b: String,
@@ -103,14 +114,7 @@ async fn lists_paginate_and_export_as_csv() {
     assert_eq!(second["data"].as_array().unwrap().len(), 1);
     assert!(second["next_cursor"].is_null());
 
-    let csv = app
-        .client
-        .get(app.url(&format!("/v1/people?signed_up_for={a}")))
-        .bearer_auth(&app.sk)
-        .header("accept", "text/csv")
-        .send()
-        .await
-        .unwrap();
+    let csv = people_csv(&app, &format!("signed_up_for={a}")).await;
     assert_eq!(csv.status(), StatusCode::OK);
     assert!(csv.headers()["content-type"]
         .to_str()
@@ -174,14 +178,8 @@ async fn csv_cells_that_start_like_a_formula_are_quoted_so_no_spreadsheet_runs_t
     assert!(response.status().is_success(), "{}", response.status());
     app.participant(&offer, "plain@example.com").await;
 
-    let csv = app
-        .client
-        .get(app.url(&format!("/v1/people?signed_up_for={offer}")))
-        .bearer_auth(&app.sk)
-        .header("accept", "text/csv")
-        .send()
+    let csv = people_csv(&app, &format!("signed_up_for={offer}"))
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();

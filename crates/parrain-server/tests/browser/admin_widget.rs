@@ -87,6 +87,15 @@ async fn submit(browser: &Browser, css: &str, ready: &str) {
         .await;
 }
 
+async fn app_with_operator() -> TestApp {
+    spawn_app_with(async |store: &Arc<dyn Store>, _, _| {
+        let email = Email::parse(OPERATOR).unwrap();
+        let hash = password::hash(PASSWORD).unwrap();
+        store.set_operator(&email, hash, 0).await.unwrap();
+    })
+    .await
+}
+
 async fn signed_in_editor(browser: &Browser, app: &TestApp) -> String {
     browser.goto(&app.url("/admin/login")).await;
     fill(browser, "[name=email]", OPERATOR).await;
@@ -106,12 +115,7 @@ async fn signed_in_editor(browser: &Browser, app: &TestApp) -> String {
 
 #[tokio::test]
 async fn the_editor_previews_the_widget_as_typed_and_saves_it() {
-    let app = spawn_app_with(async |store: &Arc<dyn Store>, _, _| {
-        let email = Email::parse(OPERATOR).unwrap();
-        let hash = password::hash(PASSWORD).unwrap();
-        store.set_operator(&email, hash, 0).await.unwrap();
-    })
-    .await;
+    let app = app_with_operator().await;
     scenario("admin_widget_preview", |chrome| async move {
         let browser = chrome.open("operator").await;
         let id = signed_in_editor(&browser, &app).await;
@@ -218,12 +222,7 @@ async fn upload(browser: &Browser, network: &str, file: &std::path::Path) {
 
 #[tokio::test]
 async fn an_uploaded_button_image_shows_in_the_preview_and_is_kept() {
-    let app = spawn_app_with(async |store: &Arc<dyn Store>, _, _| {
-        let email = Email::parse(OPERATOR).unwrap();
-        let hash = password::hash(PASSWORD).unwrap();
-        store.set_operator(&email, hash, 0).await.unwrap();
-    })
-    .await;
+    let app = app_with_operator().await;
     let files = tempfile::tempdir().unwrap();
     let pixel = files.path().join("linkedin.png");
     std::fs::write(&pixel, PIXEL).unwrap();
