@@ -5,12 +5,17 @@
 //! Erasure keeps every row that counts (participants, credits, activities,
 //! promo codes), so reports and every referrer's credit stay as they were;
 //! it removes what identifies the person: the email and names, sign-up
-//! fields, the email and names wherever they were copied (activity details,
-//! queued jobs, webhook payloads and responses, server events, saved
-//! idempotent responses), and unsent emails to them. Their browsers' ids are
-//! replaced by fresh ones everywhere, so the same browser coming back is a
-//! stranger, and the email is replaced by a placeholder no address can
-//! match, so signing up again starts a new person.
+//! fields, their copies in the person's own activities and webhook payloads,
+//! what receivers answered to those, saved idempotent responses about them,
+//! and unsent emails to them. Their browsers' ids are replaced by fresh ones
+//! everywhere, so the same browser coming back is a stranger, and the email
+//! is replaced by a placeholder no address can match, so signing up again
+//! starts a new person.
+//!
+//! It touches only rows tied to the person's ids (person, participants,
+//! browsers), and edits JSON at known paths after parsing it, never by
+//! searching the text: a person named "data" or "invitation" must not
+//! rewrite anyone else's payloads.
 
 use async_trait::async_trait;
 use parrain_core::ids::{PersonId, VisitorId};
@@ -18,6 +23,10 @@ use parrain_core::Millis;
 use serde_json::{Map, Value};
 
 use crate::{Result, StoreError};
+
+mod paths;
+
+use paths::{mentions, Identity};
 
 /// What [`Privacy::erase_person`] did.
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -46,6 +55,8 @@ pub(crate) trait Sql {
     const JSON: &'static str;
     /// An expression reading a binary column as text.
     fn blob_text(column: &str) -> String;
+    /// An expression reading the text at `key` of a JSON column's object.
+    fn json_text(column: &str, key: &str) -> String;
     fn exec(&self, sql: &str, params: &[&str]) -> Result<u64>;
     fn strings(&self, sql: &str, params: &[&str]) -> Result<Vec<String>>;
     fn rows(&self, sql: &str, params: &[&str]) -> Result<Vec<Map<String, Value>>>;
@@ -58,7 +69,15 @@ fn placeholder(id: &PersonId) -> String {
 
 const THEIR_PARTICIPANTS: &str = "SELECT id FROM participants WHERE person_id = ?1";
 
-pub(crate) fn erase(db: &impl Sql, person: &PersonId, now: Millis) -> Result<Erasure> {
+/// `?{first}, ?{first + 1}, …`, one per item.
+fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("?{i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub(crate) fn erase<S: Sql>(db: &S, person: &PersonId, now: Millis) -> Result<Erasure> {
     let id = person.as_str();
     let found = db.rows(
         "SELECT email, first_name, last_name FROM people WHERE id = ?1",
@@ -77,36 +96,54 @@ pub(crate) fn erase(db: &impl Sql, person: &PersonId, now: Millis) -> Result<Era
         ..Erasure::default()
     };
     // Unsent emails to them go; sent ones only ever held ids.
+    let participant_of = S::json_text("payload", "participant_id");
     for participant in &participants {
         erasure.unsent_emails += db.exec(
-            "DELETE FROM jobs WHERE kind = 'email' AND state IN ('pending', 'running')
-             AND CAST(payload AS TEXT) LIKE '%' || ?1 || '%'",
+            &format!(
+                "DELETE FROM jobs WHERE kind = 'email' AND state IN ('pending', 'running')
+                 AND {participant_of} = ?1"
+            ),
             &[participant],
         )?;
     }
     // Their browsers become strangers: a fresh id everywhere the old one was.
-    let visitors = db.strings(
+    let old_visitors = db.strings(
         "SELECT id FROM visitors WHERE person_id = ?1
          UNION SELECT visitor_id FROM participants WHERE person_id = ?1 AND visitor_id IS NOT NULL",
         &[id],
     )?;
-    erasure.visitors = visitors.len() as u64;
-    for old in &visitors {
-        let new = VisitorId::generate();
-        let new = new.as_str();
+    erasure.visitors = old_visitors.len() as u64;
+    let who = Identity {
+        email: email.clone(),
+        names: [text("first_name"), text("last_name")]
+            .into_iter()
+            .flatten()
+            .collect(),
+        visitors: old_visitors
+            .iter()
+            .map(|old| (old.clone(), VisitorId::generate().as_str().to_owned()))
+            .collect(),
+    };
+    for (old, new) in &who.visitors {
         for sql in [
             "UPDATE visitors SET id = ?2, ip = NULL, ip_seen_at = NULL WHERE id = ?1",
             "UPDATE participants SET visitor_id = ?2 WHERE visitor_id = ?1",
             "UPDATE attributions SET visitor_id = ?2 WHERE visitor_id = ?1",
             "UPDATE visit_sessions SET visitor_id = ?2 WHERE visitor_id = ?1",
             "UPDATE activities SET visitor_id = ?2 WHERE visitor_id = ?1",
-            "UPDATE credits SET friend_visitor = ?2 WHERE friend_visitor = ?1",
-            "UPDATE credits SET key = REPLACE(key, ?1, ?2) WHERE key LIKE '%' || ?1 || '%'",
         ] {
             db.exec(sql, &[old, new])?;
         }
-        scrub(db, old, new)?;
+        // Their credits only: the key names the friend (`visit:{visitor}…`).
+        db.exec(
+            "UPDATE credits SET key = REPLACE(key, ?1, ?2),
+                 friend_visitor = CASE WHEN friend_visitor = ?1 THEN ?2 ELSE friend_visitor END
+             WHERE friend_visitor = ?1 OR friend_person = ?3",
+            &[old, new, id],
+        )?;
     }
+    edit_activities(db, &who, id)?;
+    forget_responses(db, &who, id, &participants, &old_visitors)?;
     // Invitations they sent keep their count (reach) but lose their note
     // and any address not sent to yet; unsent ones to them will not go.
     db.exec(
@@ -121,17 +158,6 @@ pub(crate) fn erase(db: &impl Sql, person: &PersonId, now: Millis) -> Result<Era
             "UPDATE invitations SET email = NULL WHERE email = ?1",
             &[&email],
         )?;
-    }
-    // The email and names, wherever they were copied.
-    if !email.is_empty() {
-        scrub(db, &email, "[erased]")?;
-    }
-    for name in [text("first_name"), text("last_name")]
-        .into_iter()
-        .flatten()
-    {
-        let token = serde_json::to_string(&name).unwrap_or_default();
-        scrub(db, &token, "null")?;
     }
     db.exec(
         &format!(
@@ -148,36 +174,111 @@ pub(crate) fn erase(db: &impl Sql, person: &PersonId, now: Millis) -> Result<Era
     Ok(erasure)
 }
 
-/// Replaces `needle` by `with` in every column that may hold a copy of it.
-fn scrub<S: Sql>(db: &S, needle: &str, with: &str) -> Result<()> {
-    let json = S::JSON;
-    for (table, column, cast) in [
-        ("activities", "details", true),
-        ("jobs", "payload", true),
-        ("webhook_deliveries", "payload", false),
-        ("webhook_attempts", "response", false),
-        ("server_events", "result", false),
-    ] {
-        let value = format!("REPLACE(CAST({column} AS TEXT), ?1, ?2)");
-        let value = if cast {
-            format!("CAST({value} AS {json})")
-        } else {
-            value
-        };
-        db.exec(
-            &format!(
-                "UPDATE {table} SET {column} = {value}
-                 WHERE CAST({column} AS TEXT) LIKE '%' || ?1 || '%'"
-            ),
-            &[needle, with],
-        )?;
+/// The person's activities (theirs as a person, as a participant, or from
+/// one of their browsers, whose ids are already the fresh ones) and the
+/// webhook payloads made from them, edited at known paths; what receivers
+/// answered to those deliveries is dropped, since nothing says what it holds.
+fn edit_activities<S: Sql>(db: &S, who: &Identity, person: &str) -> Result<()> {
+    let fresh: Vec<&str> = who.visitors.iter().map(|(_, n)| n.as_str()).collect();
+    let mut params = vec![person];
+    params.extend(&fresh);
+    let mut tied = format!("person_id = ?1 OR participant_id IN ({THEIR_PARTICIPANTS})");
+    if !fresh.is_empty() {
+        tied += &format!(" OR visitor_id IN ({})", placeholders(2, fresh.len()));
     }
-    let body = S::blob_text("body");
+    let theirs = format!("SELECT id FROM activities WHERE {tied}");
+    let json = S::JSON;
+    let activities = db.rows(
+        &format!("SELECT id, CAST(details AS TEXT) AS json FROM activities WHERE {tied}"),
+        &params,
+    )?;
+    for row in activities {
+        if let Some((id, mut details)) = parsed(&row) {
+            if who.edit_details(&mut details) {
+                db.exec(
+                    &format!(
+                        "UPDATE activities SET details = CAST(CAST(?2 AS TEXT) AS {json})
+                         WHERE id = ?1"
+                    ),
+                    &[&id, &details.to_string()],
+                )?;
+            }
+        }
+    }
+    let deliveries = db.rows(
+        &format!(
+            "SELECT id, payload AS json FROM webhook_deliveries WHERE activity_id IN ({theirs})"
+        ),
+        &params,
+    )?;
+    for row in deliveries {
+        if let Some((id, mut payload)) = parsed(&row) {
+            if who.edit_payload(&mut payload) {
+                db.exec(
+                    "UPDATE webhook_deliveries SET payload = ?2 WHERE id = ?1",
+                    &[&id, &payload.to_string()],
+                )?;
+            }
+        }
+    }
     db.exec(
-        &format!("DELETE FROM idempotency_keys WHERE {body} LIKE '%' || ?1 || '%'"),
-        &[needle],
+        &format!(
+            "UPDATE webhook_attempts SET response = NULL WHERE delivery_id IN
+                 (SELECT id FROM webhook_deliveries WHERE activity_id IN ({theirs}))"
+        ),
+        &params,
     )?;
     Ok(())
+}
+
+/// Saved idempotent responses about the person (a value in them is one of
+/// their ids or their email) are forgotten: a retry of such a request runs
+/// afresh instead of replaying their data.
+fn forget_responses<S: Sql>(
+    db: &S,
+    who: &Identity,
+    person: &str,
+    participants: &[String],
+    old_visitors: &[String],
+) -> Result<()> {
+    let mut ids: Vec<&str> = vec![person];
+    ids.extend(participants.iter().map(String::as_str));
+    ids.extend(old_visitors.iter().map(String::as_str));
+    let body = S::blob_text("body");
+    let mut needles = ids.clone();
+    if !who.email.is_empty() {
+        needles.push(&who.email);
+    }
+    for needle in needles {
+        // A narrowing only: what is forgotten is decided on the parsed JSON.
+        let saved = db.rows(
+            &format!(
+                "SELECT scope, idem_key, {body} AS json FROM idempotency_keys
+                 WHERE body IS NOT NULL AND {body} LIKE '%' || ?1 || '%'"
+            ),
+            &[needle],
+        )?;
+        for row in saved {
+            let field = |k: &str| row.get(k).and_then(Value::as_str).unwrap_or_default();
+            let Ok(json) = serde_json::from_str::<Value>(field("json")) else {
+                continue;
+            };
+            if mentions(&json, &ids, &who.email) {
+                db.exec(
+                    "DELETE FROM idempotency_keys WHERE scope = ?1 AND idem_key = ?2",
+                    &[field("scope"), field("idem_key")],
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A row's `id` and its `json` column parsed; None when it is not JSON.
+fn parsed(row: &Map<String, Value>) -> Option<(String, Value)> {
+    let id = row.get("id")?.as_str()?.to_owned();
+    let json = serde_json::from_str(row.get("json")?.as_str()?).ok()?;
+    Some((id, json))
 }
 
 /// Everything held about the person.

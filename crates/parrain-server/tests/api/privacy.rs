@@ -3,11 +3,15 @@
 //! no table of the database, queued mail to them is gone, the referrer keeps
 //! its credit, counts add up, and the same browser is a stranger.
 
+use std::time::Duration;
+
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 use crate::backend::Keep;
 use crate::helpers::{expect, spawn_app_with, TestApp};
+use crate::mailbox::{free_port, smtp_url, MailServer};
+use crate::receiver::Receiver;
 
 const EMAIL: &str = "ada.lovelace@example.com";
 const NAME: &str = "Adalind";
@@ -222,4 +226,124 @@ async fn unknown_people_are_404() {
         .await
         .unwrap();
     expect(publishable, StatusCode::FORBIDDEN).await;
+}
+
+/// Erasing people named like the keys of stored JSON ("data", "invitation",
+/// "email", "template"…) and a namesake of someone else leaves everybody
+/// else's waiting webhooks and emails as they were: they are delivered,
+/// whole, once the receiver and the mail server come up.
+#[tokio::test]
+async fn erasing_people_named_like_json_keys_leaves_other_peoples_webhooks_and_emails_intact() {
+    // Arrange: a webhook receiver and a mail server that are not up yet.
+    let (hook_port, mail_port) = (free_port(), free_port());
+    let app = spawn_app_with(|c| {
+        c.allow_private_webhooks = true;
+        c.outbound.smtp_url = Some(smtp_url(mail_port));
+        c.outbound.email_retry_schedule = vec![Duration::from_millis(200)];
+        c.outbound.webhook_retry_schedule = vec![Duration::from_millis(200); 100];
+    })
+    .await;
+    let mut offer = settings();
+    offer["invitations"] = json!({"enabled": true, "max_per_participant_per_day": 20});
+    let offer = app.live_offer_with(offer).await;
+    let events = ["signs_up_for_referral_offer", "shares_content"];
+    let hook = json!({"url": format!("http://127.0.0.1:{hook_port}/hooks"), "events": events});
+    app.post_ok("/v1/webhooks", &hook, StatusCode::CREATED)
+        .await;
+
+    let grace = json!({"email": "grace@example.com", "first_name": "Grace", "last_name": "Hopper"});
+    let grace = expect(app.sign_up(&offer, grace).await, StatusCode::CREATED).await;
+    let (grace_id, grace_person) = (grace["id"].as_str().unwrap(), grace["person_id"].clone());
+    let invite = json!({"emails": ["bea@example.com"], "message": "Try it"});
+    let path = format!("/v1/offers/{offer}/participants/{grace_id}/invitations");
+    expect(
+        app.post(&path, &app.sk, &invite).await,
+        StatusCode::ACCEPTED,
+    )
+    .await;
+
+    let doomed = [
+        ("data", "type"),
+        ("invitation", "template"),
+        ("email", "participant_id"),
+        ("Grace", "Hopper"),
+    ];
+    let mut erased = Vec::new();
+    for (i, (first, last)) in doomed.iter().enumerate() {
+        let body = json!({"email": format!("doomed{i}@example.com"),
+            "first_name": first, "last_name": last});
+        let p = expect(app.sign_up(&offer, body).await, StatusCode::CREATED).await;
+        erased.push(p["person_id"].as_str().unwrap().to_owned());
+    }
+
+    // Act
+    for person in &erased {
+        let done = expect(
+            app.delete(&format!("/v1/people/{person}")).await,
+            StatusCode::OK,
+        )
+        .await;
+        assert_eq!(done["erased"], true);
+    }
+    let receiver = Receiver::start_on(hook_port, &[]).await;
+    let mail = MailServer::start_on(mail_port);
+
+    // Assert: Grace's welcome and her invitation arrive, whole.
+    let messages = mail.wait_for(2).await;
+    let mut to: Vec<String> = messages.iter().flat_map(|m| m.to.clone()).collect();
+    to.sort();
+    assert_eq!(
+        to,
+        ["bea@example.com", "grace@example.com"],
+        "the erased got none"
+    );
+    let invitation = messages
+        .iter()
+        .find(|m| m.to == ["bea@example.com"])
+        .unwrap();
+    let text = invitation.part("text/plain");
+    assert!(
+        text.contains("Grace Hopper") && text.contains("Try it"),
+        "{text}"
+    );
+
+    // Every delivery (Grace's sign-up and share, the erased people's sign-ups)
+    // arrives as the JSON it was, Grace's with her ids and details.
+    let requests = receiver.wait_for(6).await;
+    assert_eq!(requests.len(), 6, "one per event, none lost");
+    let bodies: Vec<Value> = requests
+        .iter()
+        .map(|r| serde_json::from_slice(&r.body).expect("a JSON payload"))
+        .collect();
+    for body in &bodies {
+        assert!(body["data"].is_object(), "{body}");
+        assert!(events.contains(&body["type"].as_str().unwrap()), "{body}");
+    }
+    let graces: Vec<&Value> = bodies
+        .iter()
+        .filter(|b| b["data"]["person_id"] == grace_person)
+        .collect();
+    assert_eq!(graces.len(), 2, "{bodies:?}");
+    let share = graces
+        .iter()
+        .find(|b| b["type"] == "shares_content")
+        .unwrap();
+    assert_eq!(
+        share["data"]["details"],
+        json!({"channel": "email", "recipients": 1, "via": "invitation"})
+    );
+    let shares = app.activities("type=shares_content").await;
+    assert_eq!(shares[0]["details"]["channel"], "email");
+
+    // Grace keeps her name; the namesake lost hers.
+    let person = grace_person.as_str().unwrap();
+    let export = app.get_ok(&format!("/v1/people/{person}/export")).await;
+    assert_eq!(
+        (&export["first_name"], &export["last_name"]),
+        (&json!("Grace"), &json!("Hopper"))
+    );
+    let namesake = app
+        .get_ok(&format!("/v1/people/{}/export", erased[3]))
+        .await;
+    assert_eq!(namesake["first_name"], Value::Null);
 }

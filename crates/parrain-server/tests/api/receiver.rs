@@ -42,9 +42,16 @@ async fn receive(State(shared): State<Shared>, headers: HeaderMap, body: Bytes) 
 impl Receiver {
     /// Starts a receiver that answers `script` in order, then 200.
     pub async fn start(script: &[u16]) -> Self {
+        Self::start_on(0, script).await
+    }
+
+    /// Starts a receiver on `port` (e.g. one a webhook already points at).
+    pub async fn start_on(port: u16, script: &[u16]) -> Self {
         let shared = Shared::default();
         shared.script.lock().unwrap().extend(script);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+            .await
+            .unwrap();
         let url = format!("http://{}/hooks", listener.local_addr().unwrap());
         let app = Router::new()
             .route("/hooks", post(receive))

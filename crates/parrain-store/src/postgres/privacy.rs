@@ -45,6 +45,10 @@ impl Sql for PgTx<'_> {
         format!("convert_from({column}, 'UTF8')")
     }
 
+    fn json_text(column: &str, key: &str) -> String {
+        format!("({column} ->> '{key}')")
+    }
+
     fn exec(&self, sql: &str, p: &[&str]) -> Result<u64> {
         self.with(|t| Ok(t.execute(&dollars(sql), &params(p))?))
     }

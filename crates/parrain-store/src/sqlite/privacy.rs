@@ -19,6 +19,10 @@ impl Sql for Connection {
         format!("CAST({column} AS TEXT)")
     }
 
+    fn json_text(column: &str, key: &str) -> String {
+        format!("json_extract({column}, '$.{key}')")
+    }
+
     fn exec(&self, sql: &str, params: &[&str]) -> Result<u64> {
         Ok(self.execute(sql, params_from_iter(params))? as u64)
     }

@@ -1,0 +1,165 @@
+//! Where a person's data sits inside stored JSON, and how erasure edits it
+//! there: at known paths of a parsed document, never by searching its text.
+
+use serde_json::Value;
+
+/// What identifies the person being erased, and the fresh browser ids that
+/// replace theirs.
+#[derive(Debug, Default)]
+pub(crate) struct Identity {
+    pub email: String,
+    pub names: Vec<String>,
+    /// (old, new) browser ids.
+    pub visitors: Vec<(String, String)>,
+}
+
+impl Identity {
+    fn new_visitor(&self, old: &str) -> Option<&str> {
+        self.visitors
+            .iter()
+            .find(|(o, _)| o == old)
+            .map(|(_, n)| n.as_str())
+    }
+
+    /// Rewrites an activity's details at the paths that may hold something
+    /// of the person; true when anything changed. Every other value, and
+    /// every key, stays as it was: nothing here searches the text.
+    pub fn edit_details(&self, details: &mut Value) -> bool {
+        let Some(details) = details.as_object_mut() else {
+            return false;
+        };
+        let mut changed = false;
+        if let Some(Value::String(email)) = details.get_mut("email") {
+            if !self.email.is_empty() && email.eq_ignore_ascii_case(&self.email) {
+                *email = ERASED.into();
+                changed = true;
+            }
+        }
+        for field in ["first_name", "last_name"] {
+            if let Some(name @ Value::String(_)) = details.get_mut(field) {
+                if self.names.iter().any(|n| name.as_str() == Some(n)) {
+                    *name = Value::Null;
+                    changed = true;
+                }
+            }
+        }
+        // A credit key (`visit:{visitor}:{session}`, `signup:{visitor}`…).
+        if let Some(Value::String(key)) = details.get_mut("key") {
+            let edited: Vec<&str> = key
+                .split(':')
+                .map(|part| self.new_visitor(part).unwrap_or(part))
+                .collect();
+            let edited = edited.join(":");
+            if edited != *key {
+                *key = edited;
+                changed = true;
+            }
+        }
+        // The page visited, which may carry the address in its query.
+        if let Some(Value::String(url)) = details.get_mut("url") {
+            if !self.email.is_empty() {
+                let encoded = self.email.replace('@', "%40");
+                let edited = url.replace(&self.email, ERASED).replace(&encoded, ERASED);
+                if edited != *url {
+                    *url = edited;
+                    changed = true;
+                }
+            }
+        }
+        changed
+    }
+
+    /// Rewrites a webhook payload (`{type, timestamp, data: {…, visitor_id,
+    /// details}}`) at its known paths; true when anything changed.
+    pub fn edit_payload(&self, payload: &mut Value) -> bool {
+        let Some(data) = payload.get_mut("data").and_then(Value::as_object_mut) else {
+            return false;
+        };
+        let mut changed = false;
+        if let Some(Value::String(visitor)) = data.get_mut("visitor_id") {
+            if let Some(new) = self.new_visitor(visitor) {
+                *visitor = new.to_owned();
+                changed = true;
+            }
+        }
+        if let Some(details) = data.get_mut("details") {
+            changed |= self.edit_details(details);
+        }
+        changed
+    }
+}
+
+/// What stands for an erased address.
+const ERASED: &str = "[erased]";
+
+/// True when a value of `json`, at any depth, is exactly one of `ids` or
+/// the email: a saved response about the person.
+pub(crate) fn mentions(json: &Value, ids: &[&str], email: &str) -> bool {
+    match json {
+        Value::String(s) => {
+            ids.contains(&s.as_str()) || (!email.is_empty() && s.eq_ignore_ascii_case(email))
+        }
+        Value::Array(items) => items.iter().any(|v| mentions(v, ids, email)),
+        Value::Object(map) => map.values().any(|v| mentions(v, ids, email)),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn ada() -> Identity {
+        Identity {
+            email: "ada@example.com".into(),
+            names: vec!["data".into(), "email".into()],
+            visitors: vec![("vis_old".into(), "vis_new".into())],
+        }
+    }
+
+    #[test]
+    fn details_are_edited_at_known_paths_only() {
+        let mut details = json!({
+            "channel": "email", "data": "data", "via": "invitation",
+            "first_name": "data", "last_name": "Byron",
+            "key": "visit:vis_old:17", "url": "https://shop.example/?email=ada%40example.com",
+        });
+        assert!(ada().edit_details(&mut details));
+        assert_eq!(
+            details,
+            json!({
+                "channel": "email", "data": "data", "via": "invitation",
+                "first_name": null, "last_name": "Byron",
+                "key": "visit:vis_new:17", "url": "https://shop.example/?email=[erased]",
+            })
+        );
+    }
+
+    #[test]
+    fn a_payload_without_the_person_is_left_alone() {
+        let original = json!({"type": "shares_content", "data": {
+            "visitor_id": "vis_other", "details": {"channel": "email", "key": "visit:vis_older"}}});
+        let mut payload = original.clone();
+        assert!(!ada().edit_payload(&mut payload));
+        assert_eq!(payload, original);
+        let mut theirs = json!({"data": {"visitor_id": "vis_old", "details": {}}});
+        assert!(ada().edit_payload(&mut theirs));
+        assert_eq!(theirs["data"]["visitor_id"], "vis_new");
+    }
+
+    #[test]
+    fn a_saved_response_mentions_the_person_only_by_an_exact_value() {
+        let ids = ["per_1", "par_1"];
+        let about = json!({"data": [{"person_id": "per_1"}]});
+        assert!(mentions(&about, &ids, "ada@example.com"));
+        assert!(mentions(
+            &json!({"email": "ADA@example.com"}),
+            &ids,
+            "ada@example.com"
+        ));
+        let other = json!({"per_1": "x", "note": "per_1 and par_1", "email": "bea@example.com"});
+        assert!(!mentions(&other, &ids, "ada@example.com"));
+    }
+}
