@@ -248,7 +248,8 @@
   function trackVisit(id) {
     if (visited.has(id)) return;
     visited.add(id);
-    send("/v1/track/visit", { offer_id: id, visitor_id: VID, url: location.href, referral_code: REF || undefined });
+    // The server takes strings of at most 2,048 characters.
+    send("/v1/track/visit", { offer_id: id, visitor_id: VID, url: location.href.slice(0, 2048), referral_code: REF || undefined });
   }
 
   // ---- DOM helpers -----------------------------------------------------------

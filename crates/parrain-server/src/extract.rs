@@ -3,6 +3,12 @@
 //! `ApiJson` rejects unknown fields and names the offending field (by its
 //! path) in the message. It accepts `text/plain` bodies too, because
 //! `navigator.sendBeacon` cannot send `application/json` across origins.
+//!
+//! No string of a JSON body (a value or an object's key) may be longer than
+//! [`MAX_TEXT`] characters, whatever the field: a client cannot have parrain
+//! store or keep megabytes in a name, an email, a person field or an event
+//! property. Offer settings, written with a secret key and holding email
+//! templates and images, have their own larger [`MAX_SETTINGS_TEXT`].
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
@@ -11,14 +17,20 @@ use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
 
-pub struct ApiJson<T>(pub T);
+/// The longest string a JSON body may carry, in characters.
+pub const MAX_TEXT: usize = 2_048;
+/// The longest string of an offer's settings (templates, data: images).
+pub const MAX_SETTINGS_TEXT: usize = 256 * 1024;
 
-impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+/// A JSON body whose strings are at most `MAX` characters long.
+pub struct ApiJson<T, const MAX: usize = MAX_TEXT>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned, const MAX: usize> FromRequest<S> for ApiJson<T, MAX> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
         let JsonBytes(bytes) = JsonBytes::from_request(req, state).await?;
-        parse_json(&bytes).map(ApiJson)
+        parse_json_within(&bytes, MAX).map(ApiJson)
     }
 }
 
@@ -58,8 +70,22 @@ impl<S: Send + Sync> FromRequest<S> for JsonBytes {
     }
 }
 
-/// Parses JSON, naming the field at fault.
+/// Parses JSON, naming the field at fault; no string may be longer than
+/// [`MAX_TEXT`].
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    parse_json_within(bytes, MAX_TEXT)
+}
+
+fn parse_json_within<T: DeserializeOwned>(bytes: &[u8], max: usize) -> Result<T, ApiError> {
+    if may_hold_longer(bytes, max) {
+        if let Some(field) = longer_string(bytes, max) {
+            return Err(ApiError::BadRequest {
+                code: "too_long",
+                message: format!("{field} is longer than {max} characters"),
+                field: Some(field),
+            });
+        }
+    }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
@@ -78,6 +104,79 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
                 message: format!("{field}: {inner}"),
                 field: Some(field),
             }
+        }
+    })
+}
+
+/// Whether the raw body has a string literal spanning more than `max`
+/// characters as written (escapes counted as written, so this may say yes
+/// for a string that is short once decoded, never no for a long one). One
+/// pass over the bytes: the precise check runs only when this says yes.
+fn may_hold_longer(bytes: &[u8], max: usize) -> bool {
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut chars = 0usize;
+    for &b in bytes {
+        if !in_string {
+            if b == b'"' {
+                in_string = true;
+                chars = 0;
+            }
+            continue;
+        }
+        if escaped {
+            escaped = false;
+        } else if b == b'\\' {
+            escaped = true;
+        } else if b == b'"' {
+            in_string = false;
+            continue;
+        }
+        // UTF-8 continuation bytes are not characters of their own.
+        if b & 0xC0 != 0x80 {
+            chars += 1;
+            if chars > max {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// The path (`fields.company`, `emails[3]`) of the first string of the body,
+/// key or value, longer than `max` characters once decoded; `None` when
+/// there is none (or the body is not JSON: parsing it says why).
+fn longer_string(bytes: &[u8], max: usize) -> Option<String> {
+    fn walk(value: &serde_json::Value, path: &str, max: usize) -> Option<String> {
+        let too_long = |s: &str| s.chars().count() > max;
+        match value {
+            serde_json::Value::String(s) if too_long(s) => Some(path.to_owned()),
+            serde_json::Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .find_map(|(i, item)| walk(item, &format!("{path}[{i}]"), max)),
+            serde_json::Value::Object(map) => map.iter().find_map(|(key, item)| {
+                let inner = if path.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{path}.{key}")
+                };
+                if too_long(key) {
+                    // The key itself is the fault; name its object.
+                    let at = if path.is_empty() { "body" } else { path };
+                    return Some(at.to_owned());
+                }
+                walk(item, &inner, max)
+            }),
+            _ => None,
+        }
+    }
+    let value: serde_json::Value = serde_json::from_slice(bytes).ok()?;
+    walk(&value, "", max).map(|path| {
+        if path.is_empty() {
+            "body".to_owned()
+        } else {
+            path
         }
     })
 }
@@ -101,5 +200,36 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
                     field: Some(field),
                 }
             })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_strings_are_found_by_path_and_short_ones_pass() {
+        let long = "é".repeat(11);
+        let body = serde_json::json!({"a": "short", "fields": {"company": long}}).to_string();
+        assert!(may_hold_longer(body.as_bytes(), 10));
+        assert_eq!(
+            longer_string(body.as_bytes(), 10).as_deref(),
+            Some("fields.company")
+        );
+        assert!(!may_hold_longer(body.as_bytes(), 11));
+
+        let body = serde_json::json!({"emails": ["a@b.c", "x".repeat(11)]}).to_string();
+        assert_eq!(
+            longer_string(body.as_bytes(), 10).as_deref(),
+            Some("emails[1]")
+        );
+
+        // Escapes look longer as written; decoded, the string fits.
+        let body = r#"{"name": "\u00e9\u00e9\u00e9"}"#;
+        assert!(may_hold_longer(body.as_bytes(), 10));
+        assert_eq!(longer_string(body.as_bytes(), 10), None);
+        // An escaped quote does not end the string.
+        let body = r#"{"n": "aaaaa\"bbbbbb"}"#;
+        assert!(may_hold_longer(body.as_bytes(), 10));
     }
 }

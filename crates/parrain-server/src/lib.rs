@@ -126,17 +126,16 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", axum::routing::get(metrics::scrape))
         .with_state(state);
     app = app.layer(idempotent);
+    app = app.layer(axum::Extension(admin::SignInLimits::default()));
     if let Some(limiter) = key_limiter {
         app = app.layer(axum::Extension(limiter));
     }
     if let Some(limiter) = limiter {
-        app = app.layer(axum::middleware::from_fn_with_state(
-            limit::IpLimit {
-                limiter,
-                trusted_proxies,
-            },
-            limit::middleware,
-        ));
+        // Read by the public routes' limit layer (routes::router).
+        app = app.layer(axum::Extension(limit::IpLimit {
+            limiter,
+            trusted_proxies,
+        }));
     }
     app.layer(cors)
         // One limit for every body: the extractors' own (2 MB by default)

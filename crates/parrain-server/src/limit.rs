@@ -1,20 +1,24 @@
-//! Rate limits, answered with 429 and `Retry-After`: per client IP on the
-//! public endpoints (share links, tracking, sign-up), and, when configured,
-//! per API key on every call made with one.
+//! Rate limits, answered with 429 and `Retry-After`: per client IP on every
+//! public route (share links, the unsubscribe page, and every call a
+//! publishable key may make: tracking, sign-up, lookup, invitations, the
+//! offer's public view), and, when configured, per API key on every call
+//! made with one.
 //!
-//! The public endpoints are the ones anyone on the internet can call with a
+//! The public routes are the ones anyone on the internet can call with a
 //! key that sits in a web page, so a client address is what to count by;
-//! a limit per key caps what one integration (or one page's key) may do in
-//! all. The limiters keep a token bucket per address or key in memory, per
-//! process.
+//! they are one router group carrying [`per_ip`] (a route added to the group
+//! is limited, whatever its path). An IPv6 client is counted by its /64, the
+//! block one subscriber usually gets, so walking through its own addresses
+//! gains nothing. A limit per key caps what one integration (or one page's
+//! key) may do in all. The limiters keep a token bucket per address or key
+//! in memory, per process.
 
 use std::hash::Hash;
 use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::sync::Arc;
 
-use axum::extract::{Request, State};
-use axum::http::Method;
+use axum::extract::Request;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use governor::clock::{Clock, DefaultClock};
@@ -39,15 +43,6 @@ impl Default for RateLimit {
     }
 }
 
-/// Whether a request is one of the public calls that are limited per IP.
-fn is_limited(method: &Method, path: &str) -> bool {
-    path.starts_with("/r/")
-        || path.starts_with("/v1/track/")
-        || (method == Method::POST
-            && path.starts_with("/v1/offers/")
-            && path.ends_with("/participants"))
-}
-
 /// Token buckets per key (a client address, an API key's id).
 #[derive(Clone)]
 pub struct Limiter<K: Hash + Eq + Clone = IpAddr>(Arc<DefaultKeyedRateLimiter<K>>);
@@ -59,6 +54,14 @@ impl<K: Hash + Eq + Clone> Limiter<K> {
         Some(Self(Arc::new(RateLimiter::keyed(
             Quota::per_second(rate).allow_burst(burst),
         ))))
+    }
+
+    /// `burst` requests at once, then one each `period`.
+    pub fn with_period(period: std::time::Duration, burst: u32) -> Self {
+        let quota = Quota::with_period(period)
+            .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
+            .allow_burst(NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN));
+        Self(Arc::new(RateLimiter::keyed(quota)))
     }
 
     /// Forgets keys whose bucket is full again, so memory stays bounded.
@@ -91,18 +94,55 @@ pub struct IpLimit {
     pub trusted_proxies: Arc<Vec<ipnet::IpNet>>,
 }
 
-pub async fn middleware(State(limit): State<IpLimit>, request: Request, next: Next) -> Response {
-    if is_limited(request.method(), request.uri().path()) {
+/// The bucket a client address counts in: an IPv4 address, or an IPv6
+/// address's /64 (an IPv4-mapped IPv6 address is its IPv4 address).
+pub fn bucket(ip: IpAddr) -> IpAddr {
+    match ip.to_canonical() {
+        IpAddr::V6(v6) => {
+            let prefix = u128::from(v6) & !((1u128 << 64) - 1);
+            IpAddr::V6(prefix.into())
+        }
+        v4 => v4,
+    }
+}
+
+/// The route layer of the public group: counts the request against its
+/// client's bucket when the server has a per-IP limit (an [`IpLimit`]
+/// extension), and answers 429 once the bucket is empty.
+pub async fn per_ip(request: Request, next: Next) -> Response {
+    if let Some(limit) = request.extensions().get::<IpLimit>() {
         let ip = crate::client_ip::resolve(
             request.headers(),
             request.extensions(),
             &limit.trusted_proxies,
         );
         if let Some(ip) = ip {
-            if let Err(refused) = limit.limiter.check(&ip) {
+            if let Err(refused) = limit.limiter.check(&bucket(ip)) {
                 return refused.into_response();
             }
         }
     }
     next.run(request).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bucket;
+    use std::net::IpAddr;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn ipv6_clients_count_by_their_64_and_ipv4_by_address() {
+        assert_eq!(bucket(ip("2001:db8:1:2:aaaa::1")), ip("2001:db8:1:2::"));
+        assert_eq!(
+            bucket(ip("2001:db8:1:2:ffff:ffff:ffff:ffff")),
+            ip("2001:db8:1:2::")
+        );
+        assert_ne!(bucket(ip("2001:db8:1:3::1")), ip("2001:db8:1:2::"));
+        assert_eq!(bucket(ip("203.0.113.7")), ip("203.0.113.7"));
+        assert_eq!(bucket(ip("::ffff:203.0.113.7")), ip("203.0.113.7"));
+    }
 }

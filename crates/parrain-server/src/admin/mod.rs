@@ -10,6 +10,7 @@ mod activities;
 mod editor;
 mod keys;
 mod login;
+pub use login::SignInLimits;
 mod notice;
 mod pages;
 mod participants;

@@ -1,7 +1,8 @@
 //! Who is signed in to `/admin`, and the CSRF rule every form obeys.
 //!
 //! The session cookie (`parrain_admin`) is a random token, HttpOnly and
-//! SameSite=Lax; the store keeps only its SHA-256. Each session has its own
+//! SameSite=Lax, and Secure when the public URL is https (so a browser
+//! never sends it over plain HTTP); the store keeps only its SHA-256. Each session has its own
 //! CSRF token, which every POST must echo in a `csrf` field. Before sign-in
 //! there is no session, so the login form uses a double-submit cookie
 //! (`parrain_csrf`) instead.
@@ -38,9 +39,18 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(|(_, v)| v.to_owned())
 }
 
-/// A `Set-Cookie` value for an `/admin` cookie (`max_age` 0 removes it).
-pub fn set_cookie(name: &str, value: &str, max_age_secs: i64) -> String {
-    format!("{name}={value}; Path=/admin; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}")
+/// A `Set-Cookie` value for an `/admin` cookie (`max_age` 0 removes it),
+/// `Secure` when the server is reached over https.
+pub fn set_cookie(name: &str, value: &str, max_age_secs: i64, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{name}={value}; Path=/admin; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}")
+}
+
+/// Whether the public URL is https, so cookies must be `Secure`.
+pub fn is_https(state: &AppState) -> bool {
+    let url = &state.config.public_url;
+    url.get(..8)
+        .is_some_and(|s| s.eq_ignore_ascii_case("https://"))
 }
 
 /// Constant-time equality, so a CSRF check does not leak by timing.

@@ -28,7 +28,8 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiJson;
 use crate::AppState;
 
-pub fn router() -> OpenApiRouter<AppState> {
+/// Invitations, sent from a web page with the publishable key.
+pub fn public() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(invite))
 }
 

@@ -42,11 +42,19 @@ use crate::AppState;
 )]
 struct ApiDoc;
 
+/// Every route; those anyone can call (with the publishable key that sits
+/// in a web page, or with no key at all) are under the per-IP limit.
 pub fn router() -> Router<AppState> {
+    let public = OpenApiRouter::new()
+        .merge(offers::public())
+        .merge(participants::public())
+        .merge(invitations::public())
+        .merge(tracking::public())
+        .route_layer(axum::middleware::from_fn(crate::limit::per_ip));
     let (router, api) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(public)
         .merge(offers::router())
         .merge(participants::router())
-        .merge(invitations::router())
         .merge(tracking::router())
         .merge(activities::router())
         .merge(webhooks::router())
@@ -57,10 +65,10 @@ pub fn router() -> Router<AppState> {
         .merge(meta::router())
         .split_for_parts();
     let api = std::sync::Arc::new(api);
-    router
-        .merge(redirect::router())
+    let pages = redirect::router()
         .merge(invitations::pages())
-        .merge(meta::static_router(api))
+        .route_layer(axum::middleware::from_fn(crate::limit::per_ip));
+    router.merge(pages).merge(meta::static_router(api))
 }
 
 /// The page a list asked for with `?cursor=&limit=` (at most 500; 50 when unset).

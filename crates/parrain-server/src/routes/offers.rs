@@ -13,7 +13,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use super::path_id;
 use crate::auth::{AnyKey, SecretKey};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{ApiJson, ApiQuery};
+use crate::extract::{ApiJson, ApiQuery, MAX_SETTINGS_TEXT};
 use crate::views::{List, OfferOut, PromoCountsOut, PublicOfferOut};
 use crate::AppState;
 
@@ -26,7 +26,11 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(clone_offer))
         .routes(routes!(archive))
         .routes(routes!(put_promo_codes, get_promo_codes))
-        .routes(routes!(public_offer))
+}
+
+/// What a web page may read with the publishable key.
+pub fn public() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(public_offer))
 }
 
 /// Creates an offer as a draft.
@@ -35,7 +39,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 async fn create_offer(
     State(state): State<AppState>,
     _: SecretKey,
-    ApiJson(settings): ApiJson<OfferSettings>,
+    ApiJson(settings): ApiJson<OfferSettings, MAX_SETTINGS_TEXT>,
 ) -> ApiResult<(StatusCode, Json<OfferOut>)> {
     let now = state.clock.now();
     let offer = state.store.create_offer(settings, now).await?;
@@ -85,7 +89,7 @@ async fn patch_offer(
     State(state): State<AppState>,
     _: SecretKey,
     Path(id): Path<String>,
-    ApiJson(patch): ApiJson<Value>,
+    ApiJson(patch): ApiJson<Value, MAX_SETTINGS_TEXT>,
 ) -> ApiResult<Json<OfferOut>> {
     let id = path_id!(OfferId, id, "offer");
     if !patch.is_object() {

@@ -21,11 +21,17 @@ use crate::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(sign_up, list_participants))
-        .routes(routes!(lookup))
+        .routes(routes!(list_participants))
         .routes(routes!(get_participant))
         .routes(routes!(fulfill))
         .routes(routes!(fulfill_many))
+}
+
+/// What a web page may do with the publishable key.
+pub fn public() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(sign_up))
+        .routes(routes!(lookup))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -48,15 +54,35 @@ struct SignUpIn {
     ip: Option<String>,
 }
 
+/// The longest name or other person field, in characters.
+const MAX_FIELD: usize = 200;
+
 fn clean(value: Option<String>, field: &str) -> ApiResult<Option<String>> {
     match value.map(|v| v.trim().to_owned()) {
-        Some(v) if v.chars().count() > 200 => Err(ApiError::bad_field(
+        Some(v) if v.chars().count() > MAX_FIELD => Err(ApiError::bad_field(
             field,
-            format!("{field} is longer than 200 characters"),
+            format!("{field} is longer than {MAX_FIELD} characters"),
         )),
         Some(v) if v.is_empty() => Ok(None),
         other => Ok(other),
     }
+}
+
+/// Person fields are details like a name: each at most [`MAX_FIELD`]
+/// characters (a value that is not a string, as JSON).
+fn check_fields(fields: &serde_json::Map<String, serde_json::Value>) -> ApiResult<()> {
+    for (name, value) in fields {
+        let length = match value {
+            serde_json::Value::String(s) => s.chars().count(),
+            other => other.to_string().chars().count(),
+        };
+        if length > MAX_FIELD {
+            let field = format!("fields.{name}");
+            let message = format!("{field} is longer than {MAX_FIELD} characters");
+            return Err(ApiError::bad_field(field, message));
+        }
+    }
+    Ok(())
 }
 
 /// Signs a person up: 201 with a new participant, 200 with the existing one
@@ -75,6 +101,7 @@ async fn sign_up(
 ) -> ApiResult<Response> {
     let id = path_id!(OfferId, id, "offer");
     let ip = client_ip::of_person(&key, client, input.ip)?;
+    check_fields(&input.fields)?;
     let sign_up = SignUp {
         email: input.email,
         first_name: clean(input.first_name, "first_name")?,

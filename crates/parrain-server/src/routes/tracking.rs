@@ -20,14 +20,20 @@ use crate::extract::{parse_json, ApiJson, JsonBytes};
 use crate::views::parse_ts;
 use crate::AppState;
 
+/// What a server reports with its secret key.
 pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(give_credit))
+        .routes(routes!(events))
+}
+
+/// What browsers report with the publishable key.
+pub fn public() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(track_visit))
         .routes(routes!(track_share))
         .routes(routes!(track_event))
         .routes(routes!(identify))
-        .routes(routes!(give_credit))
-        .routes(routes!(events))
 }
 
 /// What a tracking call did. Participant ids are shown to secret keys only.

@@ -278,3 +278,129 @@ async fn the_report_page_draws_five_funnel_bars_and_a_point_per_bucket() {
         .unwrap();
     assert_eq!(anonymous.status(), StatusCode::SEE_OTHER);
 }
+
+#[tokio::test]
+async fn sign_in_attempts_are_limited_per_client_ip_whatever_the_email() {
+    let app = crate::helpers::spawn_app_with(|c| {
+        c.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
+    })
+    .await;
+    operator(&app, "ops@example.com").await;
+    let (cookie, csrf) = login_form(&app).await;
+    let attempt = |ip: &'static str, email: String, password: &'static str| {
+        let form = [
+            ("csrf", csrf.clone()),
+            ("email", email),
+            ("password", password.into()),
+        ];
+        app.client
+            .post(app.url("/admin/login"))
+            .header("cookie", &cookie)
+            .header("x-forwarded-for", ip)
+            .form(&form)
+            .send()
+    };
+    // A guesser walking through emails, each under its own per-email limit.
+    let mut limited_at = None;
+    for i in 0..40 {
+        let email = format!("guess{i}@example.com");
+        let response = attempt("203.0.113.9", email, "guess guess guess")
+            .await
+            .unwrap();
+        if response.status() == StatusCode::TOO_MANY_REQUESTS {
+            limited_at = Some(i);
+            break;
+        }
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    }
+    assert!(limited_at.is_some_and(|i| i >= 20), "{limited_at:?}");
+    // Even the right password is refused from there for now.
+    let right = attempt("203.0.113.9", "ops@example.com".into(), PASSWORD)
+        .await
+        .unwrap();
+    assert_eq!(right.status(), StatusCode::TOO_MANY_REQUESTS);
+    // Another client (an IPv6 one) signs in.
+    let other = attempt("2001:db8::7", "ops@example.com".into(), PASSWORD)
+        .await
+        .unwrap();
+    assert_eq!(other.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn an_unknown_email_costs_as_long_as_a_wrong_password() {
+    let app = spawn_app().await;
+    operator(&app, "timed@example.com").await;
+    let (cookie, csrf) = login_form(&app).await;
+    let time = |email: String| {
+        let form = [
+            ("csrf", csrf.clone()),
+            ("email", email),
+            ("password", "guess guess guess".into()),
+        ];
+        let request = app
+            .client
+            .post(app.url("/admin/login"))
+            .header("cookie", &cookie)
+            .form(&form);
+        async move {
+            let started = std::time::Instant::now();
+            let response = request.send().await.unwrap();
+            assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+            started.elapsed()
+        }
+    };
+    // Fastest of three each (under the limit of 5 failures per email).
+    let mut wrong = Vec::new();
+    let mut unknown = Vec::new();
+    for i in 0..3 {
+        wrong.push(time("timed@example.com".into()).await);
+        unknown.push(time(format!("nobody{i}@example.com")).await);
+    }
+    let (wrong, unknown) = (*wrong.iter().min().unwrap(), *unknown.iter().min().unwrap());
+    // A password hash takes milliseconds by design; without one, an unknown
+    // email is answered in well under a tenth of that.
+    assert!(
+        unknown * 2 > wrong,
+        "unknown email {unknown:?}, wrong password {wrong:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_admin_cookies_are_secure_when_the_public_url_is_https() {
+    let app = crate::helpers::spawn_app_with(|c| {
+        c.public_url = "https://referrals.example.com".into();
+    })
+    .await;
+    operator(&app, "tls@example.com").await;
+    let form = app
+        .client
+        .get(app.url("/admin/login"))
+        .send()
+        .await
+        .unwrap();
+    let (cookie, header) = set_cookie(&form, "parrain_csrf");
+    assert!(header.contains("; Secure"), "{header}");
+    let csrf = csrf_field(&form.text().await.unwrap());
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("email", "tls@example.com"),
+        ("password", PASSWORD),
+    ];
+    let signed_in = post_login(&app, &cookie, &form).await;
+    assert_eq!(signed_in.status(), StatusCode::SEE_OTHER);
+    let (_, header) = set_cookie(&signed_in, "parrain_admin");
+    assert!(
+        header.contains("; Secure") && header.contains("HttpOnly"),
+        "{header}"
+    );
+    // Over plain http (the default test server), no Secure: the browser would drop it.
+    let plain = spawn_app().await;
+    let form = plain
+        .client
+        .get(plain.url("/admin/login"))
+        .send()
+        .await
+        .unwrap();
+    let (_, header) = set_cookie(&form, "parrain_csrf");
+    assert!(!header.contains("Secure"), "{header}");
+}

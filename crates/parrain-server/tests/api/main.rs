@@ -14,6 +14,8 @@ mod errors;
 mod fraud;
 mod idempotency;
 mod invitations;
+mod lengths;
+mod limits;
 mod lookup;
 mod offers;
 mod operators;

@@ -28,6 +28,10 @@ mod fraud;
 mod idempotency;
 #[path = "../api/invitations.rs"]
 mod invitations;
+#[path = "../api/lengths.rs"]
+mod lengths;
+#[path = "../api/limits.rs"]
+mod limits;
 #[path = "../api/lookup.rs"]
 mod lookup;
 #[path = "../api/offers.rs"]
