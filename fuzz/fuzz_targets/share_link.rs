@@ -45,6 +45,7 @@ fn harness() -> &'static Harness {
                 key_rate_limit: None,
                 trusted_proxies: Vec::new(),
                 metrics_token: None,
+                identity_secret: None,
             }),
             clock,
         };

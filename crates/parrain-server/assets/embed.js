@@ -21,7 +21,10 @@
  *                    is a custom event;
  *   track(name)      fires the event `name` for every offer on the page (or the
  *                    offer ids in the script's data-offer="off_… off_…");
- *   identify(email)  ties this browser's visitor id to a person.
+ *   identify(email, token)
+ *                    ties this browser's visitor id to a person; `token` is
+ *                    the email's identity token, computed by the site's
+ *                    server (docs/identity.md): without it parrain refuses.
  * The widget's words, colours, font and buttons come from the offer's `widget`
  * settings (in the public view); the host page may still set the primary
  * colour with the CSS custom property --parrain-primary.
@@ -832,10 +835,11 @@ a{color:var(--p)}
         return goal && goal.type === "custom_event" && goal.event ? event(id, goal.event) : null;
       })));
     },
-    identify(email) {
+    identify(email, token) {
       email = String(email == null ? "" : email).trim();
       if (!email) return Promise.resolve(null);
-      return send("/v1/track/identify", { visitor_id: VID, email });
+      if (!token) console.warn("parrain: identify(email, token) needs the email's identity token from your server");
+      return send("/v1/track/identify", { visitor_id: VID, email, identity_token: token ? String(token) : undefined });
     },
   };
 

@@ -4,7 +4,12 @@
 //! true`); the same key on another request is 422 `idempotency_key_reused`;
 //! a retry while the first still runs is 409 `idempotency_key_in_use`.
 //!
-//! Keys are scoped by API key and kept [`KEEP_FOR`]. A response is saved
+//! Keys are scoped by API key and kept [`KEEP_FOR`]. Only secret keys get
+//! this: a publishable key is shared by every browser of a site, so a key
+//! scoped by it would replay one visitor's answer (a participant's share
+//! link, its token) to any other visitor who sends the same key. Calls with
+//! a publishable key run as if they carried no key; the endpoints a page
+//! calls are safe to retry as they are (a second sign-up finds the first). A response is saved
 //! unless it is a 5xx: those changed nothing (each write is one
 //! transaction), so the key is let go and a retry runs again. The request
 //! runs in a task of its own, so a client hanging up does not leave its key
@@ -17,7 +22,7 @@ use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use parrain_core::Millis;
-use parrain_store::{ClaimOutcome, IdempotencyClaim, SavedResponse};
+use parrain_store::{ClaimOutcome, IdempotencyClaim, KeyKind, SavedResponse};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
@@ -76,9 +81,11 @@ pub async fn middleware(State(state): State<AppState>, request: Request, next: N
         Err(e) => return e.into_response(),
     };
     let (parts, body) = request.into_parts();
-    let Ok(caller) = auth::authenticate(&parts, &state).await else {
-        // No valid key: the handler gives its 401 and nothing is remembered.
-        return next.run(Request::from_parts(parts, body)).await;
+    let caller = match auth::authenticate(&parts, &state).await {
+        Ok(caller) if caller.kind == KeyKind::Secret => caller,
+        // No valid key: the handler gives its 401. A publishable key: see above.
+        // Either way nothing is remembered.
+        _ => return next.run(Request::from_parts(parts, body)).await,
     };
     let Ok(bytes) = to_bytes(body, MAX_BODY).await else {
         return ApiError::PayloadTooLarge.into_response();

@@ -12,6 +12,7 @@ pub mod demo;
 mod error;
 mod extract;
 pub mod idempotency;
+pub mod identity;
 pub mod limit;
 pub mod metrics;
 pub mod outbound;
@@ -56,6 +57,10 @@ pub struct ServerConfig {
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// The bearer token `/metrics` asks for; `None` hides it (404).
     pub metrics_token: Option<String>,
+    /// The key of identity tokens ([`identity`]): with it a web page may tie
+    /// a browser to an email using the publishable key. `None`: only a
+    /// secret key may.
+    pub identity_secret: Option<String>,
 }
 
 #[derive(Debug, Clone)]

@@ -109,6 +109,10 @@ pub struct SignUp {
     pub referral_code: Option<String>,
     /// The person's client address, when the sign-up came from their browser.
     pub ip: Option<std::net::IpAddr>,
+    /// Whether the caller may tie `visitor_id` to an email already known
+    /// (a secret key, or a page with the email's identity token). A
+    /// browser that is not vouched for is tied only to a person it creates.
+    pub vouched: bool,
 }
 
 #[derive(Debug, Clone)]

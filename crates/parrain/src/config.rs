@@ -65,6 +65,13 @@ pub struct Config {
     /// (`Authorization: Bearer …`); `/metrics` answers 404 while it is unset.
     /// Never printed.
     pub metrics_token: Option<String>,
+    /// The site's identity secret (at least 32 characters): the key of the
+    /// identity tokens with which a web page may tie a browser to an email
+    /// using the publishable key (`track/identify`, a sign-up's
+    /// `identity_token`); docs/identity.md shows how a site computes them.
+    /// While unset, only a secret key may. Rotate it by setting a new value
+    /// here and on the site's server. Never printed.
+    pub identity_secret: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, clap::ValueEnum)]
@@ -96,6 +103,7 @@ impl Default for Config {
             rate_limit_key_burst: 1000,
             trusted_proxies: String::new(),
             metrics_token: None,
+            identity_secret: None,
         }
     }
 }
@@ -117,7 +125,7 @@ fn seconds_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Err
 const DEFAULT_SCHEDULE: &str = "5,300,1800,7200,18000,36000,36000";
 
 /// The keys that `PARRAIN_*` variables may set.
-pub(crate) const ENV_KEYS: [&str; 19] = [
+pub(crate) const ENV_KEYS: [&str; 20] = [
     "listen",
     "data_dir",
     "database_url",
@@ -137,6 +145,7 @@ pub(crate) const ENV_KEYS: [&str; 19] = [
     "rate_limit_key_burst",
     "trusted_proxies",
     "metrics_token",
+    "identity_secret",
 ];
 
 /// Flags set on the command line; unset ones leave lower layers alone.
@@ -214,6 +223,10 @@ pub struct Overrides {
     #[arg(long)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metrics_token: Option<String>,
+    /// Key of the identity tokens web pages send with the publishable key (at least 32 characters)
+    #[arg(long)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub identity_secret: Option<String>,
     /// Do not run the delivery workers in this process (API only)
     #[arg(long)]
     #[serde(skip)]
@@ -270,6 +283,15 @@ impl Config {
         }
         if let Some(url) = &self.smtp_url {
             parrain_server::outbound::Mailer::new(url, &self.smtp_from)?;
+        }
+        if self
+            .identity_secret
+            .as_ref()
+            .is_some_and(|s| s.chars().count() < 32)
+        {
+            anyhow::bail!(
+                "identity_secret must be at least 32 characters (e.g. openssl rand -hex 32)"
+            );
         }
         Ok(())
     }

@@ -287,6 +287,7 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
             key_rate_limit: config.key_rate_limit(),
             trusted_proxies: config.trusted_proxies()?,
             metrics_token: config.metrics_token.clone(),
+            identity_secret: config.identity_secret.clone(),
         }),
         clock: Clock::default(),
     };

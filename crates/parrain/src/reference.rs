@@ -14,7 +14,12 @@ use crate::config::Config;
 const SOURCE: &str = include_str!("config.rs");
 
 /// Keys whose values are secrets: shown as set or unset, never printed.
-const SECRETS: [&str; 3] = ["database_url", "smtp_url", "metrics_token"];
+const SECRETS: [&str; 4] = [
+    "database_url",
+    "smtp_url",
+    "metrics_token",
+    "identity_secret",
+];
 
 const HEADER: &str = "\
 # parrain's configuration file. Pass it with `--config FILE` (or PARRAIN_CONFIG).

@@ -52,6 +52,10 @@ struct SignUpIn {
     /// The person's client address, for the fraud rules, when your server
     /// signs them up with a secret key (a browser's is read from its request).
     ip: Option<String>,
+    /// With a publishable key, lets `visitor_id` be tied to an email that is
+    /// already known: `hex(HMAC-SHA256(identity_secret, email))` from the
+    /// site's server (docs/identity.md).
+    identity_token: Option<String>,
 }
 
 /// The longest name or other person field, in characters.
@@ -102,6 +106,14 @@ async fn sign_up(
     let id = path_id!(OfferId, id, "offer");
     let ip = client_ip::of_person(&key, client, input.ip)?;
     check_fields(&input.fields)?;
+    let vouched = key.is_secret()
+        || match input.identity_token.as_deref() {
+            Some(token) => {
+                super::tracking::vouched(&state, &input.email, Some(token))?;
+                true
+            }
+            None => false,
+        };
     let sign_up = SignUp {
         email: input.email,
         first_name: clean(input.first_name, "first_name")?,
@@ -111,6 +123,7 @@ async fn sign_up(
         visitor_id: input.visitor_id,
         referral_code: input.referral_code,
         ip,
+        vouched,
     };
     let signed = state.store.sign_up(&id, sign_up, state.clock.now()).await?;
     let status = if signed.created {

@@ -172,6 +172,9 @@ struct IdentifyIn {
     visitor_id: VisitorId,
     #[schema(value_type = String, format = "email")]
     email: Email,
+    /// Needed with a publishable key: `hex(HMAC-SHA256(identity_secret,
+    /// email))`, computed by the site's server (docs/identity.md).
+    identity_token: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -179,19 +182,48 @@ struct IdentifiedOut {
     identified: bool,
 }
 
-/// Ties a browser to a person, so what it did counts for that person.
+/// Ties a browser to a person, so what it did counts for that person. With
+/// a publishable key it needs the email's `identity_token`: the key is
+/// public, and tying a browser someone followed a share link with to another
+/// person's email would hand that person's referral to whoever shared it.
 #[utoipa::path(post, path = "/v1/track/identify", tag = "tracking", request_body = IdentifyIn,
-    responses((status = 200, body = IdentifiedOut), (status = 400)))]
+    responses((status = 200, body = IdentifiedOut), (status = 400), (status = 403)))]
 async fn identify(
     State(state): State<AppState>,
-    _: AnyKey,
+    key: AnyKey,
     ApiJson(input): ApiJson<IdentifyIn>,
 ) -> ApiResult<Json<IdentifiedOut>> {
+    if !key.is_secret() {
+        vouched(&state, &input.email, input.identity_token.as_deref())?;
+    }
     state
         .store
         .identify(input.visitor_id, input.email, state.clock.now())
         .await?;
     Ok(Json(IdentifiedOut { identified: true }))
+}
+
+/// Checks that the site's server vouched for `email` with its identity
+/// token; the error says what is missing.
+pub(crate) fn vouched(state: &AppState, email: &Email, token: Option<&str>) -> ApiResult<()> {
+    let Some(secret) = state.config.identity_secret.as_deref() else {
+        return Err(ApiError::Forbidden(
+            "tying a browser to an email with a publishable key needs identity tokens, \
+             and this server has no identity_secret; call it with a secret key from your server",
+        ));
+    };
+    let Some(token) = token else {
+        return Err(ApiError::Forbidden(
+            "identity_token is required with a publishable key: \
+             hex(HMAC-SHA256(identity_secret, email)) from your server",
+        ));
+    };
+    if !crate::identity::verify(secret, email, token) {
+        return Err(ApiError::Forbidden(
+            "identity_token is not this email's token under the identity secret",
+        ));
+    }
+    Ok(())
 }
 
 /// A friend, named by exactly one of these.

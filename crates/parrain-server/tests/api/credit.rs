@@ -204,11 +204,7 @@ async fn a_participant_never_credits_itself() {
     assert_eq!(tracked["credited"], false);
     // A second browser of hers, once identified by her email, is hers too.
     let laptop = app.friend_arrives(code(&ana)).await;
-    app.track(
-        "identify",
-        json!({"visitor_id": laptop, "email": "ana@example.com"}),
-    )
-    .await;
+    app.identify(&laptop, "ana@example.com").await;
     let tracked = app
         .track(
             "event",
@@ -234,11 +230,7 @@ async fn give_credit_to_referrer_credits_the_referrer_of_that_friend() {
     let offer = smart_list_offer(&app, json!("opportunity.created"), "manual").await;
     let ana = app.participant(&offer, "ana@example.com").await;
     let friend = app.friend_arrives(code(&ana)).await;
-    app.track(
-        "identify",
-        json!({"visitor_id": friend, "email": "dan@example.com"}),
-    )
-    .await;
+    app.identify(&friend, "dan@example.com").await;
 
     let credited = expect(
         app.give_credit(&offer, json!({"email": "dan@example.com"}))
@@ -330,11 +322,7 @@ async fn server_events_credit_through_matching_trigger_rules_once_per_id() {
     let offer = smart_list_offer(&app, rule, "auto_on_goal").await;
     let ana = app.participant(&offer, "ana@example.com").await;
     let friend = app.friend_arrives(code(&ana)).await;
-    app.track(
-        "identify",
-        json!({"visitor_id": friend, "email": "dan@example.com"}),
-    )
-    .await;
+    app.identify(&friend, "dan@example.com").await;
 
     let small = json!({"id": "evt_1", "person": {"email": "dan@example.com"}, "name": "opportunity.created", "properties": {"amount": 500}});
     let out = app.post_ok("/v1/events", &small, StatusCode::OK).await;

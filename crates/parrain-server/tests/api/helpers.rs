@@ -22,6 +22,15 @@ pub struct TestApp {
     pub db: crate::backend::Keep,
 }
 
+/// The site's identity secret every test server is configured with.
+pub const IDENTITY_SECRET: &str = "test-identity-secret-0123456789abcdef";
+
+/// The identity token the site's server computes for `email` (docs/identity.md).
+pub fn identity_token(email: &str) -> String {
+    let email = parrain_core::email::Email::parse(email).unwrap();
+    parrain_server::identity::token(IDENTITY_SECRET, &email)
+}
+
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(|_| {}).await
 }
@@ -51,6 +60,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut ServerConfig)) -> TestAp
         key_rate_limit: None,
         trusted_proxies: Vec::new(),
         metrics_token: None,
+        identity_secret: Some(IDENTITY_SECRET.into()),
     };
     configure(&mut config);
     let state = AppState {
@@ -218,6 +228,17 @@ impl TestApp {
             .post(&format!("/v1/track/{what}"), &self.pk, &body)
             .await;
         expect(response, StatusCode::OK).await
+    }
+
+    /// Ties a browser to an email as a page does, with the publishable key
+    /// and the email's identity token from the site's server.
+    pub async fn identify(&self, visitor: &str, email: &str) -> Value {
+        let token = identity_token(email);
+        self.track(
+            "identify",
+            json!({"visitor_id": visitor, "email": email, "identity_token": token}),
+        )
+        .await
     }
 
     pub async fn give_credit(&self, offer: &str, friend: Value) -> Response {

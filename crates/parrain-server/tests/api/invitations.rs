@@ -246,10 +246,11 @@ async fn a_retried_request_with_the_same_idempotency_key_invites_once() {
     let (app, mail) = app_with_mail().await;
     let offer = app.live_offer_with(settings(20)).await;
     let (ana, _) = ana(&app, &offer).await;
+    // From the site's server: a publishable key's calls are never replayed.
     let send = || {
         app.client
             .post(app.url(&path(&offer, &ana)))
-            .bearer_auth(&app.pk)
+            .bearer_auth(&app.sk)
             .header("idempotency-key", "invite-1")
             .json(&json!({"emails": ["bea@example.com"]}))
             .send()

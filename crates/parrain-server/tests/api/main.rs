@@ -12,6 +12,7 @@ mod credit;
 mod email;
 mod errors;
 mod fraud;
+mod hijack;
 mod idempotency;
 mod invitations;
 mod lengths;

@@ -128,8 +128,7 @@ async fn bulk_fulfilment_reports_each_participant() {
     ] {
         let p = app.participant(&offer, referrer).await;
         let visitor = app.friend_arrives(p["code"].as_str().unwrap()).await;
-        app.track("identify", json!({"visitor_id": visitor, "email": friend}))
-            .await;
+        app.identify(&visitor, friend).await;
         app.give_credit(&offer, json!({"email": friend})).await;
         achieved.push(p["id"].as_str().unwrap().to_owned());
     }

@@ -51,11 +51,7 @@ async fn population(app: &TestApp) -> Population {
     app.track("share", json!({"code": alice["code"], "channel": "email"}))
         .await;
     let dave = app.friend_arrives(carol["code"].as_str().unwrap()).await;
-    app.track(
-        "identify",
-        json!({"visitor_id": dave, "email": "dave@example.com"}),
-    )
-    .await;
+    app.identify(&dave, "dave@example.com").await;
     app.participant(&b, "eve@example.com").await;
     Population { a, b, alice, carol }
 }

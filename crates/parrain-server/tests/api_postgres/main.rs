@@ -24,6 +24,8 @@ mod email;
 mod errors;
 #[path = "../api/fraud.rs"]
 mod fraud;
+#[path = "../api/hijack.rs"]
+mod hijack;
 #[path = "../api/idempotency.rs"]
 mod idempotency;
 #[path = "../api/invitations.rs"]

@@ -63,6 +63,9 @@ async fn page(State(pages): State<Pages>, Path(path): Path<String>) -> impl Into
     }
 }
 
+/// The site's identity secret every test server is configured with.
+pub const IDENTITY_SECRET: &str = "test-identity-secret-0123456789abcdef";
+
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(async |_, _, _| {}).await
 }
@@ -93,6 +96,7 @@ pub async fn spawn_app_with(
         key_rate_limit: None,
         trusted_proxies: Vec::new(),
         metrics_token: None,
+        identity_secret: Some(IDENTITY_SECRET.into()),
     };
     configure(&store, &mut config, dir.path()).await;
     let demo = config.demo.clone();

@@ -76,9 +76,13 @@ pub(crate) fn sign_up(
     let ip = super::client_ip(sign_up.ip);
     // Someone already signed up is answered as is: the form is not asked again.
     let known = tx.person_by_email(&sign_up.email)?;
+    // Only a vouched-for caller ties a browser to someone who already
+    // exists: anyone can type another person's email, and the browser's
+    // attribution would follow that person into every offer.
+    let tie_visitor = sign_up.vouched || known.is_none();
     if let Some(person) = &known {
         if let Some(id) = tx.participant_of(offer_id, person)? {
-            if let Some(visitor) = &sign_up.visitor_id {
+            if let (Some(visitor), true) = (&sign_up.visitor_id, tie_visitor) {
                 tx.see_visitor(visitor, Some(person), ip.as_deref(), now)?;
             }
             return Ok(SignedUp {
@@ -102,7 +106,7 @@ pub(crate) fn sign_up(
         sign_up.last_name.as_deref(),
         now,
     )?;
-    if let Some(visitor) = &sign_up.visitor_id {
+    if let (Some(visitor), true) = (&sign_up.visitor_id, tie_visitor) {
         tx.see_visitor(visitor, Some(&person), ip.as_deref(), now)?;
     }
     let friend = FriendIds::of_person(tx, person.clone(), sign_up.visitor_id.as_ref())?;
