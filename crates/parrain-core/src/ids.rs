@@ -111,7 +111,7 @@ macro_rules! id_type {
             fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
                 utoipa::openapi::ObjectBuilder::new()
                     .schema_type(utoipa::openapi::schema::Type::String)
-                    .pattern(Some(concat!("^", $prefix, "_[0-9a-z]{20}$")))
+                    .pattern(Some(concat!("^", $prefix, "_[0-9a-hjkmnp-tv-z]{20}$")))
                     .into()
             }
         }
@@ -163,5 +163,34 @@ mod tests {
             .unwrap()
             .as_millis();
         assert!(now - made < 60_000, "made at {made}, now {now}");
+    }
+
+    /// The pattern the API document gives ids admits exactly the ids that
+    /// parse: the same prefix, length and alphabet (no i, l, o or u).
+    #[test]
+    fn the_documented_pattern_is_the_alphabet() {
+        use utoipa::PartialSchema;
+        let schema = serde_json::to_value(OfferId::schema()).unwrap();
+        let pattern = schema["pattern"].as_str().unwrap();
+        let class = pattern
+            .strip_prefix("^off_[")
+            .and_then(|p| p.strip_suffix("]{20}$"))
+            .unwrap_or_else(|| panic!("unexpected pattern {pattern}"))
+            .as_bytes();
+        let mut admitted = Vec::new();
+        let mut i = 0;
+        while i < class.len() {
+            if i + 2 < class.len() && class[i + 1] == b'-' {
+                admitted.extend(class[i]..=class[i + 2]);
+                i += 3;
+            } else {
+                admitted.push(class[i]);
+                i += 1;
+            }
+        }
+        assert_eq!(
+            String::from_utf8(admitted).unwrap(),
+            std::str::from_utf8(ALPHABET).unwrap()
+        );
     }
 }

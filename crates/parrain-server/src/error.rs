@@ -5,7 +5,9 @@
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use parrain_store::StoreError;
+use serde::Serialize;
 use serde_json::{json, Value};
+use utoipa::ToSchema;
 
 #[derive(Debug)]
 pub enum ApiError {
@@ -122,7 +124,13 @@ impl IntoResponse for ApiError {
             tracing::error!(%cause, "request failed");
         }
         let (status, code, message, details) = self.parts();
-        let body = json!({"error": {"code": code, "message": message, "details": details}});
+        let body = ErrorOut {
+            error: ErrorDetailOut {
+                code: code.to_owned(),
+                message,
+                details,
+            },
+        };
         let mut response = (status, axum::Json(body)).into_response();
         if let Self::TooManyRequests { retry_after } = self {
             response
@@ -163,3 +171,20 @@ impl From<StoreError> for ApiError {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// The JSON body of every error.
+#[derive(Serialize, ToSchema)]
+pub struct ErrorOut {
+    pub error: ErrorDetailOut,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ErrorDetailOut {
+    /// Stable and machine-readable: `invalid_field`, `not_found`, `rate_limited`, …
+    pub code: String,
+    /// For a person; a bad field is named in it.
+    pub message: String,
+    /// `{field}` for a 400, `{problems}` or `{lines}` for a 422, else null.
+    #[schema(value_type = Option<Object>)]
+    pub details: Value,
+}

@@ -15,6 +15,7 @@ pub mod idempotency;
 pub mod identity;
 pub mod limit;
 pub mod metrics;
+mod openapi;
 pub mod outbound;
 pub mod password;
 mod routes;

@@ -5,7 +5,13 @@ mod report;
 pub use outbound::*;
 pub use report::*;
 
-use parrain_core::offer::{GoalEvent, GoalType, OfferSettings, OfferStatus};
+use std::collections::BTreeMap;
+
+use parrain_core::offer::{
+    GoalEvent, GoalType, Link, MarketingConsent, Network, OfferSettings, OfferStatus, PersonField,
+    SignUpFlow,
+};
+use parrain_core::widget::{ButtonStyle, Colours, Language, ShareCount};
 use parrain_core::Millis;
 use parrain_store::{Activity, Offer, Page, Participant, ParticipantDetail, PromoCounts};
 use serde::Serialize;
@@ -71,27 +77,48 @@ pub struct PublicOfferOut {
     pub description: Option<String>,
     pub live: bool,
     pub not_live_reason: Option<&'static str>,
-    #[schema(value_type = Object)]
-    pub goal: Value,
-    #[schema(value_type = Object)]
-    pub sign_up_flow: Value,
-    #[schema(value_type = Object)]
-    pub networks: Value,
-    #[schema(value_type = Object)]
-    pub share_messages: Value,
-    #[schema(value_type = Object)]
-    pub person_fields: Value,
-    #[schema(value_type = Object)]
-    pub marketing_consent: Value,
+    pub goal: PublicGoalOut,
+    pub sign_up_flow: SignUpFlow,
+    pub networks: Vec<Network>,
+    /// The message each network's share starts with, where one is set.
+    pub share_messages: BTreeMap<Network, String>,
+    pub person_fields: Vec<PersonField>,
+    pub marketing_consent: MarketingConsent,
     pub rules_url: Option<String>,
-    #[schema(value_type = Object)]
-    pub privacy_policy: Value,
+    pub privacy_policy: Option<Link>,
     /// The widget's look and words, every string resolved in its language.
-    #[schema(value_type = Object)]
-    pub widget: Value,
+    pub widget: PublicWidgetOut,
     /// Whether participants may invite friends by email, and how many at once.
-    #[schema(value_type = Object)]
-    pub invitations: Value,
+    pub invitations: PublicInvitationsOut,
+}
+
+/// The goal as a web page shows it.
+#[derive(Serialize, ToSchema)]
+pub struct PublicGoalOut {
+    #[serde(rename = "type")]
+    pub kind: GoalType,
+    pub count: Option<i64>,
+    /// The event's name, for a `custom_event` goal.
+    pub event: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PublicWidgetOut {
+    pub language: Language,
+    /// Every string of the widget by key, in its language.
+    pub strings: BTreeMap<&'static str, String>,
+    pub colours: Colours,
+    pub font_family: Option<String>,
+    pub button_style: ButtonStyle,
+    /// Each network's button image (a `data:` URL), where one is set.
+    pub button_images: BTreeMap<Network, String>,
+    pub share_count: ShareCount,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PublicInvitationsOut {
+    pub enabled: bool,
+    pub max_recipients_per_request: i64,
 }
 
 impl PublicOfferOut {
@@ -107,27 +134,31 @@ impl PublicOfferOut {
             description: s.description.clone(),
             live: offer.live_at(now).is_some(),
             not_live_reason: offer.not_live_reason(now),
-            goal: serde_json::json!({"type": s.goal.kind, "count": s.goal.count, "event": goal_event}),
-            sign_up_flow: serde_json::to_value(s.sign_up_flow).unwrap_or_default(),
-            networks: serde_json::to_value(&s.networks).unwrap_or_default(),
-            share_messages: serde_json::to_value(&s.share_messages).unwrap_or_default(),
-            person_fields: serde_json::to_value(&s.person_fields).unwrap_or_default(),
-            marketing_consent: serde_json::to_value(s.marketing_consent).unwrap_or_default(),
+            goal: PublicGoalOut {
+                kind: s.goal.kind,
+                count: s.goal.count,
+                event: goal_event,
+            },
+            sign_up_flow: s.sign_up_flow,
+            networks: s.networks.clone(),
+            share_messages: s.share_messages.clone(),
+            person_fields: s.person_fields.clone(),
+            marketing_consent: s.marketing_consent,
             rules_url: s.rules_url.clone(),
-            privacy_policy: serde_json::to_value(&s.privacy_policy).unwrap_or_default(),
-            widget: serde_json::json!({
-                "language": s.widget.language,
-                "strings": s.widget.strings(),
-                "colours": s.widget.colours,
-                "font_family": s.widget.font_family,
-                "button_style": s.widget.button_style,
-                "button_images": s.widget.button_images,
-                "share_count": s.widget.share_count,
-            }),
-            invitations: serde_json::json!({
-                "enabled": s.invitations.enabled,
-                "max_recipients_per_request": s.invitations.max_recipients_per_request,
-            }),
+            privacy_policy: s.privacy_policy.clone(),
+            widget: PublicWidgetOut {
+                language: s.widget.language,
+                strings: s.widget.strings(),
+                colours: s.widget.colours.clone(),
+                font_family: s.widget.font_family.clone(),
+                button_style: s.widget.button_style,
+                button_images: s.widget.button_images.clone(),
+                share_count: s.widget.share_count,
+            },
+            invitations: PublicInvitationsOut {
+                enabled: s.invitations.enabled,
+                max_recipients_per_request: s.invitations.max_recipients_per_request,
+            },
         }
     }
 }

@@ -19,6 +19,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct ActivityQuery {
     #[param(value_type = Option<String>)]
@@ -32,6 +33,8 @@ struct ActivityQuery {
     /// RFC 3339: only activities at or after this time.
     since: Option<String>,
     cursor: Option<String>,
+    /// Items per page, 1 to 500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
     limit: Option<u32>,
 }
 

@@ -38,7 +38,12 @@ use crate::AppState;
         (name = "people", description = "Filters (smart lists) of people, as JSON or CSV"),
         (name = "reviews", description = "Credits held by fraud rules, approved or rejected by hand"),
         (name = "meta", description = "Health and this document")
-    )
+    ),
+    components(schemas(
+        crate::error::ErrorOut,
+        crate::error::ErrorDetailOut,
+        crate::openapi::WebhookEventOut
+    ))
 )]
 struct ApiDoc;
 
@@ -64,7 +69,7 @@ pub fn router() -> Router<AppState> {
         .merge(reports::router())
         .merge(meta::router())
         .split_for_parts();
-    let api = std::sync::Arc::new(api);
+    let api = std::sync::Arc::new(crate::openapi::document(api));
     let pages = redirect::router()
         .merge(invitations::pages())
         .route_layer(axum::middleware::from_fn(crate::limit::per_ip));

@@ -47,10 +47,14 @@ async fn create_offer(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct ListOffers {
+    #[param(inline)]
     status: Option<OfferStatus>,
     cursor: Option<String>,
+    /// Items per page, 1 to 500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
     limit: Option<u32>,
 }
 
@@ -137,7 +141,7 @@ async fn delete_offer(
 }
 
 /// Validates the draft and makes it live; refuses with every problem (422).
-#[utoipa::path(post, path = "/v1/offers/{id}/approve", tag = "offers",
+#[utoipa::path(post, path = "/v1/offers/{id}/approve", tag = "offers", operation_id = "approve_offer",
     responses((status = 200, body = OfferOut), (status = 404), (status = 409), (status = 422)))]
 async fn approve(
     State(state): State<AppState>,
@@ -153,7 +157,7 @@ async fn approve(
 }
 
 /// Takes a live offer offline. Share links keep redirecting but earn nothing.
-#[utoipa::path(post, path = "/v1/offers/{id}/unapprove", tag = "offers",
+#[utoipa::path(post, path = "/v1/offers/{id}/unapprove", tag = "offers", operation_id = "unapprove_offer",
     responses((status = 200, body = OfferOut), (status = 404), (status = 409)))]
 async fn unapprove(
     State(state): State<AppState>,
@@ -183,7 +187,7 @@ async fn clone_offer(
 }
 
 /// Makes the offer read-only history.
-#[utoipa::path(post, path = "/v1/offers/{id}/archive", tag = "offers",
+#[utoipa::path(post, path = "/v1/offers/{id}/archive", tag = "offers", operation_id = "archive_offer",
     responses((status = 200, body = OfferOut), (status = 404)))]
 async fn archive(
     State(state): State<AppState>,
@@ -199,7 +203,9 @@ async fn archive(
 }
 
 /// Replaces the unused promo codes with an upload: plain text, one code per line.
-/// Any bad line refuses the whole upload (422, with line numbers).
+/// Any bad line refuses the whole upload (422, with line numbers); an upload
+/// without a code (no body, or blank lines only) is refused (400) and the
+/// pool kept.
 #[utoipa::path(put, path = "/v1/offers/{id}/promo-codes", tag = "offers",
     request_body(content = String, content_type = "text/plain"),
     responses((status = 200, body = PromoCountsOut), (status = 404), (status = 422)))]
@@ -222,6 +228,12 @@ async fn put_promo_codes(
             field: None,
         });
     }
+    if body.lines().all(|line| line.trim().is_empty()) {
+        return Err(ApiError::bad_field(
+            "body",
+            "the upload has no promo code: send the codes as the body, one per line (an upload replaces the unused codes)",
+        ));
+    }
     Ok(Json(state.store.put_promo_codes(&id, body).await?.into()))
 }
 
@@ -238,7 +250,7 @@ async fn get_promo_codes(
 }
 
 /// What the widget needs to render the offer (any key). Drafts are not public.
-#[utoipa::path(get, path = "/v1/offers/{id}/public", tag = "offers",
+#[utoipa::path(get, path = "/v1/offers/{id}/public", tag = "offers", operation_id = "get_public_offer",
     responses((status = 200, body = PublicOfferOut), (status = 404)))]
 async fn public_offer(
     State(state): State<AppState>,

@@ -197,11 +197,15 @@ enum GoalFilter {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct ListParticipants {
+    #[param(inline)]
     goal: Option<GoalFilter>,
     fulfilled: Option<bool>,
     cursor: Option<String>,
+    /// Items per page, 1 to 500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
     limit: Option<u32>,
 }
 

@@ -24,6 +24,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct PeopleQuery {
     /// Signed up for this offer.
@@ -51,6 +52,8 @@ struct PeopleQuery {
     #[param(value_type = Option<String>)]
     clicked_shared_link_in: Option<OfferId>,
     cursor: Option<String>,
+    /// Items per page, 1 to 500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
     limit: Option<u32>,
 }
 
@@ -118,8 +121,8 @@ fn wants_csv(headers: &HeaderMap) -> bool {
 /// People matching every given filter, newest first. With `Accept: text/csv`
 /// the whole list comes as one CSV file (`cursor` and `limit` are ignored).
 #[utoipa::path(get, path = "/v1/people", tag = "people", params(PeopleQuery),
-    responses((status = 200, body = List<PersonOut>, content_type = "application/json"),
-              (status = 200, body = String, content_type = "text/csv"), (status = 400)))]
+    responses((status = 200, description = "A page of people as JSON (the default), or with `Accept: text/csv` every match as one CSV file",
+        content((List<PersonOut> = "application/json"), (String = "text/csv"))), (status = 400)))]
 async fn list_people(
     State(state): State<AppState>,
     _: SecretKey,

@@ -25,6 +25,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ReportQuery {
     /// RFC 3339, inclusive. Default: the offer's creation (bucket-aligned).
@@ -41,8 +42,8 @@ pub(crate) struct ReportQuery {
 /// shares and custom events; registrations are sign-ups that followed a
 /// share link. With `Accept: text/csv` the body is the series as CSV.
 #[utoipa::path(get, path = "/v1/offers/{id}/report", tag = "offers", params(ReportQuery),
-    responses((status = 200, body = ReportOut, content_type = "application/json"),
-              (status = 200, body = String, content_type = "text/csv"),
+    responses((status = 200, description = "The report as JSON (the default), or with `Accept: text/csv` its time series as CSV",
+        content((ReportOut = "application/json"), (String = "text/csv"))),
               (status = 400), (status = 404)))]
 async fn offer_report(
     State(state): State<AppState>,

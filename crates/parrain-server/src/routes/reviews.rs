@@ -58,11 +58,14 @@ impl From<Review> for ReviewOut {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct ReviewQuery {
     #[param(value_type = Option<String>)]
     offer_id: Option<OfferId>,
     cursor: Option<String>,
+    /// Items per page, 1 to 500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
     limit: Option<u32>,
 }
 
@@ -80,7 +83,7 @@ async fn list_reviews(
 }
 
 /// Approves a held credit: it counts now, and may reach the goal.
-#[utoipa::path(post, path = "/v1/reviews/{id}/approve", tag = "reviews",
+#[utoipa::path(post, path = "/v1/reviews/{id}/approve", tag = "reviews", operation_id = "approve_review",
     responses((status = 200, body = ReviewOut), (status = 404), (status = 409)))]
 async fn approve(
     State(state): State<AppState>,
@@ -95,7 +98,7 @@ async fn approve(
 }
 
 /// Rejects a held credit: it never counts.
-#[utoipa::path(post, path = "/v1/reviews/{id}/reject", tag = "reviews",
+#[utoipa::path(post, path = "/v1/reviews/{id}/reject", tag = "reviews", operation_id = "reject_review",
     responses((status = 200, body = ReviewOut), (status = 404), (status = 409)))]
 async fn reject(
     State(state): State<AppState>,

@@ -19,6 +19,7 @@ mod lengths;
 mod limits;
 mod lookup;
 mod offers;
+mod openapi;
 mod operators;
 mod participants;
 mod people;

@@ -330,6 +330,35 @@ async fn promo_code_uploads_are_all_or_nothing_with_line_numbers() {
     assert_eq!(counts["available"], 3);
 }
 
+/// A stray `PUT` without a body (or with blank lines only) would replace the
+/// unused codes with nothing: it is refused and the pool kept.
+#[tokio::test]
+async fn a_promo_code_upload_without_codes_is_refused_and_the_pool_kept() {
+    let app = spawn_app().await;
+    let id = app.live_offer(json!({"count": 1})).await;
+    expect(app.put_promo_codes(&id, "A1\nB2\n").await, StatusCode::OK).await;
+
+    let bare = app
+        .client
+        .put(app.url(&format!("/v1/offers/{id}/promo-codes")))
+        .bearer_auth(&app.sk)
+        .send()
+        .await
+        .unwrap();
+    let refused = expect(bare, StatusCode::BAD_REQUEST).await;
+    assert_eq!(error_code(&refused), "invalid_field");
+    assert_eq!(refused["error"]["details"]["field"], "body");
+    let blank = expect(
+        app.put_promo_codes(&id, "\n  \r\n").await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    assert_eq!(blank["error"]["details"]["field"], "body");
+
+    let counts = app.get_ok(&format!("/v1/offers/{id}/promo-codes")).await;
+    assert_eq!(counts, json!({"total": 2, "available": 2, "assigned": 0}));
+}
+
 #[tokio::test]
 async fn offers_list_pages_with_an_opaque_cursor() {
     let app = spawn_app().await;

@@ -38,6 +38,8 @@ mod limits;
 mod lookup;
 #[path = "../api/offers.rs"]
 mod offers;
+#[path = "../api/openapi.rs"]
+mod openapi;
 #[path = "../api/operators.rs"]
 mod operators;
 #[path = "../api/participants.rs"]

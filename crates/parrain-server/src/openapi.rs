@@ -1,0 +1,242 @@
+//! The served API document (`/openapi.json`): what each route's annotation
+//! says, finished here with what holds for every operation alike, so that no
+//! annotation can forget it:
+//! - the two key kinds as bearer security schemes, and which operations take
+//!   the publishable key ([`PUBLISHABLE`]; `tests/api/openapi.rs` checks the
+//!   list against what the server does);
+//! - the error responses an operation can give, each with the error shape of
+//!   SPEC §5: 401 and 429 wherever a key is checked, 403 where only a secret
+//!   key will do, 400 where a query or a body is read, 413 where a body is,
+//!   404 where the path names something, and the 409/422 of its annotation;
+//! - `Idempotency-Key` on every state-changing operation, with its 409 and 422;
+//! - the webhook deliveries, as OpenAPI 3.1 `webhooks`.
+
+use serde::Serialize;
+use serde_json::{json, Map, Value};
+use utoipa::ToSchema;
+
+use crate::views::ActivityOut;
+
+/// Operations a publishable key may call (a secret key may call them too).
+pub const PUBLISHABLE: &[&str] = &[
+    "get_public_offer",
+    "sign_up",
+    "lookup",
+    "invite",
+    "track_visit",
+    "track_share",
+    "track_event",
+    "identify",
+];
+
+/// Operations that take no key.
+const OPEN: &[&str] = &["healthz"];
+
+/// What a webhook endpoint receives: one activity (Standard Webhooks).
+#[derive(Serialize, ToSchema)]
+pub struct WebhookEventOut {
+    /// The activity's type, as `data.type`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// RFC 3339, when the delivery was queued.
+    pub timestamp: String,
+    pub data: ActivityOut,
+}
+
+/// The document, finished.
+pub fn document(api: utoipa::openapi::OpenApi) -> Value {
+    let mut doc = serde_json::to_value(api).unwrap_or_default();
+    let schemes = json!({
+        "secret_key": {
+            "type": "http", "scheme": "bearer", "bearerFormat": "sk_…",
+            "description": "A secret key, for your server: every operation."
+        },
+        "publishable_key": {
+            "type": "http", "scheme": "bearer", "bearerFormat": "pk_…",
+            "description": "A publishable key, safe in a web page: tracking, sign-up and the public view of an offer."
+        },
+        "publishable_key_query": {
+            "type": "apiKey", "in": "query", "name": "key",
+            "description": "A publishable key as the `key` query parameter, for `navigator.sendBeacon`, which cannot set headers."
+        }
+    });
+    let components = &mut doc["components"];
+    components["securitySchemes"] = schemes;
+    if let Some(paths) = doc["paths"].as_object_mut() {
+        for (path, item) in paths.iter_mut() {
+            let Some(item) = item.as_object_mut() else {
+                continue;
+            };
+            for (method, op) in item.iter_mut() {
+                finish_operation(path, method, op);
+            }
+        }
+    }
+    doc["webhooks"] = webhooks();
+    doc
+}
+
+fn error_response(description: &str) -> Value {
+    json!({
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+    })
+}
+
+fn finish_operation(path: &str, method: &str, op: &mut Value) {
+    let id = op["operationId"].as_str().unwrap_or_default().to_owned();
+    let state_changing = matches!(method, "post" | "put" | "patch" | "delete");
+    let has_body = op.get("requestBody").is_some();
+    path_parameters(path, op);
+    if state_changing && path.starts_with("/v1/") {
+        push_parameter(
+            op,
+            json!({
+                "name": "Idempotency-Key", "in": "header", "required": false,
+                "description": "Makes the call safe to retry: a retry with the same key and request gets the first response again (with `Idempotent-Replayed: true`); the same key on another request is 422, and a retry while the first still runs is 409.",
+                "schema": {"type": "string", "minLength": 1, "maxLength": 255}
+            }),
+        );
+    }
+    let reads_query = op["parameters"]
+        .as_array()
+        .is_some_and(|ps| ps.iter().any(|p| p["in"] == "query"));
+    let open = OPEN.contains(&id.as_str());
+    if !open {
+        op["security"] = if PUBLISHABLE.contains(&id.as_str()) {
+            json!([{"secret_key": []}, {"publishable_key": []}, {"publishable_key_query": []}])
+        } else {
+            json!([{"secret_key": []}])
+        };
+    } else {
+        op["security"] = json!([]);
+    }
+    let responses = op["responses"].as_object_mut();
+    let Some(responses) = responses else {
+        return;
+    };
+    let mut add = |status: &str, description: &str| {
+        responses
+            .entry(status)
+            .or_insert_with(|| error_response(description));
+    };
+    if !open {
+        add(
+            "401",
+            "No API key, or one that is malformed, unknown or revoked",
+        );
+        if !PUBLISHABLE.contains(&id.as_str()) {
+            add("403", "A publishable key: this takes a secret key");
+        }
+    }
+    if reads_query || has_body || state_changing {
+        add(
+            "400",
+            "The request is malformed: its message names the field",
+        );
+    }
+    if path.contains('{') {
+        add("404", "Nothing has this id");
+    }
+    if has_body || state_changing {
+        add("413", "The body is larger than the limit (4 MiB)");
+    }
+    if state_changing && path.starts_with("/v1/") {
+        add(
+            "409",
+            "A conflict with the current state (or the Idempotency-Key's first request still runs)",
+        );
+        add(
+            "422",
+            "Refused as a whole (or the Idempotency-Key was used for another request)",
+        );
+    }
+    if !open {
+        responses.entry("429").or_insert_with(|| {
+            let mut r = error_response("Too many requests: retry after `Retry-After` seconds");
+            r["headers"] = json!({"Retry-After": {
+                "description": "Seconds to wait", "required": true,
+                "schema": {"type": "integer", "minimum": 0}
+            }});
+            r
+        });
+    }
+    // An error the annotation named without a body gets the error shape.
+    for (status, response) in responses.iter_mut() {
+        if status.starts_with(['4', '5']) && response.get("content").is_none() {
+            let description = response["description"]
+                .as_str()
+                .filter(|d| !d.is_empty())
+                .unwrap_or("Refused")
+                .to_owned();
+            *response = error_response(&description);
+        }
+    }
+}
+
+/// Every `{name}` of the path is a required path parameter, and no other is.
+fn path_parameters(path: &str, op: &mut Value) {
+    let names: Vec<&str> = path
+        .split('/')
+        .filter_map(|s| s.strip_prefix('{')?.strip_suffix('}'))
+        .collect();
+    let mut parameters: Vec<Value> = op["parameters"].as_array().cloned().unwrap_or_default();
+    parameters.retain(|p| p["in"] != "path" || names.contains(&p["name"].as_str().unwrap_or("")));
+    for name in names {
+        let declared = parameters
+            .iter()
+            .any(|p| p["in"] == "path" && p["name"] == name);
+        if !declared {
+            parameters.push(json!({
+                "name": name, "in": "path", "required": true,
+                "description": "An id; one of the wrong shape names nothing (404)",
+                "schema": {"type": "string"}
+            }));
+        }
+    }
+    if parameters.is_empty() {
+        if let Some(op) = op.as_object_mut() {
+            op.remove("parameters");
+        }
+    } else {
+        op["parameters"] = Value::Array(parameters);
+    }
+}
+
+fn push_parameter(op: &mut Value, parameter: Value) {
+    match op["parameters"].as_array_mut() {
+        Some(parameters) => parameters.push(parameter),
+        None => op["parameters"] = json!([parameter]),
+    }
+}
+
+/// OpenAPI 3.1 `webhooks`: what parrain sends to an endpoint of `POST /v1/webhooks`.
+fn webhooks() -> Value {
+    let header = |name: &str, description: &str| {
+        json!({"name": name, "in": "header", "required": true,
+               "description": description, "schema": {"type": "string"}})
+    };
+    let mut hooks = Map::new();
+    hooks.insert(
+        "activity".into(),
+        json!({"post": {
+            "operationId": "receive_activity",
+            "tags": ["webhooks"],
+            "summary": "An activity of a type the endpoint asked for",
+            "description": "Signed as Standard Webhooks: the signature is HMAC-SHA256, keyed with the endpoint's `whsec_` secret, of `{webhook-id}.{webhook-timestamp}.{body}`. Answer with any 2xx; anything else (or no answer in time) is retried with backoff, and 410 disables the endpoint.",
+            "parameters": [
+                header("webhook-id", "The message id (`msg_…`); the same on every retry, so a receiver can drop repeats"),
+                header("webhook-timestamp", "Unix seconds when this attempt was signed"),
+                header("webhook-signature", "`v1,` and the base64 signature"),
+            ],
+            "requestBody": {"required": true, "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/WebhookEventOut"}
+            }}},
+            "responses": {
+                "200": {"description": "Received (any 2xx will do)"},
+                "410": {"description": "The endpoint is gone: parrain disables it"}
+            }
+        }}),
+    );
+    Value::Object(hooks)
+}
