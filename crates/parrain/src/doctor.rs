@@ -8,7 +8,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use parrain_server::outbound::{Mailer, EMAIL_JOB, WEBHOOK_JOB};
+use parrain_server::outbound::{net, Mailer, EMAIL_JOB, WEBHOOK_JOB};
 use parrain_store::sqlite::SqliteStore;
 use parrain_store::{PageRequest, Store};
 
@@ -51,7 +51,7 @@ pub async fn run(config: &Config) -> bool {
     smtp(config, &mut report).await;
     if let Some(store) = store {
         queues(store.as_ref(), &mut report).await;
-        webhooks(store.as_ref(), &mut report).await;
+        webhooks(store.as_ref(), config.allow_private_webhooks, &mut report).await;
     }
     match report.problems {
         0 => println!("\nno problems found"),
@@ -167,8 +167,11 @@ async fn queues(store: &dyn Store, report: &mut Report) {
     }
 }
 
-/// Each enabled webhook endpoint should accept a connection.
-async fn webhooks(store: &dyn Store, report: &mut Report) {
+/// Each enabled webhook endpoint should accept a connection. Its address
+/// is checked first, as deliveries check it (unless private webhooks are
+/// allowed): the doctor connects to nothing a delivery would refuse, and
+/// only to the addresses it checked.
+async fn webhooks(store: &dyn Store, allow_private: bool, report: &mut Report) {
     let first = PageRequest {
         cursor: None,
         limit: 500,
@@ -178,14 +181,17 @@ async fn webhooks(store: &dyn Store, report: &mut Report) {
         return;
     };
     for hook in page.items.iter().filter(|h| h.enabled) {
-        let target = url::Url::parse(&hook.url)
-            .ok()
-            .and_then(|u| Some((u.host_str()?.to_owned(), u.port_or_known_default()?)));
-        let Some((host, port)) = target else {
-            report.problem(format!("webhook {} has an unusable URL", hook.id));
-            continue;
+        let addresses = match net::webhook_addresses(&hook.url, allow_private).await {
+            Ok(addresses) => addresses,
+            Err(e) => {
+                report.problem(format!(
+                    "webhook {} ({}) is refused, so its deliveries will fail: {e}",
+                    hook.id, hook.url
+                ));
+                continue;
+            }
         };
-        let connect = tokio::net::TcpStream::connect((host.as_str(), port));
+        let connect = tokio::net::TcpStream::connect(&addresses[..]);
         match tokio::time::timeout(Duration::from_secs(5), connect).await {
             Ok(Ok(_)) => report.ok(format!("webhook {} ({}) is reachable", hook.id, hook.url)),
             Ok(Err(e)) => report.problem(format!(

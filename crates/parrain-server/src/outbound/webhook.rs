@@ -4,7 +4,8 @@
 //! A 2xx answer succeeds. 410 Gone disables the endpoint (the receiver said
 //! it is gone for good). Anything else — another status, a time-out, a
 //! refused connection — is retried per the schedule, then the delivery fails.
-//! Redirects are not followed: they would dodge the address check.
+//! Redirects are not followed and proxies from the environment are not used:
+//! either would dodge the address check.
 
 use std::time::{Duration, Instant};
 
@@ -31,6 +32,9 @@ impl Sender {
             .timeout(Duration::from_secs(15))
             .connect_timeout(Duration::from_secs(5))
             .redirect(reqwest::redirect::Policy::none())
+            // A proxy (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY) would resolve the
+            // name itself, past the address check: deliveries never use one.
+            .no_proxy()
             .user_agent(concat!("parrain-webhooks/", env!("CARGO_PKG_VERSION")));
         if !state.config.allow_private_webhooks {
             builder = builder.dns_resolver(std::sync::Arc::new(net::PublicOnly));

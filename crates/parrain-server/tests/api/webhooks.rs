@@ -141,6 +141,41 @@ async fn an_endpoint_answering_410_gone_is_disabled() {
     assert_eq!(receiver.requests().len(), 1);
 }
 
+/// Addresses that reach inside by another road: IPv4-compatible and
+/// IPv4-mapped IPv6, NAT64, 6to4 around a private address, the old
+/// site-local block, IETF's 192.0.0.0/24. Each is refused when saved, and
+/// nothing is written; a 6to4 address around a public one is accepted.
+#[tokio::test]
+async fn webhooks_to_internal_addresses_in_disguise_are_refused_at_save_time() {
+    let app = spawn_app().await;
+    for url in [
+        "http://[::127.0.0.1]:9/hooks",
+        "http://[::ffff:127.0.0.1]:9/hooks",
+        "http://[64:ff9b::7f00:1]/hooks",
+        "http://[64:ff9b::a9fe:a9fe]/latest/meta-data",
+        "http://[2002:7f00:1::1]/hooks",
+        "http://[2002:c0a8:101::]/hooks",
+        "http://[fec0::1]/hooks",
+        "http://192.0.0.170/hooks",
+        "http://[2001::1]/hooks",
+        "http://100.100.100.200/latest",
+    ] {
+        let saved = app
+            .post(
+                "/v1/webhooks",
+                &app.sk,
+                &json!({"url": url, "events": ["offer_fulfilled"]}),
+            )
+            .await;
+        let body = expect(saved, StatusCode::BAD_REQUEST).await;
+        assert_eq!(body["error"]["details"]["field"], "url", "{url}: {body}");
+    }
+    assert_eq!(app.get_ok("/v1/webhooks").await["data"], json!([]));
+    let public = json!({"url": "https://[2002:5db8:d70e::1]/hooks", "events": ["offer_fulfilled"]});
+    app.post_ok("/v1/webhooks", &public, StatusCode::CREATED)
+        .await;
+}
+
 #[tokio::test]
 async fn webhooks_are_refused_for_private_addresses_and_unknown_events() {
     let app = spawn_app().await;

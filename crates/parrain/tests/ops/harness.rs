@@ -46,11 +46,22 @@ impl Server {
 
     /// Starts `parrain serve` on a given port (to come back at the same address).
     pub fn start_on(port: u16, data_dir: &Path, extra: &[&str]) -> Self {
+        Self::start_with_env(port, data_dir, extra, &[])
+    }
+
+    /// Starts `parrain serve` with these environment variables set.
+    pub fn start_with_env(
+        port: u16,
+        data_dir: &Path,
+        extra: &[&str],
+        env: &[(&str, &str)],
+    ) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_parrain"))
             .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
             .arg("--data-dir")
             .arg(data_dir)
             .args(extra)
+            .envs(env.iter().copied())
             .env("PARRAIN_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -244,5 +255,51 @@ impl Load {
             all.extend(task.await.unwrap());
         }
         all
+    }
+}
+
+/// A loopback listener that answers every HTTP request 200 and counts the
+/// connections it accepted (as a webhook receiver, or as a proxy that
+/// should see nothing).
+pub struct Listener {
+    pub port: u16,
+    connections: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl Listener {
+    pub fn start() -> Self {
+        use std::io::{Read, Write};
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let connections = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let count = connections.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                std::thread::spawn(move || {
+                    let _ = stream.set_read_timeout(Some(Duration::from_millis(500)));
+                    let mut seen = Vec::new();
+                    let mut buf = [0u8; 4096];
+                    while let Ok(n) = stream.read(&mut buf) {
+                        if n == 0 {
+                            break;
+                        }
+                        seen.extend_from_slice(&buf[..n]);
+                        if seen.windows(4).any(|w| w == b"\r\n\r\n") {
+                            break;
+                        }
+                    }
+                    let _ = stream.write_all(
+                        b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
+                    );
+                });
+            }
+        });
+        Self { port, connections }
+    }
+
+    pub fn connections(&self) -> usize {
+        self.connections.load(std::sync::atomic::Ordering::SeqCst)
     }
 }

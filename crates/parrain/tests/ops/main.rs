@@ -1,5 +1,6 @@
 //! The real binary: durability under SIGKILL, the demo, metrics, backup and
-//! restore, graceful shutdown, the doctor.
+//! restore, graceful shutdown, the doctor, webhook
+//! deliveries that ignore proxies.
 
 mod admin;
 mod backup;
@@ -10,3 +11,4 @@ mod harness;
 mod mail_crash;
 mod metrics;
 mod shutdown;
+mod webhooks;
