@@ -9,6 +9,8 @@
 //!   key will do, 400 where a query or a body is read, 413 where a body is,
 //!   404 where the path names something, and the 409/422 of its annotation;
 //! - `Idempotency-Key` on every state-changing operation, with its 409 and 422;
+//! - links from an operation that makes something to those that take its id
+//!   (how a client, or a stateful test, goes from one call to the next);
 //! - the webhook deliveries, as OpenAPI 3.1 `webhooks`.
 
 use serde::Serialize;
@@ -27,6 +29,15 @@ pub const PUBLISHABLE: &[&str] = &[
     "track_share",
     "track_event",
     "identify",
+];
+
+/// Operations that make something, and the start of the paths that take its
+/// `id` as their first parameter.
+const MAKES: &[(&str, &str)] = &[
+    ("create_offer", "/v1/offers/"),
+    ("clone_offer", "/v1/offers/"),
+    ("sign_up", "/v1/participants/"),
+    ("create_webhook", "/v1/webhooks/"),
 ];
 
 /// Operations that take no key.
@@ -72,8 +83,72 @@ pub fn document(api: utoipa::openapi::OpenApi) -> Value {
             }
         }
     }
+    links(&mut doc);
     doc["webhooks"] = webhooks();
     doc
+}
+
+/// Adds the links of [`MAKES`] to the success responses of each maker.
+fn links(doc: &mut Value) {
+    let Some(paths) = doc["paths"].as_object() else {
+        return;
+    };
+    let mut targets: Vec<(String, String, Vec<String>)> = Vec::new();
+    for (path, item) in paths {
+        for op in item.as_object().into_iter().flat_map(|i| i.values()) {
+            if let Some(id) = op["operationId"].as_str() {
+                let names = path_names(path).into_iter().map(String::from).collect();
+                targets.push((path.clone(), id.to_owned(), names));
+            }
+        }
+    }
+    let Some(paths) = doc["paths"].as_object_mut() else {
+        return;
+    };
+    for (maker_path, item) in paths.iter_mut() {
+        let maker_names = path_names(maker_path);
+        for op in item
+            .as_object_mut()
+            .into_iter()
+            .flat_map(|i| i.values_mut())
+        {
+            let id = op["operationId"].as_str().unwrap_or_default().to_owned();
+            let mut links = Map::new();
+            for (_, prefix) in MAKES.iter().filter(|(maker, _)| *maker == id) {
+                for (path, target, names) in &targets {
+                    let Some(rest) = path.strip_prefix(prefix).filter(|r| r.starts_with('{'))
+                    else {
+                        continue;
+                    };
+                    let mut parameters = Map::new();
+                    for name in names {
+                        let value = if rest.starts_with(&format!("{{{name}}}")) {
+                            "$response.body#/id".to_owned()
+                        } else if maker_names.contains(&name.as_str()) {
+                            format!("$request.path.{name}")
+                        } else {
+                            break;
+                        };
+                        parameters.insert(name.clone(), value.into());
+                    }
+                    if parameters.len() == names.len() {
+                        links.insert(
+                            target.clone(),
+                            json!({"operationId": target, "parameters": parameters}),
+                        );
+                    }
+                }
+            }
+            if links.is_empty() {
+                continue;
+            }
+            for (status, response) in op["responses"].as_object_mut().into_iter().flatten() {
+                if status.starts_with('2') && response.get("content").is_some() {
+                    response["links"] = Value::Object(links.clone());
+                }
+            }
+        }
+    }
 }
 
 fn error_response(description: &str) -> Value {
@@ -174,12 +249,15 @@ fn finish_operation(path: &str, method: &str, op: &mut Value) {
     }
 }
 
+fn path_names(path: &str) -> Vec<&str> {
+    path.split('/')
+        .filter_map(|s| s.strip_prefix('{')?.strip_suffix('}'))
+        .collect()
+}
+
 /// Every `{name}` of the path is a required path parameter, and no other is.
 fn path_parameters(path: &str, op: &mut Value) {
-    let names: Vec<&str> = path
-        .split('/')
-        .filter_map(|s| s.strip_prefix('{')?.strip_suffix('}'))
-        .collect();
+    let names = path_names(path);
     let mut parameters: Vec<Value> = op["parameters"].as_array().cloned().unwrap_or_default();
     parameters.retain(|p| p["in"] != "path" || names.contains(&p["name"].as_str().unwrap_or("")));
     for name in names {

@@ -126,6 +126,36 @@ async fn the_document_holds_together() {
         }
     }
 
+    // Links name an operation and give each of its path parameters.
+    let mut linked = 0;
+    for (_, _, op) in &ops {
+        for response in op["responses"].as_object().unwrap().values() {
+            for link in response["links"]
+                .as_object()
+                .into_iter()
+                .flat_map(|l| l.values())
+            {
+                let target = link["operationId"].as_str().unwrap();
+                let (path, _, _) = ops
+                    .iter()
+                    .find(|(_, _, o)| o["operationId"] == target)
+                    .unwrap_or_else(|| panic!("a link names {target}, which is not an operation"));
+                let mut given: Vec<&str> = link["parameters"]
+                    .as_object()
+                    .unwrap()
+                    .keys()
+                    .map(String::as_str)
+                    .collect();
+                let mut needed = path_names(path);
+                given.sort();
+                needed.sort();
+                assert_eq!(given, needed, "the link to {target}");
+                linked += 1;
+            }
+        }
+    }
+    assert!(linked > 10, "{linked} links");
+
     let mut found = Vec::new();
     refs(&doc, &mut found);
     assert!(!found.is_empty());
