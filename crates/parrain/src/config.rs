@@ -149,90 +149,92 @@ pub(crate) const ENV_KEYS: [&str; 20] = [
 ];
 
 /// Flags set on the command line; unset ones leave lower layers alone.
+/// They are global: every subcommand takes them, before or after its name
+/// (`parrain keys create --database-url …`).
 #[derive(Debug, Default, Serialize, clap::Args)]
 pub struct Overrides {
     /// Address and port to listen on [default: 127.0.0.1:8080]
-    #[arg(long)]
+    #[arg(long, global = true)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub listen: Option<SocketAddr>,
     /// Directory of the embedded database [default: ./parrain-data]
-    #[arg(long)]
+    #[arg(long, global = true)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data_dir: Option<PathBuf>,
     /// PostgreSQL URL (postgres://…) instead of the embedded database
-    #[arg(long)]
+    #[arg(long, global = true)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub database_url: Option<String>,
     /// Public base URL of share links [default: http://LISTEN]
-    #[arg(long)]
+    #[arg(long, global = true)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub public_url: Option<String>,
     /// Where unknown share codes redirect
-    #[arg(long)]
+    #[arg(long, global = true)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fallback_url: Option<String>,
     /// Log format
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, global = true)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub log_format: Option<LogFormat>,
     /// SMTP server URL (smtp://, smtps://; user:pass@ for auth)
-    #[arg(long)]
+    #[arg(long, global = true)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub smtp_url: Option<String>,
     /// The From address of emails
-    #[arg(long)]
+    #[arg(long, global = true)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub smtp_from: Option<String>,
     /// Allow webhooks to loopback and private addresses
-    #[arg(long, num_args = 0..=1, default_missing_value = "true")]
+    #[arg(long, num_args = 0..=1, default_missing_value = "true", global = true)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_private_webhooks: Option<bool>,
     /// Seconds between webhook attempts, comma-separated
-    #[arg(long)]
+    #[arg(long, global = true)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_retry_schedule: Option<String>,
     /// Seconds between email attempts, comma-separated
-    #[arg(long)]
+    #[arg(long, global = true)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email_retry_schedule: Option<String>,
     /// How often idle workers look for due jobs, in milliseconds [default: 1000]
-    #[arg(long)]
+    #[arg(long, global = true)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub worker_poll_ms: Option<u64>,
     /// Requests per second per client IP on public endpoints; 0 turns the limit off
-    #[arg(long)]
+    #[arg(long, global = true)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rate_limit_per_ip: Option<u32>,
     /// Requests above that rate a client IP may burst
-    #[arg(long)]
+    #[arg(long, global = true)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rate_limit_burst: Option<u32>,
     /// Requests per second per API key; 0 turns the limit off [default: 0]
-    #[arg(long)]
+    #[arg(long, global = true)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rate_limit_per_key: Option<u32>,
     /// Requests above that rate an API key may burst [default: 1000]
-    #[arg(long)]
+    #[arg(long, global = true)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rate_limit_key_burst: Option<u32>,
     /// Reverse proxies whose X-Forwarded-For names the client, comma-separated (e.g. 127.0.0.1,10.0.0.0/8)
-    #[arg(long)]
+    #[arg(long, global = true)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trusted_proxies: Option<String>,
     /// Bearer token that unlocks /metrics (404 while unset)
-    #[arg(long)]
+    #[arg(long, global = true)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metrics_token: Option<String>,
     /// Key of the identity tokens web pages send with the publishable key (at least 32 characters)
-    #[arg(long)]
+    #[arg(long, global = true)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub identity_secret: Option<String>,
     /// Do not run the delivery workers in this process (API only)
-    #[arg(long)]
+    #[arg(long, global = true)]
     #[serde(skip)]
     pub no_workers: bool,
     /// A TOML configuration file
-    #[arg(long, env = "PARRAIN_CONFIG")]
+    #[arg(long, env = "PARRAIN_CONFIG", global = true)]
     #[serde(skip)]
     pub config: Option<PathBuf>,
 }

@@ -52,6 +52,7 @@ pub async fn run(config: &Config) -> bool {
     if let Some(store) = store {
         queues(store.as_ref(), &mut report).await;
         webhooks(store.as_ref(), config.allow_private_webhooks, &mut report).await;
+        crate::close(store).await;
     }
     match report.problems {
         0 => println!("\nno problems found"),

@@ -28,39 +28,36 @@ use parrain_store::{KeyKind, Store};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// The store and configuration flags, taken by every subcommand.
+    #[command(flatten)]
+    overrides: Overrides,
 }
 
 #[derive(Subcommand)]
 enum Command {
     /// Runs the API, share links and the browser script.
     Serve {
-        #[command(flatten)]
-        overrides: Overrides,
         /// Also seed a demo offer and serve a page hosting it at /demo.
         #[arg(long)]
         demo: bool,
     },
     /// Creates or upgrades the database, then exits.
-    Migrate {
-        #[command(flatten)]
-        overrides: Overrides,
-    },
+    Migrate,
     /// Copies an embedded install into an empty PostgreSQL database.
     Copy {
         /// The embedded database: `sqlite://DATA_DIR` or `sqlite://PATH/parrain.db`
+        /// [default: the data directory]
         #[arg(long)]
-        from: String,
-        /// The PostgreSQL database: `postgres://…`
+        from: Option<String>,
+        /// The PostgreSQL database: `postgres://…` [default: the database URL]
         #[arg(long)]
-        to: String,
+        to: Option<String>,
     },
     /// Copies the embedded database into FILE while parrain runs.
     Backup {
         /// The backup file to create (it must not exist yet)
         #[arg(long)]
         to: std::path::PathBuf,
-        #[command(flatten)]
-        overrides: Overrides,
     },
     /// Replaces the embedded database by a backup (stop parrain first).
     Restore {
@@ -70,8 +67,6 @@ enum Command {
         /// Replace the database the data directory already holds
         #[arg(long)]
         force: bool,
-        #[command(flatten)]
-        overrides: Overrides,
     },
     /// Prints the configuration in effect (secrets hidden), or with
     /// `--print-defaults` the documented default configuration file.
@@ -79,28 +74,19 @@ enum Command {
         /// Print every key with its documentation and default
         #[arg(long)]
         print_defaults: bool,
-        #[command(flatten)]
-        overrides: Overrides,
     },
     /// Checks the data directory, database, SMTP server and webhook
     /// endpoints; says what is wrong and exits non-zero if anything is.
-    Doctor {
-        #[command(flatten)]
-        overrides: Overrides,
-    },
+    Doctor,
     /// Manages API keys.
     Keys {
         #[command(subcommand)]
         command: KeysCommand,
-        #[command(flatten)]
-        overrides: Overrides,
     },
     /// Manages operator accounts of the /admin pages.
     Admin {
         #[command(subcommand)]
         command: admin::AdminCommand,
-        #[command(flatten)]
-        overrides: Overrides,
     },
 }
 
@@ -144,9 +130,10 @@ fn init_logs(format: LogFormat) {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    let overrides = cli.overrides;
     match cli.command {
-        Command::Serve { overrides, demo } => serve(Config::load(&overrides)?, demo).await,
-        Command::Migrate { overrides } => {
+        Command::Serve { demo } => serve(Config::load(&overrides)?, demo).await,
+        Command::Migrate => {
             let config = Config::load(&overrides)?;
             if let Some(url) = &config.database_url {
                 let ran = PgStore::migrate(url).await?;
@@ -161,38 +148,46 @@ async fn main() -> anyhow::Result<()> {
             );
             Ok(())
         }
-        Command::Keys { command, overrides } => {
-            let config = Config::load(&overrides)?;
-            keys(open_store(&config).await?, command).await
+        Command::Keys { command } => {
+            let store = open_store(&Config::load(&overrides)?).await?;
+            let done = keys(store.as_ref(), command).await;
+            close(store).await;
+            done
         }
-        Command::Admin { command, overrides } => {
-            let config = Config::load(&overrides)?;
-            admin::run(open_store(&config).await?.as_ref(), command, now()).await
+        Command::Admin { command } => {
+            let store = open_store(&Config::load(&overrides)?).await?;
+            let done = admin::run(store.as_ref(), command, now()).await;
+            close(store).await;
+            done
         }
-        Command::Copy { from, to } => copy::run(&from, &to).await,
+        Command::Copy { from, to } => {
+            let config = Config::load(&overrides)?;
+            let from = from.unwrap_or_else(|| format!("sqlite://{}", config.data_dir.display()));
+            let Some(to) = to.or(config.database_url) else {
+                anyhow::bail!("copy needs --to postgres://… (or --database-url)");
+            };
+            copy::run(&from, &to).await
+        }
         Command::Config {
             print_defaults: true,
-            ..
         } => {
             print!("{}", reference::render(&Config::default(), true));
             Ok(())
         }
-        Command::Config { overrides, .. } => {
+        Command::Config { .. } => {
             print!("{}", reference::render(&Config::load(&overrides)?, false));
             Ok(())
         }
-        Command::Doctor { overrides } => {
+        Command::Doctor => {
             if !doctor::run(&Config::load(&overrides)?).await {
                 std::process::exit(1);
             }
             Ok(())
         }
-        Command::Backup { to, overrides } => backup::backup(&Config::load(&overrides)?, &to),
-        Command::Restore {
-            from,
-            force,
-            overrides,
-        } => backup::restore(&Config::load(&overrides)?, &from, force),
+        Command::Backup { to } => backup::backup(&Config::load(&overrides)?, &to),
+        Command::Restore { from, force } => {
+            backup::restore(&Config::load(&overrides)?, &from, force)
+        }
     }
 }
 
@@ -213,17 +208,24 @@ async fn open_store(config: &Config) -> anyhow::Result<Arc<dyn Store>> {
     }
 }
 
+/// Lets go of a store off the async threads: PostgreSQL's blocking client
+/// shuts its connections down with a runtime of its own, which must not
+/// start inside this one (the process would abort on its way out).
+pub(crate) async fn close(store: Arc<dyn Store>) {
+    let _ = tokio::task::spawn_blocking(move || drop(store)).await;
+}
+
 /// Connections each process keeps to PostgreSQL.
 const POOL_SIZE: u32 = 16;
 
-async fn keys(store: Arc<dyn Store>, command: KeysCommand) -> anyhow::Result<()> {
+async fn keys(store: &dyn Store, command: KeysCommand) -> anyhow::Result<()> {
     match command {
         KeysCommand::Create { kind, name } => {
             let kind = match kind {
                 Kind::Secret => KeyKind::Secret,
                 Kind::Publishable => KeyKind::Publishable,
             };
-            let (record, secret) = auth::create_key(store.as_ref(), kind, &name, now()).await?;
+            let (record, secret) = auth::create_key(store, kind, &name, now()).await?;
             println!(
                 "created {} key {} ({}); it is shown only this once:",
                 kind.as_str(),

@@ -1,9 +1,10 @@
-//! The real binary: durability under SIGKILL, the demo, metrics, backup and
+//! The real binary: global flags on every subcommand, durability under SIGKILL, the demo, metrics, backup and
 //! restore, graceful shutdown, the doctor, webhook
 //! deliveries that ignore proxies.
 
 mod admin;
 mod backup;
+mod cli;
 mod crash;
 mod demo;
 mod doctor;
