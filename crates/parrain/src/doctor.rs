@@ -69,7 +69,7 @@ async fn embedded(dir: &Path, report: &mut Report) -> Option<Arc<dyn Store>> {
         ));
         return None;
     }
-    if let Err(e) = std::fs::create_dir_all(dir) {
+    if let Err(e) = SqliteStore::create_data_dir(dir) {
         report.problem(format!(
             "cannot create the data directory {}: {e}",
             dir.display()

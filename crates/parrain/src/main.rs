@@ -140,7 +140,7 @@ async fn main() -> anyhow::Result<()> {
                 println!("PostgreSQL database is up to date ({ran} migration(s) applied)");
                 return Ok(());
             }
-            std::fs::create_dir_all(&config.data_dir)?;
+            SqliteStore::create_data_dir(&config.data_dir)?;
             let ran = SqliteStore::migrate_file(&config.data_dir.join("parrain.db"))?;
             println!(
                 "database at {} is up to date ({ran} migration(s) applied)",

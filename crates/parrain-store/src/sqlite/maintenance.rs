@@ -7,22 +7,16 @@
 //! it. Every write acknowledged before the backup began is in the copy.
 
 use std::fs::File;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use r2d2_sqlite::rusqlite::{Connection, OpenFlags};
 
+use super::files::{self, sibling};
 use super::{SqliteStore, MIGRATIONS};
 use crate::{Result, StoreError};
 
 fn fail(message: String) -> StoreError {
     StoreError::Database(message)
-}
-
-/// `path` with `suffix` added to its file name (`parrain.db` → `parrain.db-wal`).
-fn sibling(path: &Path, suffix: &str) -> PathBuf {
-    let mut name = path.file_name().unwrap_or_default().to_owned();
-    name.push(suffix);
-    path.with_file_name(name)
 }
 
 /// Opens `path` read-only and checks it is a sound parrain database; returns
@@ -71,6 +65,9 @@ impl SqliteStore {
         }
         let partial = sibling(to, ".partial");
         let _ = std::fs::remove_file(&partial);
+        // Created empty and private first: VACUUM INTO fills an empty file.
+        files::private_file(&partial)
+            .map_err(|e| fail(format!("creating {}: {e}", partial.display())))?;
         let conn = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
         conn.busy_timeout(std::time::Duration::from_secs(30))?;
         let target = partial.to_string_lossy().into_owned();
@@ -93,11 +90,13 @@ impl SqliteStore {
     /// it up to this version's schema.
     pub fn restore_file(from: &Path, data_dir: &Path) -> Result<()> {
         check(from)?;
-        std::fs::create_dir_all(data_dir)
-            .map_err(|e| fail(format!("cannot create {}: {e}", data_dir.display())))?;
+        Self::create_data_dir(data_dir)?;
         let db = data_dir.join("parrain.db");
         let incoming = sibling(&db, ".restoring");
-        std::fs::copy(from, &incoming)
+        let _ = std::fs::remove_file(&incoming);
+        files::private_file(&incoming)
+            .and_then(|()| std::fs::copy(from, &incoming))
+            .and_then(|_| files::restrict(&incoming))
             .map_err(|e| fail(format!("copying {}: {e}", from.display())))?;
         sync(&incoming)?;
         // A write-ahead log left by the old database would be replayed

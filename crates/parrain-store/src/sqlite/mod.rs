@@ -8,6 +8,7 @@
 mod activities;
 mod cache;
 mod deliveries;
+mod files;
 mod idempotency;
 mod invitations;
 mod jobs;
@@ -58,15 +59,18 @@ pub struct SqliteStore {
 impl SqliteStore {
     /// Opens (creating if needed) `parrain.db` in `data_dir` and migrates it.
     pub fn open(data_dir: &Path) -> Result<Self> {
-        std::fs::create_dir_all(data_dir).map_err(|e| {
-            StoreError::Database(format!("cannot create {}: {e}", data_dir.display()))
-        })?;
+        Self::create_data_dir(data_dir)?;
         Self::open_file(&data_dir.join("parrain.db"))
     }
 
+    /// Creates the data directory, readable by its owner only (see `files`).
+    pub fn create_data_dir(data_dir: &Path) -> Result<()> {
+        files::private_dir(data_dir)
+            .map_err(|e| StoreError::Database(format!("cannot create {}: {e}", data_dir.display())))
+    }
+
     pub fn open_file(path: &Path) -> Result<Self> {
-        let conn = Connection::open(path)?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
+        let conn = open_private(path)?;
         configure(&conn)?;
         migrate(&conn)?;
         let manager = SqliteConnectionManager::file(path)
@@ -87,8 +91,7 @@ impl SqliteStore {
 
     /// Applies any migration the file does not have yet; returns how many ran.
     pub fn migrate_file(path: &Path) -> Result<usize> {
-        let conn = Connection::open(path)?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
+        let conn = open_private(path)?;
         configure(&conn)?;
         migrate(&conn)
     }
@@ -114,6 +117,19 @@ impl SqliteStore {
         .await
         .map_err(|e| StoreError::Database(format!("read task failed: {e}")))?
     }
+}
+
+/// Opens the database file for writing, private to its owner, as are the
+/// log and shared-memory files SQLite makes beside it.
+fn open_private(path: &Path) -> Result<Connection> {
+    let private = |e: std::io::Error| {
+        StoreError::Database(format!("cannot make {} private: {e}", path.display()))
+    };
+    files::private_database(path).map_err(private)?;
+    let conn = Connection::open(path)?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    files::private_database(path).map_err(private)?;
+    Ok(conn)
 }
 
 fn configure(conn: &Connection) -> Result<()> {

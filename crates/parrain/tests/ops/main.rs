@@ -1,4 +1,4 @@
-//! The real binary: global flags on every subcommand, durability under SIGKILL, the demo, metrics, backup and
+//! The real binary: global flags on every subcommand, private files, durability under SIGKILL, the demo, metrics, backup and
 //! restore, graceful shutdown, the doctor, webhook
 //! deliveries that ignore proxies.
 
@@ -8,6 +8,7 @@ mod cli;
 mod crash;
 mod demo;
 mod doctor;
+mod files;
 mod harness;
 mod mail_crash;
 mod metrics;
