@@ -2,9 +2,22 @@
 //!
 //! Templates are minijinja (`{{ first_name }}`). An unknown token is caught
 //! when the offer is written or approved, never when a mail is sent.
+//!
+//! Rendering is bounded: at most [`FUEL`] steps of minijinja's engine and
+//! [`MAX_OUTPUT`] bytes of output, so a template with a huge loop fails
+//! instead of stalling the mail worker. A template is tried on sample
+//! values when it is checked, so one that needs more is refused when the
+//! offer is saved, not when its mail is due.
 
-use minijinja::Environment;
+use minijinja::{Environment, ErrorKind};
 use serde::Serialize;
+
+/// The steps (minijinja's fuel) one rendering may take: a long email is a
+/// few thousand.
+pub const FUEL: u64 = 100_000;
+
+/// The most one rendering may write, in bytes.
+pub const MAX_OUTPUT: usize = 512 * 1024;
 
 /// The tokens of SPEC §7, as dotted paths.
 pub const TOKENS: [&str; 8] = [
@@ -36,6 +49,12 @@ pub enum TemplateProblem {
     UnknownToken(String),
     #[error("unknown token `{0}`; allowed: {allowed}", allowed = INVITATION_TOKENS.join(", "))]
     UnknownInvitationToken(String),
+    #[error(
+        "the template does too much work: an email may take {FUEL} steps and write {} KiB \
+         (is a loop too long?)",
+        MAX_OUTPUT / 1024
+    )]
+    TooMuchWork,
 }
 
 impl TemplateProblem {
@@ -43,21 +62,36 @@ impl TemplateProblem {
         match self {
             Self::Syntax(_) => "template_syntax",
             Self::UnknownToken(_) | Self::UnknownInvitationToken(_) => "unknown_token",
+            Self::TooMuchWork => "template_too_costly",
         }
     }
 }
 
-/// Parses a template and checks that it uses only known tokens.
+/// Parses a template, checks that it uses only known tokens, and that it
+/// renders sample values within the bounds.
 pub fn check(source: &str) -> Result<(), TemplateProblem> {
     check_tokens(source, &TOKENS).map_err(|e| match e {
         TemplateProblem::UnknownInvitationToken(t) => TemplateProblem::UnknownToken(t),
         other => other,
-    })
+    })?;
+    check_work(source, &Context::sample())
 }
 
 /// Like [`check`], for the invitation email and its tokens.
 pub fn check_invitation(source: &str) -> Result<(), TemplateProblem> {
-    check_tokens(source, &INVITATION_TOKENS)
+    check_tokens(source, &INVITATION_TOKENS)?;
+    check_work(source, &InvitationContext::sample())
+}
+
+/// Refuses a template that runs out of steps or output on sample values;
+/// other failures depend on real values and are the sender's to report.
+fn check_work(source: &str, context: &impl Serialize) -> Result<(), TemplateProblem> {
+    for html in [false, true] {
+        if let Err(TemplateProblem::TooMuchWork) = render(source, context, html) {
+            return Err(TemplateProblem::TooMuchWork);
+        }
+    }
+    Ok(())
 }
 
 fn check_tokens(source: &str, tokens: &[&str]) -> Result<(), TemplateProblem> {
@@ -128,15 +162,76 @@ pub fn render(
     let template = env
         .template_from_str(source)
         .map_err(|e| TemplateProblem::Syntax(e.to_string()))?;
-    template
-        .render(context)
-        .map_err(|e| TemplateProblem::Syntax(e.to_string()))
+    let mut out = Capped(Vec::new());
+    let rendered = template.render_captured_to(context, &mut out).map(drop);
+    match rendered {
+        Ok(()) => Ok(String::from_utf8_lossy(&out.0).into_owned()),
+        Err(e) if matches!(e.kind(), ErrorKind::OutOfFuel | ErrorKind::WriteFailure) => {
+            Err(TemplateProblem::TooMuchWork)
+        }
+        Err(e) => Err(TemplateProblem::Syntax(e.to_string())),
+    }
+}
+
+/// The output of one rendering, refusing to grow past [`MAX_OUTPUT`].
+struct Capped(Vec<u8>);
+
+impl std::io::Write for Capped {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        if self.0.len() + bytes.len() > MAX_OUTPUT {
+            return Err(std::io::Error::other("the output is too long"));
+        }
+        self.0.extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 fn environment() -> Environment<'static> {
     let mut env = Environment::new();
     env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
+    env.set_fuel(Some(FUEL));
     env
+}
+
+/// Sample values as long as real ones get, for the trial rendering.
+fn long(what: &str, len: usize) -> String {
+    what.repeat(len / what.len().max(1) + 1)[..len].to_owned()
+}
+
+impl Context {
+    fn sample() -> Self {
+        Self {
+            first_name: long("Ada", 100),
+            last_name: long("Lovelace", 100),
+            email: long("a", 254),
+            share_url: long("https://refer.example.com/r/", 200),
+            offer: OfferContext {
+                name: long("Offer", 200),
+            },
+            credit: 1_000_000,
+            goal: GoalContext { count: 1_000_000 },
+            promo_code: long("CODE", 64),
+        }
+    }
+}
+
+impl InvitationContext {
+    fn sample() -> Self {
+        Self {
+            first_name: long("Ada", 100),
+            last_name: long("Lovelace", 100),
+            share_url: long("https://refer.example.com/r/", 200),
+            offer: OfferContext {
+                name: long("Offer", 200),
+            },
+            unsubscribe_url: long("https://refer.example.com/u/", 200),
+            message: long("Join me! ", 1000),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -188,6 +283,34 @@ mod tests {
             check("{{ first_name "),
             Err(TemplateProblem::Syntax(_))
         ));
+    }
+
+    #[test]
+    fn a_huge_loop_fails_quickly_instead_of_running_on() {
+        let started = std::time::Instant::now();
+        for source in [
+            // `range` is not a token; a repeated string loops as well.
+            "{% set n = 'x' * 100000 %}{% for i in n %}{% for j in n %}{{ j }}{% endfor %}{% endfor %}",
+            "{% for i in 'x' * 100000 %}{% set y = i ~ i %}{% endfor %}",
+            "{{ 'x' * 1000000 }}",
+        ] {
+            assert_eq!(
+                render(source, &context(), false),
+                Err(TemplateProblem::TooMuchWork),
+                "{source}"
+            );
+            assert_eq!(check(source), Err(TemplateProblem::TooMuchWork), "{source}");
+            assert_eq!(check_invitation(source), Err(TemplateProblem::TooMuchWork));
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        // A long but honest email is fine.
+        let list =
+            "{% for c in 'abcde' * 100 %}Line {{ loop.index }}: {{ first_name }}\n{% endfor %}";
+        check(list).unwrap();
+        assert_eq!(
+            render(list, &context(), false).unwrap().lines().count(),
+            500
+        );
     }
 
     #[test]

@@ -33,6 +33,13 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use crate::AppState;
 
 const CSS: &str = include_str!("../../templates/admin/admin.css");
+const SCRIPT: &str = include_str!("../../templates/admin/admin.js");
+
+/// The pages' policy: framed only by parrain itself (clickjacking), and
+/// scripts only from parrain's own files — no inline script or handler, so
+/// markup injected into a page cannot run.
+const POLICY: &str =
+    "frame-ancestors 'self'; script-src 'self'; object-src 'none'; base-uri 'self'";
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -42,6 +49,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/offers/{id}/report", get(report::page))
         .route("/admin/offers/{id}/report.csv", get(report::csv))
         .route("/admin/admin.css", get(css))
+        .route("/admin/admin.js", get(script))
         .merge(editor::router())
         .merge(participants::router())
         .merge(activities::router())
@@ -56,7 +64,7 @@ pub fn router() -> Router<AppState> {
         ))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static("frame-ancestors 'self'"),
+            HeaderValue::from_static(POLICY),
         ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,
@@ -97,10 +105,7 @@ fn templates() -> &'static Environment<'static> {
         .chain(keys::TEMPLATES)
         .chain(webhooks::TEMPLATES)
         .chain(reviews::TEMPLATES)
-        .chain([(
-            "confirm.html",
-            include_str!("../../templates/admin/confirm.html"),
-        )]) {
+        {
             if let Err(e) = env.add_template(name, source) {
                 tracing::error!(template = name, error = %e, "an admin template does not parse");
             }
@@ -142,6 +147,17 @@ fn forbidden() -> Response {
 
 /// Static files of the pages: kept by the browser for five minutes.
 pub(crate) const STATIC_CACHE: &str = "private, max-age=300";
+
+async fn script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, STATIC_CACHE),
+        ],
+        SCRIPT,
+    )
+        .into_response()
+}
 
 async fn css() -> Response {
     (

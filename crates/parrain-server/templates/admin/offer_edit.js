@@ -55,3 +55,42 @@
     });
   });
 })();
+
+// The widget section: placeholders in the chosen language, colour pickers
+// beside their text boxes, and the live preview redrawn as the form changes.
+(function () {
+  "use strict";
+  var section = document.getElementById("widget-section");
+  if (!section) return;
+  var fields = section.querySelector("[data-widget-fields]");
+  var frame = document.getElementById("widget-preview");
+  var language = document.getElementById("f-widget.language");
+  language.addEventListener("change", function () {
+    fields.querySelectorAll("input[data-en]").forEach(function (input) {
+      input.placeholder = input.getAttribute("data-" + language.value) || "";
+    });
+  });
+  fields.querySelectorAll("input[data-colour-for]").forEach(function (picker) {
+    var box = document.getElementById(picker.getAttribute("data-colour-for"));
+    picker.addEventListener("input", function () {
+      box.value = picker.value;
+      box.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+    box.addEventListener("input", function () {
+      if (/^#[0-9a-fA-F]{6}$/.test(box.value.trim())) picker.value = box.value.trim().toLowerCase();
+    });
+  });
+  // Redraw the preview from the form as typed, a moment after the last change.
+  var timer = 0, asked = 0;
+  function redraw() {
+    var mine = ++asked;
+    var body = new URLSearchParams(new FormData(section.closest("form")));
+    fetch(frame.getAttribute("data-preview"), { method: "POST", body: body, credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (html) { if (html && mine === asked) frame.srcdoc = html; })
+      .catch(function () { /* the saved preview stays */ });
+  }
+  function later() { clearTimeout(timer); timer = setTimeout(redraw, 300); }
+  fields.addEventListener("input", later);
+  fields.addEventListener("change", later);
+})();

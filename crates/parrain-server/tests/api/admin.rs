@@ -94,7 +94,10 @@ async fn an_operator_signs_in_sees_the_offers_and_signs_out() {
     assert_eq!(page.status(), StatusCode::OK);
     let headers = page.headers();
     assert_eq!(headers["x-frame-options"], "SAMEORIGIN");
-    assert_eq!(headers["content-security-policy"], "frame-ancestors 'self'");
+    assert_eq!(
+        headers["content-security-policy"],
+        "frame-ancestors 'self'; script-src 'self'; object-src 'none'; base-uri 'self'"
+    );
     assert_eq!(headers["cache-control"], "no-store");
     let html = page.text().await.unwrap();
     assert!(

@@ -183,3 +183,49 @@ async fn without_smtp_mail_waits_in_the_queue_and_healthz_says_how_much() {
     );
     assert!(app.activities("type=email.sent").await.is_empty());
 }
+
+/// A template that would loop ten billion times is refused when it is
+/// saved, at once and naming its field, rather than stalling the mail
+/// worker when its mail is due; the offer keeps its emails.
+#[tokio::test]
+async fn an_email_template_with_a_huge_loop_is_refused_at_save_time() {
+    let app = spawn_app().await;
+    let offer = app.live_offer_with(offer_with_emails()).await;
+    let before = app.get_ok(&format!("/v1/offers/{offer}")).await;
+    let huge = "{% set n = 'x' * 100000 %}{% for i in n %}{% for j in n %}{{ first_name }}{% endfor %}{% endfor %}";
+    let started = Instant::now();
+    let patch = json!({"emails": {
+        "sign_up": {"subject": "Welcome", "text": huge},
+        "invitation": {"subject": "Hi", "text": "{{ share_url }}", "html": huge},
+    }});
+    let refused = expect(
+        app.patch(&format!("/v1/offers/{offer}"), &patch).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+
+    assert!(started.elapsed() < Duration::from_secs(5));
+    let problems: Vec<(Value, Value)> = refused["error"]["details"]["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["field"].clone(), p["code"].clone()))
+        .collect();
+    assert_eq!(
+        problems,
+        [
+            (json!("emails.sign_up.text"), json!("template_too_costly")),
+            (
+                json!("emails.invitation.html"),
+                json!("template_too_costly")
+            ),
+        ],
+        "{refused}"
+    );
+    let after = app.get_ok(&format!("/v1/offers/{offer}")).await;
+    assert!(before["live"]["emails"].is_object(), "{before}");
+    assert_eq!(
+        (&after["live"], &after["draft"]),
+        (&before["live"], &before["draft"])
+    );
+}

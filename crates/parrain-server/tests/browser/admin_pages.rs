@@ -394,3 +394,47 @@ async fn a_form_posted_without_its_csrf_token_is_refused() {
     })
     .await;
 }
+
+/// Every operator page keeps its script in parrain's own files: no inline
+/// script or handler in the page, and a script injected inline (as markup
+/// slipped into a page would be) does not run under the pages' policy.
+#[tokio::test]
+async fn the_admin_pages_run_no_inline_script() {
+    let app = app_with_operator().await;
+    scenario("admin_csp", move |chrome| async move {
+        let offer = manual_offer(&app).await;
+        let browser = signed_in(&chrome, &app).await;
+        const CHECK: &str = r#"
+const inline = [...document.scripts].filter((s) => !s.src && s.type !== "application/json").length;
+const handlers = [...document.querySelectorAll("*")]
+  .flatMap((e) => [...e.attributes].map((a) => a.name))
+  .filter((name) => name.startsWith("on"));
+window.__injected = false;
+const probe = document.createElement("script");
+probe.textContent = "window.__injected = true";
+document.head.appendChild(probe);
+return { inline, handlers, injected: window.__injected,
+  ownScript: !!document.querySelector('script[src="/admin/admin.js"]') };"#;
+        for path in [
+            "/admin".to_owned(),
+            "/admin/offers/new".to_owned(),
+            format!("/admin/offers/{offer}"),
+            format!("/admin/offers/{offer}/edit"),
+            format!("/admin/offers/{offer}/participants"),
+            format!("/admin/offers/{offer}/report"),
+            "/admin/activities".to_owned(),
+            "/admin/reviews".to_owned(),
+            "/admin/webhooks".to_owned(),
+            "/admin/keys".to_owned(),
+        ] {
+            browser.goto(&app.url(&path)).await;
+            let found = browser.js(CHECK, vec![]).await;
+            assert_eq!(
+                found,
+                json!({"inline": 0, "handlers": [], "injected": false, "ownScript": true}),
+                "{path}"
+            );
+        }
+    })
+    .await;
+}

@@ -19,20 +19,38 @@ use crate::chrome::{scenario, Browser};
 const OPERATOR: &str = "widget-ops@example.com";
 const PASSWORD: &str = "correct horse battery";
 
-/// The preview's widget: its text, and a computed style of one element.
+/// The preview's widget: its text, and a computed style of one element
+/// (run inside the preview's frame).
 const PREVIEW: &str = r#"
-const frame = document.getElementById("widget-preview");
-const doc = frame && frame.contentDocument;
-const host = doc && doc.querySelector("[data-parrain-offer]");
+const host = document.querySelector("[data-parrain-offer]");
 const root = host && host.shadowRoot;
 if (!root || !host.hasAttribute("data-parrain-ready")) return null;
 const text = Array.from(root.children).filter((e) => e.tagName !== "STYLE").map((e) => e.innerText).join("\n");
 const submit = root.querySelector("[data-part=submit]");
-const note = doc.querySelector(".note");
+const note = document.querySelector(".note");
 return { text, submit: submit ? getComputedStyle(submit).backgroundColor : null, note: note ? note.textContent : "" };"#;
 
+/// Runs `script` inside the preview's frame. The frame is sandboxed (its
+/// own opaque origin), so the editor's page cannot reach into it: WebDriver
+/// steps in, as it would into a frame from another site.
+async fn in_preview(browser: &Browser, script: &str, args: Vec<Value>) -> Value {
+    let Ok(frame) = browser.client.find(Locator::Id("widget-preview")).await else {
+        return Value::Null;
+    };
+    if frame.enter_frame().await.is_err() {
+        return Value::Null;
+    }
+    let found = browser
+        .client
+        .execute(script, args)
+        .await
+        .unwrap_or(Value::Null);
+    browser.client.enter_parent_frame().await.unwrap();
+    found
+}
+
 async fn preview(browser: &Browser) -> Value {
-    browser.js(PREVIEW, vec![]).await
+    in_preview(browser, PREVIEW, vec![]).await
 }
 
 /// Waits until the preview satisfies `test`; returns what it showed.
@@ -121,6 +139,12 @@ async fn the_editor_previews_the_widget_as_typed_and_saves_it() {
         let id = signed_in_editor(&browser, &app).await;
         let before = preview_until(&browser, "the saved draft", |s| shows(s, "Sign up")).await;
         assert!(!shows(&before, "Je participe"), "{before}");
+        // The preview runs its scripts in a sandbox of its own: the editor's
+        // page (and its session) is out of its reach, and it out of the page's.
+        let sandbox = browser
+            .js("const f = document.getElementById('widget-preview'); return [f.getAttribute('sandbox'), f.contentDocument === null]", vec![])
+            .await;
+        assert_eq!(sandbox, json!(["allow-scripts", true]));
 
         browser
             .client
@@ -196,10 +220,10 @@ async fn the_editor_previews_the_widget_as_typed_and_saves_it() {
     .await;
 }
 
-/// The `src` of the preview's share button for `network`, if it shows an image.
+/// The `src` of the preview's share button for `network`, if it shows an
+/// image (run inside the preview's frame).
 const BUTTON_IMAGE: &str = r#"
-const frame = document.getElementById("widget-preview");
-const host = frame && frame.contentDocument && frame.contentDocument.querySelector("[data-parrain-offer]");
+const host = document.querySelector("[data-parrain-offer]");
 const img = host && host.shadowRoot && host.shadowRoot.querySelector("[data-part=share-" + arguments[0] + "] img");
 return img ? img.getAttribute("src") : null;"#;
 
@@ -250,7 +274,7 @@ async fn an_uploaded_button_image_shows_in_the_preview_and_is_kept() {
         let kept = browser.js(script, vec![]).await;
         let started = std::time::Instant::now();
         loop {
-            if browser.js(BUTTON_IMAGE, vec![json!("linkedin")]).await == kept {
+            if in_preview(&browser, BUTTON_IMAGE, vec![json!("linkedin")]).await == kept {
                 break;
             }
             if started.elapsed().as_secs() >= 15 {
