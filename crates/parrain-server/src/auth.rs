@@ -94,7 +94,7 @@ pub(crate) async fn authenticate(parts: &Parts, state: &AppState) -> Result<ApiK
         }
     };
     if let Some(limiter) = parts.extensions.get::<crate::limit::KeyLimiter>() {
-        limiter.check(&key.id)?;
+        limiter.check(&key.id).await?;
     }
     note_use(state, &key);
     Ok(key)

@@ -54,6 +54,9 @@ pub struct ServerConfig {
     pub rate_limit: Option<limit::RateLimit>,
     /// Requests per API key, on every call made with one; `None` turns it off.
     pub key_rate_limit: Option<limit::RateLimit>,
+    /// The Redis that keeps the rate limits and the sign-in limiter for
+    /// every node; `None` keeps them in this process.
+    pub redis: Option<limit::RedisConfig>,
     /// Reverse proxies whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// The bearer token `/metrics` asks for; `None` hides it (404).
@@ -122,8 +125,17 @@ pub fn router(state: AppState) -> Router {
             header::HeaderName::from_static(idempotency::HEADER),
         ])
         .max_age(std::time::Duration::from_secs(3600));
-    let limiter = state.config.rate_limit.and_then(limit::Limiter::new);
-    let key_limiter = state.config.key_rate_limit.and_then(limit::KeyLimiter::new);
+    let shared = state.config.redis.as_ref().and_then(|redis| {
+        limit::Shared::connect(redis)
+            .inspect_err(|e| tracing::error!(error = %e, "the Redis URL is unusable: limits stay in this process"))
+            .ok()
+    });
+    let limiter = (state.config.rate_limit)
+        .and_then(limit::Limiter::new)
+        .map(|l| l.shared(shared.as_ref(), "ip"));
+    let key_limiter = (state.config.key_rate_limit)
+        .and_then(limit::KeyLimiter::new)
+        .map(|l| l.shared(shared.as_ref(), "key"));
     let trusted_proxies = Arc::new(state.config.trusted_proxies.clone());
     let idempotent = axum::middleware::from_fn_with_state(state.clone(), idempotency::middleware);
     metrics::install();
@@ -132,7 +144,7 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", axum::routing::get(metrics::scrape))
         .with_state(state);
     app = app.layer(idempotent);
-    app = app.layer(axum::Extension(admin::SignInLimits::default()));
+    app = app.layer(axum::Extension(admin::SignInLimits::new(shared.as_ref())));
     if let Some(limiter) = key_limiter {
         app = app.layer(axum::Extension(limiter));
     }

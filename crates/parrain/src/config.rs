@@ -57,6 +57,15 @@ pub struct Config {
     pub rate_limit_per_key: u32,
     /// How many requests above that rate an API key may make in a burst.
     pub rate_limit_key_burst: u32,
+    /// `redis://host:6379` (or `rediss://` for TLS): keep the per-IP and
+    /// per-key rate limits and the admin sign-in limiter in this Redis, so
+    /// every node pointed at it shares them. Unset, each process keeps its
+    /// own. While Redis does not answer, each node limits on its own.
+    /// Never printed.
+    pub redis_url: Option<String>,
+    /// Put before every key parrain writes in Redis, so several deployments
+    /// can share one Redis without sharing counters.
+    pub redis_key_prefix: String,
     /// The reverse proxies in front of parrain, comma-separated addresses or
     /// networks (`127.0.0.1, 10.0.0.0/8`): from them, the client's address is
     /// read from `X-Forwarded-For`. Leave empty when clients connect directly.
@@ -101,6 +110,8 @@ impl Default for Config {
             rate_limit_burst: RateLimit::default().burst,
             rate_limit_per_key: 0,
             rate_limit_key_burst: 1000,
+            redis_url: None,
+            redis_key_prefix: "parrain".into(),
             trusted_proxies: String::new(),
             metrics_token: None,
             identity_secret: None,
@@ -125,7 +136,7 @@ fn seconds_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Err
 const DEFAULT_SCHEDULE: &str = "5,300,1800,7200,18000,36000,36000";
 
 /// The keys that `PARRAIN_*` variables may set.
-pub(crate) const ENV_KEYS: [&str; 20] = [
+pub(crate) const ENV_KEYS: [&str; 22] = [
     "listen",
     "data_dir",
     "database_url",
@@ -143,6 +154,8 @@ pub(crate) const ENV_KEYS: [&str; 20] = [
     "rate_limit_burst",
     "rate_limit_per_key",
     "rate_limit_key_burst",
+    "redis_url",
+    "redis_key_prefix",
     "trusted_proxies",
     "metrics_token",
     "identity_secret",
@@ -217,6 +230,14 @@ pub struct Overrides {
     #[arg(long, global = true)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rate_limit_key_burst: Option<u32>,
+    /// Redis URL (redis://host:6379) where every node keeps the rate limits together
+    #[arg(long, global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub redis_url: Option<String>,
+    /// Put before every key written in Redis [default: parrain]
+    #[arg(long, global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub redis_key_prefix: Option<String>,
     /// Reverse proxies whose X-Forwarded-For names the client, comma-separated (e.g. 127.0.0.1,10.0.0.0/8)
     #[arg(long, global = true)]
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -295,6 +316,15 @@ impl Config {
                 "identity_secret must be at least 32 characters (e.g. openssl rand -hex 32)"
             );
         }
+        if let Some(url) = &self.redis_url {
+            let redis = parrain_server::limit::RedisConfig {
+                url: url.clone(),
+                prefix: self.redis_key_prefix.clone(),
+            };
+            redis
+                .check()
+                .map_err(|e| anyhow::anyhow!("redis_url: {e}"))?;
+        }
         Ok(())
     }
 
@@ -323,6 +353,16 @@ impl Config {
             per_second: self.rate_limit_per_key,
             burst: self.rate_limit_key_burst,
         })
+    }
+
+    /// Where the limits are shared, when a Redis is configured.
+    pub fn redis(&self) -> Option<parrain_server::limit::RedisConfig> {
+        self.redis_url
+            .as_ref()
+            .map(|url| parrain_server::limit::RedisConfig {
+                url: url.clone(),
+                prefix: self.redis_key_prefix.clone(),
+            })
     }
 
     /// The trusted proxies as networks; a lone address is a network of one.

@@ -287,6 +287,7 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
             allow_private_webhooks: config.allow_private_webhooks,
             rate_limit: config.rate_limit(),
             key_rate_limit: config.key_rate_limit(),
+            redis: config.redis(),
             trusted_proxies: config.trusted_proxies()?,
             metrics_token: config.metrics_token.clone(),
             identity_secret: config.identity_secret.clone(),

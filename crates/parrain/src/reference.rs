@@ -14,9 +14,10 @@ use crate::config::Config;
 const SOURCE: &str = include_str!("config.rs");
 
 /// Keys whose values are secrets: shown as set or unset, never printed.
-const SECRETS: [&str; 4] = [
+const SECRETS: [&str; 5] = [
     "database_url",
     "smtp_url",
+    "redis_url",
     "metrics_token",
     "identity_secret",
 ];

@@ -31,7 +31,7 @@ use super::session::{
 use super::{forbidden, render};
 use crate::auth::hash_key;
 use crate::client_ip::ClientIp;
-use crate::limit::Limiter;
+use crate::limit::{Limiter, Shared};
 use crate::{password, AppState};
 
 /// Failed attempts allowed per email within [`FAILURE_WINDOW`].
@@ -100,20 +100,58 @@ impl Failures {
     }
 }
 
-/// The sign-in limits of one server: per client IP and per email.
+/// The sign-in limits of one server: per client IP and per email, in
+/// Redis for every node when it is configured (and answers), in this
+/// process otherwise.
 #[derive(Clone)]
 pub struct SignInLimits {
     per_ip: Limiter<IpAddr>,
     failures: Arc<Failures>,
+    shared: Option<Shared>,
 }
 
-impl Default for SignInLimits {
-    fn default() -> Self {
+impl SignInLimits {
+    pub fn new(shared: Option<&Shared>) -> Self {
         Self {
-            per_ip: Limiter::with_period(PER_IP_PERIOD, PER_IP_BURST),
+            per_ip: Limiter::with_period(PER_IP_PERIOD, PER_IP_BURST).shared(shared, "sign-in"),
             failures: Arc::default(),
+            shared: shared.cloned(),
         }
     }
+
+    async fn exhausted(&self, email: &str) -> bool {
+        if let Some(shared) = &self.shared {
+            if let Some(count) = shared.failures(&shared_key(email)).await {
+                return count >= MAX_FAILURES;
+            }
+        }
+        self.failures.exhausted(email)
+    }
+
+    async fn failed(&self, email: &str) {
+        if let Some(shared) = &self.shared {
+            if shared
+                .count_failure(&shared_key(email), FAILURE_WINDOW)
+                .await
+                .is_some()
+            {
+                return;
+            }
+        }
+        self.failures.failed(email);
+    }
+
+    async fn succeeded(&self, email: &str) {
+        if let Some(shared) = &self.shared {
+            shared.forget(&shared_key(email)).await;
+        }
+        self.failures.succeeded(email);
+    }
+}
+
+/// An email's key in Redis: its SHA-256, so no address is stored there.
+fn shared_key(email: &str) -> String {
+    format!("sign-in:{}", hex::encode(email_key(email)))
 }
 
 fn too_many(secure: bool) -> Response {
@@ -184,7 +222,12 @@ pub async fn submit(
     }
     let secure = is_https(&state);
     if let Some(ip) = client.0 {
-        if limits.per_ip.check(&crate::limit::bucket(ip)).is_err() {
+        if limits
+            .per_ip
+            .check(&crate::limit::bucket(ip))
+            .await
+            .is_err()
+        {
             return too_many(secure);
         }
     }
@@ -200,7 +243,7 @@ pub async fn submit(
             StatusCode::UNAUTHORIZED,
         );
     }
-    if limits.failures.exhausted(&email) {
+    if limits.exhausted(&email).await {
         return too_many(secure);
     }
     let operator = match state.store.operator(&email).await {
@@ -210,7 +253,7 @@ pub async fn submit(
     let stored = operator.map(|o| o.password_hash);
     let valid = password::verify_as_operator(form.password, stored).await;
     if !valid {
-        limits.failures.failed(&email);
+        limits.failed(&email).await;
         let error = "That email and password do not match an operator.";
         return page(
             secure,
@@ -220,7 +263,7 @@ pub async fn submit(
             StatusCode::UNAUTHORIZED,
         );
     }
-    limits.failures.succeeded(&email);
+    limits.succeeded(&email).await;
     let token = session::token();
     let now = state.clock.now();
     let record = OperatorSession {

@@ -94,6 +94,7 @@ pub async fn spawn_app_with(
         allow_private_webhooks: false,
         rate_limit: None,
         key_rate_limit: None,
+        redis: None,
         trusted_proxies: Vec::new(),
         metrics_token: None,
         identity_secret: Some(IDENTITY_SECRET.into()),
