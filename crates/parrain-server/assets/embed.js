@@ -209,7 +209,7 @@
   function storedParticipant(id) {
     try {
       const p = JSON.parse(store.get(participantKey(id)));
-      return p && p.code && p.share_url && p.email ? p : null;
+      return p && p.code && p.share_url && p.token ? p : null;
     } catch (e) {
       return null;
     }
@@ -224,10 +224,14 @@
       delete body.referral_code;
       res = await call("POST", path, body);
     }
-    if (res.ok && res.data && res.data.code) {
+    // A new participant comes with its token: what this browser shows its
+    // progress with (never the email, which anyone could type).
+    if (res.ok && res.data && res.data.code && res.data.participant_token) {
       const profile = {};
       ["first_name", "last_name", "fields"].forEach((k) => { if (body[k]) profile[k] = body[k]; });
-      res.participant = remember(id, Object.assign({ shares: 0 }, res.data, { email: body.email, profile }));
+      const p = Object.assign({ shares: 0 }, res.data, { token: res.data.participant_token, profile });
+      delete p.participant_token;
+      res.participant = remember(id, p);
     }
     return res;
   }
@@ -238,11 +242,16 @@
     return participant;
   }
 
-  // Read-only: an unknown email signs nobody up.
-  async function lookup(id, email, profile) {
-    const res = await call("POST", "/v1/offers/" + enc(id) + "/participants/lookup", { email });
+  // Asks for a sign-in link by email: the answer is the same for any email.
+  function lookup(id, email) {
+    return call("POST", "/v1/offers/" + enc(id) + "/participants/lookup", { email });
+  }
+
+  // The stored participant's current progress, by its token.
+  async function mine(id, p) {
+    const res = await call("POST", "/v1/offers/" + enc(id) + "/participants/me", { participant_token: p.token });
     if (res.ok && res.data && res.data.code) {
-      res.participant = remember(id, Object.assign({}, res.data, { email, profile: profile || {} }));
+      res.participant = remember(id, Object.assign({}, res.data, { token: p.token, profile: p.profile || {} }));
     }
     return res;
   }
@@ -408,7 +417,7 @@ a{color:var(--p)}
   async function refresh(w) {
     const p = w.part;
     if (!p) return;
-    const res = await lookup(w.id, p.email, p.profile);
+    const res = await mine(w.id, p);
     if (w.part !== p) return;
     if (res.status === 404 && /participant/.test(JSON.stringify(res.data))) {
       store.del(participantKey(w.id)); // erased, or from another server: ask again
@@ -450,6 +459,12 @@ a{color:var(--p)}
         legal(w),
       ],
       track: () => trackView(w),
+      sent: () => [
+        heading(o),
+        h("p", { part: "link-sent", role: "status" }, t(w, "link_sent", { offer_name: o.name })),
+        h("div", { class: "acts" },
+          h("button", { type: "button", class: "lnk", part: "back", onclick: () => render(w, w.part ? "share" : "form", true) }, t(w, "back"))),
+      ],
     }[view]();
     const root = h("div", { class: "w", "aria-busy": view === "loading" ? "true" : null }, body, w.r.status);
     const look = o && o.widget;
@@ -571,6 +586,7 @@ a{color:var(--p)}
       busy(w, submit, t(w, "signing_up"));
       const res = await signUp(w.id, body);
       busy(w, submit, null);
+      if (res.ok && res.data && res.data.check_email) return render(w, "sent", true);
       if (!res.participant) {
         error.textContent = errorMessage(res, w);
         return;
@@ -736,7 +752,7 @@ a{color:var(--p)}
   function inviteForm(w) {
     const o = w.offer;
     const inv = o.invitations;
-    if (!inv || !inv.enabled || !(o.networks || []).includes("email") || !w.part || !w.part.id) return null;
+    if (!inv || !inv.enabled || !(o.networks || []).includes("email") || !w.part || !w.part.id || !w.part.token) return null;
     const max = inv.max_recipients_per_request || 10;
     const emails = h("textarea", { class: "in", id: "inv", part: "invite-emails", autocomplete: "off", rows: 2 });
     const error = h("p", { class: "err", role: "alert", part: "invite-error" });
@@ -757,7 +773,7 @@ a{color:var(--p)}
         return emails.focus();
       }
       busy(w, submit, t(w, "invite_sending"));
-      const res = await call("POST", "/v1/offers/" + enc(w.id) + "/participants/" + enc(w.part.id) + "/invitations", { emails: list });
+      const res = await call("POST", "/v1/offers/" + enc(w.id) + "/participants/" + enc(w.part.id) + "/invitations", { emails: list, participant_token: w.part.token });
       busy(w, submit, null);
       const d = res.data || {};
       const err = d.error;
@@ -782,7 +798,7 @@ a{color:var(--p)}
   const KNOWN_REFUSALS = ["already_invited", "unsubscribed", "limit_reached", "invalid_email", "own_address"];
 
   function trackView(w) {
-    const email = field(w, { name: "email", required: true, value: w.part ? w.part.email : null }, 0);
+    const email = field(w, { name: "email", required: true }, 0);
     const error = h("p", { class: "err", role: "alert", part: "error" });
     const submit = h("button", { type: "submit", class: "btn", part: "submit" }, t(w, "show_progress"));
     async function onSubmit(e) {
@@ -792,10 +808,10 @@ a{color:var(--p)}
       if (!validate([email])) return;
       const address = email.input.value.trim();
       busy(w, submit, t(w, "checking"));
-      const res = await lookup(w.id, address, w.part && w.part.email === address ? w.part.profile : {});
+      const res = await lookup(w.id, address);
       busy(w, submit, null);
-      if (res.participant) signedUp(w, res.participant, true);
-      else error.textContent = res.status === 404 ? t(w, "not_found") : errorMessage(res, w);
+      if (res.ok) render(w, "sent", true);
+      else error.textContent = errorMessage(res, w);
     }
     return [
       h("h2", {}, t(w, "track")),

@@ -17,6 +17,7 @@ pub mod limit;
 pub mod metrics;
 mod openapi;
 pub mod outbound;
+pub mod participant_token;
 pub mod password;
 mod routes;
 mod views;
@@ -110,6 +111,7 @@ fn is_public_path(path: &str) -> bool {
             && (path.ends_with("/public")
                 || path.ends_with("/participants")
                 || path.ends_with("/participants/lookup")
+                || path.ends_with("/participants/me")
                 || path.ends_with("/invitations")))
 }
 

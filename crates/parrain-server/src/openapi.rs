@@ -24,6 +24,7 @@ pub const PUBLISHABLE: &[&str] = &[
     "get_public_offer",
     "sign_up",
     "lookup",
+    "my_progress",
     "invite",
     "track_visit",
     "track_share",

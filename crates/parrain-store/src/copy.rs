@@ -66,6 +66,8 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
         ("created_at", Int), ("sent_at", Int)]),
     ("invitation_unsubscribes", &[("email_hash", Text), ("offer_id", Text),
         ("unsubscribed_at", Int)]),
+    ("participant_tokens", &[("token_hash", Text), ("participant_id", Text), ("kind", Text),
+        ("created_at", Int), ("expires_at", Int), ("used_at", Int)]),
     ("link_previews", &[("participant_id", Text), ("offer_id", Text), ("hour", Int),
         ("hits", Int)]),
     ("server_events", &[("id", Text), ("result", Text), ("received_at", Int)]),

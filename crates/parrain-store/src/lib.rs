@@ -19,6 +19,7 @@ mod privacy;
 mod report;
 mod review;
 pub mod sqlite;
+mod tokens;
 
 use async_trait::async_trait;
 use parrain_core::email::Email;
@@ -37,6 +38,7 @@ pub use outbound::*;
 pub use privacy::{Erasure, Privacy};
 pub use report::{ReportData, Reports, TopReferrer, TOP_REFERRERS};
 pub use review::{Review, Reviews};
+pub use tokens::{PageFriend, ParticipantTokens, SIGN_IN_VALID_FOR};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
@@ -150,6 +152,7 @@ pub trait Store:
     + Reports
     + Operators
     + Invitations
+    + ParticipantTokens
 {
 }
 impl<T> Store for T where
@@ -167,5 +170,6 @@ impl<T> Store for T where
         + Reports
         + Operators
         + Invitations
+        + ParticipantTokens
 {
 }

@@ -179,9 +179,16 @@ impl Mailer {
             .await
             .map_err(|e| fail(store_failure(e)))?;
         let settings = offer.live.as_ref().unwrap_or_else(|| offer.editable());
+        let sign_in;
         let template = match which {
             "sign_up" => settings.emails.sign_up.as_ref(),
             "fulfillment" => settings.emails.fulfillment.as_ref(),
+            "sign_in" => {
+                sign_in = sign_in_email(state, &participant)
+                    .await
+                    .map_err(|e| fail(store_failure(e)))?;
+                Some(&sign_in)
+            }
             _ => None,
         }
         .ok_or_else(|| {
@@ -254,6 +261,43 @@ impl Mailer {
             .multipart(MultiPart::alternative_plain_html(text, html))
             .map_err(|e| e.to_string())
     }
+}
+
+/// The sign-in email (SPEC §12): a link to the participant's page with a
+/// new one-time token, drawn as the mail is sent so that no usable token
+/// rests in the outbox. A retried send draws another; an unused one expires.
+async fn sign_in_email(
+    state: &AppState,
+    participant: &Participant,
+) -> Result<EmailTemplate, StoreError> {
+    let token = crate::participant_token::draw();
+    state
+        .store
+        .add_sign_in_token(
+            &crate::participant_token::hash(&token),
+            &participant.id,
+            state.clock.now(),
+        )
+        .await?;
+    let link = format!(
+        "{}/p/{token}",
+        state.config.public_url.trim_end_matches('/')
+    );
+    Ok(EmailTemplate {
+        subject: "Your page for {{ offer.name }}".into(),
+        text: format!(
+            "Hello,\n\nHere is your page for {{{{ offer.name }}}}: your share \
+             link, your progress and the friends who joined.\n\n{link}\n\nThe link works once, \
+             within 24 hours. If you did not ask for it, you can ignore this email.\n"
+        ),
+        html: Some(format!(
+            "<!doctype html><html><body><p>Hello,</p>\
+             <p>Here is your page for {{{{ offer.name }}}}: your share link, your progress and \
+             the friends who joined.</p><p><a href=\"{link}\">Open my page</a></p>\
+             <p>The link works once, within 24 hours. If you did not ask for it, you can \
+             ignore this email.</p></body></html>"
+        )),
+    })
 }
 
 /// An HTML body for a template that has only text: escaped, line breaks kept.

@@ -48,6 +48,9 @@ struct InvitationsIn {
     emails: Vec<String>,
     /// A personal note, added to each email as text.
     message: Option<String>,
+    /// Needed with a publishable key: the participant's token (returned by
+    /// its sign-up, or held by its page). A participant id is public.
+    participant_token: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -69,19 +72,28 @@ struct InvitationsOut {
 /// Invites friends by email: 202 when at least one invitation was queued;
 /// otherwise an error with the first refusal's code (`limit_reached` is
 /// 429, `invalid_email` 400, the others 409) naming the field (`emails[0]`),
-/// and every refusal under `details.refused`.
+/// and every refusal under `details.refused`. With a publishable key the
+/// body carries the participant's `participant_token` (403 without it).
 #[utoipa::path(post, path = "/v1/offers/{offer_id}/participants/{participant_id}/invitations",
     tag = "participants", request_body = InvitationsIn,
-    responses((status = 202, body = InvitationsOut), (status = 400), (status = 404),
-        (status = 409), (status = 429)))]
+    responses((status = 202, body = InvitationsOut), (status = 400), (status = 403),
+        (status = 404), (status = 409), (status = 429)))]
 async fn invite(
     State(state): State<AppState>,
-    _key: AnyKey,
+    key: AnyKey,
     Path((offer_id, participant_id)): Path<(String, String)>,
     ApiJson(input): ApiJson<InvitationsIn>,
 ) -> ApiResult<Response> {
     let offer_id = path_id!(OfferId, offer_id, "offer");
     let participant_id = path_id!(ParticipantId, participant_id, "participant");
+    if !key.is_secret() {
+        crate::participant_token::require(
+            &state,
+            input.participant_token.as_deref(),
+            &participant_id,
+        )
+        .await?;
+    }
     if input.emails.is_empty() {
         return Err(ApiError::bad_field(
             "emails",

@@ -5,6 +5,7 @@ mod invitations;
 mod meta;
 mod offers;
 mod outbound;
+mod page;
 mod participants;
 mod people;
 mod previews;
@@ -72,6 +73,7 @@ pub fn router() -> Router<AppState> {
     let api = std::sync::Arc::new(crate::openapi::document(api));
     let pages = redirect::router()
         .merge(invitations::pages())
+        .merge(page::pages())
         .route_layer(axum::middleware::from_fn(crate::limit::per_ip));
     router.merge(pages).merge(meta::static_router(api))
 }

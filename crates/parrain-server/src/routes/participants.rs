@@ -32,6 +32,7 @@ pub fn public() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(sign_up))
         .routes(routes!(lookup))
+        .routes(routes!(my_progress))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -89,13 +90,74 @@ fn check_fields(fields: &serde_json::Map<String, serde_json::Value>) -> ApiResul
     Ok(())
 }
 
-/// Signs a person up: 201 with a new participant, 200 with the existing one
-/// for an email already signed up. A publishable key sees only the share
-/// code, share URL and progress.
+/// A new participant, with the token that opens its page and acts for it.
+#[derive(Serialize, ToSchema)]
+struct NewParticipantOut {
+    #[serde(flatten)]
+    participant: ParticipantOut,
+    /// Opens `/p/{participant_token}` and authorises the participant's own
+    /// calls from a web page (progress, invitations). Shown once.
+    participant_token: String,
+}
+
+/// What a publishable key sees of the participant it just created.
+#[derive(Serialize, ToSchema)]
+struct NewPublicParticipantOut {
+    #[serde(flatten)]
+    participant: PublicParticipantOut,
+    /// Keep it in the browser: it opens the participant's page and shows
+    /// its progress; the email and the share code do not.
+    participant_token: String,
+}
+
+/// A new participant: all of it for a secret key, its public part for a
+/// publishable key; each with the token.
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+enum SignedUpOut {
+    Full(Box<NewParticipantOut>),
+    Public(NewPublicParticipantOut),
+}
+
+/// An email already signed up: the participant for a secret key, only
+/// `check_email` for a publishable key.
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+enum ExistingOut {
+    Full(Box<ParticipantOut>),
+    CheckEmail(SignInSentOut),
+}
+
+/// The answer to a publishable-key request about an email: the same whether
+/// or not the email is known, so it discloses nothing.
+#[derive(Serialize, ToSchema)]
+struct SignInSentOut {
+    /// Always true: if the email belongs to a participant of the offer, a
+    /// link to its page was emailed to it.
+    check_email: bool,
+    message: &'static str,
+}
+
+impl SignInSentOut {
+    fn new() -> Self {
+        Self {
+            check_email: true,
+            message: "if this email has signed up for this offer, a link to its page is on \
+                      its way (it works once, within 24 hours)",
+        }
+    }
+}
+
+/// Signs a person up: 201 with a new participant and its `participant_token`.
+/// An email already signed up is 200: with a secret key, the existing
+/// participant; with a publishable key, only `check_email` (that
+/// participant is emailed a sign-in link to its page), since anyone can
+/// type an email. A publishable key sees only the share code, share URL
+/// and progress of the participant it created.
 #[utoipa::path(post, path = "/v1/offers/{id}/participants", tag = "participants",
     request_body = SignUpIn,
-    responses((status = 201, body = ParticipantOut), (status = 200, body = ParticipantOut),
-        (status = 400), (status = 404), (status = 409), (status = 422)))]
+    responses((status = 201, body = SignedUpOut), (status = 200, body = ExistingOut),
+        (status = 400), (status = 403), (status = 404), (status = 409), (status = 422)))]
 async fn sign_up(
     State(state): State<AppState>,
     key: AnyKey,
@@ -125,26 +187,35 @@ async fn sign_up(
         ip,
         vouched,
     };
+    let email = sign_up.email.clone();
     let signed = state.store.sign_up(&id, sign_up, state.clock.now()).await?;
-    let status = if signed.created {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
-    };
     let public_url = &state.config.public_url;
-    Ok(if key.is_secret() {
-        (
-            status,
-            Json(ParticipantOut::new(signed.participant, public_url)),
-        )
-            .into_response()
+    if !signed.created {
+        let out = if key.is_secret() {
+            let participant = ParticipantOut::new(signed.participant, public_url);
+            ExistingOut::Full(Box::new(participant))
+        } else {
+            state
+                .store
+                .request_sign_in(&id, &email, state.clock.now())
+                .await?;
+            ExistingOut::CheckEmail(SignInSentOut::new())
+        };
+        return Ok((StatusCode::OK, Json(out)).into_response());
+    }
+    let token = crate::participant_token::issue(&state, &signed.participant.id).await?;
+    let out = if key.is_secret() {
+        SignedUpOut::Full(Box::new(NewParticipantOut {
+            participant: ParticipantOut::new(signed.participant, public_url),
+            participant_token: token,
+        }))
     } else {
-        (
-            status,
-            Json(PublicParticipantOut::new(&signed.participant, public_url)),
-        )
-            .into_response()
-    })
+        SignedUpOut::Public(NewPublicParticipantOut {
+            participant: PublicParticipantOut::new(&signed.participant, public_url),
+            participant_token: token,
+        })
+    };
+    Ok((StatusCode::CREATED, Json(out)).into_response())
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -162,27 +233,78 @@ struct FoundParticipantOut {
     shares: i64,
 }
 
-/// Finds the participant an email signed up as (any key): how a person who
-/// comes back sees their link and progress. Reads only: an unknown email is
-/// a 404, never a sign-up.
+/// "Track my progress" for a person who comes back. With a publishable key
+/// the answer is always 202 `check_email`, whether or not the email signed
+/// up; a participant's email gets a one-time sign-in link to its page
+/// (valid 24 hours). With a secret key, from the site's server: the
+/// participant (404 for an unknown email). Never a sign-up.
 #[utoipa::path(post, path = "/v1/offers/{id}/participants/lookup", tag = "participants",
     request_body = LookupIn,
-    responses((status = 200, body = FoundParticipantOut), (status = 400), (status = 404)))]
+    responses((status = 202, body = SignInSentOut), (status = 200, body = FoundParticipantOut),
+        (status = 400), (status = 404)))]
 async fn lookup(
     State(state): State<AppState>,
-    _: AnyKey,
+    key: AnyKey,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<LookupIn>,
-) -> ApiResult<Json<FoundParticipantOut>> {
+) -> ApiResult<Response> {
     let id = path_id!(OfferId, id, "offer");
     if state.store.offer(&id).await?.live.is_none() {
         return Err(ApiError::NotFound("offer".into()));
+    }
+    if !key.is_secret() {
+        state
+            .store
+            .request_sign_in(&id, &input.email, state.clock.now())
+            .await?;
+        return Ok((StatusCode::ACCEPTED, Json(SignInSentOut::new())).into_response());
     }
     let (participant, shares) = state
         .store
         .find_participant(&id, &input.email)
         .await?
         .ok_or_else(|| ApiError::NotFound("participant".into()))?;
+    Ok(Json(FoundParticipantOut {
+        participant: PublicParticipantOut::new(&participant, &state.config.public_url),
+        shares,
+    })
+    .into_response())
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct MeIn {
+    /// The token the sign-up returned, or the one of the participant's page.
+    participant_token: String,
+}
+
+/// The participant a token acts for: its share link and progress, for the
+/// widget of the browser that signed up (any key). 404 for a token that
+/// acts for nobody in this offer.
+#[utoipa::path(post, path = "/v1/offers/{id}/participants/me", tag = "participants",
+    request_body = MeIn,
+    responses((status = 200, body = FoundParticipantOut), (status = 400), (status = 404)))]
+async fn my_progress(
+    State(state): State<AppState>,
+    _: AnyKey,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<MeIn>,
+) -> ApiResult<Json<FoundParticipantOut>> {
+    let id = path_id!(OfferId, id, "offer");
+    let unknown = || ApiError::NotFound("participant".into());
+    let participant = crate::participant_token::participant(&state, &input.participant_token)
+        .await?
+        .ok_or_else(unknown)?;
+    let detail = state.store.participant(&participant).await?.participant;
+    if detail.offer_id != id {
+        return Err(unknown());
+    }
+    let email = Email::from_trusted(detail.email.clone());
+    let (participant, shares) = state
+        .store
+        .find_participant(&id, &email)
+        .await?
+        .ok_or_else(unknown)?;
     Ok(Json(FoundParticipantOut {
         participant: PublicParticipantOut::new(&participant, &state.config.public_url),
         shares,

@@ -41,8 +41,10 @@ fn path(offer: &str, participant: &str) -> String {
     format!("/v1/offers/{offer}/participants/{participant}/invitations")
 }
 
+/// Invites from the site's server (secret key); a web page's invitations,
+/// with the participant's token, are in participant_page.rs.
 async fn invite(app: &TestApp, offer: &str, participant: &str, body: Value) -> reqwest::Response {
-    app.post(&path(offer, participant), &app.pk, &body).await
+    app.post(&path(offer, participant), &app.sk, &body).await
 }
 
 #[tokio::test]

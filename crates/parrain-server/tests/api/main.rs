@@ -21,6 +21,7 @@ mod lookup;
 mod offers;
 mod openapi;
 mod operators;
+mod participant_page;
 mod participants;
 mod people;
 mod previews;

@@ -38,7 +38,7 @@ async fn signing_up_twice_returns_the_same_participant() {
 }
 
 #[tokio::test]
-async fn a_publishable_key_sees_only_code_share_url_and_progress() {
+async fn a_publishable_key_sees_only_code_share_url_progress_and_its_token() {
     let app = spawn_app().await;
     let offer = app.live_offer(json!({"count": 3})).await;
     let path = format!("/v1/offers/{offer}/participants");
@@ -50,7 +50,10 @@ async fn a_publishable_key_sees_only_code_share_url_and_progress() {
     .await;
     let mut keys: Vec<_> = body.as_object().unwrap().keys().cloned().collect();
     keys.sort();
-    assert_eq!(keys, ["code", "id", "progress", "share_url"]);
+    assert_eq!(
+        keys,
+        ["code", "id", "participant_token", "progress", "share_url"]
+    );
     assert_eq!(
         body["progress"],
         json!({"credit": 0, "goal_count": 3, "achieved": false, "fulfilled": false})

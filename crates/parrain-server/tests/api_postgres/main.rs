@@ -42,6 +42,8 @@ mod offers;
 mod openapi;
 #[path = "../api/operators.rs"]
 mod operators;
+#[path = "../api/participant_page.rs"]
+mod participant_page;
 #[path = "../api/participants.rs"]
 mod participants;
 #[path = "../api/people.rs"]

@@ -14,6 +14,7 @@ mod conversion;
 #[allow(dead_code)] // the SMTP server of the API tests; not every helper is used here
 #[path = "../api/mailbox.rs"]
 mod mailbox;
+mod participant_page;
 mod referral;
 mod sign_up_flow;
 mod styles;

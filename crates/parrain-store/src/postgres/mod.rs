@@ -28,6 +28,7 @@ mod privacy;
 mod report;
 mod review;
 pub mod scratch;
+mod tokens;
 mod tracking;
 mod tx;
 mod webhooks;
@@ -48,6 +49,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0007_invitations.sql"),
     include_str!("../../migrations/postgres/0008_client_ips.sql"),
     include_str!("../../migrations/postgres/0009_report_aggregates.sql"),
+    include_str!("../../migrations/postgres/0010_participant_tokens.sql"),
 ];
 
 /// Any constant: the advisory lock nodes take while migrating, so two

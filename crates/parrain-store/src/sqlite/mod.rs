@@ -23,6 +23,7 @@ mod privacy;
 mod report;
 mod review;
 mod tally;
+mod tokens;
 mod tracking;
 mod webhooks;
 mod writer;
@@ -46,6 +47,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0007_invitations.sql"),
     include_str!("../../migrations/sqlite/0008_client_ips.sql"),
     include_str!("../../migrations/sqlite/0009_report_aggregates.sql"),
+    include_str!("../../migrations/sqlite/0010_participant_tokens.sql"),
 ];
 
 /// The SQLite store. Cheap to clone.
