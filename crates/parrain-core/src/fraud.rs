@@ -71,6 +71,10 @@ pub struct FraudSettings {
     /// More than this many people signed up to the offer from the friend's
     /// address in the past hour.
     pub ip_sign_up_velocity: Velocity,
+    /// A referred sign-up earns its referrer credit only once the friend
+    /// follows the confirmation link emailed to them: the strongest defence
+    /// against sign-ups with made-up or borrowed addresses. Off by default.
+    pub verify_friend_email: bool,
 }
 
 impl Default for FraudSettings {
@@ -90,6 +94,7 @@ impl Default for FraudSettings {
                 max_per_hour: 20,
                 outcome: Outcome::Review,
             },
+            verify_friend_email: false,
         }
     }
 }

@@ -38,7 +38,7 @@ pub use outbound::*;
 pub use privacy::{Erasure, Privacy};
 pub use report::{ReportData, Reports, TopReferrer, TOP_REFERRERS};
 pub use review::{Review, Reviews};
-pub use tokens::{PageFriend, ParticipantTokens, SIGN_IN_VALID_FOR};
+pub use tokens::{PageFriend, ParticipantTokens, CONFIRM_VALID_FOR, SIGN_IN_VALID_FOR};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 

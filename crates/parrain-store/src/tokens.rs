@@ -35,6 +35,9 @@ pub(crate) const PAGE_FRIENDS: &str = "SELECT pe.first_name, p.created_at,
     FROM participants p JOIN people pe ON pe.id = p.person_id
     WHERE p.referred_by = $1 ORDER BY p.created_at, p.id LIMIT 500";
 
+/// How long a friend's confirmation link works.
+pub const CONFIRM_VALID_FOR: Millis = 7 * 24 * 60 * 60 * 1000;
+
 /// How long an emailed sign-in link works.
 pub const SIGN_IN_VALID_FOR: Millis = 24 * 60 * 60 * 1000;
 
@@ -71,6 +74,17 @@ pub trait ParticipantTokens: Send + Sync {
     /// if there is one (`false` otherwise). Known or not, the caller does
     /// the same work: one write transaction.
     async fn request_sign_in(&self, offer: &OfferId, email: &Email, now: Millis) -> Result<bool>;
+    /// Keeps the token of a referred friend's confirmation link
+    /// (`fraud.verify_friend_email`), valid [`CONFIRM_VALID_FOR`].
+    async fn add_confirm_token(
+        &self,
+        hash: &str,
+        participant: &ParticipantId,
+        now: Millis,
+    ) -> Result<()>;
+    /// Uses a confirmation token and credits the friend's referrer, in one
+    /// transaction; `false` for a token unknown, used or expired.
+    async fn confirm_friend(&self, hash: &str, now: Millis) -> Result<bool>;
     /// The friends who signed up through the participant's link.
     async fn page_friends(&self, participant: &ParticipantId) -> Result<Vec<PageFriend>>;
 }

@@ -189,6 +189,12 @@ impl Mailer {
                     .map_err(|e| fail(store_failure(e)))?;
                 Some(&sign_in)
             }
+            "confirm_friend" => {
+                sign_in = confirm_email(state, &participant)
+                    .await
+                    .map_err(|e| fail(store_failure(e)))?;
+                Some(&sign_in)
+            }
             _ => None,
         }
         .ok_or_else(|| {
@@ -296,6 +302,39 @@ async fn sign_in_email(
              the friends who joined.</p><p><a href=\"{link}\">Open my page</a></p>\
              <p>The link works once, within 24 hours. If you did not ask for it, you can \
              ignore this email.</p></body></html>"
+        )),
+    })
+}
+
+/// The confirmation email of a referred friend (`fraud.verify_friend_email`):
+/// the referrer's credit waits for its link, which works once within a week.
+async fn confirm_email(
+    state: &AppState,
+    participant: &Participant,
+) -> Result<EmailTemplate, StoreError> {
+    let token = crate::participant_token::draw();
+    state
+        .store
+        .add_confirm_token(
+            &crate::participant_token::hash(&token),
+            &participant.id,
+            state.clock.now(),
+        )
+        .await?;
+    let link = format!(
+        "{}/c/{token}",
+        state.config.public_url.trim_end_matches('/')
+    );
+    Ok(EmailTemplate {
+        subject: "Confirm your email for {{ offer.name }}".into(),
+        text: format!(
+            "Hello,\n\nPlease confirm that this is your email, for {{{{ offer.name }}}}:\n\n\
+             {link}\n\nThe link works once, within 7 days.\n"
+        ),
+        html: Some(format!(
+            "<!doctype html><html><body><p>Hello,</p><p>Please confirm that this is your \
+             email, for {{{{ offer.name }}}}:</p><p><a href=\"{link}\">Confirm my email</a></p>\
+             <p>The link works once, within 7 days.</p></body></html>"
         )),
     })
 }

@@ -9,7 +9,8 @@
 //! scanners fetch links and must not spend them. Share buttons go through
 //! `/p/{token}/share/{network}`, which records the share and redirects to
 //! the network. The token is in the URL, so the page is never cached nor
-//! sent as a referrer.
+//! sent as a referrer. `/c/{token}` is a referred friend's confirmation link
+//! (`fraud.verify_friend_email`), spent the same way by a POST.
 
 use std::collections::BTreeMap;
 
@@ -35,6 +36,7 @@ pub fn pages() -> axum::Router<AppState> {
         )
         .route("/p/{token}/invite", axum::routing::post(invite))
         .route("/p/{token}/share/{network}", axum::routing::get(share))
+        .route("/c/{token}", axum::routing::get(confirm_page).post(confirm))
 }
 
 fn esc(s: &str) -> String {
@@ -173,6 +175,37 @@ async fn spend_sign_in_link(
     Ok(match spent {
         Some(_) => Redirect::to(&format!("/p/{access}")).into_response(),
         None => unknown_link(),
+    })
+}
+
+/// A friend's confirmation link asks for a click (mail scanners fetch links).
+async fn confirm_page(Path(t): Path<String>) -> Response {
+    let body = format!(
+        "<h1>Confirm your email</h1><form method=post action=\"/c/{}\">\
+         <button class=btn type=submit data-part=confirm>Confirm my email</button></form>",
+        esc(&t)
+    );
+    html_page(StatusCode::OK, "en", None, &body)
+}
+
+/// Confirms a referred friend's email: its referrer's credit counts now.
+async fn confirm(State(state): State<AppState>, Path(t): Path<String>) -> ApiResult<Response> {
+    if !t.starts_with(token::PREFIX) || t.len() > 100 {
+        return Ok(unknown_link());
+    }
+    let confirmed = state
+        .store
+        .confirm_friend(&token::hash(&t), state.clock.now())
+        .await?;
+    Ok(if confirmed {
+        html_page(
+            StatusCode::OK,
+            "en",
+            None,
+            "<h1>Thank you</h1><p data-part=confirmed>Your email is confirmed.</p>",
+        )
+    } else {
+        unknown_link()
     })
 }
 

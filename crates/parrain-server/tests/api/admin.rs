@@ -407,3 +407,28 @@ async fn the_admin_cookies_are_secure_when_the_public_url_is_https() {
     let (_, header) = set_cookie(&form, "parrain_csrf");
     assert!(!header.contains("Secure"), "{header}");
 }
+
+#[tokio::test]
+async fn the_offer_editor_shows_verify_friend_email_off_by_default() {
+    let app = spawn_app().await;
+    let offer = app.live_offer(json!({"count": 3})).await;
+    let cookie = signed_in(&app, "ops@example.com").await;
+    let page = app
+        .client
+        .get(app.url(&format!("/admin/offers/{offer}/edit")))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    let field = html
+        .find("name=\"fraud.verify_friend_email\"")
+        .unwrap_or_else(|| panic!("no verify_friend_email input in:\n{html}"));
+    let select = &html[field..field + 200];
+    assert!(
+        select.contains("<option value=\"false\" selected>Off</option>"),
+        "{select}"
+    );
+    assert!(html.contains("only once the friend confirms their email"));
+}

@@ -230,3 +230,52 @@ async fn fraud_settings_are_validated_by_field() {
     let response = app.post("/v1/offers", &app.sk, &settings).await;
     expect(response, StatusCode::BAD_REQUEST).await;
 }
+
+/// `fraud.verify_friend_email`: a sign-up with a made-up or borrowed address
+/// never confirms it, so it never earns its referrer anything.
+#[tokio::test]
+async fn with_verify_friend_email_a_referred_sign_up_counts_once_the_friend_confirms() {
+    let mail = crate::mailbox::MailServer::start();
+    let url = mail.url();
+    let app = crate::helpers::spawn_app_with(|c| c.outbound.smtp_url = Some(url)).await;
+    let (offer, referrer) = offer_with(&app, json!({"verify_friend_email": true})).await;
+    let settings = app.get_ok(&format!("/v1/offers/{offer}")).await;
+    assert_eq!(settings["live"]["fraud"]["verify_friend_email"], true);
+
+    // The referrer signs a friend up with an address of the friend's.
+    assert_eq!(
+        friend_signs_up(&app, &offer, &referrer, "grace@example.com").await,
+        0,
+        "nothing until the friend confirms"
+    );
+    let messages = mail.wait_for(1).await;
+    assert_eq!(messages[0].to, ["grace@example.com"]);
+    let text = messages[0].part("text/plain");
+    let start = text
+        .find(&format!("{}/c/", app.base))
+        .expect("a confirmation link");
+    let link = text[start..].split_whitespace().next().unwrap().to_owned();
+
+    // A mail scanner's GET confirms nothing; the friend's click does, once.
+    let page = app.client.get(&link).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    assert_eq!(credit(&app, &referrer).await, 0);
+    let confirmed = app.client.post(&link).send().await.unwrap();
+    assert_eq!(confirmed.status(), StatusCode::OK);
+    assert_eq!(credit(&app, &referrer).await, 1);
+    let again = app.client.post(&link).send().await.unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_FOUND);
+    assert_eq!(credit(&app, &referrer).await, 1);
+}
+
+#[tokio::test]
+async fn verify_friend_email_is_off_by_default() {
+    let app = spawn_app().await;
+    let (offer, referrer) = offer_with(&app, Value::Null).await;
+    let settings = app.get_ok(&format!("/v1/offers/{offer}")).await;
+    assert_eq!(settings["live"]["fraud"]["verify_friend_email"], false);
+    assert_eq!(
+        friend_signs_up(&app, &offer, &referrer, "grace@example.com").await,
+        1
+    );
+}

@@ -138,14 +138,23 @@ pub(crate) fn sign_up(
     let details = json!({"referred_by": referrer, "marketing_consent": sign_up.marketing_consent});
     tx.record(ActivityType::SignsUp, who, details, now)?;
     if let Some(referrer) = &referrer {
-        award(
-            tx,
-            &offer,
-            &friend,
-            Some(referrer),
-            |friend| Fact::SignUp { friend },
-            now,
-        )?;
+        if settings.fraud.verify_friend_email {
+            // Credit waits for the friend to confirm the address (confirm_friend).
+            tx.enqueue(
+                "email",
+                json!({"template": "confirm_friend", "offer_id": offer_id, "participant_id": id}),
+                now,
+            )?;
+        } else {
+            award(
+                tx,
+                &offer,
+                &friend,
+                Some(referrer),
+                |friend| Fact::SignUp { friend },
+                now,
+            )?;
+        }
     }
     if settings.emails.sign_up.is_some() {
         tx.enqueue(
@@ -158,6 +167,27 @@ pub(crate) fn sign_up(
         participant: tx.participant(&id)?,
         created: true,
     })
+}
+
+/// A referred friend confirmed their email (`fraud.verify_friend_email`):
+/// the sign-up's credit goes to its referrer now, through the same rules as
+/// at sign-up (so a second confirmation changes nothing).
+pub(crate) fn confirm_friend(tx: &impl LedgerTx, id: &ParticipantId, now: Millis) -> Result<()> {
+    let participant = tx.participant(id)?;
+    let Some(referrer) = participant.referred_by.clone() else {
+        return Ok(());
+    };
+    let offer = tx.offer(&participant.offer_id)?;
+    let friend = FriendIds::of_person(tx, participant.person_id.clone(), None)?;
+    award(
+        tx,
+        &offer,
+        &friend,
+        Some(&referrer),
+        |friend| Fact::SignUp { friend },
+        now,
+    )?;
+    Ok(())
 }
 
 /// Fulfils an achieved participant by hand (manual delivery).

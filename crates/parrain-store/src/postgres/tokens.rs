@@ -6,7 +6,8 @@ use parrain_core::ids::{OfferId, ParticipantId};
 use parrain_core::Millis;
 
 use super::PgStore;
-use crate::tokens::{self, PageFriend, ParticipantTokens, SIGN_IN_VALID_FOR};
+use crate::flows;
+use crate::tokens::{self, PageFriend, ParticipantTokens, CONFIRM_VALID_FOR, SIGN_IN_VALID_FOR};
 use crate::Result;
 
 const INSERT: &str = "INSERT INTO participant_tokens
@@ -126,6 +127,43 @@ impl ParticipantTokens for PgStore {
                     counted: r.get(2),
                 })
                 .collect())
+        })
+        .await
+    }
+    async fn add_confirm_token(
+        &self,
+        hash: &str,
+        participant: &ParticipantId,
+        now: Millis,
+    ) -> Result<()> {
+        let (hash, participant) = (hash.to_owned(), participant.as_str().to_owned());
+        self.write(move |tx| {
+            tx.with(|t| {
+                let expires = Some(now + CONFIRM_VALID_FOR);
+                t.execute(INSERT, &[&hash, &participant, &"confirm", &now, &expires])?;
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    async fn confirm_friend(&self, hash: &str, now: Millis) -> Result<bool> {
+        let hash = hash.to_owned();
+        self.write(move |tx| {
+            let id: Option<String> = tx.with(|t| {
+                Ok(t.query_opt(
+                    "UPDATE participant_tokens SET used_at = $2 WHERE token_hash = $1
+                     AND kind = 'confirm' AND used_at IS NULL AND expires_at > $2
+                     RETURNING participant_id",
+                    &[&hash, &now],
+                )?
+                .map(|r| r.get(0)))
+            })?;
+            let Some(id) = id else {
+                return Ok(false);
+            };
+            flows::confirm_friend(tx, &ParticipantId::from_trusted(id), now)?;
+            Ok(true)
         })
         .await
     }

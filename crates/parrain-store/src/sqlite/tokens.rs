@@ -7,7 +7,8 @@ use parrain_core::Millis;
 use r2d2_sqlite::rusqlite::{params, OptionalExtension};
 
 use super::SqliteStore;
-use crate::tokens::{self, PageFriend, ParticipantTokens, SIGN_IN_VALID_FOR};
+use crate::flows;
+use crate::tokens::{self, PageFriend, ParticipantTokens, CONFIRM_VALID_FOR, SIGN_IN_VALID_FOR};
 use crate::Result;
 
 const INSERT: &str = "INSERT INTO participant_tokens
@@ -128,6 +129,43 @@ impl ParticipantTokens for SqliteStore {
                 })?
                 .collect::<std::result::Result<Vec<_>, _>>()?;
             Ok(friends)
+        })
+        .await
+    }
+    async fn add_confirm_token(
+        &self,
+        hash: &str,
+        participant: &ParticipantId,
+        now: Millis,
+    ) -> Result<()> {
+        let (hash, participant) = (hash.to_owned(), participant.as_str().to_owned());
+        self.write(move |conn| {
+            conn.execute(
+                INSERT,
+                params![hash, participant, "confirm", now, now + CONFIRM_VALID_FOR],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn confirm_friend(&self, hash: &str, now: Millis) -> Result<bool> {
+        let hash = hash.to_owned();
+        self.write(move |conn| {
+            let id: Option<String> = conn
+                .query_row(
+                    "UPDATE participant_tokens SET used_at = ?2 WHERE token_hash = ?1
+                     AND kind = 'confirm' AND used_at IS NULL AND expires_at > ?2
+                     RETURNING participant_id",
+                    params![hash, now],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            let Some(id) = id else {
+                return Ok(false);
+            };
+            flows::confirm_friend(conn, &ParticipantId::from_trusted(id), now)?;
+            Ok(true)
         })
         .await
     }

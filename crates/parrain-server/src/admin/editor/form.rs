@@ -98,6 +98,8 @@ pub struct FraudInput {
     pub name: String,
     pub label: String,
     pub number: bool,
+    /// An on/off setting (`verify_friend_email`).
+    pub flag: bool,
     pub value: String,
 }
 
@@ -117,6 +119,9 @@ fn fraud_label(path: &str) -> String {
         "credit_velocity.max_per_hour" => "A referrer gets more credits in an hour than",
         "same_ip.window_hours" => "Friend seen at the referrer's address within (hours)",
         "ip_sign_up_velocity.max_per_hour" => "More sign-ups in an hour from one address than",
+        "verify_friend_email" => {
+            "Credit a referred sign-up only once the friend confirms their email"
+        }
         p if p.ends_with(".outcome") => "Then",
         p => return p.replace(['_', '.'], " "),
     };
@@ -133,6 +138,7 @@ fn fraud_rules(value_of: impl Fn(&str, &Value) -> String) -> Vec<FraudRule> {
     let input = |path: String, leaf: &Value| FraudInput {
         label: fraud_label(&path),
         number: leaf.is_number(),
+        flag: leaf.is_boolean(),
         value: value_of(&path, leaf),
         name: format!("fraud.{path}"),
     };
@@ -354,6 +360,12 @@ impl OfferForm {
         for input in self.fraud.iter().flat_map(|r| &r.inputs) {
             let value = if input.number {
                 integer(&input.value, &input.name, &mut problems)
+            } else if input.flag {
+                match input.value.as_str() {
+                    "true" => Value::Bool(true),
+                    "false" => Value::Bool(false),
+                    _ => Value::Null,
+                }
             } else {
                 text(&input.value)
             };
