@@ -85,8 +85,41 @@ pub fn document(api: utoipa::openapi::OpenApi) -> Value {
         }
     }
     links(&mut doc);
+    object_defaults_in_words(&mut doc["components"]["schemas"]);
     doc["webhooks"] = webhooks();
     doc
+}
+
+/// A property whose default is an object (a nested setting's defaults) says
+/// it in its description instead: code generators cannot give a model
+/// property a default (openapi-python-client drops the whole schema, and
+/// with it the offer's settings), and a client that leaves the property out
+/// gets the same defaults from the server anyway.
+fn object_defaults_in_words(schemas: &mut Value) {
+    let Some(schemas) = schemas.as_object_mut() else {
+        return;
+    };
+    for schema in schemas.values_mut() {
+        let properties = schema.get_mut("properties").and_then(Value::as_object_mut);
+        for property in properties.into_iter().flat_map(|p| p.values_mut()) {
+            let Some(object) = property.as_object_mut() else {
+                continue;
+            };
+            if !object.get("default").is_some_and(Value::is_object) {
+                continue;
+            }
+            let default = object.remove("default").unwrap_or_default();
+            let said = object
+                .get("description")
+                .and_then(Value::as_str)
+                .map(|d| format!("{d} "))
+                .unwrap_or_default();
+            object.insert(
+                "description".into(),
+                format!("{said}Default: `{default}`.").into(),
+            );
+        }
+    }
 }
 
 /// Adds the links of [`MAKES`] to the success responses of each maker.
@@ -172,6 +205,17 @@ fn finish_operation(path: &str, method: &str, op: &mut Value) {
                 "description": "Makes the call safe to retry: a retry with the same key and request gets the first response again (with `Idempotent-Replayed: true`); the same key on another request is 422, and a retry while the first still runs is 409.",
                 "schema": {"type": "string", "minLength": 1, "maxLength": 255}
             }),
+        );
+    }
+    // A body sent as a file is binary to generators (openapi-python-client
+    // takes a `File`), whatever the server reads it as.
+    if let Some(file) = op
+        .pointer_mut("/requestBody/content/application~1octet-stream")
+        .and_then(Value::as_object_mut)
+    {
+        file.insert(
+            "schema".into(),
+            json!({"type": "string", "format": "binary"}),
         );
     }
     let reads_query = op["parameters"]

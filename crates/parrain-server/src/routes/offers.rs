@@ -1,6 +1,8 @@
 //! `/v1/offers`: settings, the draft/live lifecycle, promo codes, and the
 //! public view a web page reads.
 
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::Json;
@@ -202,32 +204,48 @@ async fn archive(
     )))
 }
 
-/// Replaces the unused promo codes with an upload: plain text, one code per line.
+/// Replaces the unused promo codes with an upload: plain text, one code per
+/// line, sent as `text/plain` or as a file (`application/octet-stream`).
 /// Any bad line refuses the whole upload (422, with line numbers); an upload
 /// without a code (no body, or blank lines only) is refused (400) and the
 /// pool kept.
 #[utoipa::path(put, path = "/v1/offers/{id}/promo-codes", tag = "offers",
-    request_body(content = String, content_type = "text/plain"),
+    request_body(description = "The codes, one per line (UTF-8)",
+        content((String = "text/plain"), (String = "application/octet-stream"))),
     responses((status = 200, body = PromoCountsOut), (status = 404), (status = 422)))]
 async fn put_promo_codes(
     State(state): State<AppState>,
     _: SecretKey,
     Path(id): Path<String>,
     headers: HeaderMap,
-    body: String,
+    body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Json<PromoCountsOut>> {
     let id = path_id!(OfferId, id, "offer");
     let text_plain = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_none_or(|v| v.starts_with("text/plain"));
+        .is_none_or(|v| v.starts_with("text/plain") || v.starts_with("application/octet-stream"));
     if !text_plain {
         return Err(ApiError::BadRequest {
             code: "unsupported_media_type",
-            message: "upload promo codes as text/plain, one per line".into(),
+            message: "upload promo codes as text/plain (or a file, application/octet-stream), one per line".into(),
             field: None,
         });
     }
+    let body = body.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::PayloadTooLarge
+        } else {
+            ApiError::BadRequest {
+                code: "unreadable_body",
+                message: e.body_text(),
+                field: None,
+            }
+        }
+    })?;
+    let body = String::from_utf8(body.into()).map_err(|_| {
+        ApiError::bad_field("body", "the promo codes must be UTF-8 text, one per line")
+    })?;
     if body.lines().all(|line| line.trim().is_empty()) {
         return Err(ApiError::bad_field(
             "body",

@@ -357,6 +357,32 @@ async fn a_promo_code_upload_without_codes_is_refused_and_the_pool_kept() {
 
     let counts = app.get_ok(&format!("/v1/offers/{id}/promo-codes")).await;
     assert_eq!(counts, json!({"total": 2, "available": 2, "assigned": 0}));
+
+    // Bytes that are not UTF-8 text are refused in the error shape, naming the body.
+    let binary = app
+        .client
+        .put(app.url(&format!("/v1/offers/{id}/promo-codes")))
+        .bearer_auth(&app.sk)
+        .header("content-type", "application/octet-stream")
+        .body(vec![0x89, b'P', b'N', b'G', 0xff, b'\n'])
+        .send()
+        .await
+        .unwrap();
+    let refused = expect(binary, StatusCode::BAD_REQUEST).await;
+    assert_eq!(refused["error"]["details"]["field"], "body");
+
+    // The same upload as a file (what generated clients send) replaces them.
+    let file = app
+        .client
+        .put(app.url(&format!("/v1/offers/{id}/promo-codes")))
+        .bearer_auth(&app.sk)
+        .header("content-type", "application/octet-stream")
+        .body("C3\nD4\nE5\n")
+        .send()
+        .await
+        .unwrap();
+    let counts = expect(file, StatusCode::OK).await;
+    assert_eq!(counts, json!({"total": 3, "available": 3, "assigned": 0}));
 }
 
 #[tokio::test]

@@ -1,0 +1,275 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.error_out import ErrorOut
+from ...models.report_out import ReportOut
+from ...types import UNSET, Unset
+from typing import cast
+
+
+
+def _get_kwargs(
+    id: str,
+    *,
+    from_: str | Unset = UNSET,
+    to: str | Unset = UNSET,
+    interval: str | Unset = UNSET,
+
+) -> dict[str, Any]:
+    
+
+    
+
+    params: dict[str, Any] = {}
+
+    params["from"] = from_
+
+    params["to"] = to
+
+    params["interval"] = interval
+
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/offers/{id}/report".format(id=quote(str(id), safe=""),),
+        "params": params,
+    }
+
+
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorOut | ReportOut | None:
+    if response.status_code == 200:
+        response_200 = ReportOut.from_dict(response.json())
+
+
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorOut.from_dict(response.json())
+
+
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorOut.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorOut.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ErrorOut.from_dict(response.json())
+
+
+
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = ErrorOut.from_dict(response.json())
+
+
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorOut | ReportOut]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    id: str,
+    *,
+    client: AuthenticatedClient,
+    from_: str | Unset = UNSET,
+    to: str | Unset = UNSET,
+    interval: str | Unset = UNSET,
+
+) -> Response[ErrorOut | ReportOut]:
+    """ An offer's funnel, audience, share metrics, time series and top
+    referrers. Campaign visits are visit sessions (a visitor's visits count
+    once until 30 minutes pass without one); interactions are sign-ups,
+    shares and custom events; registrations are sign-ups that followed a
+    share link. With `Accept: text/csv` the body is the series as CSV.
+
+    Args:
+        id (str):
+        from_ (str | Unset):
+        to (str | Unset):
+        interval (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorOut | ReportOut]
+     """
+
+
+    kwargs = _get_kwargs(
+        id=id,
+from_=from_,
+to=to,
+interval=interval,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    id: str,
+    *,
+    client: AuthenticatedClient,
+    from_: str | Unset = UNSET,
+    to: str | Unset = UNSET,
+    interval: str | Unset = UNSET,
+
+) -> ErrorOut | ReportOut | None:
+    """ An offer's funnel, audience, share metrics, time series and top
+    referrers. Campaign visits are visit sessions (a visitor's visits count
+    once until 30 minutes pass without one); interactions are sign-ups,
+    shares and custom events; registrations are sign-ups that followed a
+    share link. With `Accept: text/csv` the body is the series as CSV.
+
+    Args:
+        id (str):
+        from_ (str | Unset):
+        to (str | Unset):
+        interval (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorOut | ReportOut
+     """
+
+
+    return sync_detailed(
+        id=id,
+client=client,
+from_=from_,
+to=to,
+interval=interval,
+
+    ).parsed
+
+async def asyncio_detailed(
+    id: str,
+    *,
+    client: AuthenticatedClient,
+    from_: str | Unset = UNSET,
+    to: str | Unset = UNSET,
+    interval: str | Unset = UNSET,
+
+) -> Response[ErrorOut | ReportOut]:
+    """ An offer's funnel, audience, share metrics, time series and top
+    referrers. Campaign visits are visit sessions (a visitor's visits count
+    once until 30 minutes pass without one); interactions are sign-ups,
+    shares and custom events; registrations are sign-ups that followed a
+    share link. With `Accept: text/csv` the body is the series as CSV.
+
+    Args:
+        id (str):
+        from_ (str | Unset):
+        to (str | Unset):
+        interval (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorOut | ReportOut]
+     """
+
+
+    kwargs = _get_kwargs(
+        id=id,
+from_=from_,
+to=to,
+interval=interval,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    id: str,
+    *,
+    client: AuthenticatedClient,
+    from_: str | Unset = UNSET,
+    to: str | Unset = UNSET,
+    interval: str | Unset = UNSET,
+
+) -> ErrorOut | ReportOut | None:
+    """ An offer's funnel, audience, share metrics, time series and top
+    referrers. Campaign visits are visit sessions (a visitor's visits count
+    once until 30 minutes pass without one); interactions are sign-ups,
+    shares and custom events; registrations are sign-ups that followed a
+    share link. With `Accept: text/csv` the body is the series as CSV.
+
+    Args:
+        id (str):
+        from_ (str | Unset):
+        to (str | Unset):
+        interval (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorOut | ReportOut
+     """
+
+
+    return (await asyncio_detailed(
+        id=id,
+client=client,
+from_=from_,
+to=to,
+interval=interval,
+
+    )).parsed

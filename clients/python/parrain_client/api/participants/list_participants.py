@@ -1,0 +1,279 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.error_out import ErrorOut
+from ...models.list_participant_out import ListParticipantOut
+from ...models.list_participants_goal import ListParticipantsGoal
+from ...types import UNSET, Unset
+from typing import cast
+
+
+
+def _get_kwargs(
+    id: str,
+    *,
+    goal: ListParticipantsGoal | Unset = UNSET,
+    fulfilled: bool | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    limit: int | Unset = UNSET,
+
+) -> dict[str, Any]:
+    
+
+    
+
+    params: dict[str, Any] = {}
+
+    json_goal: str | Unset = UNSET
+    if not isinstance(goal, Unset):
+        json_goal = goal.value
+
+    params["goal"] = json_goal
+
+    params["fulfilled"] = fulfilled
+
+    params["cursor"] = cursor
+
+    params["limit"] = limit
+
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/offers/{id}/participants".format(id=quote(str(id), safe=""),),
+        "params": params,
+    }
+
+
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorOut | ListParticipantOut | None:
+    if response.status_code == 200:
+        response_200 = ListParticipantOut.from_dict(response.json())
+
+
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorOut.from_dict(response.json())
+
+
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorOut.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorOut.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ErrorOut.from_dict(response.json())
+
+
+
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = ErrorOut.from_dict(response.json())
+
+
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorOut | ListParticipantOut]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    id: str,
+    *,
+    client: AuthenticatedClient,
+    goal: ListParticipantsGoal | Unset = UNSET,
+    fulfilled: bool | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    limit: int | Unset = UNSET,
+
+) -> Response[ErrorOut | ListParticipantOut]:
+    """ An offer's participants, newest first, filtered by goal and fulfilment.
+
+    Args:
+        id (str):
+        goal (ListParticipantsGoal | Unset):
+        fulfilled (bool | Unset):
+        cursor (str | Unset):
+        limit (int | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorOut | ListParticipantOut]
+     """
+
+
+    kwargs = _get_kwargs(
+        id=id,
+goal=goal,
+fulfilled=fulfilled,
+cursor=cursor,
+limit=limit,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    id: str,
+    *,
+    client: AuthenticatedClient,
+    goal: ListParticipantsGoal | Unset = UNSET,
+    fulfilled: bool | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    limit: int | Unset = UNSET,
+
+) -> ErrorOut | ListParticipantOut | None:
+    """ An offer's participants, newest first, filtered by goal and fulfilment.
+
+    Args:
+        id (str):
+        goal (ListParticipantsGoal | Unset):
+        fulfilled (bool | Unset):
+        cursor (str | Unset):
+        limit (int | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorOut | ListParticipantOut
+     """
+
+
+    return sync_detailed(
+        id=id,
+client=client,
+goal=goal,
+fulfilled=fulfilled,
+cursor=cursor,
+limit=limit,
+
+    ).parsed
+
+async def asyncio_detailed(
+    id: str,
+    *,
+    client: AuthenticatedClient,
+    goal: ListParticipantsGoal | Unset = UNSET,
+    fulfilled: bool | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    limit: int | Unset = UNSET,
+
+) -> Response[ErrorOut | ListParticipantOut]:
+    """ An offer's participants, newest first, filtered by goal and fulfilment.
+
+    Args:
+        id (str):
+        goal (ListParticipantsGoal | Unset):
+        fulfilled (bool | Unset):
+        cursor (str | Unset):
+        limit (int | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorOut | ListParticipantOut]
+     """
+
+
+    kwargs = _get_kwargs(
+        id=id,
+goal=goal,
+fulfilled=fulfilled,
+cursor=cursor,
+limit=limit,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    id: str,
+    *,
+    client: AuthenticatedClient,
+    goal: ListParticipantsGoal | Unset = UNSET,
+    fulfilled: bool | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    limit: int | Unset = UNSET,
+
+) -> ErrorOut | ListParticipantOut | None:
+    """ An offer's participants, newest first, filtered by goal and fulfilment.
+
+    Args:
+        id (str):
+        goal (ListParticipantsGoal | Unset):
+        fulfilled (bool | Unset):
+        cursor (str | Unset):
+        limit (int | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorOut | ListParticipantOut
+     """
+
+
+    return (await asyncio_detailed(
+        id=id,
+client=client,
+goal=goal,
+fulfilled=fulfilled,
+cursor=cursor,
+limit=limit,
+
+    )).parsed

@@ -1,0 +1,348 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.error_out import ErrorOut
+from ...models.list_person_out import ListPersonOut
+from ...types import UNSET, Unset
+from typing import cast
+
+
+
+def _get_kwargs(
+    *,
+    signed_up_for: str | Unset = UNSET,
+    achieved_goal_in: str | Unset = UNSET,
+    fulfilled_in: str | Unset = UNSET,
+    referred_by: str | Unset = UNSET,
+    was_referred_in: str | Unset = UNSET,
+    shared_in: str | Unset = UNSET,
+    channel: str | Unset = UNSET,
+    clicked_shared_link_in: str | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    limit: int | Unset = UNSET,
+
+) -> dict[str, Any]:
+    
+
+    
+
+    params: dict[str, Any] = {}
+
+    params["signed_up_for"] = signed_up_for
+
+    params["achieved_goal_in"] = achieved_goal_in
+
+    params["fulfilled_in"] = fulfilled_in
+
+    params["referred_by"] = referred_by
+
+    params["was_referred_in"] = was_referred_in
+
+    params["shared_in"] = shared_in
+
+    params["channel"] = channel
+
+    params["clicked_shared_link_in"] = clicked_shared_link_in
+
+    params["cursor"] = cursor
+
+    params["limit"] = limit
+
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/people",
+        "params": params,
+    }
+
+
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorOut | ListPersonOut | None:
+    if response.status_code == 200:
+        response_200 = ListPersonOut.from_dict(response.json())
+
+
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorOut.from_dict(response.json())
+
+
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorOut.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorOut.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 429:
+        response_429 = ErrorOut.from_dict(response.json())
+
+
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorOut | ListPersonOut]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    signed_up_for: str | Unset = UNSET,
+    achieved_goal_in: str | Unset = UNSET,
+    fulfilled_in: str | Unset = UNSET,
+    referred_by: str | Unset = UNSET,
+    was_referred_in: str | Unset = UNSET,
+    shared_in: str | Unset = UNSET,
+    channel: str | Unset = UNSET,
+    clicked_shared_link_in: str | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    limit: int | Unset = UNSET,
+
+) -> Response[ErrorOut | ListPersonOut]:
+    """ People matching every given filter, newest first. With `Accept: text/csv`
+    the whole list comes as one CSV file (`cursor` and `limit` are ignored).
+
+    Args:
+        signed_up_for (str | Unset):
+        achieved_goal_in (str | Unset):
+        fulfilled_in (str | Unset):
+        referred_by (str | Unset):
+        was_referred_in (str | Unset):
+        shared_in (str | Unset):
+        channel (str | Unset):
+        clicked_shared_link_in (str | Unset):
+        cursor (str | Unset):
+        limit (int | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorOut | ListPersonOut]
+     """
+
+
+    kwargs = _get_kwargs(
+        signed_up_for=signed_up_for,
+achieved_goal_in=achieved_goal_in,
+fulfilled_in=fulfilled_in,
+referred_by=referred_by,
+was_referred_in=was_referred_in,
+shared_in=shared_in,
+channel=channel,
+clicked_shared_link_in=clicked_shared_link_in,
+cursor=cursor,
+limit=limit,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    signed_up_for: str | Unset = UNSET,
+    achieved_goal_in: str | Unset = UNSET,
+    fulfilled_in: str | Unset = UNSET,
+    referred_by: str | Unset = UNSET,
+    was_referred_in: str | Unset = UNSET,
+    shared_in: str | Unset = UNSET,
+    channel: str | Unset = UNSET,
+    clicked_shared_link_in: str | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    limit: int | Unset = UNSET,
+
+) -> ErrorOut | ListPersonOut | None:
+    """ People matching every given filter, newest first. With `Accept: text/csv`
+    the whole list comes as one CSV file (`cursor` and `limit` are ignored).
+
+    Args:
+        signed_up_for (str | Unset):
+        achieved_goal_in (str | Unset):
+        fulfilled_in (str | Unset):
+        referred_by (str | Unset):
+        was_referred_in (str | Unset):
+        shared_in (str | Unset):
+        channel (str | Unset):
+        clicked_shared_link_in (str | Unset):
+        cursor (str | Unset):
+        limit (int | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorOut | ListPersonOut
+     """
+
+
+    return sync_detailed(
+        client=client,
+signed_up_for=signed_up_for,
+achieved_goal_in=achieved_goal_in,
+fulfilled_in=fulfilled_in,
+referred_by=referred_by,
+was_referred_in=was_referred_in,
+shared_in=shared_in,
+channel=channel,
+clicked_shared_link_in=clicked_shared_link_in,
+cursor=cursor,
+limit=limit,
+
+    ).parsed
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    signed_up_for: str | Unset = UNSET,
+    achieved_goal_in: str | Unset = UNSET,
+    fulfilled_in: str | Unset = UNSET,
+    referred_by: str | Unset = UNSET,
+    was_referred_in: str | Unset = UNSET,
+    shared_in: str | Unset = UNSET,
+    channel: str | Unset = UNSET,
+    clicked_shared_link_in: str | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    limit: int | Unset = UNSET,
+
+) -> Response[ErrorOut | ListPersonOut]:
+    """ People matching every given filter, newest first. With `Accept: text/csv`
+    the whole list comes as one CSV file (`cursor` and `limit` are ignored).
+
+    Args:
+        signed_up_for (str | Unset):
+        achieved_goal_in (str | Unset):
+        fulfilled_in (str | Unset):
+        referred_by (str | Unset):
+        was_referred_in (str | Unset):
+        shared_in (str | Unset):
+        channel (str | Unset):
+        clicked_shared_link_in (str | Unset):
+        cursor (str | Unset):
+        limit (int | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorOut | ListPersonOut]
+     """
+
+
+    kwargs = _get_kwargs(
+        signed_up_for=signed_up_for,
+achieved_goal_in=achieved_goal_in,
+fulfilled_in=fulfilled_in,
+referred_by=referred_by,
+was_referred_in=was_referred_in,
+shared_in=shared_in,
+channel=channel,
+clicked_shared_link_in=clicked_shared_link_in,
+cursor=cursor,
+limit=limit,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    signed_up_for: str | Unset = UNSET,
+    achieved_goal_in: str | Unset = UNSET,
+    fulfilled_in: str | Unset = UNSET,
+    referred_by: str | Unset = UNSET,
+    was_referred_in: str | Unset = UNSET,
+    shared_in: str | Unset = UNSET,
+    channel: str | Unset = UNSET,
+    clicked_shared_link_in: str | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    limit: int | Unset = UNSET,
+
+) -> ErrorOut | ListPersonOut | None:
+    """ People matching every given filter, newest first. With `Accept: text/csv`
+    the whole list comes as one CSV file (`cursor` and `limit` are ignored).
+
+    Args:
+        signed_up_for (str | Unset):
+        achieved_goal_in (str | Unset):
+        fulfilled_in (str | Unset):
+        referred_by (str | Unset):
+        was_referred_in (str | Unset):
+        shared_in (str | Unset):
+        channel (str | Unset):
+        clicked_shared_link_in (str | Unset):
+        cursor (str | Unset):
+        limit (int | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorOut | ListPersonOut
+     """
+
+
+    return (await asyncio_detailed(
+        client=client,
+signed_up_for=signed_up_for,
+achieved_goal_in=achieved_goal_in,
+fulfilled_in=fulfilled_in,
+referred_by=referred_by,
+was_referred_in=was_referred_in,
+shared_in=shared_in,
+channel=channel,
+clicked_shared_link_in=clicked_shared_link_in,
+cursor=cursor,
+limit=limit,
+
+    )).parsed

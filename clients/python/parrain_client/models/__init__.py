@@ -1,0 +1,251 @@
+""" Contains all the data models used in inputs/outputs """
+
+from .activity_out import ActivityOut
+from .activity_out_details import ActivityOutDetails
+from .activity_type import ActivityType
+from .attempt_out import AttemptOut
+from .attribution import Attribution
+from .attribution_model import AttributionModel
+from .audience_out import AudienceOut
+from .bucket_out import BucketOut
+from .button_style import ButtonStyle
+from .colours import Colours
+from .condition import Condition
+from .condition_value import ConditionValue
+from .delivery import Delivery
+from .delivery_out import DeliveryOut
+from .delivery_out_payload import DeliveryOutPayload
+from .email_health import EmailHealth
+from .email_template import EmailTemplate
+from .emails import Emails
+from .erasure_out import ErasureOut
+from .error_detail_out import ErrorDetailOut
+from .error_detail_out_details_type_0 import ErrorDetailOutDetailsType0
+from .error_out import ErrorOut
+from .event_batch_out import EventBatchOut
+from .event_in import EventIn
+from .event_result_out import EventResultOut
+from .event_result_out_credits import EventResultOutCredits
+from .export_person_response_200 import ExportPersonResponse200
+from .found_participant_out import FoundParticipantOut
+from .fraud_settings import FraudSettings
+from .friend_in import FriendIn
+from .friend_out import FriendOut
+from .fulfill_many_in import FulfillManyIn
+from .fulfill_many_out import FulfillManyOut
+from .fulfill_result_out import FulfillResultOut
+from .fulfill_result_out_error import FulfillResultOutError
+from .fulfillment import Fulfillment
+from .funnel_out import FunnelOut
+from .goal import Goal
+from .goal_type import GoalType
+from .health import Health
+from .identified_out import IdentifiedOut
+from .identify_in import IdentifyIn
+from .invitations import Invitations
+from .invitations_in import InvitationsIn
+from .invitations_out import InvitationsOut
+from .language import Language
+from .link import Link
+from .list_activity_out import ListActivityOut
+from .list_activity_out_data_item import ListActivityOutDataItem
+from .list_activity_out_data_item_details import ListActivityOutDataItemDetails
+from .list_delivery_out import ListDeliveryOut
+from .list_delivery_out_data_item import ListDeliveryOutDataItem
+from .list_delivery_out_data_item_payload import ListDeliveryOutDataItemPayload
+from .list_offer_out import ListOfferOut
+from .list_offer_out_data_item import ListOfferOutDataItem
+from .list_offers_status import ListOffersStatus
+from .list_participant_out import ListParticipantOut
+from .list_participant_out_data_item import ListParticipantOutDataItem
+from .list_participant_out_data_item_fields import ListParticipantOutDataItemFields
+from .list_participants_goal import ListParticipantsGoal
+from .list_person_out import ListPersonOut
+from .list_person_out_data_item import ListPersonOutDataItem
+from .list_review_out import ListReviewOut
+from .list_review_out_data_item import ListReviewOutDataItem
+from .list_webhook_out import ListWebhookOut
+from .list_webhook_out_data_item import ListWebhookOutDataItem
+from .lookup_in import LookupIn
+from .marketing_consent import MarketingConsent
+from .network import Network
+from .offer_out import OfferOut
+from .offer_settings import OfferSettings
+from .offer_settings_share_messages import OfferSettingsShareMessages
+from .offer_status import OfferStatus
+from .op import Op
+from .outbound_health import OutboundHealth
+from .outcome import Outcome
+from .participant_detail_out import ParticipantDetailOut
+from .participant_out import ParticipantOut
+from .participant_out_fields import ParticipantOutFields
+from .patch_offer_body import PatchOfferBody
+from .person_field import PersonField
+from .person_out import PersonOut
+from .preview_kind import PreviewKind
+from .progress_out import ProgressOut
+from .promo_counts_out import PromoCountsOut
+from .public_goal_out import PublicGoalOut
+from .public_invitations_out import PublicInvitationsOut
+from .public_offer_out import PublicOfferOut
+from .public_offer_out_share_messages import PublicOfferOutShareMessages
+from .public_participant_out import PublicParticipantOut
+from .public_widget_out import PublicWidgetOut
+from .public_widget_out_button_images import PublicWidgetOutButtonImages
+from .public_widget_out_strings import PublicWidgetOutStrings
+from .queue_health import QueueHealth
+from .refused_out import RefusedOut
+from .report_out import ReportOut
+from .review_out import ReviewOut
+from .same_ip import SameIp
+from .server_event_in import ServerEventIn
+from .server_event_in_properties import ServerEventInProperties
+from .share_count import ShareCount
+from .share_in import ShareIn
+from .share_metrics_out import ShareMetricsOut
+from .share_preview import SharePreview
+from .share_url import ShareUrl
+from .share_url_kind import ShareUrlKind
+from .sign_up_flow import SignUpFlow
+from .sign_up_in import SignUpIn
+from .sign_up_in_fields import SignUpInFields
+from .top_referrer_out import TopReferrerOut
+from .tracked_out import TrackedOut
+from .trigger_rule import TriggerRule
+from .velocity import Velocity
+from .visit_counting import VisitCounting
+from .visit_in import VisitIn
+from .webhook_event_out import WebhookEventOut
+from .webhook_in import WebhookIn
+from .webhook_out import WebhookOut
+from .webhook_patch_in import WebhookPatchIn
+from .webhook_secret_out import WebhookSecretOut
+from .widget_settings import WidgetSettings
+from .widget_settings_button_images import WidgetSettingsButtonImages
+from .widget_settings_strings import WidgetSettingsStrings
+
+__all__ = (
+    "ActivityOut",
+    "ActivityOutDetails",
+    "ActivityType",
+    "AttemptOut",
+    "Attribution",
+    "AttributionModel",
+    "AudienceOut",
+    "BucketOut",
+    "ButtonStyle",
+    "Colours",
+    "Condition",
+    "ConditionValue",
+    "Delivery",
+    "DeliveryOut",
+    "DeliveryOutPayload",
+    "EmailHealth",
+    "Emails",
+    "EmailTemplate",
+    "ErasureOut",
+    "ErrorDetailOut",
+    "ErrorDetailOutDetailsType0",
+    "ErrorOut",
+    "EventBatchOut",
+    "EventIn",
+    "EventResultOut",
+    "EventResultOutCredits",
+    "ExportPersonResponse200",
+    "FoundParticipantOut",
+    "FraudSettings",
+    "FriendIn",
+    "FriendOut",
+    "FulfillManyIn",
+    "FulfillManyOut",
+    "Fulfillment",
+    "FulfillResultOut",
+    "FulfillResultOutError",
+    "FunnelOut",
+    "Goal",
+    "GoalType",
+    "Health",
+    "IdentifiedOut",
+    "IdentifyIn",
+    "Invitations",
+    "InvitationsIn",
+    "InvitationsOut",
+    "Language",
+    "Link",
+    "ListActivityOut",
+    "ListActivityOutDataItem",
+    "ListActivityOutDataItemDetails",
+    "ListDeliveryOut",
+    "ListDeliveryOutDataItem",
+    "ListDeliveryOutDataItemPayload",
+    "ListOfferOut",
+    "ListOfferOutDataItem",
+    "ListOffersStatus",
+    "ListParticipantOut",
+    "ListParticipantOutDataItem",
+    "ListParticipantOutDataItemFields",
+    "ListParticipantsGoal",
+    "ListPersonOut",
+    "ListPersonOutDataItem",
+    "ListReviewOut",
+    "ListReviewOutDataItem",
+    "ListWebhookOut",
+    "ListWebhookOutDataItem",
+    "LookupIn",
+    "MarketingConsent",
+    "Network",
+    "OfferOut",
+    "OfferSettings",
+    "OfferSettingsShareMessages",
+    "OfferStatus",
+    "Op",
+    "OutboundHealth",
+    "Outcome",
+    "ParticipantDetailOut",
+    "ParticipantOut",
+    "ParticipantOutFields",
+    "PatchOfferBody",
+    "PersonField",
+    "PersonOut",
+    "PreviewKind",
+    "ProgressOut",
+    "PromoCountsOut",
+    "PublicGoalOut",
+    "PublicInvitationsOut",
+    "PublicOfferOut",
+    "PublicOfferOutShareMessages",
+    "PublicParticipantOut",
+    "PublicWidgetOut",
+    "PublicWidgetOutButtonImages",
+    "PublicWidgetOutStrings",
+    "QueueHealth",
+    "RefusedOut",
+    "ReportOut",
+    "ReviewOut",
+    "SameIp",
+    "ServerEventIn",
+    "ServerEventInProperties",
+    "ShareCount",
+    "ShareIn",
+    "ShareMetricsOut",
+    "SharePreview",
+    "ShareUrl",
+    "ShareUrlKind",
+    "SignUpFlow",
+    "SignUpIn",
+    "SignUpInFields",
+    "TopReferrerOut",
+    "TrackedOut",
+    "TriggerRule",
+    "Velocity",
+    "VisitCounting",
+    "VisitIn",
+    "WebhookEventOut",
+    "WebhookIn",
+    "WebhookOut",
+    "WebhookPatchIn",
+    "WebhookSecretOut",
+    "WidgetSettings",
+    "WidgetSettingsButtonImages",
+    "WidgetSettingsStrings",
+)

@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+
+
+
+
+
+
+T = TypeVar("T", bound="PublicInvitationsOut")
+
+
+
+@_attrs_define
+class PublicInvitationsOut:
+    """ 
+        Attributes:
+            enabled (bool):
+            max_recipients_per_request (int):
+     """
+
+    enabled: bool
+    max_recipients_per_request: int
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+
+
+
+
+    def to_dict(self) -> dict[str, Any]:
+        enabled = self.enabled
+
+        max_recipients_per_request = self.max_recipients_per_request
+
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({
+            "enabled": enabled,
+            "max_recipients_per_request": max_recipients_per_request,
+        })
+
+        return field_dict
+
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        enabled = d.pop("enabled")
+
+        max_recipients_per_request = d.pop("max_recipients_per_request")
+
+        public_invitations_out = cls(
+            enabled=enabled,
+            max_recipients_per_request=max_recipients_per_request,
+        )
+
+
+        public_invitations_out.additional_properties = d
+        return public_invitations_out
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,193 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+from typing import cast
+
+if TYPE_CHECKING:
+  from ..models.audience_out import AudienceOut
+  from ..models.bucket_out import BucketOut
+  from ..models.funnel_out import FunnelOut
+  from ..models.share_metrics_out import ShareMetricsOut
+  from ..models.top_referrer_out import TopReferrerOut
+
+
+
+
+
+T = TypeVar("T", bound="ReportOut")
+
+
+
+@_attrs_define
+class ReportOut:
+    """ An offer's social dashboard over a window.
+
+        Attributes:
+            audience (AudienceOut):
+            from_ (str): The window, `[from, to)`, RFC 3339.
+            funnel (FunnelOut): From a visit to a referred registration.
+            interval (str): `hour` or `day`: the width of a series bucket, aligned to UTC.
+            offer_id (str):
+            series (list[BucketOut]): Every bucket the window touches, empty ones included, oldest first.
+            share_metrics (ShareMetricsOut): Ratios; `null` when the denominator is zero.
+            to (str):
+            top_referrers (list[TopReferrerOut]): Up to ten participants with the most credit (all time), most first.
+     """
+
+    audience: AudienceOut
+    from_: str
+    funnel: FunnelOut
+    interval: str
+    offer_id: str
+    series: list[BucketOut]
+    share_metrics: ShareMetricsOut
+    to: str
+    top_referrers: list[TopReferrerOut]
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+
+
+
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..models.audience_out import AudienceOut # noqa: PLC0415
+        from ..models.bucket_out import BucketOut # noqa: PLC0415
+        from ..models.funnel_out import FunnelOut # noqa: PLC0415
+        from ..models.share_metrics_out import ShareMetricsOut # noqa: PLC0415
+        from ..models.top_referrer_out import TopReferrerOut # noqa: PLC0415
+        audience = self.audience.to_dict()
+
+        from_ = self.from_
+
+        funnel = self.funnel.to_dict()
+
+        interval = self.interval
+
+        offer_id = self.offer_id
+
+        series = []
+        for series_item_data in self.series:
+            series_item = series_item_data.to_dict()
+            series.append(series_item)
+
+
+
+        share_metrics = self.share_metrics.to_dict()
+
+        to = self.to
+
+        top_referrers = []
+        for top_referrers_item_data in self.top_referrers:
+            top_referrers_item = top_referrers_item_data.to_dict()
+            top_referrers.append(top_referrers_item)
+
+
+
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({
+            "audience": audience,
+            "from": from_,
+            "funnel": funnel,
+            "interval": interval,
+            "offer_id": offer_id,
+            "series": series,
+            "share_metrics": share_metrics,
+            "to": to,
+            "top_referrers": top_referrers,
+        })
+
+        return field_dict
+
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.audience_out import AudienceOut # noqa: PLC0415
+        from ..models.bucket_out import BucketOut # noqa: PLC0415
+        from ..models.funnel_out import FunnelOut # noqa: PLC0415
+        from ..models.share_metrics_out import ShareMetricsOut # noqa: PLC0415
+        from ..models.top_referrer_out import TopReferrerOut # noqa: PLC0415
+        d = dict(src_dict)
+        audience = AudienceOut.from_dict(d.pop("audience"))
+
+
+
+
+        from_ = d.pop("from")
+
+        funnel = FunnelOut.from_dict(d.pop("funnel"))
+
+
+
+
+        interval = d.pop("interval")
+
+        offer_id = d.pop("offer_id")
+
+        series = []
+        _series = d.pop("series")
+        for series_item_data in (_series):
+            series_item = BucketOut.from_dict(series_item_data)
+
+
+
+            series.append(series_item)
+
+
+        share_metrics = ShareMetricsOut.from_dict(d.pop("share_metrics"))
+
+
+
+
+        to = d.pop("to")
+
+        top_referrers = []
+        _top_referrers = d.pop("top_referrers")
+        for top_referrers_item_data in (_top_referrers):
+            top_referrers_item = TopReferrerOut.from_dict(top_referrers_item_data)
+
+
+
+            top_referrers.append(top_referrers_item)
+
+
+        report_out = cls(
+            audience=audience,
+            from_=from_,
+            funnel=funnel,
+            interval=interval,
+            offer_id=offer_id,
+            series=series,
+            share_metrics=share_metrics,
+            to=to,
+            top_referrers=top_referrers,
+        )
+
+
+        report_out.additional_properties = d
+        return report_out
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
