@@ -18,11 +18,11 @@ from parrain_client.models import (
     Emails,
     Goal,
     GoalType,
+    NewParticipantOut,
     OfferOut,
     OfferSettings,
     OfferStatus,
     ParticipantDetailOut,
-    ParticipantOut,
     PromoCountsOut,
     SignUpIn,
 )
@@ -70,7 +70,9 @@ class Walkthrough(unittest.TestCase):
             offer.id, client=api, body=SignUpIn(email="ana@example.com", first_name="Ana")
         )
         self.assertEqual(ana.status_code, 201, ana.content)
-        self.assertIsInstance(ana.parsed, ParticipantOut)
+        # A secret key sees the whole participant, and a new one comes with its token.
+        self.assertIsInstance(ana.parsed, NewParticipantOut)
+        self.assertTrue(ana.parsed.participant_token)
         code, share_url = ana.parsed.code, ana.parsed.share_url
         self.assertEqual(share_url, f"{base}/r/{code}")
 

@@ -201,9 +201,12 @@ export interface paths {
         get: operations["list_participants"];
         put?: never;
         /**
-         * Signs a person up: 201 with a new participant, 200 with the existing one
-         *     for an email already signed up. A publishable key sees only the share
-         *     code, share URL and progress.
+         * Signs a person up: 201 with a new participant and its `participant_token`.
+         *     An email already signed up is 200: with a secret key, the existing
+         *     participant; with a publishable key, only `check_email` (that
+         *     participant is emailed a sign-in link to its page), since anyone can
+         *     type an email. A publishable key sees only the share code, share URL
+         *     and progress of the participant it created.
          */
         post: operations["sign_up"];
         delete?: never;
@@ -222,11 +225,34 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Finds the participant an email signed up as (any key): how a person who
-         *     comes back sees their link and progress. Reads only: an unknown email is
-         *     a 404, never a sign-up.
+         * "Track my progress" for a person who comes back. With a publishable key
+         *     the answer is always 202 `check_email`, whether or not the email signed
+         *     up; a participant's email gets a one-time sign-in link to its page
+         *     (valid 24 hours). With a secret key, from the site's server: the
+         *     participant (404 for an unknown email). Never a sign-up.
          */
         post: operations["lookup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/offers/{id}/participants/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The participant a token acts for: its share link and progress, for the
+         *     widget of the browser that signed up (any key). 404 for a token that
+         *     acts for nobody in this offer.
+         */
+        post: operations["my_progress"];
         delete?: never;
         options?: never;
         head?: never;
@@ -327,7 +353,8 @@ export interface paths {
          * Invites friends by email: 202 when at least one invitation was queued;
          *     otherwise an error with the first refusal's code (`limit_reached` is
          *     429, `invalid_email` 400, the others 409) naming the field (`emails[0]`),
-         *     and every refusal under `details.refused`.
+         *     and every refusal under `details.refused`. With a publishable key the
+         *     body carries the participant's `participant_token` (403 without it).
          */
         post: operations["invite"];
         delete?: never;
@@ -859,6 +886,11 @@ export interface components {
             credits: Record<string, never>;
             id?: string | null;
         };
+        /**
+         * @description An email already signed up: the participant for a secret key, only
+         *     `check_email` for a publishable key.
+         */
+        ExistingOut: components["schemas"]["ParticipantOut"] | components["schemas"]["SignInSentOut"];
         FoundParticipantOut: components["schemas"]["PublicParticipantOut"] & {
             /**
              * Format: int64
@@ -992,6 +1024,11 @@ export interface components {
             emails: string[];
             /** @description A personal note, added to each email as text. */
             message?: string | null;
+            /**
+             * @description Needed with a publishable key: the participant's token (returned by
+             *     its sign-up, or held by its page). A participant id is public.
+             */
+            participant_token?: string | null;
         };
         InvitationsOut: {
             /** @description The addresses an invitation was queued for, normalised. */
@@ -1130,8 +1167,28 @@ export interface components {
         };
         /** @enum {string} */
         MarketingConsent: "opt_in" | "opt_out";
+        MeIn: {
+            /** @description The token the sign-up returned, or the one of the participant's page. */
+            participant_token: string;
+        };
         /** @enum {string} */
         Network: "email" | "x" | "linkedin" | "facebook";
+        /** @description A new participant, with the token that opens its page and acts for it. */
+        NewParticipantOut: components["schemas"]["ParticipantOut"] & {
+            /**
+             * @description Opens `/p/{participant_token}` and authorises the participant's own
+             *     calls from a web page (progress, invitations). Shown once.
+             */
+            participant_token: string;
+        };
+        /** @description What a publishable key sees of the participant it just created. */
+        NewPublicParticipantOut: components["schemas"]["PublicParticipantOut"] & {
+            /**
+             * @description Keep it in the browser: it opens the participant's page and shows
+             *     its progress; the email and the share code do not.
+             */
+            participant_token: string;
+        };
         OfferOut: {
             approved_at?: string | null;
             created_at: string;
@@ -1411,6 +1468,18 @@ export interface components {
         };
         /** @enum {string} */
         ShareUrlKind: "referring_page" | "landing_page" | "external";
+        /**
+         * @description The answer to a publishable-key request about an email: the same whether
+         *     or not the email is known, so it discloses nothing.
+         */
+        SignInSentOut: {
+            /**
+             * @description Always true: if the email belongs to a participant of the offer, a
+             *     link to its page was emailed to it.
+             */
+            check_email: boolean;
+            message: string;
+        };
         /** @enum {string} */
         SignUpFlow: "capture_then_share" | "share_then_capture";
         SignUpIn: {
@@ -1436,6 +1505,11 @@ export interface components {
             referral_code?: string | null;
             visitor_id?: null | components["schemas"]["VisitorId"];
         };
+        /**
+         * @description A new participant: all of it for a secret key, its public part for a
+         *     publishable key; each with the token.
+         */
+        SignedUpOut: components["schemas"]["NewParticipantOut"] | components["schemas"]["NewPublicParticipantOut"];
         TopReferrerOut: {
             code: string;
             /** Format: int64 */
@@ -2732,7 +2806,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ParticipantOut"];
+                    "application/json": components["schemas"]["ExistingOut"];
                 };
             };
             201: {
@@ -2740,7 +2814,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ParticipantOut"];
+                    "application/json": components["schemas"]["SignedUpOut"];
                 };
             };
             /** @description Refused */
@@ -2754,6 +2828,15 @@ export interface operations {
             };
             /** @description No API key, or one that is malformed, unknown or revoked */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Refused */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2825,6 +2908,107 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["LookupIn"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FoundParticipantOut"];
+                };
+            };
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignInSentOut"];
+                };
+            };
+            /** @description Refused */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description No API key, or one that is malformed, unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Refused */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A conflict with the current state (or the Idempotency-Key's first request still runs) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The body is larger than the limit (4 MiB) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Refused as a whole (or the Idempotency-Key was used for another request) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Too many requests: retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    my_progress: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the call safe to retry: a retry with the same key and request gets the first response again (with `Idempotent-Replayed: true`); the same key on another request is 422, and a retry while the first still runs is 409. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MeIn"];
             };
         };
         responses: {
@@ -3329,6 +3513,15 @@ export interface operations {
             };
             /** @description No API key, or one that is malformed, unknown or revoked */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Refused */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

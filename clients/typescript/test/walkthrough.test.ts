@@ -49,7 +49,11 @@ test("an offer from creation to a fulfilled referrer", async () => {
     body: { email: "ana@example.com", first_name: "Ana" },
   });
   assert.equal(ana.response.status, 201, JSON.stringify(ana.error));
-  const { code, share_url, id: anaId } = ana.data!;
+  const signed = ana.data!;
+  // A secret key sees the whole participant, and a new one comes with its token.
+  assert.ok("email" in signed && "participant_token" in signed, JSON.stringify(signed));
+  assert.ok(signed.participant_token);
+  const { code, share_url, id: anaId } = signed;
   assert.equal(share_url, `${base}/r/${code}`);
 
   // 4. A friend follows the link (a 302 to the offer page with parrain_vid) …

@@ -68,7 +68,10 @@ from .list_webhook_out import ListWebhookOut
 from .list_webhook_out_data_item import ListWebhookOutDataItem
 from .lookup_in import LookupIn
 from .marketing_consent import MarketingConsent
+from .me_in import MeIn
 from .network import Network
+from .new_participant_out import NewParticipantOut
+from .new_public_participant_out import NewPublicParticipantOut
 from .offer_out import OfferOut
 from .offer_settings import OfferSettings
 from .offer_settings_share_messages import OfferSettingsShareMessages
@@ -106,6 +109,7 @@ from .share_metrics_out import ShareMetricsOut
 from .share_preview import SharePreview
 from .share_url import ShareUrl
 from .share_url_kind import ShareUrlKind
+from .sign_in_sent_out import SignInSentOut
 from .sign_up_flow import SignUpFlow
 from .sign_up_in import SignUpIn
 from .sign_up_in_fields import SignUpInFields
@@ -193,7 +197,10 @@ __all__ = (
     "ListWebhookOutDataItem",
     "LookupIn",
     "MarketingConsent",
+    "MeIn",
     "Network",
+    "NewParticipantOut",
+    "NewPublicParticipantOut",
     "OfferOut",
     "OfferSettings",
     "OfferSettingsShareMessages",
@@ -231,6 +238,7 @@ __all__ = (
     "SharePreview",
     "ShareUrl",
     "ShareUrlKind",
+    "SignInSentOut",
     "SignUpFlow",
     "SignUpIn",
     "SignUpInFields",

@@ -26,10 +26,13 @@ class InvitationsIn:
         Attributes:
             emails (list[str]): Friends' addresses (at most the offer's `invitations.max_recipients_per_request`).
             message (None | str | Unset): A personal note, added to each email as text.
+            participant_token (None | str | Unset): Needed with a publishable key: the participant's token (returned by
+                its sign-up, or held by its page). A participant id is public.
      """
 
     emails: list[str]
     message: None | str | Unset = UNSET
+    participant_token: None | str | Unset = UNSET
 
 
 
@@ -46,6 +49,12 @@ class InvitationsIn:
         else:
             message = self.message
 
+        participant_token: None | str | Unset
+        if isinstance(self.participant_token, Unset):
+            participant_token = UNSET
+        else:
+            participant_token = self.participant_token
+
 
         field_dict: dict[str, Any] = {}
 
@@ -54,6 +63,8 @@ class InvitationsIn:
         })
         if message is not UNSET:
             field_dict["message"] = message
+        if participant_token is not UNSET:
+            field_dict["participant_token"] = participant_token
 
         return field_dict
 
@@ -75,9 +86,20 @@ class InvitationsIn:
         message = _parse_message(d.pop("message", UNSET))
 
 
+        def _parse_participant_token(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        participant_token = _parse_participant_token(d.pop("participant_token", UNSET))
+
+
         invitations_in = cls(
             emails=emails,
             message=message,
+            participant_token=participant_token,
         )
 
         return invitations_in

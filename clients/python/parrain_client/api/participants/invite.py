@@ -70,6 +70,13 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_401
 
+    if response.status_code == 403:
+        response_403 = ErrorOut.from_dict(response.json())
+
+
+
+        return response_403
+
     if response.status_code == 404:
         response_404 = ErrorOut.from_dict(response.json())
 
@@ -132,7 +139,8 @@ def sync_detailed(
     """ Invites friends by email: 202 when at least one invitation was queued;
     otherwise an error with the first refusal's code (`limit_reached` is
     429, `invalid_email` 400, the others 409) naming the field (`emails[0]`),
-    and every refusal under `details.refused`.
+    and every refusal under `details.refused`. With a publishable key the
+    body carries the participant's `participant_token` (403 without it).
 
     Args:
         offer_id (str):
@@ -175,7 +183,8 @@ def sync(
     """ Invites friends by email: 202 when at least one invitation was queued;
     otherwise an error with the first refusal's code (`limit_reached` is
     429, `invalid_email` 400, the others 409) naming the field (`emails[0]`),
-    and every refusal under `details.refused`.
+    and every refusal under `details.refused`. With a publishable key the
+    body carries the participant's `participant_token` (403 without it).
 
     Args:
         offer_id (str):
@@ -213,7 +222,8 @@ async def asyncio_detailed(
     """ Invites friends by email: 202 when at least one invitation was queued;
     otherwise an error with the first refusal's code (`limit_reached` is
     429, `invalid_email` 400, the others 409) naming the field (`emails[0]`),
-    and every refusal under `details.refused`.
+    and every refusal under `details.refused`. With a publishable key the
+    body carries the participant's `participant_token` (403 without it).
 
     Args:
         offer_id (str):
@@ -256,7 +266,8 @@ async def asyncio(
     """ Invites friends by email: 202 when at least one invitation was queued;
     otherwise an error with the first refusal's code (`limit_reached` is
     429, `invalid_email` 400, the others 409) naming the field (`emails[0]`),
-    and every refusal under `details.refused`.
+    and every refusal under `details.refused`. With a publishable key the
+    body carries the participant's `participant_token` (403 without it).
 
     Args:
         offer_id (str):

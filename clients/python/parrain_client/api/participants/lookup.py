@@ -11,6 +11,7 @@ from ... import errors
 from ...models.error_out import ErrorOut
 from ...models.found_participant_out import FoundParticipantOut
 from ...models.lookup_in import LookupIn
+from ...models.sign_in_sent_out import SignInSentOut
 from ...types import UNSET, Unset
 from typing import cast
 
@@ -47,13 +48,20 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorOut | FoundParticipantOut | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorOut | FoundParticipantOut | SignInSentOut | None:
     if response.status_code == 200:
         response_200 = FoundParticipantOut.from_dict(response.json())
 
 
 
         return response_200
+
+    if response.status_code == 202:
+        response_202 = SignInSentOut.from_dict(response.json())
+
+
+
+        return response_202
 
     if response.status_code == 400:
         response_400 = ErrorOut.from_dict(response.json())
@@ -110,7 +118,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorOut | FoundParticipantOut]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorOut | FoundParticipantOut | SignInSentOut]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -126,10 +134,12 @@ def sync_detailed(
     body: LookupIn,
     idempotency_key: str | Unset = UNSET,
 
-) -> Response[ErrorOut | FoundParticipantOut]:
-    """ Finds the participant an email signed up as (any key): how a person who
-    comes back sees their link and progress. Reads only: an unknown email is
-    a 404, never a sign-up.
+) -> Response[ErrorOut | FoundParticipantOut | SignInSentOut]:
+    """ "Track my progress" for a person who comes back. With a publishable key
+    the answer is always 202 `check_email`, whether or not the email signed
+    up; a participant's email gets a one-time sign-in link to its page
+    (valid 24 hours). With a secret key, from the site's server: the
+    participant (404 for an unknown email). Never a sign-up.
 
     Args:
         id (str):
@@ -141,7 +151,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorOut | FoundParticipantOut]
+        Response[ErrorOut | FoundParticipantOut | SignInSentOut]
      """
 
 
@@ -165,10 +175,12 @@ def sync(
     body: LookupIn,
     idempotency_key: str | Unset = UNSET,
 
-) -> ErrorOut | FoundParticipantOut | None:
-    """ Finds the participant an email signed up as (any key): how a person who
-    comes back sees their link and progress. Reads only: an unknown email is
-    a 404, never a sign-up.
+) -> ErrorOut | FoundParticipantOut | SignInSentOut | None:
+    """ "Track my progress" for a person who comes back. With a publishable key
+    the answer is always 202 `check_email`, whether or not the email signed
+    up; a participant's email gets a one-time sign-in link to its page
+    (valid 24 hours). With a secret key, from the site's server: the
+    participant (404 for an unknown email). Never a sign-up.
 
     Args:
         id (str):
@@ -180,7 +192,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorOut | FoundParticipantOut
+        ErrorOut | FoundParticipantOut | SignInSentOut
      """
 
 
@@ -199,10 +211,12 @@ async def asyncio_detailed(
     body: LookupIn,
     idempotency_key: str | Unset = UNSET,
 
-) -> Response[ErrorOut | FoundParticipantOut]:
-    """ Finds the participant an email signed up as (any key): how a person who
-    comes back sees their link and progress. Reads only: an unknown email is
-    a 404, never a sign-up.
+) -> Response[ErrorOut | FoundParticipantOut | SignInSentOut]:
+    """ "Track my progress" for a person who comes back. With a publishable key
+    the answer is always 202 `check_email`, whether or not the email signed
+    up; a participant's email gets a one-time sign-in link to its page
+    (valid 24 hours). With a secret key, from the site's server: the
+    participant (404 for an unknown email). Never a sign-up.
 
     Args:
         id (str):
@@ -214,7 +228,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorOut | FoundParticipantOut]
+        Response[ErrorOut | FoundParticipantOut | SignInSentOut]
      """
 
 
@@ -238,10 +252,12 @@ async def asyncio(
     body: LookupIn,
     idempotency_key: str | Unset = UNSET,
 
-) -> ErrorOut | FoundParticipantOut | None:
-    """ Finds the participant an email signed up as (any key): how a person who
-    comes back sees their link and progress. Reads only: an unknown email is
-    a 404, never a sign-up.
+) -> ErrorOut | FoundParticipantOut | SignInSentOut | None:
+    """ "Track my progress" for a person who comes back. With a publishable key
+    the answer is always 202 `check_email`, whether or not the email signed
+    up; a participant's email gets a one-time sign-in link to its page
+    (valid 24 hours). With a secret key, from the site's server: the
+    participant (404 for an unknown email). Never a sign-up.
 
     Args:
         id (str):
@@ -253,7 +269,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorOut | FoundParticipantOut
+        ErrorOut | FoundParticipantOut | SignInSentOut
      """
 
 

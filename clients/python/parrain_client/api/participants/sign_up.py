@@ -9,7 +9,10 @@ from ...types import Response, UNSET
 from ... import errors
 
 from ...models.error_out import ErrorOut
+from ...models.new_participant_out import NewParticipantOut
+from ...models.new_public_participant_out import NewPublicParticipantOut
 from ...models.participant_out import ParticipantOut
+from ...models.sign_in_sent_out import SignInSentOut
 from ...models.sign_up_in import SignUpIn
 from ...types import UNSET, Unset
 from typing import cast
@@ -47,18 +50,52 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorOut | ParticipantOut | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorOut | NewParticipantOut | NewPublicParticipantOut | ParticipantOut | SignInSentOut | None:
     if response.status_code == 200:
-        response_200 = ParticipantOut.from_dict(response.json())
+        def _parse_response_200(data: object) -> ParticipantOut | SignInSentOut:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_existing_out_type_0 = ParticipantOut.from_dict(data)
 
 
+
+                return componentsschemas_existing_out_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            componentsschemas_existing_out_type_1 = SignInSentOut.from_dict(data)
+
+
+
+            return componentsschemas_existing_out_type_1
+
+        response_200 = _parse_response_200(response.json())
 
         return response_200
 
     if response.status_code == 201:
-        response_201 = ParticipantOut.from_dict(response.json())
+        def _parse_response_201(data: object) -> NewParticipantOut | NewPublicParticipantOut:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_signed_up_out_type_0 = NewParticipantOut.from_dict(data)
 
 
+
+                return componentsschemas_signed_up_out_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            componentsschemas_signed_up_out_type_1 = NewPublicParticipantOut.from_dict(data)
+
+
+
+            return componentsschemas_signed_up_out_type_1
+
+        response_201 = _parse_response_201(response.json())
 
         return response_201
 
@@ -75,6 +112,13 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 
         return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorOut.from_dict(response.json())
+
+
+
+        return response_403
 
     if response.status_code == 404:
         response_404 = ErrorOut.from_dict(response.json())
@@ -117,7 +161,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorOut | ParticipantOut]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorOut | NewParticipantOut | NewPublicParticipantOut | ParticipantOut | SignInSentOut]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -133,10 +177,13 @@ def sync_detailed(
     body: SignUpIn,
     idempotency_key: str | Unset = UNSET,
 
-) -> Response[ErrorOut | ParticipantOut]:
-    """ Signs a person up: 201 with a new participant, 200 with the existing one
-    for an email already signed up. A publishable key sees only the share
-    code, share URL and progress.
+) -> Response[ErrorOut | NewParticipantOut | NewPublicParticipantOut | ParticipantOut | SignInSentOut]:
+    """ Signs a person up: 201 with a new participant and its `participant_token`.
+    An email already signed up is 200: with a secret key, the existing
+    participant; with a publishable key, only `check_email` (that
+    participant is emailed a sign-in link to its page), since anyone can
+    type an email. A publishable key sees only the share code, share URL
+    and progress of the participant it created.
 
     Args:
         id (str):
@@ -148,7 +195,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorOut | ParticipantOut]
+        Response[ErrorOut | NewParticipantOut | NewPublicParticipantOut | ParticipantOut | SignInSentOut]
      """
 
 
@@ -172,10 +219,13 @@ def sync(
     body: SignUpIn,
     idempotency_key: str | Unset = UNSET,
 
-) -> ErrorOut | ParticipantOut | None:
-    """ Signs a person up: 201 with a new participant, 200 with the existing one
-    for an email already signed up. A publishable key sees only the share
-    code, share URL and progress.
+) -> ErrorOut | NewParticipantOut | NewPublicParticipantOut | ParticipantOut | SignInSentOut | None:
+    """ Signs a person up: 201 with a new participant and its `participant_token`.
+    An email already signed up is 200: with a secret key, the existing
+    participant; with a publishable key, only `check_email` (that
+    participant is emailed a sign-in link to its page), since anyone can
+    type an email. A publishable key sees only the share code, share URL
+    and progress of the participant it created.
 
     Args:
         id (str):
@@ -187,7 +237,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorOut | ParticipantOut
+        ErrorOut | NewParticipantOut | NewPublicParticipantOut | ParticipantOut | SignInSentOut
      """
 
 
@@ -206,10 +256,13 @@ async def asyncio_detailed(
     body: SignUpIn,
     idempotency_key: str | Unset = UNSET,
 
-) -> Response[ErrorOut | ParticipantOut]:
-    """ Signs a person up: 201 with a new participant, 200 with the existing one
-    for an email already signed up. A publishable key sees only the share
-    code, share URL and progress.
+) -> Response[ErrorOut | NewParticipantOut | NewPublicParticipantOut | ParticipantOut | SignInSentOut]:
+    """ Signs a person up: 201 with a new participant and its `participant_token`.
+    An email already signed up is 200: with a secret key, the existing
+    participant; with a publishable key, only `check_email` (that
+    participant is emailed a sign-in link to its page), since anyone can
+    type an email. A publishable key sees only the share code, share URL
+    and progress of the participant it created.
 
     Args:
         id (str):
@@ -221,7 +274,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorOut | ParticipantOut]
+        Response[ErrorOut | NewParticipantOut | NewPublicParticipantOut | ParticipantOut | SignInSentOut]
      """
 
 
@@ -245,10 +298,13 @@ async def asyncio(
     body: SignUpIn,
     idempotency_key: str | Unset = UNSET,
 
-) -> ErrorOut | ParticipantOut | None:
-    """ Signs a person up: 201 with a new participant, 200 with the existing one
-    for an email already signed up. A publishable key sees only the share
-    code, share URL and progress.
+) -> ErrorOut | NewParticipantOut | NewPublicParticipantOut | ParticipantOut | SignInSentOut | None:
+    """ Signs a person up: 201 with a new participant and its `participant_token`.
+    An email already signed up is 200: with a secret key, the existing
+    participant; with a publishable key, only `check_email` (that
+    participant is emailed a sign-in link to its page), since anyone can
+    type an email. A publishable key sees only the share code, share URL
+    and progress of the participant it created.
 
     Args:
         id (str):
@@ -260,7 +316,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorOut | ParticipantOut
+        ErrorOut | NewParticipantOut | NewPublicParticipantOut | ParticipantOut | SignInSentOut
      """
 
 
