@@ -95,13 +95,20 @@ pub(crate) fn erase<S: Sql>(db: &S, person: &PersonId, now: Millis) -> Result<Er
         participants: participants.len() as u64,
         ..Erasure::default()
     };
-    // Unsent emails to them go; sent ones only ever held ids.
+    // Unsent emails to them go; sent ones only ever held ids, and lose
+    // what a mail server answered (which may quote the address).
     let participant_of = S::json_text("payload", "participant_id");
     for participant in &participants {
         erasure.unsent_emails += db.exec(
             &format!(
                 "DELETE FROM jobs WHERE kind = 'email' AND state IN ('pending', 'running')
                  AND {participant_of} = ?1"
+            ),
+            &[participant],
+        )?;
+        db.exec(
+            &format!(
+                "UPDATE jobs SET last_error = NULL WHERE kind = 'email' AND {participant_of} = ?1"
             ),
             &[participant],
         )?;

@@ -347,3 +347,44 @@ async fn erasing_people_named_like_json_keys_leaves_other_peoples_webhooks_and_e
         .await;
     assert_eq!(namesake["first_name"], Value::Null);
 }
+
+/// The welcome email reached them (an `email.sent` activity names its
+/// recipient); after erasure the address is in no table, and the
+/// activity still counts.
+#[tokio::test]
+async fn erasure_removes_the_address_from_the_log_of_mail_sent_to_them() {
+    let mail = MailServer::start();
+    let url = mail.url();
+    let app = spawn_app_with(|c| c.outbound.smtp_url = Some(url)).await;
+    let offer = app.live_offer_with(settings()).await;
+    let ada = json!({"email": EMAIL, "first_name": NAME});
+    let ada = expect(app.sign_up(&offer, ada).await, StatusCode::CREATED).await;
+    mail.wait_for(1).await;
+    let started = std::time::Instant::now();
+    let sent = loop {
+        let sent = app.activities("type=email.sent").await;
+        if !sent.is_empty() || started.elapsed() > Duration::from_secs(20) {
+            break sent;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0]["details"]["to"], EMAIL);
+
+    let person = ada["person_id"].as_str().unwrap();
+    expect(
+        app.delete(&format!("/v1/people/{person}")).await,
+        StatusCode::OK,
+    )
+    .await;
+
+    let left: Vec<_> = traces(&app, EMAIL)
+        .into_iter()
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    assert!(left.is_empty(), "the address is still in {left:?}");
+    let sent = app.activities("type=email.sent").await;
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0]["details"]["to"], "[erased]");
+    assert_eq!(sent[0]["details"]["template"], "sign_up");
+}

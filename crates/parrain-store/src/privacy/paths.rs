@@ -29,10 +29,13 @@ impl Identity {
             return false;
         };
         let mut changed = false;
-        if let Some(Value::String(email)) = details.get_mut("email") {
-            if !self.email.is_empty() && email.eq_ignore_ascii_case(&self.email) {
-                *email = ERASED.into();
-                changed = true;
+        // The address an email went to, or a copy of it.
+        for field in ["email", "to"] {
+            if let Some(Value::String(email)) = details.get_mut(field) {
+                if !self.email.is_empty() && email.eq_ignore_ascii_case(&self.email) {
+                    *email = ERASED.into();
+                    changed = true;
+                }
             }
         }
         for field in ["first_name", "last_name"] {
@@ -55,14 +58,17 @@ impl Identity {
                 changed = true;
             }
         }
-        // The page visited, which may carry the address in its query.
-        if let Some(Value::String(url)) = details.get_mut("url") {
-            if !self.email.is_empty() {
-                let encoded = self.email.replace('@', "%40");
-                let edited = url.replace(&self.email, ERASED).replace(&encoded, ERASED);
-                if edited != *url {
-                    *url = edited;
-                    changed = true;
+        // The page visited, which may carry the address in its query, and
+        // why an email failed, which a mail server may word with it.
+        for field in ["url", "error"] {
+            if let Some(Value::String(text)) = details.get_mut(field) {
+                if !self.email.is_empty() {
+                    let encoded = self.email.replace('@', "%40");
+                    let edited = text.replace(&self.email, ERASED).replace(&encoded, ERASED);
+                    if edited != *text {
+                        *text = edited;
+                        changed = true;
+                    }
                 }
             }
         }
@@ -125,6 +131,7 @@ mod tests {
             "channel": "email", "data": "data", "via": "invitation",
             "first_name": "data", "last_name": "Byron",
             "key": "visit:vis_old:17", "url": "https://shop.example/?email=ada%40example.com",
+            "to": "ada@example.com", "error": "550 <ada@example.com>: no such user",
         });
         assert!(ada().edit_details(&mut details));
         assert_eq!(
@@ -133,6 +140,7 @@ mod tests {
                 "channel": "email", "data": "data", "via": "invitation",
                 "first_name": null, "last_name": "Byron",
                 "key": "visit:vis_new:17", "url": "https://shop.example/?email=[erased]",
+                "to": "[erased]", "error": "550 <[erased]>: no such user",
             })
         );
     }
