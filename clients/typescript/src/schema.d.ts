@@ -916,6 +916,13 @@ export interface components {
             ip_sign_up_velocity?: components["schemas"]["Velocity"];
             /** @description Default: `{"outcome":"review","window_hours":24}`. */
             same_ip?: components["schemas"]["SameIp"];
+            /**
+             * @description A referred sign-up earns its referrer credit only once the friend
+             *     follows the confirmation link emailed to them: the strongest defence
+             *     against sign-ups with made-up or borrowed addresses. Off by default.
+             * @default false
+             */
+            verify_friend_email: boolean;
         };
         /** @description A friend, named by exactly one of these. */
         FriendIn: {

@@ -39,6 +39,9 @@ class FraudSettings:
             email_variant (Outcome | Unset): What a rule does when it fires. Ordered by severity. Default: Outcome.BLOCK.
             ip_sign_up_velocity (Velocity | Unset): A rule on a count per hour.
             same_ip (SameIp | Unset): A rule on the client address a friend and its referrer were seen at.
+            verify_friend_email (bool | Unset): A referred sign-up earns its referrer credit only once the friend
+                follows the confirmation link emailed to them: the strongest defence
+                against sign-ups with made-up or borrowed addresses. Off by default. Default: False.
      """
 
     credit_velocity: Velocity | Unset = UNSET
@@ -46,6 +49,7 @@ class FraudSettings:
     email_variant: Outcome | Unset = Outcome.BLOCK
     ip_sign_up_velocity: Velocity | Unset = UNSET
     same_ip: SameIp | Unset = UNSET
+    verify_friend_email: bool | Unset = False
 
 
 
@@ -76,6 +80,8 @@ class FraudSettings:
         if not isinstance(self.same_ip, Unset):
             same_ip = self.same_ip.to_dict()
 
+        verify_friend_email = self.verify_friend_email
+
 
         field_dict: dict[str, Any] = {}
 
@@ -91,6 +97,8 @@ class FraudSettings:
             field_dict["ip_sign_up_velocity"] = ip_sign_up_velocity
         if same_ip is not UNSET:
             field_dict["same_ip"] = same_ip
+        if verify_friend_email is not UNSET:
+            field_dict["verify_friend_email"] = verify_friend_email
 
         return field_dict
 
@@ -151,12 +159,15 @@ class FraudSettings:
 
 
 
+        verify_friend_email = d.pop("verify_friend_email", UNSET)
+
         fraud_settings = cls(
             credit_velocity=credit_velocity,
             disposable_email=disposable_email,
             email_variant=email_variant,
             ip_sign_up_velocity=ip_sign_up_velocity,
             same_ip=same_ip,
+            verify_friend_email=verify_friend_email,
         )
 
         return fraud_settings
