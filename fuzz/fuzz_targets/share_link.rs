@@ -43,6 +43,7 @@ fn harness() -> &'static Harness {
                 allow_private_webhooks: false,
                 rate_limit: None,
                 key_rate_limit: None,
+                redis: None,
                 trusted_proxies: Vec::new(),
                 metrics_token: None,
                 identity_secret: None,
