@@ -41,11 +41,14 @@ impl Addresses {
 }
 
 pub struct Run {
+    /// Connections go round these servers (one, or every node of a cluster).
+    pub servers: Vec<SocketAddr>,
     pub connections: usize,
     pub duration: Duration,
     pub max_requests: u64,
     pub per_client: u64,
-    pub expect: StatusCode,
+    /// The status a request must get; any 2xx when `None`.
+    pub expect: Option<StatusCode>,
 }
 
 #[derive(Debug, Default)]
@@ -74,29 +77,22 @@ impl Outcome {
 }
 
 struct Shared {
-    server: SocketAddr,
     make: MakeRequest,
     counter: AtomicU64,
     deadline: Instant,
     run: Run,
 }
 
-pub async fn drive(
-    server: SocketAddr,
-    addresses: Arc<Addresses>,
-    make: MakeRequest,
-    run: Run,
-) -> Outcome {
+pub async fn drive(addresses: Arc<Addresses>, make: MakeRequest, run: Run) -> Outcome {
     let started = Instant::now();
     let shared = Arc::new(Shared {
-        server,
         make,
         counter: AtomicU64::new(0),
         deadline: started + run.duration,
         run,
     });
     let workers: Vec<_> = (0..shared.run.connections)
-        .map(|_| tokio::spawn(worker(shared.clone(), addresses.clone())))
+        .map(|k| tokio::spawn(worker(shared.clone(), addresses.clone(), k)))
         .collect();
     let mut total = Outcome::default();
     for worker in workers {
@@ -115,10 +111,11 @@ pub async fn drive(
     total
 }
 
-async fn worker(shared: Arc<Shared>, addresses: Arc<Addresses>) -> Outcome {
+async fn worker(shared: Arc<Shared>, addresses: Arc<Addresses>, k: usize) -> Outcome {
     let mut out = Outcome::default();
+    let server = shared.run.servers[k % shared.run.servers.len()];
     'clients: while Instant::now() < shared.deadline {
-        let mut sender = match connect(shared.server, addresses.next()).await {
+        let mut sender = match connect(server, addresses.next()).await {
             Ok(sender) => sender,
             Err(e) => {
                 note_error(&mut out, e);
@@ -134,7 +131,7 @@ async fn worker(shared: Arc<Shared>, addresses: Arc<Addresses>) -> Outcome {
             let request = (shared.make)(n);
             let sent = Instant::now();
             match send(&mut sender, request).await {
-                Ok(status) if status == shared.run.expect => {
+                Ok(status) if expected(shared.run.expect, status) => {
                     out.ok += 1;
                     let micros = sent.elapsed().as_micros();
                     out.latencies
@@ -149,6 +146,10 @@ async fn worker(shared: Arc<Shared>, addresses: Arc<Addresses>) -> Outcome {
         }
     }
     out
+}
+
+fn expected(expect: Option<StatusCode>, status: StatusCode) -> bool {
+    expect.map_or(status.is_success(), |e| e == status)
 }
 
 fn note_error(out: &mut Outcome, error: impl ToString) {

@@ -7,6 +7,7 @@
 //! checks that every step works (CI runs it).
 
 mod load;
+mod scale;
 mod server;
 mod setup;
 
@@ -38,9 +39,10 @@ struct Args {
     /// Seconds of load per step.
     #[arg(long, default_value_t = 10)]
     duration: u64,
-    /// Concurrent connections for the redirect, tracking and baseline steps.
-    #[arg(long, default_value_t = 128)]
-    connections: usize,
+    /// Concurrent connections for the redirect, tracking and baseline steps
+    /// [default: 128; 64 for the hot paths of --store, --nodes and --compare].
+    #[arg(long)]
+    connections: Option<usize>,
     /// Size of the activity log for the second credit check.
     #[arg(long, default_value_t = 10_000_000)]
     activities: u64,
@@ -56,9 +58,27 @@ struct Args {
     /// The parrain binary [default: next to this one].
     #[arg(long)]
     parrain: Option<PathBuf>,
-    /// Keep the data directory afterwards.
+    /// Keep the data directory (and the PostgreSQL database) afterwards.
     #[arg(long)]
     keep: bool,
+    /// Measure only the hot paths on one offer, on this store.
+    #[arg(long, value_enum)]
+    store: Option<scale::StoreKind>,
+    /// parrain processes sharing the PostgreSQL database (with --store postgres).
+    #[arg(long, default_value_t = 1)]
+    nodes: usize,
+    /// The hot paths on SQLite, on PostgreSQL and on two nodes on PostgreSQL,
+    /// in one run and one table, with their ratios.
+    #[arg(long)]
+    compare: bool,
+    /// After the report, time `parrain copy` of the whole data directory
+    /// (its million participants) into a fresh PostgreSQL database.
+    #[arg(long)]
+    copy: bool,
+    /// The PostgreSQL server (no database name): each setup creates a fresh
+    /// database there and drops it afterwards.
+    #[arg(long, default_value = "postgres://postgres@127.0.0.1:5432")]
+    postgres: String,
 }
 
 #[derive(Subcommand)]
@@ -82,7 +102,7 @@ fn main() -> anyhow::Result<()> {
     }
     if args.smoke {
         args.duration = 1;
-        args.connections = args.connections.min(8);
+        args.connections = Some(args.connections.unwrap_or(8).min(8));
         args.activities = args.activities.min(5_000);
         args.samples = args.samples.min(10);
         args.participants = args.participants.min(2_000);
@@ -101,13 +121,54 @@ fn main() -> anyhow::Result<()> {
         );
     }
     let dir = server::fresh_dir(&bin_dir.join("bench-data"))?;
-    let result = runtime.block_on(bench(&args, &parrain, &dir));
+    let result = if args.compare || args.store.is_some() || args.nodes > 1 {
+        runtime.block_on(hot_paths(&args, &parrain, &dir))
+    } else {
+        runtime.block_on(bench(&args, &parrain, &dir))
+    };
     if !args.keep {
         let _ = std::fs::remove_dir_all(&dir);
     }
     let table = result?;
     println!("{table}");
     Ok(())
+}
+
+/// The hot paths only: on the store and nodes given, or (`--compare`) on
+/// SQLite, PostgreSQL and several nodes on PostgreSQL one after the other.
+async fn hot_paths(args: &Args, parrain: &Path, dir: &Path) -> anyhow::Result<String> {
+    use scale::{Setup, StoreKind};
+    let store = args.store.unwrap_or(StoreKind::Postgres);
+    if args.nodes == 0 || (args.nodes > 1 && store == StoreKind::Sqlite) {
+        bail!("--nodes needs --store postgres (SQLite is one process's file)");
+    }
+    let setups = if args.compare {
+        vec![
+            Setup {
+                store: StoreKind::Sqlite,
+                nodes: 1,
+            },
+            Setup {
+                store: StoreKind::Postgres,
+                nodes: 1,
+            },
+            Setup {
+                store: StoreKind::Postgres,
+                nodes: args.nodes.max(2),
+            },
+        ]
+    } else {
+        vec![Setup {
+            store,
+            nodes: args.nodes,
+        }]
+    };
+    let addresses = Arc::new(Addresses::new());
+    let mut runs = Vec::new();
+    for setup in setups {
+        runs.push(scale::run(args, parrain, dir, setup, &addresses).await?);
+    }
+    Ok(scale::table(args, &runs))
 }
 
 struct Fixture {
@@ -161,7 +222,7 @@ async fn bench(args: &Args, parrain: &Path, dir: &Path) -> anyhow::Result<String
         None,
         Arc::new(move |_| get(hello_addr, "/")),
         PER_CLIENT,
-        args.connections,
+        args.connections.unwrap_or(128),
     )
     .await?;
     hello.stop()?;
@@ -179,7 +240,7 @@ async fn bench(args: &Args, parrain: &Path, dir: &Path) -> anyhow::Result<String
         Some(StatusCode::FOUND),
         redirect,
         PER_CLIENT,
-        args.connections,
+        args.connections.unwrap_or(128),
     )
     .await?;
 
@@ -196,12 +257,12 @@ async fn bench(args: &Args, parrain: &Path, dir: &Path) -> anyhow::Result<String
         None,
         visit,
         PER_CLIENT,
-        args.connections,
+        args.connections.unwrap_or(128),
     )
     .await?;
 
     step("POST /v1/events (batches of 1,000)");
-    let bodies: Arc<Vec<Bytes>> = Arc::new((0..16).map(event_batch).collect());
+    let bodies: Arc<Vec<Bytes>> = Arc::new((0..16).map(|b| event_batch(b, EVENT_BATCH)).collect());
     let sk = fx.secret.clone();
     let events: MakeRequest = Arc::new(move |n| {
         post(
@@ -248,6 +309,12 @@ async fn bench(args: &Args, parrain: &Path, dir: &Path) -> anyhow::Result<String
     let api = setup::Api::new(server.addr, keys.0, keys.1, addresses.next())?;
     let reports = setup::reports(&api, &fx.report_offer, args.reports).await?;
     server.stop()?;
+    let copied = if args.copy {
+        step("parrain copy into a fresh PostgreSQL database");
+        Some(scale::time_copy(args, parrain, &data).await?)
+    } else {
+        None
+    };
 
     let report = Report {
         baseline,
@@ -259,6 +326,7 @@ async fn bench(args: &Args, parrain: &Path, dir: &Path) -> anyhow::Result<String
         reports: (args.participants, reports, participants_fill),
         idle_rss,
         loaded_rss,
+        copied,
     };
     Ok(report.table(args))
 }
@@ -273,18 +341,46 @@ async fn measure(
     per_client: u64,
     connections: usize,
 ) -> anyhow::Result<Outcome> {
+    let step = Step {
+        servers: vec![addr],
+        expect,
+        per_client,
+        connections,
+        max_requests: None,
+    };
+    measure_on(args, addresses, make, step).await
+}
+
+/// One load step's shape.
+struct Step {
+    servers: Vec<SocketAddr>,
+    expect: Option<StatusCode>,
+    per_client: u64,
+    connections: usize,
+    /// Stop after this many requests (besides the step's duration).
+    max_requests: Option<u64>,
+}
+
+async fn measure_on(
+    args: &Args,
+    addresses: &Arc<Addresses>,
+    make: MakeRequest,
+    step: Step,
+) -> anyhow::Result<Outcome> {
+    let cap = if args.smoke { 200 } else { 50_000_000 };
     let run = Run {
+        servers: step.servers,
         connections: if args.smoke {
-            connections.min(2)
+            step.connections.min(2)
         } else {
-            connections
+            step.connections
         },
         duration: Duration::from_secs(args.duration),
-        max_requests: if args.smoke { 200 } else { 50_000_000 },
-        per_client,
-        expect: expect.unwrap_or(StatusCode::OK),
+        max_requests: step.max_requests.unwrap_or(cap).min(cap),
+        per_client: step.per_client,
+        expect: step.expect,
     };
-    let outcome = load::drive(addr, addresses.clone(), make, run).await;
+    let outcome = load::drive(addresses.clone(), make, run).await;
     if outcome.ok == 0 || (args.smoke && outcome.errors > 0) {
         bail!(
             "{} of {} requests failed, first: {}",
@@ -335,12 +431,12 @@ async fn fixture(server: &Server, addresses: &Addresses) -> anyhow::Result<Fixtu
     })
 }
 
-/// One batch of `POST /v1/events`: purchases by 1,000 people (batch `b`).
-fn event_batch(b: usize) -> Bytes {
-    let events: Vec<_> = (0..EVENT_BATCH)
+/// One batch of `POST /v1/events`: purchases by `size` people (batch `b`).
+fn event_batch(b: usize, size: usize) -> Bytes {
+    let events: Vec<_> = (0..size)
         .map(|i| {
             json!({
-                "person": {"email": format!("buyer{}@example.com", b * EVENT_BATCH + i)},
+                "person": {"email": format!("buyer{}@example.com", b * size + i)},
                 "name": "purchase",
                 "properties": {"amount": 42}
             })
@@ -403,6 +499,8 @@ struct Report {
     reports: (u64, Vec<f64>, Duration),
     idle_rss: f64,
     loaded_rss: f64,
+    /// Rows `parrain copy` moved, and how long it took.
+    copied: Option<(u64, Duration)>,
 }
 
 fn median(sorted: &[f64]) -> f64 {
@@ -436,7 +534,7 @@ impl Report {
             "parrain-bench{}: {machine} CPUs, {} s per step, {} connections, {PER_CLIENT} requests per source address\n\n",
             if args.smoke { " --smoke (numbers mean nothing)" } else { "" },
             args.duration,
-            args.connections
+            args.connections.unwrap_or(128)
         );
         t += "| measure | result | SPEC §9 target |\n|---|---|---|\n";
         t += &row(
@@ -512,6 +610,17 @@ impl Report {
             format!("{:.1} MiB", self.loaded_rss),
             "-",
         );
+        if let Some((rows, took)) = self.copied {
+            t += &row(
+                "`parrain copy` of the whole data directory into PostgreSQL",
+                format!(
+                    "{rows} rows in {:.1} s ({:.0} rows/s)",
+                    took.as_secs_f64(),
+                    rows as f64 / took.as_secs_f64()
+                ),
+                "a million participants in minutes",
+            );
+        }
         t
     }
 }

@@ -21,10 +21,24 @@ pub struct Server {
 impl Server {
     /// Starts `parrain serve` on a free loopback port of `data_dir`.
     pub fn parrain(binary: &Path, data_dir: &Path) -> anyhow::Result<Self> {
+        Self::parrain_on(binary, data_dir, None)
+    }
+
+    /// Starts `parrain serve` on a free loopback port, on the PostgreSQL
+    /// database at `database_url` if given, else on `data_dir`'s SQLite file
+    /// (its log goes next to `data_dir` either way).
+    pub fn parrain_on(
+        binary: &Path,
+        data_dir: &Path,
+        database_url: Option<&str>,
+    ) -> anyhow::Result<Self> {
         let mut command = Command::new(binary);
         command
             .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
             .arg(data_dir);
+        if let Some(url) = database_url {
+            command.args(["--database-url", url]);
+        }
         for (name, _) in std::env::vars_os() {
             if name.to_string_lossy().starts_with("PARRAIN_") {
                 command.env_remove(name);
