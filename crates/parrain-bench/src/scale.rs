@@ -371,6 +371,11 @@ pub fn table(args: &Args, runs: &[HotPaths]) -> String {
         t += "\n";
     }
     for run in runs {
+        for (path, o) in PATHS.iter().zip(&run.paths) {
+            if let Some(e) = &o.first_error {
+                t += &format!("\nFirst failure, {path} on {}: {e}\n", run.setup.label());
+            }
+        }
         for note in &run.unclean {
             t += &format!("\nNot stopped cleanly by SIGTERM: {note}\n");
         }

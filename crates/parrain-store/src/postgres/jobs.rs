@@ -115,6 +115,18 @@ impl Jobs for PgStore {
         .await
     }
 
+    async fn oldest_waiting(&self, kind: &'static str) -> Result<Option<Millis>> {
+        self.read(move |c| {
+            Ok(c.query_one(
+                "SELECT MIN(created_at) FROM jobs
+                 WHERE kind = $1 AND state IN ('pending', 'running')",
+                &[&kind],
+            )?
+            .get(0))
+        })
+        .await
+    }
+
     async fn queue_counts(&self, kind: &'static str) -> Result<QueueCounts> {
         self.read(move |c| {
             let r = c.query_one(

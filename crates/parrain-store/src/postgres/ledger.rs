@@ -16,7 +16,7 @@ use crate::{Offer, Participant, Result, StoreError};
 
 use super::log::{enqueue, record};
 use super::offers::offer_row;
-use super::PgTx;
+use super::{PgTx, Sql};
 
 fn opt<T>(value: Option<String>, wrap: fn(String) -> T) -> Option<T> {
     value.map(wrap)
@@ -26,7 +26,7 @@ impl LedgerTx for PgTx<'_> {
     /// Without the participant count, which no flow reads: counting would
     /// make every sign-up conflict with every other under SERIALIZABLE.
     fn offer(&self, id: &OfferId) -> Result<Arc<Offer>> {
-        self.with(|t| {
+        self.prep(|t| {
             t.query_opt(
                 "SELECT id, status, live, draft, created_at, updated_at, approved_at, 0::BIGINT
                  FROM offers WHERE id = $1",
@@ -39,7 +39,7 @@ impl LedgerTx for PgTx<'_> {
     }
 
     fn smart_list_offers(&self) -> Result<Vec<OfferId>> {
-        self.with(|t| {
+        self.prep(|t| {
             Ok(t.query(
                 "SELECT id FROM offers WHERE status = 'approved'
                    AND live #>> '{goal,type}' = 'smart_list_trigger' ORDER BY seq",
@@ -52,15 +52,15 @@ impl LedgerTx for PgTx<'_> {
     }
 
     fn record(&self, kind: ActivityType, who: Who<'_>, details: Value, now: Millis) -> Result<()> {
-        self.with(|t| record(t, kind, who, details, now).map(drop))
+        self.prep(|t| record(t, kind, who, details, now).map(drop))
     }
 
     fn enqueue(&self, kind: &str, payload: Value, now: Millis) -> Result<()> {
-        self.with(|t| enqueue(t, kind, payload, now))
+        self.prep(|t| enqueue(t, kind, payload, now))
     }
 
     fn person_by_email(&self, email: &Email) -> Result<Option<PersonId>> {
-        self.with(|t| {
+        self.prep(|t| {
             Ok(
                 t.query_opt("SELECT id FROM people WHERE email = $1", &[&email.as_str()])?
                     .map(|r| PersonId::from_trusted(r.get(0))),
@@ -76,7 +76,7 @@ impl LedgerTx for PgTx<'_> {
         last: Option<&str>,
         now: Millis,
     ) -> Result<()> {
-        self.with(|t| {
+        self.prep(|t| {
             t.execute(
                 "INSERT INTO people (id, email, first_name, last_name, created_at) VALUES ($1, $2, $3, $4, $5)",
                 &[&id.as_str(), &email.as_str(), &first, &last, &now],
@@ -91,7 +91,7 @@ impl LedgerTx for PgTx<'_> {
         first: Option<&str>,
         last: Option<&str>,
     ) -> Result<()> {
-        self.with(|t| {
+        self.prep(|t| {
             t.execute(
                 "UPDATE people SET first_name = COALESCE(first_name, $2), last_name = COALESCE(last_name, $3)
                  WHERE id = $1",
@@ -102,7 +102,7 @@ impl LedgerTx for PgTx<'_> {
     }
 
     fn person_exists(&self, id: &PersonId) -> Result<bool> {
-        self.with(|t| {
+        self.prep(|t| {
             Ok(
                 t.query_opt("SELECT 1 FROM people WHERE id = $1", &[&id.as_str()])?
                     .is_some(),
@@ -118,7 +118,7 @@ impl LedgerTx for PgTx<'_> {
         now: Millis,
     ) -> Result<()> {
         let seen_at = ip.map(|_| now);
-        self.with(|t| {
+        self.prep(|t| {
             t.execute(
                 "INSERT INTO visitors (id, person_id, created_at, ip, ip_seen_at) VALUES ($1, $2, $3, $4, $5)
                  ON CONFLICT (id) DO UPDATE SET person_id = COALESCE(visitors.person_id, excluded.person_id),
@@ -131,7 +131,7 @@ impl LedgerTx for PgTx<'_> {
     }
 
     fn visitor_person(&self, visitor: &VisitorId) -> Result<Option<Option<PersonId>>> {
-        self.with(|t| {
+        self.prep(|t| {
             Ok(t.query_opt(
                 "SELECT person_id FROM visitors WHERE id = $1",
                 &[&visitor.as_str()],
@@ -141,7 +141,7 @@ impl LedgerTx for PgTx<'_> {
     }
 
     fn person_visitors(&self, person: &PersonId) -> Result<Vec<VisitorId>> {
-        self.with(|t| {
+        self.prep(|t| {
             Ok(t.query(
                 "SELECT id FROM visitors WHERE person_id = $1 ORDER BY created_at, id",
                 &[&person.as_str()],
@@ -153,7 +153,7 @@ impl LedgerTx for PgTx<'_> {
     }
 
     fn attribution(&self, offer: &OfferId, visitor: &VisitorId) -> Result<Option<Touch<String>>> {
-        self.with(|t| {
+        self.prep(|t| {
             Ok(t.query_opt(
                 "SELECT participant_id, touched_at FROM attributions WHERE offer_id = $1 AND visitor_id = $2",
                 &[&offer.as_str(), &visitor.as_str()],
@@ -168,7 +168,7 @@ impl LedgerTx for PgTx<'_> {
         visitor: &VisitorId,
         touch: &Touch<String>,
     ) -> Result<()> {
-        self.with(|t| {
+        self.prep(|t| {
             t.execute(
                 "INSERT INTO attributions (offer_id, visitor_id, participant_id, touched_at) VALUES ($1, $2, $3, $4)
                  ON CONFLICT (offer_id, visitor_id) DO UPDATE SET participant_id = excluded.participant_id,
@@ -184,7 +184,7 @@ impl LedgerTx for PgTx<'_> {
         offer: &OfferId,
         visitor: &VisitorId,
     ) -> Result<Option<(Millis, Millis)>> {
-        self.with(|t| {
+        self.prep(|t| {
             Ok(t.query_opt(
                 "SELECT started_at, last_seen FROM visit_sessions WHERE offer_id = $1 AND visitor_id = $2",
                 &[&offer.as_str(), &visitor.as_str()],
@@ -200,7 +200,7 @@ impl LedgerTx for PgTx<'_> {
         start: Millis,
         now: Millis,
     ) -> Result<()> {
-        self.with(|t| {
+        self.prep(|t| {
             t.execute(
                 "INSERT INTO visit_sessions (offer_id, visitor_id, started_at, last_seen) VALUES ($1, $2, $3, $4)
                  ON CONFLICT (offer_id, visitor_id) DO UPDATE SET started_at = $3,
@@ -212,7 +212,7 @@ impl LedgerTx for PgTx<'_> {
     }
 
     fn participant_by_code(&self, code: &str) -> Result<Option<(ParticipantId, OfferId)>> {
-        self.with(|t| {
+        self.prep(|t| {
             Ok(t.query_opt(
                 "SELECT id, offer_id FROM participants WHERE code = $1",
                 &[&code],
@@ -227,7 +227,7 @@ impl LedgerTx for PgTx<'_> {
     }
 
     fn participant_of(&self, offer: &OfferId, person: &PersonId) -> Result<Option<ParticipantId>> {
-        self.with(|t| {
+        self.prep(|t| {
             Ok(t.query_opt(
                 "SELECT id FROM participants WHERE offer_id = $1 AND person_id = $2",
                 &[&offer.as_str(), &person.as_str()],
@@ -237,7 +237,7 @@ impl LedgerTx for PgTx<'_> {
     }
 
     fn participant_owner(&self, id: &ParticipantId) -> Result<(PersonId, Option<VisitorId>)> {
-        self.with(|t| {
+        self.prep(|t| {
             t.query_opt(
                 "SELECT person_id, visitor_id FROM participants WHERE id = $1",
                 &[&id.as_str()],
@@ -253,7 +253,7 @@ impl LedgerTx for PgTx<'_> {
     }
 
     fn referred_by(&self, offer: &OfferId, person: &PersonId) -> Result<Option<ParticipantId>> {
-        self.with(|t| {
+        self.prep(|t| {
             Ok(t.query_opt(
                 "SELECT referred_by FROM participants WHERE offer_id = $1 AND person_id = $2",
                 &[&offer.as_str(), &person.as_str()],
@@ -263,7 +263,7 @@ impl LedgerTx for PgTx<'_> {
     }
 
     fn insert_participant(&self, new: &NewParticipant<'_>) -> Result<bool> {
-        self.with(|t| {
+        self.prep(|t| {
             let inserted = t.execute(
                 "INSERT INTO participants (id, offer_id, person_id, code, visitor_id, fields, marketing_consent,
                      referred_by, created_at, sign_up_ip) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
@@ -282,8 +282,10 @@ impl LedgerTx for PgTx<'_> {
                 ],
             )?;
             if inserted == 1 {
+                // Counted by the folder: the offer's row itself would be
+                // updated by every concurrent sign-up.
                 t.execute(
-                    "UPDATE offers SET participants = participants + 1 WHERE id = $1",
+                    "INSERT INTO participant_deltas (offer_id) VALUES ($1)",
                     &[&new.offer.as_str()],
                 )?;
             }
@@ -292,7 +294,7 @@ impl LedgerTx for PgTx<'_> {
     }
 
     fn participant(&self, id: &ParticipantId) -> Result<Participant> {
-        self.with(|t| super::participants::load_participant(t, id))
+        self.prep(|t| super::participants::load_participant(t, id))
     }
 
     fn insert_credit(
@@ -303,7 +305,14 @@ impl LedgerTx for PgTx<'_> {
         friend: &FriendIds,
         now: Millis,
     ) -> Result<bool> {
-        self.with(|t| {
+        self.prep(|t| {
+            // The referrer's row is locked until commit: its credits, its
+            // progress and its fraud signals are then read and changed by one
+            // transaction at a time, as SQLite's single writer would.
+            t.query_opt(
+                "SELECT 1 FROM participants WHERE id = $1 FOR UPDATE",
+                &[&participant.as_str()],
+            )?;
             let inserted = t.execute(
                 "INSERT INTO credits (participant_id, key, offer_id, friend_person, friend_visitor, created_at)
                  VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
@@ -321,9 +330,9 @@ impl LedgerTx for PgTx<'_> {
     }
 
     fn progress(&self, participant: &ParticipantId) -> Result<Progress> {
-        self.with(|t| {
+        self.prep(|t| {
             t.query_opt(
-                "SELECT credit, achieved_at, fulfilled_at FROM participants WHERE id = $1",
+                "SELECT credit, achieved_at, fulfilled_at FROM participants WHERE id = $1 FOR UPDATE",
                 &[&participant.as_str()],
             )?
             .map(|r| Progress {
@@ -341,7 +350,7 @@ impl LedgerTx for PgTx<'_> {
         credit: i64,
         achieved_at: Option<Millis>,
     ) -> Result<()> {
-        self.with(|t| {
+        self.prep(|t| {
             t.execute(
                 "UPDATE participants SET credit = $2, achieved_at = COALESCE(achieved_at, $3) WHERE id = $1",
                 &[&participant.as_str(), &credit, &achieved_at],
@@ -351,7 +360,7 @@ impl LedgerTx for PgTx<'_> {
     }
 
     fn mark_fulfilled(&self, participant: &ParticipantId, now: Millis) -> Result<bool> {
-        self.with(|t| {
+        self.prep(|t| {
             let marked = t.execute(
                 "UPDATE participants SET fulfilled_at = $2 WHERE id = $1 AND fulfilled_at IS NULL",
                 &[&participant.as_str(), &now],
@@ -366,17 +375,18 @@ impl LedgerTx for PgTx<'_> {
         participant: &ParticipantId,
         now: Millis,
     ) -> Result<Option<String>> {
-        self.with(|t| {
+        self.prep(|t| {
             let code: Option<String> = t
                 .query_opt(
                     "SELECT code FROM promo_codes WHERE offer_id = $1 AND participant_id IS NULL
-                     ORDER BY seq LIMIT 1",
+                     ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED",
                     &[&offer.as_str()],
                 )?
                 .map(|r| r.get(0));
             if let Some(code) = &code {
                 t.execute(
-                    "UPDATE promo_codes SET participant_id = $3, assigned_at = $4 WHERE offer_id = $1 AND code = $2",
+                    "UPDATE promo_codes SET participant_id = $3, assigned_at = $4
+                     WHERE offer_id = $1 AND code = $2 AND participant_id IS NULL",
                     &[&offer.as_str(), code, &participant.as_str(), &now],
                 )?;
                 t.execute(
@@ -389,7 +399,7 @@ impl LedgerTx for PgTx<'_> {
     }
 
     fn server_event(&self, id: &str) -> Result<Option<String>> {
-        self.with(|t| {
+        self.prep(|t| {
             Ok(
                 t.query_opt("SELECT result FROM server_events WHERE id = $1", &[&id])?
                     .map(|r| r.get(0)),
@@ -398,7 +408,7 @@ impl LedgerTx for PgTx<'_> {
     }
 
     fn save_server_event(&self, id: &str, result: &str, now: Millis) -> Result<()> {
-        self.with(|t| {
+        self.prep(|t| {
             t.execute(
                 "INSERT INTO server_events (id, result, received_at) VALUES ($1, $2, $3)",
                 &[&id, &result, &now],

@@ -1,21 +1,42 @@
 //! The activity log and the outbox: what every write that records a fact
 //! appends, in its own transaction.
 
+use std::cell::RefCell;
+
 use parrain_core::activity::ActivityType;
 use parrain_core::ids::{ActivityId, OfferId, ParticipantId, PersonId, VisitorId};
 use parrain_core::Millis;
-use postgres::GenericClient;
 use serde_json::Value;
 
+use super::Sql;
 pub(crate) use crate::flows::Who;
 use crate::report::HourStep;
 use crate::Result;
 
-/// Appends to the activity log (and to the offer's hour of
+thread_local! {
+    /// The activity types recorded by the transaction open on this thread
+    /// (a transaction runs on one blocking thread from start to commit).
+    static RECORDED: RefCell<Vec<&'static str>> = const { RefCell::new(Vec::new()) };
+}
+
+/// A transaction starts: nothing it recorded yet.
+pub(crate) fn forget_recorded() {
+    RECORDED.with(|r| r.borrow_mut().clear());
+}
+
+/// The transaction committed: `parrain_activities_total` counts what it
+/// recorded (a transaction rolled back or run again counts nothing).
+pub(crate) fn count_recorded() {
+    for kind in RECORDED.with(|r| std::mem::take(&mut *r.borrow_mut())) {
+        metrics::counter!("parrain_activities_total", "type" => kind).increment(1);
+    }
+}
+
+/// Appends to the activity log (and a tally for the offer's hour of
 /// `activity_hours`, which reports read), with a webhook delivery for every
 /// endpoint that listens for it; returns the entry's position.
 pub(crate) fn record(
-    c: &mut impl GenericClient,
+    c: &mut impl Sql,
     kind: ActivityType,
     who: Who<'_>,
     details: Value,
@@ -39,18 +60,13 @@ pub(crate) fn record(
         )?
         .get(0);
     if let Some(offer) = who.offer {
+        // A row of its own, folded into the hour later (`fold`): the hour's
+        // row itself would be updated by every concurrent request.
         let step = HourStep::of(&details, now);
         c.execute(
-            "INSERT INTO activity_hours AS h (offer_id, hour, type, count, sessions, referred_sessions,
-                                              referred_sign_ups, first_seq, last_seq)
-             VALUES ($1, $2, $3, 1, $4, $5, $6, $7, $7)
-             ON CONFLICT (offer_id, hour, type) DO UPDATE SET
-                count = h.count + 1,
-                sessions = h.sessions + EXCLUDED.sessions,
-                referred_sessions = h.referred_sessions + EXCLUDED.referred_sessions,
-                referred_sign_ups = h.referred_sign_ups + EXCLUDED.referred_sign_ups,
-                first_seq = LEAST(h.first_seq, EXCLUDED.first_seq),
-                last_seq = GREATEST(h.last_seq, EXCLUDED.last_seq)",
+            "INSERT INTO activity_hour_deltas (offer_id, hour, type, sessions, referred_sessions,
+                                               referred_sign_ups, seq)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
             &[
                 &offer.as_str(),
                 &step.hour,
@@ -62,17 +78,13 @@ pub(crate) fn record(
             ],
         )?;
     }
+    RECORDED.with(|r| r.borrow_mut().push(kind.as_str()));
     super::webhooks::fan_out(c, &id, kind, &who, &details, now)?;
     Ok(seq)
 }
 
 /// Queues outbound work, committed with the change that caused it.
-pub(crate) fn enqueue(
-    c: &mut impl GenericClient,
-    kind: &str,
-    payload: Value,
-    now: Millis,
-) -> Result<()> {
+pub(crate) fn enqueue(c: &mut impl Sql, kind: &str, payload: Value, now: Millis) -> Result<()> {
     c.execute(
         "INSERT INTO jobs (kind, payload, run_at, created_at) VALUES ($1, $2, $3, $3)",
         &[&kind, &payload, &now],

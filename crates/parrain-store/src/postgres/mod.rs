@@ -7,6 +7,12 @@
 //! a conflict is run again from the start (see [`tx`]). So two nodes never
 //! double-count a credit, fulfil twice or hand out a promo code twice.
 //!
+//! The request flows (clicks, visits, events, sign-ups, credits) run at READ
+//! COMMITTED instead: no row is updated by every request (counters are
+//! appended as deltas and folded later, see [`fold`]), and what must happen
+//! once is held by unique keys and by locking the one row it changes (the
+//! referrer's, before its credit; a promo code with `SKIP LOCKED`).
+//!
 //! Nothing is cached between requests: every request reads the offer it
 //! needs, so an approve or unapprove on one node is seen by the next request
 //! on every node. A cache, if one is ever added, must be invalidated across
@@ -14,6 +20,7 @@
 
 mod activities;
 mod deliveries;
+mod fold;
 mod idempotency;
 mod invitations;
 mod jobs;
@@ -33,11 +40,12 @@ mod tracking;
 mod tx;
 mod webhooks;
 
+use std::sync::Arc;
+
 use postgres::{Client, NoTls};
-use r2d2_postgres::PostgresConnectionManager;
 
 use crate::{Result, StoreError};
-pub(crate) use tx::PgTx;
+pub(crate) use tx::{PgTx, Sql};
 
 const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0001_init.sql"),
@@ -50,18 +58,54 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0008_client_ips.sql"),
     include_str!("../../migrations/postgres/0009_report_aggregates.sql"),
     include_str!("../../migrations/postgres/0010_participant_tokens.sql"),
+    include_str!("../../migrations/postgres/0011_deltas.sql"),
 ];
 
 /// Any constant: the advisory lock nodes take while migrating, so two
 /// processes starting at once do not both run a migration.
 const MIGRATION_LOCK: i64 = 0x0070_6172_7261_696e;
 
-type Pool = r2d2::Pool<PostgresConnectionManager<NoTls>>;
+type Pool = r2d2::Pool<Manager>;
+
+/// A pooled connection and the statements prepared on it.
+pub(crate) struct Conn {
+    pub(crate) client: Client,
+    statements: tx::Statements,
+}
+
+/// Opens the pool's connections.
+pub(crate) struct Manager(postgres::Config);
+
+impl r2d2::ManageConnection for Manager {
+    type Connection = Conn;
+    type Error = postgres::Error;
+
+    fn connect(&self) -> std::result::Result<Conn, postgres::Error> {
+        Ok(Conn {
+            client: self.0.connect(NoTls)?,
+            statements: tx::Statements::new(),
+        })
+    }
+
+    fn is_valid(&self, conn: &mut Conn) -> std::result::Result<(), postgres::Error> {
+        conn.client.simple_query("").map(drop)
+    }
+
+    fn has_broken(&self, conn: &mut Conn) -> bool {
+        conn.client.is_closed()
+    }
+}
 
 /// The PostgreSQL store. Cheap to clone.
+///
+/// The driver's connections must not be dropped on an async thread (each
+/// would start a runtime there and panic). The folder's thread holds the
+/// last clone of the pool: `pool` is dropped before `_folder`, whose drop
+/// stops that thread, which then closes the connections itself.
 #[derive(Clone)]
 pub struct PgStore {
     pool: Pool,
+    _folder: Arc<fold::Folder>,
 }
 
 impl PgStore {
@@ -75,13 +119,16 @@ impl PgStore {
             let config: postgres::Config = url
                 .parse()
                 .map_err(|e| StoreError::Database(format!("invalid database URL: {e}")))?;
-            let manager = PostgresConnectionManager::new(config, NoTls);
             let pool = r2d2::Pool::builder()
                 .max_size(max_connections.max(1))
                 .min_idle(Some(1))
                 .connection_timeout(std::time::Duration::from_secs(10))
-                .build(manager)?;
-            Ok(Self { pool })
+                .build(Manager(config))?;
+            let folder = Arc::new(fold::Folder::start(pool.clone()));
+            Ok(Self {
+                pool,
+                _folder: folder,
+            })
         })
         .await
     }
@@ -100,8 +147,31 @@ impl PgStore {
         T: Send + 'static,
         F: Fn(&PgTx<'_>) -> Result<T> + Send + 'static,
     {
+        self.run(tx::Isolation::Serializable, work).await
+    }
+
+    /// Runs a request flow at READ COMMITTED (see the module's comment),
+    /// again from the start after a deadlock or a race on a unique key.
+    pub(crate) async fn write_flow<T, F>(&self, work: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: Fn(&PgTx<'_>) -> Result<T> + Send + 'static,
+    {
+        self.run(tx::Isolation::ReadCommitted, work).await
+    }
+
+    async fn run<T, F>(&self, isolation: tx::Isolation, work: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: Fn(&PgTx<'_>) -> Result<T> + Send + 'static,
+    {
         let pool = self.pool.clone();
-        blocking(move || tx::run(&mut *pool.get()?, tx::Isolation::Serializable, &work)).await
+        blocking(move || {
+            let mut conn = pool.get()?;
+            let Conn { client, statements } = &mut *conn;
+            tx::run(client, statements, isolation, &work)
+        })
+        .await
     }
 
     /// Like [`Self::write`] in READ COMMITTED, for statements that lock the
@@ -111,8 +181,7 @@ impl PgStore {
         T: Send + 'static,
         F: Fn(&PgTx<'_>) -> Result<T> + Send + 'static,
     {
-        let pool = self.pool.clone();
-        blocking(move || tx::run(&mut *pool.get()?, tx::Isolation::ReadCommitted, &work)).await
+        self.run(tx::Isolation::ReadCommitted, work).await
     }
 
     /// Runs `work` on a pooled connection, each statement on its own.
@@ -122,7 +191,7 @@ impl PgStore {
         F: FnOnce(&mut Client) -> Result<T> + Send + 'static,
     {
         let pool = self.pool.clone();
-        blocking(move || work(&mut *pool.get()?)).await
+        blocking(move || work(&mut pool.get()?.client)).await
     }
 }
 

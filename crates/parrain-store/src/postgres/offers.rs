@@ -11,12 +11,18 @@ use super::{fetch_limit, PgStore, PgTx};
 use crate::sqlite::{decode_cursor, page_of};
 use crate::{Offer, Offers, Page, PageRequest, PromoCounts, Result, StoreError};
 
+/// The participant count of the offers row `o`: the folded total and the
+/// sign-ups not folded yet (see `fold`).
+const PARTICIPANTS: &str = "o.participants
+    + (SELECT COUNT(*) FROM participant_deltas d WHERE d.offer_id = o.id)";
+
 /// The offer with its participant count (the flows read it without; see `ledger`).
 pub(crate) fn load_offer(c: &mut impl GenericClient, id: &OfferId) -> Result<Offer> {
     c.query_opt(
-        "SELECT id, status, live, draft, created_at, updated_at, approved_at,
-                participants
-         FROM offers WHERE id = $1",
+        &format!(
+            "SELECT id, status, live, draft, created_at, updated_at, approved_at, {PARTICIPANTS}
+             FROM offers o WHERE id = $1"
+        ),
         &[&id.as_str()],
     )?
     .ok_or(StoreError::not_found("offer"))
@@ -143,10 +149,12 @@ impl Offers for PgStore {
         let before = decode_cursor(page.cursor.as_deref())?.unwrap_or(i64::MAX);
         self.read(move |c| {
             let rows = c.query(
-                "SELECT id, status, live, draft, created_at, updated_at, approved_at,
-                        participants, seq
-                 FROM offers WHERE seq < $1 AND ($2::TEXT IS NULL OR status = $2)
-                 ORDER BY seq DESC LIMIT $3",
+                &format!(
+                    "SELECT id, status, live, draft, created_at, updated_at, approved_at,
+                            {PARTICIPANTS}, seq
+                     FROM offers o WHERE seq < $1 AND ($2::TEXT IS NULL OR status = $2)
+                     ORDER BY seq DESC LIMIT $3"
+                ),
                 &[
                     &before,
                     &status.map(OfferStatus::as_str),

@@ -5,7 +5,7 @@ use parrain_core::activity::ActivityType;
 use parrain_core::email::Email;
 use parrain_core::ids::{OfferId, ParticipantId, PersonId, VisitorId};
 use parrain_core::Millis;
-use postgres::{GenericClient, Row};
+use postgres::Row;
 
 use super::offers::load_offer;
 use super::{fetch_limit, PgStore};
@@ -48,10 +48,7 @@ fn participant_row(r: &Row) -> (i64, Participant) {
     )
 }
 
-pub(crate) fn load_participant(
-    c: &mut impl GenericClient,
-    id: &ParticipantId,
-) -> Result<Participant> {
+pub(crate) fn load_participant(c: &mut impl super::Sql, id: &ParticipantId) -> Result<Participant> {
     c.query_opt(&format!("{SELECT} WHERE p.id = $1"), &[&id.as_str()])?
         .map(|r| participant_row(&r).1)
         .ok_or(StoreError::not_found("participant"))
@@ -61,7 +58,7 @@ pub(crate) fn load_participant(
 impl Participants for PgStore {
     async fn sign_up(&self, offer: &OfferId, sign_up: SignUp, now: Millis) -> Result<SignedUp> {
         let offer = offer.clone();
-        self.write(move |tx| flows::sign_up(tx, &offer, sign_up.clone(), now))
+        self.write_flow(move |tx| flows::sign_up(tx, &offer, sign_up.clone(), now))
             .await
     }
 

@@ -1,5 +1,5 @@
 //! Offer reports on PostgreSQL: the same reads as SQLite's (the offer's
-//! `activity_hours` rows the window touches, a recount of the hours it cuts,
+//! `activity_hours` rows the window touches, with the tallies not folded yet, a recount of the hours it cuts,
 //! the top referrers from the `participants_top` index), with JSONB
 //! operators and `FILTER` clauses.
 
@@ -13,12 +13,22 @@ use crate::report::{
 };
 use crate::Result;
 
-const HOURS: &str = "SELECT hour, type, count, sessions, referred_sessions, referred_sign_ups,
-        first_seq, last_seq
-    FROM activity_hours
-    WHERE offer_id = $1 AND hour > $2 AND hour < $3
-      AND type IN ('visits_offer_page', 'signs_up_for_referral_offer', 'shares_content',
-                   'clicks_shared_link', 'custom_event')";
+/// The window's hours: the folded tallies plus the rows not folded yet
+/// (see `fold`), summed in one snapshot.
+const HOURS: &str = "SELECT hour, type, SUM(count)::BIGINT, SUM(sessions)::BIGINT,
+        SUM(referred_sessions)::BIGINT, SUM(referred_sign_ups)::BIGINT,
+        MIN(first_seq), MAX(last_seq)
+    FROM (SELECT hour, type, count, sessions, referred_sessions, referred_sign_ups,
+                 first_seq, last_seq
+          FROM activity_hours
+          WHERE offer_id = $1 AND hour > $2 AND hour < $3
+          UNION ALL
+          SELECT hour, type, 1, sessions, referred_sessions, referred_sign_ups, seq, seq
+          FROM activity_hour_deltas
+          WHERE offer_id = $1 AND hour > $2 AND hour < $3) h
+    WHERE type IN ('visits_offer_page', 'signs_up_for_referral_offer', 'shares_content',
+                   'clicks_shared_link', 'custom_event')
+    GROUP BY hour, type";
 
 const SLICE: &str = "SELECT COUNT(*),
         COUNT(*) FILTER (WHERE (details->>'new_session')::BOOLEAN),

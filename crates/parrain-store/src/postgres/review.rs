@@ -8,7 +8,7 @@ use parrain_core::ids::{OfferId, ParticipantId, PersonId, VisitorId};
 use parrain_core::Millis;
 use postgres::Row;
 
-use super::{fetch_limit, PgStore, PgTx};
+use super::{fetch_limit, PgStore, PgTx, Sql};
 use crate::flows::{self, ReviewTx};
 use crate::review::review_id;
 use crate::sqlite::{decode_cursor, page_of};
@@ -38,7 +38,7 @@ fn review_row(r: &Row) -> Review {
 
 impl ReviewTx for PgTx<'_> {
     fn person_email(&self, person: &PersonId) -> Result<Option<Email>> {
-        self.with(|t| {
+        self.prep(|t| {
             let row = t.query_opt(
                 "SELECT email FROM people WHERE id = $1",
                 &[&person.as_str()],
@@ -48,7 +48,7 @@ impl ReviewTx for PgTx<'_> {
     }
 
     fn credits_since(&self, participant: &ParticipantId, since: Millis) -> Result<u32> {
-        self.with(|t| {
+        self.prep(|t| {
             let n: i64 = t
                 .query_one(
                     "SELECT count(*) FROM credits WHERE participant_id = $1 AND created_at >= $2",
@@ -60,7 +60,7 @@ impl ReviewTx for PgTx<'_> {
     }
 
     fn visitor_ip(&self, visitor: &VisitorId) -> Result<Option<Sighting>> {
-        self.with(|t| {
+        self.prep(|t| {
             let row = t.query_opt(
                 "SELECT ip, ip_seen_at FROM visitors WHERE id = $1",
                 &[&visitor.as_str()],
@@ -70,7 +70,7 @@ impl ReviewTx for PgTx<'_> {
     }
 
     fn sign_up_ip(&self, participant: &ParticipantId) -> Result<Option<Sighting>> {
-        self.with(|t| {
+        self.prep(|t| {
             let row = t.query_opt(
                 "SELECT sign_up_ip, created_at FROM participants WHERE id = $1",
                 &[&participant.as_str()],
@@ -80,7 +80,7 @@ impl ReviewTx for PgTx<'_> {
     }
 
     fn sign_ups_from_ip(&self, offer: &OfferId, ip: &str, since: Millis) -> Result<u32> {
-        self.with(|t| {
+        self.prep(|t| {
             let n: i64 = t
                 .query_one(
                     "SELECT count(*) FROM participants
@@ -99,7 +99,7 @@ impl ReviewTx for PgTx<'_> {
         state: &str,
         reasons: &str,
     ) -> Result<()> {
-        self.with(|t| {
+        self.prep(|t| {
             t.execute(
                 "UPDATE credits SET review = $3, review_reasons = $4
                  WHERE participant_id = $1 AND key = $2",
@@ -114,7 +114,7 @@ impl ReviewTx for PgTx<'_> {
             "SELECT {COLUMNS} FROM credits
              WHERE participant_id = $1 AND key = $2 AND review IS NOT NULL"
         );
-        self.with(|t| {
+        self.prep(|t| {
             Ok(t.query_opt(&sql, &[&participant.as_str(), &key])?
                 .map(|r| review_row(&r)))
         })
@@ -127,7 +127,7 @@ impl ReviewTx for PgTx<'_> {
         state: &str,
         now: Millis,
     ) -> Result<()> {
-        self.with(|t| {
+        self.prep(|t| {
             t.execute(
                 "UPDATE credits SET review = $3, reviewed_at = $4
                  WHERE participant_id = $1 AND key = $2",

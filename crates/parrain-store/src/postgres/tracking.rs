@@ -15,27 +15,27 @@ use crate::{
 #[async_trait]
 impl Tracking for PgStore {
     async fn click(&self, click: Click, now: Millis) -> Result<Option<Clicked>> {
-        self.write(move |tx| flows::click(tx, click.clone(), now))
+        self.write_flow(move |tx| flows::click(tx, click.clone(), now))
             .await
     }
 
     async fn track_visit(&self, visit: Visit, now: Millis) -> Result<Tracked> {
-        self.write(move |tx| flows::visit(tx, visit.clone(), now))
+        self.write_flow(move |tx| flows::visit(tx, visit.clone(), now))
             .await
     }
 
     async fn track_share(&self, code: String, channel: String, now: Millis) -> Result<Tracked> {
-        self.write(move |tx| flows::share(tx, &code, &channel, now))
+        self.write_flow(move |tx| flows::share(tx, &code, &channel, now))
             .await
     }
 
     async fn track_event(&self, event: PageEvent, now: Millis) -> Result<Tracked> {
-        self.write(move |tx| flows::track_event(tx, event.clone(), now))
+        self.write_flow(move |tx| flows::track_event(tx, event.clone(), now))
             .await
     }
 
     async fn identify(&self, visitor: VisitorId, email: Email, now: Millis) -> Result<PersonId> {
-        self.write(move |tx| flows::identify(tx, &visitor, &email, now))
+        self.write_flow(move |tx| flows::identify(tx, &visitor, &email, now))
             .await
     }
 
@@ -46,7 +46,7 @@ impl Tracking for PgStore {
         now: Millis,
     ) -> Result<Tracked> {
         let offer = offer.clone();
-        self.write(move |tx| flows::give_credit(tx, &offer, &friend, now))
+        self.write_flow(move |tx| flows::give_credit(tx, &offer, &friend, now))
             .await
     }
 
@@ -56,7 +56,7 @@ impl Tracking for PgStore {
         events: Vec<ServerEvent>,
         now: Millis,
     ) -> Result<Vec<EventOutcome>> {
-        self.write(move |tx| {
+        self.write_flow(move |tx| {
             events
                 .iter()
                 .map(|e| flows::ingest(tx, e.clone(), now))

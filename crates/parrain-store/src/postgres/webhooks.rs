@@ -33,7 +33,7 @@ fn rfc3339(millis: Millis) -> String {
 
 /// Queues a delivery of this activity to each enabled endpoint that wants it.
 pub(crate) fn fan_out(
-    c: &mut impl GenericClient,
+    c: &mut impl super::Sql,
     activity: &ActivityId,
     kind: ActivityType,
     who: &Who<'_>,

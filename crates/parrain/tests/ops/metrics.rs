@@ -3,6 +3,8 @@
 
 use serde_json::json;
 
+use parrain_store::postgres::scratch::ScratchDatabase;
+
 use crate::harness::Server;
 
 /// The value of the sample `name` whose labels include all of `labels`.
@@ -48,6 +50,25 @@ async fn metrics_are_hidden_without_a_token() {
 async fn a_known_sequence_of_requests_shows_in_the_counters() {
     let dir = tempfile::tempdir().unwrap();
     let server = Server::start(dir.path(), &["--metrics-token", "scrape-me"]);
+    known_sequence(&server, true).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_same_counters_on_postgresql() {
+    let db = tokio::task::spawn_blocking(ScratchDatabase::create)
+        .await
+        .unwrap()
+        .expect("the test PostgreSQL server is reachable");
+    let dir = tempfile::tempdir().unwrap();
+    let args = ["--metrics-token", "scrape-me", "--database-url", db.url()];
+    let server = Server::start(dir.path(), &args);
+    known_sequence(&server, false).await;
+    server.stop();
+}
+
+/// Sign-ups, redirects and a fulfilment, then `/metrics` must count each;
+/// `embedded` also checks the SQLite writer's own commit metrics.
+async fn known_sequence(server: &Server, embedded: bool) {
     let sk = server.sk.clone().unwrap();
     let metrics = format!("{}/metrics", server.base);
 
@@ -138,6 +159,28 @@ async fn a_known_sequence_of_requests_shows_in_the_counters() {
         &[("queue", "email")],
     );
     assert!(age.is_some_and(|a| a >= 0.0));
+    // The email keeps waiting, so its age must grow past zero.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let scraped = server.client.get(&metrics).bearer_auth("scrape-me").send();
+        let text = scraped.await.unwrap().text().await.unwrap();
+        let age = sample(
+            &text,
+            "parrain_queue_oldest_age_seconds",
+            &[("queue", "email")],
+        );
+        if age.is_some_and(|a| a > 0.0) {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the waiting email's age stays {age:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    if !embedded {
+        return;
+    }
     let batches = sample(&text, "parrain_store_commit_batch_size_count", &[]);
     assert!(
         batches.is_some_and(|n| n >= 1.0),
