@@ -70,6 +70,10 @@ fn every_key_is_documented_and_settable_by_flag_environment_and_file() {
             .any(|a| a.get_long().is_some_and(|l| format!("--{l}") == long));
         assert!(found, "no flag {long} sets {}", key.name);
     }
+    // Every subcommand takes them (`parrain keys create --database-url …`).
+    for arg in flags.get_arguments() {
+        assert!(arg.is_global_set(), "--{:?} is not global", arg.get_long());
+    }
     // The printed defaults are a valid file that loads back as the defaults.
     let printed = render(&Config::default(), true);
     let loaded: Config = Figment::from(Toml::string(&printed)).extract().unwrap();
