@@ -147,6 +147,7 @@ pub fn router(state: AppState) -> Router {
         .with_state(state);
     app = app.layer(idempotent);
     app = app.layer(axum::Extension(admin::SignInLimits::new(shared.as_ref())));
+    password::prepare();
     if let Some(limiter) = key_limiter {
         app = app.layer(axum::Extension(limiter));
     }

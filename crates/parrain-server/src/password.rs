@@ -55,6 +55,14 @@ pub async fn verify_as_operator(password: String, stored: Option<String>) -> boo
     tokio::task::spawn_blocking(check).await.unwrap_or(false)
 }
 
+/// Makes the dummy hash ahead of the first sign-in, so that one is not
+/// slower than the others (off the async threads, when there are some).
+pub fn prepare() {
+    if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+        runtime.spawn_blocking(dummy_hash);
+    }
+}
+
 /// A hash of a random password, made once per process with the parameters
 /// of real ones.
 fn dummy_hash() -> &'static str {
