@@ -306,11 +306,14 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         listener.local_addr()?
     );
     tracing::info!(listen = %listener.local_addr()?, data_dir = %config.data_dir.display(), "serving");
+    // Held to the end, so the store is let go of here, off the async threads.
+    let store = state.store.clone();
     parrain_server::serve(listener, state, shutdown_signal()).await?;
     // Requests in flight have finished; let deliveries in flight settle.
     if let Some(workers) = workers {
         workers.stop(std::time::Duration::from_secs(10)).await;
     }
+    close(store).await;
     tracing::info!("stopped");
     Ok(())
 }

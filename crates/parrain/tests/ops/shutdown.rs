@@ -125,3 +125,36 @@ async fn sigterm_lets_a_webhook_in_flight_settle() {
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(arrived.load(Ordering::SeqCst), 1, "sent once, not again");
 }
+
+/// On PostgreSQL too, SIGTERM ends in a clean exit: the store's blocking
+/// client is let go of off the async threads (it used to abort the process
+/// on its way out, after "stopped").
+#[tokio::test]
+async fn sigterm_on_postgres_exits_cleanly() {
+    let db = tokio::task::spawn_blocking(parrain_store::postgres::scratch::ScratchDatabase::create)
+        .await
+        .unwrap()
+        .expect("the test PostgreSQL server is reachable");
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = Server::start(dir.path(), &["--database-url", db.url()]);
+    let sk = server.sk.clone().unwrap();
+    let offer = server.approved_offer(&sk).await;
+    let (status, _) = server
+        .sign_up(&sk, &offer, json!({"email": "ana@example.com"}))
+        .await;
+    assert_eq!(status, 201);
+
+    let pid = server.child.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
+    let (status, server) =
+        tokio::task::spawn_blocking(move || (server.child.wait().unwrap(), server))
+            .await
+            .unwrap();
+    assert!(status.success(), "parrain exited with {status}");
+    drop(server);
+    tokio::task::spawn_blocking(move || drop(db)).await.unwrap();
+}
