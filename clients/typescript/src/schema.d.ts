@@ -883,9 +883,12 @@ export interface components {
         };
         EventResultOut: {
             applied: boolean;
-            credits: Record<string, never>;
+            /** @description One entry per offer whose trigger rule matched. */
+            credits: Record<string, never>[];
             id?: string | null;
         };
+        /** @description The result of one event, or `results` for a batch. */
+        EventsOut: components["schemas"]["EventResultOut"] | components["schemas"]["EventBatchOut"];
         /**
          * @description An email already signed up: the participant for a secret key, only
          *     `check_email` for a publishable key.
@@ -1738,7 +1741,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EventBatchOut"];
+                    "application/json": components["schemas"]["EventsOut"];
                 };
             };
             /** @description Refused */
@@ -1882,6 +1885,22 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "emails": {
+                 *         "fulfillment": {
+                 *           "subject": "Your reward",
+                 *           "text": "Thanks {{ first_name }}! Your code: {{ promo_code }}"
+                 *         }
+                 *       },
+                 *       "goal": {
+                 *         "count": 2,
+                 *         "type": "referred_signups"
+                 *       },
+                 *       "name": "Spring referral",
+                 *       "offer_page_url": "https://shop.example.com/refer"
+                 *     }
+                 */
                 "application/json": components["schemas"]["OfferSettings"];
             };
         };
@@ -2804,6 +2823,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "email": "ana@example.com",
+                 *       "first_name": "Ana"
+                 *     }
+                 */
                 "application/json": components["schemas"]["SignUpIn"];
             };
         };
@@ -4674,6 +4699,15 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "events": [
+                 *         "signs_up_for_referral_offer",
+                 *         "offer_fulfilled"
+                 *       ],
+                 *       "url": "https://hooks.example.com/parrain"
+                 *     }
+                 */
                 "application/json": components["schemas"]["WebhookIn"];
             };
         };

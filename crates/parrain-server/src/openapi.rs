@@ -86,6 +86,7 @@ pub fn document(api: utoipa::openapi::OpenApi) -> Value {
     }
     links(&mut doc);
     object_defaults_in_words(&mut doc["components"]["schemas"]);
+    unions_of_answers(&mut doc["components"]["schemas"]);
     doc["webhooks"] = webhooks();
     doc
 }
@@ -118,6 +119,30 @@ fn object_defaults_in_words(schemas: &mut Value) {
                 "description".into(),
                 format!("{said}Default: `{default}`.").into(),
             );
+        }
+    }
+}
+
+/// A union of bodies (an untagged enum: the whole participant for a secret
+/// key or its public part for a publishable one) is `anyOf`, not `oneOf`: a
+/// body with every field also fits the variant with fewer, and `oneOf`
+/// would refuse a body that fits two.
+fn unions_of_answers(schemas: &mut Value) {
+    for schema in schemas
+        .as_object_mut()
+        .into_iter()
+        .flat_map(|s| s.values_mut())
+    {
+        let Some(object) = schema.as_object_mut() else {
+            continue;
+        };
+        let all_refs = object
+            .get("oneOf")
+            .and_then(Value::as_array)
+            .is_some_and(|vs| vs.len() > 1 && vs.iter().all(|v| v.get("$ref").is_some()));
+        if all_refs {
+            let variants = object.remove("oneOf").unwrap_or_default();
+            object.insert("anyOf".into(), variants);
         }
     }
 }

@@ -25,7 +25,7 @@ from .error_out import ErrorOut
 from .event_batch_out import EventBatchOut
 from .event_in import EventIn
 from .event_result_out import EventResultOut
-from .event_result_out_credits import EventResultOutCredits
+from .event_result_out_credits_item import EventResultOutCreditsItem
 from .export_person_response_200 import ExportPersonResponse200
 from .found_participant_out import FoundParticipantOut
 from .fraud_settings import FraudSettings
@@ -154,7 +154,7 @@ __all__ = (
     "EventBatchOut",
     "EventIn",
     "EventResultOut",
-    "EventResultOutCredits",
+    "EventResultOutCreditsItem",
     "ExportPersonResponse200",
     "FoundParticipantOut",
     "FraudSettings",

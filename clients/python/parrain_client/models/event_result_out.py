@@ -12,7 +12,7 @@ from ..types import UNSET, Unset
 from typing import cast
 
 if TYPE_CHECKING:
-  from ..models.event_result_out_credits import EventResultOutCredits
+  from ..models.event_result_out_credits_item import EventResultOutCreditsItem
 
 
 
@@ -27,12 +27,12 @@ class EventResultOut:
     """ 
         Attributes:
             applied (bool):
-            credits_ (EventResultOutCredits):
+            credits_ (list[EventResultOutCreditsItem]): One entry per offer whose trigger rule matched.
             id (None | str | Unset):
      """
 
     applied: bool
-    credits_: EventResultOutCredits
+    credits_: list[EventResultOutCreditsItem]
     id: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -41,10 +41,15 @@ class EventResultOut:
 
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.event_result_out_credits import EventResultOutCredits # noqa: PLC0415
+        from ..models.event_result_out_credits_item import EventResultOutCreditsItem # noqa: PLC0415
         applied = self.applied
 
-        credits_ = self.credits_.to_dict()
+        credits_ = []
+        for credits_item_data in self.credits_:
+            credits_item = credits_item_data.to_dict()
+            credits_.append(credits_item)
+
+
 
         id: None | str | Unset
         if isinstance(self.id, Unset):
@@ -68,13 +73,18 @@ class EventResultOut:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.event_result_out_credits import EventResultOutCredits # noqa: PLC0415
+        from ..models.event_result_out_credits_item import EventResultOutCreditsItem # noqa: PLC0415
         d = dict(src_dict)
         applied = d.pop("applied")
 
-        credits_ = EventResultOutCredits.from_dict(d.pop("credits"))
+        credits_ = []
+        _credits_ = d.pop("credits")
+        for credits_item_data in (_credits_):
+            credits_item = EventResultOutCreditsItem.from_dict(credits_item_data)
 
 
+
+            credits_.append(credits_item)
 
 
         def _parse_id(data: object) -> None | str | Unset:

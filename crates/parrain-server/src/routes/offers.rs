@@ -36,7 +36,13 @@ pub fn public() -> OpenApiRouter<AppState> {
 }
 
 /// Creates an offer as a draft.
-#[utoipa::path(post, path = "/v1/offers", tag = "offers", request_body = OfferSettings,
+#[utoipa::path(post, path = "/v1/offers", tag = "offers",
+    request_body(content = OfferSettings, example = json!({
+        "name": "Spring referral",
+        "goal": {"type": "referred_signups", "count": 2},
+        "offer_page_url": "https://shop.example.com/refer",
+        "emails": {"fulfillment": {"subject": "Your reward", "text": "Thanks {{ first_name }}! Your code: {{ promo_code }}"}}
+    })),
     responses((status = 201, body = OfferOut), (status = 400), (status = 422)))]
 async fn create_offer(
     State(state): State<AppState>,

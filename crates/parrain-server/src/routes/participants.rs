@@ -155,7 +155,7 @@ impl SignInSentOut {
 /// type an email. A publishable key sees only the share code, share URL
 /// and progress of the participant it created.
 #[utoipa::path(post, path = "/v1/offers/{id}/participants", tag = "participants",
-    request_body = SignUpIn,
+    request_body(content = SignUpIn, example = json!({"email": "ana@example.com", "first_name": "Ana"})),
     responses((status = 201, body = SignedUpOut), (status = 200, body = ExistingOut),
         (status = 400), (status = 403), (status = 404), (status = 409), (status = 422)))]
 async fn sign_up(

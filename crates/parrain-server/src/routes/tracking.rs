@@ -288,7 +288,8 @@ struct ServerEventIn {
 struct EventResultOut {
     id: Option<String>,
     applied: bool,
-    #[schema(value_type = Object)]
+    /// One entry per offer whose trigger rule matched.
+    #[schema(value_type = Vec<Object>)]
     credits: Value,
 }
 
@@ -305,6 +306,14 @@ impl From<EventOutcome> for EventResultOut {
 #[derive(Serialize, ToSchema)]
 struct EventBatchOut {
     results: Vec<EventResultOut>,
+}
+
+/// The result of one event, or `results` for a batch.
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+enum EventsOut {
+    One(EventResultOut),
+    Batch(EventBatchOut),
 }
 
 pub const MAX_EVENTS: usize = 1000;
@@ -353,7 +362,7 @@ fn to_server_event(index: Option<usize>, e: ServerEventIn) -> ApiResult<ServerEv
 /// object, or an array of up to 1,000. Each credits the referrer in every
 /// live offer whose smart-list trigger rule it matches.
 #[utoipa::path(post, path = "/v1/events", tag = "tracking", request_body = ServerEventIn,
-    responses((status = 200, body = EventBatchOut), (status = 400)))]
+    responses((status = 200, body = EventsOut), (status = 400)))]
 async fn events(
     State(state): State<AppState>,
     _: SecretKey,
@@ -377,7 +386,7 @@ async fn events(
             .collect::<ApiResult<Vec<_>>>()?;
         let outcomes = state.store.ingest_events(events, now).await?;
         let results = outcomes.into_iter().map(Into::into).collect();
-        Ok(Json(EventBatchOut { results }).into_response())
+        Ok(Json(EventsOut::Batch(EventBatchOut { results })).into_response())
     } else {
         let item: ServerEventIn = parse_json(&body)?;
         let event = to_server_event(None, item)?;
@@ -385,6 +394,6 @@ async fn events(
         let outcome = outcomes
             .pop()
             .ok_or_else(|| ApiError::Internal("no event outcome".into()))?;
-        Ok(Json(EventResultOut::from(outcome)).into_response())
+        Ok(Json(EventsOut::One(EventResultOut::from(outcome))).into_response())
     }
 }

@@ -101,7 +101,11 @@ pub(crate) async fn check_url(state: &AppState, url: &str) -> ApiResult<()> {
 }
 
 /// Creates an endpoint; the answer holds its `whsec_` signing secret.
-#[utoipa::path(post, path = "/v1/webhooks", tag = "webhooks", request_body = WebhookIn,
+#[utoipa::path(post, path = "/v1/webhooks", tag = "webhooks",
+    request_body(content = WebhookIn, example = json!({
+        "url": "https://hooks.example.com/parrain",
+        "events": ["signs_up_for_referral_offer", "offer_fulfilled"]
+    })),
     responses((status = 201, body = WebhookSecretOut), (status = 400)))]
 async fn create_webhook(
     State(state): State<AppState>,

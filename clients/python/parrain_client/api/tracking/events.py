@@ -10,6 +10,7 @@ from ... import errors
 
 from ...models.error_out import ErrorOut
 from ...models.event_batch_out import EventBatchOut
+from ...models.event_result_out import EventResultOut
 from ...models.server_event_in import ServerEventIn
 from ...types import UNSET, Unset
 from typing import cast
@@ -46,11 +47,28 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorOut | EventBatchOut | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorOut | EventBatchOut | EventResultOut | None:
     if response.status_code == 200:
-        response_200 = EventBatchOut.from_dict(response.json())
+        def _parse_response_200(data: object) -> EventBatchOut | EventResultOut:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_events_out_type_0 = EventResultOut.from_dict(data)
 
 
+
+                return componentsschemas_events_out_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            componentsschemas_events_out_type_1 = EventBatchOut.from_dict(data)
+
+
+
+            return componentsschemas_events_out_type_1
+
+        response_200 = _parse_response_200(response.json())
 
         return response_200
 
@@ -109,7 +127,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorOut | EventBatchOut]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorOut | EventBatchOut | EventResultOut]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -124,7 +142,7 @@ def sync_detailed(
     body: ServerEventIn,
     idempotency_key: str | Unset = UNSET,
 
-) -> Response[ErrorOut | EventBatchOut]:
+) -> Response[ErrorOut | EventBatchOut | EventResultOut]:
     """ Facts from other systems ("opportunity.created", "purchase", …): one
     object, or an array of up to 1,000. Each credits the referrer in every
     live offer whose smart-list trigger rule it matches.
@@ -138,7 +156,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorOut | EventBatchOut]
+        Response[ErrorOut | EventBatchOut | EventResultOut]
      """
 
 
@@ -160,7 +178,7 @@ def sync(
     body: ServerEventIn,
     idempotency_key: str | Unset = UNSET,
 
-) -> ErrorOut | EventBatchOut | None:
+) -> ErrorOut | EventBatchOut | EventResultOut | None:
     """ Facts from other systems ("opportunity.created", "purchase", …): one
     object, or an array of up to 1,000. Each credits the referrer in every
     live offer whose smart-list trigger rule it matches.
@@ -174,7 +192,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorOut | EventBatchOut
+        ErrorOut | EventBatchOut | EventResultOut
      """
 
 
@@ -191,7 +209,7 @@ async def asyncio_detailed(
     body: ServerEventIn,
     idempotency_key: str | Unset = UNSET,
 
-) -> Response[ErrorOut | EventBatchOut]:
+) -> Response[ErrorOut | EventBatchOut | EventResultOut]:
     """ Facts from other systems ("opportunity.created", "purchase", …): one
     object, or an array of up to 1,000. Each credits the referrer in every
     live offer whose smart-list trigger rule it matches.
@@ -205,7 +223,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorOut | EventBatchOut]
+        Response[ErrorOut | EventBatchOut | EventResultOut]
      """
 
 
@@ -227,7 +245,7 @@ async def asyncio(
     body: ServerEventIn,
     idempotency_key: str | Unset = UNSET,
 
-) -> ErrorOut | EventBatchOut | None:
+) -> ErrorOut | EventBatchOut | EventResultOut | None:
     """ Facts from other systems ("opportunity.created", "purchase", …): one
     object, or an array of up to 1,000. Each credits the referrer in every
     live offer whose smart-list trigger rule it matches.
@@ -241,7 +259,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorOut | EventBatchOut
+        ErrorOut | EventBatchOut | EventResultOut
      """
 
 

@@ -14,12 +14,12 @@ from ..types import UNSET, Unset
 
 
 
-T = TypeVar("T", bound="EventResultOutCredits")
+T = TypeVar("T", bound="EventResultOutCreditsItem")
 
 
 
 @_attrs_define
-class EventResultOutCredits:
+class EventResultOutCreditsItem:
     
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -40,12 +40,12 @@ class EventResultOutCredits:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        event_result_out_credits = cls(
+        event_result_out_credits_item = cls(
         )
 
 
-        event_result_out_credits.additional_properties = d
-        return event_result_out_credits
+        event_result_out_credits_item.additional_properties = d
+        return event_result_out_credits_item
 
     @property
     def additional_keys(self) -> list[str]:
