@@ -23,10 +23,13 @@ fn opt<T>(value: Option<String>, wrap: fn(String) -> T) -> Option<T> {
 }
 
 impl LedgerTx for PgTx<'_> {
-    /// Without the participant count, which no flow reads: counting would
-    /// make every sign-up conflict with every other under SERIALIZABLE.
+    /// Without the participant count, which no flow reads. Read once per
+    /// transaction (see `tx::Memo`).
     fn offer(&self, id: &OfferId) -> Result<Arc<Offer>> {
-        self.prep(|t| {
+        if let Some(offer) = self.memo.offers.borrow().get(id.as_str()) {
+            return Ok(offer.clone());
+        }
+        let offer = self.prep(|t| {
             t.query_opt(
                 "SELECT id, status, live, draft, created_at, updated_at, approved_at, 0::BIGINT
                  FROM offers WHERE id = $1",
@@ -35,11 +38,19 @@ impl LedgerTx for PgTx<'_> {
             .ok_or(StoreError::not_found("offer"))
             .and_then(|row| offer_row(&row))
             .map(Arc::new)
-        })
+        })?;
+        self.memo
+            .offers
+            .borrow_mut()
+            .insert(id.as_str().to_owned(), offer.clone());
+        Ok(offer)
     }
 
     fn smart_list_offers(&self) -> Result<Vec<OfferId>> {
-        self.prep(|t| {
+        if let Some(offers) = self.memo.smart_list.borrow().as_ref() {
+            return Ok(offers.clone());
+        }
+        let offers: Vec<OfferId> = self.prep(|t| {
             Ok(t.query(
                 "SELECT id FROM offers WHERE status = 'approved'
                    AND live #>> '{goal,type}' = 'smart_list_trigger' ORDER BY seq",
@@ -48,7 +59,9 @@ impl LedgerTx for PgTx<'_> {
             .iter()
             .map(|r| OfferId::from_trusted(r.get(0)))
             .collect())
-        })
+        })?;
+        *self.memo.smart_list.borrow_mut() = Some(offers.clone());
+        Ok(offers)
     }
 
     fn record(&self, kind: ActivityType, who: Who<'_>, details: Value, now: Millis) -> Result<()> {

@@ -12,13 +12,16 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
+
+use parrain_core::ids::OfferId;
 
 use postgres::types::ToSql;
 use postgres::{Client, GenericClient, IsolationLevel, Row, Statement, Transaction};
 use rand::Rng;
 
-use crate::{Result, StoreError};
+use crate::{Offer, Result, StoreError};
 
 /// How many times a transaction is tried before its conflict is reported.
 const MAX_ATTEMPTS: u32 = 40;
@@ -36,6 +39,17 @@ pub(crate) type Statements = HashMap<String, Statement>;
 pub(crate) struct PgTx<'a> {
     tx: RefCell<Transaction<'a>>,
     statements: RefCell<&'a mut Statements>,
+    pub(crate) memo: Memo,
+}
+
+/// What the flows read again and again within one transaction, read once:
+/// the offers and the list of smart-list offers (a batch of events read
+/// both for each of its events). No flow changes an offer, so the first
+/// read stays true until the transaction ends.
+#[derive(Default)]
+pub(crate) struct Memo {
+    pub(crate) offers: RefCell<HashMap<String, Arc<Offer>>>,
+    pub(crate) smart_list: RefCell<Option<Vec<OfferId>>>,
 }
 
 impl<'a> PgTx<'a> {
@@ -158,6 +172,7 @@ fn once<T>(
     let tx = PgTx {
         tx: RefCell::new(tx),
         statements: RefCell::new(statements),
+        memo: Memo::default(),
     };
     // On an error the transaction is dropped, which rolls it back.
     let value = work(&tx)?;
