@@ -34,6 +34,29 @@ pub async fn create_key(
     name: &str,
     now: Millis,
 ) -> Result<(ApiKey, String), parrain_store::StoreError> {
+    let (key, secret) = new_key(kind, name, now);
+    let record = store.insert_key(key).await?;
+    Ok((record, secret))
+}
+
+/// Creates a new install's first keys, a secret and a publishable one,
+/// unless the store already holds keys (another node may have just made
+/// them); returns the plain keys when these were created.
+pub async fn create_first_keys(
+    store: &dyn Store,
+    now: Millis,
+) -> Result<Option<(String, String)>, parrain_store::StoreError> {
+    let (secret_key, secret) = new_key(KeyKind::Secret, "default secret key", now);
+    let (publishable_key, publishable) =
+        new_key(KeyKind::Publishable, "default publishable key", now);
+    let created = store
+        .insert_first_keys(vec![secret_key, publishable_key])
+        .await?;
+    Ok(created.then_some((secret, publishable)))
+}
+
+/// A new key's record and the plain key it is the hash of.
+fn new_key(kind: KeyKind, name: &str, now: Millis) -> (NewKey, String) {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     let secret = format!(
@@ -41,17 +64,15 @@ pub async fn create_key(
         kind.prefix(),
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
     );
-    let record = store
-        .insert_key(NewKey {
-            id: KeyId::generate(),
-            kind,
-            name: name.to_owned(),
-            hint: secret[secret.len() - 4..].to_owned(),
-            hash: hash_key(&secret),
-            now,
-        })
-        .await?;
-    Ok((record, secret))
+    let key = NewKey {
+        id: KeyId::generate(),
+        kind,
+        name: name.to_owned(),
+        hint: secret[secret.len() - 4..].to_owned(),
+        hash: hash_key(&secret),
+        now,
+    };
+    (key, secret)
 }
 
 fn presented(parts: &Parts) -> Option<String> {

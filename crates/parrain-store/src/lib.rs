@@ -45,6 +45,11 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 #[async_trait]
 pub trait Keys: Send + Sync {
     async fn insert_key(&self, key: NewKey) -> Result<ApiKey>;
+    /// Inserts `keys` only if the store holds no key yet, checked and
+    /// written under a lock (an advisory lock on PostgreSQL), so processes
+    /// starting at once on one database insert first keys once; returns
+    /// whether these were inserted.
+    async fn insert_first_keys(&self, keys: Vec<NewKey>) -> Result<bool>;
     /// The key with this hash, if it exists and is not revoked.
     async fn key_by_hash(&self, hash: &str) -> Result<Option<ApiKey>>;
     async fn list_keys(&self) -> Result<Vec<ApiKey>>;

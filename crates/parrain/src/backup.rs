@@ -2,7 +2,8 @@
 //!
 //! A backup may run while `parrain serve` is running: it is a consistent
 //! snapshot (see `SqliteStore::backup_file`). A restore replaces the data
-//! directory's database, so it must run while parrain is stopped, and it
+//! directory's database, so it must run while parrain is stopped (it
+//! refuses while a `parrain serve` holds the data directory's lock), and it
 //! refuses to replace an existing database unless told to with `--force`.
 //! PostgreSQL installs use `pg_dump` and `pg_restore` (docs/deployment.md).
 
@@ -41,6 +42,8 @@ pub fn restore(config: &Config, from: &Path, force: bool) -> anyhow::Result<()> 
     if !from.is_file() {
         anyhow::bail!("the backup {} does not exist", from.display());
     }
+    // Held to the end: no parrain may start on the directory meanwhile.
+    let _lock = crate::lock::lock(&config.data_dir, "restoring")?;
     let db = config.data_dir.join("parrain.db");
     if db.exists() && !force {
         anyhow::bail!(

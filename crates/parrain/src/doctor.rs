@@ -1,7 +1,7 @@
 //! `parrain doctor`: looks at an install the way `serve` would use it and
 //! says, in plain words, what is wrong and what to do about it. It changes
-//! nothing on the embedded database (on PostgreSQL it connects as `serve`
-//! does, which applies pending migrations). Exits non-zero when it finds a
+//! nothing: a database that needs migrations is reported, not migrated,
+//! on either store. Exits non-zero when it finds a
 //! problem, so it can guard a deployment script.
 
 use std::path::Path;
@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use parrain_server::outbound::{net, Mailer, EMAIL_JOB, WEBHOOK_JOB};
+use parrain_store::postgres::PgStore;
 use parrain_store::sqlite::SqliteStore;
 use parrain_store::{PageRequest, Store};
 
@@ -124,6 +125,22 @@ async fn embedded(dir: &Path, report: &mut Report) -> Option<Arc<dyn Store>> {
 }
 
 async fn postgres(config: &Config, report: &mut Report) -> Option<Arc<dyn Store>> {
+    let url = config.database_url.as_deref()?;
+    match PgStore::pending_migrations(url).await {
+        Ok(0) => {}
+        Ok(n) => {
+            // Connecting as `serve` does would migrate it: say so, and look no further.
+            report.note(format!(
+                "PostgreSQL is reachable; its database needs {n} migration(s): \
+                 `parrain serve` applies them at start, or run `parrain migrate`"
+            ));
+            return None;
+        }
+        Err(e) => {
+            report.problem(format!("cannot use PostgreSQL: {e:#}"));
+            return None;
+        }
+    }
     match crate::open_store(config).await {
         Ok(store) => {
             report.ok("PostgreSQL is reachable and its schema is up to date");

@@ -6,6 +6,7 @@ mod backup;
 mod config;
 mod copy;
 mod doctor;
+mod lock;
 mod reference;
 
 use std::sync::Arc;
@@ -262,9 +263,18 @@ async fn keys(store: &dyn Store, command: KeysCommand) -> anyhow::Result<()> {
 
 async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     init_logs(config.log_format);
+    // The embedded database is one process's: a second `serve` refuses.
+    let _lock = match config.database_url {
+        Some(_) => None,
+        None => Some(lock::lock(&config.data_dir, "starting another one")?),
+    };
     let store = open_store(&config).await?;
-    if store.list_keys().await?.is_empty() {
-        first_run_keys(store.as_ref()).await?;
+    if let Some((secret, publishable)) = auth::create_first_keys(store.as_ref(), now()).await? {
+        println!(
+            "A new data directory: here are its first API keys. They are shown only this once."
+        );
+        println!("secret key (servers only):        {secret}");
+        println!("publishable key (web pages):      {publishable}");
     }
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
@@ -315,21 +325,6 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     }
     close(store).await;
     tracing::info!("stopped");
-    Ok(())
-}
-
-async fn first_run_keys(store: &dyn Store) -> anyhow::Result<()> {
-    let (_, secret) = auth::create_key(store, KeyKind::Secret, "default secret key", now()).await?;
-    let (_, publishable) = auth::create_key(
-        store,
-        KeyKind::Publishable,
-        "default publishable key",
-        now(),
-    )
-    .await?;
-    println!("A new data directory: here are its first API keys. They are shown only this once.");
-    println!("secret key (servers only):        {secret}");
-    println!("publishable key (web pages):      {publishable}");
     Ok(())
 }
 

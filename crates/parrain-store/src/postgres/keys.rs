@@ -8,6 +8,9 @@ use postgres::Row;
 use super::PgStore;
 use crate::{ApiKey, KeyKind, Keys, NewKey, Result, StoreError};
 
+/// Any constant: the advisory lock under which first keys are created.
+const FIRST_KEYS_LOCK: i64 = 0x0070_6172_6b65_7973;
+
 const COLUMNS: &str = "id, kind, name, hint, created_at, revoked_at, last_used_at";
 
 fn key_row(row: &Row) -> ApiKey {
@@ -46,6 +49,33 @@ impl Keys for PgStore {
                     revoked_at: None,
                 last_used_at: None,
                 })
+            })
+        })
+        .await
+    }
+
+    async fn insert_first_keys(&self, keys: Vec<NewKey>) -> Result<bool> {
+        let keys = std::sync::Arc::new(keys);
+        // READ COMMITTED: the check after the lock sees what was committed
+        // while waiting for it.
+        self.write_flow(move |tx| {
+            tx.with(|t| {
+                // Held to the commit: a second process starting at once waits
+                // here, then finds the first one's keys.
+                t.execute("SELECT pg_advisory_xact_lock($1)", &[&FIRST_KEYS_LOCK])?;
+                let any: bool = t
+                    .query_one("SELECT EXISTS (SELECT 1 FROM api_keys)", &[])?
+                    .get(0);
+                if any {
+                    return Ok(false);
+                }
+                for key in keys.iter() {
+                    t.execute(
+                        "INSERT INTO api_keys (id, kind, name, hint, hash, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+                        &[&key.id.as_str(), &key.kind.as_str(), &key.name, &key.hint, &key.hash, &key.now],
+                    )?;
+                }
+                Ok(true)
             })
         })
         .await

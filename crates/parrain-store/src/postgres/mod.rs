@@ -140,6 +140,29 @@ impl PgStore {
         blocking(move || migrate_url(&url)).await
     }
 
+    /// How many migrations the database at `url` still needs; changes
+    /// nothing (`parrain doctor`'s check).
+    pub async fn pending_migrations(url: &str) -> Result<usize> {
+        let url = url.to_owned();
+        blocking(move || {
+            let mut client = Client::connect(&url, NoTls)?;
+            let exists: bool = client
+                .query_one("SELECT to_regclass('parrain_migrations') IS NOT NULL", &[])?
+                .get(0);
+            let applied: i32 = match exists {
+                true => client
+                    .query_one(
+                        "SELECT COALESCE(MAX(version), 0) FROM parrain_migrations",
+                        &[],
+                    )?
+                    .get(0),
+                false => 0,
+            };
+            Ok(MIGRATIONS.len().saturating_sub(applied.max(0) as usize))
+        })
+        .await
+    }
+
     /// Runs `work` in a SERIALIZABLE transaction, again from the start when
     /// it loses a conflict with another transaction; returns once committed.
     pub(crate) async fn write<T, F>(&self, work: F) -> Result<T>

@@ -48,6 +48,26 @@ impl Keys for SqliteStore {
         .await
     }
 
+    async fn insert_first_keys(&self, keys: Vec<NewKey>) -> Result<bool> {
+        // The single writer makes the check and the inserts one step.
+        self.write(move |conn| {
+            let any: bool = conn.query_row("SELECT EXISTS (SELECT 1 FROM api_keys)", [], |r| {
+                r.get(0)
+            })?;
+            if any {
+                return Ok(false);
+            }
+            for key in &keys {
+                conn.execute(
+                    "INSERT INTO api_keys (id, kind, name, hint, hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    params![key.id.as_str(), key.kind.as_str(), key.name, key.hint, key.hash, key.now],
+                )?;
+            }
+            Ok(true)
+        })
+        .await
+    }
+
     async fn key_by_hash(&self, hash: &str) -> Result<Option<ApiKey>> {
         let hash = hash.to_owned();
         self.read(move |conn| {

@@ -10,6 +10,7 @@ mod demo;
 mod doctor;
 mod files;
 mod harness;
+mod lock;
 mod mail_crash;
 mod metrics;
 mod shutdown;
