@@ -302,4 +302,16 @@ impl Listener {
     pub fn connections(&self) -> usize {
         self.connections.load(std::sync::atomic::Ordering::SeqCst)
     }
+
+    /// The connections counted once at least `n` have been accepted, or
+    /// after 5 s. A client's connect completes in the kernel before this
+    /// listener's thread accepts it, so a count read right after the client
+    /// is done can be short.
+    pub fn connections_once(&self, n: usize) -> usize {
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        while self.connections() < n && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        self.connections()
+    }
 }
