@@ -19,6 +19,7 @@ mod openapi;
 pub mod outbound;
 pub mod participant_token;
 pub mod password;
+pub mod retention;
 mod routes;
 mod views;
 

@@ -17,6 +17,7 @@ mod outbound;
 pub mod postgres;
 mod privacy;
 mod report;
+mod retention;
 mod review;
 pub mod sqlite;
 mod tokens;
@@ -37,6 +38,7 @@ pub use operators::{Operator, OperatorSession, Operators};
 pub use outbound::*;
 pub use privacy::{Erasure, Privacy};
 pub use report::{ReportData, Reports, TopReferrer, TOP_REFERRERS};
+pub use retention::{Retention, Swept};
 pub use review::{Review, Reviews};
 pub use tokens::{PageFriend, ParticipantTokens, CONFIRM_VALID_FOR, SIGN_IN_VALID_FOR};
 
@@ -158,6 +160,7 @@ pub trait Store:
     + Operators
     + Invitations
     + ParticipantTokens
+    + Retention
 {
 }
 impl<T> Store for T where
@@ -176,5 +179,6 @@ impl<T> Store for T where
         + Operators
         + Invitations
         + ParticipantTokens
+        + Retention
 {
 }

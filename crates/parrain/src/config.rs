@@ -4,11 +4,13 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use figment::providers::{Env, Format, Serialized, Toml};
 use figment::Figment;
 use parrain_server::limit::RateLimit;
 use parrain_server::outbound::{parse_schedule, OutboundConfig};
+use parrain_server::retention::RetentionConfig;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -46,6 +48,17 @@ pub struct Config {
     pub workers: bool,
     /// How often idle workers look for due jobs, in milliseconds.
     pub worker_poll_ms: u64,
+    /// Days finished email and webhook jobs, webhook deliveries and their
+    /// attempts (the receivers' answers) are kept; then the retention sweep
+    /// deletes them. Expired operator sessions and spent or expired sign-in
+    /// and confirmation links go at once; the activity log is kept.
+    pub retention_jobs_days: u64,
+    /// Hours an idempotency record (the saved response replayed to a retry
+    /// with the same Idempotency-Key) is kept.
+    pub retention_idempotency_hours: u64,
+    /// How often each node runs the retention sweep, in seconds (also once
+    /// at start; on PostgreSQL one node sweeps at a time).
+    pub retention_sweep_seconds: u64,
     /// Requests per second each client IP may make to share links, tracking
     /// and sign-up (0 turns the limit off); answered with 429 beyond it.
     pub rate_limit_per_ip: u32,
@@ -106,6 +119,9 @@ impl Default for Config {
             email_retry_schedule: DEFAULT_SCHEDULE.into(),
             workers: true,
             worker_poll_ms: 1000,
+            retention_jobs_days: 30,
+            retention_idempotency_hours: 24,
+            retention_sweep_seconds: 3600,
             rate_limit_per_ip: RateLimit::default().per_second,
             rate_limit_burst: RateLimit::default().burst,
             rate_limit_per_key: 0,
@@ -136,7 +152,7 @@ fn seconds_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Err
 const DEFAULT_SCHEDULE: &str = "5,300,1800,7200,18000,36000,36000";
 
 /// The keys that `PARRAIN_*` variables may set.
-pub(crate) const ENV_KEYS: [&str; 22] = [
+pub(crate) const ENV_KEYS: [&str; 25] = [
     "listen",
     "data_dir",
     "database_url",
@@ -150,6 +166,9 @@ pub(crate) const ENV_KEYS: [&str; 22] = [
     "email_retry_schedule",
     "workers",
     "worker_poll_ms",
+    "retention_jobs_days",
+    "retention_idempotency_hours",
+    "retention_sweep_seconds",
     "rate_limit_per_ip",
     "rate_limit_burst",
     "rate_limit_per_key",
@@ -214,6 +233,18 @@ pub struct Overrides {
     #[arg(long, global = true)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub worker_poll_ms: Option<u64>,
+    /// Days finished jobs and webhook deliveries are kept [default: 30]
+    #[arg(long, global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retention_jobs_days: Option<u64>,
+    /// Hours idempotency records are kept [default: 24]
+    #[arg(long, global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retention_idempotency_hours: Option<u64>,
+    /// Seconds between retention sweeps [default: 3600]
+    #[arg(long, global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retention_sweep_seconds: Option<u64>,
     /// Requests per second per client IP on public endpoints; 0 turns the limit off
     #[arg(long, global = true)]
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -337,6 +368,13 @@ impl Config {
             webhook_retry_schedule: parse_schedule(&self.webhook_retry_schedule)
                 .unwrap_or_default(),
             poll_interval: std::time::Duration::from_millis(self.worker_poll_ms.max(10)),
+            retention: RetentionConfig {
+                finished_jobs: Duration::from_secs(self.retention_jobs_days.saturating_mul(86_400)),
+                idempotency: Duration::from_secs(
+                    self.retention_idempotency_hours.saturating_mul(3_600),
+                ),
+                every: Duration::from_secs(self.retention_sweep_seconds.max(1)),
+            },
         }
     }
 

@@ -43,6 +43,8 @@ pub struct OutboundConfig {
     pub webhook_retry_schedule: Vec<Duration>,
     /// How often idle workers look for due jobs.
     pub poll_interval: Duration,
+    /// How long finished work is kept; the sweeper runs with the workers.
+    pub retention: crate::retention::RetentionConfig,
 }
 
 /// Standard Webhooks' suggested schedule: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.
@@ -60,6 +62,7 @@ impl Default for OutboundConfig {
             email_retry_schedule: schedule.clone(),
             webhook_retry_schedule: schedule,
             poll_interval: Duration::from_secs(1),
+            retention: crate::retention::RetentionConfig::default(),
         }
     }
 }
@@ -108,7 +111,11 @@ async fn join_all(handles: Vec<JoinHandle<()>>) {
 /// Starts the workers. Fails when the SMTP settings are unusable.
 pub fn spawn(state: AppState) -> anyhow::Result<Workers> {
     let (stop, stopping) = watch::channel(false);
-    let mut handles = vec![tokio::spawn(run(
+    let mut handles = vec![tokio::spawn(crate::retention::run(
+        state.clone(),
+        stopping.clone(),
+    ))];
+    handles.push(tokio::spawn(run(
         state.clone(),
         stopping.clone(),
         webhook::WEBHOOK_JOB,
@@ -121,7 +128,7 @@ pub fn spawn(state: AppState) -> anyhow::Result<Workers> {
                 async move { sender.deliver(&state, job).await }
             }
         },
-    ))];
+    )));
     match &state.config.outbound.smtp_url {
         Some(url) => {
             let mailer = Mailer::new(url, &state.config.outbound.smtp_from)?;

@@ -28,6 +28,7 @@ mod previews;
 mod privacy;
 mod redirect;
 mod reports;
+mod retention;
 mod webhooks;
 
 /// The store this suite runs on (`tests/api_postgres` runs it on PostgreSQL).

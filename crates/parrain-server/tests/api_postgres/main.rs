@@ -56,6 +56,8 @@ mod privacy;
 mod redirect;
 #[path = "../api/reports.rs"]
 mod reports;
+#[path = "../api/retention.rs"]
+mod retention;
 #[path = "../api/webhooks.rs"]
 mod webhooks;
 

@@ -1,5 +1,5 @@
-//! Erasure and export on PostgreSQL: the shared statements of
-//! `crate::privacy` in one SERIALIZABLE transaction.
+//! Erasure, export and retention on PostgreSQL: the shared statements of
+//! `crate::privacy` and `crate::retention`, each in one SERIALIZABLE transaction.
 
 use async_trait::async_trait;
 use parrain_core::ids::PersonId;
@@ -10,6 +10,7 @@ use serde_json::{Map, Value};
 
 use super::{PgStore, PgTx};
 use crate::privacy::{erase, export, json_column, Erasure, Privacy, Sql};
+use crate::retention::{sweep, Retention, Swept};
 use crate::Result;
 
 /// `?1` → `$1`: the shared statements use SQLite's placeholders.
@@ -87,5 +88,28 @@ impl Privacy for PgStore {
     async fn export_person(&self, id: &PersonId) -> Result<Value> {
         let id = id.clone();
         self.write(move |tx| export(tx, &id)).await
+    }
+}
+
+/// Any constant: the advisory lock of the retention sweep in progress.
+const SWEEP_LOCK: i64 = 0x0070_6172_7377_6570;
+
+#[async_trait]
+impl Retention for PgStore {
+    async fn sweep(&self, what: Swept, before: Millis, limit: u32) -> Result<u64> {
+        self.write(move |tx| {
+            // One node sweeps at a time; the others leave the batch to it.
+            let locked: bool = tx.with(|t| {
+                Ok(
+                    t.query_one("SELECT pg_try_advisory_xact_lock($1)", &[&SWEEP_LOCK])?
+                        .get(0),
+                )
+            })?;
+            if !locked {
+                return Ok(0);
+            }
+            sweep(tx, what, before, limit)
+        })
+        .await
     }
 }

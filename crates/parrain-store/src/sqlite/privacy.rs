@@ -1,5 +1,6 @@
-//! Erasure and export on SQLite: the shared statements of `crate::privacy`
-//! over a rusqlite connection (the writer's for erasure, a reader's for export).
+//! Erasure, export and retention on SQLite: the shared statements of
+//! `crate::privacy` and `crate::retention` over a rusqlite connection (the
+//! writer's for erasure and retention, a reader's for export).
 
 use async_trait::async_trait;
 use parrain_core::ids::PersonId;
@@ -10,6 +11,7 @@ use serde_json::{Map, Value};
 
 use super::SqliteStore;
 use crate::privacy::{erase, export, json_column, Erasure, Privacy, Sql};
+use crate::retention::{sweep, Retention, Swept};
 use crate::Result;
 
 impl Sql for Connection {
@@ -74,5 +76,14 @@ impl Privacy for SqliteStore {
             export(&*tx, &id)
         })
         .await
+    }
+}
+
+#[async_trait]
+impl Retention for SqliteStore {
+    async fn sweep(&self, what: Swept, before: Millis, limit: u32) -> Result<u64> {
+        // One small batch through the writer, so it never holds it for long.
+        self.write(move |conn| sweep(conn, what, before, limit))
+            .await
     }
 }

@@ -1,0 +1,179 @@
+//! Retention: one sweep of the server's sweeper, with retention set to
+//! zero, deletes finished jobs, webhook deliveries with their attempts, old
+//! idempotency records and expired operator sessions, and leaves pending
+//! work, live sessions and newer records alone.
+
+use std::time::Duration;
+
+use parrain_server::idempotency;
+use parrain_server::retention::{self, RetentionConfig};
+use parrain_store::{OperatorSession, Swept};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+use crate::helpers::{expect, spawn_app, spawn_app_with, TestApp};
+use crate::receiver::Receiver;
+
+/// Keep nothing that is finished. The servers keep the defaults, so the
+/// sweep their sweeper runs at start deletes nothing a test made; the
+/// tests sweep with this.
+fn zero() -> RetentionConfig {
+    RetentionConfig {
+        finished_jobs: Duration::ZERO,
+        idempotency: Duration::ZERO,
+        every: Duration::from_secs(24 * 3600),
+    }
+}
+
+/// One sweep now, as the sweeper runs it; how many rows of each kind went.
+async fn sweep(app: &TestApp, config: &RetentionConfig) -> Vec<(Swept, u64)> {
+    // A millisecond on, so what was finished "now" is older than the cutoff.
+    app.clock.advance(1);
+    retention::sweep(app.store.as_ref(), config, app.clock.now())
+        .await
+        .unwrap()
+}
+
+fn removed(sweep: &[(Swept, u64)], what: Swept) -> u64 {
+    sweep
+        .iter()
+        .find(|(w, _)| *w == what)
+        .map_or(0, |(_, n)| *n)
+}
+
+fn offer_with_welcome_email() -> Value {
+    json!({
+        "name": "Spring referral",
+        "goal": {"type": "referred_signups", "count": 3},
+        "offer_page_url": "https://shop.example.com/refer",
+        "emails": {
+            "sign_up": {"subject": "Welcome", "text": "Share {{ share_url }}"},
+            "fulfillment": {"subject": "Your reward", "text": "Here is {{ promo_code }}"}
+        }
+    })
+}
+
+#[tokio::test]
+async fn finished_jobs_and_deliveries_go_and_pending_mail_stays() {
+    // Arrange: no SMTP server, so the welcome email waits; a webhook that
+    // a real receiver accepts at once.
+    let app = spawn_app_with(|c| c.allow_private_webhooks = true).await;
+    let offer = app.live_offer_with(offer_with_welcome_email()).await;
+    let receiver = Receiver::start(&[200]).await;
+    let hook = app
+        .post_ok(
+            "/v1/webhooks",
+            &json!({"url": receiver.url, "events": ["signs_up_for_referral_offer"]}),
+            StatusCode::CREATED,
+        )
+        .await;
+    let log = format!("/v1/webhooks/{}/deliveries", hook["id"].as_str().unwrap());
+    app.participant(&offer, "ana@example.com").await;
+    receiver.wait_for(1).await;
+    // The delivery is settled after the receiver answered: wait for its job.
+    loop {
+        let health = app.get_ok("/healthz").await;
+        if health["outbound"]["webhooks"]["waiting"] == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let deliveries = app.get_ok(&log).await;
+    assert_eq!(deliveries["data"][0]["state"], "succeeded");
+    assert_eq!(
+        deliveries["data"][0]["attempts"].as_array().unwrap().len(),
+        1
+    );
+
+    // Act
+    let swept = sweep(&app, &zero()).await;
+
+    // Assert: the webhook's job and delivery are gone with its attempt…
+    assert_eq!(removed(&swept, Swept::Jobs), 1, "{swept:?}");
+    assert_eq!(removed(&swept, Swept::Deliveries), 1, "{swept:?}");
+    assert_eq!(app.get_ok(&log).await["data"], json!([]));
+    // …the email still waits to be sent…
+    let health = app.get_ok("/healthz").await;
+    assert_eq!(health["outbound"]["email"]["waiting"], 1);
+    // …the activity log keeps the sign-up, and a second sweep finds nothing.
+    assert_eq!(
+        app.activities("type=signs_up_for_referral_offer")
+            .await
+            .len(),
+        1
+    );
+    let again = sweep(&app, &zero()).await;
+    assert!(again.iter().all(|(_, n)| *n == 0), "{again:?}");
+}
+
+async fn create_offer_with_key(app: &TestApp, key: &str) -> reqwest::Response {
+    app.client
+        .post(app.url("/v1/offers"))
+        .bearer_auth(&app.sk)
+        .header("Idempotency-Key", key)
+        .json(&offer_with_welcome_email())
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn idempotency_records_go_once_older_than_their_retention() {
+    let app = spawn_app().await;
+    let first = expect(
+        create_offer_with_key(&app, "k-1").await,
+        StatusCode::CREATED,
+    )
+    .await;
+
+    // Kept for 24 hours by default: a sweep leaves the record, the retry is replayed.
+    let kept = sweep(&app, &RetentionConfig::default()).await;
+    assert_eq!(removed(&kept, Swept::Idempotency), 0);
+    let replay = create_offer_with_key(&app, "k-1").await;
+    assert_eq!(replay.headers()[idempotency::REPLAYED], "true");
+    assert_eq!(expect(replay, StatusCode::CREATED).await, first);
+
+    // With no retention the sweep deletes it: the key starts afresh.
+    let swept = sweep(&app, &zero()).await;
+    assert_eq!(removed(&swept, Swept::Idempotency), 1);
+    let fresh = create_offer_with_key(&app, "k-1").await;
+    assert!(fresh.headers().get(idempotency::REPLAYED).is_none());
+    let fresh = expect(fresh, StatusCode::CREATED).await;
+    assert_ne!(fresh["id"], first["id"]);
+}
+
+fn session(token: char, expires_at: i64) -> OperatorSession {
+    OperatorSession {
+        token_hash: token.to_string().repeat(64),
+        email: "ops@example.com".into(),
+        csrf_token: format!("csrf-{token}"),
+        created_at: 1_000,
+        expires_at,
+    }
+}
+
+#[tokio::test]
+async fn expired_operator_sessions_go_and_live_ones_stay() {
+    let app = spawn_app().await;
+    let email = parrain_core::email::Email::parse("ops@example.com").unwrap();
+    let hash = parrain_server::password::hash("correct horse battery").unwrap();
+    app.store.set_operator(&email, hash, 1_000).await.unwrap();
+    let now = app.clock.now();
+    let (expired, live) = (session('a', now - 1), session('b', now + 3_600_000));
+    app.store.insert_session(expired.clone()).await.unwrap();
+    app.store.insert_session(live.clone()).await.unwrap();
+
+    sweep(&app, &zero()).await;
+
+    // (The sweep the server ran at start may have been the one that took it.)
+    let now = app.clock.now();
+    assert_eq!(
+        app.store.session(&live.token_hash, now).await.unwrap(),
+        Some(live)
+    );
+    // Even a clock turned back finds the expired one no more.
+    assert_eq!(
+        app.store.session(&expired.token_hash, 0).await.unwrap(),
+        None
+    );
+}

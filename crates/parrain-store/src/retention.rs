@@ -1,0 +1,104 @@
+//! Retention: what parrain no longer needs is deleted, a small batch at a
+//! time, written once over the [`Sql`] trait erasure uses so both backends
+//! delete exactly the same rows.
+//!
+//! Finished jobs, finished webhook deliveries with their attempts, saved
+//! idempotent responses, expired operator sessions and spent or expired
+//! sign-in and confirmation links go; pending work is never touched. The
+//! activity log is the record of what happened and is never pruned here.
+
+use async_trait::async_trait;
+use parrain_core::Millis;
+
+use crate::privacy::Sql;
+use crate::Result;
+
+/// One kind of row retention removes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Swept {
+    /// Email and webhook jobs done or given up on before the cutoff.
+    Jobs,
+    /// Webhook deliveries that succeeded or failed before the cutoff, with
+    /// their attempts and the receivers' answers.
+    Deliveries,
+    /// Idempotency records made before the cutoff.
+    Idempotency,
+    /// Operator sessions expired before the cutoff.
+    Sessions,
+    /// Sign-in and confirmation links used or expired before the cutoff
+    /// (a participant's lasting access token is kept).
+    Links,
+}
+
+impl Swept {
+    pub const ALL: [Swept; 5] = [
+        Swept::Jobs,
+        Swept::Deliveries,
+        Swept::Idempotency,
+        Swept::Sessions,
+        Swept::Links,
+    ];
+
+    /// The metric label.
+    pub fn name(self) -> &'static str {
+        match self {
+            Swept::Jobs => "jobs",
+            Swept::Deliveries => "webhook_deliveries",
+            Swept::Idempotency => "idempotency_records",
+            Swept::Sessions => "operator_sessions",
+            Swept::Links => "participant_links",
+        }
+    }
+}
+
+#[async_trait]
+pub trait Retention: Send + Sync {
+    /// Deletes at most `limit` rows of `what` older than `before`, in one
+    /// short write; returns how many went. On PostgreSQL one node sweeps at
+    /// a time: a node that finds another sweeping deletes nothing (0).
+    async fn sweep(&self, what: Swept, before: Millis, limit: u32) -> Result<u64>;
+}
+
+/// The statements of one batch, with `{before}` for the cutoff and `{limit}`
+/// for the batch's size (numbers, written into the statement).
+fn statements(what: Swept) -> &'static [&'static str] {
+    match what {
+        Swept::Jobs => &["DELETE FROM jobs WHERE id IN (
+             SELECT id FROM jobs WHERE state IN ('done', 'failed')
+                AND done_at < {before} ORDER BY id LIMIT {limit})"],
+        // The attempts of the batch's deliveries first, then the deliveries:
+        // the same selection, in the same transaction.
+        Swept::Deliveries => &[
+            "DELETE FROM webhook_attempts WHERE delivery_id IN (
+             SELECT id FROM webhook_deliveries WHERE state IN ('succeeded', 'failed')
+                AND updated_at < {before} ORDER BY seq LIMIT {limit})",
+            "DELETE FROM webhook_deliveries WHERE seq IN (
+             SELECT seq FROM webhook_deliveries WHERE state IN ('succeeded', 'failed')
+                AND updated_at < {before} ORDER BY seq LIMIT {limit})",
+        ],
+        Swept::Idempotency => &["DELETE FROM idempotency_keys WHERE (scope, idem_key) IN (
+             SELECT scope, idem_key FROM idempotency_keys
+              WHERE created_at < {before}
+              ORDER BY created_at LIMIT {limit})"],
+        Swept::Sessions => &["DELETE FROM operator_sessions WHERE token_hash IN (
+             SELECT token_hash FROM operator_sessions WHERE expires_at < {before}
+              LIMIT {limit})"],
+        Swept::Links => &["DELETE FROM participant_tokens WHERE token_hash IN (
+             SELECT token_hash FROM participant_tokens
+              WHERE kind IN ('sign_in', 'confirm')
+                AND (used_at < {before} OR expires_at < {before})
+              LIMIT {limit})"],
+    }
+}
+
+/// One batch of `what`; returns the rows of the last statement (the kind's own).
+pub(crate) fn sweep<S: Sql>(db: &S, what: Swept, before: Millis, limit: u32) -> Result<u64> {
+    let mut removed = 0;
+    for sql in statements(what) {
+        let sql = sql
+            .replace("{before}", &before.to_string())
+            .replace("{limit}", &limit.to_string());
+        removed = db.exec(&sql, &[])?;
+    }
+    Ok(removed)
+}
