@@ -1,6 +1,7 @@
 //! The retention sweeper: deletes what parrain no longer needs (finished
 //! jobs and webhook deliveries, old idempotency records, expired sessions
-//! and spent sign-in links) when it starts and then every
+//! and spent sign-in links) and clears client addresses past their
+//! retention, when it starts and then every
 //! [`RetentionConfig::every`], a small batch per write, and counts what it
 //! removed in `parrain_retention_removed_total{what}`. Every node runs one;
 //! on PostgreSQL one sweeps at a time. The activity log is never pruned.
@@ -22,6 +23,9 @@ pub struct RetentionConfig {
     pub finished_jobs: Duration,
     /// Idempotency records, counted from the first request.
     pub idempotency: Duration,
+    /// Client addresses: a browser's since it was last seen, a
+    /// participant's since the sign-up; then cleared.
+    pub client_ips: Duration,
     /// How often the sweeper runs.
     pub every: Duration,
 }
@@ -31,6 +35,7 @@ impl Default for RetentionConfig {
         Self {
             finished_jobs: Duration::from_secs(30 * 24 * 3600),
             idempotency: Duration::from_secs(24 * 3600),
+            client_ips: Duration::from_secs(90 * 24 * 3600),
             every: Duration::from_secs(3600),
         }
     }
@@ -46,6 +51,7 @@ fn before(config: &RetentionConfig, what: Swept, now: Millis) -> Millis {
     match what {
         Swept::Jobs | Swept::Deliveries => now.saturating_sub(millis(config.finished_jobs)),
         Swept::Idempotency => now.saturating_sub(millis(config.idempotency)),
+        Swept::VisitorIps | Swept::SignUpIps => now.saturating_sub(millis(config.client_ips)),
         Swept::Sessions | Swept::Links => now,
     }
 }

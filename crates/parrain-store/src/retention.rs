@@ -4,8 +4,10 @@
 //!
 //! Finished jobs, finished webhook deliveries with their attempts, saved
 //! idempotent responses, expired operator sessions and spent or expired
-//! sign-in and confirmation links go; pending work is never touched. The
-//! activity log is the record of what happened and is never pruned here.
+//! sign-in and confirmation links go; pending work is never touched. Client
+//! addresses are cleared from the rows that hold them (browsers and
+//! participants), the rows kept. The activity log is the record of what
+//! happened and is never pruned here.
 
 use async_trait::async_trait;
 use parrain_core::Millis;
@@ -13,7 +15,7 @@ use parrain_core::Millis;
 use crate::privacy::Sql;
 use crate::Result;
 
-/// One kind of row retention removes.
+/// One kind of row retention removes (or, for addresses, clears).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Swept {
     /// Email and webhook jobs done or given up on before the cutoff.
@@ -28,15 +30,23 @@ pub enum Swept {
     /// Sign-in and confirmation links used or expired before the cutoff
     /// (a participant's lasting access token is kept).
     Links,
+    /// The client address a browser was last seen at, when seen before the
+    /// cutoff: cleared, the browser kept.
+    VisitorIps,
+    /// The client address a participant signed up from, when the sign-up
+    /// is older than the cutoff: cleared, the participant kept.
+    SignUpIps,
 }
 
 impl Swept {
-    pub const ALL: [Swept; 5] = [
+    pub const ALL: [Swept; 7] = [
         Swept::Jobs,
         Swept::Deliveries,
         Swept::Idempotency,
         Swept::Sessions,
         Swept::Links,
+        Swept::VisitorIps,
+        Swept::SignUpIps,
     ];
 
     /// The metric label.
@@ -47,6 +57,8 @@ impl Swept {
             Swept::Idempotency => "idempotency_records",
             Swept::Sessions => "operator_sessions",
             Swept::Links => "participant_links",
+            Swept::VisitorIps => "visitor_ips",
+            Swept::SignUpIps => "sign_up_ips",
         }
     }
 }
@@ -55,7 +67,7 @@ impl Swept {
 pub trait Retention: Send + Sync {
     /// Deletes at most `limit` rows of `what` older than `before`, in one
     /// short write; returns how many went. On PostgreSQL one node sweeps at
-    /// a time: a node that finds another sweeping deletes nothing (0).
+    /// a time: a node that finds another's batch running waits for it.
     async fn sweep(&self, what: Swept, before: Millis, limit: u32) -> Result<u64>;
 }
 
@@ -87,6 +99,16 @@ fn statements(what: Swept) -> &'static [&'static str] {
              SELECT token_hash FROM participant_tokens
               WHERE kind IN ('sign_in', 'confirm')
                 AND (used_at < {before} OR expires_at < {before})
+              LIMIT {limit})"],
+        Swept::VisitorIps => &[
+            "UPDATE visitors SET ip = NULL, ip_seen_at = NULL WHERE id IN (
+             SELECT id FROM visitors WHERE ip IS NOT NULL
+                AND (ip_seen_at IS NULL OR ip_seen_at < {before})
+              LIMIT {limit})",
+        ],
+        Swept::SignUpIps => &["UPDATE participants SET sign_up_ip = NULL WHERE id IN (
+             SELECT id FROM participants WHERE sign_up_ip IS NOT NULL
+                AND created_at < {before}
               LIMIT {limit})"],
     }
 }

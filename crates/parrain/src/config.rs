@@ -56,6 +56,10 @@ pub struct Config {
     /// Hours an idempotency record (the saved response replayed to a retry
     /// with the same Idempotency-Key) is kept.
     pub retention_idempotency_hours: u64,
+    /// Days client IP addresses are kept (a browser's from when it was last
+    /// seen, a participant's from its sign-up); then they are cleared. Keep
+    /// it longer than any offer's same_ip window, which compares them.
+    pub retention_ip_days: u64,
     /// How often each node runs the retention sweep, in seconds (also once
     /// at start; on PostgreSQL one node sweeps at a time).
     pub retention_sweep_seconds: u64,
@@ -121,6 +125,7 @@ impl Default for Config {
             worker_poll_ms: 1000,
             retention_jobs_days: 30,
             retention_idempotency_hours: 24,
+            retention_ip_days: 90,
             retention_sweep_seconds: 3600,
             rate_limit_per_ip: RateLimit::default().per_second,
             rate_limit_burst: RateLimit::default().burst,
@@ -152,7 +157,7 @@ fn seconds_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Err
 const DEFAULT_SCHEDULE: &str = "5,300,1800,7200,18000,36000,36000";
 
 /// The keys that `PARRAIN_*` variables may set.
-pub(crate) const ENV_KEYS: [&str; 25] = [
+pub(crate) const ENV_KEYS: [&str; 26] = [
     "listen",
     "data_dir",
     "database_url",
@@ -168,6 +173,7 @@ pub(crate) const ENV_KEYS: [&str; 25] = [
     "worker_poll_ms",
     "retention_jobs_days",
     "retention_idempotency_hours",
+    "retention_ip_days",
     "retention_sweep_seconds",
     "rate_limit_per_ip",
     "rate_limit_burst",
@@ -241,6 +247,10 @@ pub struct Overrides {
     #[arg(long, global = true)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retention_idempotency_hours: Option<u64>,
+    /// Days client IP addresses are kept [default: 90]
+    #[arg(long, global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retention_ip_days: Option<u64>,
     /// Seconds between retention sweeps [default: 3600]
     #[arg(long, global = true)]
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -373,6 +383,7 @@ impl Config {
                 idempotency: Duration::from_secs(
                     self.retention_idempotency_hours.saturating_mul(3_600),
                 ),
+                client_ips: Duration::from_secs(self.retention_ip_days.saturating_mul(86_400)),
                 every: Duration::from_secs(self.retention_sweep_seconds.max(1)),
             },
         }

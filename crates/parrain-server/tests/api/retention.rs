@@ -1,7 +1,8 @@
 //! Retention: one sweep of the server's sweeper, with retention set to
 //! zero, deletes finished jobs, webhook deliveries with their attempts, old
 //! idempotency records and expired operator sessions, and leaves pending
-//! work, live sessions and newer records alone.
+//! work, live sessions and newer records alone; client addresses are
+//! cleared and the person's export shows none.
 
 use std::time::Duration;
 
@@ -21,6 +22,7 @@ fn zero() -> RetentionConfig {
     RetentionConfig {
         finished_jobs: Duration::ZERO,
         idempotency: Duration::ZERO,
+        client_ips: Duration::ZERO,
         every: Duration::from_secs(24 * 3600),
     }
 }
@@ -176,4 +178,60 @@ async fn expired_operator_sessions_go_and_live_ones_stay() {
         app.store.session(&expired.token_hash, 0).await.unwrap(),
         None
     );
+}
+
+const HOME: &str = "203.0.113.7";
+const ELSEWHERE: &str = "198.51.100.20";
+
+async fn export(app: &TestApp, person: &Value) -> String {
+    let person = person.as_str().unwrap();
+    app.get_ok(&format!("/v1/people/{person}/export"))
+        .await
+        .to_string()
+}
+
+#[tokio::test]
+async fn client_addresses_are_cleared_once_older_than_their_retention() {
+    // Arrange: a server behind a proxy on loopback; a referrer signed up
+    // from HOME by the site's server, a friend from ELSEWHERE in a browser.
+    let app = spawn_app_with(|c| c.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()]).await;
+    let offer = app.live_offer_with(offer_with_welcome_email()).await;
+    let body = json!({"email": "ada@example.com", "ip": HOME});
+    let ada = expect(app.sign_up(&offer, body).await, StatusCode::CREATED).await;
+    let visitor = parrain_core::ids::VisitorId::generate().to_string();
+    let body =
+        json!({"email": "bob@example.com", "referral_code": ada["code"], "visitor_id": visitor});
+    let bob = app
+        .client
+        .post(app.url(&format!("/v1/offers/{offer}/participants")))
+        .bearer_auth(&app.pk)
+        .header("x-forwarded-for", ELSEWHERE)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    expect(bob, StatusCode::CREATED).await;
+    let bob = app.participant(&offer, "bob@example.com").await;
+    assert!(export(&app, &ada["person_id"]).await.contains(HOME));
+    let bob_export = export(&app, &bob["person_id"]).await;
+    assert!(bob_export.contains(ELSEWHERE), "{bob_export}");
+
+    // Kept for 90 days by default.
+    let kept = sweep(&app, &RetentionConfig::default()).await;
+    assert_eq!(removed(&kept, Swept::SignUpIps), 0);
+    assert!(export(&app, &ada["person_id"]).await.contains(HOME));
+
+    // Act
+    let swept = sweep(&app, &zero()).await;
+
+    // Assert: both sign-ups' addresses and the browser's are cleared, the
+    // people and their participations kept.
+    assert_eq!(removed(&swept, Swept::SignUpIps), 2, "{swept:?}");
+    assert_eq!(removed(&swept, Swept::VisitorIps), 1, "{swept:?}");
+    let ada_export = export(&app, &ada["person_id"]).await;
+    assert!(!ada_export.contains(HOME), "{ada_export}");
+    assert!(ada_export.contains("ada@example.com"), "{ada_export}");
+    let bob_export = export(&app, &bob["person_id"]).await;
+    assert!(!bob_export.contains(ELSEWHERE), "{bob_export}");
+    assert!(bob_export.contains(&visitor), "{bob_export}");
 }

@@ -98,16 +98,13 @@ const SWEEP_LOCK: i64 = 0x0070_6172_7377_6570;
 impl Retention for PgStore {
     async fn sweep(&self, what: Swept, before: Millis, limit: u32) -> Result<u64> {
         self.write(move |tx| {
-            // One node sweeps at a time; the others leave the batch to it.
-            let locked: bool = tx.with(|t| {
-                Ok(
-                    t.query_one("SELECT pg_try_advisory_xact_lock($1)", &[&SWEEP_LOCK])?
-                        .get(0),
-                )
+            // One batch at a time over every node: a node that finds another
+            // sweeping waits for its short batch to end (a transaction whose
+            // snapshot then misses that batch's work is retried afresh).
+            tx.with(|t| {
+                t.execute("SELECT pg_advisory_xact_lock($1)", &[&SWEEP_LOCK])?;
+                Ok(())
             })?;
-            if !locked {
-                return Ok(0);
-            }
             sweep(tx, what, before, limit)
         })
         .await
