@@ -235,3 +235,55 @@ async fn client_addresses_are_cleared_once_older_than_their_retention() {
     assert!(!bob_export.contains(ELSEWHERE), "{bob_export}");
     assert!(bob_export.contains(&visitor), "{bob_export}");
 }
+
+#[tokio::test]
+async fn a_sweep_during_a_burst_of_sign_ups_loses_nothing_acknowledged() {
+    // Arrange: a referrer, and a sweeper with zero retention running
+    // sweep after sweep while forty friends sign up at once.
+    let app = std::sync::Arc::new(spawn_app().await);
+    let mut settings = offer_with_welcome_email();
+    settings["goal"] = json!({"type": "referred_signups", "count": 1000});
+    let offer = app.live_offer_with(settings).await;
+    let ada = app.participant(&offer, "ada@example.com").await;
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let sweeper = tokio::spawn({
+        let (app, done) = (app.clone(), done.clone());
+        async move {
+            let mut sweeps = 0;
+            while !done.load(std::sync::atomic::Ordering::Relaxed) || sweeps == 0 {
+                sweep(&app, &zero()).await;
+                sweeps += 1;
+            }
+            sweeps
+        }
+    });
+
+    // Act
+    let mut sign_ups = tokio::task::JoinSet::new();
+    for i in 0..40 {
+        let (app, offer, code) = (app.clone(), offer.clone(), ada["code"].clone());
+        sign_ups.spawn(async move {
+            let body = json!({"email": format!("friend{i}@example.com"), "referral_code": code,
+                              "ip": format!("203.0.113.{}", i + 1)});
+            expect(app.sign_up(&offer, body).await, StatusCode::CREATED).await
+        });
+    }
+    let mut acknowledged = Vec::new();
+    while let Some(friend) = sign_ups.join_next().await {
+        acknowledged.push(friend.unwrap());
+    }
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    assert!(sweeper.await.unwrap() > 0);
+
+    // Assert: every acknowledged friend is there and counted for the referrer.
+    for friend in &acknowledged {
+        let id = friend["id"].as_str().unwrap();
+        assert_eq!(app.participant_detail(id).await["email"], friend["email"]);
+    }
+    let ada = app.participant_detail(ada["id"].as_str().unwrap()).await;
+    assert_eq!(ada["credit"], 40, "{ada}");
+    let listed = app
+        .get_ok(&format!("/v1/offers/{offer}/participants?limit=100"))
+        .await;
+    assert_eq!(listed["data"].as_array().unwrap().len(), 41, "{listed}");
+}
