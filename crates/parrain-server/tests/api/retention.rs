@@ -59,7 +59,11 @@ fn offer_with_welcome_email() -> Value {
 async fn finished_jobs_and_deliveries_go_and_pending_mail_stays() {
     // Arrange: no SMTP server, so the welcome email waits; a webhook that
     // a real receiver accepts at once.
-    let app = spawn_app_with(|c| c.allow_private_webhooks = true).await;
+    let app = spawn_app_with(|c| {
+        c.allow_private_webhooks = true;
+        c.metrics_token = Some("metrics-secret".into());
+    })
+    .await;
     let offer = app.live_offer_with(offer_with_welcome_email()).await;
     let receiver = Receiver::start(&[200]).await;
     let hook = app
@@ -106,6 +110,21 @@ async fn finished_jobs_and_deliveries_go_and_pending_mail_stays() {
     );
     let again = sweep(&app, &zero()).await;
     assert!(again.iter().all(|(_, n)| *n == 0), "{again:?}");
+    // /metrics counts what went.
+    let metrics = app
+        .client
+        .get(app.url("/metrics"))
+        .bearer_auth("metrics-secret")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for what in ["jobs", "webhook_deliveries"] {
+        let line = format!("parrain_retention_removed_total{{what=\"{what}\"}} 1\n");
+        assert!(metrics.contains(&line), "{metrics}");
+    }
 }
 
 async fn create_offer_with_key(app: &TestApp, key: &str) -> reqwest::Response {
