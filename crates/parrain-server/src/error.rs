@@ -50,6 +50,11 @@ impl ApiError {
         self.parts().2
     }
 
+    /// The HTTP status it answers with.
+    pub fn status(&self) -> StatusCode {
+        self.parts().0
+    }
+
     fn parts(&self) -> (StatusCode, &str, String, Value) {
         match self {
             Self::BadRequest {

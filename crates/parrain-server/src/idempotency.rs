@@ -1,4 +1,5 @@
-//! `Idempotency-Key` on every state-changing `/v1` request, with Stripe's
+//! `Idempotency-Key` on every state-changing `/v1` request (the layer of
+//! the two `/v1` route groups, `routes::router`), with Stripe's
 //! semantics (SPEC §5.4): a retry with the same key and the same request gets
 //! the first response again (status and body, with `Idempotent-Replayed:
 //! true`); the same key on another request is 422 `idempotency_key_reused`;
@@ -40,12 +41,12 @@ pub const STALE_AFTER: Millis = 60 * 1000;
 /// Longest accepted key (Stripe's limit).
 const MAX_KEY_LEN: usize = 255;
 
-fn applies(method: &Method, path: &str) -> bool {
-    path.starts_with("/v1/")
-        && matches!(
-            *method,
-            Method::POST | Method::PUT | Method::PATCH | Method::DELETE
-        )
+/// Only writes take a key: a read changes nothing, so has nothing to replay.
+fn is_write(method: &Method) -> bool {
+    matches!(
+        *method,
+        Method::POST | Method::PUT | Method::PATCH | Method::DELETE
+    )
 }
 
 fn parse_key(value: &HeaderValue) -> Result<String, ApiError> {
@@ -70,7 +71,7 @@ fn fingerprint(method: &Method, uri: &axum::http::Uri, body: &[u8]) -> String {
 }
 
 pub async fn middleware(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    if !applies(request.method(), request.uri().path()) {
+    if !is_write(request.method()) {
         return next.run(request).await;
     }
     let Some(value) = request.headers().get(HEADER) else {

@@ -27,11 +27,10 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use axum::http::{header, HeaderValue, Method};
+use axum::http::{header, HeaderValue};
 use axum::Router;
 use parrain_core::Millis;
 use parrain_store::Store;
-use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -105,29 +104,7 @@ pub struct AppState {
 /// The largest request body accepted (a 1,000-event batch fits with room).
 pub const MAX_BODY: usize = 4 * 1024 * 1024;
 
-/// Paths a web page may call from any origin with a publishable key.
-fn is_public_path(path: &str) -> bool {
-    path.starts_with("/v1/track/")
-        || (path.starts_with("/v1/offers/")
-            && (path.ends_with("/public")
-                || path.ends_with("/participants")
-                || path.ends_with("/participants/lookup")
-                || path.ends_with("/participants/me")
-                || path.ends_with("/invitations")))
-}
-
 pub fn router(state: AppState) -> Router {
-    let cors = CorsLayer::new()
-        .allow_origin(AllowOrigin::predicate(|_: &HeaderValue, parts| {
-            is_public_path(parts.uri.path())
-        }))
-        .allow_methods([Method::GET, Method::POST])
-        .allow_headers([
-            header::AUTHORIZATION,
-            header::CONTENT_TYPE,
-            header::HeaderName::from_static(idempotency::HEADER),
-        ])
-        .max_age(std::time::Duration::from_secs(3600));
     let shared = state.config.redis.as_ref().and_then(|redis| {
         limit::Shared::connect(redis)
             .inspect_err(|e| tracing::error!(error = %e, "the Redis URL is unusable: limits stay in this process"))
@@ -140,13 +117,11 @@ pub fn router(state: AppState) -> Router {
         .and_then(limit::KeyLimiter::new)
         .map(|l| l.shared(shared.as_ref(), "key"));
     let trusted_proxies = Arc::new(state.config.trusted_proxies.clone());
-    let idempotent = axum::middleware::from_fn_with_state(state.clone(), idempotency::middleware);
     metrics::install();
-    let mut app = routes::router()
+    let mut app = routes::router(&state)
         .merge(admin::router())
         .route("/metrics", axum::routing::get(metrics::scrape))
         .with_state(state);
-    app = app.layer(idempotent);
     app = app.layer(axum::Extension(admin::SignInLimits::new(shared.as_ref())));
     password::prepare();
     if let Some(limiter) = key_limiter {
@@ -159,7 +134,7 @@ pub fn router(state: AppState) -> Router {
             trusted_proxies,
         }));
     }
-    app.layer(cors)
+    app
         // One limit for every body: the extractors' own (2 MB by default)
         // raised to it, and the layer that refuses a longer body outright.
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))

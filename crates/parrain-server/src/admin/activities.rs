@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use super::render;
 use super::session::Operator;
-use crate::error::ApiError;
+use super::PageError;
 use crate::views::ts;
 use crate::AppState;
 
@@ -103,7 +103,7 @@ async fn of_offer(
 ) -> Response {
     match OfferId::parse(&id) {
         Ok(id) => feed(&state, operator, Some(id), q).await,
-        Err(_) => ApiError::NotFound("offer".into()).into_response(),
+        Err(_) => PageError::not_found("offer").into_response(),
     }
 }
 
@@ -133,12 +133,12 @@ async fn feed(
             .iter()
             .map(|o| (o.id.to_string(), o.editable().name.clone()))
             .collect(),
-        Err(e) => return ApiError::from(e).into_response(),
+        Err(e) => return PageError::from(e).into_response(),
     };
     let offer_name = match &offer {
         Some(id) => match state.store.offer(id).await {
             Ok(o) => Some(o.editable().name.clone()),
-            Err(e) => return ApiError::from(e).into_response(),
+            Err(e) => return PageError::from(e).into_response(),
         },
         None => None,
     };
@@ -154,7 +154,7 @@ async fn feed(
     };
     let list = match state.store.list_activities(filter, page).await {
         Ok(list) => list,
-        Err(e) => return ApiError::from(e).into_response(),
+        Err(e) => return PageError::from(e).into_response(),
     };
     let rows: Vec<Row> = list
         .items

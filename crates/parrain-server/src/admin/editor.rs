@@ -13,7 +13,7 @@ use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Router;
 use minijinja::context;
 use parrain_core::offer::{OfferSettings, Problem};
 use parrain_store::StoreError;
@@ -22,9 +22,9 @@ use serde_json::{json, Map, Value};
 
 use self::form::OfferForm;
 use self::page::{not_found, parse_id};
-use super::session::Operator;
-use super::{forbidden, render};
-use crate::error::ApiError;
+use super::render;
+use super::session::{CsrfForm, Operator};
+use super::PageError;
 use crate::AppState;
 
 /// The editor's templates, registered with the other admin templates.
@@ -151,19 +151,13 @@ async fn new(operator: Operator) -> Response {
 #[derive(serde::Deserialize)]
 struct NewIn {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     name: String,
 }
 
 async fn create(
     State(state): State<AppState>,
-    operator: Operator,
-    Form(form): Form<NewIn>,
+    CsrfForm(operator, form): CsrfForm<NewIn>,
 ) -> Response {
-    if !operator.csrf_ok(&form.csrf) {
-        return forbidden();
-    }
     let refused = |message: String| {
         let page = new_page(&operator, &form.name, Some(message));
         (StatusCode::UNPROCESSABLE_ENTITY, page).into_response()
@@ -182,7 +176,7 @@ async fn create(
                 .collect::<Vec<_>>()
                 .join("; "),
         ),
-        Err(e) => ApiError::from(e).into_response(),
+        Err(e) => PageError::from(e).into_response(),
     }
 }
 
@@ -229,7 +223,7 @@ async fn edit(
     };
     let offer = match state.store.offer(&id).await {
         Ok(offer) => offer,
-        Err(e) => return ApiError::from(e).into_response(),
+        Err(e) => return PageError::from(e).into_response(),
     };
     let settings = offer.editable();
     let doc = serde_json::to_value(settings).unwrap_or_default();
@@ -253,17 +247,9 @@ async fn edit(
 
 async fn save(
     State(state): State<AppState>,
-    operator: Operator,
     Path(id): Path<String>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    CsrfForm(operator, pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Response {
-    let csrf = pairs
-        .iter()
-        .find(|(k, _)| k == "csrf")
-        .map_or("", |(_, v)| v.as_str());
-    if !operator.csrf_ok(csrf) {
-        return forbidden();
-    }
     let Some(id) = parse_id(&id) else {
         return not_found();
     };
@@ -297,11 +283,11 @@ async fn save(
         Err(Ok(problems)) => {
             let status = match state.store.offer(&id).await {
                 Ok(offer) => offer.status.as_str(),
-                Err(e) => return ApiError::from(e).into_response(),
+                Err(e) => return PageError::from(e).into_response(),
             };
             let page = editor(&operator, id.as_str(), status, &form, sections, &problems);
             (StatusCode::UNPROCESSABLE_ENTITY, page).into_response()
         }
-        Err(Err(e)) => ApiError::from(e).into_response(),
+        Err(Err(e)) => PageError::from(e).into_response(),
     }
 }

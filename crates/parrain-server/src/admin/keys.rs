@@ -8,17 +8,17 @@ use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Router;
 use minijinja::context;
 use parrain_core::ids::KeyId;
 use parrain_store::{ApiKey, KeyKind};
 use serde::{Deserialize, Serialize};
 
 use super::activities::when;
-use super::session::Operator;
-use super::{forbidden, render};
+use super::render;
+use super::session::{CsrfForm, NoFields, Operator};
+use super::PageError;
 use crate::auth::create_key;
-use crate::error::ApiError;
 use crate::AppState;
 
 pub const TEMPLATES: [(&str, &str); 1] =
@@ -75,7 +75,7 @@ async fn draw(
 ) -> Response {
     let keys = match state.store.list_keys().await {
         Ok(keys) => keys,
-        Err(e) => return ApiError::from(e).into_response(),
+        Err(e) => return PageError::from(e).into_response(),
     };
     // Live keys first, newest first; revoked ones after.
     let mut keys: Vec<ApiKey> = keys;
@@ -101,8 +101,6 @@ async fn list(State(state): State<AppState>, operator: Operator) -> Response {
 #[derive(Deserialize)]
 pub struct KeyIn {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     kind: String,
     #[serde(default)]
     name: String,
@@ -110,12 +108,8 @@ pub struct KeyIn {
 
 async fn create(
     State(state): State<AppState>,
-    operator: Operator,
-    Form(form): Form<KeyIn>,
+    CsrfForm(operator, form): CsrfForm<KeyIn>,
 ) -> Response {
-    if !operator.csrf_ok(&form.csrf) {
-        return forbidden();
-    }
     let kind = match form.kind.as_str() {
         "secret" => KeyKind::Secret,
         "publishable" => KeyKind::Publishable,
@@ -140,30 +134,20 @@ async fn create(
             );
             page
         }
-        Err(e) => ApiError::from(e).into_response(),
+        Err(e) => PageError::from(e).into_response(),
     }
-}
-
-#[derive(Deserialize)]
-pub struct CsrfIn {
-    #[serde(default)]
-    csrf: String,
 }
 
 async fn revoke(
     State(state): State<AppState>,
-    operator: Operator,
     Path(id): Path<String>,
-    Form(form): Form<CsrfIn>,
+    CsrfForm(_, NoFields {}): CsrfForm<NoFields>,
 ) -> Response {
-    if !operator.csrf_ok(&form.csrf) {
-        return forbidden();
-    }
     let Ok(id) = KeyId::parse(&id) else {
-        return ApiError::NotFound("key".into()).into_response();
+        return PageError::not_found("key").into_response();
     };
     match crate::auth::revoke_key(state.store.as_ref(), &id, state.clock.now()).await {
         Ok(_) => Redirect::to("/admin/keys").into_response(),
-        Err(e) => ApiError::from(e).into_response(),
+        Err(e) => PageError::from(e).into_response(),
     }
 }

@@ -17,18 +17,19 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::extract::State;
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Extension, Form};
+use axum::Extension;
 use minijinja::context;
 use parrain_store::OperatorSession;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
+use super::render;
 use super::session::{
-    self, cookie, is_https, same, set_cookie, Operator, CSRF_COOKIE, SESSION_COOKIE,
+    self, is_https, set_cookie, CsrfForm, NoFields, SignInForm, CSRF_COOKIE, SESSION_COOKIE,
 };
-use super::{forbidden, render};
+use super::PageError;
 use crate::auth::hash_key;
 use crate::client_ip::ClientIp;
 use crate::limit::{Limiter, Shared};
@@ -200,8 +201,6 @@ fn page(
 
 #[derive(Deserialize)]
 pub struct LoginIn {
-    #[serde(default)]
-    csrf: String,
     email: String,
     password: String,
 }
@@ -213,13 +212,8 @@ pub async fn submit(
     State(state): State<AppState>,
     Extension(limits): Extension<SignInLimits>,
     client: ClientIp,
-    headers: HeaderMap,
-    Form(form): Form<LoginIn>,
+    SignInForm(form): SignInForm<LoginIn>,
 ) -> Response {
-    let expected = cookie(&headers, CSRF_COOKIE).unwrap_or_default();
-    if expected.is_empty() || !same(&form.csrf, &expected) {
-        return forbidden();
-    }
     let secure = is_https(&state);
     if let Some(ip) = client.0 {
         if limits
@@ -248,7 +242,7 @@ pub async fn submit(
     }
     let operator = match state.store.operator(&email).await {
         Ok(operator) => operator,
-        Err(e) => return crate::error::ApiError::from(e).into_response(),
+        Err(e) => return PageError::from(e).into_response(),
     };
     let stored = operator.map(|o| o.password_hash);
     let valid = password::verify_as_operator(form.password, stored).await;
@@ -274,7 +268,7 @@ pub async fn submit(
         expires_at: now + session::SESSION_MILLIS,
     };
     if let Err(e) = state.store.insert_session(record).await {
-        return crate::error::ApiError::from(e).into_response();
+        return PageError::from(e).into_response();
     }
     let max_age = session::SESSION_MILLIS / 1000;
     let mut response = Redirect::to("/admin").into_response();
@@ -290,22 +284,12 @@ pub async fn submit(
     response
 }
 
-#[derive(Deserialize)]
-pub struct CsrfIn {
-    #[serde(default)]
-    csrf: String,
-}
-
 pub async fn logout(
     State(state): State<AppState>,
-    operator: Operator,
-    Form(form): Form<CsrfIn>,
+    CsrfForm(operator, NoFields {}): CsrfForm<NoFields>,
 ) -> Response {
-    if !operator.csrf_ok(&form.csrf) {
-        return forbidden();
-    }
     if let Err(e) = state.store.delete_session(&operator.0.token_hash).await {
-        return crate::error::ApiError::from(e).into_response();
+        return PageError::from(e).into_response();
     }
     (
         [(

@@ -2,12 +2,15 @@
 //! from the templates under `templates/admin/` (compiled into the binary).
 //!
 //! Every page but the login form needs a session (`session::Operator`);
-//! every form carries a CSRF token and a POST without the right one is
-//! refused with 403. Sign-in attempts are rate-limited per email. No other
+//! every form carries a CSRF token, read with the form by
+//! `session::CsrfForm`, and a POST without the right one is refused with 403.
+//! A page that fails answers with a page too (`PageError`), not JSON. Sign-in attempts are rate-limited per email. No other
 //! site may frame the pages (clickjacking), and no cache keeps them.
 
 mod activities;
 mod editor;
+mod error;
+pub use error::PageError;
 mod keys;
 mod login;
 pub use login::SignInLimits;
@@ -86,6 +89,10 @@ fn templates() -> &'static Environment<'static> {
                 include_str!("../../templates/admin/layout.html"),
             ),
             (
+                "error.html",
+                include_str!("../../templates/admin/error.html"),
+            ),
+            (
                 "login.html",
                 include_str!("../../templates/admin/login.html"),
             ),
@@ -134,15 +141,6 @@ fn render(name: &str, context: impl Serialize) -> Response {
                 .into_response()
         }
     }
-}
-
-/// The answer to a form without its CSRF token.
-fn forbidden() -> Response {
-    (
-        StatusCode::FORBIDDEN,
-        "This form has expired or did not come from parrain. Reload the page and try again.",
-    )
-        .into_response()
 }
 
 /// Static files of the pages: kept by the browser for five minutes.

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::render;
 use super::session::Operator;
+use super::PageError;
 use crate::views::ts;
 use crate::AppState;
 
@@ -28,7 +29,7 @@ pub async fn offers(State(state): State<AppState>, operator: Operator) -> Respon
     };
     let list = match state.store.list_offers(None, page).await {
         Ok(list) => list,
-        Err(e) => return crate::error::ApiError::from(e).into_response(),
+        Err(e) => return PageError::from(e).into_response(),
     };
     let offers: Vec<OfferRow> = list
         .items

@@ -16,9 +16,9 @@ use parrain_store::{PageRequest, Participant, ParticipantFilter};
 use serde::{Deserialize, Serialize};
 
 use super::activities::when;
-use super::session::Operator;
-use super::{forbidden, render};
-use crate::error::ApiError;
+use super::render;
+use super::session::{CsrfForm, Operator};
+use super::PageError;
 use crate::AppState;
 
 pub const TEMPLATES: [(&str, &str); 1] = [(
@@ -134,7 +134,7 @@ struct Outcome {
 }
 
 fn no_offer() -> Response {
-    ApiError::NotFound("offer".into()).into_response()
+    PageError::not_found("offer").into_response()
 }
 
 async fn draw(
@@ -147,7 +147,7 @@ async fn draw(
 ) -> Response {
     let offer = match state.store.offer(&id).await {
         Ok(offer) => offer,
-        Err(e) => return ApiError::from(e).into_response(),
+        Err(e) => return PageError::from(e).into_response(),
     };
     let cursor = Some(filters.cursor.clone()).filter(|c| !c.is_empty());
     let page = PageRequest {
@@ -160,7 +160,7 @@ async fn draw(
         .await
     {
         Ok(list) => list,
-        Err(e) => return ApiError::from(e).into_response(),
+        Err(e) => return PageError::from(e).into_response(),
     };
     let next = list.next_cursor.as_deref().map(|c| filters.query(Some(c)));
     let first = cursor.is_some().then(|| filters.query(None));
@@ -205,25 +205,19 @@ pub async fn page(
 /// page's filters so the list comes back as it was.
 pub async fn fulfill(
     State(state): State<AppState>,
-    operator: Operator,
     Path(id): Path<String>,
-    body: String,
+    CsrfForm(operator, pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Response {
-    let mut csrf = String::new();
     let mut ids = Vec::new();
     let mut filters = Filters::default();
-    for (k, v) in form_urlencoded::parse(body.as_bytes()) {
+    for (k, v) in pairs {
         match &*k {
-            "csrf" => csrf = v.into_owned(),
-            "id" => ids.push(v.into_owned()),
-            "goal" => filters.goal = v.into_owned(),
-            "fulfilled" => filters.fulfilled = v.into_owned(),
-            "q" => filters.q = v.into_owned(),
+            "id" => ids.push(v),
+            "goal" => filters.goal = v,
+            "fulfilled" => filters.fulfilled = v,
+            "q" => filters.q = v,
             _ => {}
         }
-    }
-    if !operator.csrf_ok(&csrf) {
-        return forbidden();
     }
     let Ok(id) = OfferId::parse(&id) else {
         return no_offer();
@@ -246,7 +240,7 @@ pub async fn fulfill(
             .await
         {
             Ok(done) => done,
-            Err(e) => return ApiError::from(e).into_response(),
+            Err(e) => return PageError::from(e).into_response(),
         };
         for o in done {
             let email = match state.store.participant(&o.participant_id).await {

@@ -12,16 +12,15 @@ use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Form, Router};
+use axum::Router;
 use parrain_core::offer::{Network, OfferSettings};
 use parrain_core::widget::STRINGS;
 use parrain_store::Offer;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
-use super::forbidden;
-use super::session::Operator;
-use crate::error::ApiError;
+use super::session::{CsrfForm, Operator};
+use super::PageError;
 use crate::views::PublicOfferOut;
 use crate::AppState;
 
@@ -166,12 +165,12 @@ fn view_of(state: &AppState, offer: &Offer, settings: OfferSettings) -> PublicOf
 
 async fn load(state: &AppState, id: &str) -> Result<Offer, Response> {
     let id = parrain_core::ids::OfferId::parse(id)
-        .map_err(|_| ApiError::NotFound("offer".into()).into_response())?;
+        .map_err(|_| PageError::not_found("offer").into_response())?;
     state
         .store
         .offer(&id)
         .await
-        .map_err(|e| ApiError::from(e).into_response())
+        .map_err(|e| PageError::from(e).into_response())
 }
 
 /// `GET /admin/offers/{id}/preview`: the widget as the saved draft draws it.
@@ -193,17 +192,9 @@ async fn show(
 /// preview (and named above it); the save names them beside their fields.
 async fn show_posted(
     State(state): State<AppState>,
-    operator: Operator,
     Path(id): Path<String>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    CsrfForm(_, pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Response {
-    let csrf = pairs
-        .iter()
-        .find(|(k, _)| k == "csrf")
-        .map_or("", |(_, v)| v.as_str());
-    if !operator.csrf_ok(csrf) {
-        return forbidden();
-    }
     let offer = match load(&state, &id).await {
         Ok(offer) => offer,
         Err(response) => return response,

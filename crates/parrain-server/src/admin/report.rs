@@ -10,6 +10,7 @@ use parrain_core::ids::OfferId;
 
 use super::render;
 use super::session::Operator;
+use super::PageError;
 use crate::chart::{funnel_svg, line_svg};
 use crate::error::ApiError;
 use crate::routes::reports::{build, ReportQuery};
@@ -17,7 +18,7 @@ use crate::views::ReportOut;
 use crate::AppState;
 
 async fn report_of(state: &AppState, id: &str, q: ReportQuery) -> Result<ReportOut, Response> {
-    let id = OfferId::parse(id).map_err(|_| ApiError::NotFound("offer".into()).into_response())?;
+    let id = OfferId::parse(id).map_err(|_| PageError::not_found("offer").into_response())?;
     build(state, id, q)
         .await
         .map_err(IntoResponse::into_response)
@@ -101,7 +102,7 @@ pub async fn csv(
             body,
         )
             .into_response(),
-        Err(e) => ApiError::Internal(format!("writing CSV: {e}")).into_response(),
+        Err(e) => PageError(ApiError::Internal(format!("writing CSV: {e}"))).into_response(),
     }
 }
 

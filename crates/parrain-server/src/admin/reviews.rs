@@ -8,14 +8,15 @@ use std::collections::HashMap;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Router;
 use minijinja::context;
 use parrain_store::{PageRequest, Review};
 use serde::{Deserialize, Serialize};
 
 use super::activities::when;
-use super::session::Operator;
-use super::{forbidden, render};
+use super::render;
+use super::session::{CsrfForm, NoFields, Operator};
+use super::PageError;
 use crate::error::ApiError;
 use crate::AppState;
 
@@ -65,7 +66,7 @@ async fn draw(
     };
     let list = match state.store.list_reviews(None, page).await {
         Ok(list) => list,
-        Err(e) => return ApiError::from(e).into_response(),
+        Err(e) => return PageError::from(e).into_response(),
     };
     let offers = PageRequest {
         cursor: None,
@@ -77,7 +78,7 @@ async fn draw(
             .iter()
             .map(|o| (o.id.to_string(), o.editable().name.clone()))
             .collect(),
-        Err(e) => return ApiError::from(e).into_response(),
+        Err(e) => return PageError::from(e).into_response(),
     };
     let mut rows = Vec::with_capacity(list.items.len());
     for r in list.items {
@@ -144,25 +145,15 @@ async fn list(
     draw(&state, operator, cursor, decided, None).await
 }
 
-#[derive(Deserialize)]
-pub struct CsrfIn {
-    #[serde(default)]
-    csrf: String,
-}
-
 async fn decide(
     State(state): State<AppState>,
-    operator: Operator,
     Path((id, decision)): Path<(String, String)>,
-    Form(form): Form<CsrfIn>,
+    CsrfForm(operator, NoFields {}): CsrfForm<NoFields>,
 ) -> Response {
-    if !operator.csrf_ok(&form.csrf) {
-        return forbidden();
-    }
     let approve = match decision.as_str() {
         "approve" => true,
         "reject" => false,
-        _ => return ApiError::NotFound("decision".into()).into_response(),
+        _ => return PageError::not_found("decision").into_response(),
     };
     match state
         .store

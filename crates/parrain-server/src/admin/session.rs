@@ -7,14 +7,19 @@
 //! there is no session, so the login form uses a double-submit cookie
 //! (`parrain_csrf`) instead.
 
-use axum::extract::FromRequestParts;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Redirect, Response};
 use parrain_store::OperatorSession;
 use rand::distr::{Alphanumeric, SampleString};
 
+use serde::de::DeserializeOwned;
+
+use super::error::{forbidden, PageError};
 use crate::auth::hash_key;
+use crate::error::ApiError;
 use crate::AppState;
 
 pub const SESSION_COOKIE: &str = "parrain_admin";
@@ -62,13 +67,6 @@ pub fn same(a: &str, b: &str) -> bool {
 /// session redirects to the login page.
 pub struct Operator(pub OperatorSession);
 
-impl Operator {
-    /// Whether a form's `csrf` field is this session's token.
-    pub fn csrf_ok(&self, field: &str) -> bool {
-        same(field, &self.0.csrf_token)
-    }
-}
-
 impl FromRequestParts<AppState> for Operator {
     type Rejection = Response;
 
@@ -87,7 +85,74 @@ impl FromRequestParts<AppState> for Operator {
                 Ok(Operator(session))
             }
             Ok(None) => Err(login()),
-            Err(e) => Err(crate::error::ApiError::from(e).into_response()),
+            Err(e) => Err(PageError::from(e).into_response()),
         }
     }
+}
+
+/// A form posted by the signed-in operator, whose `csrf` field is the
+/// session's token; `T` is read from the same fields (a
+/// `Vec<(String, String)>` keeps repeated ones). Without a session: the
+/// login page; with a wrong or missing token: 403, and the handler does
+/// not run.
+pub struct CsrfForm<T>(pub Operator, pub T);
+
+impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Response> {
+        let (mut parts, body) = request.into_parts();
+        let operator = Operator::from_request_parts(&mut parts, state).await?;
+        let body = read_body(Request::from_parts(parts, body), state).await?;
+        if !same(&csrf_field(&body), &operator.0.csrf_token) {
+            return Err(forbidden());
+        }
+        let form = parse_form(&body).map_err(IntoResponse::into_response)?;
+        Ok(Self(operator, form))
+    }
+}
+
+/// A form with no field but its `csrf` (a button).
+#[derive(serde::Deserialize)]
+pub struct NoFields {}
+
+/// The login form, posted before any session: its `csrf` field must match
+/// the double-submit cookie the form was served with.
+pub struct SignInForm<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest<AppState> for SignInForm<T> {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Response> {
+        let expected = cookie(request.headers(), CSRF_COOKIE).unwrap_or_default();
+        let body = read_body(request, state).await?;
+        if expected.is_empty() || !same(&csrf_field(&body), &expected) {
+            return Err(forbidden());
+        }
+        let form = parse_form(&body).map_err(IntoResponse::into_response)?;
+        Ok(Self(form))
+    }
+}
+
+async fn read_body(request: Request, state: &AppState) -> Result<Bytes, Response> {
+    Bytes::from_request(request, state)
+        .await
+        .map_err(IntoResponse::into_response)
+}
+
+fn csrf_field(body: &[u8]) -> String {
+    form_urlencoded::parse(body)
+        .find(|(k, _)| k == "csrf")
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default()
+}
+
+fn parse_form<T: DeserializeOwned>(body: &[u8]) -> Result<T, PageError> {
+    serde_urlencoded::from_bytes(body).map_err(|e| {
+        PageError(ApiError::Unprocessable {
+            code: "invalid_form",
+            message: format!("the form could not be read: {e}"),
+            details: serde_json::Value::Null,
+        })
+    })
 }

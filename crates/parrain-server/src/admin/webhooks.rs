@@ -8,16 +8,17 @@
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Router;
 use minijinja::context;
 use parrain_core::activity::ActivityType;
 use parrain_core::ids::{OfferId, WebhookId};
 use parrain_store::{Delivery, NewWebhook, PageRequest, Webhook};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::activities::when;
-use super::session::Operator;
-use super::{forbidden, render};
+use super::render;
+use super::session::{CsrfForm, NoFields, Operator};
+use super::PageError;
 use crate::error::ApiError;
 use crate::outbound::signature;
 use crate::routes::webhooks::{check_url, parse_events};
@@ -118,7 +119,7 @@ async fn draw(
     };
     let webhooks = match state.store.list_webhooks(all).await {
         Ok(list) => list.items,
-        Err(e) => return ApiError::from(e).into_response(),
+        Err(e) => return PageError::from(e).into_response(),
     };
     let mut endpoints = Vec::with_capacity(webhooks.len());
     for w in webhooks {
@@ -128,7 +129,7 @@ async fn draw(
         };
         let deliveries = match state.store.list_deliveries(&w.id, recent).await {
             Ok(list) => list.items.into_iter().map(DeliveryRow::from).collect(),
-            Err(e) => return ApiError::from(e).into_response(),
+            Err(e) => return PageError::from(e).into_response(),
         };
         endpoints.push(endpoint_row(w, deliveries));
     }
@@ -145,7 +146,7 @@ async fn draw(
                 name: o.editable().name.clone(),
             })
             .collect(),
-        Err(e) => return ApiError::from(e).into_response(),
+        Err(e) => return PageError::from(e).into_response(),
     };
     let types: Vec<&str> = ActivityType::ALL.iter().map(|t| t.as_str()).collect();
     render(
@@ -183,21 +184,19 @@ async fn list(State(state): State<AppState>, operator: Operator) -> Response {
 }
 
 /// The add form: `events` repeats, one per ticked type.
-async fn create(State(state): State<AppState>, operator: Operator, body: String) -> Response {
-    let mut csrf = String::new();
+async fn create(
+    State(state): State<AppState>,
+    CsrfForm(operator, pairs): CsrfForm<Vec<(String, String)>>,
+) -> Response {
     let mut entered = Entered::default();
-    for (k, v) in form_urlencoded::parse(body.as_bytes()) {
+    for (k, v) in pairs {
         match &*k {
-            "csrf" => csrf = v.into_owned(),
             "url" => entered.url = v.trim().to_owned(),
             "description" => entered.description = v.trim().to_owned(),
-            "offer_id" => entered.offer_id = v.into_owned(),
-            "events" => entered.events.push(v.into_owned()),
+            "offer_id" => entered.offer_id = v,
+            "events" => entered.events.push(v),
             _ => {}
         }
-    }
-    if !operator.csrf_ok(&csrf) {
-        return forbidden();
     }
     let checked = async {
         let events = parse_events(&entered.events)?;
@@ -238,26 +237,16 @@ async fn create(State(state): State<AppState>, operator: Operator, body: String)
     }
 }
 
-#[derive(Deserialize)]
-pub struct CsrfIn {
-    #[serde(default)]
-    csrf: String,
-}
-
 async fn delete(
     State(state): State<AppState>,
-    operator: Operator,
     Path(id): Path<String>,
-    Form(form): Form<CsrfIn>,
+    CsrfForm(_, NoFields {}): CsrfForm<NoFields>,
 ) -> Response {
-    if !operator.csrf_ok(&form.csrf) {
-        return forbidden();
-    }
     let Ok(id) = WebhookId::parse(&id) else {
-        return ApiError::NotFound("webhook".into()).into_response();
+        return PageError::not_found("webhook").into_response();
     };
     match state.store.delete_webhook(&id).await {
         Ok(()) => Redirect::to("/admin/webhooks").into_response(),
-        Err(e) => ApiError::from(e).into_response(),
+        Err(e) => PageError::from(e).into_response(),
     }
 }

@@ -16,13 +16,15 @@ mod reviews;
 mod tracking;
 pub(crate) mod webhooks;
 
+use axum::http::{header, Method};
 use axum::Router;
 use parrain_store::PageRequest;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::error::ApiError;
-use crate::AppState;
+use crate::{idempotency, AppState};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -48,17 +50,23 @@ use crate::AppState;
 )]
 struct ApiDoc;
 
-/// Every route; those anyone can call (with the publishable key that sits
-/// in a web page, or with no key at all) are under the per-IP limit.
-pub fn router() -> Router<AppState> {
-    let public = OpenApiRouter::new()
-        .merge(offers::public())
-        .merge(participants::public())
-        .merge(invitations::public())
-        .merge(tracking::public())
-        .route_layer(axum::middleware::from_fn(crate::limit::per_ip));
-    let (router, api) = OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .merge(public)
+/// Every route, grouped by who may call it; each group carries its policy
+/// as layers, so a route gets a policy by the group it is added to, never by
+/// its path:
+///
+/// - **public** (`public()` of a feature module): what a web page calls
+///   with the publishable key (or no key): open to every origin (CORS) and
+///   under the per-IP limit;
+/// - **secret-key API** (`router()` of a feature module): the rest of
+///   `/v1`. Both `/v1` groups take an `Idempotency-Key` on their writes (a
+///   public route called with a secret key replays like any other);
+/// - **pages** (`pages()` here, `admin::router` for the operator): share
+///   links and HTML pages, under the per-IP limit here; the admin's forms
+///   check their CSRF token by extractor (`admin::session::CsrfForm`) and
+///   fail with HTML pages (`admin::PageError`).
+pub fn router(state: &AppState) -> Router<AppState> {
+    let idempotent = axum::middleware::from_fn_with_state(state.clone(), idempotency::middleware);
+    let secret = OpenApiRouter::new()
         .merge(offers::router())
         .merge(participants::router())
         .merge(tracking::router())
@@ -68,14 +76,56 @@ pub fn router() -> Router<AppState> {
         .merge(privacy::router())
         .merge(reviews::router())
         .merge(reports::router())
+        .route_layer(idempotent.clone());
+    let public = OpenApiRouter::new()
+        .merge(offers::public())
+        .merge(participants::public())
+        .merge(invitations::public())
+        .merge(tracking::public())
+        .route_layer(axum::middleware::from_fn(crate::limit::per_ip))
+        .route_layer(idempotent)
+        // `layer`, not `route_layer`: the preflight (OPTIONS) of a public
+        // route reaches its 405 fallback, which the CORS layer answers.
+        .layer(cors());
+    // The public group is merged after the secret one: where both have a
+    // route on one path (`/v1/offers/{id}/participants`: the list, and the
+    // sign-up), the path's 405 fallback, which answers the preflight, is
+    // the last merged, so the public one.
+    let (router, api) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(secret)
+        .merge(public)
         .merge(meta::router())
         .split_for_parts();
     let api = std::sync::Arc::new(crate::openapi::document(api));
-    let pages = redirect::router()
+    router
+        .merge(pages())
+        .merge(meta::static_router(api))
+        // A path nothing serves is a plain 404, outside every group's
+        // layers (the last merged group's fallback would carry its CORS).
+        .fallback(|| async { axum::http::StatusCode::NOT_FOUND })
+}
+
+/// Share links, the unsubscribe page and the participant's page: anyone
+/// may open them, so they are under the per-IP limit.
+fn pages() -> Router<AppState> {
+    redirect::router()
         .merge(invitations::pages())
         .merge(page::pages())
-        .route_layer(axum::middleware::from_fn(crate::limit::per_ip));
-    router.merge(pages).merge(meta::static_router(api))
+        .route_layer(axum::middleware::from_fn(crate::limit::per_ip))
+}
+
+/// Web pages of any origin may call the public routes with the publishable
+/// key; the browser asks first (preflight) and is told so for an hour.
+fn cors() -> CorsLayer {
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::mirror_request())
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::HeaderName::from_static(idempotency::HEADER),
+        ])
+        .max_age(std::time::Duration::from_secs(3600))
 }
 
 /// The page a list asked for with `?cursor=&limit=` (at most 500; 50 when unset).

@@ -3,6 +3,7 @@
 //! per-email rate limit, and the offers list behind the session.
 
 use parrain_core::email::Email;
+use parrain_core::ids::OfferId;
 use parrain_server::password;
 use reqwest::{Response, StatusCode};
 use serde_json::json;
@@ -431,4 +432,60 @@ async fn the_offer_editor_shows_verify_friend_email_off_by_default() {
         "{select}"
     );
     assert!(html.contains("only once the friend confirms their email"));
+}
+
+#[tokio::test]
+async fn a_failing_admin_page_answers_with_a_page_not_json() {
+    let app = spawn_app().await;
+    let session = signed_in(&app, "pages@example.com").await;
+    let offer = app
+        .create_offer(&offer_settings(
+            json!({"type": "referred_signups", "count": 1}),
+        ))
+        .await;
+    let id = offer["id"].as_str().unwrap();
+    // Well formed, but names no offer: the store's not-found.
+    let last = id.chars().last().unwrap();
+    let other = if last == 'a' { 'b' } else { 'a' };
+    let unknown = format!("{}{other}", &id[..id.len() - 1]);
+    let get = |path: String| {
+        let request = app.client.get(app.url(&path));
+        request.header("cookie", &session).send()
+    };
+    for (path, status) in [
+        (
+            format!("/admin/offers/{unknown}/edit"),
+            StatusCode::NOT_FOUND,
+        ),
+        ("/admin/offers/nothing/report".into(), StatusCode::NOT_FOUND),
+    ] {
+        let page = get(path.clone()).await.unwrap();
+        assert_eq!(page.status(), status, "{path}");
+        let kind = page.headers()["content-type"].to_str().unwrap().to_owned();
+        assert!(kind.starts_with("text/html"), "{path}: {kind}");
+        let html = page.text().await.unwrap();
+        assert!(html.contains("offer not found"), "{path}: {html}");
+    }
+    // A form without its token is refused with a page too, and changes nothing.
+    let refused = app
+        .client
+        .post(app.url(&format!("/admin/offers/{id}/approve")))
+        .header("cookie", &session)
+        .form(&[("csrf", "forged")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let kind = refused.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(kind.starts_with("text/html"), "{kind}");
+    assert!(refused
+        .text()
+        .await
+        .unwrap()
+        .contains("did not come from parrain"));
+    let still = app.store.offer(&OfferId::parse(id).unwrap()).await.unwrap();
+    assert_eq!(still.status.as_str(), "draft");
 }

@@ -9,7 +9,6 @@
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use minijinja::context;
 use parrain_core::ids::OfferId;
 use parrain_core::offer::{OfferStatus, Problem};
@@ -18,9 +17,9 @@ use parrain_store::{Offer, StoreError};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::super::session::Operator;
-use super::super::{forbidden, render};
-use crate::error::ApiError;
+use super::super::render;
+use super::super::session::{CsrfForm, NoFields, Operator};
+use super::super::PageError;
 use crate::AppState;
 
 /// What to say on the page besides the offer itself.
@@ -111,7 +110,7 @@ pub(super) fn parse_id(id: &str) -> Option<OfferId> {
 }
 
 pub(super) fn not_found() -> Response {
-    ApiError::NotFound("offer".into()).into_response()
+    PageError::not_found("offer").into_response()
 }
 
 /// Draws the offer page with `notice`, answering with `status`.
@@ -124,11 +123,11 @@ pub async fn show(
 ) -> Response {
     let offer = match state.store.offer(id).await {
         Ok(offer) => offer,
-        Err(e) => return ApiError::from(e).into_response(),
+        Err(e) => return PageError::from(e).into_response(),
     };
     let codes = match state.store.promo_counts(id).await {
         Ok(codes) => codes,
-        Err(e) => return ApiError::from(e).into_response(),
+        Err(e) => return PageError::from(e).into_response(),
     };
     let now = state.clock.now();
     let html = render(
@@ -192,12 +191,6 @@ pub async fn page(
     show(&state, &operator, &id, notice, StatusCode::OK).await
 }
 
-#[derive(Deserialize)]
-pub struct CsrfIn {
-    #[serde(default)]
-    csrf: String,
-}
-
 /// A lifecycle button of the offer page.
 #[derive(Clone, Copy)]
 pub enum Action {
@@ -208,16 +201,7 @@ pub enum Action {
     Delete,
 }
 
-async fn act(
-    state: AppState,
-    operator: Operator,
-    id: String,
-    form: CsrfIn,
-    action: Action,
-) -> Response {
-    if !operator.csrf_ok(&form.csrf) {
-        return forbidden();
-    }
+async fn act(state: AppState, operator: Operator, id: String, action: Action) -> Response {
     let Some(id) = parse_id(&id) else {
         return not_found();
     };
@@ -252,7 +236,7 @@ async fn act(
             },
             StatusCode::CONFLICT,
         ),
-        Err(e) => return ApiError::from(e).into_response(),
+        Err(e) => return PageError::from(e).into_response(),
     };
     show(&state, &operator, &id, notice, status).await
 }
@@ -266,11 +250,10 @@ macro_rules! action_handler {
     ($name:ident, $action:expr) => {
         pub async fn $name(
             State(state): State<AppState>,
-            operator: Operator,
             Path(id): Path<String>,
-            Form(form): Form<CsrfIn>,
+            CsrfForm(operator, NoFields {}): CsrfForm<NoFields>,
         ) -> Response {
-            act(state, operator, id, form, $action).await
+            act(state, operator, id, $action).await
         }
     };
 }

@@ -7,33 +7,25 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::Form;
 use parrain_store::StoreError;
 use serde::Deserialize;
 
-use super::super::forbidden;
-use super::super::session::Operator;
+use super::super::session::CsrfForm;
+use super::super::PageError;
 use super::page::{not_found, parse_id, show, to_offer, Notice};
-use crate::error::ApiError;
 use crate::AppState;
 
 #[derive(Deserialize)]
 pub struct UploadIn {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     codes: String,
 }
 
 pub async fn upload(
     State(state): State<AppState>,
-    operator: Operator,
     Path(id): Path<String>,
-    Form(form): Form<UploadIn>,
+    CsrfForm(operator, form): CsrfForm<UploadIn>,
 ) -> Response {
-    if !operator.csrf_ok(&form.csrf) {
-        return forbidden();
-    }
     let Some(id) = parse_id(&id) else {
         return not_found();
     };
@@ -47,7 +39,7 @@ pub async fn upload(
             promo_lines: lines,
             ..Notice::default()
         },
-        Err(e) => return ApiError::from(e).into_response(),
+        Err(e) => return PageError::from(e).into_response(),
     };
     show(
         &state,
