@@ -266,14 +266,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** How many promo codes the offer has, and how many are still available. */
+        /**
+         * How many promo codes a pool (`default`, v1's, unless `pool` names
+         *     another) has, and how many are still available.
+         */
         get: operations["get_promo_codes"];
         /**
-         * Replaces the unused promo codes with an upload: plain text, one code per
-         *     line, sent as `text/plain` or as a file (`application/octet-stream`).
-         *     Any bad line refuses the whole upload (422, with line numbers); an upload
-         *     without a code (no body, or blank lines only) is refused (400) and the
-         *     pool kept.
+         * Replaces a pool's unused promo codes with an upload: plain text, one code
+         *     per line, sent as `text/plain` or as a file (`application/octet-stream`).
+         *     Any bad line refuses the whole upload (422, with line numbers), as does a
+         *     code already in another pool of the offer; an upload without a code (no
+         *     body, or blank lines only) is refused (400) and the pool kept.
          */
         put: operations["put_promo_codes"];
         post?: never;
@@ -370,7 +373,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A participant: credit, goal progress, referred friends, promo code. */
+        /**
+         * A participant: credit, goal progress, referred friends, promo code, and
+         *     the rewards it earned with their state, code and dates.
+         */
         get: operations["get_participant"];
         put?: never;
         post?: never;
@@ -737,7 +743,7 @@ export interface components {
             visitor_id?: string | null;
         };
         /** @enum {string} */
-        ActivityType: "visits_offer_page" | "signs_up_for_referral_offer" | "shares_content" | "clicks_shared_link" | "refers_to_social_app" | "achieved_goal_in_referral" | "offer_fulfilled" | "custom_event" | "promo_codes.exhausted" | "email.sent" | "email.failed" | "credit.flagged" | "credit.approved" | "credit.rejected";
+        ActivityType: "visits_offer_page" | "signs_up_for_referral_offer" | "shares_content" | "clicks_shared_link" | "refers_to_social_app" | "achieved_goal_in_referral" | "offer_fulfilled" | "custom_event" | "promo_codes.exhausted" | "email.sent" | "email.failed" | "credit.flagged" | "credit.approved" | "credit.rejected" | "reward.earned" | "reward.given" | "reward.cancelled" | "reward.clawback" | "credit.reversed";
         AttemptOut: {
             attempted_at: string;
             error?: string | null;
@@ -934,6 +940,11 @@ export interface components {
             person_id?: string | null;
             visitor_id?: string | null;
         };
+        /**
+         * @description When a friend reward is earned.
+         * @enum {string}
+         */
+        FriendOn: "credit" | "sign_up";
         FriendOut: {
             /** Format: int64 */
             credits: number;
@@ -1234,6 +1245,11 @@ export interface components {
             offer_page_url?: string | null;
             person_fields?: components["schemas"]["PersonField"][];
             privacy_policy?: null | components["schemas"]["Link"];
+            /**
+             * @description Who is given what, and when (see `reward`); without it, v1's one
+             *     fulfillment at the goal.
+             */
+            rewards?: components["schemas"]["Reward"][];
             rules_url?: string | null;
             share_messages?: {
                 [key: string]: string;
@@ -1266,6 +1282,8 @@ export interface components {
         Outcome: "allow" | "review" | "block";
         ParticipantDetailOut: components["schemas"]["ParticipantOut"] & {
             friends: components["schemas"]["FriendOut"][];
+            /** @description The rewards it earned (SPEC §11), oldest first; empty on an offer without `rewards`. */
+            rewards: components["schemas"]["RewardOut"][];
         };
         ParticipantOut: {
             achieved_at?: string | null;
@@ -1312,6 +1330,7 @@ export interface components {
             /** Format: int64 */
             goal_count?: number | null;
         };
+        /** @description One promo-code pool's counts. */
         PromoCountsOut: {
             /** Format: int64 */
             assigned: number;
@@ -1421,6 +1440,66 @@ export interface components {
             reviewed_at?: string | null;
             /** @description `pending`, `approved` or `rejected`. */
             state: string;
+        };
+        /** @description One reward of an offer. */
+        Reward: {
+            /**
+             * Format: int64
+             * @description Referrer rewards: earned when credit reaches this count.
+             */
+            at?: number | null;
+            delivery?: components["schemas"]["RewardDelivery"];
+            email?: null | components["schemas"]["EmailTemplate"];
+            /**
+             * Format: int64
+             * @description Referrer rewards: earned each time credit reaches a multiple of this.
+             */
+            every?: number | null;
+            for: components["schemas"]["RewardFor"];
+            /**
+             * Format: int64
+             * @description An earned reward is held this many days before it can be given.
+             */
+            hold_days?: number;
+            /** @description A short name, unique in the offer (`tier-3`, `friend`). */
+            id: string;
+            /** @description Shown in emails (`{{ reward.label }}`), the widget and the participant's page. */
+            label?: string | null;
+            /**
+             * Format: int64
+             * @description With `every`: how many times at most (no limit when unset).
+             */
+            max_times?: number | null;
+            on?: null | components["schemas"]["FriendOn"];
+            /** @description The promo-code pool it draws one code from; no code when unset. */
+            promo_codes?: string | null;
+        };
+        /** @enum {string} */
+        RewardDelivery: "auto" | "manual";
+        /** @enum {string} */
+        RewardFor: "referrer" | "friend";
+        /** @description One occurrence of a reward a participant earned. */
+        RewardOut: {
+            cancelled_at?: string | null;
+            earned_at: string;
+            /** @description For a friend reward: the referrer the friend came through. */
+            friend_of?: string | null;
+            given_at?: string | null;
+            label?: string | null;
+            /**
+             * Format: int64
+             * @description 1 for an `at` or friend reward; the n-th time for an `every` reward.
+             */
+            occurrence: number;
+            promo_code?: string | null;
+            /** @description For a held reward: when its hold ends. */
+            release_at?: string | null;
+            reward_id: string;
+            /**
+             * @description Where one occurrence of a reward stands.
+             * @enum {string}
+             */
+            state: "earned" | "held" | "given" | "cancelled";
         };
         /** @description A rule on the client address a friend and its referrer were seen at. */
         SameIp: {
@@ -3121,7 +3200,13 @@ export interface operations {
     };
     get_promo_codes: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The promo-code pool (SPEC §11): a reward's `promo_codes` names it;
+                 *     `default` (v1's single pool) when omitted.
+                 */
+                pool?: string;
+            };
             header?: never;
             path: {
                 id: string;
@@ -3136,6 +3221,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PromoCountsOut"];
+                };
+            };
+            /** @description Refused */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
                 };
             };
             /** @description No API key, or one that is malformed, unknown or revoked */
@@ -3180,7 +3274,13 @@ export interface operations {
     };
     put_promo_codes: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The promo-code pool (SPEC §11): a reward's `promo_codes` names it;
+                 *     `default` (v1's single pool) when omitted.
+                 */
+                pool?: string;
+            };
             header?: {
                 /** @description Makes the call safe to retry: a retry with the same key and request gets the first response again (with `Idempotent-Replayed: true`); the same key on another request is 422, and a retry while the first still runs is 409. */
                 "Idempotency-Key"?: string;
@@ -3206,7 +3306,7 @@ export interface operations {
                     "application/json": components["schemas"]["PromoCountsOut"];
                 };
             };
-            /** @description The request is malformed: its message names the field */
+            /** @description Refused */
             400: {
                 headers: {
                     [name: string]: unknown;

@@ -36,10 +36,25 @@ pub enum ActivityType {
     /// An operator rejected a held credit: it never counts.
     #[serde(rename = "credit.rejected")]
     CreditRejected,
+    /// A participant earned one occurrence of a reward (SPEC §11).
+    #[serde(rename = "reward.earned")]
+    RewardEarned,
+    /// A reward was given (with its promo code, if it has a pool).
+    #[serde(rename = "reward.given")]
+    RewardGiven,
+    /// A held or earned reward will not be given.
+    #[serde(rename = "reward.cancelled")]
+    RewardCancelled,
+    /// A reward already given lost its milestone: the merchant takes it back.
+    #[serde(rename = "reward.clawback")]
+    RewardClawback,
+    /// A friend's credit was reversed (a refund).
+    #[serde(rename = "credit.reversed")]
+    CreditReversed,
 }
 
 impl ActivityType {
-    pub const ALL: [ActivityType; 14] = [
+    pub const ALL: [ActivityType; 19] = [
         Self::VisitsOfferPage,
         Self::SignsUp,
         Self::SharesContent,
@@ -54,6 +69,11 @@ impl ActivityType {
         Self::CreditFlagged,
         Self::CreditApproved,
         Self::CreditRejected,
+        Self::RewardEarned,
+        Self::RewardGiven,
+        Self::RewardCancelled,
+        Self::RewardClawback,
+        Self::CreditReversed,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -72,6 +92,11 @@ impl ActivityType {
             Self::CreditFlagged => "credit.flagged",
             Self::CreditApproved => "credit.approved",
             Self::CreditRejected => "credit.rejected",
+            Self::RewardEarned => "reward.earned",
+            Self::RewardGiven => "reward.given",
+            Self::RewardCancelled => "reward.cancelled",
+            Self::RewardClawback => "reward.clawback",
+            Self::CreditReversed => "credit.reversed",
         }
     }
 

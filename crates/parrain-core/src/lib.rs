@@ -14,6 +14,7 @@ pub mod ids;
 pub mod offer;
 pub mod promo;
 pub mod report;
+pub mod reward;
 pub mod rule;
 pub mod sharing;
 pub mod template;

@@ -318,6 +318,10 @@ pub struct OfferSettings {
     /// The widget's language, strings, colours and buttons (see `widget`).
     #[serde(default)]
     pub widget: crate::widget::WidgetSettings,
+    /// Who is given what, and when (see `reward`); without it, v1's one
+    /// fulfillment at the goal.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rewards: Vec<crate::reward::Reward>,
 }
 
 /// One thing wrong with a set of settings.
@@ -412,6 +416,7 @@ impl OfferSettings {
         self.widget.problems(&mut out);
         self.share_preview.problems(&mut out);
         self.invitations.problems(&mut out);
+        crate::reward::problems(self, &mut out);
         if let (Some(start), Some(end)) = (self.starts_at, self.ends_at) {
             if start > end {
                 out.push(Problem::for_approval(
@@ -629,7 +634,10 @@ impl OfferSettings {
                 }
             }
         }
-        if self.fulfillment.delivery == Delivery::AutoOnGoal && self.emails.fulfillment.is_none() {
+        if self.fulfillment.delivery == Delivery::AutoOnGoal
+            && self.emails.fulfillment.is_none()
+            && self.rewards.is_empty()
+        {
             out.push(Problem::for_approval(
                 "emails.fulfillment",
                 "required",

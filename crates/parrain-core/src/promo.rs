@@ -2,7 +2,9 @@
 //!
 //! Blank lines are skipped. A code with leading or trailing white space, a
 //! code repeated within the upload, or a code already given to a participant is
-//! reported with its line number, and nothing of the upload is kept.
+//! reported with its line number, and nothing of the upload is kept. A code
+//! waiting in another pool of the offer is refused the same way: a code is
+//! in one pool only, so it is never given twice.
 
 use std::collections::HashMap;
 
@@ -60,7 +62,8 @@ pub fn parse_upload(
         } else if existing(value) {
             problems.push(problem(
                 "already_assigned",
-                "the code was already given to a participant".into(),
+                "the code was already given to a participant, or is in another pool of the offer"
+                    .into(),
             ));
         } else {
             seen.insert(value, line);

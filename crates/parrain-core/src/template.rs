@@ -31,6 +31,19 @@ pub const TOKENS: [&str; 8] = [
     "promo_code",
 ];
 
+/// The tokens of a reward's email: SPEC §7's and the reward's label.
+pub const REWARD_TOKENS: [&str; 9] = [
+    "first_name",
+    "last_name",
+    "email",
+    "share_url",
+    "offer.name",
+    "credit",
+    "goal.count",
+    "promo_code",
+    "reward.label",
+];
+
 /// The tokens of the invitation email, sent to a friend rather than a participant.
 pub const INVITATION_TOKENS: [&str; 6] = [
     "first_name",
@@ -49,6 +62,8 @@ pub enum TemplateProblem {
     UnknownToken(String),
     #[error("unknown token `{0}`; allowed: {allowed}", allowed = INVITATION_TOKENS.join(", "))]
     UnknownInvitationToken(String),
+    #[error("unknown token `{0}`; allowed: {allowed}", allowed = REWARD_TOKENS.join(", "))]
+    UnknownRewardToken(String),
     #[error(
         "the template does too much work: an email may take {FUEL} steps and write {} KiB \
          (is a loop too long?)",
@@ -61,7 +76,9 @@ impl TemplateProblem {
     pub fn code(&self) -> &'static str {
         match self {
             Self::Syntax(_) => "template_syntax",
-            Self::UnknownToken(_) | Self::UnknownInvitationToken(_) => "unknown_token",
+            Self::UnknownToken(_)
+            | Self::UnknownInvitationToken(_)
+            | Self::UnknownRewardToken(_) => "unknown_token",
             Self::TooMuchWork => "template_too_costly",
         }
     }
@@ -72,6 +89,15 @@ impl TemplateProblem {
 pub fn check(source: &str) -> Result<(), TemplateProblem> {
     check_tokens(source, &TOKENS).map_err(|e| match e {
         TemplateProblem::UnknownInvitationToken(t) => TemplateProblem::UnknownToken(t),
+        other => other,
+    })?;
+    check_work(source, &Context::sample())
+}
+
+/// Like [`check`], for a reward's email and its tokens.
+pub fn check_reward(source: &str) -> Result<(), TemplateProblem> {
+    check_tokens(source, &REWARD_TOKENS).map_err(|e| match e {
+        TemplateProblem::UnknownInvitationToken(t) => TemplateProblem::UnknownRewardToken(t),
         other => other,
     })?;
     check_work(source, &Context::sample())
@@ -125,6 +151,13 @@ pub struct Context {
     pub credit: i64,
     pub goal: GoalContext,
     pub promo_code: String,
+    /// The reward a reward's email is about (empty in other emails).
+    pub reward: RewardContext,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct RewardContext {
+    pub label: String,
 }
 
 /// What the invitation email can say: who invites, where to, and how to stop.
@@ -215,6 +248,9 @@ impl Context {
             credit: 1_000_000,
             goal: GoalContext { count: 1_000_000 },
             promo_code: long("CODE", 64),
+            reward: RewardContext {
+                label: long("Reward", 200),
+            },
         }
     }
 }
@@ -250,6 +286,7 @@ mod tests {
             credit: 3,
             goal: GoalContext { count: 5 },
             promo_code: "SPRING-1".into(),
+            reward: RewardContext::default(),
         }
     }
 

@@ -138,7 +138,13 @@ pub async fn ensure(
 async fn seed(store: &dyn Store, page_url: &str, now: Millis) -> anyhow::Result<OfferId> {
     let settings: OfferSettings = serde_json::from_value(settings(page_url))?;
     let offer = store.create_offer(settings, now).await?;
-    store.put_promo_codes(&offer.id, promo_codes()).await?;
+    store
+        .put_promo_codes(
+            &offer.id,
+            parrain_core::reward::DEFAULT_POOL.into(),
+            promo_codes(),
+        )
+        .await?;
     store
         .approve(&offer.id, now)
         .await

@@ -11,6 +11,7 @@ pub mod client_ip;
 pub mod demo;
 mod error;
 mod extract;
+pub mod holds;
 pub mod idempotency;
 pub mod identity;
 pub mod limit;

@@ -11,9 +11,12 @@ use parrain_core::offer::{
     GoalEvent, GoalType, Link, MarketingConsent, Network, OfferSettings, OfferStatus, PersonField,
     SignUpFlow,
 };
+use parrain_core::reward::RewardState;
 use parrain_core::widget::{ButtonStyle, Colours, Language, ShareCount};
 use parrain_core::Millis;
-use parrain_store::{Activity, Offer, Page, Participant, ParticipantDetail, PromoCounts};
+use parrain_store::{
+    Activity, Offer, Page, Participant, ParticipantDetail, ParticipantReward, PromoCounts,
+};
 use serde::Serialize;
 use serde_json::Value;
 use time::format_description::well_known::Rfc3339;
@@ -264,11 +267,22 @@ pub struct ParticipantDetailOut {
     #[serde(flatten)]
     pub participant: ParticipantOut,
     pub friends: Vec<FriendOut>,
+    /// The rewards it earned (SPEC §11), oldest first; empty on an offer without `rewards`.
+    pub rewards: Vec<RewardOut>,
 }
 
 impl ParticipantDetailOut {
-    pub fn new(detail: ParticipantDetail, public_url: &str) -> Self {
+    pub fn new(
+        detail: ParticipantDetail,
+        public_url: &str,
+        settings: Option<&OfferSettings>,
+    ) -> Self {
         Self {
+            rewards: detail
+                .rewards
+                .into_iter()
+                .map(|r| RewardOut::new(r, settings))
+                .collect(),
             participant: ParticipantOut::new(detail.participant, public_url),
             friends: detail
                 .friends
@@ -285,6 +299,7 @@ impl ParticipantDetailOut {
     }
 }
 
+/// One promo-code pool's counts.
 #[derive(Serialize, ToSchema)]
 pub struct PromoCountsOut {
     pub total: i64,
@@ -298,6 +313,45 @@ impl From<PromoCounts> for PromoCountsOut {
             total: c.total,
             available: c.available,
             assigned: c.assigned,
+        }
+    }
+}
+
+/// One occurrence of a reward a participant earned.
+#[derive(Serialize, ToSchema)]
+pub struct RewardOut {
+    pub reward_id: String,
+    /// 1 for an `at` or friend reward; the n-th time for an `every` reward.
+    pub occurrence: i64,
+    pub label: Option<String>,
+    #[schema(inline)]
+    pub state: RewardState,
+    pub promo_code: Option<String>,
+    /// For a friend reward: the referrer the friend came through.
+    pub friend_of: Option<String>,
+    pub earned_at: String,
+    /// For a held reward: when its hold ends.
+    pub release_at: Option<String>,
+    pub given_at: Option<String>,
+    pub cancelled_at: Option<String>,
+}
+
+impl RewardOut {
+    pub fn new(r: ParticipantReward, settings: Option<&OfferSettings>) -> Self {
+        let label = settings
+            .and_then(|s| s.rewards.iter().find(|d| d.id == r.reward_id))
+            .and_then(|d| d.label.clone());
+        Self {
+            label,
+            reward_id: r.reward_id,
+            occurrence: r.occurrence,
+            state: r.state,
+            promo_code: r.promo_code,
+            friend_of: r.friend_of.map(Into::into),
+            earned_at: ts(r.earned_at),
+            release_at: r.release_at.map(ts),
+            given_at: r.given_at.map(ts),
+            cancelled_at: r.cancelled_at.map(ts),
         }
     }
 }

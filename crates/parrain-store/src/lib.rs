@@ -81,9 +81,16 @@ pub trait Offers: Send + Sync {
     async fn archive(&self, id: &OfferId, now: Millis) -> Result<Offer>;
     async fn clone_offer(&self, id: &OfferId, now: Millis) -> Result<Offer>;
     async fn delete_offer(&self, id: &OfferId) -> Result<()>;
-    /// Replaces the offer's unused promo codes with an upload (one code per line).
-    async fn put_promo_codes(&self, id: &OfferId, upload: String) -> Result<PromoCounts>;
-    async fn promo_counts(&self, id: &OfferId) -> Result<PromoCounts>;
+    /// Replaces the unused promo codes of one of the offer's pools with an
+    /// upload (one code per line); returns that pool's counts.
+    async fn put_promo_codes(
+        &self,
+        id: &OfferId,
+        pool: String,
+        upload: String,
+    ) -> Result<PromoCounts>;
+    /// The offer's pools with their counts, by name.
+    async fn promo_counts(&self, id: &OfferId) -> Result<Vec<PromoCounts>>;
 }
 
 #[async_trait]
@@ -135,6 +142,13 @@ pub trait Tracking: Send + Sync {
 }
 
 #[async_trait]
+pub trait Rewards: Send + Sync {
+    /// Ends the holds over by `now` (at most `limit`): each reward is given,
+    /// or waits for an operator if its delivery is manual. Returns how many.
+    async fn release_held(&self, now: Millis, limit: u32) -> Result<u64>;
+}
+
+#[async_trait]
 pub trait Activities: Send + Sync {
     async fn list_activities(
         &self,
@@ -161,6 +175,7 @@ pub trait Store:
     + Invitations
     + ParticipantTokens
     + Retention
+    + Rewards
 {
 }
 impl<T> Store for T where
@@ -180,5 +195,6 @@ impl<T> Store for T where
         + Invitations
         + ParticipantTokens
         + Retention
+        + Rewards
 {
 }

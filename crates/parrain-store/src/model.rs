@@ -91,11 +91,37 @@ impl Offer {
     }
 }
 
-#[derive(Debug, Clone, Copy, Default, Serialize)]
+/// One promo-code pool of an offer and its counts.
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct PromoCounts {
+    pub pool: String,
     pub total: i64,
     pub available: i64,
     pub assigned: i64,
+}
+
+impl PromoCounts {
+    pub fn empty(pool: &str) -> Self {
+        Self {
+            pool: pool.to_owned(),
+            ..Self::default()
+        }
+    }
+}
+
+/// One occurrence of a reward a participant earned (SPEC §11).
+#[derive(Debug, Clone, Serialize)]
+pub struct ParticipantReward {
+    pub reward_id: String,
+    pub occurrence: i64,
+    pub state: parrain_core::reward::RewardState,
+    pub promo_code: Option<String>,
+    /// For a friend reward: the referrer the friend came through.
+    pub friend_of: Option<ParticipantId>,
+    pub earned_at: Millis,
+    pub release_at: Option<Millis>,
+    pub given_at: Option<Millis>,
+    pub cancelled_at: Option<Millis>,
 }
 
 #[derive(Debug, Clone)]
@@ -155,6 +181,7 @@ pub struct ReferredFriend {
 pub struct ParticipantDetail {
     pub participant: Participant,
     pub friends: Vec<ReferredFriend>,
+    pub rewards: Vec<ParticipantReward>,
 }
 
 #[derive(Debug, Clone, Default)]

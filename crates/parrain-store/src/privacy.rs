@@ -53,6 +53,9 @@ pub trait Privacy: Send + Sync {
 pub(crate) trait Sql {
     /// The column type JSON is kept in.
     const JSON: &'static str;
+    /// What a `SELECT` ends with to lock the row it picks and pass over rows
+    /// another transaction holds (PostgreSQL); SQLite's one writer needs none.
+    const SKIP_LOCKED: &'static str;
     /// An expression reading a binary column as text.
     fn blob_text(column: &str) -> String;
     /// An expression reading the text at `key` of a JSON column's object.

@@ -30,6 +30,7 @@ from .export_person_response_200 import ExportPersonResponse200
 from .found_participant_out import FoundParticipantOut
 from .fraud_settings import FraudSettings
 from .friend_in import FriendIn
+from .friend_on import FriendOn
 from .friend_out import FriendOut
 from .fulfill_many_in import FulfillManyIn
 from .fulfill_many_out import FulfillManyOut
@@ -100,6 +101,11 @@ from .queue_health import QueueHealth
 from .refused_out import RefusedOut
 from .report_out import ReportOut
 from .review_out import ReviewOut
+from .reward import Reward
+from .reward_delivery import RewardDelivery
+from .reward_for import RewardFor
+from .reward_out import RewardOut
+from .reward_out_state import RewardOutState
 from .same_ip import SameIp
 from .server_event_in import ServerEventIn
 from .server_event_in_properties import ServerEventInProperties
@@ -159,6 +165,7 @@ __all__ = (
     "FoundParticipantOut",
     "FraudSettings",
     "FriendIn",
+    "FriendOn",
     "FriendOut",
     "FulfillManyIn",
     "FulfillManyOut",
@@ -229,6 +236,11 @@ __all__ = (
     "RefusedOut",
     "ReportOut",
     "ReviewOut",
+    "Reward",
+    "RewardDelivery",
+    "RewardFor",
+    "RewardOut",
+    "RewardOutState",
     "SameIp",
     "ServerEventIn",
     "ServerEventInProperties",

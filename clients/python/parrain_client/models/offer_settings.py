@@ -26,6 +26,7 @@ if TYPE_CHECKING:
   from ..models.link import Link
   from ..models.offer_settings_share_messages import OfferSettingsShareMessages
   from ..models.person_field import PersonField
+  from ..models.reward import Reward
   from ..models.share_preview import SharePreview
   from ..models.share_url import ShareUrl
   from ..models.widget_settings import WidgetSettings
@@ -61,6 +62,8 @@ class OfferSettings:
             offer_page_url (None | str | Unset):
             person_fields (list[PersonField] | Unset):
             privacy_policy (Link | None | Unset):
+            rewards (list[Reward] | Unset): Who is given what, and when (see `reward`); without it, v1's one
+                fulfillment at the goal.
             rules_url (None | str | Unset):
             share_messages (OfferSettingsShareMessages | Unset):
             share_preview (SharePreview | Unset): The `share_preview` setting.
@@ -85,6 +88,7 @@ class OfferSettings:
     offer_page_url: None | str | Unset = UNSET
     person_fields: list[PersonField] | Unset = UNSET
     privacy_policy: Link | None | Unset = UNSET
+    rewards: list[Reward] | Unset = UNSET
     rules_url: None | str | Unset = UNSET
     share_messages: OfferSettingsShareMessages | Unset = UNSET
     share_preview: SharePreview | Unset = UNSET
@@ -108,6 +112,7 @@ class OfferSettings:
         from ..models.link import Link # noqa: PLC0415
         from ..models.offer_settings_share_messages import OfferSettingsShareMessages # noqa: PLC0415
         from ..models.person_field import PersonField # noqa: PLC0415
+        from ..models.reward import Reward # noqa: PLC0415
         from ..models.share_preview import SharePreview # noqa: PLC0415
         from ..models.share_url import ShareUrl # noqa: PLC0415
         from ..models.widget_settings import WidgetSettings # noqa: PLC0415
@@ -188,6 +193,15 @@ class OfferSettings:
         else:
             privacy_policy = self.privacy_policy
 
+        rewards: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.rewards, Unset):
+            rewards = []
+            for rewards_item_data in self.rewards:
+                rewards_item = rewards_item_data.to_dict()
+                rewards.append(rewards_item)
+
+
+
         rules_url: None | str | Unset
         if isinstance(self.rules_url, Unset):
             rules_url = UNSET
@@ -260,6 +274,8 @@ class OfferSettings:
             field_dict["person_fields"] = person_fields
         if privacy_policy is not UNSET:
             field_dict["privacy_policy"] = privacy_policy
+        if rewards is not UNSET:
+            field_dict["rewards"] = rewards
         if rules_url is not UNSET:
             field_dict["rules_url"] = rules_url
         if share_messages is not UNSET:
@@ -292,6 +308,7 @@ class OfferSettings:
         from ..models.link import Link # noqa: PLC0415
         from ..models.offer_settings_share_messages import OfferSettingsShareMessages # noqa: PLC0415
         from ..models.person_field import PersonField # noqa: PLC0415
+        from ..models.reward import Reward # noqa: PLC0415
         from ..models.share_preview import SharePreview # noqa: PLC0415
         from ..models.share_url import ShareUrl # noqa: PLC0415
         from ..models.widget_settings import WidgetSettings # noqa: PLC0415
@@ -452,6 +469,18 @@ class OfferSettings:
         privacy_policy = _parse_privacy_policy(d.pop("privacy_policy", UNSET))
 
 
+        _rewards = d.pop("rewards", UNSET)
+        rewards: list[Reward] | Unset = UNSET
+        if _rewards is not UNSET:
+            rewards = []
+            for rewards_item_data in _rewards:
+                rewards_item = Reward.from_dict(rewards_item_data)
+
+
+
+                rewards.append(rewards_item)
+
+
         def _parse_rules_url(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -557,6 +586,7 @@ class OfferSettings:
             offer_page_url=offer_page_url,
             person_fields=person_fields,
             privacy_policy=privacy_policy,
+            rewards=rewards,
             rules_url=rules_url,
             share_messages=share_messages,
             share_preview=share_preview,

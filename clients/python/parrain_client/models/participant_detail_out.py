@@ -15,6 +15,7 @@ if TYPE_CHECKING:
   from ..models.friend_out import FriendOut
   from ..models.participant_out_fields import ParticipantOutFields
   from ..models.progress_out import ProgressOut
+  from ..models.reward_out import RewardOut
 
 
 
@@ -39,6 +40,7 @@ class ParticipantDetailOut:
             progress (ProgressOut):
             share_url (str):
             friends (list[FriendOut]):
+            rewards (list[RewardOut]): The rewards it earned (SPEC §11), oldest first; empty on an offer without `rewards`.
             achieved_at (None | str | Unset):
             first_name (None | str | Unset):
             fulfilled_at (None | str | Unset):
@@ -59,6 +61,7 @@ class ParticipantDetailOut:
     progress: ProgressOut
     share_url: str
     friends: list[FriendOut]
+    rewards: list[RewardOut]
     achieved_at: None | str | Unset = UNSET
     first_name: None | str | Unset = UNSET
     fulfilled_at: None | str | Unset = UNSET
@@ -76,6 +79,7 @@ class ParticipantDetailOut:
         from ..models.friend_out import FriendOut # noqa: PLC0415
         from ..models.participant_out_fields import ParticipantOutFields # noqa: PLC0415
         from ..models.progress_out import ProgressOut # noqa: PLC0415
+        from ..models.reward_out import RewardOut # noqa: PLC0415
         code = self.code
 
         created_at = self.created_at
@@ -100,6 +104,13 @@ class ParticipantDetailOut:
         for friends_item_data in self.friends:
             friends_item = friends_item_data.to_dict()
             friends.append(friends_item)
+
+
+
+        rewards = []
+        for rewards_item_data in self.rewards:
+            rewards_item = rewards_item_data.to_dict()
+            rewards.append(rewards_item)
 
 
 
@@ -160,6 +171,7 @@ class ParticipantDetailOut:
             "progress": progress,
             "share_url": share_url,
             "friends": friends,
+            "rewards": rewards,
         })
         if achieved_at is not UNSET:
             field_dict["achieved_at"] = achieved_at
@@ -185,6 +197,7 @@ class ParticipantDetailOut:
         from ..models.friend_out import FriendOut # noqa: PLC0415
         from ..models.participant_out_fields import ParticipantOutFields # noqa: PLC0415
         from ..models.progress_out import ProgressOut # noqa: PLC0415
+        from ..models.reward_out import RewardOut # noqa: PLC0415
         d = dict(src_dict)
         code = d.pop("code")
 
@@ -220,6 +233,16 @@ class ParticipantDetailOut:
 
 
             friends.append(friends_item)
+
+
+        rewards = []
+        _rewards = d.pop("rewards")
+        for rewards_item_data in (_rewards):
+            rewards_item = RewardOut.from_dict(rewards_item_data)
+
+
+
+            rewards.append(rewards_item)
 
 
         def _parse_achieved_at(data: object) -> None | str | Unset:
@@ -304,6 +327,7 @@ class ParticipantDetailOut:
             progress=progress,
             share_url=share_url,
             friends=friends,
+            rewards=rewards,
             achieved_at=achieved_at,
             first_name=first_name,
             fulfilled_at=fulfilled_at,

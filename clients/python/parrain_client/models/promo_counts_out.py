@@ -20,7 +20,8 @@ T = TypeVar("T", bound="PromoCountsOut")
 
 @_attrs_define
 class PromoCountsOut:
-    """ 
+    """ One promo-code pool's counts.
+
         Attributes:
             assigned (int):
             available (int):

@@ -14,7 +14,7 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use parrain_core::activity::ActivityType;
 use parrain_core::ids::{OfferId, ParticipantId};
 use parrain_core::offer::EmailTemplate;
-use parrain_core::template::{self, Context, GoalContext, OfferContext};
+use parrain_core::template::{self, Context, GoalContext, OfferContext, RewardContext};
 use parrain_store::{Job, JobOutcome, NewActivity, Participant, StoreError};
 use serde_json::json;
 
@@ -164,12 +164,12 @@ impl Mailer {
                 None,
                 Failure::Permanent("the job names no participant".into()),
             ))?;
-        let participant = state
+        let detail = state
             .store
             .participant(&participant_id)
             .await
-            .map_err(|e| (None, store_failure(e)))?
-            .participant;
+            .map_err(|e| (None, store_failure(e)))?;
+        let participant = detail.participant;
         let fail = |f: Failure| (Some(participant.clone()), f);
         let offer_id = OfferId::parse(job.payload["offer_id"].as_str().unwrap_or_default())
             .unwrap_or_else(|_| participant.offer_id.clone());
@@ -180,9 +180,26 @@ impl Mailer {
             .map_err(|e| fail(store_failure(e)))?;
         let settings = offer.live.as_ref().unwrap_or_else(|| offer.editable());
         let sign_in;
+        // A reward's email: its template, label and the code it was given.
+        let reward = (which == "reward").then(|| {
+            let id = job.payload["reward_id"].as_str().unwrap_or_default();
+            let occurrence = job.payload["occurrence"].as_i64().unwrap_or(1);
+            let given = detail
+                .rewards
+                .iter()
+                .find(|r| r.reward_id == id && r.occurrence == occurrence);
+            (
+                settings.rewards.iter().find(|r| r.id == id),
+                given.and_then(|r| r.promo_code.clone()),
+            )
+        });
         let template = match which {
             "sign_up" => settings.emails.sign_up.as_ref(),
             "fulfillment" => settings.emails.fulfillment.as_ref(),
+            "reward" => reward
+                .as_ref()
+                .and_then(|(r, _)| r.as_ref())
+                .and_then(|r| r.email.as_ref()),
             "sign_in" => {
                 sign_in = sign_in_email(state, &participant)
                     .await
@@ -219,7 +236,17 @@ impl Mailer {
             goal: GoalContext {
                 count: settings.goal.count.unwrap_or_default(),
             },
-            promo_code: participant.promo_code.clone().unwrap_or_default(),
+            promo_code: match &reward {
+                Some((_, code)) => code.clone().unwrap_or_default(),
+                None => participant.promo_code.clone().unwrap_or_default(),
+            },
+            reward: RewardContext {
+                label: reward
+                    .as_ref()
+                    .and_then(|(r, _)| r.as_ref())
+                    .and_then(|r| r.label.clone())
+                    .unwrap_or_default(),
+            },
         };
         let message = self
             .compose(template, &context, &participant, message_id)

@@ -111,10 +111,10 @@ async fn join_all(handles: Vec<JoinHandle<()>>) {
 /// Starts the workers. Fails when the SMTP settings are unusable.
 pub fn spawn(state: AppState) -> anyhow::Result<Workers> {
     let (stop, stopping) = watch::channel(false);
-    let mut handles = vec![tokio::spawn(crate::retention::run(
-        state.clone(),
-        stopping.clone(),
-    ))];
+    let mut handles = vec![
+        tokio::spawn(crate::retention::run(state.clone(), stopping.clone())),
+        tokio::spawn(crate::holds::run(state.clone(), stopping.clone())),
+    ];
     handles.push(tokio::spawn(run(
         state.clone(),
         stopping.clone(),

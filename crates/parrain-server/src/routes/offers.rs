@@ -210,23 +210,49 @@ async fn archive(
     )))
 }
 
-/// Replaces the unused promo codes with an upload: plain text, one code per
-/// line, sent as `text/plain` or as a file (`application/octet-stream`).
-/// Any bad line refuses the whole upload (422, with line numbers); an upload
-/// without a code (no body, or blank lines only) is refused (400) and the
-/// pool kept.
-#[utoipa::path(put, path = "/v1/offers/{id}/promo-codes", tag = "offers",
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+struct PoolQuery {
+    /// The promo-code pool (SPEC §11): a reward's `promo_codes` names it;
+    /// `default` (v1's single pool) when omitted.
+    pool: Option<String>,
+}
+
+impl PoolQuery {
+    fn pool(self) -> ApiResult<String> {
+        let pool = self
+            .pool
+            .unwrap_or_else(|| parrain_core::reward::DEFAULT_POOL.to_owned());
+        if !parrain_core::reward::valid_pool(&pool) {
+            return Err(ApiError::bad_field(
+                "pool",
+                "pool names are 1 to 64 characters of a-z, 0-9, - and _",
+            ));
+        }
+        Ok(pool)
+    }
+}
+
+/// Replaces a pool's unused promo codes with an upload: plain text, one code
+/// per line, sent as `text/plain` or as a file (`application/octet-stream`).
+/// Any bad line refuses the whole upload (422, with line numbers), as does a
+/// code already in another pool of the offer; an upload without a code (no
+/// body, or blank lines only) is refused (400) and the pool kept.
+#[utoipa::path(put, path = "/v1/offers/{id}/promo-codes", tag = "offers", params(PoolQuery),
     request_body(description = "The codes, one per line (UTF-8)",
         content((String = "text/plain"), (String = "application/octet-stream"))),
-    responses((status = 200, body = PromoCountsOut), (status = 404), (status = 422)))]
+    responses((status = 200, body = PromoCountsOut), (status = 400), (status = 404), (status = 422)))]
 async fn put_promo_codes(
     State(state): State<AppState>,
     _: SecretKey,
     Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<PoolQuery>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Json<PromoCountsOut>> {
     let id = path_id!(OfferId, id, "offer");
+    let pool = q.pool()?;
     let text_plain = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -258,19 +284,31 @@ async fn put_promo_codes(
             "the upload has no promo code: send the codes as the body, one per line (an upload replaces the unused codes)",
         ));
     }
-    Ok(Json(state.store.put_promo_codes(&id, body).await?.into()))
+    Ok(Json(
+        state.store.put_promo_codes(&id, pool, body).await?.into(),
+    ))
 }
 
-/// How many promo codes the offer has, and how many are still available.
-#[utoipa::path(get, path = "/v1/offers/{id}/promo-codes", tag = "offers",
-    responses((status = 200, body = PromoCountsOut), (status = 404)))]
+/// How many promo codes a pool (`default`, v1's, unless `pool` names
+/// another) has, and how many are still available.
+#[utoipa::path(get, path = "/v1/offers/{id}/promo-codes", tag = "offers", params(PoolQuery),
+    responses((status = 200, body = PromoCountsOut), (status = 400), (status = 404)))]
 async fn get_promo_codes(
     State(state): State<AppState>,
     _: SecretKey,
     Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<PoolQuery>,
 ) -> ApiResult<Json<PromoCountsOut>> {
     let id = path_id!(OfferId, id, "offer");
-    Ok(Json(state.store.promo_counts(&id).await?.into()))
+    let pool = q.pool()?;
+    let counts = state
+        .store
+        .promo_counts(&id)
+        .await?
+        .into_iter()
+        .find(|c| c.pool == pool)
+        .unwrap_or_else(|| parrain_store::PromoCounts::empty(&pool));
+    Ok(Json(counts.into()))
 }
 
 /// What the widget needs to render the offer (any key). Drafts are not public.

@@ -352,7 +352,8 @@ async fn list_participants(
     Ok(Json(List::of(list, |p| ParticipantOut::new(p, public_url))))
 }
 
-/// A participant: credit, goal progress, referred friends, promo code.
+/// A participant: credit, goal progress, referred friends, promo code, and
+/// the rewards it earned with their state, code and dates.
 #[utoipa::path(get, path = "/v1/participants/{id}", tag = "participants",
     responses((status = 200, body = ParticipantDetailOut), (status = 404)))]
 async fn get_participant(
@@ -362,9 +363,18 @@ async fn get_participant(
 ) -> ApiResult<Json<ParticipantDetailOut>> {
     let id = path_id!(ParticipantId, id, "participant");
     let detail = state.store.participant(&id).await?;
+    let offer = if detail.rewards.is_empty() {
+        None
+    } else {
+        Some(state.store.offer(&detail.participant.offer_id).await?)
+    };
+    let settings = offer
+        .as_ref()
+        .map(|o| o.live.as_ref().unwrap_or_else(|| o.editable()));
     Ok(Json(ParticipantDetailOut::new(
         detail,
         &state.config.public_url,
+        settings,
     )))
 }
 

@@ -29,6 +29,7 @@ mod privacy;
 mod redirect;
 mod reports;
 mod retention;
+mod rewards;
 mod webhooks;
 
 /// The store this suite runs on (`tests/api_postgres` runs it on PostgreSQL).

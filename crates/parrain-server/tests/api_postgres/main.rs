@@ -58,6 +58,8 @@ mod redirect;
 mod reports;
 #[path = "../api/retention.rs"]
 mod retention;
+#[path = "../api/rewards.rs"]
+mod rewards;
 #[path = "../api/webhooks.rs"]
 mod webhooks;
 

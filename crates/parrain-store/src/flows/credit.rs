@@ -7,7 +7,7 @@ use parrain_core::attribution::{self, Touch};
 use parrain_core::credit::{self, Fact, Friend};
 use parrain_core::fraud::Outcome;
 use parrain_core::ids::{OfferId, ParticipantId};
-use parrain_core::offer::{AttributionModel, OfferSettings};
+use parrain_core::offer::{AttributionModel, Delivery, OfferSettings};
 use parrain_core::Millis;
 use serde_json::json;
 
@@ -154,11 +154,15 @@ pub(crate) fn count(
     now: Millis,
 ) -> Result<Tracked> {
     let goal = &settings.goal;
-    let outcome = credit::after_credit(
-        tx.progress(referrer)?,
-        goal.count.unwrap_or(i64::MAX),
-        settings.fulfillment.delivery,
-    );
+    let with_rewards = !settings.rewards.is_empty();
+    // With rewards the goal's reward is the fulfilment, given by `rewards`.
+    let delivery = if with_rewards {
+        Delivery::Manual
+    } else {
+        settings.fulfillment.delivery
+    };
+    let before = tx.progress(referrer)?;
+    let outcome = credit::after_credit(before, goal.count.unwrap_or(i64::MAX), delivery);
     tx.set_credit(
         referrer,
         outcome.progress.credit,
@@ -184,7 +188,10 @@ pub(crate) fn count(
             now,
         )?;
     }
-    if outcome.fulfil_now {
+    if with_rewards {
+        let credits = (before.credit, outcome.progress.credit);
+        super::rewards::after_credit(tx, offer, settings, referrer, friend, credits, now)?;
+    } else if outcome.fulfil_now {
         fulfil(tx, offer, referrer, now)?;
     }
     Ok(Tracked {
@@ -202,6 +209,10 @@ pub(crate) fn fulfil(
     participant: &ParticipantId,
     now: Millis,
 ) -> Result<Option<String>> {
+    let settings = offer.live.as_ref().unwrap_or_else(|| offer.editable());
+    if !settings.rewards.is_empty() {
+        return super::rewards::fulfil(tx, offer, settings, participant, now);
+    }
     if !tx.mark_fulfilled(participant, now)? {
         return Err(StoreError::conflict(
             "already_fulfilled",
@@ -223,7 +234,6 @@ pub(crate) fn fulfil(
         json!({"promo_code": code}),
         now,
     )?;
-    let settings = offer.live.as_ref().unwrap_or_else(|| offer.editable());
     if settings.emails.fulfillment.is_some() {
         let payload =
             json!({"template": "fulfillment", "offer_id": offer.id, "participant_id": participant});

@@ -8,6 +8,7 @@
 mod credit;
 mod invitations;
 mod review;
+pub(crate) mod rewards;
 mod sign_up;
 mod tracking;
 
@@ -53,7 +54,7 @@ pub(crate) struct NewParticipant<'a> {
 }
 
 /// The database steps the flows are made of, inside one transaction.
-pub(crate) trait LedgerTx: ReviewTx {
+pub(crate) trait LedgerTx: ReviewTx + crate::privacy::Sql {
     fn offer(&self, id: &OfferId) -> Result<Arc<Offer>>;
     /// Approved offers whose goal is a smart-list trigger.
     fn smart_list_offers(&self) -> Result<Vec<OfferId>>;

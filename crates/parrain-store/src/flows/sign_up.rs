@@ -154,6 +154,7 @@ pub(crate) fn sign_up(
                 |friend| Fact::SignUp { friend },
                 now,
             )?;
+            super::rewards::after_sign_up(tx, &offer, settings, &id, referrer, now)?;
         }
     }
     if settings.emails.sign_up.is_some() {
@@ -187,6 +188,9 @@ pub(crate) fn confirm_friend(tx: &impl LedgerTx, id: &ParticipantId, now: Millis
         |friend| Fact::SignUp { friend },
         now,
     )?;
+    if let Some(settings) = offer.live_at(now) {
+        super::rewards::after_sign_up(tx, &offer, settings, id, &referrer, now)?;
+    }
     Ok(())
 }
 

@@ -391,7 +391,7 @@ impl LedgerTx for PgTx<'_> {
         self.prep(|t| {
             let code: Option<String> = t
                 .query_opt(
-                    "SELECT code FROM promo_codes WHERE offer_id = $1 AND participant_id IS NULL
+                    "SELECT code FROM promo_codes WHERE offer_id = $1 AND pool = 'default' AND participant_id IS NULL
                      ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED",
                     &[&offer.as_str()],
                 )?

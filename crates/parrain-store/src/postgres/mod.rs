@@ -31,7 +31,7 @@ mod offers;
 mod operators;
 mod participants;
 mod people;
-mod privacy;
+pub(crate) mod privacy;
 mod report;
 mod review;
 pub mod scratch;
@@ -59,6 +59,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0009_report_aggregates.sql"),
     include_str!("../../migrations/postgres/0010_participant_tokens.sql"),
     include_str!("../../migrations/postgres/0011_deltas.sql"),
+    include_str!("../../migrations/postgres/0012_rewards.sql"),
 ];
 
 /// Any constant: the advisory lock nodes take while migrating, so two

@@ -3,11 +3,12 @@
 use async_trait::async_trait;
 use parrain_core::ids::OfferId;
 use parrain_core::offer::{merge_patch, OfferSettings, OfferStatus, Problem};
-use parrain_core::{promo, Millis};
+use parrain_core::Millis;
 use postgres::{GenericClient, Row};
 use serde_json::Value;
 
 use super::{fetch_limit, PgStore, PgTx};
+use crate::flows::rewards;
 use crate::sqlite::{decode_cursor, page_of};
 use crate::{Offer, Offers, Page, PageRequest, PromoCounts, Result, StoreError};
 
@@ -98,19 +99,6 @@ fn refuse_archived(offer: &Offer) -> Result<()> {
     Ok(())
 }
 
-fn counts(t: &mut impl GenericClient, id: &OfferId) -> Result<PromoCounts> {
-    let r = t.query_one(
-        "SELECT COUNT(*), COUNT(participant_id) FROM promo_codes WHERE offer_id = $1",
-        &[&id.as_str()],
-    )?;
-    let (total, assigned): (i64, i64) = (r.get(0), r.get(1));
-    Ok(PromoCounts {
-        total,
-        assigned,
-        available: total - assigned,
-    })
-}
-
 /// Runs `f` on an offer read in the transaction.
 fn on_offer<T>(
     tx: &PgTx<'_>,
@@ -199,10 +187,12 @@ impl Offers for PgStore {
     async fn approve(&self, id: &OfferId, now: Millis) -> Result<Offer> {
         let id = id.clone();
         self.write(move |tx| {
+            let pools = rewards::pool_counts(tx, &id)?;
             on_offer(tx, &id, |t, offer| {
                 refuse_archived(&offer)?;
                 let settings = offer.editable();
-                let problems = settings.problems();
+                let mut problems = settings.problems();
+                problems.extend(rewards::pool_problems(&pools, &id, settings));
                 if !problems.is_empty() {
                     return Err(StoreError::Invalid(problems));
                 }
@@ -294,48 +284,25 @@ impl Offers for PgStore {
         .await
     }
 
-    async fn put_promo_codes(&self, id: &OfferId, upload: String) -> Result<PromoCounts> {
+    async fn put_promo_codes(
+        &self,
+        id: &OfferId,
+        pool: String,
+        upload: String,
+    ) -> Result<PromoCounts> {
         let id = id.clone();
         self.write(move |tx| {
-            on_offer(tx, &id, |t, offer| {
-                refuse_archived(&offer)?;
-                let assigned: std::collections::HashSet<String> = t
-                    .query(
-                        "SELECT code FROM promo_codes WHERE offer_id = $1 AND participant_id IS NOT NULL",
-                        &[&id.as_str()],
-                    )?
-                    .iter()
-                    .map(|r| r.get(0))
-                    .collect();
-                let codes = promo::parse_upload(&upload, |code| assigned.contains(code))
-                    .map_err(StoreError::PromoLines)?;
-                t.execute(
-                    "DELETE FROM promo_codes WHERE offer_id = $1 AND participant_id IS NULL",
-                    &[&id.as_str()],
-                )?;
-                let start: i64 = t
-                    .query_one(
-                        "SELECT COALESCE(MAX(seq), 0)::BIGINT FROM promo_codes WHERE offer_id = $1",
-                        &[&id.as_str()],
-                    )?
-                    .get(0);
-                let seqs: Vec<i64> = (1..=codes.len() as i64).map(|i| start + i).collect();
-                t.execute(
-                    "INSERT INTO promo_codes (offer_id, code, seq)
-                     SELECT $1, code, seq FROM UNNEST($2::TEXT[], $3::BIGINT[]) AS u (code, seq)",
-                    &[&id.as_str(), &codes, &seqs],
-                )?;
-                counts(t, &id)
-            })
+            refuse_archived(&tx.with(|t| load_offer(t, &id))?)?;
+            rewards::put_codes(tx, &id, &pool, &upload)
         })
         .await
     }
 
-    async fn promo_counts(&self, id: &OfferId) -> Result<PromoCounts> {
+    async fn promo_counts(&self, id: &OfferId) -> Result<Vec<PromoCounts>> {
         let id = id.clone();
-        self.read(move |c| {
-            load_offer(c, &id)?;
-            counts(c, &id)
+        self.write(move |tx| {
+            tx.with(|t| load_offer(t, &id))?;
+            rewards::pool_counts(tx, &id)
         })
         .await
     }

@@ -5,7 +5,11 @@ use parrain_core::activity::ActivityType;
 use parrain_core::email::Email;
 use parrain_core::ids::{OfferId, ParticipantId, PersonId, VisitorId};
 use parrain_core::Millis;
+use std::cell::RefCell;
+
 use postgres::Row;
+
+use super::privacy::Reader;
 
 use super::offers::load_offer;
 use super::{fetch_limit, PgStore};
@@ -85,9 +89,11 @@ impl Participants for PgStore {
                     first_credited_at: r.get(4),
                 })
                 .collect();
+            let rewards = flows::rewards::rewards_of(&Reader(RefCell::new(c)), &id)?;
             Ok(ParticipantDetail {
                 participant,
                 friends,
+                rewards,
             })
         })
         .await
@@ -171,6 +177,14 @@ impl Participants for PgStore {
     ) -> Result<Vec<FulfillOutcome>> {
         let offer = offer.clone();
         self.write(move |tx| flows::fulfil_many(tx, &offer, ids.clone(), now))
+            .await
+    }
+}
+
+#[async_trait]
+impl crate::Rewards for PgStore {
+    async fn release_held(&self, now: Millis, limit: u32) -> Result<u64> {
+        self.write_flow(move |tx| flows::rewards::release_due(tx, now, limit))
             .await
     }
 }

@@ -1,11 +1,14 @@
 //! Erasure, export and retention on PostgreSQL: the shared statements of
 //! `crate::privacy` and `crate::retention`, each in one SERIALIZABLE transaction.
 
+use std::cell::RefCell;
+
 use async_trait::async_trait;
 use parrain_core::ids::PersonId;
 use parrain_core::Millis;
 use postgres::types::{ToSql, Type};
-use postgres::Row;
+
+use postgres::{Client, GenericClient, Row};
 use serde_json::{Map, Value};
 
 use super::{PgStore, PgTx};
@@ -41,6 +44,7 @@ fn value(row: &Row, i: usize, name: &str) -> Value {
 
 impl Sql for PgTx<'_> {
     const JSON: &'static str = "JSONB";
+    const SKIP_LOCKED: &'static str = " FOR UPDATE SKIP LOCKED";
 
     fn blob_text(column: &str) -> String {
         format!("convert_from({column}, 'UTF8')")
@@ -51,31 +55,71 @@ impl Sql for PgTx<'_> {
     }
 
     fn exec(&self, sql: &str, p: &[&str]) -> Result<u64> {
-        self.with(|t| Ok(t.execute(&dollars(sql), &params(p))?))
+        self.with(|t| exec(t, sql, p))
     }
 
     fn strings(&self, sql: &str, p: &[&str]) -> Result<Vec<String>> {
-        self.with(|t| {
-            let rows = t.query(&dollars(sql), &params(p))?;
-            Ok(rows.iter().map(|r| r.get(0)).collect())
-        })
+        self.with(|t| strings(t, sql, p))
     }
 
     fn rows(&self, sql: &str, p: &[&str]) -> Result<Vec<Map<String, Value>>> {
-        self.with(|t| {
-            let rows = t.query(&dollars(sql), &params(p))?;
-            Ok(rows
-                .iter()
-                .map(|row| {
-                    row.columns()
-                        .iter()
-                        .enumerate()
-                        .map(|(i, c)| (c.name().to_owned(), value(row, i, c.name())))
-                        .collect()
-                })
-                .collect())
-        })
+        self.with(|t| rows(t, sql, p))
     }
+}
+
+/// A pooled connection outside a transaction, for the shared statements
+/// that only read (each statement on its own, like every read).
+pub(crate) struct Reader<'a>(pub(crate) RefCell<&'a mut Client>);
+
+impl Sql for Reader<'_> {
+    const JSON: &'static str = <PgTx<'_> as Sql>::JSON;
+    const SKIP_LOCKED: &'static str = "";
+
+    fn blob_text(column: &str) -> String {
+        PgTx::blob_text(column)
+    }
+
+    fn json_text(column: &str, key: &str) -> String {
+        PgTx::json_text(column, key)
+    }
+
+    fn exec(&self, sql: &str, p: &[&str]) -> Result<u64> {
+        let mut c = self.0.borrow_mut();
+        exec(&mut **c, sql, p)
+    }
+
+    fn strings(&self, sql: &str, p: &[&str]) -> Result<Vec<String>> {
+        let mut c = self.0.borrow_mut();
+        strings(&mut **c, sql, p)
+    }
+
+    fn rows(&self, sql: &str, p: &[&str]) -> Result<Vec<Map<String, Value>>> {
+        let mut c = self.0.borrow_mut();
+        rows(&mut **c, sql, p)
+    }
+}
+
+fn exec(t: &mut impl GenericClient, sql: &str, p: &[&str]) -> Result<u64> {
+    Ok(t.execute(&dollars(sql), &params(p))?)
+}
+
+fn strings(t: &mut impl GenericClient, sql: &str, p: &[&str]) -> Result<Vec<String>> {
+    let rows = t.query(&dollars(sql), &params(p))?;
+    Ok(rows.iter().map(|r| r.get(0)).collect())
+}
+
+fn rows(t: &mut impl GenericClient, sql: &str, p: &[&str]) -> Result<Vec<Map<String, Value>>> {
+    let rows = t.query(&dollars(sql), &params(p))?;
+    Ok(rows
+        .iter()
+        .map(|row| {
+            row.columns()
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (c.name().to_owned(), value(row, i, c.name())))
+                .collect()
+        })
+        .collect())
 }
 
 #[async_trait]

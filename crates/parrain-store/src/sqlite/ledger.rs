@@ -462,7 +462,8 @@ impl LedgerTx for Connection {
     ) -> Result<Option<String>> {
         let code: Option<String> = self
             .prepare_cached(
-                "SELECT code FROM promo_codes WHERE offer_id = ?1 AND participant_id IS NULL ORDER BY seq LIMIT 1",
+                "SELECT code FROM promo_codes WHERE offer_id = ?1 AND pool = 'default' AND participant_id IS NULL
+                 ORDER BY seq LIMIT 1",
             )?
             .query_row([offer.as_str()], |r| r.get(0))
             .optional()?;

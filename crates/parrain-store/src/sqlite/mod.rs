@@ -48,6 +48,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0008_client_ips.sql"),
     include_str!("../../migrations/sqlite/0009_report_aggregates.sql"),
     include_str!("../../migrations/sqlite/0010_participant_tokens.sql"),
+    include_str!("../../migrations/sqlite/0011_rewards.sql"),
 ];
 
 /// The SQLite store. Cheap to clone.

@@ -3,12 +3,13 @@
 use async_trait::async_trait;
 use parrain_core::ids::OfferId;
 use parrain_core::offer::{merge_patch, OfferSettings, OfferStatus, Problem};
-use parrain_core::{promo, Millis};
+use parrain_core::Millis;
 use r2d2_sqlite::rusqlite::{params, Connection};
 
 use super::cache;
 use super::ledger::{load_offer, offer_row};
 use super::{decode_cursor, page_of, SqliteStore};
+use crate::flows::rewards;
 use crate::{Offer, Offers, Page, PageRequest, PromoCounts, Result, StoreError};
 
 fn to_json(settings: &OfferSettings) -> Result<String> {
@@ -49,21 +50,6 @@ fn refuse_archived(offer: &Offer) -> Result<()> {
         ));
     }
     Ok(())
-}
-
-fn counts(conn: &Connection, id: &OfferId) -> Result<PromoCounts> {
-    Ok(conn.query_row(
-        "SELECT COUNT(*), COUNT(participant_id) FROM promo_codes WHERE offer_id = ?1",
-        [id.as_str()],
-        |r| {
-            let (total, assigned): (i64, i64) = (r.get(0)?, r.get(1)?);
-            Ok(PromoCounts {
-                total,
-                assigned,
-                available: total - assigned,
-            })
-        },
-    )?)
 }
 
 #[async_trait]
@@ -148,7 +134,12 @@ impl Offers for SqliteStore {
             let offer = load_offer(conn, &id)?;
             refuse_archived(&offer)?;
             let settings = offer.editable();
-            let problems = settings.problems();
+            let mut problems = settings.problems();
+            problems.extend(rewards::pool_problems(
+                &rewards::pool_counts(conn, &id)?,
+                &id,
+                settings,
+            ));
             if !problems.is_empty() {
                 return Err(StoreError::Invalid(problems));
             }
@@ -238,41 +229,25 @@ impl Offers for SqliteStore {
         .await
     }
 
-    async fn put_promo_codes(&self, id: &OfferId, upload: String) -> Result<PromoCounts> {
+    async fn put_promo_codes(
+        &self,
+        id: &OfferId,
+        pool: String,
+        upload: String,
+    ) -> Result<PromoCounts> {
         let id = id.clone();
         self.write(move |conn| {
             refuse_archived(&load_offer(conn, &id)?)?;
-            let mut assigned = conn.prepare(
-                "SELECT 1 FROM promo_codes WHERE offer_id = ?1 AND code = ?2 AND participant_id IS NOT NULL",
-            )?;
-            let codes = promo::parse_upload(&upload, |code| {
-                assigned.exists(params![id.as_str(), code]).unwrap_or(true)
-            })
-            .map_err(StoreError::PromoLines)?;
-            conn.execute(
-                "DELETE FROM promo_codes WHERE offer_id = ?1 AND participant_id IS NULL",
-                [id.as_str()],
-            )?;
-            let start: i64 = conn.query_row(
-                "SELECT COALESCE(MAX(seq), 0) FROM promo_codes WHERE offer_id = ?1",
-                [id.as_str()],
-                |r| r.get(0),
-            )?;
-            let mut insert =
-                conn.prepare("INSERT INTO promo_codes (offer_id, code, seq) VALUES (?1, ?2, ?3)")?;
-            for (i, code) in codes.iter().enumerate() {
-                insert.execute(params![id.as_str(), code, start + 1 + i as i64])?;
-            }
-            counts(conn, &id)
+            rewards::put_codes(conn, &id, &pool, &upload)
         })
         .await
     }
 
-    async fn promo_counts(&self, id: &OfferId) -> Result<PromoCounts> {
+    async fn promo_counts(&self, id: &OfferId) -> Result<Vec<PromoCounts>> {
         let id = id.clone();
         self.read(move |conn| {
             load_offer(conn, &id)?;
-            counts(conn, &id)
+            rewards::pool_counts(conn, &id)
         })
         .await
     }

@@ -85,7 +85,12 @@ impl Participants for SqliteStore {
                     })
                 })?
                 .collect::<Result<Vec<_>, _>>()?;
-            Ok(ParticipantDetail { participant, friends })
+            let rewards = flows::rewards::rewards_of(conn, &id)?;
+            Ok(ParticipantDetail {
+                participant,
+                friends,
+                rewards,
+            })
         })
         .await
     }
@@ -170,6 +175,14 @@ impl Participants for SqliteStore {
     ) -> Result<Vec<FulfillOutcome>> {
         let offer = offer.clone();
         self.write(move |conn| flows::fulfil_many(conn, &offer, ids, now))
+            .await
+    }
+}
+
+#[async_trait]
+impl crate::Rewards for SqliteStore {
+    async fn release_held(&self, now: Millis, limit: u32) -> Result<u64> {
+        self.write(move |conn| flows::rewards::release_due(conn, now, limit))
             .await
     }
 }

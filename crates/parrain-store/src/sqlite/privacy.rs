@@ -16,6 +16,7 @@ use crate::Result;
 
 impl Sql for Connection {
     const JSON: &'static str = "TEXT";
+    const SKIP_LOCKED: &'static str = "";
 
     fn blob_text(column: &str) -> String {
         format!("CAST({column} AS TEXT)")
@@ -26,11 +27,13 @@ impl Sql for Connection {
     }
 
     fn exec(&self, sql: &str, params: &[&str]) -> Result<u64> {
-        Ok(self.execute(sql, params_from_iter(params))? as u64)
+        Ok(self
+            .prepare_cached(sql)?
+            .execute(params_from_iter(params))? as u64)
     }
 
     fn strings(&self, sql: &str, params: &[&str]) -> Result<Vec<String>> {
-        let mut stmt = self.prepare(sql)?;
+        let mut stmt = self.prepare_cached(sql)?;
         let rows = stmt
             .query_map(params_from_iter(params), |r| r.get(0))?
             .collect::<Result<_, _>>()?;
@@ -38,7 +41,7 @@ impl Sql for Connection {
     }
 
     fn rows(&self, sql: &str, params: &[&str]) -> Result<Vec<Map<String, Value>>> {
-        let mut stmt = self.prepare(sql)?;
+        let mut stmt = self.prepare_cached(sql)?;
         let names: Vec<String> = stmt.column_names().into_iter().map(str::to_owned).collect();
         let mut rows = stmt.query(params_from_iter(params))?;
         let mut out = Vec::new();

@@ -10,23 +10,33 @@ from ... import errors
 
 from ...models.error_out import ErrorOut
 from ...models.promo_counts_out import PromoCountsOut
+from ...types import UNSET, Unset
 from typing import cast
 
 
 
 def _get_kwargs(
     id: str,
+    *,
+    pool: str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     
 
     
 
-    
+    params: dict[str, Any] = {}
+
+    params["pool"] = pool
+
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
 
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/v1/offers/{id}/promo-codes".format(id=quote(str(id), safe=""),),
+        "params": params,
     }
 
 
@@ -41,6 +51,13 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 
         return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorOut.from_dict(response.json())
+
+
+
+        return response_400
 
     if response.status_code == 401:
         response_401 = ErrorOut.from_dict(response.json())
@@ -89,12 +106,15 @@ def sync_detailed(
     id: str,
     *,
     client: AuthenticatedClient,
+    pool: str | Unset = UNSET,
 
 ) -> Response[ErrorOut | PromoCountsOut]:
-    """ How many promo codes the offer has, and how many are still available.
+    """ How many promo codes a pool (`default`, v1's, unless `pool` names
+    another) has, and how many are still available.
 
     Args:
         id (str):
+        pool (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -107,6 +127,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         id=id,
+pool=pool,
 
     )
 
@@ -120,12 +141,15 @@ def sync(
     id: str,
     *,
     client: AuthenticatedClient,
+    pool: str | Unset = UNSET,
 
 ) -> ErrorOut | PromoCountsOut | None:
-    """ How many promo codes the offer has, and how many are still available.
+    """ How many promo codes a pool (`default`, v1's, unless `pool` names
+    another) has, and how many are still available.
 
     Args:
         id (str):
+        pool (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -139,6 +163,7 @@ def sync(
     return sync_detailed(
         id=id,
 client=client,
+pool=pool,
 
     ).parsed
 
@@ -146,12 +171,15 @@ async def asyncio_detailed(
     id: str,
     *,
     client: AuthenticatedClient,
+    pool: str | Unset = UNSET,
 
 ) -> Response[ErrorOut | PromoCountsOut]:
-    """ How many promo codes the offer has, and how many are still available.
+    """ How many promo codes a pool (`default`, v1's, unless `pool` names
+    another) has, and how many are still available.
 
     Args:
         id (str):
+        pool (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -164,6 +192,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         id=id,
+pool=pool,
 
     )
 
@@ -177,12 +206,15 @@ async def asyncio(
     id: str,
     *,
     client: AuthenticatedClient,
+    pool: str | Unset = UNSET,
 
 ) -> ErrorOut | PromoCountsOut | None:
-    """ How many promo codes the offer has, and how many are still available.
+    """ How many promo codes a pool (`default`, v1's, unless `pool` names
+    another) has, and how many are still available.
 
     Args:
         id (str):
+        pool (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -196,5 +228,6 @@ async def asyncio(
     return (await asyncio_detailed(
         id=id,
 client=client,
+pool=pool,
 
     )).parsed

@@ -21,6 +21,7 @@ def _get_kwargs(
     id: str,
     *,
     body: File,
+    pool: str | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
 
 ) -> dict[str, Any]:
@@ -32,11 +33,18 @@ def _get_kwargs(
 
     
 
-    
+    params: dict[str, Any] = {}
+
+    params["pool"] = pool
+
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
 
     _kwargs: dict[str, Any] = {
         "method": "put",
         "url": "/v1/offers/{id}/promo-codes".format(id=quote(str(id), safe=""),),
+        "params": params,
     }
 
     _kwargs["content"] = body.payload
@@ -131,17 +139,19 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: File,
+    pool: str | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
 
 ) -> Response[ErrorOut | PromoCountsOut]:
-    """ Replaces the unused promo codes with an upload: plain text, one code per
-    line, sent as `text/plain` or as a file (`application/octet-stream`).
-    Any bad line refuses the whole upload (422, with line numbers); an upload
-    without a code (no body, or blank lines only) is refused (400) and the
-    pool kept.
+    """ Replaces a pool's unused promo codes with an upload: plain text, one code
+    per line, sent as `text/plain` or as a file (`application/octet-stream`).
+    Any bad line refuses the whole upload (422, with line numbers), as does a
+    code already in another pool of the offer; an upload without a code (no
+    body, or blank lines only) is refused (400) and the pool kept.
 
     Args:
         id (str):
+        pool (str | Unset):
         idempotency_key (str | Unset):
         body (File):
 
@@ -157,6 +167,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         id=id,
 body=body,
+pool=pool,
 idempotency_key=idempotency_key,
 
     )
@@ -172,17 +183,19 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: File,
+    pool: str | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
 
 ) -> ErrorOut | PromoCountsOut | None:
-    """ Replaces the unused promo codes with an upload: plain text, one code per
-    line, sent as `text/plain` or as a file (`application/octet-stream`).
-    Any bad line refuses the whole upload (422, with line numbers); an upload
-    without a code (no body, or blank lines only) is refused (400) and the
-    pool kept.
+    """ Replaces a pool's unused promo codes with an upload: plain text, one code
+    per line, sent as `text/plain` or as a file (`application/octet-stream`).
+    Any bad line refuses the whole upload (422, with line numbers), as does a
+    code already in another pool of the offer; an upload without a code (no
+    body, or blank lines only) is refused (400) and the pool kept.
 
     Args:
         id (str):
+        pool (str | Unset):
         idempotency_key (str | Unset):
         body (File):
 
@@ -199,6 +212,7 @@ def sync(
         id=id,
 client=client,
 body=body,
+pool=pool,
 idempotency_key=idempotency_key,
 
     ).parsed
@@ -208,17 +222,19 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: File,
+    pool: str | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
 
 ) -> Response[ErrorOut | PromoCountsOut]:
-    """ Replaces the unused promo codes with an upload: plain text, one code per
-    line, sent as `text/plain` or as a file (`application/octet-stream`).
-    Any bad line refuses the whole upload (422, with line numbers); an upload
-    without a code (no body, or blank lines only) is refused (400) and the
-    pool kept.
+    """ Replaces a pool's unused promo codes with an upload: plain text, one code
+    per line, sent as `text/plain` or as a file (`application/octet-stream`).
+    Any bad line refuses the whole upload (422, with line numbers), as does a
+    code already in another pool of the offer; an upload without a code (no
+    body, or blank lines only) is refused (400) and the pool kept.
 
     Args:
         id (str):
+        pool (str | Unset):
         idempotency_key (str | Unset):
         body (File):
 
@@ -234,6 +250,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         id=id,
 body=body,
+pool=pool,
 idempotency_key=idempotency_key,
 
     )
@@ -249,17 +266,19 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: File,
+    pool: str | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
 
 ) -> ErrorOut | PromoCountsOut | None:
-    """ Replaces the unused promo codes with an upload: plain text, one code per
-    line, sent as `text/plain` or as a file (`application/octet-stream`).
-    Any bad line refuses the whole upload (422, with line numbers); an upload
-    without a code (no body, or blank lines only) is refused (400) and the
-    pool kept.
+    """ Replaces a pool's unused promo codes with an upload: plain text, one code
+    per line, sent as `text/plain` or as a file (`application/octet-stream`).
+    Any bad line refuses the whole upload (422, with line numbers), as does a
+    code already in another pool of the offer; an upload without a code (no
+    body, or blank lines only) is refused (400) and the pool kept.
 
     Args:
         id (str):
+        pool (str | Unset):
         idempotency_key (str | Unset):
         body (File):
 
@@ -276,6 +295,7 @@ async def asyncio(
         id=id,
 client=client,
 body=body,
+pool=pool,
 idempotency_key=idempotency_key,
 
     )).parsed

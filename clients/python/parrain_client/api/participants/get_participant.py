@@ -91,7 +91,8 @@ def sync_detailed(
     client: AuthenticatedClient,
 
 ) -> Response[ErrorOut | ParticipantDetailOut]:
-    """ A participant: credit, goal progress, referred friends, promo code.
+    """ A participant: credit, goal progress, referred friends, promo code, and
+    the rewards it earned with their state, code and dates.
 
     Args:
         id (str):
@@ -122,7 +123,8 @@ def sync(
     client: AuthenticatedClient,
 
 ) -> ErrorOut | ParticipantDetailOut | None:
-    """ A participant: credit, goal progress, referred friends, promo code.
+    """ A participant: credit, goal progress, referred friends, promo code, and
+    the rewards it earned with their state, code and dates.
 
     Args:
         id (str):
@@ -148,7 +150,8 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
 
 ) -> Response[ErrorOut | ParticipantDetailOut]:
-    """ A participant: credit, goal progress, referred friends, promo code.
+    """ A participant: credit, goal progress, referred friends, promo code, and
+    the rewards it earned with their state, code and dates.
 
     Args:
         id (str):
@@ -179,7 +182,8 @@ async def asyncio(
     client: AuthenticatedClient,
 
 ) -> ErrorOut | ParticipantDetailOut | None:
-    """ A participant: credit, goal progress, referred friends, promo code.
+    """ A participant: credit, goal progress, referred friends, promo code, and
+    the rewards it earned with their state, code and dates.
 
     Args:
         id (str):

@@ -125,10 +125,16 @@ pub async fn show(
         Ok(offer) => offer,
         Err(e) => return PageError::from(e).into_response(),
     };
-    let codes = match state.store.promo_counts(id).await {
-        Ok(codes) => codes,
+    let pools = match state.store.promo_counts(id).await {
+        Ok(pools) => pools,
         Err(e) => return PageError::from(e).into_response(),
     };
+    let default_pool = parrain_core::reward::DEFAULT_POOL;
+    let codes = pools
+        .iter()
+        .find(|c| c.pool == default_pool)
+        .cloned()
+        .unwrap_or_else(|| parrain_store::PromoCounts::empty(default_pool));
     let now = state.clock.now();
     let html = render(
         "offer_page.html",
@@ -150,6 +156,7 @@ pub async fn show(
             can_delete => offer.participants == 0,
             rows => rows(&offer),
             codes,
+            pools,
             notice,
         },
     );

@@ -19,6 +19,9 @@ use crate::AppState;
 pub struct UploadIn {
     #[serde(default)]
     codes: String,
+    /// The pool the codes go to; v1's `default` when blank.
+    #[serde(default)]
+    pool: String,
 }
 
 pub async fn upload(
@@ -32,7 +35,18 @@ pub async fn upload(
     // Browsers send a textarea's line breaks as CRLF; the upload format is
     // one code per line either way.
     let text = form.codes.replace("\r\n", "\n");
-    let notice = match state.store.put_promo_codes(&id, text.clone()).await {
+    let pool = match form.pool.trim() {
+        "" => parrain_core::reward::DEFAULT_POOL.to_owned(),
+        pool => pool.to_owned(),
+    };
+    if !parrain_core::reward::valid_pool(&pool) {
+        return PageError(crate::error::ApiError::bad_field(
+            "pool",
+            "pool names are 1 to 64 characters of a-z, 0-9, - and _",
+        ))
+        .into_response();
+    }
+    let notice = match state.store.put_promo_codes(&id, pool, text.clone()).await {
         Ok(_) => return to_offer(&id, "codes"),
         Err(StoreError::PromoLines(lines)) => Notice {
             promo_text: text,

@@ -1,0 +1,550 @@
+//! Rewards (SPEC §11): tiers, rewards for the friend, promo-code pools,
+//! manual delivery, and each occurrence given once whatever concurrent
+//! requests do.
+
+use std::collections::HashSet;
+
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+use crate::helpers::{error_code, expect, spawn_app, spawn_app_with, TestApp};
+use crate::mailbox::MailServer;
+
+/// Two referrer tiers (a sticker at 1, a month free at the goal of 3), a
+/// code every 2 credits at most twice, and a welcome code for each friend
+/// who signs up.
+fn double_sided() -> Value {
+    json!({
+        "name": "Give 10, get 10",
+        "goal": {"type": "referred_signups", "count": 3},
+        "offer_page_url": "https://shop.example.com/refer",
+        "rewards": [
+            {"id": "tier-1", "for": "referrer", "at": 1, "label": "A sticker"},
+            {"id": "tier-2", "for": "referrer", "at": 3, "promo_codes": "month",
+             "label": "A month free"},
+            {"id": "pair", "for": "referrer", "every": 2, "max_times": 2, "label": "A coffee"},
+            {"id": "welcome", "for": "friend", "on": "sign_up", "promo_codes": "welcome",
+             "label": "€10 off"}
+        ]
+    })
+}
+
+async fn put_pool(app: &TestApp, offer: &str, pool: &str, codes: &str) -> Value {
+    let response = app
+        .client
+        .put(app.url(&format!("/v1/offers/{offer}/promo-codes?pool={pool}")))
+        .bearer_auth(&app.sk)
+        .header("content-type", "text/plain")
+        .body(codes.to_owned())
+        .send()
+        .await
+        .unwrap();
+    expect(response, StatusCode::OK).await
+}
+
+async fn live_double_sided(app: &TestApp, welcome_codes: &str) -> String {
+    let offer = app.create_offer(&double_sided()).await;
+    let id = offer["id"].as_str().unwrap().to_owned();
+    put_pool(app, &id, "month", "MONTH-1\nMONTH-2\n").await;
+    put_pool(app, &id, "welcome", welcome_codes).await;
+    expect(app.approve(&id).await, StatusCode::OK).await;
+    id
+}
+
+async fn friend_signs_up(app: &TestApp, offer: &str, code: &str, email: &str) -> Value {
+    let response = app
+        .sign_up(offer, json!({"email": email, "referral_code": code}))
+        .await;
+    expect(response, StatusCode::CREATED).await
+}
+
+/// The participant's rewards as (id, occurrence, state, code).
+/// Sorted by id and occurrence.
+fn rewards(detail: &Value) -> Vec<(String, i64, String, Option<String>)> {
+    let mut found: Vec<_> = detail["rewards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["reward_id"].as_str().unwrap().to_owned(),
+                r["occurrence"].as_i64().unwrap(),
+                r["state"].as_str().unwrap().to_owned(),
+                r["promo_code"].as_str().map(str::to_owned),
+            )
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+fn given(id: &str, occurrence: i64, code: Option<&str>) -> (String, i64, String, Option<String>) {
+    (
+        id.into(),
+        occurrence,
+        "given".into(),
+        code.map(str::to_owned),
+    )
+}
+
+#[tokio::test]
+async fn tiers_and_the_friend_reward_are_given_at_their_milestones() {
+    // Arrange
+    let app = spawn_app().await;
+    let offer = live_double_sided(&app, "WELCOME-1\nWELCOME-2\nWELCOME-3\n").await;
+    let ana = app.participant(&offer, "ana@example.com").await;
+    let (ana_id, code) = (ana["id"].as_str().unwrap(), ana["code"].as_str().unwrap());
+
+    // Act: one friend, then two more.
+    let bob = friend_signs_up(&app, &offer, code, "bob@example.com").await;
+    let after_one = app.participant_detail(ana_id).await;
+    friend_signs_up(&app, &offer, code, "cid@example.com").await;
+    friend_signs_up(&app, &offer, code, "dee@example.com").await;
+
+    // Assert: tier 1 at one credit, without a code; nothing fulfilled yet.
+    assert_eq!(rewards(&after_one), [given("tier-1", 1, None)]);
+    assert_eq!(after_one["rewards"][0]["label"], "A sticker");
+    assert_eq!(after_one["progress"]["fulfilled"], false);
+    // At three: the pair reward once (at 2), tier 2 with its code, fulfilled.
+    let ana = app.participant_detail(ana_id).await;
+    assert_eq!(
+        rewards(&ana),
+        [
+            given("pair", 1, None),
+            given("tier-1", 1, None),
+            given("tier-2", 1, Some("MONTH-1")),
+        ]
+    );
+    assert_eq!(ana["progress"]["fulfilled"], true);
+    assert_eq!(ana["promo_code"], "MONTH-1");
+    // The friend has its own reward and code.
+    let bob = app.participant_detail(bob["id"].as_str().unwrap()).await;
+    assert_eq!(rewards(&bob), [given("welcome", 1, Some("WELCOME-1"))]);
+    assert_eq!(bob["rewards"][0]["friend_of"], ana_id);
+    // One activity per occurrence given, and v1's fulfilment once.
+    let given_log = app
+        .activities(&format!("offer_id={offer}&type=reward.given"))
+        .await;
+    assert_eq!(given_log.len(), 3 + 3, "three tiers and three friends");
+    let fulfilled = app
+        .activities(&format!("offer_id={offer}&type=offer_fulfilled"))
+        .await;
+    assert_eq!(fulfilled.len(), 1);
+    assert_eq!(fulfilled[0]["details"]["promo_code"], "MONTH-1");
+    // The pools count what went.
+    let counts = app
+        .get_ok(&format!("/v1/offers/{offer}/promo-codes?pool=welcome"))
+        .await;
+    assert_eq!(
+        (counts["assigned"].clone(), counts["available"].clone()),
+        (json!(3), json!(0))
+    );
+    let month = app
+        .get_ok(&format!("/v1/offers/{offer}/promo-codes?pool=month"))
+        .await;
+    assert_eq!(month, json!({"total": 2, "assigned": 1, "available": 1}));
+}
+
+#[tokio::test]
+async fn every_reward_stops_at_max_times() {
+    // Arrange: the pair reward is every 2 credits, at most twice.
+    let app = spawn_app().await;
+    let mut settings = double_sided();
+    settings["goal"]["count"] = json!(9);
+    settings["rewards"][1]["at"] = json!(9);
+    let offer = app.create_offer(&settings).await;
+    let offer = offer["id"].as_str().unwrap().to_owned();
+    put_pool(&app, &offer, "month", "M-1\n").await;
+    put_pool(&app, &offer, "welcome", "W-1\n").await;
+    expect(app.approve(&offer).await, StatusCode::OK).await;
+    let ana = app.participant(&offer, "ana@example.com").await;
+
+    // Act: seven friends.
+    for i in 0..7 {
+        friend_signs_up(
+            &app,
+            &offer,
+            ana["code"].as_str().unwrap(),
+            &format!("f{i}@example.com"),
+        )
+        .await;
+    }
+
+    // Assert: at 2 and 4, not at 6.
+    let detail = app.participant_detail(ana["id"].as_str().unwrap()).await;
+    let pairs: Vec<_> = rewards(&detail)
+        .into_iter()
+        .filter(|r| r.0 == "pair")
+        .map(|r| r.1)
+        .collect();
+    assert_eq!(pairs, [1, 2]);
+    assert_eq!(detail["credit"], 7);
+    // The welcome pool ran dry after the first friend: recorded, nothing given twice.
+    let exhausted = app
+        .activities(&format!("offer_id={offer}&type=promo_codes.exhausted"))
+        .await;
+    assert_eq!(exhausted.len(), 6);
+    assert!(exhausted.iter().all(|a| a["details"]["pool"] == "welcome"));
+}
+
+#[tokio::test]
+async fn writes_and_approval_refuse_inconsistent_rewards_with_every_problem() {
+    let app = spawn_app().await;
+
+    // A write refuses what is wrong in itself, all at once.
+    let mut bad = double_sided();
+    bad["emails"] = json!({"fulfillment": {"subject": "s", "text": "t"}});
+    bad["rewards"] = json!([
+        {"id": "a", "for": "referrer", "at": 0},
+        {"id": "a", "for": "referrer", "at": 3},
+        {"id": "f", "for": "friend", "every": 2, "hold_days": 366}
+    ]);
+    let response = app.post("/v1/offers", &app.sk, &bad).await;
+    let body = expect(response, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let fields: HashSet<&str> = body["error"]["details"]["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["field"].as_str().unwrap())
+        .collect();
+    for field in [
+        "emails.fulfillment",
+        "rewards[0].at",
+        "rewards[1].id",
+        "rewards[2].every",
+        "rewards[2].hold_days",
+    ] {
+        assert!(fields.contains(field), "{field} missing from {body}");
+    }
+
+    // Approval also wants a reward at the goal and an upload for each pool.
+    let mut incomplete = double_sided();
+    incomplete["rewards"][1]["at"] = json!(2);
+    let offer = app.create_offer(&incomplete).await;
+    let id = offer["id"].as_str().unwrap();
+    let body = expect(app.approve(id).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let problems: Vec<(&str, &str)> = body["error"]["details"]["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["field"].as_str().unwrap(), p["code"].as_str().unwrap()))
+        .collect();
+    assert!(problems.contains(&("rewards", "no_goal_reward")), "{body}");
+    assert!(
+        problems.contains(&("rewards[1].promo_codes", "pool_empty")),
+        "{body}"
+    );
+    assert!(
+        problems.contains(&("rewards[3].promo_codes", "pool_empty")),
+        "{body}"
+    );
+    assert_eq!(
+        app.get_ok(&format!("/v1/offers/{id}")).await["status"],
+        "draft"
+    );
+}
+
+#[tokio::test]
+async fn a_code_is_in_one_pool_only_and_a_bad_pool_name_is_refused() {
+    let app = spawn_app().await;
+    let offer = app.create_offer(&double_sided()).await;
+    let id = offer["id"].as_str().unwrap();
+    put_pool(&app, id, "month", "A\nB\n").await;
+
+    // The same code in another pool would be given twice: refused by line.
+    let response = app
+        .client
+        .put(app.url(&format!("/v1/offers/{id}/promo-codes?pool=welcome")))
+        .bearer_auth(&app.sk)
+        .header("content-type", "text/plain")
+        .body("C\nB\n")
+        .send()
+        .await
+        .unwrap();
+    let body = expect(response, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(body["error"]["details"]["lines"][0]["line"], 2, "{body}");
+    let response = app
+        .client
+        .get(app.url(&format!("/v1/offers/{id}/promo-codes?pool=Not%20a%20pool")))
+        .bearer_auth(&app.sk)
+        .send()
+        .await
+        .unwrap();
+    let body = expect(response, StatusCode::BAD_REQUEST).await;
+    assert!(body["error"]["message"].as_str().unwrap().contains("pool"));
+    // v1's upload is the default pool, counted apart.
+    expect(app.put_promo_codes(id, "D\n").await, StatusCode::OK).await;
+    let counts = app.get_ok(&format!("/v1/offers/{id}/promo-codes")).await;
+    assert_eq!(counts, json!({"total": 1, "assigned": 0, "available": 1}));
+    let month = app
+        .get_ok(&format!("/v1/offers/{id}/promo-codes?pool=month"))
+        .await;
+    assert_eq!(month, json!({"total": 2, "assigned": 0, "available": 2}));
+}
+
+#[tokio::test]
+async fn a_manual_reward_waits_for_the_operator_and_is_given_once() {
+    // Arrange: the goal's reward (one credit) is manual.
+    let app = spawn_app().await;
+    let offer = app
+        .live_offer_with(json!({
+            "name": "Manual",
+            "goal": {"type": "referred_signups", "count": 1},
+            "offer_page_url": "https://shop.example.com/refer",
+            "rewards": [{"id": "gift", "for": "referrer", "at": 1, "delivery": "manual"}]
+        }))
+        .await;
+    let ana = app.participant(&offer, "ana@example.com").await;
+    let ana_id = ana["id"].as_str().unwrap();
+    friend_signs_up(
+        &app,
+        &offer,
+        ana["code"].as_str().unwrap(),
+        "bob@example.com",
+    )
+    .await;
+    let earned = app.participant_detail(ana_id).await;
+    assert_eq!(earned["rewards"][0]["state"], "earned");
+    assert_eq!(earned["progress"]["fulfilled"], false);
+
+    // Act: v1's fulfil endpoint gives the goal's reward, once.
+    let path = format!("/v1/participants/{ana_id}/fulfill");
+    let fulfilled = app.post_ok(&path, &json!({}), StatusCode::OK).await;
+    let again = app.post(&path, &app.sk, &json!({})).await;
+
+    // Assert
+    assert_eq!(fulfilled["progress"]["fulfilled"], true);
+    let body = expect(again, StatusCode::CONFLICT).await;
+    assert_eq!(error_code(&body), "already_fulfilled");
+    let detail = app.participant_detail(ana_id).await;
+    assert_eq!(rewards(&detail), [given("gift", 1, None)]);
+}
+
+#[tokio::test]
+async fn twenty_identical_sign_ups_of_one_friend_give_one_friend_reward() {
+    // Arrange
+    let app = spawn_app().await;
+    let offer = live_double_sided(&app, "W-1\nW-2\nW-3\n").await;
+    let ana = app.participant(&offer, "ana@example.com").await;
+    let code = ana["code"].as_str().unwrap();
+
+    // Act: the same friend, twenty times at once.
+    let requests = (0..20).map(|_| {
+        app.sign_up(
+            &offer,
+            json!({"email": "bob@example.com", "referral_code": code}),
+        )
+    });
+    let responses = futures_util::future::join_all(requests).await;
+
+    // Assert: one participant, one reward, one code taken.
+    let mut ids = HashSet::new();
+    for response in responses {
+        assert!(response.status().is_success(), "{}", response.status());
+        let body: Value = response.json().await.unwrap();
+        ids.insert(body["id"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(ids.len(), 1);
+    let bob = app.participant_detail(ids.iter().next().unwrap()).await;
+    assert_eq!(rewards(&bob), [given("welcome", 1, Some("W-1"))]);
+    let counts = app
+        .get_ok(&format!("/v1/offers/{offer}/promo-codes?pool=welcome"))
+        .await;
+    assert_eq!(counts["assigned"], 1);
+    let ana = app.participant_detail(ana["id"].as_str().unwrap()).await;
+    assert_eq!(rewards(&ana), [given("tier-1", 1, None)]);
+}
+
+#[tokio::test]
+async fn friends_signing_up_at_once_never_share_a_code() {
+    // Arrange: twelve codes for fifteen friends.
+    let app = spawn_app().await;
+    let codes: String = (1..=12).map(|i| format!("W-{i}\n")).collect();
+    let offer = live_double_sided(&app, &codes).await;
+    let ana = app.participant(&offer, "ana@example.com").await;
+    let code = ana["code"].as_str().unwrap();
+
+    // Act
+    let requests = (0..15).map(|i| {
+        app.sign_up(
+            &offer,
+            json!({"email": format!("friend{i}@example.com"), "referral_code": code}),
+        )
+    });
+    let responses = futures_util::future::join_all(requests).await;
+
+    // Assert: each of the twelve codes went to one friend, three went without.
+    let mut given_codes = Vec::new();
+    for response in responses {
+        let body = expect(response, StatusCode::CREATED).await;
+        let detail = app.participant_detail(body["id"].as_str().unwrap()).await;
+        let mine = rewards(&detail);
+        assert_eq!(mine.len(), 1, "{detail}");
+        assert_eq!(mine[0].2, "given");
+        given_codes.extend(mine[0].3.clone());
+    }
+    let distinct: HashSet<_> = given_codes.iter().collect();
+    assert_eq!((given_codes.len(), distinct.len()), (12, 12));
+    // The referrer's tiers: each once, whatever the interleaving.
+    let ana = app.participant_detail(ana["id"].as_str().unwrap()).await;
+    assert_eq!(ana["credit"], 15);
+    let mut tiers: Vec<_> = rewards(&ana).into_iter().map(|r| (r.0, r.1)).collect();
+    tiers.sort();
+    assert_eq!(
+        tiers,
+        [
+            ("pair".to_owned(), 1),
+            ("pair".to_owned(), 2),
+            ("tier-1".to_owned(), 1),
+            ("tier-2".to_owned(), 1)
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_reward_email_says_its_label_and_code() {
+    // Arrange
+    let mail = MailServer::start();
+    let app = spawn_app_with(|c| c.outbound.smtp_url = Some(mail.url())).await;
+    let mut settings = double_sided();
+    settings["rewards"][3]["label"] = json!("Ten off");
+    settings["rewards"][3]["email"] = json!({
+        "subject": "{{ reward.label }} for you, {{ first_name }}",
+        "text": "Use {{ promo_code }} at {{ offer.name }}."
+    });
+    let offer = app.create_offer(&settings).await;
+    let offer = offer["id"].as_str().unwrap().to_owned();
+    put_pool(&app, &offer, "month", "M-1\n").await;
+    put_pool(&app, &offer, "welcome", "WELCOME-42\n").await;
+    expect(app.approve(&offer).await, StatusCode::OK).await;
+    let ana = app.participant(&offer, "ana@example.com").await;
+
+    // Act
+    let response = app
+        .sign_up(
+            &offer,
+            json!({"email": "bob@example.com", "first_name": "Bob",
+                   "referral_code": ana["code"]}),
+        )
+        .await;
+    expect(response, StatusCode::CREATED).await;
+
+    // Assert
+    let messages = mail.wait_for(1).await;
+    assert_eq!(messages.len(), 1);
+    assert_eq!(messages[0].to, ["bob@example.com"]);
+    assert_eq!(
+        messages[0].header("Subject").as_deref(),
+        Some("Ten off for you, Bob")
+    );
+    assert!(messages[0]
+        .part("text/plain")
+        .contains("Use WELCOME-42 at Give 10, get 10."));
+}
+
+#[tokio::test]
+async fn a_v1_offer_keeps_its_single_fulfillment() {
+    // An offer without rewards lists none and is fulfilled as in v1.
+    let app = spawn_app().await;
+    let offer = app
+        .live_offer(json!({"type": "referred_signups", "count": 1}))
+        .await;
+    expect(
+        app.put_promo_codes(&offer, "V1-CODE\n").await,
+        StatusCode::OK,
+    )
+    .await;
+    let ana = app.participant(&offer, "ana@example.com").await;
+    friend_signs_up(
+        &app,
+        &offer,
+        ana["code"].as_str().unwrap(),
+        "bob@example.com",
+    )
+    .await;
+    let detail = app.participant_detail(ana["id"].as_str().unwrap()).await;
+    assert_eq!(detail["promo_code"], "V1-CODE");
+    assert_eq!(detail["rewards"], json!([]));
+    let settings = app.get_ok(&format!("/v1/offers/{offer}")).await;
+    assert!(settings["live"].get("rewards").is_none(), "{settings}");
+}
+
+#[tokio::test]
+async fn a_held_reward_is_given_by_the_workers_when_its_hold_ends() {
+    // Arrange: the goal's reward is held 30 days (refunds come back within
+    // that), a manual one 10 days.
+    let app = spawn_app().await;
+    let offer = app
+        .create_offer(&json!({
+            "name": "Held",
+            "goal": {"type": "referred_signups", "count": 1},
+            "offer_page_url": "https://shop.example.com/refer",
+            "rewards": [
+                {"id": "gift", "for": "referrer", "at": 1, "hold_days": 30, "promo_codes": "gift"},
+                {"id": "call", "for": "referrer", "at": 1, "hold_days": 10, "delivery": "manual"}
+            ]
+        }))
+        .await;
+    let offer = offer["id"].as_str().unwrap().to_owned();
+    put_pool(&app, &offer, "gift", "GIFT-1\n").await;
+    expect(app.approve(&offer).await, StatusCode::OK).await;
+    let ana = app.participant(&offer, "ana@example.com").await;
+    let ana_id = ana["id"].as_str().unwrap();
+    friend_signs_up(
+        &app,
+        &offer,
+        ana["code"].as_str().unwrap(),
+        "bob@example.com",
+    )
+    .await;
+
+    // Held: no code yet, not fulfilled, the end of the hold said.
+    let held = app.participant_detail(ana_id).await;
+    let states: Vec<_> = rewards(&held)
+        .into_iter()
+        .map(|r| (r.0, r.2, r.3))
+        .collect();
+    assert_eq!(
+        states,
+        [
+            ("call".to_owned(), "held".to_owned(), None),
+            ("gift".to_owned(), "held".to_owned(), None)
+        ]
+    );
+    assert!(held["rewards"][0]["release_at"].is_string());
+    assert_eq!(held["progress"]["fulfilled"], false);
+    let fulfil = app
+        .post(
+            &format!("/v1/participants/{ana_id}/fulfill"),
+            &app.sk,
+            &json!({}),
+        )
+        .await;
+    assert_eq!(
+        error_code(&expect(fulfil, StatusCode::CONFLICT).await),
+        "reward_held"
+    );
+
+    // Act: 31 days later.
+    app.clock.advance(31 * 24 * 3600 * 1000);
+
+    // Assert: the workers gave the automatic one and the manual one waits.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let detail = loop {
+        let detail = app.participant_detail(ana_id).await;
+        let done = rewards(&detail).iter().all(|r| r.2 != "held");
+        if done || std::time::Instant::now() > deadline {
+            break detail;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    assert_eq!(
+        rewards(&detail),
+        [
+            ("call".to_owned(), 1, "earned".to_owned(), None),
+            given("gift", 1, Some("GIFT-1"))
+        ]
+    );
+    assert_eq!(detail["progress"]["fulfilled"], true);
+    assert_eq!(detail["promo_code"], "GIFT-1");
+}
