@@ -170,7 +170,7 @@ impl From<StoreError> for ApiError {
                 details: json!({ "lines": lines }),
             },
             StoreError::BadInput { field, message } => Self::bad_field(field, message),
-            StoreError::Database(cause) => Self::Internal(cause),
+            StoreError::Database(cause) => Self::Internal(cause.to_string()),
         }
     }
 }

@@ -131,7 +131,7 @@ pub fn sqlite_to_postgres(
     progress: &mut dyn CopyProgress,
 ) -> Result<CopyReport> {
     if !sqlite_path.is_file() {
-        return Err(StoreError::Database(format!(
+        return Err(StoreError::database(format!(
             "no SQLite database at {}",
             sqlite_path.display()
         )));

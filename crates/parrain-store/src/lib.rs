@@ -28,7 +28,7 @@ use parrain_core::ids::{KeyId, OfferId, ParticipantId, PersonId, VisitorId};
 use parrain_core::offer::{OfferSettings, OfferStatus};
 use parrain_core::Millis;
 
-pub use error::StoreError;
+pub use error::{DbError, StoreError};
 pub use idempotency::*;
 pub use invitations::{
     address_hash, InvitationToSend, Invitations, Invite, Invited, Previewed, Refusal,

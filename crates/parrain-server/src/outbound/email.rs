@@ -154,7 +154,7 @@ impl Mailer {
         message_id: &str,
     ) -> Result<Participant, (Option<Participant>, Failure)> {
         let store_failure = |e: StoreError| match e {
-            StoreError::Database(e) => Failure::Transient(e),
+            StoreError::Database(e) => Failure::Transient(e.to_string()),
             other => Failure::Permanent(other.to_string()),
         };
         let participant_id = job.payload["participant_id"]

@@ -92,7 +92,7 @@ impl Mailer {
         message_id: &str,
     ) -> Result<Option<parrain_core::ids::PersonId>, Failure> {
         let store_failure = |e: StoreError| match e {
-            StoreError::Database(e) => Failure::Transient(e),
+            StoreError::Database(e) => Failure::Transient(e.to_string()),
             other => Failure::Permanent(other.to_string()),
         };
         let Some(invitation) = state

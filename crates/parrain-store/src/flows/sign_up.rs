@@ -51,9 +51,7 @@ fn insert_with_fresh_code(tx: &impl LedgerTx, mut new: NewParticipant<'_>) -> Re
             return Ok(());
         }
     }
-    Err(StoreError::Database(
-        "could not draw a free share code".into(),
-    ))
+    Err(StoreError::database("could not draw a free share code"))
 }
 
 /// Signs a person up; the same email again returns the existing participant.

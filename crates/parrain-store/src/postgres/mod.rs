@@ -119,7 +119,7 @@ impl PgStore {
             migrate_url(&url)?;
             let config: postgres::Config = url
                 .parse()
-                .map_err(|e| StoreError::Database(format!("invalid database URL: {e}")))?;
+                .map_err(|e| StoreError::database(format!("invalid database URL: {e}")))?;
             let pool = r2d2::Pool::builder()
                 .max_size(max_connections.max(1))
                 .min_idle(Some(1))
@@ -224,7 +224,7 @@ async fn blocking<T: Send + 'static>(
 ) -> Result<T> {
     tokio::task::spawn_blocking(work)
         .await
-        .map_err(|e| StoreError::Database(format!("database task failed: {e}")))?
+        .map_err(|e| StoreError::database(format!("database task failed: {e}")))?
 }
 
 /// Applies the migrations the database does not have yet; returns how many ran.

@@ -40,7 +40,7 @@ pub(crate) fn offer_row(row: &Row) -> Result<Offer> {
     Ok(Offer {
         id: OfferId::from_trusted(row.get(0)),
         status: OfferStatus::parse(&status)
-            .ok_or_else(|| StoreError::Database(format!("unknown offer status {status}")))?,
+            .ok_or_else(|| StoreError::database(format!("unknown offer status {status}")))?,
         live: settings(2)?,
         draft: settings(3)?,
         created_at: row.get(4),

@@ -27,7 +27,7 @@ impl ScratchDatabase {
             .unwrap_or_else(|_| DEFAULT_TEST_URL.to_owned());
         let name = format!("parrain_test_{:016x}", rand::rng().random::<u64>());
         let mut admin = Client::connect(&admin_url, NoTls).map_err(|e| {
-            StoreError::Database(format!(
+            StoreError::database(format!(
                 "cannot reach the test PostgreSQL at {admin_url} (set PARRAIN_TEST_DATABASE_URL): {e}"
             ))
         })?;

@@ -112,7 +112,7 @@ pub(crate) fn offer_row(
         Ok(Offer {
             id: OfferId::from_trusted(row.get(0)?),
             status: OfferStatus::parse(&status)
-                .ok_or_else(|| StoreError::Database(format!("unknown offer status {status}")))?,
+                .ok_or_else(|| StoreError::database(format!("unknown offer status {status}")))?,
             live: live?,
             draft: draft?,
             created_at: row.get(4)?,

@@ -16,7 +16,7 @@ use super::{SqliteStore, MIGRATIONS};
 use crate::{Result, StoreError};
 
 fn fail(message: String) -> StoreError {
-    StoreError::Database(message)
+    StoreError::database(message)
 }
 
 /// Opens `path` read-only and checks it is a sound parrain database; returns

@@ -69,7 +69,7 @@ impl SqliteStore {
     /// Creates the data directory, readable by its owner only (see `files`).
     pub fn create_data_dir(data_dir: &Path) -> Result<()> {
         files::private_dir(data_dir)
-            .map_err(|e| StoreError::Database(format!("cannot create {}: {e}", data_dir.display())))
+            .map_err(|e| StoreError::database(format!("cannot create {}: {e}", data_dir.display())))
     }
 
     pub fn open_file(path: &Path) -> Result<Self> {
@@ -118,7 +118,7 @@ impl SqliteStore {
             work(&conn)
         })
         .await
-        .map_err(|e| StoreError::Database(format!("read task failed: {e}")))?
+        .map_err(|e| StoreError::database(format!("read task failed: {e}")))?
     }
 }
 
@@ -126,7 +126,7 @@ impl SqliteStore {
 /// log and shared-memory files SQLite makes beside it.
 fn open_private(path: &Path) -> Result<Connection> {
     let private = |e: std::io::Error| {
-        StoreError::Database(format!("cannot make {} private: {e}", path.display()))
+        StoreError::database(format!("cannot make {} private: {e}", path.display()))
     };
     files::private_database(path).map_err(private)?;
     let conn = Connection::open(path)?;

@@ -46,7 +46,7 @@ impl Writer {
         let (tx, rx) = oneshot::channel();
         let job: Work = Box::new(move |conn| {
             let result = catch_unwind(AssertUnwindSafe(|| work(conn)))
-                .unwrap_or_else(|_| Err(StoreError::Database("a write panicked".into())));
+                .unwrap_or_else(|_| Err(StoreError::database("a write panicked")));
             let ok = result.is_ok();
             let reply: Reply = Box::new(move |committed| {
                 let _ = tx.send(committed.and(result));
@@ -55,9 +55,9 @@ impl Writer {
         });
         self.queue
             .send(job)
-            .map_err(|_| StoreError::Database("the writer has stopped".into()))?;
+            .map_err(|_| StoreError::database("the writer has stopped"))?;
         rx.await
-            .map_err(|_| StoreError::Database("the writer has stopped".into()))?
+            .map_err(|_| StoreError::database("the writer has stopped"))?
     }
 }
 
@@ -88,7 +88,7 @@ fn run(conn: Connection, inbox: mpsc::Receiver<Work>) {
         for reply in replies {
             reply(match &committed {
                 Ok(()) => Ok(()),
-                Err(e) => Err(StoreError::Database(e.to_string())),
+                Err(e) => Err(StoreError::database(e.to_string())),
             });
         }
     }
