@@ -1,13 +1,16 @@
 //! `GET /v1/people`: the filters ("smart lists") of SPEC §5.5 — people by
 //! what they did in an offer — combinable, paginated, and exported whole as
-//! CSV when the client sends `Accept: text/csv`.
+//! CSV when the client sends `Accept: text/csv`, streamed a page at a time so
+//! a million people take no more memory than ten.
 
+use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use futures_util::{StreamExt, TryStreamExt};
 use parrain_core::ids::{OfferId, ParticipantId};
-use parrain_store::{PageRequest, PeopleFilter, Person, StoreError};
+use parrain_store::{Page, PageRequest, PeopleFilter, Person, StoreError};
 use serde::Deserialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -135,18 +138,30 @@ async fn list_people(
         let list = state.store.list_people(filter, page).await?;
         return Ok(Json(List::of(list, PersonOut::from)).into_response());
     }
-    let mut people: Vec<Person> = Vec::new();
-    let mut cursor = None;
-    loop {
-        let page = PageRequest { cursor, limit: 500 };
-        let list = state.store.list_people(filter.clone(), page).await?;
-        people.extend(list.items);
-        match list.next_cursor {
-            Some(next) => cursor = Some(next),
-            None => break,
+    // The first page is read before the answer starts, so a failing
+    // database still gets a JSON error; the rest streams page by page.
+    let first = export_page(&state, &filter, None).await?;
+    let rows = csv_rows(true, &first.items)
+        .map_err(|e| ApiError::Internal(format!("writing CSV: {e}")))?;
+    let pages = futures_util::stream::try_unfold(first.next_cursor, move |cursor| {
+        let (state, filter) = (state.clone(), filter.clone());
+        async move {
+            let Some(cursor) = cursor else {
+                return Ok(None);
+            };
+            let page = export_page(&state, &filter, Some(cursor))
+                .await
+                .map_err(std::io::Error::other)?;
+            let rows = csv_rows(false, &page.items).map_err(std::io::Error::other)?;
+            Ok::<_, std::io::Error>(Some((rows, page.next_cursor)))
         }
-    }
-    let body = to_csv(&people).map_err(|e| ApiError::Internal(format!("writing CSV: {e}")))?;
+    });
+    // An error past the first page can only cut the answer short (its
+    // status is sent): the client sees an unfinished transfer, never a
+    // complete-looking file with people missing.
+    let body = futures_util::stream::once(async move { Ok::<_, std::io::Error>(rows) })
+        .chain(pages)
+        .inspect_err(|e| tracing::error!(error = %e, "people export stopped part-way"));
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
@@ -155,9 +170,26 @@ async fn list_people(
                 "attachment; filename=\"people.csv\"",
             ),
         ],
-        body,
+        Body::from_stream(body),
     )
         .into_response())
+}
+
+/// People per page of an export: each page is one short read (keyset by
+/// position, newest first), so the export holds one page at a time whatever
+/// the size, and a person present from start to end appears exactly once.
+const EXPORT_PAGE: u32 = 500;
+
+async fn export_page(
+    state: &AppState,
+    filter: &PeopleFilter,
+    cursor: Option<String>,
+) -> Result<Page<Person>, StoreError> {
+    let page = PageRequest {
+        cursor,
+        limit: EXPORT_PAGE,
+    };
+    state.store.list_people(filter.clone(), page).await
 }
 
 /// A text cell a spreadsheet will not run: one that starts like a formula
@@ -171,9 +203,12 @@ fn text_cell(value: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-fn to_csv(people: &[Person]) -> Result<String, Box<dyn std::error::Error>> {
-    let mut out = csv::Writer::from_writer(Vec::new());
-    out.write_record(["id", "email", "first_name", "last_name", "created_at"])?;
+/// One page of the export as CSV lines, after the header if `header`.
+fn csv_rows(header: bool, people: &[Person]) -> Result<Bytes, csv::Error> {
+    let mut out = csv::Writer::from_writer(Vec::with_capacity(people.len() * 96));
+    if header {
+        out.write_record(["id", "email", "first_name", "last_name", "created_at"])?;
+    }
     for p in people {
         out.write_record([
             p.id.as_str(),
@@ -183,5 +218,8 @@ fn to_csv(people: &[Person]) -> Result<String, Box<dyn std::error::Error>> {
             &ts(p.created_at),
         ])?;
     }
-    Ok(String::from_utf8(out.into_inner()?)?)
+    let bytes = out
+        .into_inner()
+        .map_err(|e| csv::Error::from(e.into_error()))?;
+    Ok(Bytes::from(bytes))
 }
