@@ -6,6 +6,7 @@
 //! so a crash never leaves half of it. The rules come from `parrain-core`;
 //! SQL lives only here.
 
+mod bell;
 pub mod copy;
 mod error;
 mod flows;
@@ -28,6 +29,7 @@ use parrain_core::ids::{KeyId, OfferId, ParticipantId, PersonId, VisitorId};
 use parrain_core::offer::{OfferSettings, OfferStatus};
 use parrain_core::Millis;
 
+pub use bell::{JobBell, JobsQueued};
 pub use error::{DbError, StoreError};
 pub use idempotency::*;
 pub use invitations::{

@@ -81,6 +81,10 @@ pub trait Jobs: Send + Sync {
         now: Millis,
     ) -> Result<bool>;
     async fn queue_counts(&self, kind: &'static str) -> Result<QueueCounts>;
+    /// Wakes when jobs of `kind` have been committed (by this process; on
+    /// PostgreSQL by any process on the database), so an idle worker need
+    /// not wait for its next poll.
+    fn jobs_queued(&self, kind: &'static str) -> crate::JobsQueued;
     /// When the oldest waiting job of `kind` was queued, if any waits
     /// (`/metrics` reports its age). A backend without it reports none.
     async fn oldest_waiting(&self, _kind: &'static str) -> Result<Option<Millis>> {

@@ -46,7 +46,9 @@ pub struct Config {
     pub email_retry_schedule: String,
     /// Run the delivery workers (email, webhooks) in this process.
     pub workers: bool,
-    /// How often idle workers look for due jobs, in milliseconds.
+    /// How often idle workers look for due jobs, in milliseconds. A job
+    /// queued by this process (on PostgreSQL, by any process on the
+    /// database) wakes them at once; the poll finds retries coming due.
     pub worker_poll_ms: u64,
     /// Days finished email and webhook jobs, webhook deliveries and their
     /// attempts (the receivers' answers) are kept; then the retention sweep

@@ -4,7 +4,9 @@
 //! Each worker claims due jobs of its kind from the store (a lease, so
 //! several processes can share one database without sending twice), does
 //! the work, and settles each job: done, retried later per its schedule, or
-//! given up. A crash leaves the lease to run out, and the job is claimed
+//! given up. An idle worker is woken as soon as a job of its kind is
+//! committed (on PostgreSQL, by any node) and otherwise looks again every
+//! poll interval, which finds retries coming due and any wake-up lost. A crash leaves the lease to run out, and the job is claimed
 //! again. Without SMTP configured the email worker does not run, so mail
 //! waits in the queue; `/healthz` says how much. On shutdown
 //! ([`Workers::stop`]) they claim nothing new and finish what they hold.
@@ -41,7 +43,8 @@ pub struct OutboundConfig {
     pub email_retry_schedule: Vec<Duration>,
     /// Waits between webhook attempts; after the last the delivery fails.
     pub webhook_retry_schedule: Vec<Duration>,
-    /// How often idle workers look for due jobs.
+    /// How often idle workers look for due jobs they were not woken for
+    /// (retries coming due; a wake-up lost with a database connection).
     pub poll_interval: Duration,
     /// How long finished work is kept; the sweeper runs with the workers.
     pub retention: crate::retention::RetentionConfig,
@@ -149,10 +152,16 @@ pub fn spawn(state: AppState) -> anyhow::Result<Workers> {
     Ok(Workers { handles, stop })
 }
 
-/// Waits `poll`, or less if shutdown begins.
-async fn pause(stopping: &mut watch::Receiver<bool>, poll: Duration) {
+/// Waits `poll`, or less if jobs of the worker's kind are queued or
+/// shutdown begins.
+async fn pause(
+    stopping: &mut watch::Receiver<bool>,
+    queued: &mut parrain_store::JobsQueued,
+    poll: Duration,
+) {
     tokio::select! {
         _ = tokio::time::sleep(poll) => {}
+        _ = queued.rung() => {}
         Ok(()) = stopping.changed() => {}
     }
 }
@@ -170,6 +179,9 @@ async fn run<F, Fut>(
     Fut: Future<Output = ()> + Send + 'static,
 {
     let poll = state.config.outbound.poll_interval;
+    // Listening starts before the first claim, so no job queued after that
+    // claim goes unheard.
+    let mut queued = state.store.jobs_queued(kind);
     while !*stopping.borrow() {
         let now = state.clock.now();
         let jobs = match state
@@ -180,12 +192,12 @@ async fn run<F, Fut>(
             Ok(jobs) => jobs,
             Err(e) => {
                 tracing::error!(kind, error = %e, "claiming jobs failed");
-                pause(&mut stopping, poll).await;
+                pause(&mut stopping, &mut queued, poll).await;
                 continue;
             }
         };
         if jobs.is_empty() {
-            pause(&mut stopping, poll).await;
+            pause(&mut stopping, &mut queued, poll).await;
             continue;
         }
         let mut running = JoinSet::new();

@@ -21,6 +21,8 @@ pub enum Backend {
 pub enum Keep {
     Dir(tempfile::TempDir),
     Database(ScratchDatabase),
+    /// Another server keeps it.
+    Elsewhere,
 }
 
 /// A fresh, empty store of the suite's backend.

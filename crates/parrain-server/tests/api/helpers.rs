@@ -37,6 +37,16 @@ pub async fn spawn_app() -> TestApp {
 
 pub async fn spawn_app_with(configure: impl FnOnce(&mut ServerConfig)) -> TestApp {
     let (store, db) = crate::backend::fresh_store().await;
+    spawn_app_over(store, db, configure).await
+}
+
+/// A server over `store`, which may be shared with other servers (another
+/// node on the same database).
+pub async fn spawn_app_over(
+    store: Arc<dyn Store>,
+    db: crate::backend::Keep,
+    configure: impl FnOnce(&mut ServerConfig),
+) -> TestApp {
     let clock = Clock::default();
     let (_, sk) = auth::create_key(store.as_ref(), KeyKind::Secret, "test", clock.now())
         .await

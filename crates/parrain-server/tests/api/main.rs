@@ -30,6 +30,7 @@ mod redirect;
 mod reports;
 mod retention;
 mod rewards;
+mod wake;
 mod webhooks;
 
 /// The store this suite runs on (`tests/api_postgres` runs it on PostgreSQL).

@@ -71,6 +71,7 @@ fn traces(app: &TestApp, needle: &str) -> Vec<(String, i64)> {
         Keep::Database(db) => {
             std::thread::scope(|s| s.spawn(|| pg_traces(db.url(), needle)).join().unwrap())
         }
+        Keep::Elsewhere => panic!("this test's server does not keep its database"),
     }
 }
 

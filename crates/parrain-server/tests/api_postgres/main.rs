@@ -12,6 +12,8 @@ mod mailbox;
 #[path = "../api/receiver.rs"]
 mod receiver;
 
+mod nodes;
+
 #[path = "../api/admin.rs"]
 mod admin;
 #[path = "../api/client_ips.rs"]
@@ -60,6 +62,8 @@ mod reports;
 mod retention;
 #[path = "../api/rewards.rs"]
 mod rewards;
+#[path = "../api/wake.rs"]
+mod wake;
 #[path = "../api/webhooks.rs"]
 mod webhooks;
 

@@ -142,4 +142,8 @@ impl Jobs for PgStore {
         })
         .await
     }
+
+    fn jobs_queued(&self, kind: &'static str) -> crate::JobsQueued {
+        self.announcer.listen(kind)
+    }
 }

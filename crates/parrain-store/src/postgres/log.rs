@@ -17,11 +17,20 @@ thread_local! {
     /// The activity types recorded by the transaction open on this thread
     /// (a transaction runs on one blocking thread from start to commit).
     static RECORDED: RefCell<Vec<&'static str>> = const { RefCell::new(Vec::new()) };
+    /// The kinds of the jobs it queued, once each.
+    static QUEUED: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
 }
 
-/// A transaction starts: nothing it recorded yet.
+/// A transaction starts: nothing it recorded or queued yet.
 pub(crate) fn forget_recorded() {
     RECORDED.with(|r| r.borrow_mut().clear());
+    QUEUED.with(|q| q.borrow_mut().clear());
+}
+
+/// The kinds of jobs the last transaction on this thread queued, once it
+/// has committed (the caller rings the workers' bell for them).
+pub(crate) fn take_queued() -> Vec<String> {
+    QUEUED.with(|q| std::mem::take(&mut *q.borrow_mut()))
 }
 
 /// The transaction committed: `parrain_activities_total` counts what it
@@ -89,5 +98,11 @@ pub(crate) fn enqueue(c: &mut impl Sql, kind: &str, payload: Value, now: Millis)
         "INSERT INTO jobs (kind, payload, run_at, created_at) VALUES ($1, $2, $3, $3)",
         &[&kind, &payload, &now],
     )?;
+    QUEUED.with(|q| {
+        let mut q = q.borrow_mut();
+        if !q.iter().any(|k| k == kind) {
+            q.push(kind.to_owned());
+        }
+    });
     Ok(())
 }

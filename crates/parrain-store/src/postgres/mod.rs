@@ -27,6 +27,7 @@ mod jobs;
 mod keys;
 mod ledger;
 mod log;
+mod notify;
 mod offers;
 mod operators;
 mod participants;
@@ -107,6 +108,7 @@ impl r2d2::ManageConnection for Manager {
 pub struct PgStore {
     pool: Pool,
     _folder: Arc<fold::Folder>,
+    announcer: Arc<notify::Announcer>,
 }
 
 impl PgStore {
@@ -124,11 +126,12 @@ impl PgStore {
                 .max_size(max_connections.max(1))
                 .min_idle(Some(1))
                 .connection_timeout(std::time::Duration::from_secs(10))
-                .build(Manager(config))?;
+                .build(Manager(config.clone()))?;
             let folder = Arc::new(fold::Folder::start(pool.clone()));
             Ok(Self {
                 pool,
                 _folder: folder,
+                announcer: Arc::new(notify::Announcer::new(config)),
             })
         })
         .await
@@ -190,12 +193,17 @@ impl PgStore {
         F: Fn(&PgTx<'_>) -> Result<T> + Send + 'static,
     {
         let pool = self.pool.clone();
-        blocking(move || {
+        let (value, queued) = blocking(move || {
             let mut conn = pool.get()?;
             let Conn { client, statements } = &mut *conn;
-            tx::run(client, statements, isolation, &work)
+            let done = tx::run(client, statements, isolation, &work);
+            // What the committed attempt queued (nothing if none committed).
+            let queued = log::take_queued();
+            done.map(|value| (value, queued))
         })
-        .await
+        .await?;
+        self.announcer.queued(queued);
+        Ok(value)
     }
 
     /// Like [`Self::write`] in READ COMMITTED, for statements that lock the

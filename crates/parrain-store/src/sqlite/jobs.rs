@@ -135,4 +135,8 @@ impl Jobs for SqliteStore {
         })
         .await
     }
+
+    fn jobs_queued(&self, kind: &'static str) -> crate::JobsQueued {
+        self.bell.listen(kind)
+    }
 }

@@ -82,6 +82,7 @@ pub(crate) fn enqueue(conn: &Connection, kind: &str, payload: Value, now: Millis
         "INSERT INTO jobs (kind, payload, run_at, created_at) VALUES (?1, ?2, ?3, ?3)",
     )?
     .execute(params![kind, payload.to_string(), now])?;
+    super::tally::job(kind);
     Ok(())
 }
 

@@ -55,6 +55,7 @@ const MIGRATIONS: &[&str] = &[
 #[derive(Clone)]
 pub struct SqliteStore {
     writer: Writer,
+    bell: crate::JobBell,
     readers: r2d2::Pool<SqliteConnectionManager>,
     path: PathBuf,
 }
@@ -80,8 +81,10 @@ impl SqliteStore {
             .with_flags(OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
             .with_init(|c| c.busy_timeout(std::time::Duration::from_secs(5)));
         let readers = r2d2::Pool::builder().max_size(8).build(manager)?;
+        let bell = crate::JobBell::default();
         Ok(Self {
-            writer: Writer::start(conn),
+            writer: Writer::start(conn, bell.clone()),
+            bell,
             readers,
             path: path.to_owned(),
         })

@@ -14,7 +14,7 @@ use std::thread;
 use r2d2_sqlite::rusqlite::Connection;
 use tokio::sync::oneshot;
 
-use crate::{Result, StoreError};
+use crate::{JobBell, Result, StoreError};
 
 /// The most writes committed together.
 const MAX_BATCH: usize = 512;
@@ -28,11 +28,13 @@ pub(crate) struct Writer {
 }
 
 impl Writer {
-    pub(crate) fn start(conn: Connection) -> Self {
+    /// Starts the writer's thread; `bell` rings after each commit for the
+    /// kinds of jobs it queued.
+    pub(crate) fn start(conn: Connection, bell: JobBell) -> Self {
         let (queue, inbox) = mpsc::channel::<Work>();
         thread::Builder::new()
             .name("parrain-writer".into())
-            .spawn(move || run(conn, inbox))
+            .spawn(move || run(conn, inbox, bell))
             .expect("the writer thread starts");
         Self { queue }
     }
@@ -61,7 +63,7 @@ impl Writer {
     }
 }
 
-fn run(conn: Connection, inbox: mpsc::Receiver<Work>) {
+fn run(conn: Connection, inbox: mpsc::Receiver<Work>, bell: JobBell) {
     while let Ok(first) = inbox.recv() {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -75,7 +77,7 @@ fn run(conn: Connection, inbox: mpsc::Receiver<Work>) {
         let replies = commit_batch(&conn, batch);
         metrics::histogram!("parrain_store_commit_seconds").record(started.elapsed());
         match &replies {
-            Ok(_) => super::tally::commit(),
+            Ok(_) => super::tally::commit(&bell),
             Err(_) => {
                 super::tally::discard();
                 super::cache::forget_all();
