@@ -13,6 +13,8 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 use crate::helpers::{expect, spawn_app, spawn_app_with, TestApp};
+use crate::lookup::sign_in_link;
+use crate::mailbox::MailServer;
 use crate::receiver::Receiver;
 
 /// Keep nothing that is finished. The servers keep the defaults, so the
@@ -197,6 +199,62 @@ async fn expired_operator_sessions_go_and_live_ones_stay() {
         app.store.session(&expired.token_hash, 0).await.unwrap(),
         None
     );
+}
+
+#[tokio::test]
+async fn spent_and_expired_sign_in_links_go_and_a_live_one_still_opens() {
+    let mail = MailServer::start();
+    let url = mail.url();
+    let app = spawn_app_with(|c| c.outbound.smtp_url = Some(url)).await;
+    let offer = app.live_offer_with(offer_with_welcome_email()).await;
+    app.participant(&offer, "ana@example.com").await;
+    mail.wait_for(1).await;
+    let lookup = format!("/v1/offers/{offer}/participants/lookup");
+    let mut mails = 1; // the welcome email
+    let mut new_link = || {
+        mails += 1;
+        let (app, mail, lookup, n) = (&app, &mail, &lookup, mails);
+        async move {
+            let asked = app
+                .post(lookup, &app.pk, &json!({"email": "ana@example.com"}))
+                .await;
+            expect(asked, StatusCode::ACCEPTED).await;
+            let messages = mail.wait_for(n).await;
+            assert_eq!(messages.len(), n, "the sign-in email arrived");
+            sign_in_link(app, &messages[n - 1])
+        }
+    };
+    let open = |link: String| {
+        let app = &app;
+        async move { app.client.post(&link).send().await.unwrap() }
+    };
+    let status = |link: String| async move { open(link).await.status() };
+
+    // One link spent, one not yet: the sweep takes the spent one only.
+    let spent = new_link().await;
+    let opened = open(spent.clone()).await;
+    assert_eq!(opened.status(), StatusCode::SEE_OTHER);
+    let page = opened.headers()["location"].to_str().unwrap().to_owned();
+    let live = new_link().await;
+    assert_eq!(removed(&sweep(&app, &zero()).await, Swept::Links), 1);
+    assert_eq!(
+        status(live).await,
+        StatusCode::SEE_OTHER,
+        "a live link still opens"
+    );
+    assert_eq!(removed(&sweep(&app, &zero()).await, Swept::Links), 1);
+
+    // A link left a day unused has expired: the next sweep takes it.
+    let late = new_link().await;
+    assert_eq!(removed(&sweep(&app, &zero()).await, Swept::Links), 0);
+    app.clock.advance(24 * 3600 * 1000);
+    assert_eq!(removed(&sweep(&app, &zero()).await, Swept::Links), 1);
+    assert_eq!(status(late).await, StatusCode::NOT_FOUND);
+    assert_eq!(status(spent).await, StatusCode::NOT_FOUND);
+
+    // Ana's own page, opened with her access token, is never swept.
+    let page = app.client.get(app.url(&page)).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
 }
 
 const HOME: &str = "203.0.113.7";

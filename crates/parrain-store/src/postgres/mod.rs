@@ -61,6 +61,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0010_participant_tokens.sql"),
     include_str!("../../migrations/postgres/0011_deltas.sql"),
     include_str!("../../migrations/postgres/0012_rewards.sql"),
+    include_str!("../../migrations/postgres/0013_retention_indexes.sql"),
 ];
 
 /// Any constant: the advisory lock nodes take while migrating, so two

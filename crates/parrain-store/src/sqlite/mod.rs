@@ -49,6 +49,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0009_report_aggregates.sql"),
     include_str!("../../migrations/sqlite/0010_participant_tokens.sql"),
     include_str!("../../migrations/sqlite/0011_rewards.sql"),
+    include_str!("../../migrations/sqlite/0012_retention_indexes.sql"),
 ];
 
 /// The SQLite store. Cheap to clone.
