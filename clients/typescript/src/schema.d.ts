@@ -758,12 +758,25 @@ export interface components {
             status?: number | null;
         };
         Attribution: {
+            /** @description How a friend's referrer is found, first to last (SPEC §15). */
+            methods?: components["schemas"]["Method"][];
             model?: components["schemas"]["AttributionModel"];
             /** Format: int64 */
             window_days?: number;
         };
         /** @enum {string} */
         AttributionModel: "first_touch" | "last_touch";
+        /** @description Friends attributed in the window, per attribution method. */
+        AttributionOut: {
+            /** Format: int64 */
+            coupon: number;
+            /** Format: int64 */
+            email: number;
+            /** Format: int64 */
+            link: number;
+            /** Format: int64 */
+            name: number;
+        };
         AudienceOut: {
             /**
              * Format: int64
@@ -950,6 +963,7 @@ export interface components {
             credits: number;
             email?: string | null;
             first_credited_at: string;
+            method?: null | components["schemas"]["Method"];
             person_id?: string | null;
             visitor_id?: string | null;
         };
@@ -993,6 +1007,21 @@ export interface components {
             resulting_clicks: number;
             /** Format: int64 */
             shares: number;
+        };
+        /**
+         * @description The friend to credit, named by exactly one of `email`, `person_id`,
+         *     `visitor_id`, and the share code it used as a coupon at checkout, if any.
+         */
+        GiveCreditIn: {
+            /**
+             * @description A participant's share code used as a coupon (any case): attributes
+             *     the friend to its owner when the offer's methods include `coupon`.
+             */
+            coupon?: string | null;
+            /** Format: email */
+            email?: string | null;
+            person_id?: string | null;
+            visitor_id?: string | null;
         };
         Goal: {
             /** Format: int64 */
@@ -1133,6 +1162,7 @@ export interface components {
                 progress: components["schemas"]["ProgressOut"];
                 promo_code?: string | null;
                 referred_by?: string | null;
+                referred_method?: null | components["schemas"]["Method"];
                 share_url: string;
             }[];
             next_cursor?: string | null;
@@ -1192,6 +1222,11 @@ export interface components {
             /** @description The token the sign-up returned, or the one of the participant's page. */
             participant_token: string;
         };
+        /**
+         * @description A way of finding a friend's referrer (SPEC §15), tried in the offer's order.
+         * @enum {string}
+         */
+        Method: "link" | "email" | "coupon" | "name";
         /** @enum {string} */
         Network: "email" | "x" | "linkedin" | "facebook";
         /** @description A new participant, with the token that opens its page and acts for it. */
@@ -1303,6 +1338,7 @@ export interface components {
             progress: components["schemas"]["ProgressOut"];
             promo_code?: string | null;
             referred_by?: string | null;
+            referred_method?: null | components["schemas"]["Method"];
             share_url: string;
         };
         PersonField: {
@@ -1412,6 +1448,11 @@ export interface components {
         };
         /** @description An offer's social dashboard over a window. */
         ReportOut: {
+            /**
+             * @description Friends attributed to a referrer in the window, by the method that
+             *     found the referrer.
+             */
+            attribution: components["schemas"]["AttributionOut"];
             audience: components["schemas"]["AudienceOut"];
             /** @description The window, `[from, to)`, RFC 3339. */
             from: string;
@@ -2726,7 +2767,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["FriendIn"];
+                "application/json": components["schemas"]["GiveCreditIn"];
             };
         };
         responses: {
@@ -3887,6 +3928,11 @@ export interface operations {
                 channel?: string;
                 /** @description Clicked a share link of this offer (known once they gave an email). */
                 clicked_shared_link_in?: string;
+                /**
+                 * @description Was attributed to its referrer by this method (`link`, `email`,
+                 *     `coupon`, `name`); narrowed by `was_referred_in` and `referred_by`.
+                 */
+                attributed_by?: "link" | "email" | "coupon" | "name";
                 cursor?: string;
                 /** @description Items per page, 1 to 500 (default 50). */
                 limit?: number;

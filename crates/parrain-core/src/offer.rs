@@ -235,6 +235,13 @@ pub struct Attribution {
     pub model: AttributionModel,
     #[serde(default = "default_window_days")]
     pub window_days: i64,
+    /// How a friend's referrer is found, first to last (SPEC §15).
+    #[serde(default = "default_methods")]
+    pub methods: Vec<crate::attribution::Method>,
+}
+
+fn default_methods() -> Vec<crate::attribution::Method> {
+    crate::attribution::Method::DEFAULT.to_vec()
 }
 
 fn default_window_days() -> i64 {
@@ -246,6 +253,7 @@ impl Default for Attribution {
         Self {
             model: AttributionModel::default(),
             window_days: default_window_days(),
+            methods: default_methods(),
         }
     }
 }
@@ -433,7 +441,28 @@ impl OfferSettings {
                 "attribution.window_days must be between 1 and 3650",
             ));
         }
+        self.attribution_problems(&mut out);
         out
+    }
+
+    fn attribution_problems(&self, out: &mut Vec<Problem>) {
+        let methods = &self.attribution.methods;
+        if methods.is_empty() {
+            out.push(Problem::invalid(
+                "attribution.methods",
+                "required",
+                "attribution.methods needs at least one of link, email, coupon, name",
+            ));
+        }
+        for (i, m) in methods.iter().enumerate() {
+            if methods[..i].contains(m) {
+                out.push(Problem::invalid(
+                    "attribution.methods",
+                    "duplicate",
+                    format!("attribution method {} is listed twice", m.as_str()),
+                ));
+            }
+        }
     }
 
     fn goal_problems(&self, out: &mut Vec<Problem>) {

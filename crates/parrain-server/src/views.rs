@@ -7,6 +7,7 @@ pub use report::*;
 
 use std::collections::BTreeMap;
 
+use parrain_core::attribution::Method;
 use parrain_core::offer::{
     GoalEvent, GoalType, Link, MarketingConsent, Network, OfferSettings, OfferStatus, PersonField,
     SignUpFlow,
@@ -188,6 +189,8 @@ pub struct ParticipantOut {
     pub fields: Value,
     pub marketing_consent: Option<bool>,
     pub referred_by: Option<String>,
+    /// How it was attributed to `referred_by`: link, email, coupon or name.
+    pub referred_method: Option<Method>,
     pub credit: i64,
     pub progress: ProgressOut,
     pub achieved_at: Option<String>,
@@ -224,6 +227,7 @@ impl ParticipantOut {
             fields: p.fields,
             marketing_consent: p.marketing_consent,
             referred_by: p.referred_by.map(Into::into),
+            referred_method: p.referred_method,
             credit: p.credit,
             achieved_at: p.achieved_at.map(ts),
             fulfilled_at: p.fulfilled_at.map(ts),
@@ -260,6 +264,8 @@ pub struct FriendOut {
     pub visitor_id: Option<String>,
     pub credits: i64,
     pub first_credited_at: String,
+    /// How the friend was attributed to the participant: link, email, coupon or name.
+    pub method: Option<Method>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -293,6 +299,7 @@ impl ParticipantDetailOut {
                     visitor_id: f.visitor_id.map(Into::into),
                     credits: f.credits,
                     first_credited_at: ts(f.first_credited_at),
+                    method: f.method,
                 })
                 .collect(),
         }

@@ -17,6 +17,7 @@ mod operators;
 mod outbound;
 pub mod postgres;
 mod privacy;
+mod referrers;
 mod report;
 mod retention;
 mod review;
@@ -132,9 +133,15 @@ pub trait Tracking: Send + Sync {
     async fn track_share(&self, code: String, channel: String, now: Millis) -> Result<Tracked>;
     async fn track_event(&self, event: PageEvent, now: Millis) -> Result<Tracked>;
     async fn identify(&self, visitor: VisitorId, email: Email, now: Millis) -> Result<PersonId>;
-    /// The Give Credit to Referrer action.
-    async fn give_credit(&self, offer: &OfferId, friend: FriendRef, now: Millis)
-        -> Result<Tracked>;
+    /// The Give Credit to Referrer action; `coupon` is a share code the
+    /// friend used at checkout (attribution method `coupon`).
+    async fn give_credit(
+        &self,
+        offer: &OfferId,
+        friend: FriendRef,
+        coupon: Option<String>,
+        now: Millis,
+    ) -> Result<Tracked>;
     /// Server events; each is applied once per `id`, in order.
     async fn ingest_events(
         &self,

@@ -159,6 +159,8 @@ pub struct Participant {
     pub fields: serde_json::Value,
     pub marketing_consent: Option<bool>,
     pub referred_by: Option<ParticipantId>,
+    /// How it was attributed to `referred_by`.
+    pub referred_method: Option<parrain_core::attribution::Method>,
     pub credit: i64,
     pub goal_count: Option<i64>,
     pub achieved_at: Option<Millis>,
@@ -175,6 +177,8 @@ pub struct ReferredFriend {
     pub visitor_id: Option<VisitorId>,
     pub credits: i64,
     pub first_credited_at: Millis,
+    /// How the friend was attributed to the participant, when recorded.
+    pub method: Option<parrain_core::attribution::Method>,
 }
 
 #[derive(Debug, Clone, Serialize)]

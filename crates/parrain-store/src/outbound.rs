@@ -224,6 +224,9 @@ pub struct PeopleFilter {
     /// With `shared_in`: only shares on this network.
     pub channel: Option<String>,
     pub clicked_shared_link_in: Option<OfferId>,
+    /// Was attributed to its referrer by this method (in `was_referred_in`
+    /// and to `referred_by` when those are given too).
+    pub attributed_by: Option<parrain_core::attribution::Method>,
 }
 
 #[derive(Debug, Clone, Serialize)]

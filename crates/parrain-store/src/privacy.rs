@@ -63,6 +63,15 @@ pub(crate) trait Sql {
     fn exec(&self, sql: &str, params: &[&str]) -> Result<u64>;
     fn strings(&self, sql: &str, params: &[&str]) -> Result<Vec<String>>;
     fn rows(&self, sql: &str, params: &[&str]) -> Result<Vec<Map<String, Value>>>;
+    /// [`Sql::exec`] for a statement whose text never changes (a request
+    /// path's): a backend may keep it prepared on the connection.
+    fn exec_fixed(&self, sql: &'static str, params: &[&str]) -> Result<u64> {
+        self.exec(sql, params)
+    }
+    /// [`Sql::strings`] for a statement whose text never changes.
+    fn strings_fixed(&self, sql: &'static str, params: &[&str]) -> Result<Vec<String>> {
+        self.strings(sql, params)
+    }
 }
 
 /// The email a person has once erased: not an address, so nothing matches it.
@@ -139,6 +148,7 @@ pub(crate) fn erase<S: Sql>(db: &S, person: &PersonId, now: Millis) -> Result<Er
             "UPDATE visitors SET id = ?2, ip = NULL, ip_seen_at = NULL WHERE id = ?1",
             "UPDATE participants SET visitor_id = ?2 WHERE visitor_id = ?1",
             "UPDATE attributions SET visitor_id = ?2 WHERE visitor_id = ?1",
+            "UPDATE friend_referrers SET friend = ?2 WHERE friend = ?1",
             "UPDATE visit_sessions SET visitor_id = ?2 WHERE visitor_id = ?1",
             "UPDATE activities SET visitor_id = ?2 WHERE visitor_id = ?1",
         ] {

@@ -10,6 +10,7 @@
 
 use async_trait::async_trait;
 use parrain_core::activity::ActivityType;
+use parrain_core::attribution::Method;
 use parrain_core::ids::{OfferId, ParticipantId};
 use parrain_core::report::{Tally, Window};
 use parrain_core::{Millis, MINUTE};
@@ -32,7 +33,13 @@ pub struct ReportData {
     pub email_reach: i64,
     /// The ten participants with the most credit (all time), most first.
     pub top_referrers: Vec<TopReferrer>,
+    /// Friends attributed to a referrer in the window, by method.
+    pub attributed: Vec<(Method, i64)>,
 }
+
+/// Friends attributed in an offer in `[from, to)`, by method.
+pub(crate) const ATTRIBUTED: &str = "SELECT method, COUNT(*) FROM friend_referrers
+    WHERE offer_id = ?1 AND attributed_at >= ?2 AND attributed_at < ?3 GROUP BY method";
 
 /// A participant ranked by credit.
 #[derive(Debug, Clone)]

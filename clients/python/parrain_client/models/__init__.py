@@ -6,6 +6,7 @@ from .activity_type import ActivityType
 from .attempt_out import AttemptOut
 from .attribution import Attribution
 from .attribution_model import AttributionModel
+from .attribution_out import AttributionOut
 from .audience_out import AudienceOut
 from .bucket_out import BucketOut
 from .button_style import ButtonStyle
@@ -38,6 +39,7 @@ from .fulfill_result_out import FulfillResultOut
 from .fulfill_result_out_error import FulfillResultOutError
 from .fulfillment import Fulfillment
 from .funnel_out import FunnelOut
+from .give_credit_in import GiveCreditIn
 from .goal import Goal
 from .goal_type import GoalType
 from .health import Health
@@ -61,6 +63,7 @@ from .list_participant_out import ListParticipantOut
 from .list_participant_out_data_item import ListParticipantOutDataItem
 from .list_participant_out_data_item_fields import ListParticipantOutDataItemFields
 from .list_participants_goal import ListParticipantsGoal
+from .list_people_attributed_by import ListPeopleAttributedBy
 from .list_person_out import ListPersonOut
 from .list_person_out_data_item import ListPersonOutDataItem
 from .list_review_out import ListReviewOut
@@ -70,6 +73,7 @@ from .list_webhook_out_data_item import ListWebhookOutDataItem
 from .lookup_in import LookupIn
 from .marketing_consent import MarketingConsent
 from .me_in import MeIn
+from .method import Method
 from .network import Network
 from .new_participant_out import NewParticipantOut
 from .new_public_participant_out import NewPublicParticipantOut
@@ -141,6 +145,7 @@ __all__ = (
     "AttemptOut",
     "Attribution",
     "AttributionModel",
+    "AttributionOut",
     "AudienceOut",
     "BucketOut",
     "ButtonStyle",
@@ -173,6 +178,7 @@ __all__ = (
     "FulfillResultOut",
     "FulfillResultOutError",
     "FunnelOut",
+    "GiveCreditIn",
     "Goal",
     "GoalType",
     "Health",
@@ -196,6 +202,7 @@ __all__ = (
     "ListParticipantOutDataItem",
     "ListParticipantOutDataItemFields",
     "ListParticipantsGoal",
+    "ListPeopleAttributedBy",
     "ListPersonOut",
     "ListPersonOutDataItem",
     "ListReviewOut",
@@ -205,6 +212,7 @@ __all__ = (
     "LookupIn",
     "MarketingConsent",
     "MeIn",
+    "Method",
     "Network",
     "NewParticipantOut",
     "NewPublicParticipantOut",

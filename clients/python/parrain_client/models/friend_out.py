@@ -8,6 +8,7 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+from ..models.method import Method
 from ..types import UNSET, Unset
 from typing import cast
 
@@ -27,6 +28,7 @@ class FriendOut:
             credits_ (int):
             first_credited_at (str):
             email (None | str | Unset):
+            method (Method | None | Unset):
             person_id (None | str | Unset):
             visitor_id (None | str | Unset):
      """
@@ -34,6 +36,7 @@ class FriendOut:
     credits_: int
     first_credited_at: str
     email: None | str | Unset = UNSET
+    method: Method | None | Unset = UNSET
     person_id: None | str | Unset = UNSET
     visitor_id: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -52,6 +55,14 @@ class FriendOut:
             email = UNSET
         else:
             email = self.email
+
+        method: None | str | Unset
+        if isinstance(self.method, Unset):
+            method = UNSET
+        elif isinstance(self.method, Method):
+            method = self.method.value
+        else:
+            method = self.method
 
         person_id: None | str | Unset
         if isinstance(self.person_id, Unset):
@@ -74,6 +85,8 @@ class FriendOut:
         })
         if email is not UNSET:
             field_dict["email"] = email
+        if method is not UNSET:
+            field_dict["method"] = method
         if person_id is not UNSET:
             field_dict["person_id"] = person_id
         if visitor_id is not UNSET:
@@ -100,6 +113,26 @@ class FriendOut:
         email = _parse_email(d.pop("email", UNSET))
 
 
+        def _parse_method(data: object) -> Method | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                method_type_1 = Method(data)
+
+
+
+                return method_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Method | None | Unset, data)
+
+        method = _parse_method(d.pop("method", UNSET))
+
+
         def _parse_person_id(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -124,6 +157,7 @@ class FriendOut:
             credits_=credits_,
             first_credited_at=first_credited_at,
             email=email,
+            method=method,
             person_id=person_id,
             visitor_id=visitor_id,
         )

@@ -8,6 +8,7 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+from ..models.method import Method
 from ..types import UNSET, Unset
 from typing import cast
 
@@ -47,6 +48,7 @@ class NewParticipantOut:
             marketing_consent (bool | None | Unset):
             promo_code (None | str | Unset):
             referred_by (None | str | Unset):
+            referred_method (Method | None | Unset):
      """
 
     code: str
@@ -67,6 +69,7 @@ class NewParticipantOut:
     marketing_consent: bool | None | Unset = UNSET
     promo_code: None | str | Unset = UNSET
     referred_by: None | str | Unset = UNSET
+    referred_method: Method | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -140,6 +143,14 @@ class NewParticipantOut:
         else:
             referred_by = self.referred_by
 
+        referred_method: None | str | Unset
+        if isinstance(self.referred_method, Unset):
+            referred_method = UNSET
+        elif isinstance(self.referred_method, Method):
+            referred_method = self.referred_method.value
+        else:
+            referred_method = self.referred_method
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -170,6 +181,8 @@ class NewParticipantOut:
             field_dict["promo_code"] = promo_code
         if referred_by is not UNSET:
             field_dict["referred_by"] = referred_by
+        if referred_method is not UNSET:
+            field_dict["referred_method"] = referred_method
 
         return field_dict
 
@@ -278,6 +291,26 @@ class NewParticipantOut:
         referred_by = _parse_referred_by(d.pop("referred_by", UNSET))
 
 
+        def _parse_referred_method(data: object) -> Method | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                referred_method_type_1 = Method(data)
+
+
+
+                return referred_method_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Method | None | Unset, data)
+
+        referred_method = _parse_referred_method(d.pop("referred_method", UNSET))
+
+
         new_participant_out = cls(
             code=code,
             created_at=created_at,
@@ -297,6 +330,7 @@ class NewParticipantOut:
             marketing_consent=marketing_consent,
             promo_code=promo_code,
             referred_by=referred_by,
+            referred_method=referred_method,
         )
 
 

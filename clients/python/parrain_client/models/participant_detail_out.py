@@ -8,6 +8,7 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+from ..models.method import Method
 from ..types import UNSET, Unset
 from typing import cast
 
@@ -48,6 +49,7 @@ class ParticipantDetailOut:
             marketing_consent (bool | None | Unset):
             promo_code (None | str | Unset):
             referred_by (None | str | Unset):
+            referred_method (Method | None | Unset):
      """
 
     code: str
@@ -69,6 +71,7 @@ class ParticipantDetailOut:
     marketing_consent: bool | None | Unset = UNSET
     promo_code: None | str | Unset = UNSET
     referred_by: None | str | Unset = UNSET
+    referred_method: Method | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -156,6 +159,14 @@ class ParticipantDetailOut:
         else:
             referred_by = self.referred_by
 
+        referred_method: None | str | Unset
+        if isinstance(self.referred_method, Unset):
+            referred_method = UNSET
+        elif isinstance(self.referred_method, Method):
+            referred_method = self.referred_method.value
+        else:
+            referred_method = self.referred_method
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -187,6 +198,8 @@ class ParticipantDetailOut:
             field_dict["promo_code"] = promo_code
         if referred_by is not UNSET:
             field_dict["referred_by"] = referred_by
+        if referred_method is not UNSET:
+            field_dict["referred_method"] = referred_method
 
         return field_dict
 
@@ -315,6 +328,26 @@ class ParticipantDetailOut:
         referred_by = _parse_referred_by(d.pop("referred_by", UNSET))
 
 
+        def _parse_referred_method(data: object) -> Method | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                referred_method_type_1 = Method(data)
+
+
+
+                return referred_method_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Method | None | Unset, data)
+
+        referred_method = _parse_referred_method(d.pop("referred_method", UNSET))
+
+
         participant_detail_out = cls(
             code=code,
             created_at=created_at,
@@ -335,6 +368,7 @@ class ParticipantDetailOut:
             marketing_consent=marketing_consent,
             promo_code=promo_code,
             referred_by=referred_by,
+            referred_method=referred_method,
         )
 
 

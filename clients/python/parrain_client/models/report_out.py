@@ -11,6 +11,7 @@ from ..types import UNSET, Unset
 from typing import cast
 
 if TYPE_CHECKING:
+  from ..models.attribution_out import AttributionOut
   from ..models.audience_out import AudienceOut
   from ..models.bucket_out import BucketOut
   from ..models.funnel_out import FunnelOut
@@ -30,6 +31,7 @@ class ReportOut:
     """ An offer's social dashboard over a window.
 
         Attributes:
+            attribution (AttributionOut): Friends attributed in the window, per attribution method.
             audience (AudienceOut):
             from_ (str): The window, `[from, to)`, RFC 3339.
             funnel (FunnelOut): From a visit to a referred registration.
@@ -41,6 +43,7 @@ class ReportOut:
             top_referrers (list[TopReferrerOut]): Up to ten participants with the most credit (all time), most first.
      """
 
+    attribution: AttributionOut
     audience: AudienceOut
     from_: str
     funnel: FunnelOut
@@ -57,11 +60,14 @@ class ReportOut:
 
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.attribution_out import AttributionOut # noqa: PLC0415
         from ..models.audience_out import AudienceOut # noqa: PLC0415
         from ..models.bucket_out import BucketOut # noqa: PLC0415
         from ..models.funnel_out import FunnelOut # noqa: PLC0415
         from ..models.share_metrics_out import ShareMetricsOut # noqa: PLC0415
         from ..models.top_referrer_out import TopReferrerOut # noqa: PLC0415
+        attribution = self.attribution.to_dict()
+
         audience = self.audience.to_dict()
 
         from_ = self.from_
@@ -94,6 +100,7 @@ class ReportOut:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({
+            "attribution": attribution,
             "audience": audience,
             "from": from_,
             "funnel": funnel,
@@ -111,12 +118,18 @@ class ReportOut:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.attribution_out import AttributionOut # noqa: PLC0415
         from ..models.audience_out import AudienceOut # noqa: PLC0415
         from ..models.bucket_out import BucketOut # noqa: PLC0415
         from ..models.funnel_out import FunnelOut # noqa: PLC0415
         from ..models.share_metrics_out import ShareMetricsOut # noqa: PLC0415
         from ..models.top_referrer_out import TopReferrerOut # noqa: PLC0415
         d = dict(src_dict)
+        attribution = AttributionOut.from_dict(d.pop("attribution"))
+
+
+
+
         audience = AudienceOut.from_dict(d.pop("audience"))
 
 
@@ -161,6 +174,7 @@ class ReportOut:
 
 
         report_out = cls(
+            attribution=attribution,
             audience=audience,
             from_=from_,
             funnel=funnel,

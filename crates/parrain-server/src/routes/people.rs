@@ -9,6 +9,7 @@ use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use futures_util::{StreamExt, TryStreamExt};
+use parrain_core::attribution::Method;
 use parrain_core::ids::{OfferId, ParticipantId};
 use parrain_store::{Page, PageRequest, PeopleFilter, Person, StoreError};
 use serde::Deserialize;
@@ -54,6 +55,10 @@ struct PeopleQuery {
     /// Clicked a share link of this offer (known once they gave an email).
     #[param(value_type = Option<String>)]
     clicked_shared_link_in: Option<OfferId>,
+    /// Was attributed to its referrer by this method (`link`, `email`,
+    /// `coupon`, `name`); narrowed by `was_referred_in` and `referred_by`.
+    #[param(inline)]
+    attributed_by: Option<Method>,
     cursor: Option<String>,
     /// Items per page, 1 to 500 (default 50).
     #[param(minimum = 1, maximum = 500)]
@@ -111,6 +116,7 @@ async fn filter_of(state: &AppState, q: &PeopleQuery) -> ApiResult<PeopleFilter>
         shared_in: q.shared_in.clone(),
         channel: q.channel.clone(),
         clicked_shared_link_in: q.clicked_shared_link_in.clone(),
+        attributed_by: q.attributed_by,
     })
 }
 

@@ -252,21 +252,52 @@ impl FriendIn {
     }
 }
 
+/// The friend to credit, named by exactly one of `email`, `person_id`,
+/// `visitor_id`, and the share code it used as a coupon at checkout, if any.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct GiveCreditIn {
+    #[schema(value_type = Option<String>, format = "email")]
+    email: Option<Email>,
+    #[schema(value_type = Option<String>)]
+    person_id: Option<PersonId>,
+    #[schema(value_type = Option<String>)]
+    visitor_id: Option<VisitorId>,
+    /// A participant's share code used as a coupon (any case): attributes
+    /// the friend to its owner when the offer's methods include `coupon`.
+    coupon: Option<String>,
+}
+
 /// Give Credit to Referrer: credits the referrer of this friend
 /// (offers whose goal is `smart_list_trigger` only).
-#[utoipa::path(post, path = "/v1/offers/{id}/give-credit", tag = "tracking", request_body = FriendIn,
+#[utoipa::path(post, path = "/v1/offers/{id}/give-credit", tag = "tracking", request_body = GiveCreditIn,
     responses((status = 200, body = TrackedOut), (status = 400), (status = 404), (status = 409)))]
 async fn give_credit(
     State(state): State<AppState>,
     _: SecretKey,
     Path(id): Path<String>,
-    ApiJson(input): ApiJson<FriendIn>,
+    ApiJson(input): ApiJson<GiveCreditIn>,
 ) -> ApiResult<Json<TrackedOut>> {
     let id = path_id!(OfferId, id, "offer");
-    let friend = input.into_ref("body")?;
+    if input
+        .coupon
+        .as_ref()
+        .is_some_and(|c| c.is_empty() || c.len() > 64)
+    {
+        return Err(ApiError::bad_field(
+            "coupon",
+            "coupon must be 1 to 64 characters",
+        ));
+    }
+    let friend = FriendIn {
+        email: input.email,
+        person_id: input.person_id,
+        visitor_id: input.visitor_id,
+    }
+    .into_ref("body")?;
     let tracked = state
         .store
-        .give_credit(&id, friend, state.clock.now())
+        .give_credit(&id, friend, input.coupon, state.clock.now())
         .await?;
     Ok(Json(TrackedOut::new(tracked, true)))
 }

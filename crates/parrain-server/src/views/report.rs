@@ -2,6 +2,7 @@
 //! store's tallies with `parrain_core::report`'s arithmetic, and its series
 //! as CSV.
 
+use parrain_core::attribution::Method;
 use parrain_core::ids::OfferId;
 use parrain_core::report::{self, Funnel, Window};
 use parrain_store::ReportData;
@@ -27,6 +28,33 @@ pub struct ReportOut {
     pub series: Vec<BucketOut>,
     /// Up to ten participants with the most credit (all time), most first.
     pub top_referrers: Vec<TopReferrerOut>,
+    /// Friends attributed to a referrer in the window, by the method that
+    /// found the referrer.
+    pub attribution: AttributionOut,
+}
+
+/// Friends attributed in the window, per attribution method.
+#[derive(Debug, Default, Serialize, ToSchema)]
+pub struct AttributionOut {
+    pub link: i64,
+    pub email: i64,
+    pub coupon: i64,
+    pub name: i64,
+}
+
+impl AttributionOut {
+    fn new(counts: &[(Method, i64)]) -> Self {
+        let mut out = Self::default();
+        for &(method, n) in counts {
+            *match method {
+                Method::Link => &mut out.link,
+                Method::Email => &mut out.email,
+                Method::Coupon => &mut out.coupon,
+                Method::Name => &mut out.name,
+            } += n;
+        }
+        out
+    }
 }
 
 /// From a visit to a referred registration.
@@ -122,6 +150,7 @@ impl ReportOut {
                     counts: f.into(),
                 })
                 .collect(),
+            attribution: AttributionOut::new(&data.attributed),
             top_referrers: data
                 .top_referrers
                 .into_iter()

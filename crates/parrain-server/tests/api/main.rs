@@ -7,6 +7,7 @@ mod mailbox;
 mod receiver;
 
 mod admin;
+mod attribution;
 mod client_ips;
 mod credit;
 mod email;

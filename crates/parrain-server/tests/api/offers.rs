@@ -21,7 +21,7 @@ async fn a_new_offer_is_a_draft_the_public_cannot_use() {
     assert_eq!(offer["draft"]["visit_counting"], "unique_friend");
     assert_eq!(
         offer["draft"]["attribution"],
-        json!({"model": "first_touch", "window_days": 90})
+        json!({"model": "first_touch", "window_days": 90, "methods": ["link", "email", "coupon"]})
     );
     assert_eq!(
         offer["draft"]["networks"],

@@ -16,6 +16,8 @@ mod nodes;
 
 #[path = "../api/admin.rs"]
 mod admin;
+#[path = "../api/attribution.rs"]
+mod attribution;
 #[path = "../api/client_ips.rs"]
 mod client_ips;
 #[path = "../api/credit.rs"]

@@ -3,16 +3,17 @@
 //! fulfilment with a promo code.
 
 use parrain_core::activity::ActivityType;
-use parrain_core::attribution::{self, Touch};
+use parrain_core::attribution::{self, Found, Method, Touch};
+use parrain_core::code::ReferralCode;
 use parrain_core::credit::{self, Fact, Friend};
 use parrain_core::fraud::Outcome;
-use parrain_core::ids::{OfferId, ParticipantId};
+use parrain_core::ids::{OfferId, ParticipantId, VisitorId};
 use parrain_core::offer::{AttributionModel, Delivery, OfferSettings};
 use parrain_core::Millis;
 use serde_json::json;
 
 use super::{FriendIds, LedgerTx, Who};
-use crate::{Offer, Result, StoreError, Tracked};
+use crate::{referrers, Offer, Result, StoreError, Tracked};
 
 /// A touch of a share link: attributes the browser to the participant.
 pub(crate) fn touch(
@@ -40,17 +41,81 @@ pub(crate) fn touch(
     Ok(())
 }
 
-/// The participant a friend counts for in an offer now, if any.
+/// What a request says about the friend's referrer, besides its browsers.
+#[derive(Default)]
+pub(crate) struct Clues {
+    /// The participant whose share code the request carries for the offer
+    /// (a sign-up's `referral_code`): found by `link`.
+    pub code: Option<ParticipantId>,
+    /// A share code used as a coupon at checkout: found by `coupon`.
+    pub coupon: Option<String>,
+}
+
+/// The participant a friend counts for in an offer now, if any: the one
+/// recorded for it, else the first of the offer's methods that finds one.
 pub(crate) fn referrer_of(
     tx: &impl LedgerTx,
     offer: &OfferId,
     settings: &OfferSettings,
     friend: &FriendIds,
+    clues: &Clues,
+    now: Millis,
+) -> Result<Option<Found<ParticipantId>>> {
+    let recorded = referrers::recorded(tx, offer, &friend.keys())?;
+    attribution::choose(recorded, &settings.attribution.methods, |method| {
+        match method {
+            Method::Link => match &clues.code {
+                Some(p) => Ok(Some(p.clone())),
+                None => match &friend.at_hand {
+                    Some(v) => touched(tx, offer, settings, std::slice::from_ref(v), now),
+                    // Named by a server (an email, a person): its browsers are its own.
+                    None => touched(tx, offer, settings, &friend.visitors, now),
+                },
+            },
+            Method::Email => {
+                let others: Vec<VisitorId> = match &friend.at_hand {
+                    Some(v) => friend
+                        .visitors
+                        .iter()
+                        .filter(|o| *o != v)
+                        .cloned()
+                        .collect(),
+                    None => Vec::new(),
+                };
+                match touched(tx, offer, settings, &others, now)? {
+                    Some(p) => Ok(Some(p)),
+                    // A sign-up of this email with a share code, on any device.
+                    None => match &friend.person {
+                        Some(person) => tx.referred_by(offer, person),
+                        None => Ok(None),
+                    },
+                }
+            }
+            Method::Coupon => match clues.coupon.as_deref().map(ReferralCode::parse) {
+                Some(Ok(code)) => Ok(tx
+                    .participant_by_code(code.as_str())?
+                    .filter(|(_, of)| of == offer)
+                    .map(|(p, _)| p)),
+                _ => Ok(None),
+            },
+            // A claim is recorded when it is made.
+            Method::Name => Ok(None),
+        }
+    })
+}
+
+/// The referrer the share-link touches of these browsers point to, by the
+/// offer's model, within its window.
+fn touched(
+    tx: &impl LedgerTx,
+    offer: &OfferId,
+    settings: &OfferSettings,
+    visitors: &[VisitorId],
     now: Millis,
 ) -> Result<Option<ParticipantId>> {
     let window = settings.window_millis();
     let mut touches = Vec::new();
-    for visitor in &friend.visitors {
+    for visitor in visitors {
         if let Some(t) = tx.attribution(offer, visitor)? {
             touches.push(t);
         }
@@ -60,13 +125,21 @@ pub(crate) fn referrer_of(
         AttributionModel::FirstTouch => touches.into_iter().min_by_key(|t| t.at),
         AttributionModel::LastTouch => touches.into_iter().max_by_key(|t| t.at),
     };
-    if let Some(t) = chosen {
-        return Ok(Some(ParticipantId::from_trusted(t.participant)));
-    }
-    // A friend who signed up with a share code is that participant's, for good.
-    match &friend.person {
-        Some(person) => tx.referred_by(offer, person),
-        None => Ok(None),
+    Ok(chosen.map(|t| ParticipantId::from_trusted(t.participant)))
+}
+
+/// Records the friend's referrer unless it has one; returns the one that
+/// stands (another request may have recorded it first).
+pub(crate) fn attribute(
+    tx: &impl LedgerTx,
+    offer: &OfferId,
+    friend: &FriendIds,
+    found: Found<ParticipantId>,
+    now: Millis,
+) -> Result<Found<ParticipantId>> {
+    match friend.key() {
+        Some(key) => referrers::record(tx, offer, key, &found, now),
+        None => Ok(found),
     }
 }
 
@@ -91,12 +164,14 @@ pub(crate) fn is_self(
 }
 
 /// Gives credit for a fact to the friend's referrer (looked up unless known),
-/// once per credit key; reaches the goal and fulfils as the offer says.
+/// once per credit key; reaches the goal and fulfils as the offer says. A
+/// referrer looked up is recorded as the friend's at its first goal fact.
 pub(crate) fn award(
     tx: &impl LedgerTx,
     offer: &Offer,
     friend: &FriendIds,
     known_referrer: Option<&ParticipantId>,
+    clues: &Clues,
     fact: impl FnOnce(Friend) -> Fact,
     now: Millis,
 ) -> Result<Tracked> {
@@ -110,14 +185,14 @@ pub(crate) fn award(
     let Some(settings) = offer.live_at(now) else {
         return not("offer_not_live");
     };
-    let referrer = match known_referrer {
-        Some(p) => p.clone(),
-        None => match referrer_of(tx, &offer.id, settings, friend, now)? {
-            Some(p) => p,
+    let (referrer, found) = match known_referrer {
+        Some(p) => (p.clone(), None),
+        None => match referrer_of(tx, &offer.id, settings, friend, clues, now)? {
+            Some(found) => (found.participant.clone(), Some(found)),
             None => return not("not_referred"),
         },
     };
-    let not_for = |reason| {
+    let not_for = |reason, referrer: &ParticipantId| {
         Ok(Tracked {
             credited: false,
             reason: Some(reason),
@@ -125,16 +200,20 @@ pub(crate) fn award(
         })
     };
     if is_self(tx, &referrer, friend)? {
-        return not_for("self_referral");
+        return not_for("self_referral", &referrer);
     }
     let goal = &settings.goal;
     let fact = fact(friend.as_friend());
     let event = goal.event.as_ref().map(|e| e.name());
     let Some(key) = credit::credit_key(goal.kind, event, settings.visit_counting, &fact) else {
-        return not_for("not_a_goal_fact");
+        return not_for("not_a_goal_fact", &referrer);
+    };
+    let referrer = match found {
+        Some(found) => attribute(tx, &offer.id, friend, found, now)?.participant,
+        None => referrer,
     };
     if !tx.insert_credit(&referrer, &key, &offer.id, friend, now)? {
-        return not_for("already_credited");
+        return not_for("already_credited", &referrer);
     }
     let verdict = super::review::judge(tx, &offer.id, settings, &referrer, friend, now)?;
     if verdict.outcome != Outcome::Allow {

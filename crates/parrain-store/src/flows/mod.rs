@@ -47,7 +47,8 @@ pub(crate) struct NewParticipant<'a> {
     pub visitor: Option<&'a VisitorId>,
     pub fields: &'a Value,
     pub marketing_consent: Option<bool>,
-    pub referred_by: Option<&'a ParticipantId>,
+    /// The participant that referred it, and how.
+    pub referred_by: Option<&'a parrain_core::attribution::Found<ParticipantId>>,
     /// The client address it signed up from (only one that identifies a client).
     pub ip: Option<String>,
     pub now: Millis,
@@ -166,6 +167,9 @@ pub(crate) fn client_ip(ip: Option<std::net::IpAddr>) -> Option<String> {
 pub(crate) struct FriendIds {
     pub person: Option<PersonId>,
     pub visitors: Vec<VisitorId>,
+    /// The browser the request came from, if it came from one: its share
+    /// link finds a referrer by `link`, the person's other browsers by `email`.
+    pub at_hand: Option<VisitorId>,
 }
 
 impl FriendIds {
@@ -176,6 +180,7 @@ impl FriendIds {
             None => Ok(Self {
                 person: None,
                 visitors: vec![visitor.clone()],
+                at_hand: Some(visitor.clone()),
             }),
         }
     }
@@ -192,7 +197,29 @@ impl FriendIds {
         Ok(Self {
             person: Some(person),
             visitors,
+            at_hand: also.cloned(),
         })
+    }
+
+    /// The keys the friend's recorded referrer may be under, the person first.
+    pub(crate) fn keys(&self) -> Vec<&str> {
+        self.person
+            .iter()
+            .map(PersonId::as_str)
+            .chain(self.visitors.iter().map(VisitorId::as_str))
+            .collect()
+    }
+
+    /// The key a new record goes under: the person, else the browser at hand.
+    pub(crate) fn key(&self) -> Option<&str> {
+        match &self.person {
+            Some(p) => Some(p.as_str()),
+            None => self
+                .at_hand
+                .as_ref()
+                .or(self.visitors.first())
+                .map(VisitorId::as_str),
+        }
     }
 
     fn as_friend(&self) -> Friend {

@@ -140,6 +140,7 @@ pub(crate) fn decide(tx: &impl LedgerTx, id: &str, approve: bool, now: Millis) -
             .map(VisitorId::from_trusted)
             .into_iter()
             .collect(),
+        at_hand: None,
     };
     let offer = tx.offer(&review.offer_id)?;
     let kind = if approve {

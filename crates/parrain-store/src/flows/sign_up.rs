@@ -1,24 +1,27 @@
 //! Sign-up and fulfilment by hand.
 
 use parrain_core::activity::ActivityType;
+use parrain_core::attribution::Found;
 use parrain_core::code::ReferralCode;
 use parrain_core::credit::{self, Fact};
 use parrain_core::ids::{OfferId, ParticipantId};
 use parrain_core::Millis;
 use serde_json::json;
 
-use super::credit::{award, fulfil, is_self, referrer_of, touch};
+use super::credit::{attribute, award, fulfil, is_self, referrer_of, touch, Clues};
 use super::{person_for_email, FriendIds, LedgerTx, NewParticipant, Who};
 use crate::{FulfillOutcome, Offer, Participant, Result, SignUp, SignedUp, StoreError};
 
-/// The participant a sign-up was referred by: its share code if given, else attribution.
+/// The participant a sign-up was referred by, and how, recorded as the
+/// friend's: the one recorded before, else its share code if given (which
+/// also touches its browsers), else the offer's other methods.
 fn referrer_for_sign_up(
     tx: &impl LedgerTx,
     offer: &Offer,
     friend: &FriendIds,
     code: Option<&str>,
     now: Millis,
-) -> Result<Option<ParticipantId>> {
+) -> Result<Option<Found<ParticipantId>>> {
     let Some(settings) = offer.live_at(now) else {
         return Ok(None);
     };
@@ -29,17 +32,19 @@ fn referrer_for_sign_up(
             .map(|(p, _)| p),
         None => None,
     };
-    let referrer = match by_code {
-        Some(p) => {
-            for visitor in &friend.visitors {
-                touch(tx, &offer.id, settings, visitor, &p, now)?;
-            }
-            Some(p)
+    if let Some(p) = &by_code {
+        for visitor in &friend.visitors {
+            touch(tx, &offer.id, settings, visitor, p, now)?;
         }
-        None => referrer_of(tx, &offer.id, settings, friend, now)?,
+    }
+    let clues = Clues {
+        code: by_code,
+        coupon: None,
     };
-    match referrer {
-        Some(p) if !is_self(tx, &p, friend)? => Ok(Some(p)),
+    match referrer_of(tx, &offer.id, settings, friend, &clues, now)? {
+        Some(found) if !is_self(tx, &found.participant, friend)? => {
+            attribute(tx, &offer.id, friend, found, now).map(Some)
+        }
         _ => Ok(None),
     }
 }
@@ -108,8 +113,8 @@ pub(crate) fn sign_up(
         tx.see_visitor(visitor, Some(&person), ip.as_deref(), now)?;
     }
     let friend = FriendIds::of_person(tx, person.clone(), sign_up.visitor_id.as_ref())?;
-    let referrer =
-        referrer_for_sign_up(tx, &offer, &friend, sign_up.referral_code.as_deref(), now)?;
+    let found = referrer_for_sign_up(tx, &offer, &friend, sign_up.referral_code.as_deref(), now)?;
+    let referrer = found.as_ref().map(|f| f.participant.clone());
     let id = ParticipantId::generate();
     let fields = serde_json::Value::Object(sign_up.fields.clone());
     insert_with_fresh_code(
@@ -122,7 +127,7 @@ pub(crate) fn sign_up(
             visitor: sign_up.visitor_id.as_ref(),
             fields: &fields,
             marketing_consent: sign_up.marketing_consent,
-            referred_by: referrer.as_ref(),
+            referred_by: found.as_ref(),
             ip,
             now,
         },
@@ -133,7 +138,11 @@ pub(crate) fn sign_up(
         person: Some(&person),
         visitor: sign_up.visitor_id.as_ref(),
     };
-    let details = json!({"referred_by": referrer, "marketing_consent": sign_up.marketing_consent});
+    let details = json!({
+        "referred_by": referrer,
+        "attribution_method": found.as_ref().map(|f| f.method),
+        "marketing_consent": sign_up.marketing_consent,
+    });
     tx.record(ActivityType::SignsUp, who, details, now)?;
     if let Some(referrer) = &referrer {
         if settings.fraud.verify_friend_email {
@@ -149,6 +158,7 @@ pub(crate) fn sign_up(
                 &offer,
                 &friend,
                 Some(referrer),
+                &Clues::default(),
                 |friend| Fact::SignUp { friend },
                 now,
             )?;
@@ -183,6 +193,7 @@ pub(crate) fn confirm_friend(tx: &impl LedgerTx, id: &ParticipantId, now: Millis
         &offer,
         &friend,
         Some(&referrer),
+        &Clues::default(),
         |friend| Fact::SignUp { friend },
         now,
     )?;

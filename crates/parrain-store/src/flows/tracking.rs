@@ -11,7 +11,7 @@ use parrain_core::offer::GoalType;
 use parrain_core::Millis;
 use serde_json::json;
 
-use super::credit::{award, is_self, touch};
+use super::credit::{award, is_self, touch, Clues};
 use super::{person_for_email, FriendIds, LedgerTx, Who};
 use crate::{
     Click, Clicked, EventCredit, EventOutcome, FriendRef, Offer, PageEvent, Result, ServerEvent,
@@ -160,6 +160,7 @@ pub(crate) fn visit(tx: &impl LedgerTx, visit: Visit, now: Millis) -> Result<Tra
         &offer,
         &friend,
         None,
+        &Clues::default(),
         |friend| Fact::Visit {
             friend,
             session: session.start,
@@ -199,6 +200,7 @@ pub(crate) fn track_event(tx: &impl LedgerTx, event: PageEvent, now: Millis) -> 
         &offer,
         &friend,
         None,
+        &Clues::default(),
         |friend| Fact::Event { friend, name },
         now,
     )?;
@@ -259,24 +261,40 @@ pub(crate) fn identify(
     Ok(person)
 }
 
+/// Credits the referrer of a friend a server names, with the share code it
+/// used as a coupon, if any. A friend parrain does not know yet, named by
+/// email with a coupon, is a new person (a checkout is how it arrived).
 fn credit_friend(
     tx: &impl LedgerTx,
     offer: &Offer,
     friend: &FriendRef,
+    coupon: Option<&str>,
     now: Millis,
 ) -> Result<Tracked> {
-    let Some(friend) = resolve(tx, friend)? else {
-        return Ok(Tracked {
-            credited: false,
-            reason: Some("unknown_friend"),
-            participant_id: None,
-        });
+    let friend = match (resolve(tx, friend)?, friend, coupon) {
+        (Some(friend), _, _) => friend,
+        (None, FriendRef::Email(email), Some(_)) => {
+            let person = person_for_email(tx, email, None, None, now)?;
+            FriendIds::of_person(tx, person, None)?
+        }
+        (None, _, _) => {
+            return Ok(Tracked {
+                credited: false,
+                reason: Some("unknown_friend"),
+                participant_id: None,
+            })
+        }
+    };
+    let clues = Clues {
+        code: None,
+        coupon: coupon.map(str::to_owned),
     };
     award(
         tx,
         offer,
         &friend,
         None,
+        &clues,
         |friend| Fact::Trigger { friend },
         now,
     )
@@ -287,6 +305,7 @@ pub(crate) fn give_credit(
     tx: &impl LedgerTx,
     offer: &OfferId,
     friend: &FriendRef,
+    coupon: Option<&str>,
     now: Millis,
 ) -> Result<Tracked> {
     let offer = tx.offer(offer)?;
@@ -303,7 +322,7 @@ pub(crate) fn give_credit(
         ));
     }
     refuse_not_live(&offer, now)?;
-    credit_friend(tx, &offer, friend, now)
+    credit_friend(tx, &offer, friend, coupon, now)
 }
 
 /// A server event: credits through every live trigger rule it matches, once per id.
@@ -330,7 +349,8 @@ pub(crate) fn ingest(tx: &impl LedgerTx, event: ServerEvent, now: Millis) -> Res
         if !rule.matches(&event.name, &event.properties) {
             continue;
         }
-        let tracked = credit_friend(tx, &offer, &event.person, now)?;
+        let coupon = event.properties.get("coupon").and_then(|c| c.as_str());
+        let tracked = credit_friend(tx, &offer, &event.person, coupon, now)?;
         credits.push(EventCredit {
             offer_id: offer.id.clone(),
             credited: tracked.credited,

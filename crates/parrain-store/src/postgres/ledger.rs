@@ -279,7 +279,8 @@ impl LedgerTx for PgTx<'_> {
         self.prep(|t| {
             let inserted = t.execute(
                 "INSERT INTO participants (id, offer_id, person_id, code, visitor_id, fields, marketing_consent,
-                     referred_by, created_at, sign_up_ip) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                     referred_by, created_at, sign_up_ip, referred_method)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
                  ON CONFLICT (code) DO NOTHING",
                 &[
                     &new.id.as_str(),
@@ -289,9 +290,10 @@ impl LedgerTx for PgTx<'_> {
                     &new.visitor.map(VisitorId::as_str),
                     new.fields,
                     &new.marketing_consent,
-                    &new.referred_by.map(ParticipantId::as_str),
+                    &new.referred_by.map(|f| f.participant.as_str()),
                     &new.now,
                     &new.ip,
+                    &new.referred_by.map(|f| f.method.as_str()),
                 ],
             )?;
             if inserted == 1 {

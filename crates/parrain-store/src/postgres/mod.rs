@@ -62,6 +62,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0011_deltas.sql"),
     include_str!("../../migrations/postgres/0012_rewards.sql"),
     include_str!("../../migrations/postgres/0013_retention_indexes.sql"),
+    include_str!("../../migrations/postgres/0014_attribution_methods.sql"),
 ];
 
 /// Any constant: the advisory lock nodes take while migrating, so two

@@ -15,6 +15,8 @@ use super::offers::load_offer;
 use super::{fetch_limit, PgStore};
 use crate::flows;
 use crate::sqlite::{decode_cursor, page_of};
+use parrain_core::attribution::Method;
+
 use crate::{
     FulfillOutcome, Page, PageRequest, Participant, ParticipantDetail, ParticipantFilter,
     Participants, ReferredFriend, Result, SignUp, SignedUp, StoreError,
@@ -23,7 +25,7 @@ use crate::{
 const SELECT: &str = "SELECT p.id, p.offer_id, p.person_id, pe.email, pe.first_name, pe.last_name,
         p.code, p.fields, p.marketing_consent, p.referred_by, p.credit,
         (COALESCE(o.live, o.draft) #>> '{goal,count}')::BIGINT,
-        p.achieved_at, p.fulfilled_at, p.promo_code, p.created_at, p.seq
+        p.achieved_at, p.fulfilled_at, p.promo_code, p.created_at, p.seq, p.referred_method
     FROM participants p JOIN people pe ON pe.id = p.person_id JOIN offers o ON o.id = p.offer_id";
 
 fn participant_row(r: &Row) -> (i64, Participant) {
@@ -48,6 +50,10 @@ fn participant_row(r: &Row) -> (i64, Participant) {
             fulfilled_at: r.get(13),
             promo_code: r.get(14),
             created_at: r.get(15),
+            referred_method: r
+                .get::<_, Option<String>>(17)
+                .as_deref()
+                .and_then(Method::parse),
         },
     )
 }
@@ -73,9 +79,12 @@ impl Participants for PgStore {
             // A group is one friend: a person, or a browser no person owns.
             let friends = c
                 .query(
-                    "SELECT MIN(c.friend_person), MIN(pe.email), MIN(c.friend_visitor), COUNT(*),
-                            MIN(c.created_at)
+                    "SELECT MIN(c.friend_person), MIN(pe.email), MIN(c.friend_visitor), COUNT(DISTINCT c.key),
+                            MIN(c.created_at), MIN(fr.method)
                      FROM credits c LEFT JOIN people pe ON pe.id = c.friend_person
+                     LEFT JOIN friend_referrers fr ON fr.offer_id = c.offer_id
+                          AND fr.participant_id = c.participant_id
+                          AND fr.friend IN (c.friend_person, c.friend_visitor)
                      WHERE c.participant_id = $1
                      GROUP BY COALESCE(c.friend_person, c.friend_visitor) ORDER BY MIN(c.created_at)",
                     &[&id.as_str()],
@@ -87,6 +96,7 @@ impl Participants for PgStore {
                     visitor_id: r.get::<_, Option<String>>(2).map(VisitorId::from_trusted),
                     credits: r.get(3),
                     first_credited_at: r.get(4),
+                    method: r.get::<_, Option<String>>(5).as_deref().and_then(Method::parse),
                 })
                 .collect();
             let rewards = flows::rewards::rewards_of(&Reader(RefCell::new(c)), &id)?;

@@ -8,7 +8,7 @@ use parrain_core::ids::PersonId;
 use postgres::types::ToSql;
 
 use super::{fetch_limit, PgStore};
-use crate::sqlite::{decode_cursor, page_of};
+use crate::sqlite::{attributed_by, decode_cursor, page_of};
 use crate::{Page, PageRequest, People, PeopleFilter, Person, Result};
 
 /// The SQL conditions of a filter and their parameters, numbered from `$3`
@@ -90,6 +90,20 @@ fn conditions(filter: &PeopleFilter) -> Conditions {
                  LEFT JOIN visitors v ON v.id = k.visitor_id
                  WHERE k.offer_id = {o} AND k.type = 'clicks_shared_link')"
         ));
+    }
+    if let Some(method) = filter.attributed_by {
+        let mut narrow = String::new();
+        if let Some(o) = &filter.was_referred_in {
+            narrow.push_str(&format!(" AND fr.offer_id = {}", c.arg(o.to_string())));
+        }
+        if let Some(p) = &filter.referred_by {
+            narrow.push_str(&format!(
+                " AND fr.participant_id = {}",
+                c.arg(p.to_string())
+            ));
+        }
+        let m = c.arg(method.as_str().into());
+        c.sql.push(attributed_by(&m, &narrow));
     }
     c
 }

@@ -11,6 +11,7 @@ use postgres::types::{ToSql, Type};
 use postgres::{Client, GenericClient, Row};
 use serde_json::{Map, Value};
 
+use super::tx::Sql as TxSql;
 use super::{PgStore, PgTx};
 use crate::privacy::{erase, export, json_column, Erasure, Privacy, Sql};
 use crate::retention::{sweep, Retention, Swept};
@@ -60,6 +61,17 @@ impl Sql for PgTx<'_> {
 
     fn strings(&self, sql: &str, p: &[&str]) -> Result<Vec<String>> {
         self.with(|t| strings(t, sql, p))
+    }
+
+    fn exec_fixed(&self, sql: &'static str, p: &[&str]) -> Result<u64> {
+        self.prep(|t| Ok(TxSql::execute(t, &dollars(sql), &params(p))?))
+    }
+
+    fn strings_fixed(&self, sql: &'static str, p: &[&str]) -> Result<Vec<String>> {
+        self.prep(|t| {
+            let rows = TxSql::query(t, &dollars(sql), &params(p))?;
+            Ok(rows.iter().map(|r| r.get(0)).collect())
+        })
     }
 
     fn rows(&self, sql: &str, p: &[&str]) -> Result<Vec<Map<String, Value>>> {

@@ -4,6 +4,7 @@
 //! operators and `FILTER` clauses.
 
 use async_trait::async_trait;
+use parrain_core::attribution::Method;
 use parrain_core::ids::{OfferId, ParticipantId};
 use parrain_core::report::{total, Window};
 
@@ -87,6 +88,14 @@ impl Reports for PgStore {
                     &[&id, &from, &to],
                 )?
                 .get(0);
+            data.attributed = c
+                .query(
+                    &crate::report::ATTRIBUTED.replace('?', "$"),
+                    &[&id, &from, &to],
+                )?
+                .iter()
+                .filter_map(|r| Method::parse(r.get(0)).map(|m| (m, r.get(1))))
+                .collect();
             if let Some((first, last)) = clicks {
                 data.influencers = c
                     .query_one(

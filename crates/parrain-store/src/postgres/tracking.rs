@@ -43,10 +43,11 @@ impl Tracking for PgStore {
         &self,
         offer: &OfferId,
         friend: FriendRef,
+        coupon: Option<String>,
         now: Millis,
     ) -> Result<Tracked> {
         let offer = offer.clone();
-        self.write_flow(move |tx| flows::give_credit(tx, &offer, &friend, now))
+        self.write_flow(move |tx| flows::give_credit(tx, &offer, &friend, coupon.as_deref(), now))
             .await
     }
 

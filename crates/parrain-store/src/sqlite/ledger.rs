@@ -368,7 +368,8 @@ impl LedgerTx for Connection {
         let inserted = self
             .prepare_cached(
                 "INSERT INTO participants (id, offer_id, person_id, code, visitor_id, fields, marketing_consent,
-                     referred_by, created_at, sign_up_ip) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+                     referred_by, created_at, sign_up_ip, referred_method)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
                  ON CONFLICT (code) DO NOTHING",
             )?
             .execute(params![
@@ -379,9 +380,10 @@ impl LedgerTx for Connection {
                 new.visitor.map(VisitorId::as_str),
                 new.fields.to_string(),
                 new.marketing_consent,
-                new.referred_by.map(ParticipantId::as_str),
+                new.referred_by.map(|f| f.participant.as_str()),
                 new.now,
-                new.ip.as_deref()
+                new.ip.as_deref(),
+                new.referred_by.map(|f| f.method.as_str()),
             ])?;
         if inserted == 1 {
             self.prepare_cached("UPDATE offers SET participants = participants + 1 WHERE id = ?1")?

@@ -19,6 +19,7 @@ mod offers;
 mod operators;
 mod participants;
 mod people;
+pub(crate) use people::attributed_by;
 mod privacy;
 mod report;
 mod review;
@@ -50,6 +51,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0010_participant_tokens.sql"),
     include_str!("../../migrations/sqlite/0011_rewards.sql"),
     include_str!("../../migrations/sqlite/0012_retention_indexes.sql"),
+    include_str!("../../migrations/sqlite/0013_attribution_methods.sql"),
 ];
 
 /// The SQLite store. Cheap to clone.

@@ -10,6 +10,8 @@ use r2d2_sqlite::rusqlite::{params, Connection, OptionalExtension, Row};
 use super::ledger::load_offer;
 use super::{decode_cursor, page_of, SqliteStore};
 use crate::flows;
+use parrain_core::attribution::Method;
+
 use crate::{
     FulfillOutcome, Page, PageRequest, Participant, ParticipantDetail, ParticipantFilter,
     Participants, ReferredFriend, Result, SignUp, SignedUp, StoreError,
@@ -18,7 +20,7 @@ use crate::{
 const SELECT: &str = "SELECT p.id, p.offer_id, p.person_id, pe.email, pe.first_name, pe.last_name,
         p.code, p.fields, p.marketing_consent, p.referred_by, p.credit,
         json_extract(COALESCE(o.live, o.draft), '$.goal.count'),
-        p.achieved_at, p.fulfilled_at, p.promo_code, p.created_at, p.rowid
+        p.achieved_at, p.fulfilled_at, p.promo_code, p.created_at, p.rowid, p.referred_method
     FROM participants p JOIN people pe ON pe.id = p.person_id JOIN offers o ON o.id = p.offer_id";
 
 fn participant_row(r: &Row<'_>) -> r2d2_sqlite::rusqlite::Result<(i64, Participant)> {
@@ -44,6 +46,10 @@ fn participant_row(r: &Row<'_>) -> r2d2_sqlite::rusqlite::Result<(i64, Participa
             fulfilled_at: r.get(13)?,
             promo_code: r.get(14)?,
             created_at: r.get(15)?,
+            referred_method: r
+                .get::<_, Option<String>>(17)?
+                .as_deref()
+                .and_then(Method::parse),
         },
     ))
 }
@@ -69,8 +75,12 @@ impl Participants for SqliteStore {
         self.read(move |conn| {
             let participant = load_participant(conn, &id)?;
             let mut stmt = conn.prepare(
-                "SELECT c.friend_person, pe.email, MIN(c.friend_visitor), COUNT(*), MIN(c.created_at)
+                "SELECT c.friend_person, pe.email, MIN(c.friend_visitor), COUNT(DISTINCT c.key), MIN(c.created_at),
+                        MIN(fr.method)
                  FROM credits c LEFT JOIN people pe ON pe.id = c.friend_person
+                 LEFT JOIN friend_referrers fr ON fr.offer_id = c.offer_id
+                      AND fr.participant_id = c.participant_id
+                      AND fr.friend IN (c.friend_person, c.friend_visitor)
                  WHERE c.participant_id = ?1
                  GROUP BY COALESCE(c.friend_person, c.friend_visitor) ORDER BY MIN(c.created_at)",
             )?;
@@ -82,6 +92,7 @@ impl Participants for SqliteStore {
                         visitor_id: r.get::<_, Option<String>>(2)?.map(VisitorId::from_trusted),
                         credits: r.get(3)?,
                         first_credited_at: r.get(4)?,
+                        method: r.get::<_, Option<String>>(5)?.as_deref().and_then(Method::parse),
                     })
                 })?
                 .collect::<Result<Vec<_>, _>>()?;

@@ -26,6 +26,17 @@ const WAS_REFERRED_IN: &str = "pe.id IN (
           JOIN participants r ON r.id = a.participant_id
           WHERE a.offer_id = :referred_in AND v.person_id != r.person_id)";
 
+/// People whose recorded referrer was found by a method: the friend is a
+/// person, or a browser that person owns.
+pub(crate) fn attributed_by(method: &str, narrow: &str) -> String {
+    format!(
+        "pe.id IN (
+    SELECT fr.friend FROM friend_referrers fr WHERE fr.method = {method}{narrow}
+    UNION SELECT v.person_id FROM friend_referrers fr JOIN visitors v ON v.id = fr.friend
+          WHERE fr.method = {method}{narrow})"
+    )
+}
+
 fn participated(name: &str, extra: &str) -> String {
     format!(
         "EXISTS (SELECT 1 FROM participants p WHERE p.person_id = pe.id AND p.offer_id = :{name}{extra})"
@@ -84,6 +95,19 @@ fn conditions(filter: &PeopleFilter) -> (Vec<String>, Vec<(&'static str, String)
     if let Some(o) = &filter.clicked_shared_link_in {
         sql.push(CLICKED_IN.into());
         args.push((":clicked_in", o.to_string()));
+    }
+    if let Some(method) = filter.attributed_by {
+        let mut narrow = String::new();
+        if let Some(o) = &filter.was_referred_in {
+            narrow.push_str(" AND fr.offer_id = :method_in");
+            args.push((":method_in", o.to_string()));
+        }
+        if let Some(p) = &filter.referred_by {
+            narrow.push_str(" AND fr.participant_id = :method_by");
+            args.push((":method_by", p.to_string()));
+        }
+        sql.push(attributed_by(":method", &narrow));
+        args.push((":method", method.as_str().into()));
     }
     (sql, args)
 }

@@ -40,6 +40,20 @@ impl Sql for Connection {
         Ok(rows)
     }
 
+    fn exec_fixed(&self, sql: &'static str, params: &[&str]) -> Result<u64> {
+        Ok(self
+            .prepare_cached(sql)?
+            .execute(params_from_iter(params))? as u64)
+    }
+
+    fn strings_fixed(&self, sql: &'static str, params: &[&str]) -> Result<Vec<String>> {
+        let mut stmt = self.prepare_cached(sql)?;
+        let rows = stmt
+            .query_map(params_from_iter(params), |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        Ok(rows)
+    }
+
     fn rows(&self, sql: &str, params: &[&str]) -> Result<Vec<Map<String, Value>>> {
         let mut stmt = self.prepare_cached(sql)?;
         let names: Vec<String> = stmt.column_names().into_iter().map(str::to_owned).collect();

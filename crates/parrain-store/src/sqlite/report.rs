@@ -3,6 +3,7 @@
 //! `participants_top` index.
 
 use async_trait::async_trait;
+use parrain_core::attribution::Method;
 use parrain_core::ids::{OfferId, ParticipantId};
 use parrain_core::report::{total, Window};
 use r2d2_sqlite::rusqlite::params;
@@ -85,6 +86,16 @@ impl Reports for SqliteStore {
                        AND occurred_at >= ?2 AND occurred_at < ?3",
                 )?
                 .query_row(params![id, from, to], |r| r.get(0))?;
+            data.attributed = conn
+                .prepare_cached(crate::report::ATTRIBUTED)?
+                .query_map(params![id, from, to], |r| {
+                    Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+                })?
+                .filter_map(|r| {
+                    r.map(|(m, n)| Method::parse(&m).map(|m| (m, n)))
+                        .transpose()
+                })
+                .collect::<Result<_, _>>()?;
             if let Some((first, last)) = clicks {
                 data.influencers = conn.query_row(
                     "SELECT COUNT(DISTINCT participant_id) FROM activities

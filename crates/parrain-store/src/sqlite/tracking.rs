@@ -41,10 +41,11 @@ impl Tracking for SqliteStore {
         &self,
         offer: &OfferId,
         friend: FriendRef,
+        coupon: Option<String>,
         now: Millis,
     ) -> Result<Tracked> {
         let offer = offer.clone();
-        self.write(move |conn| flows::give_credit(conn, &offer, &friend, now))
+        self.write(move |conn| flows::give_credit(conn, &offer, &friend, coupon.as_deref(), now))
             .await
     }
 

@@ -9,6 +9,7 @@ from ...types import Response, UNSET
 from ... import errors
 
 from ...models.error_out import ErrorOut
+from ...models.list_people_attributed_by import ListPeopleAttributedBy
 from ...models.list_person_out import ListPersonOut
 from ...types import UNSET, Unset
 from typing import cast
@@ -25,6 +26,7 @@ def _get_kwargs(
     shared_in: str | Unset = UNSET,
     channel: str | Unset = UNSET,
     clicked_shared_link_in: str | Unset = UNSET,
+    attributed_by: ListPeopleAttributedBy | Unset = UNSET,
     cursor: str | Unset = UNSET,
     limit: int | Unset = UNSET,
 
@@ -50,6 +52,12 @@ def _get_kwargs(
     params["channel"] = channel
 
     params["clicked_shared_link_in"] = clicked_shared_link_in
+
+    json_attributed_by: str | Unset = UNSET
+    if not isinstance(attributed_by, Unset):
+        json_attributed_by = attributed_by.value
+
+    params["attributed_by"] = json_attributed_by
 
     params["cursor"] = cursor
 
@@ -132,6 +140,7 @@ def sync_detailed(
     shared_in: str | Unset = UNSET,
     channel: str | Unset = UNSET,
     clicked_shared_link_in: str | Unset = UNSET,
+    attributed_by: ListPeopleAttributedBy | Unset = UNSET,
     cursor: str | Unset = UNSET,
     limit: int | Unset = UNSET,
 
@@ -148,6 +157,8 @@ def sync_detailed(
         shared_in (str | Unset):
         channel (str | Unset):
         clicked_shared_link_in (str | Unset):
+        attributed_by (ListPeopleAttributedBy | Unset): A way of finding a friend's referrer (SPEC
+            §15), tried in the offer's order.
         cursor (str | Unset):
         limit (int | Unset):
 
@@ -169,6 +180,7 @@ was_referred_in=was_referred_in,
 shared_in=shared_in,
 channel=channel,
 clicked_shared_link_in=clicked_shared_link_in,
+attributed_by=attributed_by,
 cursor=cursor,
 limit=limit,
 
@@ -191,6 +203,7 @@ def sync(
     shared_in: str | Unset = UNSET,
     channel: str | Unset = UNSET,
     clicked_shared_link_in: str | Unset = UNSET,
+    attributed_by: ListPeopleAttributedBy | Unset = UNSET,
     cursor: str | Unset = UNSET,
     limit: int | Unset = UNSET,
 
@@ -207,6 +220,8 @@ def sync(
         shared_in (str | Unset):
         channel (str | Unset):
         clicked_shared_link_in (str | Unset):
+        attributed_by (ListPeopleAttributedBy | Unset): A way of finding a friend's referrer (SPEC
+            §15), tried in the offer's order.
         cursor (str | Unset):
         limit (int | Unset):
 
@@ -229,6 +244,7 @@ was_referred_in=was_referred_in,
 shared_in=shared_in,
 channel=channel,
 clicked_shared_link_in=clicked_shared_link_in,
+attributed_by=attributed_by,
 cursor=cursor,
 limit=limit,
 
@@ -245,6 +261,7 @@ async def asyncio_detailed(
     shared_in: str | Unset = UNSET,
     channel: str | Unset = UNSET,
     clicked_shared_link_in: str | Unset = UNSET,
+    attributed_by: ListPeopleAttributedBy | Unset = UNSET,
     cursor: str | Unset = UNSET,
     limit: int | Unset = UNSET,
 
@@ -261,6 +278,8 @@ async def asyncio_detailed(
         shared_in (str | Unset):
         channel (str | Unset):
         clicked_shared_link_in (str | Unset):
+        attributed_by (ListPeopleAttributedBy | Unset): A way of finding a friend's referrer (SPEC
+            §15), tried in the offer's order.
         cursor (str | Unset):
         limit (int | Unset):
 
@@ -282,6 +301,7 @@ was_referred_in=was_referred_in,
 shared_in=shared_in,
 channel=channel,
 clicked_shared_link_in=clicked_shared_link_in,
+attributed_by=attributed_by,
 cursor=cursor,
 limit=limit,
 
@@ -304,6 +324,7 @@ async def asyncio(
     shared_in: str | Unset = UNSET,
     channel: str | Unset = UNSET,
     clicked_shared_link_in: str | Unset = UNSET,
+    attributed_by: ListPeopleAttributedBy | Unset = UNSET,
     cursor: str | Unset = UNSET,
     limit: int | Unset = UNSET,
 
@@ -320,6 +341,8 @@ async def asyncio(
         shared_in (str | Unset):
         channel (str | Unset):
         clicked_shared_link_in (str | Unset):
+        attributed_by (ListPeopleAttributedBy | Unset): A way of finding a friend's referrer (SPEC
+            §15), tried in the offer's order.
         cursor (str | Unset):
         limit (int | Unset):
 
@@ -342,6 +365,7 @@ was_referred_in=was_referred_in,
 shared_in=shared_in,
 channel=channel,
 clicked_shared_link_in=clicked_shared_link_in,
+attributed_by=attributed_by,
 cursor=cursor,
 limit=limit,
 

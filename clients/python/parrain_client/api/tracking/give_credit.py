@@ -9,7 +9,7 @@ from ...types import Response, UNSET
 from ... import errors
 
 from ...models.error_out import ErrorOut
-from ...models.friend_in import FriendIn
+from ...models.give_credit_in import GiveCreditIn
 from ...models.tracked_out import TrackedOut
 from ...types import UNSET, Unset
 from typing import cast
@@ -19,7 +19,7 @@ from typing import cast
 def _get_kwargs(
     id: str,
     *,
-    body: FriendIn,
+    body: GiveCreditIn,
     idempotency_key: str | Unset = UNSET,
 
 ) -> dict[str, Any]:
@@ -130,7 +130,7 @@ def sync_detailed(
     id: str,
     *,
     client: AuthenticatedClient,
-    body: FriendIn,
+    body: GiveCreditIn,
     idempotency_key: str | Unset = UNSET,
 
 ) -> Response[ErrorOut | TrackedOut]:
@@ -140,7 +140,8 @@ def sync_detailed(
     Args:
         id (str):
         idempotency_key (str | Unset):
-        body (FriendIn): A friend, named by exactly one of these.
+        body (GiveCreditIn): The friend to credit, named by exactly one of `email`, `person_id`,
+            `visitor_id`, and the share code it used as a coupon at checkout, if any.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -168,7 +169,7 @@ def sync(
     id: str,
     *,
     client: AuthenticatedClient,
-    body: FriendIn,
+    body: GiveCreditIn,
     idempotency_key: str | Unset = UNSET,
 
 ) -> ErrorOut | TrackedOut | None:
@@ -178,7 +179,8 @@ def sync(
     Args:
         id (str):
         idempotency_key (str | Unset):
-        body (FriendIn): A friend, named by exactly one of these.
+        body (GiveCreditIn): The friend to credit, named by exactly one of `email`, `person_id`,
+            `visitor_id`, and the share code it used as a coupon at checkout, if any.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -201,7 +203,7 @@ async def asyncio_detailed(
     id: str,
     *,
     client: AuthenticatedClient,
-    body: FriendIn,
+    body: GiveCreditIn,
     idempotency_key: str | Unset = UNSET,
 
 ) -> Response[ErrorOut | TrackedOut]:
@@ -211,7 +213,8 @@ async def asyncio_detailed(
     Args:
         id (str):
         idempotency_key (str | Unset):
-        body (FriendIn): A friend, named by exactly one of these.
+        body (GiveCreditIn): The friend to credit, named by exactly one of `email`, `person_id`,
+            `visitor_id`, and the share code it used as a coupon at checkout, if any.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -239,7 +242,7 @@ async def asyncio(
     id: str,
     *,
     client: AuthenticatedClient,
-    body: FriendIn,
+    body: GiveCreditIn,
     idempotency_key: str | Unset = UNSET,
 
 ) -> ErrorOut | TrackedOut | None:
@@ -249,7 +252,8 @@ async def asyncio(
     Args:
         id (str):
         idempotency_key (str | Unset):
-        body (FriendIn): A friend, named by exactly one of these.
+        body (GiveCreditIn): The friend to credit, named by exactly one of `email`, `person_id`,
+            `visitor_id`, and the share code it used as a coupon at checkout, if any.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -1,0 +1,69 @@
+//! The friend's recorded referrer (SPEC §15), written once over the [`Sql`]
+//! both backends share: one row per (offer, friend), the first one stays.
+//!
+//! A friend is its person when parrain knows it, else the browser at hand.
+//! Inserting never overwrites, so two requests racing to attribute the same
+//! friend both read back the one that was inserted first.
+
+use parrain_core::attribution::{Found, Method};
+use parrain_core::ids::{OfferId, ParticipantId};
+use parrain_core::Millis;
+
+use crate::privacy::Sql;
+use crate::{Result, StoreError};
+
+/// The referrer recorded for the first of `friends` (the person first) that has one.
+pub(crate) fn recorded(
+    db: &impl Sql,
+    offer: &OfferId,
+    friends: &[&str],
+) -> Result<Option<Found<ParticipantId>>> {
+    for friend in friends {
+        let row = db.strings_fixed(
+            "SELECT participant_id || ' ' || method FROM friend_referrers
+             WHERE offer_id = ?1 AND friend = ?2",
+            &[offer.as_str(), friend],
+        )?;
+        if let Some(row) = row.first() {
+            return parse(row).map(Some);
+        }
+    }
+    Ok(None)
+}
+
+/// Records `found` as the friend's referrer unless it has one already;
+/// returns the one that stands.
+pub(crate) fn record(
+    db: &impl Sql,
+    offer: &OfferId,
+    friend: &str,
+    found: &Found<ParticipantId>,
+    now: Millis,
+) -> Result<Found<ParticipantId>> {
+    db.exec_fixed(
+        "INSERT INTO friend_referrers (offer_id, friend, participant_id, method, attributed_at)
+         VALUES (?1, ?2, ?3, ?4, CAST(CAST(?5 AS TEXT) AS BIGINT))
+         ON CONFLICT (offer_id, friend) DO NOTHING",
+        &[
+            offer.as_str(),
+            friend,
+            found.participant.as_str(),
+            found.method.as_str(),
+            &now.to_string(),
+        ],
+    )?;
+    recorded(db, offer, &[friend])?
+        .ok_or_else(|| StoreError::database("a recorded referrer vanished"))
+}
+
+fn parse(row: &str) -> Result<Found<ParticipantId>> {
+    let (participant, method) = row
+        .split_once(' ')
+        .ok_or_else(|| StoreError::database(format!("bad friend referrer {row}")))?;
+    let method = Method::parse(method)
+        .ok_or_else(|| StoreError::database(format!("unknown attribution method {method}")))?;
+    Ok(Found {
+        participant: ParticipantId::from_trusted(participant.to_owned()),
+        method,
+    })
+}
