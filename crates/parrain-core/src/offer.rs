@@ -330,6 +330,10 @@ pub struct OfferSettings {
     /// fulfillment at the goal.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rewards: Vec<crate::reward::Reward>,
+    /// The OpenID Connect providers (ids from parrain's `social_providers`
+    /// configuration) whose "Continue with …" buttons the widget shows.
+    #[serde(default)]
+    pub social_sign_up: Vec<String>,
 }
 
 /// One thing wrong with a set of settings.
@@ -425,6 +429,7 @@ impl OfferSettings {
         self.share_preview.problems(&mut out);
         self.invitations.problems(&mut out);
         crate::reward::problems(self, &mut out);
+        self.social_problems(&mut out);
         if let (Some(start), Some(end)) = (self.starts_at, self.ends_at) {
             if start > end {
                 out.push(Problem::for_approval(
@@ -557,6 +562,35 @@ impl OfferSettings {
                 "required",
                 format!("{} needs {}", target_field.1, target_field.0),
             ));
+        }
+    }
+
+    /// Provider ids are the configuration's names: whether each is
+    /// configured is the server's to say (the core does not read the
+    /// configuration).
+    fn social_problems(&self, out: &mut Vec<Problem>) {
+        if self.social_sign_up.len() > MAX_SOCIAL_PROVIDERS {
+            out.push(Problem::invalid(
+                "social_sign_up",
+                "too_many",
+                format!("social_sign_up has more than {MAX_SOCIAL_PROVIDERS} providers"),
+            ));
+        }
+        for (i, id) in self.social_sign_up.iter().enumerate() {
+            let field = format!("social_sign_up[{i}]");
+            if !valid_provider_id(id) {
+                out.push(Problem::invalid(
+                    &field,
+                    "invalid",
+                    format!("{field} must be a provider id of 1 to 40 lower-case letters, digits, - or _"),
+                ));
+            } else if self.social_sign_up[..i].contains(id) {
+                out.push(Problem::invalid(
+                    &field,
+                    "duplicate",
+                    format!("{field}: {id} is listed twice"),
+                ));
+            }
         }
     }
 
@@ -731,6 +765,17 @@ fn valid_field_name(name: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
 }
 
+/// The most OpenID Connect providers one offer may offer.
+pub const MAX_SOCIAL_PROVIDERS: usize = 10;
+
+/// A social sign-up provider's id: 1 to 40 of `a-z`, `0-9`, `-`, `_`.
+pub fn valid_provider_id(id: &str) -> bool {
+    (1..=40).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+}
+
 pub fn valid_web_url(raw: &str) -> bool {
     url::Url::parse(raw)
         .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
@@ -765,6 +810,25 @@ mod tests {
 
     fn settings(value: serde_json::Value) -> OfferSettings {
         serde_json::from_value(value).unwrap()
+    }
+
+    #[test]
+    fn social_sign_up_takes_distinct_provider_ids() {
+        let s = settings(json!({"name": "x", "social_sign_up": ["google", "Acme SSO", "google"]}));
+        let problems: Vec<_> = s
+            .write_problems()
+            .into_iter()
+            .map(|p| (p.field, p.code))
+            .collect();
+        assert_eq!(
+            problems,
+            [
+                ("social_sign_up[1]".to_owned(), "invalid".to_owned()),
+                ("social_sign_up[2]".to_owned(), "duplicate".to_owned())
+            ]
+        );
+        let fine = settings(json!({"name": "x", "social_sign_up": ["google", "acme-sso"]}));
+        assert!(fine.write_problems().is_empty());
     }
 
     #[test]

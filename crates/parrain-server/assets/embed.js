@@ -361,6 +361,8 @@ textarea.in{min-height:64px;resize:vertical}
 .st{color:#065f46;font-weight:600}
 .acts{display:flex;flex-wrap:wrap;align-items:center;gap:4px 16px;margin:12px 0 0}
 .note{font-size:13px;color:#4b5563;margin:8px 0 0}
+.social{display:flex;flex-direction:column;gap:8px;margin:0 0 12px}
+.btn.alt{color:var(--t);background:var(--bg);border-color:var(--bd)}
 .legal{font-size:13px;color:#4b5563;margin:14px 0 0}
 a{color:var(--p)}
 .legal a{color:#4b5563}
@@ -557,13 +559,58 @@ a{color:var(--p)}
     }
   }
 
+  // "Continue with …" (SPEC §14): the provider's sign-in runs in a popup on
+  // parrain's origin, which posts back a ticket for the verified identity;
+  // the form is then filled with it and the person still reviews the
+  // consent and person fields and signs up. Only a message from parrain's
+  // origin, sent by the popup this widget opened, is taken.
+  function socialButtons(w, error) {
+    const providers = w.offer.social_sign_up || [];
+    if (!providers.length || w.social) return null;
+    return h("div", { class: "social", part: "social" },
+      providers.map((p) => h("button", {
+        type: "button", class: "btn alt", part: "social-" + p.id, "data-provider": p.id,
+        onclick: () => continueWith(w, p, error),
+      }, t(w, "continue_with", { provider: p.name }))),
+      h("p", { class: "m" }, t(w, "or_email")));
+  }
+
+  function continueWith(w, p, error) {
+    error.textContent = "";
+    const qs = new URLSearchParams({ offer_id: w.id, origin: location.origin, visitor_id: VID });
+    if (REF) qs.set("referral_code", REF);
+    const url = BASE + "/social/" + enc(p.id) + "/start?" + qs;
+    const popup = W.open(url, "parrain_social", "popup,width=520,height=680");
+    if (!popup) {
+      error.textContent = t(w, "popup_blocked", { provider: p.name });
+      return;
+    }
+    let parrainOrigin = location.origin;
+    try { parrainOrigin = new URL(BASE).origin; } catch (e) { /* same origin */ }
+    function onMessage(e) {
+      const d = e.data;
+      if (e.origin !== parrainOrigin || e.source !== popup || !d || d.type !== "parrain:social") return;
+      W.removeEventListener("message", onMessage);
+      if (d.error) {
+        error.textContent = d.error.message;
+        return;
+      }
+      if (d.offer_id !== w.id) return;
+      w.social = d;
+      render(w, "form", true);
+    }
+    W.addEventListener("message", onMessage);
+  }
+
   function formView(w) {
     const o = w.offer;
     const gated = w.gated = o.sign_up_flow === "share_then_capture";
     const fields = [{ name: "email", required: true }]
       .concat((o.person_fields || []).map((f) => (typeof f === "string" ? { name: f } : f)))
       .filter((f, i) => f && f.name && (i === 0 || f.name !== "email"))
-      .map((f, i) => field(w, f, i));
+      .map((f, i) => field(w, Object.assign({ value: w.social && w.social[f.name] || undefined }, f), i));
+    // The provider verified this email: it is the one signed up.
+    if (w.social) fields[0].input.readOnly = true;
     const consent = h("input", { type: "checkbox", id: "consent", part: "consent", checked: o.marketing_consent === "opt_out" });
     const error = h("p", { class: "err", role: "alert", part: "error" });
     const submit = h("button", { type: "submit", class: "btn", part: "submit", disabled: gated && !w.shared.size, "aria-describedby": gated ? "note" : null }, t(w, "sign_up"));
@@ -583,6 +630,7 @@ a{color:var(--p)}
         else (body.fields = body.fields || {})[f.name] = v;
       });
       if (REF) body.referral_code = REF;
+      if (w.social) body.social_ticket = w.social.social_ticket;
       busy(w, submit, t(w, "signing_up"));
       const res = await signUp(w.id, body);
       busy(w, submit, null);
@@ -595,6 +643,8 @@ a{color:var(--p)}
     }
 
     const form = h("form", { part: "form", novalidate: true, onsubmit: onSubmit },
+      w.social && h("p", { class: "note", part: "social-signed-in" },
+        t(w, "social_signed_in", { provider: w.social.provider_name })),
       fields.map((f) => f.row),
       h("div", { class: "row ck" }, consent, h("label", { for: "consent" }, t(w, "consent"))),
       error, submit, note);
@@ -603,6 +653,7 @@ a{color:var(--p)}
       heading(o),
       goalLine(w),
       gated && [h("p", { class: "step" }, t(w, "step_share")), shareBlock(w), h("p", { class: "step" }, t(w, "step_sign_up"))],
+      socialButtons(w, error),
       form,
       h("div", { class: "acts" }, h("span", { class: "m" }, t(w, "already")), trackButton(w)),
       legal(w),

@@ -22,6 +22,7 @@ pub mod participant_token;
 pub mod password;
 pub mod retention;
 mod routes;
+pub mod social;
 mod views;
 
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -67,6 +68,8 @@ pub struct ServerConfig {
     /// a browser to an email using the publishable key. `None`: only a
     /// secret key may.
     pub identity_secret: Option<String>,
+    /// The OpenID Connect providers offers may sign people up with (SPEC §14).
+    pub social: social::Providers,
 }
 
 #[derive(Debug, Clone)]

@@ -52,7 +52,7 @@ fn before(config: &RetentionConfig, what: Swept, now: Millis) -> Millis {
         Swept::Jobs | Swept::Deliveries => now.saturating_sub(millis(config.finished_jobs)),
         Swept::Idempotency => now.saturating_sub(millis(config.idempotency)),
         Swept::VisitorIps | Swept::SignUpIps => now.saturating_sub(millis(config.client_ips)),
-        Swept::Sessions | Swept::Links => now,
+        Swept::Sessions | Swept::Links | Swept::SocialLogins => now,
     }
 }
 

@@ -94,6 +94,17 @@ pub struct PublicOfferOut {
     pub widget: PublicWidgetOut,
     /// Whether participants may invite friends by email, and how many at once.
     pub invitations: PublicInvitationsOut,
+    /// The providers whose "Continue with …" buttons the widget shows, in
+    /// the offer's order (those no longer configured are left out).
+    pub social_sign_up: Vec<PublicProviderOut>,
+}
+
+/// An OpenID Connect provider a person may sign up with.
+#[derive(Serialize, ToSchema)]
+pub struct PublicProviderOut {
+    pub id: String,
+    /// What follows "Continue with" on its button.
+    pub name: String,
 }
 
 /// The goal as a web page shows it.
@@ -126,8 +137,15 @@ pub struct PublicInvitationsOut {
 }
 
 impl PublicOfferOut {
-    pub fn new(offer: &Offer, now: Millis) -> Self {
+    pub fn new(offer: &Offer, now: Millis, providers: &crate::social::Providers) -> Self {
         let s = offer.live.as_ref().unwrap_or_else(|| offer.editable());
+        let social_sign_up = (s.social_sign_up.iter())
+            .filter_map(|id| providers.get(id))
+            .map(|p| PublicProviderOut {
+                id: p.config.id.clone(),
+                name: p.config.name.clone(),
+            })
+            .collect();
         let goal_event = match (&s.goal.kind, &s.goal.event) {
             (GoalType::CustomEvent, Some(GoalEvent::Name(name))) => Some(name.clone()),
             _ => None,
@@ -163,6 +181,7 @@ impl PublicOfferOut {
                 enabled: s.invitations.enabled,
                 max_recipients_per_request: s.invitations.max_recipients_per_request,
             },
+            social_sign_up,
         }
     }
 }

@@ -93,7 +93,8 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
         ("attempts", Int), ("next_attempt_at", Int), ("created_at", Int), ("updated_at", Int)]),
     ("webhook_attempts", &[("seq", Int), ("delivery_id", Text), ("attempted_at", Int),
         ("status", Int32), ("latency_ms", Int), ("response", Text), ("error", Text)]),
-    // Login sessions are not carried: operators sign in again after a move.
+    // Login sessions are not carried: operators sign in again after a move,
+    // and a social sign-in under way (social_logins, minutes long) starts again.
     ("operators", &[("email", Text), ("password_hash", Text), ("created_at", Int),
         ("updated_at", Int)]),
 ];

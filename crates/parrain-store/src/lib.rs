@@ -21,6 +21,7 @@ mod referrers;
 mod report;
 mod retention;
 mod review;
+mod social;
 pub mod sqlite;
 mod tokens;
 
@@ -43,6 +44,7 @@ pub use privacy::{Erasure, Privacy};
 pub use report::{ReportData, Reports, TopReferrer, TOP_REFERRERS};
 pub use retention::{Retention, Swept};
 pub use review::{Review, Reviews};
+pub use social::{SocialLogins, SocialStep};
 pub use tokens::{PageFriend, ParticipantTokens, CONFIRM_VALID_FOR, SIGN_IN_VALID_FOR};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -183,6 +185,7 @@ pub trait Store:
     + Operators
     + Invitations
     + ParticipantTokens
+    + SocialLogins
     + Retention
     + Rewards
 {
@@ -203,6 +206,7 @@ impl<T> Store for T where
         + Operators
         + Invitations
         + ParticipantTokens
+        + SocialLogins
         + Retention
         + Rewards
 {

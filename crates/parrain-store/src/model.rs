@@ -139,6 +139,9 @@ pub struct SignUp {
     /// (a secret key, or a page with the email's identity token). A
     /// browser that is not vouched for is tied only to a person it creates.
     pub vouched: bool,
+    /// The OpenID Connect provider that verified the email, for a social
+    /// sign-up (recorded in the `signs_up` activity).
+    pub social_provider: Option<String>,
 }
 
 #[derive(Debug, Clone)]

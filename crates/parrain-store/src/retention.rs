@@ -3,8 +3,8 @@
 //! delete exactly the same rows.
 //!
 //! Finished jobs, finished webhook deliveries with their attempts, saved
-//! idempotent responses, expired operator sessions and spent or expired
-//! sign-in and confirmation links go; pending work is never touched. Client
+//! idempotent responses, expired operator sessions, spent or expired
+//! sign-in and confirmation links and expired social sign-ins go; pending work is never touched. Client
 //! addresses are cleared from the rows that hold them (browsers and
 //! participants), the rows kept. The activity log is the record of what
 //! happened and is never pruned here.
@@ -36,10 +36,13 @@ pub enum Swept {
     /// The client address a participant signed up from, when the sign-up
     /// is older than the cutoff: cleared, the participant kept.
     SignUpIps,
+    /// Social sign-ins (their request to the provider, or the identity it
+    /// vouched for) expired before the cutoff.
+    SocialLogins,
 }
 
 impl Swept {
-    pub const ALL: [Swept; 7] = [
+    pub const ALL: [Swept; 8] = [
         Swept::Jobs,
         Swept::Deliveries,
         Swept::Idempotency,
@@ -47,6 +50,7 @@ impl Swept {
         Swept::Links,
         Swept::VisitorIps,
         Swept::SignUpIps,
+        Swept::SocialLogins,
     ];
 
     /// The metric label.
@@ -59,6 +63,7 @@ impl Swept {
             Swept::Links => "participant_links",
             Swept::VisitorIps => "visitor_ips",
             Swept::SignUpIps => "sign_up_ips",
+            Swept::SocialLogins => "social_logins",
         }
     }
 }
@@ -109,6 +114,9 @@ fn statements(what: Swept) -> &'static [&'static str] {
         Swept::SignUpIps => &["UPDATE participants SET sign_up_ip = NULL WHERE id IN (
              SELECT id FROM participants WHERE sign_up_ip IS NOT NULL
                 AND created_at < {before}
+              LIMIT {limit})"],
+        Swept::SocialLogins => &["DELETE FROM social_logins WHERE token_hash IN (
+             SELECT token_hash FROM social_logins WHERE expires_at < {before}
               LIMIT {limit})"],
     }
 }

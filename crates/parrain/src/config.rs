@@ -100,6 +100,12 @@ pub struct Config {
     /// While unset, only a secret key may. Rotate it by setting a new value
     /// here and on the site's server. Never printed.
     pub identity_secret: Option<String>,
+    /// The OpenID Connect providers offers may sign people up with (their
+    /// `social_sign_up`), as a JSON array: `[{"id": "google", "name":
+    /// "Google", "issuer": "https://accounts.google.com", "client_id": "…",
+    /// "client_secret": "…"}]`. Register `{public_url}/social/callback` as
+    /// the redirect URL with each provider (README). Never printed.
+    pub social_providers: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, clap::ValueEnum)]
@@ -138,6 +144,7 @@ impl Default for Config {
             trusted_proxies: String::new(),
             metrics_token: None,
             identity_secret: None,
+            social_providers: None,
         }
     }
 }
@@ -159,7 +166,7 @@ fn seconds_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Err
 const DEFAULT_SCHEDULE: &str = "5,300,1800,7200,18000,36000,36000";
 
 /// The keys that `PARRAIN_*` variables may set.
-pub(crate) const ENV_KEYS: [&str; 26] = [
+pub(crate) const ENV_KEYS: [&str; 27] = [
     "listen",
     "data_dir",
     "database_url",
@@ -186,6 +193,7 @@ pub(crate) const ENV_KEYS: [&str; 26] = [
     "trusted_proxies",
     "metrics_token",
     "identity_secret",
+    "social_providers",
 ];
 
 /// Flags set on the command line; unset ones leave lower layers alone.
@@ -293,6 +301,10 @@ pub struct Overrides {
     #[arg(long, global = true)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub identity_secret: Option<String>,
+    /// OpenID Connect providers for social sign-up, as a JSON array (see docs/configuration.md)
+    #[arg(long, global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub social_providers: Option<String>,
     /// Do not run the delivery workers in this process (API only)
     #[arg(long, global = true)]
     #[serde(skip)]
@@ -359,6 +371,7 @@ impl Config {
                 "identity_secret must be at least 32 characters (e.g. openssl rand -hex 32)"
             );
         }
+        self.social_providers()?;
         if let Some(url) = &self.redis_url {
             let redis = parrain_server::limit::RedisConfig {
                 url: url.clone(),
@@ -432,6 +445,27 @@ impl Config {
                     })
             })
             .collect()
+    }
+
+    /// The social sign-up providers, checked: ids unique, each complete,
+    /// issuers https (http only on this machine).
+    pub fn social_providers(&self) -> anyhow::Result<Vec<parrain_server::social::ProviderConfig>> {
+        let Some(text) = self.social_providers.as_deref() else {
+            return Ok(Vec::new());
+        };
+        let providers: Vec<parrain_server::social::ProviderConfig> = serde_json::from_str(text)
+            .map_err(|e| {
+                anyhow::anyhow!("social_providers is not a JSON array of providers: {e}")
+            })?;
+        for (i, p) in providers.iter().enumerate() {
+            if let Some(problem) = p.problem() {
+                anyhow::bail!("social_providers: {problem}");
+            }
+            if providers[..i].iter().any(|q| q.id == p.id) {
+                anyhow::bail!("social_providers: provider {} is listed twice", p.id);
+            }
+        }
+        Ok(providers)
     }
 
     pub fn public_url(&self) -> String {

@@ -301,6 +301,7 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
             trusted_proxies: config.trusted_proxies()?,
             metrics_token: config.metrics_token.clone(),
             identity_secret: config.identity_secret.clone(),
+            social: parrain_server::social::Providers::new(config.social_providers()?),
         }),
         clock: Clock::default(),
     };

@@ -14,12 +14,13 @@ use crate::config::Config;
 const SOURCE: &str = include_str!("config.rs");
 
 /// Keys whose values are secrets: shown as set or unset, never printed.
-const SECRETS: [&str; 5] = [
+const SECRETS: [&str; 6] = [
     "database_url",
     "smtp_url",
     "redis_url",
     "metrics_token",
     "identity_secret",
+    "social_providers",
 ];
 
 const HEADER: &str = "\

@@ -104,3 +104,43 @@ fn secrets_are_hidden_from_the_printed_configuration() {
     assert!(!printed.contains("s3cret-token") && !printed.contains("pa55"));
     assert!(printed.contains("metrics_token = \"(set, hidden)\""));
 }
+
+#[test]
+fn social_providers_are_checked_at_start() {
+    let load = |json: &str| {
+        let config = Config {
+            social_providers: Some(json.into()),
+            ..Config::default()
+        };
+        config
+            .social_providers()
+            .map(|p| p.len())
+            .map_err(|e| e.to_string())
+    };
+    let google = r#"{"id": "google", "name": "Google", "issuer": "https://accounts.google.com",
+        "client_id": "c", "client_secret": "s"}"#;
+    assert_eq!(load(&format!("[{google}]")), Ok(1));
+    let twice = load(&format!("[{google}, {google}]")).unwrap_err();
+    assert!(twice.contains("google is listed twice"), "{twice}");
+    let plain = load(
+        r#"[{"id": "acme", "name": "Acme", "issuer": "http://sso.acme.example",
+        "client_id": "c", "client_secret": "s"}]"#,
+    )
+    .unwrap_err();
+    assert!(plain.contains("issuer must be an https URL"), "{plain}");
+    let local = r#"[{"id": "dev", "name": "Dev", "issuer": "http://127.0.0.1:9000",
+        "client_id": "c", "client_secret": "s"}]"#;
+    assert_eq!(load(local), Ok(1));
+    let unknown = load(
+        r#"[{"id": "x", "name": "X", "issuer": "https://x.example",
+        "client_id": "c", "client_secret": "s", "scope": "openid"}]"#,
+    )
+    .unwrap_err();
+    assert!(unknown.contains("scope"), "{unknown}");
+    // The secrets never show in the printed configuration.
+    let config = Config {
+        social_providers: Some(format!("[{google}]")),
+        ..Config::default()
+    };
+    assert!(render(&config, false).contains("social_providers = \"(set, hidden)\""));
+}

@@ -28,7 +28,7 @@ use super::PageError;
 use crate::AppState;
 
 /// The editor's templates, registered with the other admin templates.
-pub const TEMPLATES: [(&str, &str); 6] = [
+pub const TEMPLATES: [(&str, &str); 7] = [
     (
         "offer_new.html",
         include_str!("../../templates/admin/offer_new.html"),
@@ -52,6 +52,10 @@ pub const TEMPLATES: [(&str, &str); 6] = [
     (
         "offer_section_invitations.html",
         include_str!("../../templates/admin/offer_section_invitations.html"),
+    ),
+    (
+        "offer_section_social.html",
+        include_str!("../../templates/admin/offer_section_social.html"),
     ),
 ];
 
@@ -89,7 +93,20 @@ pub const SECTIONS: &[Section] = &[
         template: "offer_section_invitations.html",
         read: super::preview::read_invitations,
     },
+    Section {
+        key: "social_sign_up",
+        template: "offer_section_social.html",
+        read: read_social_sign_up,
+    },
 ];
+
+/// The providers ticked, in the order the page lists them.
+fn read_social_sign_up(pairs: &[(String, String)]) -> Value {
+    (pairs.iter())
+        .filter(|(k, _)| k == "social_sign_up")
+        .map(|(_, v)| Value::String(v.clone()))
+        .collect()
+}
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -188,6 +205,7 @@ struct SectionView {
 }
 
 fn editor(
+    state: &AppState,
     operator: &Operator,
     id: &str,
     status: &str,
@@ -205,6 +223,9 @@ fn editor(
             status,
             form,
             sections,
+            providers => state.config.social.all()
+                .map(|p| json!({"id": p.id, "name": p.name}))
+                .collect::<Vec<_>>(),
             errors => by_field(problems),
             problems,
         },
@@ -236,6 +257,7 @@ async fn edit(
         .collect();
     let form = OfferForm::from_settings(settings);
     editor(
+        &state,
         &operator,
         id.as_str(),
         offer.status.as_str(),
@@ -285,7 +307,15 @@ async fn save(
                 Ok(offer) => offer.status.as_str(),
                 Err(e) => return PageError::from(e).into_response(),
             };
-            let page = editor(&operator, id.as_str(), status, &form, sections, &problems);
+            let page = editor(
+                &state,
+                &operator,
+                id.as_str(),
+                status,
+                &form,
+                sections,
+                &problems,
+            );
             (StatusCode::UNPROCESSABLE_ENTITY, page).into_response()
         }
         Err(Err(e)) => PageError::from(e).into_response(),

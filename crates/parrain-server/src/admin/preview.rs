@@ -157,7 +157,7 @@ fn view_of(state: &AppState, offer: &Offer, settings: OfferSettings) -> PublicOf
         draft: Some(settings),
         ..offer.clone()
     };
-    let mut view = PublicOfferOut::new(&draft, state.clock.now());
+    let mut view = PublicOfferOut::new(&draft, state.clock.now(), &state.config.social);
     view.live = true;
     view.not_live_reason = None;
     view

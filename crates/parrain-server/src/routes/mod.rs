@@ -111,6 +111,7 @@ fn pages() -> Router<AppState> {
     redirect::router()
         .merge(invitations::pages())
         .merge(page::pages())
+        .merge(crate::social::router())
         .route_layer(axum::middleware::from_fn(crate::limit::per_ip))
 }
 
@@ -126,6 +127,11 @@ fn cors() -> CorsLayer {
             header::HeaderName::from_static(idempotency::HEADER),
         ])
         .max_age(std::time::Duration::from_secs(3600))
+}
+
+/// A 302 to `to` (a 404 page if it cannot be a header).
+pub(crate) fn redirect_to(to: &str) -> axum::response::Response {
+    redirect::redirect(to)
 }
 
 /// The page a list asked for with `?cursor=&limit=` (at most 500; 50 when unset).

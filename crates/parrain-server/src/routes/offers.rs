@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::Json;
 use parrain_core::ids::OfferId;
-use parrain_core::offer::{OfferSettings, OfferStatus};
+use parrain_core::offer::{valid_provider_id, OfferSettings, OfferStatus, Problem};
 use serde::Deserialize;
 use serde_json::Value;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -49,6 +49,7 @@ async fn create_offer(
     _: SecretKey,
     ApiJson(settings): ApiJson<OfferSettings, MAX_SETTINGS_TEXT>,
 ) -> ApiResult<(StatusCode, Json<OfferOut>)> {
+    unconfigured_providers(&state, &settings.social_sign_up)?;
     let now = state.clock.now();
     let offer = state.store.create_offer(settings, now).await?;
     Ok((StatusCode::CREATED, Json(OfferOut::new(offer, now))))
@@ -110,6 +111,12 @@ async fn patch_offer(
             "the patch must be a JSON object of settings",
         ));
     }
+    if let Some(Value::Array(ids)) = patch.get("social_sign_up") {
+        let ids: Vec<String> = (ids.iter())
+            .map(|v| v.as_str().unwrap_or_default().to_owned())
+            .collect();
+        unconfigured_providers(&state, &ids)?;
+    }
     let now = state.clock.now();
     let offer = state
         .store
@@ -117,6 +124,26 @@ async fn patch_offer(
         .await
         .map_err(patch_error)?;
     Ok(Json(OfferOut::new(offer, now)))
+}
+
+/// Refuses provider ids that parrain's configuration does not name (the
+/// shape of each id is the core's to check).
+fn unconfigured_providers(state: &AppState, ids: &[String]) -> ApiResult<()> {
+    let problems: Vec<Problem> = (ids.iter().enumerate())
+        .filter(|(_, id)| valid_provider_id(id) && state.config.social.get(id).is_none())
+        .map(|(i, id)| Problem {
+            field: format!("social_sign_up[{i}]"),
+            code: "unknown_provider".into(),
+            message: format!(
+                "social_sign_up[{i}]: no provider {id} is configured (social_providers)"
+            ),
+            approval_only: false,
+        })
+        .collect();
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(parrain_store::StoreError::Invalid(problems).into())
 }
 
 /// A patch whose result does not read as settings is malformed (400), like a bad create body.
@@ -324,5 +351,9 @@ async fn public_offer(
     if offer.live.is_none() {
         return Err(ApiError::NotFound("offer".into()));
     }
-    Ok(Json(PublicOfferOut::new(&offer, state.clock.now())))
+    Ok(Json(PublicOfferOut::new(
+        &offer,
+        state.clock.now(),
+        &state.config.social,
+    )))
 }

@@ -57,6 +57,10 @@ struct SignUpIn {
     /// already known: `hex(HMAC-SHA256(identity_secret, email))` from the
     /// site's server (docs/identity.md).
     identity_token: Option<String>,
+    /// The ticket a "Continue with …" sign-in gave the widget: the provider
+    /// verified `email`, which must be the one it vouched for. The
+    /// `signs_up` activity records the provider.
+    social_ticket: Option<String>,
 }
 
 /// The longest name or other person field, in characters.
@@ -168,7 +172,12 @@ async fn sign_up(
     let id = path_id!(OfferId, id, "offer");
     let ip = client_ip::of_person(&key, client, input.ip)?;
     check_fields(&input.fields)?;
+    let social = match input.social_ticket.as_deref() {
+        Some(ticket) => Some(social_identity(&state, &id, &input.email, ticket).await?),
+        None => None,
+    };
     let vouched = key.is_secret()
+        || social.is_some()
         || match input.identity_token.as_deref() {
             Some(token) => {
                 super::tracking::vouched(&state, &input.email, Some(token))?;
@@ -176,16 +185,24 @@ async fn sign_up(
             }
             None => false,
         };
+    // The browser the sign-in started from, if the page no longer says.
+    let (mut visitor_id, mut referral_code) = (input.visitor_id, input.referral_code);
+    if let Some(verified) = &social {
+        visitor_id = visitor_id
+            .or_else(|| (verified.visitor_id.as_deref()).and_then(|v| VisitorId::parse(v).ok()));
+        referral_code = referral_code.or_else(|| verified.referral_code.clone());
+    }
     let sign_up = SignUp {
         email: input.email,
         first_name: clean(input.first_name, "first_name")?,
         last_name: clean(input.last_name, "last_name")?,
         fields: input.fields,
         marketing_consent: input.marketing_consent,
-        visitor_id: input.visitor_id,
-        referral_code: input.referral_code,
+        visitor_id,
+        referral_code,
         ip,
         vouched,
+        social_provider: social.map(|v| v.provider),
     };
     let email = sign_up.email.clone();
     let signed = state.store.sign_up(&id, sign_up, state.clock.now()).await?;
@@ -216,6 +233,31 @@ async fn sign_up(
         })
     };
     Ok((StatusCode::CREATED, Json(out)).into_response())
+}
+
+/// The identity a social sign-in verified, for a sign-up of `email` to `offer`.
+async fn social_identity(
+    state: &AppState,
+    offer: &OfferId,
+    email: &Email,
+    ticket: &str,
+) -> ApiResult<crate::social::Verified> {
+    let expired = || ApiError::BadRequest {
+        code: "social_ticket_expired",
+        message: "the sign-in with the provider has expired: choose its button again".into(),
+        field: Some("social_ticket".into()),
+    };
+    let verified = crate::social::verified(state, ticket)
+        .await?
+        .filter(|v| v.offer_id == offer.as_str())
+        .ok_or_else(expired)?;
+    if !Email::parse(&verified.email).is_ok_and(|e| &e == email) {
+        return Err(ApiError::bad_field(
+            "email",
+            "email must be the address the provider verified",
+        ));
+    }
+    Ok(verified)
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

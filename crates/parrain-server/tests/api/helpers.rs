@@ -72,6 +72,7 @@ pub async fn spawn_app_over(
         trusted_proxies: Vec::new(),
         metrics_token: None,
         identity_secret: Some(IDENTITY_SECRET.into()),
+        social: Default::default(),
     };
     configure(&mut config);
     let state = AppState {

@@ -4,6 +4,7 @@
 mod backend;
 mod helpers;
 mod mailbox;
+mod oidc_provider;
 mod receiver;
 
 mod admin;
@@ -31,6 +32,7 @@ mod redirect;
 mod reports;
 mod retention;
 mod rewards;
+mod social;
 mod wake;
 mod webhooks;
 

@@ -237,6 +237,7 @@ async fn sign_up_many(app: &TestApp, offer: &str, prefix: &str, count: usize) ->
                     referral_code: None,
                     ip: None,
                     vouched: true,
+                    social_provider: None,
                 };
                 store.sign_up(&offer, sign_up, now).await.unwrap();
             }

@@ -9,6 +9,8 @@ mod backend;
 mod helpers;
 #[path = "../api/mailbox.rs"]
 mod mailbox;
+#[path = "../api/oidc_provider.rs"]
+mod oidc_provider;
 #[path = "../api/receiver.rs"]
 mod receiver;
 
@@ -64,6 +66,8 @@ mod reports;
 mod retention;
 #[path = "../api/rewards.rs"]
 mod rewards;
+#[path = "../api/social.rs"]
+mod social;
 #[path = "../api/wake.rs"]
 mod wake;
 #[path = "../api/webhooks.rs"]

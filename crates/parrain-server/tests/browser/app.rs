@@ -98,6 +98,7 @@ pub async fn spawn_app_with(
         trusted_proxies: Vec::new(),
         metrics_token: None,
         identity_secret: Some(IDENTITY_SECRET.into()),
+        social: Default::default(),
     };
     configure(&store, &mut config, dir.path()).await;
     let demo = config.demo.clone();

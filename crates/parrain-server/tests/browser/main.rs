@@ -14,9 +14,12 @@ mod conversion;
 #[allow(dead_code)] // the SMTP server of the API tests; not every helper is used here
 #[path = "../api/mailbox.rs"]
 mod mailbox;
+#[path = "../api/oidc_provider.rs"]
+mod oidc_provider;
 mod participant_page;
 mod referral;
 mod sign_up_flow;
+mod social;
 mod styles;
 mod widget;
 mod widget_invite;

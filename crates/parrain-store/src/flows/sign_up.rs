@@ -138,11 +138,14 @@ pub(crate) fn sign_up(
         person: Some(&person),
         visitor: sign_up.visitor_id.as_ref(),
     };
-    let details = json!({
+    let mut details = json!({
         "referred_by": referrer,
         "attribution_method": found.as_ref().map(|f| f.method),
         "marketing_consent": sign_up.marketing_consent,
     });
+    if let Some(provider) = &sign_up.social_provider {
+        details["social_provider"] = json!(provider);
+    }
     tx.record(ActivityType::SignsUp, who, details, now)?;
     if let Some(referrer) = &referrer {
         if settings.fraud.verify_friend_email {

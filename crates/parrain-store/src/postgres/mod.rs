@@ -36,6 +36,7 @@ pub(crate) mod privacy;
 mod report;
 mod review;
 pub mod scratch;
+mod social;
 mod tokens;
 mod tracking;
 mod tx;
@@ -63,6 +64,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0012_rewards.sql"),
     include_str!("../../migrations/postgres/0013_retention_indexes.sql"),
     include_str!("../../migrations/postgres/0014_attribution_methods.sql"),
+    include_str!("../../migrations/postgres/0015_social_logins.sql"),
 ];
 
 /// Any constant: the advisory lock nodes take while migrating, so two

@@ -23,6 +23,7 @@ pub(crate) use people::attributed_by;
 mod privacy;
 mod report;
 mod review;
+mod social;
 mod tally;
 mod tokens;
 mod tracking;
@@ -52,6 +53,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0011_rewards.sql"),
     include_str!("../../migrations/sqlite/0012_retention_indexes.sql"),
     include_str!("../../migrations/sqlite/0013_attribution_methods.sql"),
+    include_str!("../../migrations/sqlite/0014_social_logins.sql"),
 ];
 
 /// The SQLite store. Cheap to clone.
