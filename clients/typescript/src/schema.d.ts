@@ -1293,6 +1293,11 @@ export interface components {
             share_preview?: components["schemas"]["SharePreview"];
             share_url?: components["schemas"]["ShareUrl"];
             sign_up_flow?: components["schemas"]["SignUpFlow"];
+            /**
+             * @description The OpenID Connect providers (ids from parrain's `social_providers`
+             *     configuration) whose "Continue with …" buttons the widget shows.
+             */
+            social_sign_up?: string[];
             /** Format: date-time */
             starts_at?: string | null;
             visit_counting?: components["schemas"]["VisitCounting"];
@@ -1408,6 +1413,11 @@ export interface components {
                 [key: string]: string;
             };
             sign_up_flow: components["schemas"]["SignUpFlow"];
+            /**
+             * @description The providers whose "Continue with …" buttons the widget shows, in
+             *     the offer's order (those no longer configured are left out).
+             */
+            social_sign_up: components["schemas"]["PublicProviderOut"][];
             /** @description The widget's look and words, every string resolved in its language. */
             widget: components["schemas"]["PublicWidgetOut"];
         };
@@ -1417,6 +1427,12 @@ export interface components {
             id: string;
             progress: components["schemas"]["ProgressOut"];
             share_url: string;
+        };
+        /** @description An OpenID Connect provider a person may sign up with. */
+        PublicProviderOut: {
+            id: string;
+            /** @description What follows "Continue with" on its button. */
+            name: string;
         };
         PublicWidgetOut: {
             /** @description Each network's button image (a `data:` URL), where one is set. */
@@ -1633,6 +1649,12 @@ export interface components {
             marketing_consent?: boolean | null;
             /** @description The share code the person arrived with, if any. */
             referral_code?: string | null;
+            /**
+             * @description The ticket a "Continue with …" sign-in gave the widget: the provider
+             *     verified `email`, which must be the one it vouched for. The
+             *     `signs_up` activity records the provider.
+             */
+            social_ticket?: string | null;
             visitor_id?: null | components["schemas"]["VisitorId"];
         };
         /**

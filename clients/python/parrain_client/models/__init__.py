@@ -98,6 +98,7 @@ from .public_invitations_out import PublicInvitationsOut
 from .public_offer_out import PublicOfferOut
 from .public_offer_out_share_messages import PublicOfferOutShareMessages
 from .public_participant_out import PublicParticipantOut
+from .public_provider_out import PublicProviderOut
 from .public_widget_out import PublicWidgetOut
 from .public_widget_out_button_images import PublicWidgetOutButtonImages
 from .public_widget_out_strings import PublicWidgetOutStrings
@@ -237,6 +238,7 @@ __all__ = (
     "PublicOfferOut",
     "PublicOfferOutShareMessages",
     "PublicParticipantOut",
+    "PublicProviderOut",
     "PublicWidgetOut",
     "PublicWidgetOutButtonImages",
     "PublicWidgetOutStrings",

@@ -69,6 +69,8 @@ class OfferSettings:
             share_preview (SharePreview | Unset): The `share_preview` setting.
             share_url (ShareUrl | Unset):
             sign_up_flow (SignUpFlow | Unset):
+            social_sign_up (list[str] | Unset): The OpenID Connect providers (ids from parrain's `social_providers`
+                configuration) whose "Continue with …" buttons the widget shows.
             starts_at (datetime.datetime | None | Unset):
             visit_counting (VisitCounting | Unset):
             widget (WidgetSettings | Unset): The `widget` setting of an offer.
@@ -94,6 +96,7 @@ class OfferSettings:
     share_preview: SharePreview | Unset = UNSET
     share_url: ShareUrl | Unset = UNSET
     sign_up_flow: SignUpFlow | Unset = UNSET
+    social_sign_up: list[str] | Unset = UNSET
     starts_at: datetime.datetime | None | Unset = UNSET
     visit_counting: VisitCounting | Unset = UNSET
     widget: WidgetSettings | Unset = UNSET
@@ -225,6 +228,12 @@ class OfferSettings:
             sign_up_flow = self.sign_up_flow.value
 
 
+        social_sign_up: list[str] | Unset = UNSET
+        if not isinstance(self.social_sign_up, Unset):
+            social_sign_up = self.social_sign_up
+
+
+
         starts_at: None | str | Unset
         if isinstance(self.starts_at, Unset):
             starts_at = UNSET
@@ -286,6 +295,8 @@ class OfferSettings:
             field_dict["share_url"] = share_url
         if sign_up_flow is not UNSET:
             field_dict["sign_up_flow"] = sign_up_flow
+        if social_sign_up is not UNSET:
+            field_dict["social_sign_up"] = social_sign_up
         if starts_at is not UNSET:
             field_dict["starts_at"] = starts_at
         if visit_counting is not UNSET:
@@ -531,6 +542,9 @@ class OfferSettings:
 
 
 
+        social_sign_up = cast(list[str], d.pop("social_sign_up", UNSET))
+
+
         def _parse_starts_at(data: object) -> datetime.datetime | None | Unset:
             if data is None:
                 return data
@@ -592,6 +606,7 @@ class OfferSettings:
             share_preview=share_preview,
             share_url=share_url,
             sign_up_flow=sign_up_flow,
+            social_sign_up=social_sign_up,
             starts_at=starts_at,
             visit_counting=visit_counting,
             widget=widget,

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
   from ..models.public_goal_out import PublicGoalOut
   from ..models.public_invitations_out import PublicInvitationsOut
   from ..models.public_offer_out_share_messages import PublicOfferOutShareMessages
+  from ..models.public_provider_out import PublicProviderOut
   from ..models.public_widget_out import PublicWidgetOut
 
 
@@ -45,6 +46,8 @@ class PublicOfferOut:
             person_fields (list[PersonField]):
             share_messages (PublicOfferOutShareMessages): The message each network's share starts with, where one is set.
             sign_up_flow (SignUpFlow):
+            social_sign_up (list[PublicProviderOut]): The providers whose "Continue with …" buttons the widget shows, in
+                the offer's order (those no longer configured are left out).
             widget (PublicWidgetOut):
             description (None | str | Unset):
             not_live_reason (None | str | Unset):
@@ -62,6 +65,7 @@ class PublicOfferOut:
     person_fields: list[PersonField]
     share_messages: PublicOfferOutShareMessages
     sign_up_flow: SignUpFlow
+    social_sign_up: list[PublicProviderOut]
     widget: PublicWidgetOut
     description: None | str | Unset = UNSET
     not_live_reason: None | str | Unset = UNSET
@@ -79,6 +83,7 @@ class PublicOfferOut:
         from ..models.public_goal_out import PublicGoalOut # noqa: PLC0415
         from ..models.public_invitations_out import PublicInvitationsOut # noqa: PLC0415
         from ..models.public_offer_out_share_messages import PublicOfferOutShareMessages # noqa: PLC0415
+        from ..models.public_provider_out import PublicProviderOut # noqa: PLC0415
         from ..models.public_widget_out import PublicWidgetOut # noqa: PLC0415
         goal = self.goal.to_dict()
 
@@ -109,6 +114,13 @@ class PublicOfferOut:
         share_messages = self.share_messages.to_dict()
 
         sign_up_flow = self.sign_up_flow.value
+
+        social_sign_up = []
+        for social_sign_up_item_data in self.social_sign_up:
+            social_sign_up_item = social_sign_up_item_data.to_dict()
+            social_sign_up.append(social_sign_up_item)
+
+
 
         widget = self.widget.to_dict()
 
@@ -152,6 +164,7 @@ class PublicOfferOut:
             "person_fields": person_fields,
             "share_messages": share_messages,
             "sign_up_flow": sign_up_flow,
+            "social_sign_up": social_sign_up,
             "widget": widget,
         })
         if description is not UNSET:
@@ -174,6 +187,7 @@ class PublicOfferOut:
         from ..models.public_goal_out import PublicGoalOut # noqa: PLC0415
         from ..models.public_invitations_out import PublicInvitationsOut # noqa: PLC0415
         from ..models.public_offer_out_share_messages import PublicOfferOutShareMessages # noqa: PLC0415
+        from ..models.public_provider_out import PublicProviderOut # noqa: PLC0415
         from ..models.public_widget_out import PublicWidgetOut # noqa: PLC0415
         d = dict(src_dict)
         goal = PublicGoalOut.from_dict(d.pop("goal"))
@@ -225,6 +239,16 @@ class PublicOfferOut:
         sign_up_flow = SignUpFlow(d.pop("sign_up_flow"))
 
 
+
+
+        social_sign_up = []
+        _social_sign_up = d.pop("social_sign_up")
+        for social_sign_up_item_data in (_social_sign_up):
+            social_sign_up_item = PublicProviderOut.from_dict(social_sign_up_item_data)
+
+
+
+            social_sign_up.append(social_sign_up_item)
 
 
         widget = PublicWidgetOut.from_dict(d.pop("widget"))
@@ -293,6 +317,7 @@ class PublicOfferOut:
             person_fields=person_fields,
             share_messages=share_messages,
             sign_up_flow=sign_up_flow,
+            social_sign_up=social_sign_up,
             widget=widget,
             description=description,
             not_live_reason=not_live_reason,

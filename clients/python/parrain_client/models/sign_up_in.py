@@ -37,6 +37,9 @@ class SignUpIn:
             last_name (None | str | Unset):
             marketing_consent (bool | None | Unset):
             referral_code (None | str | Unset): The share code the person arrived with, if any.
+            social_ticket (None | str | Unset): The ticket a "Continue with …" sign-in gave the widget: the provider
+                verified `email`, which must be the one it vouched for. The
+                `signs_up` activity records the provider.
             visitor_id (None | str | Unset):
      """
 
@@ -48,6 +51,7 @@ class SignUpIn:
     last_name: None | str | Unset = UNSET
     marketing_consent: bool | None | Unset = UNSET
     referral_code: None | str | Unset = UNSET
+    social_ticket: None | str | Unset = UNSET
     visitor_id: None | str | Unset = UNSET
 
 
@@ -98,6 +102,12 @@ class SignUpIn:
         else:
             referral_code = self.referral_code
 
+        social_ticket: None | str | Unset
+        if isinstance(self.social_ticket, Unset):
+            social_ticket = UNSET
+        else:
+            social_ticket = self.social_ticket
+
         visitor_id: None | str | Unset
         if isinstance(self.visitor_id, Unset):
             visitor_id = UNSET
@@ -124,6 +134,8 @@ class SignUpIn:
             field_dict["marketing_consent"] = marketing_consent
         if referral_code is not UNSET:
             field_dict["referral_code"] = referral_code
+        if social_ticket is not UNSET:
+            field_dict["social_ticket"] = social_ticket
         if visitor_id is not UNSET:
             field_dict["visitor_id"] = visitor_id
 
@@ -207,6 +219,16 @@ class SignUpIn:
         referral_code = _parse_referral_code(d.pop("referral_code", UNSET))
 
 
+        def _parse_social_ticket(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        social_ticket = _parse_social_ticket(d.pop("social_ticket", UNSET))
+
+
         def _parse_visitor_id(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -226,6 +248,7 @@ class SignUpIn:
             last_name=last_name,
             marketing_consent=marketing_consent,
             referral_code=referral_code,
+            social_ticket=social_ticket,
             visitor_id=visitor_id,
         )
 
