@@ -390,3 +390,39 @@ async fn offers_name_only_configured_providers() {
     let public = app.get_ok(&format!("/v1/offers/{offer}/public")).await;
     assert_eq!(public["social_sign_up"], json!([]));
 }
+
+#[tokio::test]
+async fn retention_deletes_expired_sign_ins_and_keeps_live_ones() {
+    let (app, _provider) = app_with_provider().await;
+    let offer = social_offer(&app).await;
+    let ticket = app.sign_in(&offer, None).await.message["social_ticket"].clone();
+    let started = app.start_social(&offer, None).await;
+    assert_eq!(started.status(), StatusCode::FOUND);
+    let config = parrain_server::retention::RetentionConfig::default();
+    let sweep = |at: i64| {
+        let (store, config) = (app.store.clone(), config.clone());
+        async move {
+            parrain_server::retention::sweep(store.as_ref(), &config, at)
+                .await
+                .unwrap()
+        }
+    };
+    let social = |swept: Vec<(parrain_store::Swept, u64)>| {
+        swept
+            .into_iter()
+            .find(|(w, _)| *w == parrain_store::Swept::SocialLogins)
+            .map_or(0, |(_, n)| n)
+    };
+
+    // Both are live: nothing goes, and the ticket still signs up.
+    assert_eq!(social(sweep(app.clock.now()).await), 0);
+    // Eleven minutes on, the unanswered request has expired; the ticket has not.
+    app.clock.advance(11 * 60 * 1000);
+    assert_eq!(social(sweep(app.clock.now()).await), 1);
+    let path = format!("/v1/offers/{offer}/participants");
+    let body = json!({"email": "jane@example.com", "social_ticket": ticket});
+    expect(app.post(&path, &app.pk, &body).await, StatusCode::CREATED).await;
+    // Half an hour on, the ticket goes too.
+    app.clock.advance(20 * 60 * 1000);
+    assert_eq!(social(sweep(app.clock.now()).await), 1);
+}
