@@ -215,6 +215,37 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/offers/{id}/participants/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Imports participants from a CSV file (`text/csv`), with a header line.
+         *     Columns: `email` (required), `first_name`, `last_name`, `code` (a share
+         *     code to keep, so links already shared keep working), `referred_by` (the
+         *     referrer's email, in the file or already in the offer), `credit`,
+         *     `fulfilled` (true/false), `promo_code` (handed out already; never handed
+         *     out again), `created_at` (RFC 3339, or `YYYY-MM-DD[ HH:MM:SS]` in UTC),
+         *     and the offer's person fields. Everything or nothing is imported: any bad
+         *     line, a share code another participant has, or a promo code already
+         *     handed out refuses the whole file (422, `details.lines` lists each line
+         *     with its number, column and reason). A person already in the offer is
+         *     left as is, so the same file imported again changes nothing. No email or
+         *     webhook goes out for imported participants. Bodies are limited to 4 MiB
+         *     (about 50,000 lines); `parrain import` takes files of any size.
+         */
+        post: operations["import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/offers/{id}/participants/lookup": {
         parameters: {
             query?: never;
@@ -1054,6 +1085,32 @@ export interface components {
              */
             identity_token?: string | null;
             visitor_id: string;
+        };
+        /** @description What an import did, or with `dry_run` would do. */
+        ImportedOut: {
+            /**
+             * Format: int64
+             * @description Participants created.
+             */
+            created: number;
+            /** @description True when nothing was written. */
+            dry_run: boolean;
+            /**
+             * Format: int64
+             * @description People new to parrain among those created.
+             */
+            new_people: number;
+            /**
+             * Format: int64
+             * @description Lines read, without the header.
+             */
+            rows: number;
+            /**
+             * Format: int64
+             * @description Lines whose person already takes part in the offer, left as they were
+             *     (importing the same file again gives only these).
+             */
+            unchanged: number;
         };
         /** @description The `invitations` setting: participants invite friends by email. */
         Invitations: {
@@ -3046,6 +3103,118 @@ export interface operations {
                 };
             };
             /** @description Refused */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Too many requests: retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    import: {
+        parameters: {
+            query?: {
+                /** @description Check the file and say what it would do; write nothing. */
+                dry_run?: boolean;
+            };
+            header?: {
+                /** @description Makes the call safe to retry: a retry with the same key and request gets the first response again (with `Idempotent-Replayed: true`); the same key on another request is 422, and a retry while the first still runs is 409. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description The participants, one per line after a header (UTF-8 CSV) */
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+                /**
+                 * @example email,first_name,code,referred_by,credit,fulfilled,promo_code
+                 *     ana@example.com,Ana,ana-2019,,2,true,SPRING-001
+                 *     bob@example.com,Bob,,ana@example.com,0,false,
+                 */
+                "text/csv": string;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportedOut"];
+                };
+            };
+            /** @description Refused */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description No API key, or one that is malformed, unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A publishable key: this takes a secret key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Refused */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The offer is archived */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The body is larger than the limit (4 MiB) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Lines refused, in `details.lines` */
             422: {
                 headers: {
                     [name: string]: unknown;

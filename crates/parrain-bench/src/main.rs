@@ -6,6 +6,7 @@
 //! measured in the same run. It asserts nothing about speed; `--smoke` only
 //! checks that every step works (CI runs it).
 
+mod import;
 mod load;
 mod scale;
 mod server;
@@ -75,6 +76,10 @@ struct Args {
     /// (its million participants) into a fresh PostgreSQL database.
     #[arg(long)]
     copy: bool,
+    /// Only time `parrain import` of a CSV file of this many lines, on
+    /// SQLite and on PostgreSQL, and the same file again.
+    #[arg(long)]
+    import: Option<u64>,
     /// The PostgreSQL server (no database name): each setup creates a fresh
     /// database there and drops it afterwards.
     #[arg(long, default_value = "postgres://postgres@127.0.0.1:5432")]
@@ -121,7 +126,9 @@ fn main() -> anyhow::Result<()> {
         );
     }
     let dir = server::fresh_dir(&bin_dir.join("bench-data"))?;
-    let result = if args.compare || args.store.is_some() || args.nodes > 1 {
+    let result = if let Some(rows) = args.import {
+        runtime.block_on(import::run(&args, &parrain, &dir, rows))
+    } else if args.compare || args.store.is_some() || args.nodes > 1 {
         runtime.block_on(hot_paths(&args, &parrain, &dir))
     } else {
         runtime.block_on(bench(&args, &parrain, &dir))

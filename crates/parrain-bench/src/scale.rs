@@ -38,6 +38,15 @@ pub struct Setup {
     pub nodes: usize,
 }
 
+impl StoreKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            StoreKind::Sqlite => "SQLite",
+            StoreKind::Postgres => "PostgreSQL",
+        }
+    }
+}
+
 impl Setup {
     fn label(self) -> String {
         match (self.store, self.nodes) {
@@ -65,13 +74,13 @@ const PATHS: [&str; 5] = [
 ];
 
 /// A database of its own on the PostgreSQL server, dropped afterwards.
-struct Database {
+pub struct Database {
     server: String,
     name: String,
 }
 
 impl Database {
-    async fn create(server: &str) -> anyhow::Result<Self> {
+    pub async fn create(server: &str) -> anyhow::Result<Self> {
         let name = format!(
             "parrain_bench_{}_{}",
             std::process::id(),
@@ -88,7 +97,7 @@ impl Database {
         Ok(db)
     }
 
-    fn url(&self) -> String {
+    pub fn url(&self) -> String {
         format!("{}/{}", self.server, self.name)
     }
 
@@ -103,7 +112,7 @@ impl Database {
         .await?
     }
 
-    async fn drop_it(self) -> anyhow::Result<()> {
+    pub async fn drop_it(self) -> anyhow::Result<()> {
         self.admin(format!(
             "DROP DATABASE IF EXISTS {} WITH (FORCE)",
             self.name

@@ -3,6 +3,10 @@
 //! Ten characters from an alphabet without `0`, `o`, `1`, `l` or `i`
 //! (31 symbols, about 50 bits): short enough to read aloud, too many to guess,
 //! URL-safe, and the same code whatever case a person types it in.
+//!
+//! Codes imported from another program (`parrain import`) keep their own
+//! shape so the links already shared keep working: any 3 to 64 letters,
+//! digits, `-` or `_`, taken in lower case like every code.
 
 use std::fmt;
 
@@ -12,6 +16,8 @@ use crate::ids::random_string;
 
 const ALPHABET: &[u8] = b"23456789abcdefghjkmnpqrstuvwxyz";
 const LEN: usize = 10;
+/// The shortest and longest code an import may bring.
+pub const IMPORTED_LEN: std::ops::RangeInclusive<usize> = 3..=64;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
@@ -26,10 +32,26 @@ impl ReferralCode {
         Self(random_string(ALPHABET, LEN))
     }
 
-    /// Accepts any case; refuses anything that was never generated.
+    /// Accepts any case; refuses anything that could be neither generated
+    /// nor imported (see [`Self::parse_imported`]).
     pub fn parse(raw: &str) -> Result<Self, InvalidCode> {
         let value = raw.trim().to_ascii_lowercase();
         if value.len() == LEN && value.bytes().all(|b| ALPHABET.contains(&b)) {
+            Ok(Self(value))
+        } else {
+            Self::parse_imported(raw)
+        }
+    }
+
+    /// A code another program made: 3 to 64 ASCII letters, digits, `-` or
+    /// `_`, in any case (kept in lower case).
+    pub fn parse_imported(raw: &str) -> Result<Self, InvalidCode> {
+        let value = raw.trim().to_ascii_lowercase();
+        let fits = IMPORTED_LEN.contains(&value.len())
+            && value
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if fits {
             Ok(Self(value))
         } else {
             Err(InvalidCode(raw.to_owned()))
@@ -75,6 +97,17 @@ mod tests {
             let code = ReferralCode::generate();
             assert!(!code.as_str().contains(['0', 'o', '1', 'l', 'i']));
             assert_eq!(ReferralCode::parse(code.as_str()).unwrap(), code);
+        }
+    }
+
+    #[test]
+    fn imported_codes_keep_their_shape_in_lower_case() {
+        assert_eq!(
+            ReferralCode::parse("Ana-2024_X").unwrap().as_str(),
+            "ana-2024_x"
+        );
+        for bad in ["ab", "has space", "é-code", "a/b", &"x".repeat(65)] {
+            assert!(ReferralCode::parse(bad).is_err(), "{bad}");
         }
     }
 

@@ -11,6 +11,7 @@ pub mod credit;
 pub mod email;
 pub mod fraud;
 pub mod ids;
+pub mod import;
 pub mod offer;
 pub mod promo;
 pub mod report;

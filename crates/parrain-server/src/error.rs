@@ -169,6 +169,16 @@ impl From<StoreError> for ApiError {
                 ),
                 details: json!({ "lines": lines }),
             },
+            StoreError::ImportLines(lines) => Self::Unprocessable {
+                code: "invalid_import",
+                message: format!(
+                    "{} line(s) refused (first: line {}: {}); nothing was imported",
+                    lines.len(),
+                    lines.first().map_or(0, |l| l.line),
+                    lines.first().map_or("", |l| l.message.as_str())
+                ),
+                details: json!({ "lines": lines }),
+            },
             StoreError::BadInput { field, message } => Self::bad_field(field, message),
             StoreError::Database(cause) => Self::Internal(cause.to_string()),
         }

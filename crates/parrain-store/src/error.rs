@@ -1,5 +1,6 @@
 //! What can go wrong in the store, in terms the HTTP layer can map.
 
+use parrain_core::import::ImportProblem;
 use parrain_core::offer::Problem;
 use parrain_core::promo::LineProblem;
 use postgres::error::SqlState;
@@ -18,6 +19,9 @@ pub enum StoreError {
     /// A promo-code upload was refused line by line.
     #[error("the upload has {} bad line(s)", .0.len())]
     PromoLines(Vec<LineProblem>),
+    /// An import was refused line by line; nothing of it was stored.
+    #[error("the import has {} bad line(s)", .0.len())]
+    ImportLines(Vec<ImportProblem>),
     /// A request parameter is malformed (`field` names it).
     #[error("{message}")]
     BadInput {

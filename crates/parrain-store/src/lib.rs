@@ -11,6 +11,7 @@ pub mod copy;
 mod error;
 mod flows;
 mod idempotency;
+mod import;
 mod invitations;
 mod model;
 mod operators;
@@ -34,6 +35,7 @@ use parrain_core::Millis;
 pub use bell::{JobBell, JobsQueued};
 pub use error::{DbError, StoreError};
 pub use idempotency::*;
+pub use import::{import_csv, Import, ImportProgress, Imported, Imports};
 pub use invitations::{
     address_hash, InvitationToSend, Invitations, Invite, Invited, Previewed, Refusal,
 };
@@ -188,6 +190,7 @@ pub trait Store:
     + SocialLogins
     + Retention
     + Rewards
+    + Imports
 {
 }
 impl<T> Store for T where
@@ -209,5 +212,6 @@ impl<T> Store for T where
         + SocialLogins
         + Retention
         + Rewards
+        + Imports
 {
 }

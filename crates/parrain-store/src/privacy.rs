@@ -72,6 +72,16 @@ pub(crate) trait Sql {
     fn strings_fixed(&self, sql: &'static str, params: &[&str]) -> Result<Vec<String>> {
         self.strings(sql, params)
     }
+    /// Like [`Sql::exec`] with parameters of other types (numbers, nulls, JSON).
+    fn exec_typed(&self, sql: &str, params: &[Param<'_>]) -> Result<u64>;
+}
+
+/// A parameter of [`Sql::exec_typed`].
+pub(crate) enum Param<'a> {
+    Text(Option<&'a str>),
+    Int(Option<i64>),
+    /// For a column of type [`Sql::JSON`].
+    Json(&'a Value),
 }
 
 /// The email a person has once erased: not an address, so nothing matches it.

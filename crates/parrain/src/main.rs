@@ -6,6 +6,7 @@ mod backup;
 mod config;
 mod copy;
 mod doctor;
+mod import;
 mod lock;
 mod reference;
 
@@ -79,6 +80,18 @@ enum Command {
     /// Checks the data directory, database, SMTP server and webhook
     /// endpoints; says what is wrong and exits non-zero if anything is.
     Doctor,
+    /// Imports participants from another program's CSV file into an offer
+    /// (all or nothing; bad lines are listed by number).
+    Import {
+        /// The offer to import into (`off_…`)
+        #[arg(long)]
+        offer: String,
+        /// Check the file and report what it would do; write nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// The CSV file: a header line with `email`, then one participant a line
+        file: std::path::PathBuf,
+    },
     /// Manages API keys.
     Keys {
         #[command(subcommand)]
@@ -152,6 +165,16 @@ async fn main() -> anyhow::Result<()> {
         Command::Keys { command } => {
             let store = open_store(&Config::load(&overrides)?).await?;
             let done = keys(store.as_ref(), command).await;
+            close(store).await;
+            done
+        }
+        Command::Import {
+            offer,
+            dry_run,
+            file,
+        } => {
+            let store = open_store(&Config::load(&overrides)?).await?;
+            let done = import::run(store.as_ref(), &offer, &file, dry_run, now()).await;
             close(store).await;
             done
         }

@@ -45,6 +45,7 @@ from .goal_type import GoalType
 from .health import Health
 from .identified_out import IdentifiedOut
 from .identify_in import IdentifyIn
+from .imported_out import ImportedOut
 from .invitations import Invitations
 from .invitations_in import InvitationsIn
 from .invitations_out import InvitationsOut
@@ -185,6 +186,7 @@ __all__ = (
     "Health",
     "IdentifiedOut",
     "IdentifyIn",
+    "ImportedOut",
     "Invitations",
     "InvitationsIn",
     "InvitationsOut",

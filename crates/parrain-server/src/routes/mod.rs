@@ -1,6 +1,7 @@
 //! The routes, one module per feature, gathered with their OpenAPI paths.
 
 mod activities;
+mod import;
 mod invitations;
 mod meta;
 mod offers;
@@ -69,6 +70,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
     let secret = OpenApiRouter::new()
         .merge(offers::router())
         .merge(participants::router())
+        .merge(import::router())
         .merge(tracking::router())
         .merge(activities::router())
         .merge(webhooks::router())

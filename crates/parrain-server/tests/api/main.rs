@@ -16,6 +16,7 @@ mod errors;
 mod fraud;
 mod hijack;
 mod idempotency;
+mod import;
 mod invitations;
 mod lengths;
 mod limits;

@@ -34,6 +34,8 @@ mod fraud;
 mod hijack;
 #[path = "../api/idempotency.rs"]
 mod idempotency;
+#[path = "../api/import.rs"]
+mod import;
 #[path = "../api/invitations.rs"]
 mod invitations;
 #[path = "../api/lengths.rs"]

@@ -4,7 +4,7 @@
 use std::cell::RefCell;
 
 use async_trait::async_trait;
-use parrain_core::ids::PersonId;
+use parrain_core::ids::{OfferId, PersonId};
 use parrain_core::Millis;
 use postgres::types::{ToSql, Type};
 
@@ -13,7 +13,8 @@ use serde_json::{Map, Value};
 
 use super::tx::Sql as TxSql;
 use super::{PgStore, PgTx};
-use crate::privacy::{erase, export, json_column, Erasure, Privacy, Sql};
+use crate::import::{import, Import, ImportProgress, Imported, Imports};
+use crate::privacy::{erase, export, json_column, Erasure, Param, Privacy, Sql};
 use crate::retention::{sweep, Retention, Swept};
 use crate::Result;
 
@@ -72,6 +73,18 @@ impl Sql for PgTx<'_> {
             let rows = TxSql::query(t, &dollars(sql), &params(p))?;
             Ok(rows.iter().map(|r| r.get(0)).collect())
         })
+    }
+
+    fn exec_typed(&self, sql: &str, p: &[Param<'_>]) -> Result<u64> {
+        let params: Vec<&(dyn ToSql + Sync)> = p
+            .iter()
+            .map(|p| match p {
+                Param::Text(t) => t as &(dyn ToSql + Sync),
+                Param::Int(n) => n as &(dyn ToSql + Sync),
+                Param::Json(v) => *v as &(dyn ToSql + Sync),
+            })
+            .collect();
+        self.with(|t| Ok(t.execute(&dollars(sql), &params)?))
     }
 
     fn rows(&self, sql: &str, p: &[&str]) -> Result<Vec<Map<String, Value>>> {
@@ -164,5 +177,22 @@ impl Retention for PgStore {
             sweep(tx, what, before, limit)
         })
         .await
+    }
+}
+
+#[async_trait]
+impl Imports for PgStore {
+    async fn import_participants(
+        &self,
+        offer: &OfferId,
+        work: Import,
+        progress: ImportProgress,
+        now: Millis,
+    ) -> Result<Imported> {
+        let offer = offer.clone();
+        // READ COMMITTED: the unique keys on emails and share codes settle a
+        // race with a sign-up (the loser runs again and sees the other's row).
+        self.write_flow(move |tx| import(tx, &offer, &work, &progress, now))
+            .await
     }
 }

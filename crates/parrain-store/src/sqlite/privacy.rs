@@ -3,14 +3,16 @@
 //! writer's for erasure and retention, a reader's for export).
 
 use async_trait::async_trait;
-use parrain_core::ids::PersonId;
+use parrain_core::ids::{OfferId, PersonId};
 use parrain_core::Millis;
-use r2d2_sqlite::rusqlite::types::ValueRef;
+use r2d2_sqlite::rusqlite::types::{ToSqlOutput, ValueRef};
+use r2d2_sqlite::rusqlite::ToSql;
 use r2d2_sqlite::rusqlite::{params_from_iter, Connection};
 use serde_json::{Map, Value};
 
 use super::SqliteStore;
-use crate::privacy::{erase, export, json_column, Erasure, Privacy, Sql};
+use crate::import::{import, Import, ImportProgress, Imported, Imports};
+use crate::privacy::{erase, export, json_column, Erasure, Param, Privacy, Sql};
 use crate::retention::{sweep, Retention, Swept};
 use crate::Result;
 
@@ -41,6 +43,12 @@ impl Sql for Connection {
     }
 
     fn exec_fixed(&self, sql: &'static str, params: &[&str]) -> Result<u64> {
+        Ok(self
+            .prepare_cached(sql)?
+            .execute(params_from_iter(params))? as u64)
+    }
+
+    fn exec_typed(&self, sql: &str, params: &[Param<'_>]) -> Result<u64> {
         Ok(self
             .prepare_cached(sql)?
             .execute(params_from_iter(params))? as u64)
@@ -77,6 +85,16 @@ impl Sql for Connection {
     }
 }
 
+impl ToSql for Param<'_> {
+    fn to_sql(&self) -> r2d2_sqlite::rusqlite::Result<ToSqlOutput<'_>> {
+        match self {
+            Param::Text(t) => t.to_sql(),
+            Param::Int(n) => n.to_sql(),
+            Param::Json(v) => Ok(ToSqlOutput::from(v.to_string())),
+        }
+    }
+}
+
 #[async_trait]
 impl Privacy for SqliteStore {
     async fn erase_person(&self, id: &PersonId, now: Millis) -> Result<Erasure> {
@@ -102,5 +120,37 @@ impl Retention for SqliteStore {
         // One small batch through the writer, so it never holds it for long.
         self.write(move |conn| sweep(conn, what, before, limit))
             .await
+    }
+}
+
+#[async_trait]
+impl Imports for SqliteStore {
+    async fn import_participants(
+        &self,
+        offer: &OfferId,
+        work: Import,
+        progress: ImportProgress,
+        now: Millis,
+    ) -> Result<Imported> {
+        let offer = offer.clone();
+        if work.dry_run {
+            return self
+                .read(move |conn| {
+                    let tx = conn.unchecked_transaction()?;
+                    import(&*tx, &offer, &work, &progress, now)
+                })
+                .await;
+        }
+        // All of it in the writer's savepoint: every line, or none.
+        let done = self
+            .write(move |conn| import(conn, &offer, &work, &progress, now))
+            .await?;
+        // The offer's participant count changed under the writer's copy.
+        self.write(|_| {
+            super::cache::forget_offers();
+            Ok(())
+        })
+        .await?;
+        Ok(done)
     }
 }

@@ -10,6 +10,7 @@ mod demo;
 mod doctor;
 mod files;
 mod harness;
+mod import;
 mod lock;
 mod mail_crash;
 mod metrics;
