@@ -3,6 +3,15 @@
 //! Templates are minijinja (`{{ first_name }}`). An unknown token is caught
 //! when the offer is written or approved, never when a mail is sent.
 //!
+//! Marketo's tokens are accepted as written in Marketo (SPEC §13), so emails
+//! moved from a Marketo program pass approval unchanged: `{{social.Share
+//! Url}}`, `{{social.Promo Code}}`, `{{lead.First Name}}`, `{{lead.Last
+//! Name}}` and `{{lead.Email Address}}`, with Marketo's `:default=` fallback
+//! (`{{lead.First Name:default=friend}}`). Each is read as parrain's own
+//! token ([`MARKETO_TOKENS`]) before the template is parsed; any other
+//! `lead.`, `social.`, `my.`, `company.` or `system.` token is refused by
+//! name, as an unknown token.
+//!
 //! Rendering is bounded: at most [`FUEL`] steps of minijinja's engine and
 //! [`MAX_OUTPUT`] bytes of output, so a template with a huge loop fails
 //! instead of stalling the mail worker. A template is tried on sample
@@ -43,6 +52,69 @@ pub const REWARD_TOKENS: [&str; 9] = [
     "promo_code",
     "reward.label",
 ];
+
+/// Marketo's tokens (lower case, as matched) and the token each stands for.
+pub const MARKETO_TOKENS: [(&str, &str); 5] = [
+    ("social.share url", "share_url"),
+    ("social.promo code", "promo_code"),
+    ("lead.first name", "first_name"),
+    ("lead.last name", "last_name"),
+    ("lead.email address", "email"),
+];
+
+/// How Marketo's tokens begin; such a token parrain does not know is
+/// refused by its Marketo name rather than as a syntax error.
+const MARKETO_PREFIXES: [&str; 5] = ["lead.", "social.", "my.", "company.", "system."];
+
+/// The template with Marketo's tokens written as parrain's, or the first
+/// Marketo-style token it does not know.
+fn from_marketo(source: &str) -> Result<std::borrow::Cow<'_, str>, TemplateProblem> {
+    if !source.contains("{{") {
+        return Ok(source.into());
+    }
+    let mut out = String::with_capacity(source.len());
+    let mut rest = source;
+    let mut changed = false;
+    while let Some(start) = rest.find("{{") {
+        let Some(len) = rest[start + 2..].find("}}") else {
+            break;
+        };
+        let inner = &rest[start + 2..start + 2 + len];
+        let token = inner.trim();
+        let (name, default) = match token.split_once(":default=") {
+            Some((name, default)) => (name.trim(), Some(default)),
+            None => (token, None),
+        };
+        let lower = name.to_lowercase();
+        let known = MARKETO_TOKENS.iter().find(|(m, _)| *m == lower);
+        out.push_str(&rest[..start]);
+        match known {
+            Some((_, ours)) => {
+                changed = true;
+                match default {
+                    // A JSON string is a valid minijinja string literal.
+                    Some(d) => out.push_str(&format!(
+                        "{{{{ {ours} or {} }}}}",
+                        serde_json::Value::String(d.to_owned())
+                    )),
+                    None => out.push_str(&format!("{{{{ {ours} }}}}")),
+                }
+            }
+            None if MARKETO_PREFIXES.iter().any(|p| lower.starts_with(p))
+                && (name.contains(' ') || default.is_some()) =>
+            {
+                return Err(TemplateProblem::UnknownToken(name.to_owned()));
+            }
+            None => out.push_str(&rest[start..start + 2 + len + 2]),
+        }
+        rest = &rest[start + 2 + len + 2..];
+    }
+    out.push_str(rest);
+    Ok(match changed {
+        true => out.into(),
+        false => source.into(),
+    })
+}
 
 /// The tokens of the invitation email, sent to a friend rather than a participant.
 pub const INVITATION_TOKENS: [&str; 6] = [
@@ -87,6 +159,7 @@ impl TemplateProblem {
 /// Parses a template, checks that it uses only known tokens, and that it
 /// renders sample values within the bounds.
 pub fn check(source: &str) -> Result<(), TemplateProblem> {
+    let source = &from_marketo(source)?;
     check_tokens(source, &TOKENS).map_err(|e| match e {
         TemplateProblem::UnknownInvitationToken(t) => TemplateProblem::UnknownToken(t),
         other => other,
@@ -96,6 +169,7 @@ pub fn check(source: &str) -> Result<(), TemplateProblem> {
 
 /// Like [`check`], for a reward's email and its tokens.
 pub fn check_reward(source: &str) -> Result<(), TemplateProblem> {
+    let source = &from_marketo(source)?;
     check_tokens(source, &REWARD_TOKENS).map_err(|e| match e {
         TemplateProblem::UnknownInvitationToken(t) => TemplateProblem::UnknownRewardToken(t),
         other => other,
@@ -192,6 +266,7 @@ pub fn render(
     if html {
         env.set_auto_escape_callback(|_| minijinja::AutoEscape::Html);
     }
+    let source = &from_marketo(source)?;
     let template = env
         .template_from_str(source)
         .map_err(|e| TemplateProblem::Syntax(e.to_string()))?;
@@ -347,6 +422,38 @@ mod tests {
         assert_eq!(
             render(list, &context(), false).unwrap().lines().count(),
             500
+        );
+    }
+
+    #[test]
+    fn marketo_tokens_pass_as_written_in_marketo() {
+        let source = "Hi {{lead.First Name}} {{ lead.Last Name }} <{{lead.Email Address}}>: \
+                      {{social.Share Url}} {{social.Promo Code}}";
+        check(source).unwrap();
+        assert_eq!(
+            render(source, &context(), false).unwrap(),
+            "Hi Ana <b> <ana@example.com>: https://r.example.com/r/abc SPRING-1"
+        );
+        let ours =
+            "Hi {{ first_name }} {{ last_name }} <{{ email }}>: {{ share_url }} {{ promo_code }}";
+        assert_eq!(
+            render(source, &context(), true).unwrap(),
+            render(ours, &context(), true).unwrap(),
+            "escaped in HTML like parrain's own tokens"
+        );
+        let mut nameless = context();
+        nameless.first_name = String::new();
+        let source = "Hi {{lead.First Name:default=my friend}}!";
+        check(source).unwrap();
+        assert_eq!(render(source, &nameless, false).unwrap(), "Hi my friend!");
+        assert_eq!(render(source, &context(), false).unwrap(), "Hi Ana!");
+        assert_eq!(
+            check("{{lead.Company Name}}"),
+            Err(TemplateProblem::UnknownToken("lead.Company Name".into()))
+        );
+        assert_eq!(
+            check("{{my.Offer Terms}}"),
+            Err(TemplateProblem::UnknownToken("my.Offer Terms".into()))
         );
     }
 
