@@ -491,9 +491,7 @@ fn fresh_codes<S: Sql>(
             return Ok(codes);
         }
     }
-    Err(StoreError::Database(
-        "could not draw free share codes".into(),
-    ))
+    Err(StoreError::database("could not draw free share codes"))
 }
 
 /// Reads a CSV file and imports it into the offer: what `parrain import`

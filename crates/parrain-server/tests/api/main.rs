@@ -21,6 +21,7 @@ mod invitations;
 mod lengths;
 mod limits;
 mod lookup;
+mod marketo;
 mod offers;
 mod openapi;
 mod operators;

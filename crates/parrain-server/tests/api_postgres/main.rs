@@ -44,6 +44,8 @@ mod lengths;
 mod limits;
 #[path = "../api/lookup.rs"]
 mod lookup;
+#[path = "../api/marketo.rs"]
+mod marketo;
 #[path = "../api/offers.rs"]
 mod offers;
 #[path = "../api/openapi.rs"]

@@ -76,15 +76,7 @@ impl Sql for PgTx<'_> {
     }
 
     fn exec_typed(&self, sql: &str, p: &[Param<'_>]) -> Result<u64> {
-        let params: Vec<&(dyn ToSql + Sync)> = p
-            .iter()
-            .map(|p| match p {
-                Param::Text(t) => t as &(dyn ToSql + Sync),
-                Param::Int(n) => n as &(dyn ToSql + Sync),
-                Param::Json(v) => *v as &(dyn ToSql + Sync),
-            })
-            .collect();
-        self.with(|t| Ok(t.execute(&dollars(sql), &params)?))
+        self.with(|t| exec_typed(t, sql, p))
     }
 
     fn rows(&self, sql: &str, p: &[&str]) -> Result<Vec<Map<String, Value>>> {
@@ -122,6 +114,23 @@ impl Sql for Reader<'_> {
         let mut c = self.0.borrow_mut();
         rows(&mut **c, sql, p)
     }
+
+    fn exec_typed(&self, sql: &str, p: &[Param<'_>]) -> Result<u64> {
+        let mut c = self.0.borrow_mut();
+        exec_typed(&mut **c, sql, p)
+    }
+}
+
+fn exec_typed(t: &mut impl GenericClient, sql: &str, p: &[Param<'_>]) -> Result<u64> {
+    let params: Vec<&(dyn ToSql + Sync)> = p
+        .iter()
+        .map(|p| match p {
+            Param::Text(t) => t as &(dyn ToSql + Sync),
+            Param::Int(n) => n as &(dyn ToSql + Sync),
+            Param::Json(v) => *v as &(dyn ToSql + Sync),
+        })
+        .collect();
+    Ok(t.execute(&dollars(sql), &params)?)
 }
 
 fn exec(t: &mut impl GenericClient, sql: &str, p: &[&str]) -> Result<u64> {
