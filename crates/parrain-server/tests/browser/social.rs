@@ -3,6 +3,8 @@
 //! at a real OpenID Connect provider in the popup, and comes back to a form
 //! filled with the verified email and names, then signs up, credited to the
 //! referrer. And a provider that has not verified the email is explained.
+//! Both with the tests' own provider (`oidc_provider`) and with panva's
+//! oidc-provider, an OpenID Certified implementation run by Node.
 
 use fantoccini::Locator;
 use parrain_server::social::Providers;
@@ -135,6 +137,177 @@ async fn a_friend_continues_with_a_provider_and_signs_up_attributed() {
             .await;
         assert_eq!(widget.value("email").await, "", "nothing was filled in");
         assert_eq!(app.participants(&offer).await.len(), 2);
+    })
+    .await;
+}
+
+/// panva's oidc-provider (OpenID Certified), run by Node from
+/// `oidc-provider/` (`npm ci` there first), stopped when dropped.
+struct CertifiedProvider {
+    child: std::process::Child,
+    issuer: String,
+}
+
+impl CertifiedProvider {
+    async fn start(redirect_uri: &str) -> CertifiedProvider {
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/oidc-provider");
+        assert!(
+            dir.join("node_modules/oidc-provider").exists(),
+            "the certified provider is not installed: run `npm ci --prefix {}`",
+            dir.display()
+        );
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = std::process::Command::new("node")
+            .arg("provider.mjs")
+            .arg(port.to_string())
+            .arg(redirect_uri)
+            .current_dir(&dir)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("Node runs the certified provider (Debian: nodejs)");
+        let provider = CertifiedProvider {
+            child,
+            issuer: format!("http://127.0.0.1:{port}"),
+        };
+        let started = std::time::Instant::now();
+        while tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_err()
+        {
+            assert!(
+                started.elapsed() < WAIT,
+                "oidc-provider did not listen on {port}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        provider
+    }
+}
+
+impl Drop for CertifiedProvider {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// In the popup, oidc-provider's sign-in page (any login) and its consent
+/// page (Continue), until the popup closes; returns to the page's window.
+async fn sign_in_at_certified(browser: &Browser, widget: &crate::widget::Widget<'_>, login: &str) {
+    let page = browser.client.window().await.unwrap();
+    widget.click("social-certified").await;
+    let started = std::time::Instant::now();
+    let mut opened = false;
+    loop {
+        assert!(started.elapsed() < WAIT, "the sign-in did not finish");
+        let windows = browser.client.windows().await.unwrap();
+        let Some(popup) = windows.into_iter().find(|w| *w != page) else {
+            if opened {
+                break; // it handed the widget its answer and closed
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            continue;
+        };
+        opened = true;
+        if browser.client.switch_to_window(popup).await.is_err() {
+            continue;
+        }
+        if let Ok(input) = browser.client.find(Locator::Css("input[name=login]")).await {
+            input.send_keys(login).await.unwrap();
+            let password = browser
+                .client
+                .find(Locator::Css("input[name=password]"))
+                .await
+                .unwrap();
+            password.send_keys("any password").await.unwrap();
+            let _ = browser
+                .client
+                .find(Locator::Css("button[type=submit]"))
+                .await
+                .unwrap()
+                .click()
+                .await;
+        } else if let Ok(button) = browser
+            .client
+            .find(Locator::Css("button[type=submit]"))
+            .await
+        {
+            let _ = button.click().await;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    browser.client.switch_to_window(page).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_friend_signs_up_through_a_certified_provider() {
+    let provider: std::sync::Arc<std::sync::Mutex<Option<CertifiedProvider>>> = Default::default();
+    let started = provider.clone();
+    let app = spawn_app_with(async move |_, config, _| {
+        let redirect = format!(
+            "{}{}",
+            config.public_url,
+            parrain_server::social::CALLBACK_PATH
+        );
+        let certified = CertifiedProvider::start(&redirect).await;
+        config.social = Providers::new(vec![parrain_server::social::ProviderConfig {
+            id: "certified".into(),
+            name: "Certified ID".into(),
+            issuer: certified.issuer.clone(),
+            client_id: "parrain-test".into(),
+            client_secret: "test-client-secret".into(),
+        }]);
+        *started.lock().unwrap() = Some(certified);
+    })
+    .await;
+    let page = format!("{}/refer", app.site.base);
+    let mut settings = offer_settings(json!({"type": "referred_signups", "count": 2}), &page);
+    settings["social_sign_up"] = json!(["certified"]);
+    let offer = app.live_offer(settings).await;
+    app.site.serve("/refer", app.host_page(&offer, "", ""));
+    let ana = app
+        .post(
+            &format!("/v1/offers/{offer}/participants"),
+            json!({"email": "ana@example.com"}),
+        )
+        .await;
+    let link = ana["share_url"].as_str().unwrap().to_owned();
+
+    scenario("certified_provider", move |chrome| async move {
+        let friend = chrome.open("friend").await;
+        friend.goto(&link).await;
+        let widget = friend.widget(&offer);
+        widget.wait_ready().await;
+        sign_in_at_certified(&friend, &widget, "grace").await;
+        widget.wait_for_text("Signed in with Certified ID.").await;
+        assert_eq!(widget.value("email").await, "grace@example.com");
+        assert_eq!(widget.value("field-first_name").await, "Grace");
+        widget.click("submit").await;
+        widget.share_link().await;
+        let participants = app.participants(&offer).await;
+        let grace = participants
+            .iter()
+            .find(|p| p["email"] == "grace@example.com")
+            .unwrap();
+        assert_eq!(grace["referred_by"], ana["id"]);
+
+        // An account whose email the provider has not verified is refused.
+        let other = chrome.open("unverified").await;
+        other.goto(&link).await;
+        let widget = other.widget(&offer);
+        widget.wait_ready().await;
+        sign_in_at_certified(&other, &widget, "unverified-kim").await;
+        widget
+            .wait_for_text("Certified ID has not verified your email address")
+            .await;
+        assert_eq!(app.participants(&offer).await.len(), 2);
+        drop(provider);
     })
     .await;
 }
