@@ -22,8 +22,8 @@ use axum::response::{IntoResponse, Response};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use subtle::ConstantTimeEq;
 
-use crate::outbound::{EMAIL_JOB, WEBHOOK_JOB};
 use crate::AppState;
+use parrain_store::JobKind;
 
 /// Latency buckets, in seconds: from a cached redirect to a slow fsync.
 const SECONDS: &[f64] = &[
@@ -96,7 +96,8 @@ pub async fn track(request: Request, next: Next) -> Response {
 
 /// One delivery attempt of `queue` (`email`, `webhook`) and how it ended:
 /// `sent`, `retry` or `failed` (given up).
-pub(crate) fn delivery(queue: &'static str, outcome: &parrain_store::JobOutcome) {
+pub(crate) fn delivery(queue: JobKind, outcome: &parrain_store::JobOutcome) {
+    let queue = queue.as_str();
     let outcome = match outcome {
         parrain_store::JobOutcome::Done => "sent",
         parrain_store::JobOutcome::Retry { .. } => "retry",
@@ -134,7 +135,8 @@ pub async fn scrape(State(state): State<AppState>, headers: HeaderMap) -> Respon
 /// Reads the delivery queues into gauges; a store error leaves them as they were.
 async fn queue_gauges(state: &AppState) {
     let now = state.clock.now();
-    for (queue, kind) in [("email", EMAIL_JOB), ("webhook", WEBHOOK_JOB)] {
+    for kind in JobKind::ALL {
+        let queue = kind.as_str();
         match state.store.queue_counts(kind).await {
             Ok(counts) => {
                 metrics::gauge!("parrain_queue_waiting", "queue" => queue)

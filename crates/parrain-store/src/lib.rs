@@ -13,6 +13,7 @@ mod flows;
 mod idempotency;
 mod import;
 mod invitations;
+mod job;
 mod model;
 mod operators;
 mod outbound;
@@ -39,6 +40,7 @@ pub use import::{import_csv, Import, ImportProgress, Imported, Imports};
 pub use invitations::{
     address_hash, InvitationToSend, Invitations, Invite, Invited, Previewed, Refusal,
 };
+pub use job::*;
 pub use model::*;
 pub use operators::{Operator, OperatorSession, Operators};
 pub use outbound::*;

@@ -15,14 +15,15 @@ use parrain_core::ids::{ActivityId, MessageId, OfferId, ParticipantId, PersonId,
 use parrain_core::Millis;
 use serde::Serialize;
 
-use crate::{Page, PageRequest, Result};
+use crate::{JobKind, JobPayload, Page, PageRequest, Result};
 
 /// A claimed job.
 #[derive(Debug, Clone)]
 pub struct Job {
     pub id: i64,
-    pub kind: String,
-    pub payload: serde_json::Value,
+    /// What to do; an error says what in the stored payload does not read
+    /// (such a job can only be given up).
+    pub work: std::result::Result<JobPayload, String>,
     /// Which attempt this claim is (1 for the first).
     pub attempt: i64,
     pub created_at: Millis,
@@ -66,7 +67,7 @@ pub trait Jobs: Send + Sync {
     /// Jobs whose lease ran out (their worker died) are due again.
     async fn claim_jobs(
         &self,
-        kind: &'static str,
+        kind: JobKind,
         now: Millis,
         limit: u32,
         lease: Millis,
@@ -80,14 +81,16 @@ pub trait Jobs: Send + Sync {
         activity: Option<NewActivity>,
         now: Millis,
     ) -> Result<bool>;
-    async fn queue_counts(&self, kind: &'static str) -> Result<QueueCounts>;
+    async fn queue_counts(&self, kind: JobKind) -> Result<QueueCounts>;
+    /// How many jobs of `kind` a worker holds a live lease on at `now`.
+    async fn running_jobs(&self, kind: JobKind, now: Millis) -> Result<i64>;
     /// Wakes when jobs of `kind` have been committed (by this process; on
     /// PostgreSQL by any process on the database), so an idle worker need
     /// not wait for its next poll.
-    fn jobs_queued(&self, kind: &'static str) -> crate::JobsQueued;
+    fn jobs_queued(&self, kind: JobKind) -> crate::JobsQueued;
     /// When the oldest waiting job of `kind` was queued, if any waits
     /// (`/metrics` reports its age). A backend without it reports none.
-    async fn oldest_waiting(&self, _kind: &'static str) -> Result<Option<Millis>> {
+    async fn oldest_waiting(&self, _kind: JobKind) -> Result<Option<Millis>> {
         Ok(None)
     }
 }

@@ -120,17 +120,18 @@ pub(crate) fn erase<S: Sql>(db: &S, person: &PersonId, now: Millis) -> Result<Er
     // Unsent emails to them go; sent ones only ever held ids, and lose
     // what a mail server answered (which may quote the address).
     let participant_of = S::json_text("payload", "participant_id");
+    let email_jobs = crate::JobKind::Email.as_str();
     for participant in &participants {
         erasure.unsent_emails += db.exec(
             &format!(
-                "DELETE FROM jobs WHERE kind = 'email' AND state IN ('pending', 'running')
+                "DELETE FROM jobs WHERE kind = '{email_jobs}' AND state IN ('pending', 'running')
                  AND {participant_of} = ?1"
             ),
             &[participant],
         )?;
         db.exec(
             &format!(
-                "UPDATE jobs SET last_error = NULL WHERE kind = 'email' AND {participant_of} = ?1"
+                "UPDATE jobs SET last_error = NULL WHERE kind = '{email_jobs}' AND {participant_of} = ?1"
             ),
             &[participant],
         )?;

@@ -11,9 +11,9 @@ use async_trait::async_trait;
 use parrain_core::email::Email;
 use parrain_core::ids::{OfferId, ParticipantId};
 use parrain_core::Millis;
-use serde_json::json;
 
 use crate::flows::LedgerTx;
+use crate::EmailJob;
 use crate::Result;
 
 /// A friend as the participant's page shows it.
@@ -103,10 +103,10 @@ pub(crate) fn request_sign_in(
     let Some(participant) = tx.participant_of(offer, &person)? else {
         return Ok(false);
     };
-    tx.enqueue(
-        "email",
-        json!({"template": "sign_in", "offer_id": offer, "participant_id": participant}),
-        now,
-    )?;
+    let job = EmailJob::SignIn {
+        offer_id: offer.clone(),
+        participant_id: participant,
+    };
+    tx.enqueue(job.into(), now)?;
     Ok(true)
 }

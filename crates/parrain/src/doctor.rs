@@ -8,9 +8,10 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use parrain_server::outbound::{net, Mailer, EMAIL_JOB, WEBHOOK_JOB};
+use parrain_server::outbound::{net, Mailer};
 use parrain_store::postgres::PgStore;
 use parrain_store::sqlite::SqliteStore;
+use parrain_store::JobKind;
 use parrain_store::{PageRequest, Store};
 
 use crate::config::Config;
@@ -173,7 +174,8 @@ async fn smtp(config: &Config, report: &mut Report) {
 }
 
 async fn queues(store: &dyn Store, report: &mut Report) {
-    for (name, kind) in [("email", EMAIL_JOB), ("webhook", WEBHOOK_JOB)] {
+    for kind in JobKind::ALL {
+        let name = kind.as_str();
         match store.queue_counts(kind).await {
             Ok(counts) if counts.failed > 0 => report.note(format!(
                 "{} {name} deliveries failed for good ({} waiting)",

@@ -12,8 +12,8 @@ use axum::extract::Request;
 use axum::middleware::Next;
 use axum::response::Response;
 
-use crate::outbound::EMAIL_JOB;
 use crate::AppState;
+use parrain_store::JobKind;
 
 tokio::task_local! {
     static WAITING_MAIL: Cell<Option<i64>>;
@@ -29,7 +29,7 @@ pub async fn count(state: &AppState) {
     if state.config.outbound.smtp_url.is_some() {
         return;
     }
-    match state.store.queue_counts(EMAIL_JOB).await {
+    match state.store.queue_counts(JobKind::Email).await {
         Ok(counts) => {
             let _ = WAITING_MAIL.try_with(|slot| slot.set(Some(counts.waiting)));
         }

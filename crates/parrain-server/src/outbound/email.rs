@@ -12,17 +12,14 @@ use anyhow::Context as _;
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use parrain_core::activity::ActivityType;
-use parrain_core::ids::{OfferId, ParticipantId};
 use parrain_core::offer::EmailTemplate;
 use parrain_core::template::{self, Context, GoalContext, OfferContext, RewardContext};
-use parrain_store::{Job, JobOutcome, NewActivity, Participant, StoreError};
+use parrain_store::{EmailJob, Job, JobKind, JobOutcome, NewActivity, Participant, StoreError};
 use serde_json::json;
 
 use super::next_attempt;
 use crate::AppState;
 
-/// The job kind of emails.
-pub const EMAIL_JOB: &str = "email";
 /// Longer than a send can take (30 s time-out); a crash mid-send delays that mail by at most this.
 pub(super) const LEASE: Duration = Duration::from_secs(60);
 
@@ -65,25 +62,21 @@ impl Mailer {
 
     /// Sends one queued email and settles its job.
     pub(super) async fn send_job(&self, state: &AppState, job: Job) {
-        if job.payload["template"] == "invitation" {
-            return self.send_invitation(state, job).await;
+        let email = match job.email() {
+            Ok(email) => email.clone(),
+            Err(error) => return super::give_up(state, &job, error).await,
+        };
+        if let EmailJob::Invitation { .. } = email {
+            return self.send_invitation(state, job, email).await;
         }
-        let which = job.payload["template"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned();
-        let participant_id = job.payload["participant_id"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned();
+        let which = email.template();
+        let participant_id = email.participant_id();
         let message_id = format!(
             "<parrain.{}.{participant_id}@{}>",
             job.id,
             self.from.email.domain()
         );
-        let result = self
-            .prepare_and_send(state, &job, &which, &message_id)
-            .await;
+        let result = self.prepare_and_send(state, &email, &message_id).await;
         let now = state.clock.now();
         let (outcome, kind, participant, mut details) = match result {
             Ok(p) => (
@@ -136,7 +129,7 @@ impl Mailer {
             person_id: participant.as_ref().map(|p| p.person_id.clone()),
             details,
         };
-        crate::metrics::delivery("email", &outcome);
+        crate::metrics::delivery(JobKind::Email, &outcome);
         if let Err(e) = state
             .store
             .settle_job(&job, outcome, Some(activity), now)
@@ -149,74 +142,70 @@ impl Mailer {
     async fn prepare_and_send(
         &self,
         state: &AppState,
-        job: &Job,
-        which: &str,
+        email: &EmailJob,
         message_id: &str,
     ) -> Result<Participant, (Option<Participant>, Failure)> {
         let store_failure = |e: StoreError| match e {
             StoreError::Database(e) => Failure::Transient(e.to_string()),
             other => Failure::Permanent(other.to_string()),
         };
-        let participant_id = job.payload["participant_id"]
-            .as_str()
-            .and_then(|p| ParticipantId::parse(p).ok())
-            .ok_or((
-                None,
-                Failure::Permanent("the job names no participant".into()),
-            ))?;
         let detail = state
             .store
-            .participant(&participant_id)
+            .participant(email.participant_id())
             .await
             .map_err(|e| (None, store_failure(e)))?;
         let participant = detail.participant;
         let fail = |f: Failure| (Some(participant.clone()), f);
-        let offer_id = OfferId::parse(job.payload["offer_id"].as_str().unwrap_or_default())
-            .unwrap_or_else(|_| participant.offer_id.clone());
         let offer = state
             .store
-            .offer(&offer_id)
+            .offer(email.offer_id())
             .await
             .map_err(|e| fail(store_failure(e)))?;
         let settings = offer.live.as_ref().unwrap_or_else(|| offer.editable());
         let sign_in;
         // A reward's email: its template, label and the code it was given.
-        let reward = (which == "reward").then(|| {
-            let id = job.payload["reward_id"].as_str().unwrap_or_default();
-            let occurrence = job.payload["occurrence"].as_i64().unwrap_or(1);
-            let given = detail
-                .rewards
-                .iter()
-                .find(|r| r.reward_id == id && r.occurrence == occurrence);
-            (
-                settings.rewards.iter().find(|r| r.id == id),
-                given.and_then(|r| r.promo_code.clone()),
-            )
-        });
-        let template = match which {
-            "sign_up" => settings.emails.sign_up.as_ref(),
-            "fulfillment" => settings.emails.fulfillment.as_ref(),
-            "reward" => reward
+        let reward = match email {
+            EmailJob::Reward {
+                reward_id,
+                occurrence,
+                ..
+            } => {
+                let given = detail
+                    .rewards
+                    .iter()
+                    .find(|r| &r.reward_id == reward_id && r.occurrence == *occurrence);
+                Some((
+                    settings.rewards.iter().find(|r| &r.id == reward_id),
+                    given.and_then(|r| r.promo_code.clone()),
+                ))
+            }
+            _ => None,
+        };
+        let template = match email {
+            EmailJob::SignUp { .. } => settings.emails.sign_up.as_ref(),
+            EmailJob::Fulfillment { .. } => settings.emails.fulfillment.as_ref(),
+            EmailJob::Reward { .. } => reward
                 .as_ref()
                 .and_then(|(r, _)| r.as_ref())
                 .and_then(|r| r.email.as_ref()),
-            "sign_in" => {
+            EmailJob::SignIn { .. } => {
                 sign_in = sign_in_email(state, &participant)
                     .await
                     .map_err(|e| fail(store_failure(e)))?;
                 Some(&sign_in)
             }
-            "confirm_friend" => {
+            EmailJob::ConfirmFriend { .. } => {
                 sign_in = confirm_email(state, &participant)
                     .await
                     .map_err(|e| fail(store_failure(e)))?;
                 Some(&sign_in)
             }
-            _ => None,
+            EmailJob::Invitation { .. } => None,
         }
         .ok_or_else(|| {
             fail(Failure::Permanent(format!(
-                "the offer has no {which} email"
+                "the offer has no {} email",
+                email.template()
             )))
         })?;
         let share_url = format!(

@@ -13,7 +13,7 @@ use lettre::{AsyncTransport, Message};
 use parrain_core::activity::ActivityType;
 use parrain_core::sharing::default_invitation_email;
 use parrain_core::template::{self, InvitationContext, OfferContext};
-use parrain_store::{Job, JobOutcome, NewActivity, StoreError};
+use parrain_store::{EmailJob, Job, JobKind, JobOutcome, NewActivity, StoreError};
 use serde_json::json;
 
 use super::email::{text_as_html, Failure, Mailer};
@@ -22,11 +22,15 @@ use crate::AppState;
 
 impl Mailer {
     /// Sends one queued invitation and settles its job.
-    pub(super) async fn send_invitation(&self, state: &AppState, job: Job) {
-        let id = job.payload["invitation_id"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned();
+    pub(super) async fn send_invitation(&self, state: &AppState, job: Job, email: EmailJob) {
+        let EmailJob::Invitation {
+            invitation_id: id,
+            offer_id,
+            participant_id,
+        } = email
+        else {
+            return super::give_up(state, &job, "not an invitation".into()).await;
+        };
         let message_id = format!("<parrain.{}.{id}@{}>", job.id, self.from.email.domain());
         let result = self.invitation(state, &id, &message_id).await;
         let now = state.clock.now();
@@ -69,16 +73,12 @@ impl Mailer {
         };
         let activity = kind.map(|kind| NewActivity {
             kind,
-            offer_id: job.payload["offer_id"]
-                .as_str()
-                .and_then(|o| parrain_core::ids::OfferId::parse(o).ok()),
-            participant_id: job.payload["participant_id"]
-                .as_str()
-                .and_then(|p| parrain_core::ids::ParticipantId::parse(p).ok()),
+            offer_id: Some(offer_id),
+            participant_id: Some(participant_id),
             person_id: sender,
             details,
         });
-        crate::metrics::delivery("email", &outcome);
+        crate::metrics::delivery(JobKind::Email, &outcome);
         if let Err(e) = state.store.settle_job(&job, outcome, activity, now).await {
             tracing::error!(job = job.id, error = %e, "could not settle an invitation job");
         }

@@ -21,14 +21,13 @@ use std::future::Future;
 use std::time::Duration;
 
 use parrain_core::Millis;
-use parrain_store::Job;
+use parrain_store::{Job, JobKind, JobOutcome};
 use tokio::sync::watch;
 use tokio::task::{JoinHandle, JoinSet};
 
 use crate::AppState;
 
-pub use email::{Mailer, EMAIL_JOB};
-pub use webhook::WEBHOOK_JOB;
+pub use email::Mailer;
 
 /// How delivery behaves; part of [`crate::ServerConfig`].
 #[derive(Debug, Clone)]
@@ -121,7 +120,7 @@ pub fn spawn(state: AppState) -> anyhow::Result<Workers> {
     handles.push(tokio::spawn(run(
         state.clone(),
         stopping.clone(),
-        webhook::WEBHOOK_JOB,
+        JobKind::Webhook,
         16,
         webhook::LEASE,
         {
@@ -138,7 +137,7 @@ pub fn spawn(state: AppState) -> anyhow::Result<Workers> {
             handles.push(tokio::spawn(run(
                 state.clone(),
                 stopping,
-                EMAIL_JOB,
+                JobKind::Email,
                 8,
                 email::LEASE,
                 move |state, job| {
@@ -170,7 +169,7 @@ async fn pause(
 async fn run<F, Fut>(
     state: AppState,
     mut stopping: watch::Receiver<bool>,
-    kind: &'static str,
+    kind: JobKind,
     batch: u32,
     lease: Duration,
     work: F,
@@ -191,7 +190,7 @@ async fn run<F, Fut>(
         {
             Ok(jobs) => jobs,
             Err(e) => {
-                tracing::error!(kind, error = %e, "claiming jobs failed");
+                tracing::error!(kind = kind.as_str(), error = %e, "claiming jobs failed");
                 pause(&mut stopping, &mut queued, poll).await;
                 continue;
             }
@@ -205,6 +204,78 @@ async fn run<F, Fut>(
             running.spawn(work(state.clone(), job));
         }
         while running.join_next().await.is_some() {}
+    }
+}
+
+/// How long [`drain`] waits for jobs other workers hold.
+const DRAIN_LIMIT: Duration = Duration::from_secs(60);
+
+/// Runs every due job now, here, and returns once none is due and no worker
+/// (of this process or another) holds one: what a job does is done when it
+/// returns. Reward holds that have ended are released first, so their
+/// emails go too. Tests call it to assert after the work instead of after a
+/// sleep; retries scheduled later are not due, so are left (move the clock
+/// to bring them due). Email is drained only with SMTP configured, as the
+/// workers send it.
+pub async fn drain(state: &AppState) -> anyhow::Result<()> {
+    let sender = webhook::Sender::new(state)?;
+    let outbound = &state.config.outbound;
+    let mailer = match &outbound.smtp_url {
+        Some(url) => Some(Mailer::new(url, &outbound.smtp_from)?),
+        None => None,
+    };
+    let kinds: Vec<JobKind> = JobKind::ALL
+        .into_iter()
+        .filter(|kind| *kind != JobKind::Email || mailer.is_some())
+        .collect();
+    crate::holds::release(state).await?;
+    let deadline = tokio::time::Instant::now() + DRAIN_LIMIT;
+    let mut held = tokio::time::interval(Duration::from_millis(10));
+    loop {
+        let mut worked = false;
+        for &kind in &kinds {
+            let lease = match kind {
+                JobKind::Email => email::LEASE,
+                JobKind::Webhook => webhook::LEASE,
+            };
+            let now = state.clock.now();
+            for job in state.store.claim_jobs(kind, now, 64, millis(lease)).await? {
+                worked = true;
+                match (&mailer, kind) {
+                    (Some(mailer), JobKind::Email) => mailer.send_job(state, job).await,
+                    _ => sender.deliver(state, job).await,
+                }
+            }
+        }
+        if worked {
+            continue;
+        }
+        let mut running = 0;
+        for &kind in &kinds {
+            running += state.store.running_jobs(kind, state.clock.now()).await?;
+        }
+        if running == 0 {
+            return Ok(());
+        }
+        anyhow::ensure!(
+            tokio::time::Instant::now() < deadline,
+            "{running} job(s) still held by a worker after {DRAIN_LIMIT:?}"
+        );
+        // Another worker holds them: look again shortly.
+        held.tick().await;
+    }
+}
+
+/// Gives up a job whose payload is not its worker's work (nothing to send).
+async fn give_up(state: &AppState, job: &Job, error: String) {
+    tracing::error!(job = job.id, %error, "a job that cannot be done");
+    let outcome = JobOutcome::Failed { error };
+    if let Err(e) = state
+        .store
+        .settle_job(job, outcome, None, state.clock.now())
+        .await
+    {
+        tracing::error!(job = job.id, error = %e, "could not settle a job");
     }
 }
 

@@ -10,13 +10,12 @@
 use std::time::{Duration, Instant};
 
 use parrain_core::ids::MessageId;
-use parrain_store::{Attempt, AttemptRecord, Job, JobOutcome};
+
+use parrain_store::{Attempt, AttemptRecord, Job, JobKind, JobOutcome};
 
 use super::{net, next_attempt, signature};
 use crate::AppState;
 
-/// The job kind of webhook deliveries.
-pub const WEBHOOK_JOB: &str = "webhook";
 pub(super) const LEASE: Duration = Duration::from_secs(120);
 /// How much of a response body the delivery log keeps.
 const EXCERPT: usize = 1024;
@@ -45,9 +44,7 @@ impl Sender {
     }
 
     pub(super) async fn deliver(&self, state: &AppState, job: Job) {
-        let message = job.payload["delivery_id"]
-            .as_str()
-            .and_then(|m| MessageId::parse(m).ok());
+        let message = job.webhook().ok().map(|w| w.delivery_id.clone());
         let found = match &message {
             Some(m) => state.store.delivery_to_send(m).await,
             None => Ok(None),
@@ -107,7 +104,7 @@ impl Sender {
                 _ => JobOutcome::Failed { error },
             }
         };
-        crate::metrics::delivery("webhook", &outcome);
+        crate::metrics::delivery(JobKind::Webhook, &outcome);
         let record = AttemptRecord {
             delivery: delivery.id.clone(),
             attempt,

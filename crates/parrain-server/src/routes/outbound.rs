@@ -6,7 +6,6 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::error::ApiResult;
-use crate::outbound::EMAIL_JOB;
 use crate::AppState;
 
 #[derive(Serialize, ToSchema)]
@@ -32,10 +31,13 @@ pub struct QueueHealth {
 }
 
 pub async fn outbound_health(state: &AppState) -> ApiResult<OutboundHealth> {
-    let email: QueueCounts = state.store.queue_counts(EMAIL_JOB).await?;
+    let email: QueueCounts = state
+        .store
+        .queue_counts(parrain_store::JobKind::Email)
+        .await?;
     let hooks = state
         .store
-        .queue_counts(crate::outbound::WEBHOOK_JOB)
+        .queue_counts(parrain_store::JobKind::Webhook)
         .await?;
     Ok(OutboundHealth {
         email: EmailHealth {

@@ -20,6 +20,7 @@ pub struct TestApp {
     pub store: Arc<dyn Store>,
     /// Keeps the database alive for the test.
     pub db: crate::backend::Keep,
+    state: AppState,
 }
 
 /// The site's identity secret every test server is configured with.
@@ -84,7 +85,7 @@ pub async fn spawn_app_over(
     parrain_server::outbound::spawn(state.clone()).unwrap();
     tokio::spawn(parrain_server::serve(
         listener,
-        state,
+        state.clone(),
         std::future::pending(),
     ));
     let client = reqwest::Client::builder()
@@ -99,6 +100,7 @@ pub async fn spawn_app_over(
         clock,
         store,
         db,
+        state,
     }
 }
 
@@ -113,6 +115,13 @@ pub fn offer_settings(goal: Value) -> Value {
 }
 
 impl TestApp {
+    /// Runs every due email and webhook job now and waits for those the
+    /// workers hold: what was queued has been sent (or settled) on return.
+    #[allow(dead_code)]
+    pub async fn drain(&self) {
+        parrain_server::outbound::drain(&self.state).await.unwrap();
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

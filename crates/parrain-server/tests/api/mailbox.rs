@@ -3,9 +3,10 @@
 
 use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use mailin_embedded::{response, Handler, Response, Server, SslConfig};
+use tokio::sync::watch;
 
 /// One message as the server received it.
 #[derive(Debug, Clone)]
@@ -52,6 +53,8 @@ impl Received {
 #[derive(Clone, Default)]
 struct Collector {
     inbox: Arc<Mutex<Vec<Received>>>,
+    /// How many messages the inbox holds, for those waiting on it.
+    arrived: Arc<watch::Sender<usize>>,
     current: Option<Received>,
 }
 
@@ -73,7 +76,9 @@ impl Handler for Collector {
 
     fn data_end(&mut self) -> Response {
         if let Some(m) = self.current.take() {
-            self.inbox.lock().unwrap().push(m);
+            let mut inbox = self.inbox.lock().unwrap();
+            inbox.push(m);
+            self.arrived.send_replace(inbox.len());
         }
         response::OK
     }
@@ -83,6 +88,7 @@ impl Handler for Collector {
 pub struct MailServer {
     pub port: u16,
     inbox: Arc<Mutex<Vec<Received>>>,
+    arrived: Arc<watch::Sender<usize>>,
 }
 
 impl MailServer {
@@ -94,7 +100,7 @@ impl MailServer {
     /// Starts a server on `port` (e.g. one parrain already points at).
     pub fn start_on(port: u16) -> Self {
         let collector = Collector::default();
-        let inbox = collector.inbox.clone();
+        let (inbox, arrived) = (collector.inbox.clone(), collector.arrived.clone());
         let listener = TcpListener::bind(("127.0.0.1", port)).unwrap();
         let mut server = Server::new(collector);
         server
@@ -105,7 +111,11 @@ impl MailServer {
         std::thread::spawn(move || {
             let _ = server.serve();
         });
-        Self { port, inbox }
+        Self {
+            port,
+            inbox,
+            arrived,
+        }
     }
 
     pub fn url(&self) -> String {
@@ -118,14 +128,9 @@ impl MailServer {
 
     /// Waits until at least `n` messages arrived (at most 20 s); returns them all.
     pub async fn wait_for(&self, n: usize) -> Vec<Received> {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            let messages = self.messages();
-            if messages.len() >= n || Instant::now() > deadline {
-                return messages;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        let mut arrived = self.arrived.subscribe();
+        let _ = tokio::time::timeout(Duration::from_secs(20), arrived.wait_for(|&m| m >= n)).await;
+        self.messages()
     }
 }
 

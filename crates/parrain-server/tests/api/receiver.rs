@@ -3,7 +3,9 @@
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use tokio::sync::watch;
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -20,6 +22,8 @@ pub struct Request {
 #[derive(Clone, Default)]
 struct Shared {
     requests: Arc<Mutex<Vec<Request>>>,
+    /// How many requests came, for those waiting on them.
+    arrived: Arc<watch::Sender<usize>>,
     /// Statuses to answer with, in order; 200 once they run out.
     script: Arc<Mutex<VecDeque<u16>>>,
 }
@@ -30,11 +34,11 @@ pub struct Receiver {
 }
 
 async fn receive(State(shared): State<Shared>, headers: HeaderMap, body: Bytes) -> StatusCode {
-    shared
-        .requests
-        .lock()
-        .unwrap()
-        .push(Request { headers, body });
+    {
+        let mut requests = shared.requests.lock().unwrap();
+        requests.push(Request { headers, body });
+        shared.arrived.send_replace(requests.len());
+    }
     let status = shared.script.lock().unwrap().pop_front().unwrap_or(200);
     StatusCode::from_u16(status).unwrap()
 }
@@ -66,13 +70,8 @@ impl Receiver {
 
     /// Waits until at least `n` requests came (at most 20 s); returns them all.
     pub async fn wait_for(&self, n: usize) -> Vec<Request> {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            let requests = self.requests();
-            if requests.len() >= n || Instant::now() > deadline {
-                return requests;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        let mut arrived = self.shared.arrived.subscribe();
+        let _ = tokio::time::timeout(Duration::from_secs(20), arrived.wait_for(|&r| r >= n)).await;
+        self.requests()
     }
 }

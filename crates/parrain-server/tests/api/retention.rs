@@ -77,15 +77,9 @@ async fn finished_jobs_and_deliveries_go_and_pending_mail_stays() {
         .await;
     let log = format!("/v1/webhooks/{}/deliveries", hook["id"].as_str().unwrap());
     app.participant(&offer, "ana@example.com").await;
-    receiver.wait_for(1).await;
-    // The delivery is settled after the receiver answered: wait for its job.
-    loop {
-        let health = app.get_ok("/healthz").await;
-        if health["outbound"]["webhooks"]["waiting"] == 0 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    // Returns once the delivery is settled, after the receiver answered.
+    app.drain().await;
+    assert_eq!(receiver.requests().len(), 1);
     let deliveries = app.get_ok(&log).await;
     assert_eq!(deliveries["data"][0]["state"], "succeeded");
     assert_eq!(

@@ -72,7 +72,7 @@ async fn deliveries_are_signed_retried_after_a_500_logged_and_replayable() {
     assert_eq!(first["type"], "signs_up_for_referral_offer");
     assert_eq!(first["data"]["participant_id"], alice["id"]);
     assert_eq!(first["data"]["offer_id"], offer.as_str());
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    app.drain().await;
     assert!(wrong_event.requests().is_empty());
     assert!(wrong_offer.requests().is_empty());
 
@@ -127,10 +127,10 @@ async fn an_endpoint_answering_410_gone_is_disabled() {
     let id = hook["id"].as_str().unwrap();
 
     app.participant(&offer, "alice@example.com").await;
-    receiver.wait_for(1).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    app.drain().await;
+    assert_eq!(receiver.requests().len(), 1);
     app.participant(&offer, "bob@example.com").await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    app.drain().await;
 
     let endpoint = app.get_ok(&format!("/v1/webhooks/{id}")).await;
     assert_eq!(endpoint["enabled"], false);
@@ -278,7 +278,7 @@ async fn each_change_to_an_endpoint_applies_from_the_next_activity() {
     expect(app.delete(&path).await, StatusCode::NO_CONTENT).await;
     // An activity after the delete is still recorded, with nowhere to go.
     app.participant(&other, "fay@example.com").await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    app.drain().await;
 
     let delivered: Vec<Value> = receiver
         .requests()

@@ -13,7 +13,7 @@ use parrain_core::Millis;
 use serde_json::json;
 
 use super::{FriendIds, LedgerTx, Who};
-use crate::{referrers, Offer, Result, StoreError, Tracked};
+use crate::{referrers, EmailJob, Offer, Result, StoreError, Tracked};
 
 /// A touch of a share link: attributes the browser to the participant.
 pub(crate) fn touch(
@@ -314,9 +314,11 @@ pub(crate) fn fulfil(
         now,
     )?;
     if settings.emails.fulfillment.is_some() {
-        let payload =
-            json!({"template": "fulfillment", "offer_id": offer.id, "participant_id": participant});
-        tx.enqueue("email", payload, now)?;
+        let job = EmailJob::Fulfillment {
+            offer_id: offer.id.clone(),
+            participant_id: participant.clone(),
+        };
+        tx.enqueue(job.into(), now)?;
     }
     Ok(code)
 }

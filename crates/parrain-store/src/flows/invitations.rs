@@ -11,6 +11,7 @@ use serde_json::json;
 
 use super::{LedgerTx, Who};
 use crate::invitations::{address_hash, Invite, Invited, Previewed, Refusal};
+use crate::EmailJob;
 use crate::{Result, StoreError};
 
 /// An invitation about to be inserted.
@@ -114,12 +115,12 @@ pub(crate) fn invite<T: LedgerTx + InvitationTx>(
                 token: &random(32),
                 now,
             })?;
-            tx.enqueue(
-                "email",
-                json!({"template": "invitation", "invitation_id": id,
-                       "offer_id": offer.id, "participant_id": participant.id}),
-                now,
-            )?;
+            let job = EmailJob::Invitation {
+                invitation_id: id,
+                offer_id: offer.id.clone(),
+                participant_id: participant.id.clone(),
+            };
+            tx.enqueue(job.into(), now)?;
             sent += 1;
         }
         outcomes.push((email, refusal));

@@ -22,6 +22,7 @@ use parrain_core::ids::{OfferId, ParticipantId, PersonId, VisitorId};
 use parrain_core::Millis;
 use serde_json::Value;
 
+use crate::JobPayload;
 use crate::{Offer, Participant, Result};
 
 pub(crate) use invitations::{invite, preview, InvitationTx, NewInvitation};
@@ -63,7 +64,7 @@ pub(crate) trait LedgerTx: ReviewTx + crate::privacy::Sql {
     /// Appends to the activity log (and whatever listens to it).
     fn record(&self, kind: ActivityType, who: Who<'_>, details: Value, now: Millis) -> Result<()>;
     /// Queues outbound work in the outbox.
-    fn enqueue(&self, kind: &str, payload: Value, now: Millis) -> Result<()>;
+    fn enqueue(&self, job: JobPayload, now: Millis) -> Result<()>;
 
     fn person_by_email(&self, email: &Email) -> Result<Option<PersonId>>;
     fn insert_person(

@@ -17,6 +17,7 @@ use serde_json::{json, Map, Value};
 
 use super::{FriendIds, LedgerTx, Who};
 use crate::privacy::Sql;
+use crate::EmailJob;
 use crate::{Offer, ParticipantReward, PromoCounts, Result, StoreError};
 
 /// An integer parameter: the shared statements bind text, which
@@ -236,9 +237,13 @@ pub(crate) fn give(
         )?;
     }
     if reward.email.is_some() {
-        let payload = json!({"template": "reward", "offer_id": offer.id,
-            "participant_id": participant, "reward_id": reward.id, "occurrence": occurrence});
-        tx.enqueue("email", payload, now)?;
+        let job = EmailJob::Reward {
+            offer_id: offer.id.clone(),
+            participant_id: participant.clone(),
+            reward_id: reward.id.clone(),
+            occurrence,
+        };
+        tx.enqueue(job.into(), now)?;
     }
     Ok(code)
 }

@@ -10,6 +10,7 @@ use serde_json::json;
 
 use super::credit::{attribute, award, fulfil, is_self, referrer_of, touch, Clues};
 use super::{person_for_email, FriendIds, LedgerTx, NewParticipant, Who};
+use crate::EmailJob;
 use crate::{FulfillOutcome, Offer, Participant, Result, SignUp, SignedUp, StoreError};
 
 /// The participant a sign-up was referred by, and how, recorded as the
@@ -150,11 +151,11 @@ pub(crate) fn sign_up(
     if let Some(referrer) = &referrer {
         if settings.fraud.verify_friend_email {
             // Credit waits for the friend to confirm the address (confirm_friend).
-            tx.enqueue(
-                "email",
-                json!({"template": "confirm_friend", "offer_id": offer_id, "participant_id": id}),
-                now,
-            )?;
+            let job = EmailJob::ConfirmFriend {
+                offer_id: offer_id.clone(),
+                participant_id: id.clone(),
+            };
+            tx.enqueue(job.into(), now)?;
         } else {
             award(
                 tx,
@@ -169,11 +170,11 @@ pub(crate) fn sign_up(
         }
     }
     if settings.emails.sign_up.is_some() {
-        tx.enqueue(
-            "email",
-            json!({"template": "sign_up", "offer_id": offer_id, "participant_id": id}),
-            now,
-        )?;
+        let job = EmailJob::SignUp {
+            offer_id: offer_id.clone(),
+            participant_id: id.clone(),
+        };
+        tx.enqueue(job.into(), now)?;
     }
     Ok(SignedUp {
         participant: tx.participant(&id)?,

@@ -12,7 +12,7 @@ use postgres::GenericClient;
 
 use super::log::{self, Who};
 use super::PgStore;
-use crate::{Job, JobOutcome, Jobs, NewActivity, QueueCounts, Result};
+use crate::{Job, JobKind, JobOutcome, JobPayload, Jobs, NewActivity, QueueCounts, Result};
 
 /// Settles a claimed attempt; `false` when the claim is no longer ours.
 pub(crate) fn settle(
@@ -58,7 +58,7 @@ pub(crate) fn record_new(
 impl Jobs for PgStore {
     async fn claim_jobs(
         &self,
-        kind: &'static str,
+        kind: JobKind,
         now: Millis,
         limit: u32,
         lease: Millis,
@@ -74,14 +74,13 @@ impl Jobs for PgStore {
                          ORDER BY run_at, id LIMIT $2
                          FOR UPDATE SKIP LOCKED)
                      RETURNING id, kind, payload, attempts, created_at",
-                    &[&kind, &i64::from(limit), &now, &lease],
+                    &[&kind.as_str(), &i64::from(limit), &now, &lease],
                 )?;
                 let mut jobs: Vec<Job> = rows
                     .iter()
                     .map(|r| Job {
                         id: r.get(0),
-                        kind: r.get(1),
-                        payload: r.get(2),
+                        work: JobPayload::from_json(kind, r.get(2)),
                         attempt: r.get(3),
                         created_at: r.get(4),
                     })
@@ -115,25 +114,37 @@ impl Jobs for PgStore {
         .await
     }
 
-    async fn oldest_waiting(&self, kind: &'static str) -> Result<Option<Millis>> {
+    async fn oldest_waiting(&self, kind: JobKind) -> Result<Option<Millis>> {
         self.read(move |c| {
             Ok(c.query_one(
                 "SELECT MIN(created_at) FROM jobs
                  WHERE kind = $1 AND state IN ('pending', 'running')",
-                &[&kind],
+                &[&kind.as_str()],
             )?
             .get(0))
         })
         .await
     }
 
-    async fn queue_counts(&self, kind: &'static str) -> Result<QueueCounts> {
+    async fn running_jobs(&self, kind: JobKind, now: Millis) -> Result<i64> {
+        self.read(move |c| {
+            Ok(c.query_one(
+                "SELECT COUNT(*) FROM jobs
+                 WHERE kind = $1 AND state = 'running' AND locked_until > $2",
+                &[&kind.as_str(), &now],
+            )?
+            .get(0))
+        })
+        .await
+    }
+
+    async fn queue_counts(&self, kind: JobKind) -> Result<QueueCounts> {
         self.read(move |c| {
             let r = c.query_one(
                 "SELECT COUNT(*) FILTER (WHERE state IN ('pending', 'running')),
                         COUNT(*) FILTER (WHERE state = 'failed')
                  FROM jobs WHERE kind = $1 AND state != 'done'",
-                &[&kind],
+                &[&kind.as_str()],
             )?;
             Ok(QueueCounts {
                 waiting: r.get(0),
@@ -143,7 +154,7 @@ impl Jobs for PgStore {
         .await
     }
 
-    fn jobs_queued(&self, kind: &'static str) -> crate::JobsQueued {
-        self.announcer.listen(kind)
+    fn jobs_queued(&self, kind: JobKind) -> crate::JobsQueued {
+        self.announcer.listen(kind.as_str())
     }
 }

@@ -12,6 +12,7 @@ use parrain_core::Millis;
 use serde_json::Value;
 
 use crate::flows::{FriendIds, LedgerTx, NewParticipant, Who};
+use crate::JobPayload;
 use crate::{Offer, Participant, Result, StoreError};
 
 use super::log::{enqueue, record};
@@ -68,8 +69,8 @@ impl LedgerTx for PgTx<'_> {
         self.prep(|t| record(t, kind, who, details, now).map(drop))
     }
 
-    fn enqueue(&self, kind: &str, payload: Value, now: Millis) -> Result<()> {
-        self.prep(|t| enqueue(t, kind, payload, now))
+    fn enqueue(&self, job: JobPayload, now: Millis) -> Result<()> {
+        self.prep(|t| enqueue(t, job.kind().as_str(), job.to_json(), now))
     }
 
     fn person_by_email(&self, email: &Email) -> Result<Option<PersonId>> {

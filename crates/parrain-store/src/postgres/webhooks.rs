@@ -20,9 +20,7 @@ use crate::{
     AttemptRecord, Delivery, Job, NewWebhook, Page, PageRequest, Result, StoreError, Webhook,
     WebhookPatch, Webhooks,
 };
-
-/// The job kind of webhook deliveries.
-pub(crate) const JOB_KIND: &str = "webhook";
+use crate::{JobKind, JobPayload, WebhookJob};
 
 fn rfc3339(millis: Millis) -> String {
     OffsetDateTime::from_unix_timestamp_nanos(i128::from(millis) * 1_000_000)
@@ -82,7 +80,16 @@ pub(crate) fn fan_out(
                 &now,
             ],
         )?;
-        enqueue(c, JOB_KIND, json!({"delivery_id": message}), now)?;
+        let job = WebhookJob {
+            delivery_id: MessageId::from_trusted(message.to_string()),
+            replay: false,
+        };
+        enqueue(
+            c,
+            JobKind::Webhook.as_str(),
+            JobPayload::from(job).to_json(),
+            now,
+        )?;
     }
     Ok(())
 }

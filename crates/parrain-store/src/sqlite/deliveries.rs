@@ -3,16 +3,16 @@
 use parrain_core::ids::{ActivityId, MessageId, WebhookId};
 use parrain_core::Millis;
 use r2d2_sqlite::rusqlite::{params, Connection, OptionalExtension, Row};
-use serde_json::json;
 
 use super::jobs::settle;
 use super::ledger::enqueue;
 use super::page_of;
-use super::webhooks::{load as load_webhook, JOB_KIND};
+use super::webhooks::load as load_webhook;
 use crate::{
     Attempt, AttemptRecord, Delivery, DeliveryState, Job, JobOutcome, Page, Result, StoreError,
     Webhook,
 };
+use crate::{JobKind, JobPayload, WebhookJob};
 
 const SELECT: &str = "SELECT id, webhook_id, activity_id, event_type, payload, state,
         next_attempt_at, created_at, seq FROM webhook_deliveries";
@@ -116,10 +116,14 @@ pub(crate) fn replay(
          WHERE id = ?1",
     )?
     .execute(params![message, now])?;
+    let job = WebhookJob {
+        delivery_id: MessageId::from_trusted(message.to_string()),
+        replay: true,
+    };
     enqueue(
         conn,
-        JOB_KIND,
-        json!({"delivery_id": message, "replay": true}),
+        JobKind::Webhook.as_str(),
+        JobPayload::from(job).to_json(),
         now,
     )?;
     load(conn, webhook, message)

@@ -10,7 +10,7 @@ use r2d2_sqlite::rusqlite::{params, Connection};
 
 use super::ledger::{self, Who};
 use super::SqliteStore;
-use crate::{Job, JobOutcome, Jobs, NewActivity, QueueCounts, Result};
+use crate::{Job, JobKind, JobOutcome, JobPayload, Jobs, NewActivity, QueueCounts, Result};
 
 /// Settles a claimed attempt; `false` when the claim is no longer ours.
 pub(crate) fn settle(
@@ -53,7 +53,7 @@ pub(crate) fn record_new(conn: &Connection, activity: &NewActivity, now: Millis)
 impl Jobs for SqliteStore {
     async fn claim_jobs(
         &self,
-        kind: &'static str,
+        kind: JobKind,
         now: Millis,
         limit: u32,
         lease: Millis,
@@ -69,12 +69,12 @@ impl Jobs for SqliteStore {
                  RETURNING id, kind, payload, attempts, created_at",
             )?;
             let mut jobs = stmt
-                .query_map(params![kind, limit, now, lease], |r| {
+                .query_map(params![kind.as_str(), limit, now, lease], |r| {
                     let payload: String = r.get(2)?;
+                    let payload = serde_json::from_str(&payload).unwrap_or_default();
                     Ok(Job {
                         id: r.get(0)?,
-                        kind: r.get(1)?,
-                        payload: serde_json::from_str(&payload).unwrap_or_default(),
+                        work: JobPayload::from_json(kind, payload),
                         attempt: r.get(3)?,
                         created_at: r.get(4)?,
                     })
@@ -106,19 +106,31 @@ impl Jobs for SqliteStore {
         .await
     }
 
-    async fn oldest_waiting(&self, kind: &'static str) -> Result<Option<Millis>> {
+    async fn oldest_waiting(&self, kind: JobKind) -> Result<Option<Millis>> {
         self.read(move |conn| {
             Ok(conn
                 .prepare_cached(
                     "SELECT MIN(created_at) FROM jobs
                      WHERE kind = ?1 AND state IN ('pending', 'running')",
                 )?
-                .query_row([kind], |r| r.get(0))?)
+                .query_row([kind.as_str()], |r| r.get(0))?)
         })
         .await
     }
 
-    async fn queue_counts(&self, kind: &'static str) -> Result<QueueCounts> {
+    async fn running_jobs(&self, kind: JobKind, now: Millis) -> Result<i64> {
+        self.read(move |conn| {
+            Ok(conn
+                .prepare_cached(
+                    "SELECT COUNT(*) FROM jobs
+                     WHERE kind = ?1 AND state = 'running' AND locked_until > ?2",
+                )?
+                .query_row(params![kind.as_str(), now], |r| r.get(0))?)
+        })
+        .await
+    }
+
+    async fn queue_counts(&self, kind: JobKind) -> Result<QueueCounts> {
         self.read(move |conn| {
             Ok(conn
                 .prepare_cached(
@@ -126,7 +138,7 @@ impl Jobs for SqliteStore {
                             COALESCE(SUM(state = 'failed'), 0)
                      FROM jobs WHERE kind = ?1 AND state != 'done'",
                 )?
-                .query_row([kind], |r| {
+                .query_row([kind.as_str()], |r| {
                     Ok(QueueCounts {
                         waiting: r.get(0)?,
                         failed: r.get(1)?,
@@ -136,7 +148,7 @@ impl Jobs for SqliteStore {
         .await
     }
 
-    fn jobs_queued(&self, kind: &'static str) -> crate::JobsQueued {
-        self.bell.listen(kind)
+    fn jobs_queued(&self, kind: JobKind) -> crate::JobsQueued {
+        self.bell.listen(kind.as_str())
     }
 }

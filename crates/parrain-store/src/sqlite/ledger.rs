@@ -19,6 +19,7 @@ use super::cache;
 pub(crate) use crate::flows::Who;
 use crate::flows::{FriendIds, LedgerTx, NewParticipant};
 use crate::report::HourStep;
+use crate::JobPayload;
 use crate::{Offer, Participant, Result, StoreError};
 
 /// Appends to the activity log (and to the offer's hour of
@@ -168,8 +169,8 @@ impl LedgerTx for Connection {
         record(self, kind, who, details, now).map(drop)
     }
 
-    fn enqueue(&self, kind: &str, payload: Value, now: Millis) -> Result<()> {
-        enqueue(self, kind, payload, now)
+    fn enqueue(&self, job: JobPayload, now: Millis) -> Result<()> {
+        enqueue(self, job.kind().as_str(), job.to_json(), now)
     }
 
     fn person_by_email(&self, email: &Email) -> Result<Option<PersonId>> {

@@ -1,0 +1,211 @@
+//! The jobs of the outbox, typed: what a flow queues (in the transaction of
+//! the fact that causes it) is what the worker reads back. Each job is
+//! stored as its [`JobKind`] (the `jobs.kind` column, which worker claims
+//! it) and its payload (this, as JSON).
+
+use parrain_core::ids::{MessageId, OfferId, ParticipantId};
+use serde::{Deserialize, Serialize};
+
+/// The queues, one per kind of worker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum JobKind {
+    Email,
+    Webhook,
+}
+
+impl JobKind {
+    pub const ALL: [JobKind; 2] = [JobKind::Email, JobKind::Webhook];
+
+    /// Its name in the `jobs.kind` column, in logs and in metrics.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            JobKind::Email => "email",
+            JobKind::Webhook => "webhook",
+        }
+    }
+}
+
+/// A job to queue, or a claimed job's work.
+#[derive(Debug, Clone, PartialEq)]
+pub enum JobPayload {
+    Email(EmailJob),
+    Webhook(WebhookJob),
+}
+
+/// An email to send; `template` names which in the stored JSON.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "template", rename_all = "snake_case")]
+pub enum EmailJob {
+    /// The offer's sign-up email.
+    SignUp {
+        offer_id: OfferId,
+        participant_id: ParticipantId,
+    },
+    /// A referred friend is asked to confirm the address before credit.
+    ConfirmFriend {
+        offer_id: OfferId,
+        participant_id: ParticipantId,
+    },
+    /// A sign-in link to the participant's page.
+    SignIn {
+        offer_id: OfferId,
+        participant_id: ParticipantId,
+    },
+    /// The goal is reached.
+    Fulfillment {
+        offer_id: OfferId,
+        participant_id: ParticipantId,
+    },
+    /// A reward's email, for one occurrence of it.
+    Reward {
+        offer_id: OfferId,
+        participant_id: ParticipantId,
+        reward_id: String,
+        occurrence: i64,
+    },
+    /// A participant's invitation to a friend.
+    Invitation {
+        invitation_id: String,
+        offer_id: OfferId,
+        participant_id: ParticipantId,
+    },
+}
+
+impl EmailJob {
+    /// The template's name (`sign_up`, `fulfillment`, …), as logged.
+    pub fn template(&self) -> &'static str {
+        match self {
+            EmailJob::SignUp { .. } => "sign_up",
+            EmailJob::ConfirmFriend { .. } => "confirm_friend",
+            EmailJob::SignIn { .. } => "sign_in",
+            EmailJob::Fulfillment { .. } => "fulfillment",
+            EmailJob::Reward { .. } => "reward",
+            EmailJob::Invitation { .. } => "invitation",
+        }
+    }
+
+    /// Whom it goes to (an invitation: the participant who invited).
+    pub fn participant_id(&self) -> &ParticipantId {
+        match self {
+            EmailJob::SignUp { participant_id, .. }
+            | EmailJob::ConfirmFriend { participant_id, .. }
+            | EmailJob::SignIn { participant_id, .. }
+            | EmailJob::Fulfillment { participant_id, .. }
+            | EmailJob::Reward { participant_id, .. }
+            | EmailJob::Invitation { participant_id, .. } => participant_id,
+        }
+    }
+
+    pub fn offer_id(&self) -> &OfferId {
+        match self {
+            EmailJob::SignUp { offer_id, .. }
+            | EmailJob::ConfirmFriend { offer_id, .. }
+            | EmailJob::SignIn { offer_id, .. }
+            | EmailJob::Fulfillment { offer_id, .. }
+            | EmailJob::Reward { offer_id, .. }
+            | EmailJob::Invitation { offer_id, .. } => offer_id,
+        }
+    }
+}
+
+/// A webhook delivery to attempt.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WebhookJob {
+    pub delivery_id: MessageId,
+    /// Queued by a replay from the delivery log.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub replay: bool,
+}
+
+impl JobPayload {
+    pub fn kind(&self) -> JobKind {
+        match self {
+            JobPayload::Email(_) => JobKind::Email,
+            JobPayload::Webhook(_) => JobKind::Webhook,
+        }
+    }
+
+    /// The stored JSON.
+    pub fn to_json(&self) -> serde_json::Value {
+        let json = match self {
+            JobPayload::Email(job) => serde_json::to_value(job),
+            JobPayload::Webhook(job) => serde_json::to_value(job),
+        };
+        // Ids, strings and numbers only: nothing here can fail to serialize.
+        json.unwrap_or_default()
+    }
+
+    /// Reads a stored job back; an error says what does not fit.
+    pub fn from_json(kind: JobKind, json: serde_json::Value) -> Result<Self, String> {
+        let read = match kind {
+            JobKind::Email => serde_json::from_value(json).map(JobPayload::Email),
+            JobKind::Webhook => serde_json::from_value(json).map(JobPayload::Webhook),
+        };
+        read.map_err(|e| format!("the {} job does not read: {e}", kind.as_str()))
+    }
+}
+
+impl crate::Job {
+    /// The email to send, if this job is one.
+    pub fn email(&self) -> Result<&EmailJob, String> {
+        match &self.work {
+            Ok(JobPayload::Email(email)) => Ok(email),
+            Ok(other) => Err(format!("a {} job is not an email", other.kind().as_str())),
+            Err(e) => Err(e.clone()),
+        }
+    }
+
+    /// The webhook delivery to attempt, if this job is one.
+    pub fn webhook(&self) -> Result<&WebhookJob, String> {
+        match &self.work {
+            Ok(JobPayload::Webhook(webhook)) => Ok(webhook),
+            Ok(other) => Err(format!("a {} job is not a webhook", other.kind().as_str())),
+            Err(e) => Err(e.clone()),
+        }
+    }
+}
+
+impl From<EmailJob> for JobPayload {
+    fn from(job: EmailJob) -> Self {
+        JobPayload::Email(job)
+    }
+}
+
+impl From<WebhookJob> for JobPayload {
+    fn from(job: WebhookJob) -> Self {
+        JobPayload::Webhook(job)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn jobs_are_stored_as_the_json_the_queue_always_held() {
+        let offer = OfferId::parse("off_00000000000000000000").unwrap();
+        let participant = ParticipantId::parse("par_00000000000000000000").unwrap();
+        let reward = JobPayload::Email(EmailJob::Reward {
+            offer_id: offer.clone(),
+            participant_id: participant.clone(),
+            reward_id: "gift".into(),
+            occurrence: 2,
+        });
+        let stored = json!({"template": "reward", "offer_id": offer, "participant_id": participant,
+                            "reward_id": "gift", "occurrence": 2});
+        assert_eq!(reward.to_json(), stored);
+        assert_eq!(JobPayload::from_json(JobKind::Email, stored), Ok(reward));
+        let message = MessageId::parse("msg_00000000000000000000").unwrap();
+        let replay = json!({"delivery_id": message, "replay": true});
+        let read = JobPayload::from_json(JobKind::Webhook, replay.clone()).unwrap();
+        assert_eq!(read.to_json(), replay);
+        let first = JobPayload::Webhook(WebhookJob {
+            delivery_id: message.clone(),
+            replay: false,
+        });
+        assert_eq!(first.to_json(), json!({"delivery_id": message}));
+        let unknown = json!({"template": "postcard", "participant_id": participant});
+        assert!(JobPayload::from_json(JobKind::Email, unknown).is_err());
+    }
+}
