@@ -417,6 +417,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/participants/{id}/credits/reverse": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reverses the credit(s) a friend earned this participant (a refund):
+         *     credit goes down (never below zero) and `credit.reversed` is recorded;
+         *     rewards whose milestone is gone are cancelled if held or waiting
+         *     (`reward.cancelled`) and recorded as `reward.clawback` if already given,
+         *     as are the friend's own rewards on that credit. A credit is never
+         *     reversed twice: calling again reverses nothing (`reversed: 0`).
+         */
+        post: operations["reverse_credits"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/participants/{id}/fulfill": {
         parameters: {
             query?: never;
@@ -1540,6 +1564,24 @@ export interface components {
             /** @description Up to ten participants with the most credit (all time), most first. */
             top_referrers: components["schemas"]["TopReferrerOut"][];
         };
+        ReversalOut: {
+            /**
+             * Format: int64
+             * @description The participant's credit after the reversal.
+             */
+            credit: number;
+            /**
+             * Format: int64
+             * @description Credits taken back now: 0 when the friend's were reversed before.
+             */
+            reversed: number;
+        };
+        ReverseIn: {
+            /** @description The friend whose credit(s) go. */
+            friend: components["schemas"]["FriendIn"];
+            /** @description Why (a refund, a chargeback…), kept in the `credit.reversed` activity. */
+            reason?: string | null;
+        };
         /** @description A credit held for review. */
         ReviewOut: {
             created_at: string;
@@ -1595,6 +1637,8 @@ export interface components {
         /** @description One occurrence of a reward a participant earned. */
         RewardOut: {
             cancelled_at?: string | null;
+            /** @description A given reward whose milestone a reversal took away (`reward.clawback`). */
+            clawback_at?: string | null;
             earned_at: string;
             /** @description For a friend reward: the referrer the friend came through. */
             friend_of?: string | null;
@@ -3979,6 +4023,116 @@ export interface operations {
             };
             /** @description Refused */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Too many requests: retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    reverse_credits: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the call safe to retry: a retry with the same key and request gets the first response again (with `Idempotent-Replayed: true`); the same key on another request is 422, and a retry while the first still runs is 409. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "friend": {
+                 *         "email": "bob@example.com"
+                 *       },
+                 *       "reason": "refund"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ReverseIn"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReversalOut"];
+                };
+            };
+            /** @description Refused */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description No API key, or one that is malformed, unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A publishable key: this takes a secret key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Refused */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A conflict with the current state (or the Idempotency-Key's first request still runs) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The body is larger than the limit (4 MiB) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Refused as a whole (or the Idempotency-Key was used for another request) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

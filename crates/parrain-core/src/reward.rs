@@ -138,6 +138,12 @@ impl Reward {
         self.reached(before) + 1..=self.reached(after)
     }
 
+    /// The occurrences a move of credit from `before` down to `after` no
+    /// longer reaches (none when credit goes up).
+    pub fn lost(&self, before: i64, after: i64) -> std::ops::RangeInclusive<i64> {
+        self.reached(after) + 1..=self.reached(before)
+    }
+
     /// The state an occurrence starts in when earned.
     pub fn first_state(&self) -> RewardState {
         if self.hold_days > 0 {
@@ -162,6 +168,20 @@ pub fn due(rewards: &[Reward], before: i64, after: i64) -> Vec<(&Reward, i64)> {
         .iter()
         .flat_map(|r| r.newly_reached(before, after).map(move |n| (r, n)))
         .collect()
+}
+
+/// Every referrer occurrence a reversal from `before` down to `after` takes
+/// away: held or waiting ones are cancelled, given ones clawed back.
+pub fn lost(rewards: &[Reward], before: i64, after: i64) -> Vec<(&Reward, i64)> {
+    rewards
+        .iter()
+        .flat_map(|r| r.lost(before, after).map(move |n| (r, n)))
+        .collect()
+}
+
+/// Credit after `reversed` credits are taken back: never below zero.
+pub fn after_reversal(credit: i64, reversed: i64) -> i64 {
+    credit.saturating_sub(reversed.max(0)).max(0)
 }
 
 /// The reward that stands for v1's fulfillment: the referrer's `at` the goal.
@@ -445,7 +465,87 @@ mod tests {
             })
     }
 
+    #[derive(Debug, Clone)]
+    enum Op {
+        Credit(u8),
+        Reverse(u8),
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            3 => (0..10u8).prop_map(Op::Credit),
+            1 => (0..10u8).prop_map(Op::Reverse),
+        ]
+    }
+
     proptest! {
+        /// Credits and reversals in any order and repetition, as the store
+        /// applies them (a credit key once, a friend's credit reversed once,
+        /// an occurrence's row inserted once and taken away once): credit
+        /// never goes below zero, each occurrence is earned at most once and
+        /// lost at most once, those earned are exactly the milestones the
+        /// highest credit reached, and those still standing are reached now.
+        #[test]
+        fn credits_and_reversals_give_each_milestone_once(
+            rewards in proptest::collection::vec(referrer_reward(), 1..6),
+            ops in proptest::collection::vec(op(), 0..60),
+        ) {
+            let mut credited = std::collections::HashSet::new();
+            let mut reversed = std::collections::HashSet::new();
+            let mut credit = 0i64;
+            let mut highest = 0i64;
+            // (reward, occurrence) -> (times earned, times lost)
+            let mut rows: HashMap<(usize, i64), (u32, u32)> = HashMap::new();
+            for op in ops {
+                match op {
+                    Op::Credit(friend) => {
+                        if !credited.insert(friend) {
+                            continue;
+                        }
+                        let before = credit;
+                        credit += 1;
+                        for (i, r) in rewards.iter().enumerate() {
+                            for n in r.newly_reached(before, credit) {
+                                // The row's key: a second insert changes nothing.
+                                rows.entry((i, n)).or_insert((0, 0));
+                                let row = rows.get_mut(&(i, n)).unwrap();
+                                if row.0 == 0 {
+                                    row.0 += 1;
+                                }
+                            }
+                        }
+                    }
+                    Op::Reverse(friend) => {
+                        if !credited.contains(&friend) || !reversed.insert(friend) {
+                            continue;
+                        }
+                        let before = credit;
+                        credit = after_reversal(credit, 1);
+                        for (i, r) in rewards.iter().enumerate() {
+                            for n in r.lost(before, credit) {
+                                let row = rows.get_mut(&(i, n)).expect("a lost occurrence was earned");
+                                if row.1 == 0 {
+                                    row.1 += 1;
+                                }
+                            }
+                        }
+                    }
+                }
+                prop_assert!(credit >= 0);
+                highest = highest.max(credit);
+            }
+            prop_assert_eq!(credit, (credited.len() - reversed.len()) as i64);
+            prop_assert!(rows.values().all(|&(earned, lost)| earned == 1 && lost <= 1));
+            for (i, r) in rewards.iter().enumerate() {
+                let mut earned: Vec<i64> = rows.keys().filter(|(j, _)| *j == i).map(|(_, n)| *n).collect();
+                earned.sort();
+                prop_assert_eq!(earned, (1..=r.reached(highest)).collect::<Vec<_>>());
+                for ((_, n), _) in rows.iter().filter(|((j, _), (_, lost))| *j == i && *lost == 0) {
+                    prop_assert!(*n <= r.reached(credit), "occurrence {} stands at credit {}", n, credit);
+                }
+            }
+        }
+
         /// Whatever order and repetition credits arrive in, the occurrences
         /// given are exactly those the final credit reaches, each once.
         #[test]

@@ -360,6 +360,8 @@ pub struct RewardOut {
     pub release_at: Option<String>,
     pub given_at: Option<String>,
     pub cancelled_at: Option<String>,
+    /// A given reward whose milestone a reversal took away (`reward.clawback`).
+    pub clawback_at: Option<String>,
 }
 
 impl RewardOut {
@@ -378,6 +380,7 @@ impl RewardOut {
             release_at: r.release_at.map(ts),
             given_at: r.given_at.map(ts),
             cancelled_at: r.cancelled_at.map(ts),
+            clawback_at: r.clawback_at.map(ts),
         }
     }
 }

@@ -161,6 +161,14 @@ pub trait Rewards: Send + Sync {
     /// Ends the holds over by `now` (at most `limit`): each reward is given,
     /// or waits for an operator if its delivery is manual. Returns how many.
     async fn release_held(&self, now: Millis, limit: u32) -> Result<u64>;
+    /// Reverses the credit(s) a friend earned the participant (a refund).
+    async fn reverse_credit(
+        &self,
+        participant: &ParticipantId,
+        friend: FriendRef,
+        reason: Option<String>,
+        now: Millis,
+    ) -> Result<Reversal>;
 }
 
 #[async_trait]

@@ -109,6 +109,15 @@ impl PromoCounts {
     }
 }
 
+/// What a reversal did (SPEC §11).
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Reversal {
+    /// Credits taken back (0 when none was left to take).
+    pub reversed: i64,
+    /// The participant's credit now.
+    pub credit: i64,
+}
+
 /// One occurrence of a reward a participant earned (SPEC §11).
 #[derive(Debug, Clone, Serialize)]
 pub struct ParticipantReward {
@@ -122,6 +131,8 @@ pub struct ParticipantReward {
     pub release_at: Option<Millis>,
     pub given_at: Option<Millis>,
     pub cancelled_at: Option<Millis>,
+    /// A given reward whose milestone a reversal took away.
+    pub clawback_at: Option<Millis>,
 }
 
 #[derive(Debug, Clone)]

@@ -106,6 +106,8 @@ from .public_widget_out_strings import PublicWidgetOutStrings
 from .queue_health import QueueHealth
 from .refused_out import RefusedOut
 from .report_out import ReportOut
+from .reversal_out import ReversalOut
+from .reverse_in import ReverseIn
 from .review_out import ReviewOut
 from .reward import Reward
 from .reward_delivery import RewardDelivery
@@ -247,6 +249,8 @@ __all__ = (
     "QueueHealth",
     "RefusedOut",
     "ReportOut",
+    "ReversalOut",
+    "ReverseIn",
     "ReviewOut",
     "Reward",
     "RewardDelivery",

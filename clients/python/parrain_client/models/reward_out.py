@@ -31,6 +31,7 @@ class RewardOut:
             reward_id (str):
             state (RewardOutState): Where one occurrence of a reward stands.
             cancelled_at (None | str | Unset):
+            clawback_at (None | str | Unset): A given reward whose milestone a reversal took away (`reward.clawback`).
             friend_of (None | str | Unset): For a friend reward: the referrer the friend came through.
             given_at (None | str | Unset):
             label (None | str | Unset):
@@ -43,6 +44,7 @@ class RewardOut:
     reward_id: str
     state: RewardOutState
     cancelled_at: None | str | Unset = UNSET
+    clawback_at: None | str | Unset = UNSET
     friend_of: None | str | Unset = UNSET
     given_at: None | str | Unset = UNSET
     label: None | str | Unset = UNSET
@@ -68,6 +70,12 @@ class RewardOut:
             cancelled_at = UNSET
         else:
             cancelled_at = self.cancelled_at
+
+        clawback_at: None | str | Unset
+        if isinstance(self.clawback_at, Unset):
+            clawback_at = UNSET
+        else:
+            clawback_at = self.clawback_at
 
         friend_of: None | str | Unset
         if isinstance(self.friend_of, Unset):
@@ -110,6 +118,8 @@ class RewardOut:
         })
         if cancelled_at is not UNSET:
             field_dict["cancelled_at"] = cancelled_at
+        if clawback_at is not UNSET:
+            field_dict["clawback_at"] = clawback_at
         if friend_of is not UNSET:
             field_dict["friend_of"] = friend_of
         if given_at is not UNSET:
@@ -147,6 +157,16 @@ class RewardOut:
             return cast(None | str | Unset, data)
 
         cancelled_at = _parse_cancelled_at(d.pop("cancelled_at", UNSET))
+
+
+        def _parse_clawback_at(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        clawback_at = _parse_clawback_at(d.pop("clawback_at", UNSET))
 
 
         def _parse_friend_of(data: object) -> None | str | Unset:
@@ -205,6 +225,7 @@ class RewardOut:
             reward_id=reward_id,
             state=state,
             cancelled_at=cancelled_at,
+            clawback_at=clawback_at,
             friend_of=friend_of,
             given_at=given_at,
             label=label,

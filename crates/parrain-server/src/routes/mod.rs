@@ -14,6 +14,7 @@ mod privacy;
 mod redirect;
 pub(crate) mod reports;
 mod reviews;
+mod rewards;
 mod tracking;
 pub(crate) mod webhooks;
 
@@ -78,6 +79,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(privacy::router())
         .merge(reviews::router())
         .merge(reports::router())
+        .merge(rewards::router())
         .route_layer(idempotent.clone());
     let public = OpenApiRouter::new()
         .merge(offers::public())

@@ -229,7 +229,7 @@ pub(crate) fn vouched(state: &AppState, email: &Email, token: Option<&str>) -> A
 /// A friend, named by exactly one of these.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct FriendIn {
+pub(super) struct FriendIn {
     #[schema(value_type = Option<String>, format = "email")]
     email: Option<Email>,
     #[schema(value_type = Option<String>)]
@@ -239,7 +239,7 @@ struct FriendIn {
 }
 
 impl FriendIn {
-    fn into_ref(self, field: &str) -> ApiResult<FriendRef> {
+    pub(super) fn into_ref(self, field: &str) -> ApiResult<FriendRef> {
         match (self.email, self.person_id, self.visitor_id) {
             (Some(e), None, None) => Ok(FriendRef::Email(e)),
             (None, Some(p), None) => Ok(FriendRef::Person(p)),

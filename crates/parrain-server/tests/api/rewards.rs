@@ -541,3 +541,146 @@ async fn a_held_reward_is_given_by_the_workers_when_its_hold_ends() {
     assert_eq!(detail["progress"]["fulfilled"], true);
     assert_eq!(detail["promo_code"], "GIFT-1");
 }
+
+async fn reverse(app: &TestApp, participant: &str, friend: &str) -> Value {
+    app.post_ok(
+        &format!("/v1/participants/{participant}/credits/reverse"),
+        &json!({"friend": {"email": friend}, "reason": "refund"}),
+        StatusCode::OK,
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_reversal_lowers_credit_cancels_what_is_held_and_claws_back_what_was_given() {
+    // Arrange: tier 1 given at once with a code, tier 2 (the goal) held 30
+    // days, and each friend's own reward on the credit it earns.
+    let app = spawn_app().await;
+    let offer = app
+        .create_offer(&json!({
+            "name": "Refunds",
+            "goal": {"type": "referred_signups", "count": 2},
+            "offer_page_url": "https://shop.example.com/refer",
+            "rewards": [
+                {"id": "tier-1", "for": "referrer", "at": 1, "promo_codes": "t1"},
+                {"id": "tier-2", "for": "referrer", "at": 2, "hold_days": 30},
+                {"id": "friend", "for": "friend", "promo_codes": "friend"}
+            ]
+        }))
+        .await;
+    let offer = offer["id"].as_str().unwrap().to_owned();
+    put_pool(&app, &offer, "t1", "T1-A\n").await;
+    put_pool(&app, &offer, "friend", "F-1\nF-2\n").await;
+    expect(app.approve(&offer).await, StatusCode::OK).await;
+    let ana = app.participant(&offer, "ana@example.com").await;
+    let (ana_id, code) = (ana["id"].as_str().unwrap(), ana["code"].as_str().unwrap());
+    friend_signs_up(&app, &offer, code, "bob@example.com").await;
+    let cid = friend_signs_up(&app, &offer, code, "cid@example.com").await;
+    let before = app.participant_detail(ana_id).await;
+    assert_eq!(before["credit"], 2);
+    assert_eq!(
+        rewards(&before),
+        [
+            given("tier-1", 1, Some("T1-A")),
+            ("tier-2".into(), 1, "held".into(), None)
+        ]
+    );
+
+    // Act: Cid's purchase is refunded, then Bob's, then Bob's again.
+    let first = reverse(&app, ana_id, "cid@example.com").await;
+    let second = reverse(&app, ana_id, "bob@example.com").await;
+    let again = reverse(&app, ana_id, "bob@example.com").await;
+
+    // Assert: credit 2 → 1 → 0, and nothing more the third time.
+    assert_eq!(first, json!({"reversed": 1, "credit": 1}));
+    assert_eq!(second, json!({"reversed": 1, "credit": 0}));
+    assert_eq!(again, json!({"reversed": 0, "credit": 0}));
+    let after = app.participant_detail(ana_id).await;
+    assert_eq!(after["credit"], 0);
+    let states: Vec<_> = rewards(&after).into_iter().map(|r| (r.0, r.2)).collect();
+    assert_eq!(
+        states,
+        [
+            ("tier-1".to_owned(), "given".to_owned()),
+            ("tier-2".to_owned(), "cancelled".to_owned())
+        ]
+    );
+    assert!(after["rewards"][0]["clawback_at"].is_string(), "{after}");
+    let cid = app.participant_detail(cid["id"].as_str().unwrap()).await;
+    assert!(cid["rewards"][0]["clawback_at"].is_string(), "{cid}");
+    // Recorded once each: two reversals, tier 2 cancelled, tier 1 and both
+    // friends' rewards clawed back (with the code the merchant takes back).
+    let log = |kind: &'static str| {
+        let app = &app;
+        let offer = offer.clone();
+        async move {
+            app.activities(&format!("offer_id={offer}&type={kind}"))
+                .await
+        }
+    };
+    assert_eq!(log("credit.reversed").await.len(), 2);
+    let cancelled = log("reward.cancelled").await;
+    assert_eq!(cancelled.len(), 1);
+    assert_eq!(cancelled[0]["details"]["reward_id"], "tier-2");
+    let mut clawed: Vec<_> = log("reward.clawback")
+        .await
+        .iter()
+        .map(|a| {
+            (
+                a["details"]["reward_id"].as_str().unwrap().to_owned(),
+                a["details"]["promo_code"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    clawed.sort();
+    assert_eq!(
+        clawed,
+        [
+            ("friend".to_owned(), "F-1".to_owned()),
+            ("friend".to_owned(), "F-2".to_owned()),
+            ("tier-1".to_owned(), "T1-A".to_owned())
+        ]
+    );
+    // A cancelled hold is not released when its time comes.
+    app.clock.advance(31 * 24 * 3600 * 1000);
+    let released = app.store.release_held(app.clock.now(), 100).await.unwrap();
+    assert_eq!(released, 0);
+    let unknown = app
+        .post(
+            &format!("/v1/participants/{ana_id}/credits/reverse"),
+            &app.sk,
+            &json!({"friend": {"email": "nobody@example.com"}}),
+        )
+        .await;
+    expect(unknown, StatusCode::NOT_FOUND).await;
+    let later = app.participant_detail(ana_id).await;
+    assert_eq!(later["rewards"][1]["state"], "cancelled");
+    assert_eq!(later["progress"]["fulfilled"], false);
+}
+
+#[tokio::test]
+async fn concurrent_reversals_of_one_friend_take_one_credit() {
+    let app = spawn_app().await;
+    let offer = live_double_sided(&app, "W-1\nW-2\n").await;
+    let ana = app.participant(&offer, "ana@example.com").await;
+    let (ana_id, code) = (ana["id"].as_str().unwrap(), ana["code"].as_str().unwrap());
+    friend_signs_up(&app, &offer, code, "bob@example.com").await;
+    friend_signs_up(&app, &offer, code, "cid@example.com").await;
+
+    let path = format!("/v1/participants/{ana_id}/credits/reverse");
+    let body = json!({"friend": {"email": "bob@example.com"}});
+    let tries = (0..10).map(|_| app.post(&path, &app.sk, &body));
+    let mut reversed = 0;
+    for response in futures_util::future::join_all(tries).await {
+        reversed += expect(response, StatusCode::OK).await["reversed"]
+            .as_i64()
+            .unwrap();
+    }
+
+    assert_eq!(reversed, 1);
+    assert_eq!(app.participant_detail(ana_id).await["credit"], 1);
+    let log = app
+        .activities(&format!("offer_id={offer}&type=credit.reversed"))
+        .await;
+    assert_eq!(log.len(), 1);
+}

@@ -18,7 +18,7 @@ use serde_json::{json, Map, Value};
 use super::{FriendIds, LedgerTx, Who};
 use crate::privacy::Sql;
 use crate::EmailJob;
-use crate::{Offer, ParticipantReward, PromoCounts, Result, StoreError};
+use crate::{Offer, ParticipantReward, PromoCounts, Result, Reversal, StoreError};
 
 /// An integer parameter: the shared statements bind text, which
 /// PostgreSQL would refuse for a BIGINT column without the casts.
@@ -334,7 +334,7 @@ pub(crate) fn rewards_of<S: Sql>(
 ) -> Result<Vec<ParticipantReward>> {
     let rows = db.rows(
         "SELECT reward_id, occurrence, state, promo_code, friend_of, earned_at, release_at,
-                given_at, cancelled_at
+                given_at, cancelled_at, clawback_at
          FROM participant_rewards WHERE participant_id = ?1 ORDER BY earned_at, reward_id, occurrence",
         &[participant.as_str()],
     )?;
@@ -356,6 +356,7 @@ fn reward_row(row: &Map<String, Value>) -> ParticipantReward {
         release_at: int("release_at"),
         given_at: int("given_at"),
         cancelled_at: int("cancelled_at"),
+        clawback_at: int("clawback_at"),
     }
 }
 
@@ -516,4 +517,150 @@ pub(crate) fn release_due<T: LedgerTx>(tx: &T, now: Millis, limit: u32) -> Resul
         released += 1;
     }
     Ok(released)
+}
+
+/// Takes back the credit(s) a friend earned a participant (a refund), once:
+/// each reversed credit keeps its row, marked, so it is never reversed or
+/// earned again. Credit never goes below zero; the referrer rewards whose
+/// milestone is gone, and the friend's own rewards on that credit, are
+/// cancelled if not given yet and clawed back if given.
+pub(crate) fn reverse(
+    tx: &impl LedgerTx,
+    participant: &ParticipantId,
+    friend: &crate::FriendRef,
+    reason: Option<&str>,
+    now: Millis,
+) -> Result<Reversal> {
+    let owner = tx.participant(participant)?;
+    let friend = &super::tracking::resolve(tx, friend)?.ok_or(StoreError::not_found("friend"))?;
+    let offer = tx.offer(&owner.offer_id)?;
+    let settings = offer.live.as_ref().unwrap_or_else(|| offer.editable());
+    // Locks the participant's row on PostgreSQL, as a credit does.
+    let before = tx.progress(participant)?.credit;
+    let counted = "reversed_at IS NULL AND (review IS NULL OR review = 'approved')";
+    let reversed = match (&friend.person, friend.visitors.first()) {
+        (Some(person), _) => tx.exec(
+            &format!(
+                "UPDATE credits SET reversed_at = {} WHERE participant_id = ?1
+                   AND friend_person = ?2 AND {counted}",
+                int!(3)
+            ),
+            &[participant.as_str(), person.as_str(), &now.to_string()],
+        )?,
+        (None, Some(visitor)) => tx.exec(
+            &format!(
+                "UPDATE credits SET reversed_at = {} WHERE participant_id = ?1
+                   AND friend_person IS NULL AND friend_visitor = ?2 AND {counted}",
+                int!(3)
+            ),
+            &[participant.as_str(), visitor.as_str(), &now.to_string()],
+        )?,
+        (None, None) => 0,
+    } as i64;
+    if reversed == 0 {
+        return Ok(Reversal {
+            reversed: 0,
+            credit: before,
+        });
+    }
+    let after = reward::after_reversal(before, reversed);
+    tx.set_credit(participant, after, None)?;
+    tx.record(
+        ActivityType::CreditReversed,
+        Who {
+            offer: Some(&offer.id),
+            participant: Some(participant),
+            person: friend.person.as_ref(),
+            visitor: friend.visitors.first(),
+        },
+        json!({"reversed": reversed, "credit": after, "reason": reason}),
+        now,
+    )?;
+    for (reward, occurrence) in reward::lost(&settings.rewards, before, after) {
+        take_back(tx, &offer.id, reward, participant, occurrence, now)?;
+    }
+    if let Some(person) = &friend.person {
+        if let Some(friend_participant) = tx.participant_of(&offer.id, person)? {
+            let on_credit = settings.rewards.iter().filter(|r| {
+                r.for_ == RewardFor::Friend && r.on.unwrap_or_default() == FriendOn::Credit
+            });
+            for reward in on_credit {
+                take_back(tx, &offer.id, reward, &friend_participant, 1, now)?;
+            }
+        }
+    }
+    Ok(Reversal {
+        reversed,
+        credit: after,
+    })
+}
+
+/// Cancels an occurrence not given yet, or records the clawback of one
+/// given; each happens once, and an occurrence never earned is left alone.
+fn take_back(
+    tx: &impl LedgerTx,
+    offer: &OfferId,
+    reward: &Reward,
+    participant: &ParticipantId,
+    occurrence: i64,
+    now: Millis,
+) -> Result<()> {
+    let key = [
+        participant.as_str(),
+        reward.id.as_str(),
+        &occurrence.to_string(),
+        &now.to_string(),
+    ];
+    let cancelled = tx.exec(
+        concat!(
+            "UPDATE participant_rewards SET state = 'cancelled', cancelled_at = ",
+            int!(4),
+            " WHERE participant_id = ?1 AND reward_id = ?2 AND occurrence = ",
+            int!(3),
+            " AND state IN ('earned', 'held')"
+        ),
+        &key,
+    )?;
+    let details = json!({"reward_id": reward.id, "occurrence": occurrence,
+                         "label": reward.label, "reason": "credit_reversed"});
+    if cancelled == 1 {
+        return tx.record(
+            ActivityType::RewardCancelled,
+            who(offer, participant),
+            details,
+            now,
+        );
+    }
+    let clawed = tx.exec(
+        concat!(
+            "UPDATE participant_rewards SET clawback_at = ",
+            int!(4),
+            " WHERE participant_id = ?1 AND reward_id = ?2 AND occurrence = ",
+            int!(3),
+            " AND state = 'given' AND clawback_at IS NULL"
+        ),
+        &key,
+    )?;
+    if clawed == 1 {
+        let code = tx
+            .strings(
+                concat!(
+                    "SELECT promo_code FROM participant_rewards
+                     WHERE participant_id = ?1 AND reward_id = ?2 AND occurrence = ",
+                    int!(3),
+                    " AND promo_code IS NOT NULL"
+                ),
+                &key[..3],
+            )?
+            .pop();
+        let mut details = details;
+        details["promo_code"] = json!(code);
+        tx.record(
+            ActivityType::RewardClawback,
+            who(offer, participant),
+            details,
+            now,
+        )?;
+    }
+    Ok(())
 }

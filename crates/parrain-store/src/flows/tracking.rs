@@ -29,7 +29,7 @@ fn refuse_not_live(offer: &Offer, now: Millis) -> Result<()> {
 }
 
 /// The friend a server call names, if parrain knows them.
-fn resolve(tx: &impl LedgerTx, friend: &FriendRef) -> Result<Option<FriendIds>> {
+pub(crate) fn resolve(tx: &impl LedgerTx, friend: &FriendRef) -> Result<Option<FriendIds>> {
     match friend {
         FriendRef::Email(email) => match tx.person_by_email(email)? {
             Some(person) => Ok(Some(FriendIds::of_person(tx, person, None)?)),

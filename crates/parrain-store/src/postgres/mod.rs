@@ -65,6 +65,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0013_retention_indexes.sql"),
     include_str!("../../migrations/postgres/0014_attribution_methods.sql"),
     include_str!("../../migrations/postgres/0015_social_logins.sql"),
+    include_str!("../../migrations/postgres/0016_reversals.sql"),
 ];
 
 /// Any constant: the advisory lock nodes take while migrating, so two

@@ -197,4 +197,18 @@ impl crate::Rewards for PgStore {
         self.write_flow(move |tx| flows::rewards::release_due(tx, now, limit))
             .await
     }
+
+    async fn reverse_credit(
+        &self,
+        participant: &ParticipantId,
+        friend: crate::FriendRef,
+        reason: Option<String>,
+        now: Millis,
+    ) -> Result<crate::Reversal> {
+        let participant = participant.clone();
+        self.write_flow(move |tx| {
+            flows::rewards::reverse(tx, &participant, &friend, reason.as_deref(), now)
+        })
+        .await
+    }
 }

@@ -54,6 +54,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0012_retention_indexes.sql"),
     include_str!("../../migrations/sqlite/0013_attribution_methods.sql"),
     include_str!("../../migrations/sqlite/0014_social_logins.sql"),
+    include_str!("../../migrations/sqlite/0015_reversals.sql"),
 ];
 
 /// The SQLite store. Cheap to clone.

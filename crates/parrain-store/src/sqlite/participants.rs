@@ -196,4 +196,18 @@ impl crate::Rewards for SqliteStore {
         self.write(move |conn| flows::rewards::release_due(conn, now, limit))
             .await
     }
+
+    async fn reverse_credit(
+        &self,
+        participant: &ParticipantId,
+        friend: crate::FriendRef,
+        reason: Option<String>,
+        now: Millis,
+    ) -> Result<crate::Reversal> {
+        let participant = participant.clone();
+        self.write(move |conn| {
+            flows::rewards::reverse(conn, &participant, &friend, reason.as_deref(), now)
+        })
+        .await
+    }
 }
