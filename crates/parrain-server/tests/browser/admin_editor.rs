@@ -566,3 +566,52 @@ async fn screenshots_for_the_readme() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_operator_enables_a_configured_provider_for_social_sign_up() {
+    let app = spawn_app_with(async |store: &Arc<dyn Store>, config, _| {
+        let email = Email::parse(OPERATOR).unwrap();
+        let hash = password::hash(PASSWORD).unwrap();
+        store.set_operator(&email, hash, 0).await.unwrap();
+        let provider = parrain_server::social::ProviderConfig {
+            id: "acme".into(),
+            name: "Acme SSO".into(),
+            issuer: "https://sso.acme.example".into(),
+            client_id: "parrain".into(),
+            client_secret: "secret".into(),
+        };
+        config.social = parrain_server::social::Providers::new(vec![provider]);
+    })
+    .await;
+    let settings = offer_settings(
+        json!({"type": "referred_signups", "count": 1}),
+        "https://shop.example/refer",
+    );
+    let id = app.post("/v1/offers", settings).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    scenario("admin_editor_social", |chrome| async move {
+        let browser = sign_in(&chrome, &app).await;
+        browser
+            .goto(&app.url(&format!("/admin/offers/{id}/edit")))
+            .await;
+        let label = text(&browser, "label:has(#f-social_sign_up-acme)").await;
+        assert!(label.contains("Acme SSO"), "{label}");
+        press(&browser, "#f-social_sign_up-acme").await;
+        submit(&browser, ".savebar button[type=submit]", ".notice").await;
+        let draft = &app.get(&format!("/v1/offers/{id}")).await["draft"];
+        assert_eq!(draft["social_sign_up"], json!(["acme"]));
+        // Back in the editor, the box is ticked; untick it and save.
+        browser
+            .goto(&app.url(&format!("/admin/offers/{id}/edit")))
+            .await;
+        let ticked = "return document.querySelector('#f-social_sign_up-acme').checked";
+        assert_eq!(browser.js(ticked, vec![]).await, json!(true));
+        press(&browser, "#f-social_sign_up-acme").await;
+        submit(&browser, ".savebar button[type=submit]", ".notice").await;
+        let draft = &app.get(&format!("/v1/offers/{id}")).await["draft"];
+        assert_eq!(draft["social_sign_up"], json!([]));
+    })
+    .await;
+}
