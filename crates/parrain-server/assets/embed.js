@@ -363,6 +363,7 @@ textarea.in{min-height:64px;resize:vertical}
 .note{font-size:13px;color:#4b5563;margin:8px 0 0}
 .social{display:flex;flex-direction:column;gap:8px;margin:0 0 12px}
 .btn.alt{color:var(--t);background:var(--bg);border-color:var(--bd)}
+.si{margin:0 0 12px}
 .legal{font-size:13px;color:#4b5563;margin:14px 0 0}
 a{color:var(--p)}
 .legal a{color:#4b5563}
@@ -643,7 +644,7 @@ a{color:var(--p)}
     }
 
     const form = h("form", { part: "form", novalidate: true, onsubmit: onSubmit },
-      w.social && h("p", { class: "note", part: "social-signed-in" },
+      w.social && h("p", { class: "note si", part: "social-signed-in" },
         t(w, "social_signed_in", { provider: w.social.provider_name })),
       fields.map((f) => f.row),
       h("div", { class: "row ck" }, consent, h("label", { for: "consent" }, t(w, "consent"))),
