@@ -1362,6 +1362,13 @@ export interface components {
             person_fields?: components["schemas"]["PersonField"][];
             privacy_policy?: null | components["schemas"]["Link"];
             /**
+             * @description The landing page's query parameter that carries a share code from
+             *     links shared before parrain (by another program), read as well as
+             *     `parrain_ref`; `null` reads `parrain_ref` only.
+             * @default ref
+             */
+            referral_param: string | null;
+            /**
              * @description Who is given what, and when (see `reward`); without it, v1's one
              *     fulfillment at the goal.
              */
@@ -1488,6 +1495,11 @@ export interface components {
             not_live_reason?: string | null;
             person_fields: components["schemas"]["PersonField"][];
             privacy_policy?: null | components["schemas"]["Link"];
+            /**
+             * @description The query parameter that carries a share code from links shared by
+             *     another program, read as well as `parrain_ref` (null: none).
+             */
+            referral_param?: string | null;
             rules_url?: string | null;
             /** @description The message each network's share starts with, where one is set. */
             share_messages: {

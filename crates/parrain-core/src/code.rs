@@ -58,6 +58,19 @@ impl ReferralCode {
         }
     }
 
+    /// The share code a landing page's address carries: in `parrain_ref`,
+    /// else in the offer's legacy parameter (`ref=` by default), so links
+    /// shared from another program keep attributing.
+    pub fn from_landing_url(url: &str, legacy: Option<&str>) -> Option<Self> {
+        let url = url::Url::parse(url).ok()?;
+        let find = |name: &str| {
+            url.query_pairs()
+                .find(|(k, _)| k == name)
+                .and_then(|(_, v)| Self::parse(&v).ok())
+        };
+        find("parrain_ref").or_else(|| legacy.and_then(find))
+    }
+
     pub fn from_trusted(value: String) -> Self {
         Self(value)
     }
@@ -109,6 +122,33 @@ mod tests {
         for bad in ["ab", "has space", "é-code", "a/b", &"x".repeat(65)] {
             assert!(ReferralCode::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_landing_url_carries_its_code_in_parrain_ref_or_the_legacy_parameter() {
+        fn code(url: &str, legacy: Option<&str>) -> Option<String> {
+            ReferralCode::from_landing_url(url, legacy).map(String::from)
+        }
+        let page = "https://shop.example.com/refer";
+        assert_eq!(
+            code(&format!("{page}?ref=Ana-2019"), Some("ref")),
+            Some("ana-2019".into())
+        );
+        assert_eq!(code(&format!("{page}?ref=ana-2019"), None), None);
+        assert_eq!(
+            code(&format!("{page}?src=mail&rid=ana-2019"), Some("rid")),
+            Some("ana-2019".into())
+        );
+        assert_eq!(
+            code(
+                &format!("{page}?ref=old-one&parrain_ref=new-one"),
+                Some("ref")
+            ),
+            Some("new-one".into()),
+            "parrain's own parameter wins"
+        );
+        assert_eq!(code(&format!("{page}?ref=a%20b"), Some("ref")), None);
+        assert_eq!(code("not a url", Some("ref")), None);
     }
 
     proptest! {

@@ -262,6 +262,10 @@ fn default_networks() -> Vec<Network> {
     Network::ALL.to_vec()
 }
 
+fn default_referral_param() -> Option<String> {
+    Some("ref".into())
+}
+
 fn default_person_fields() -> Vec<PersonField> {
     ["first_name", "last_name"]
         .into_iter()
@@ -314,6 +318,12 @@ pub struct OfferSettings {
     pub visit_counting: VisitCounting,
     #[serde(default)]
     pub attribution: Attribution,
+    /// The landing page's query parameter that carries a share code from
+    /// links shared before parrain (by another program), read as well as
+    /// `parrain_ref`; `null` reads `parrain_ref` only.
+    #[serde(default = "default_referral_param")]
+    #[schema(default = "ref")]
+    pub referral_param: Option<String>,
     /// Referral fraud rules (see `fraud`).
     #[serde(default)]
     pub fraud: crate::fraud::FraudSettings,
@@ -421,6 +431,19 @@ impl OfferSettings {
             ));
         }
         self.goal_problems(&mut out);
+        if let Some(param) = &self.referral_param {
+            let fits = (1..=64).contains(&param.len())
+                && param
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"_-.".contains(&b));
+            if !fits || param == "parrain_ref" || param == "parrain_vid" {
+                out.push(Problem::invalid(
+                    "referral_param",
+                    "invalid",
+                    "referral_param is a query parameter name: 1 to 64 letters, digits, _, - or . (not parrain_ref or parrain_vid)",
+                ));
+            }
+        }
         self.url_problems(&mut out);
         self.form_problems(&mut out);
         self.email_problems(&mut out);

@@ -82,8 +82,9 @@
     return "vis_" + Array.from(bytes, (b) => ALPHABET[b & 31]).join(""); // 256 % 32 == 0: unbiased
   }
 
-  // Loose on purpose: the server is the judge of a code's validity.
-  const CODE_RE = /^[a-z0-9]{4,32}$/;
+  // Loose on purpose: the server is the judge of a code's validity (codes
+  // imported from another program keep their own shape: letters, digits, - and _).
+  const CODE_RE = /^[a-z0-9_-]{3,64}$/;
   let REF = (query.get("parrain_ref") || "").trim().toLowerCase();
   if (CODE_RE.test(REF)) store.set("parrain_ref", REF);
   else REF = store.get("parrain_ref") || "";
@@ -256,6 +257,22 @@
     return res;
   }
 
+  // A link shared by another program lands with its code in the offer's
+  // legacy parameter (`ref=` unless the offer names another): taken like
+  // parrain_ref when the address has none. The visit itself is attributed
+  // by the server from the address.
+  const legacyParams = new Set();
+  function adoptLegacyRef(param) {
+    if (!param) return;
+    legacyParams.add(param);
+    if (query.get("parrain_ref")) return;
+    const code = (query.get(param) || "").trim().toLowerCase();
+    if (CODE_RE.test(code)) {
+      REF = code;
+      store.set("parrain_ref", code);
+    }
+  }
+
   const visited = new Set();
   function trackVisit(id) {
     if (visited.has(id)) return;
@@ -305,6 +322,7 @@
       const u = new URL(location.href);
       u.searchParams.delete("parrain_ref");
       u.searchParams.delete("parrain_vid");
+      legacyParams.forEach((p) => u.searchParams.delete(p));
       return u.href;
     } catch (e) {
       return location.href;
@@ -402,6 +420,7 @@ a{color:var(--p)}
       render(w, res.status === 404 ? "notlive" : "failed");
     } else {
       w.offer = res.data;
+      adoptLegacyRef(w.offer.referral_param);
       w.part = PREVIEW ? null : storedParticipant(id);
       if (!w.offer.live) render(w, "notlive");
       else if (!w.part) render(w, "form");

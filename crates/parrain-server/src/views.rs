@@ -97,6 +97,9 @@ pub struct PublicOfferOut {
     /// The providers whose "Continue with …" buttons the widget shows, in
     /// the offer's order (those no longer configured are left out).
     pub social_sign_up: Vec<PublicProviderOut>,
+    /// The query parameter that carries a share code from links shared by
+    /// another program, read as well as `parrain_ref` (null: none).
+    pub referral_param: Option<String>,
 }
 
 /// An OpenID Connect provider a person may sign up with.
@@ -182,6 +185,7 @@ impl PublicOfferOut {
                 max_recipients_per_request: s.invitations.max_recipients_per_request,
             },
             social_sign_up,
+            referral_param: s.referral_param.clone(),
         }
     }
 }

@@ -62,6 +62,9 @@ class OfferSettings:
             offer_page_url (None | str | Unset):
             person_fields (list[PersonField] | Unset):
             privacy_policy (Link | None | Unset):
+            referral_param (None | str | Unset): The landing page's query parameter that carries a share code from
+                links shared before parrain (by another program), read as well as
+                `parrain_ref`; `null` reads `parrain_ref` only. Default: 'ref'.
             rewards (list[Reward] | Unset): Who is given what, and when (see `reward`); without it, v1's one
                 fulfillment at the goal.
             rules_url (None | str | Unset):
@@ -90,6 +93,7 @@ class OfferSettings:
     offer_page_url: None | str | Unset = UNSET
     person_fields: list[PersonField] | Unset = UNSET
     privacy_policy: Link | None | Unset = UNSET
+    referral_param: None | str | Unset = 'ref'
     rewards: list[Reward] | Unset = UNSET
     rules_url: None | str | Unset = UNSET
     share_messages: OfferSettingsShareMessages | Unset = UNSET
@@ -196,6 +200,12 @@ class OfferSettings:
         else:
             privacy_policy = self.privacy_policy
 
+        referral_param: None | str | Unset
+        if isinstance(self.referral_param, Unset):
+            referral_param = UNSET
+        else:
+            referral_param = self.referral_param
+
         rewards: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.rewards, Unset):
             rewards = []
@@ -283,6 +293,8 @@ class OfferSettings:
             field_dict["person_fields"] = person_fields
         if privacy_policy is not UNSET:
             field_dict["privacy_policy"] = privacy_policy
+        if referral_param is not UNSET:
+            field_dict["referral_param"] = referral_param
         if rewards is not UNSET:
             field_dict["rewards"] = rewards
         if rules_url is not UNSET:
@@ -480,6 +492,16 @@ class OfferSettings:
         privacy_policy = _parse_privacy_policy(d.pop("privacy_policy", UNSET))
 
 
+        def _parse_referral_param(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        referral_param = _parse_referral_param(d.pop("referral_param", UNSET))
+
+
         _rewards = d.pop("rewards", UNSET)
         rewards: list[Reward] | Unset = UNSET
         if _rewards is not UNSET:
@@ -600,6 +622,7 @@ class OfferSettings:
             offer_page_url=offer_page_url,
             person_fields=person_fields,
             privacy_policy=privacy_policy,
+            referral_param=referral_param,
             rewards=rewards,
             rules_url=rules_url,
             share_messages=share_messages,

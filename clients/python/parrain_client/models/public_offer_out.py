@@ -52,6 +52,8 @@ class PublicOfferOut:
             description (None | str | Unset):
             not_live_reason (None | str | Unset):
             privacy_policy (Link | None | Unset):
+            referral_param (None | str | Unset): The query parameter that carries a share code from links shared by
+                another program, read as well as `parrain_ref` (null: none).
             rules_url (None | str | Unset):
      """
 
@@ -70,6 +72,7 @@ class PublicOfferOut:
     description: None | str | Unset = UNSET
     not_live_reason: None | str | Unset = UNSET
     privacy_policy: Link | None | Unset = UNSET
+    referral_param: None | str | Unset = UNSET
     rules_url: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -144,6 +147,12 @@ class PublicOfferOut:
         else:
             privacy_policy = self.privacy_policy
 
+        referral_param: None | str | Unset
+        if isinstance(self.referral_param, Unset):
+            referral_param = UNSET
+        else:
+            referral_param = self.referral_param
+
         rules_url: None | str | Unset
         if isinstance(self.rules_url, Unset):
             rules_url = UNSET
@@ -173,6 +182,8 @@ class PublicOfferOut:
             field_dict["not_live_reason"] = not_live_reason
         if privacy_policy is not UNSET:
             field_dict["privacy_policy"] = privacy_policy
+        if referral_param is not UNSET:
+            field_dict["referral_param"] = referral_param
         if rules_url is not UNSET:
             field_dict["rules_url"] = rules_url
 
@@ -296,6 +307,16 @@ class PublicOfferOut:
         privacy_policy = _parse_privacy_policy(d.pop("privacy_policy", UNSET))
 
 
+        def _parse_referral_param(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        referral_param = _parse_referral_param(d.pop("referral_param", UNSET))
+
+
         def _parse_rules_url(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -322,6 +343,7 @@ class PublicOfferOut:
             description=description,
             not_live_reason=not_live_reason,
             privacy_policy=privacy_policy,
+            referral_param=referral_param,
             rules_url=rules_url,
         )
 

@@ -100,3 +100,86 @@ async fn a_marketo_token_parrain_does_not_know_fails_approval_by_name() {
     let message = body["error"]["message"].as_str().unwrap();
     assert!(message.contains("company.Company Name"), "{message}");
 }
+
+fn visitor() -> String {
+    parrain_core::ids::VisitorId::generate().to_string()
+}
+
+#[tokio::test]
+async fn links_shared_from_another_program_attribute_through_ref_or_the_offers_own_parameter() {
+    let app = spawn_app_with(|_| {}).await;
+    let offer = app
+        .live_offer(json!({"type": "referred_visits", "count": 5}))
+        .await;
+    // Ana came from Marketo with her code; her old links land with ?ref=.
+    let imported = app
+        .client
+        .post(app.url(&format!("/v1/offers/{offer}/participants/import")))
+        .bearer_auth(&app.sk)
+        .header("content-type", "text/csv")
+        .body("email,code\nana@example.com,MKTO-Ana\n")
+        .send()
+        .await
+        .unwrap();
+    expect(imported, StatusCode::OK).await;
+    let page = "https://shop.example.com/refer";
+
+    let friend = visitor();
+    let visit = app
+        .track(
+            "visit",
+            json!({"offer_id": offer, "visitor_id": friend, "url": format!("{page}?utm_source=mkto&ref=MKTO-ANA")}),
+        )
+        .await;
+    assert_eq!(visit["credited"], true, "{visit}");
+    // A page that names the code itself is taken at its word.
+    let own = app
+        .track(
+            "visit",
+            json!({"offer_id": offer, "visitor_id": visitor(), "url": format!("{page}?ref=mkto-ana"), "referral_code": "nobody-known"}),
+        )
+        .await;
+    assert_eq!(own["credited"], false, "{own}");
+    let ana = app.participant(&offer, "ana@example.com").await;
+    assert_eq!(ana["credit"], 1);
+
+    // An offer whose old links used ?rid= reads that instead of ref=.
+    expect(
+        app.patch(
+            &format!("/v1/offers/{offer}"),
+            &json!({"referral_param": "rid"}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    expect(app.approve(&offer).await, StatusCode::OK).await;
+    let by_ref = app
+        .track(
+            "visit",
+            json!({"offer_id": offer, "visitor_id": visitor(), "url": format!("{page}?ref=mkto-ana")}),
+        )
+        .await;
+    assert_eq!(by_ref["credited"], false, "{by_ref}");
+    let by_rid = app
+        .track(
+            "visit",
+            json!({"offer_id": offer, "visitor_id": visitor(), "url": format!("{page}?rid=mkto-ana")}),
+        )
+        .await;
+    assert_eq!(by_rid["credited"], true, "{by_rid}");
+    let public = app.get_ok(&format!("/v1/offers/{offer}/public")).await;
+    assert_eq!(public["referral_param"], "rid");
+
+    let bad = app
+        .patch(
+            &format!("/v1/offers/{offer}"),
+            &json!({"referral_param": "parrain_ref"}),
+        )
+        .await;
+    let body = expect(bad, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert!(body["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("referral_param"));
+}

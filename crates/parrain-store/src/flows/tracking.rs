@@ -141,10 +141,21 @@ pub(crate) fn visit(tx: &impl LedgerTx, visit: Visit, now: Millis) -> Result<Tra
         super::client_ip(visit.ip).as_deref(),
         now,
     )?;
-    let code = visit
-        .referral_code
-        .as_deref()
-        .and_then(|c| ReferralCode::parse(c).ok());
+    // The page's own code first; else the one its address carries, in
+    // `parrain_ref` or the offer's legacy parameter (links shared before).
+    let legacy = offer
+        .live
+        .as_ref()
+        .unwrap_or_else(|| offer.editable())
+        .referral_param
+        .as_deref();
+    let code = match visit.referral_code.as_deref() {
+        Some(c) => ReferralCode::parse(c).ok(),
+        None => visit
+            .url
+            .as_deref()
+            .and_then(|url| ReferralCode::from_landing_url(url, legacy)),
+    };
     if let Some(code) = &code {
         if let Some((participant, of)) = tx.participant_by_code(code.as_str())? {
             if of == offer.id {
