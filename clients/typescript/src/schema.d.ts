@@ -153,6 +153,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/offers/{id}/existing-customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How many existing customers the offer's list holds. */
+        get: operations["get_existing_customers"];
+        /**
+         * Replaces the offer's existing-customer list: CSV, one customer per row,
+         *     the first column an email or the SHA-256 hex of the lower-cased email (a
+         *     header row `email` or `hash` is skipped). Any bad row refuses the whole
+         *     upload (422, with line numbers). Lists larger than one request are sent
+         *     in parts with `POST`.
+         */
+        put: operations["put_existing_customers"];
+        /** Adds an upload (as for `PUT`) to the offer's existing-customer list. */
+        post: operations["add_existing_customers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/offers/{id}/fulfill": {
         parameters: {
             query?: never;
@@ -798,7 +823,7 @@ export interface components {
             visitor_id?: string | null;
         };
         /** @enum {string} */
-        ActivityType: "visits_offer_page" | "signs_up_for_referral_offer" | "shares_content" | "clicks_shared_link" | "refers_to_social_app" | "achieved_goal_in_referral" | "offer_fulfilled" | "custom_event" | "promo_codes.exhausted" | "email.sent" | "email.failed" | "credit.flagged" | "credit.approved" | "credit.rejected" | "reward.earned" | "reward.given" | "reward.cancelled" | "reward.clawback" | "credit.reversed";
+        ActivityType: "visits_offer_page" | "signs_up_for_referral_offer" | "shares_content" | "clicks_shared_link" | "refers_to_social_app" | "achieved_goal_in_referral" | "offer_fulfilled" | "custom_event" | "promo_codes.exhausted" | "email.sent" | "email.failed" | "credit.flagged" | "credit.approved" | "credit.rejected" | "reward.earned" | "reward.given" | "reward.cancelled" | "reward.clawback" | "credit.reversed" | "credit.ineligible";
         AttemptOut: {
             attempted_at: string;
             error?: string | null;
@@ -885,6 +910,13 @@ export interface components {
             state: string;
             webhook_id: string;
         };
+        /** @description `eligibility`: who may be counted as a referred friend. */
+        Eligibility: {
+            /** @description A server event of this name adds its person to the list (`customer.created`). */
+            customer_event?: string | null;
+            /** @description A friend on the offer's existing-customer list earns nothing. */
+            exclude_existing_customers?: boolean;
+        };
         EmailHealth: {
             /**
              * Format: int64
@@ -963,6 +995,13 @@ export interface components {
         };
         /** @description The result of one event, or `results` for a batch. */
         EventsOut: components["schemas"]["EventResultOut"] | components["schemas"]["EventBatchOut"];
+        ExistingCustomersOut: {
+            /**
+             * Format: int64
+             * @description How many customers (distinct hashes) the offer's list holds.
+             */
+            count: number;
+        };
         /**
          * @description An email already signed up: the participant for a secret key, only
          *     `check_email` for a publishable key.
@@ -1168,6 +1207,20 @@ export interface components {
         };
         /** @enum {string} */
         Language: "en" | "fr";
+        /** @description `limits`: caps on what one referrer or one share link earns. */
+        Limits: {
+            /**
+             * Format: int64
+             * @description Clicks a share link records per UTC day; past it a click still
+             *     redirects but records, attributes and earns nothing.
+             */
+            max_clicks_per_link_per_day?: number | null;
+            /**
+             * Format: int64
+             * @description Credits a referrer may earn in the offer; past it a credit is ineligible.
+             */
+            max_credits_per_referrer?: number | null;
+        };
         Link: {
             title: string;
             url: string;
@@ -1346,6 +1399,8 @@ export interface components {
         OfferSettings: {
             attribution?: components["schemas"]["Attribution"];
             description?: string | null;
+            /** @description Who may count as a referred friend (see `limits`). */
+            eligibility?: components["schemas"]["Eligibility"];
             emails?: components["schemas"]["Emails"];
             /** Format: date-time */
             ends_at?: string | null;
@@ -1355,6 +1410,8 @@ export interface components {
             goal?: components["schemas"]["Goal"];
             /** @description Invitations sent by email from the offer (see `sharing`). */
             invitations?: components["schemas"]["Invitations"];
+            /** @description Caps per referrer and per share link (see `limits`). */
+            limits?: components["schemas"]["Limits"];
             marketing_consent?: components["schemas"]["MarketingConsent"];
             name: string;
             networks?: components["schemas"]["Network"][];
@@ -2765,6 +2822,284 @@ export interface operations {
                 };
             };
             /** @description Refused as a whole (or the Idempotency-Key was used for another request) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Too many requests: retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    get_existing_customers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExistingCustomersOut"];
+                };
+            };
+            /** @description Refused */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description No API key, or one that is malformed, unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A publishable key: this takes a secret key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Refused */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Too many requests: retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    put_existing_customers: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the call safe to retry: a retry with the same key and request gets the first response again (with `Idempotent-Replayed: true`); the same key on another request is 422, and a retry while the first still runs is 409. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description Emails or SHA-256 hashes, one per row (UTF-8) */
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+                "text/csv": string;
+                "text/plain": string;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExistingCustomersOut"];
+                };
+            };
+            /** @description Refused */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description No API key, or one that is malformed, unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A publishable key: this takes a secret key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Refused */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A conflict with the current state (or the Idempotency-Key's first request still runs) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Refused */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Refused */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Too many requests: retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    add_existing_customers: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the call safe to retry: a retry with the same key and request gets the first response again (with `Idempotent-Replayed: true`); the same key on another request is 422, and a retry while the first still runs is 409. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description Emails or SHA-256 hashes, one per row (UTF-8) */
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+                "text/csv": string;
+                "text/plain": string;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExistingCustomersOut"];
+                };
+            };
+            /** @description Refused */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description No API key, or one that is malformed, unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A publishable key: this takes a secret key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Refused */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A conflict with the current state (or the Idempotency-Key's first request still runs) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Refused */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Refused */
             422: {
                 headers: {
                     [name: string]: unknown;

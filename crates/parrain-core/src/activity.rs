@@ -51,10 +51,13 @@ pub enum ActivityType {
     /// A friend's credit was reversed (a refund).
     #[serde(rename = "credit.reversed")]
     CreditReversed,
+    /// A friend's credit did not count: an existing customer, a cap (SPEC §15).
+    #[serde(rename = "credit.ineligible")]
+    CreditIneligible,
 }
 
 impl ActivityType {
-    pub const ALL: [ActivityType; 19] = [
+    pub const ALL: [ActivityType; 20] = [
         Self::VisitsOfferPage,
         Self::SignsUp,
         Self::SharesContent,
@@ -74,6 +77,7 @@ impl ActivityType {
         Self::RewardCancelled,
         Self::RewardClawback,
         Self::CreditReversed,
+        Self::CreditIneligible,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -97,6 +101,7 @@ impl ActivityType {
             Self::RewardCancelled => "reward.cancelled",
             Self::RewardClawback => "reward.clawback",
             Self::CreditReversed => "credit.reversed",
+            Self::CreditIneligible => "credit.ineligible",
         }
     }
 

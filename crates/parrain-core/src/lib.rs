@@ -12,6 +12,7 @@ pub mod email;
 pub mod fraud;
 pub mod ids;
 pub mod import;
+pub mod limits;
 pub mod offer;
 pub mod promo;
 pub mod report;

@@ -344,6 +344,15 @@ pub struct OfferSettings {
     /// configuration) whose "Continue with …" buttons the widget shows.
     #[serde(default)]
     pub social_sign_up: Vec<String>,
+    /// Who may count as a referred friend (see `limits`).
+    #[serde(
+        default,
+        skip_serializing_if = "crate::limits::Eligibility::is_default"
+    )]
+    pub eligibility: crate::limits::Eligibility,
+    /// Caps per referrer and per share link (see `limits`).
+    #[serde(default, skip_serializing_if = "crate::limits::Limits::is_default")]
+    pub limits: crate::limits::Limits,
 }
 
 /// One thing wrong with a set of settings.
@@ -470,6 +479,8 @@ impl OfferSettings {
             ));
         }
         self.attribution_problems(&mut out);
+        self.eligibility.problems(&mut out);
+        self.limits.problems(&mut out);
         out
     }
 

@@ -179,6 +179,15 @@ impl From<StoreError> for ApiError {
                 ),
                 details: json!({ "lines": lines }),
             },
+            StoreError::CustomerLines(lines) => Self::Unprocessable {
+                code: "invalid_existing_customers",
+                message: format!(
+                    "{} line(s) are neither an email nor a SHA-256 hash (first: line {}); nothing was stored",
+                    lines.len(),
+                    lines.first().map_or(0, |l| l.line)
+                ),
+                details: json!({ "lines": lines }),
+            },
             StoreError::BadInput { field, message } => Self::bad_field(field, message),
             StoreError::Database(cause) => Self::Internal(cause.to_string()),
         }

@@ -55,6 +55,8 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
         ("touched_at", Int)]),
     ("friend_referrers", &[("offer_id", Text), ("friend", Text), ("participant_id", Text),
         ("method", Text), ("attributed_at", Int)]),
+    ("existing_customers", &[("offer_id", Text), ("email_hash", Text)]),
+    ("link_clicks", &[("participant_id", Text), ("day", Int), ("clicks", Int)]),
     ("visit_sessions", &[("offer_id", Text), ("visitor_id", Text), ("started_at", Int),
         ("last_seen", Int)]),
     ("credits", &[("participant_id", Text), ("key", Text), ("offer_id", Text),

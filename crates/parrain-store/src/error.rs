@@ -22,6 +22,9 @@ pub enum StoreError {
     /// An import was refused line by line; nothing of it was stored.
     #[error("the import has {} bad line(s)", .0.len())]
     ImportLines(Vec<ImportProblem>),
+    /// An existing-customer upload was refused line by line.
+    #[error("the upload has {} bad line(s)", .0.len())]
+    CustomerLines(Vec<LineProblem>),
     /// A request parameter is malformed (`field` names it).
     #[error("{message}")]
     BadInput {

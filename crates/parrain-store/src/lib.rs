@@ -8,6 +8,7 @@
 
 mod bell;
 pub mod copy;
+mod eligibility;
 mod error;
 mod flows;
 mod idempotency;
@@ -34,6 +35,7 @@ use parrain_core::offer::{OfferSettings, OfferStatus};
 use parrain_core::Millis;
 
 pub use bell::{JobBell, JobsQueued};
+pub use eligibility::Eligibility;
 pub use error::{DbError, StoreError};
 pub use idempotency::*;
 pub use import::{import_csv, Import, ImportProgress, Imported, Imports};
@@ -201,6 +203,7 @@ pub trait Store:
     + Retention
     + Rewards
     + Imports
+    + Eligibility
 {
 }
 impl<T> Store for T where
@@ -223,5 +226,6 @@ impl<T> Store for T where
         + Retention
         + Rewards
         + Imports
+        + Eligibility
 {
 }

@@ -16,6 +16,7 @@ from .condition_value import ConditionValue
 from .delivery import Delivery
 from .delivery_out import DeliveryOut
 from .delivery_out_payload import DeliveryOutPayload
+from .eligibility import Eligibility
 from .email_health import EmailHealth
 from .email_template import EmailTemplate
 from .emails import Emails
@@ -27,6 +28,7 @@ from .event_batch_out import EventBatchOut
 from .event_in import EventIn
 from .event_result_out import EventResultOut
 from .event_result_out_credits_item import EventResultOutCreditsItem
+from .existing_customers_out import ExistingCustomersOut
 from .export_person_response_200 import ExportPersonResponse200
 from .found_participant_out import FoundParticipantOut
 from .fraud_settings import FraudSettings
@@ -50,6 +52,7 @@ from .invitations import Invitations
 from .invitations_in import InvitationsIn
 from .invitations_out import InvitationsOut
 from .language import Language
+from .limits import Limits
 from .link import Link
 from .list_activity_out import ListActivityOut
 from .list_activity_out_data_item import ListActivityOutDataItem
@@ -159,6 +162,7 @@ __all__ = (
     "Delivery",
     "DeliveryOut",
     "DeliveryOutPayload",
+    "Eligibility",
     "EmailHealth",
     "Emails",
     "EmailTemplate",
@@ -170,6 +174,7 @@ __all__ = (
     "EventIn",
     "EventResultOut",
     "EventResultOutCreditsItem",
+    "ExistingCustomersOut",
     "ExportPersonResponse200",
     "FoundParticipantOut",
     "FraudSettings",
@@ -193,6 +198,7 @@ __all__ = (
     "InvitationsIn",
     "InvitationsOut",
     "Language",
+    "Limits",
     "Link",
     "ListActivityOut",
     "ListActivityOutDataItem",

@@ -5,6 +5,7 @@ class ActivityType(StrEnum):
     CLICKS_SHARED_LINK = "clicks_shared_link"
     CREDIT_APPROVED = "credit.approved"
     CREDIT_FLAGGED = "credit.flagged"
+    CREDIT_INELIGIBLE = "credit.ineligible"
     CREDIT_REJECTED = "credit.rejected"
     CREDIT_REVERSED = "credit.reversed"
     CUSTOM_EVENT = "custom_event"

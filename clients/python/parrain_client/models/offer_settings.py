@@ -18,11 +18,13 @@ import datetime
 
 if TYPE_CHECKING:
   from ..models.attribution import Attribution
+  from ..models.eligibility import Eligibility
   from ..models.emails import Emails
   from ..models.fraud_settings import FraudSettings
   from ..models.fulfillment import Fulfillment
   from ..models.goal import Goal
   from ..models.invitations import Invitations
+  from ..models.limits import Limits
   from ..models.link import Link
   from ..models.offer_settings_share_messages import OfferSettingsShareMessages
   from ..models.person_field import PersonField
@@ -47,6 +49,7 @@ class OfferSettings:
             name (str):
             attribution (Attribution | Unset):
             description (None | str | Unset):
+            eligibility (Eligibility | Unset): `eligibility`: who may be counted as a referred friend.
             emails (Emails | Unset):
             ends_at (datetime.datetime | None | Unset):
             fraud (FraudSettings | Unset): An offer's fraud rules. The defaults refuse the obvious (an email variant
@@ -57,6 +60,7 @@ class OfferSettings:
             fulfillment (Fulfillment | Unset):
             goal (Goal | Unset):
             invitations (Invitations | Unset): The `invitations` setting: participants invite friends by email.
+            limits (Limits | Unset): `limits`: caps on what one referrer or one share link earns.
             marketing_consent (MarketingConsent | Unset):
             networks (list[Network] | Unset):
             offer_page_url (None | str | Unset):
@@ -82,12 +86,14 @@ class OfferSettings:
     name: str
     attribution: Attribution | Unset = UNSET
     description: None | str | Unset = UNSET
+    eligibility: Eligibility | Unset = UNSET
     emails: Emails | Unset = UNSET
     ends_at: datetime.datetime | None | Unset = UNSET
     fraud: FraudSettings | Unset = UNSET
     fulfillment: Fulfillment | Unset = UNSET
     goal: Goal | Unset = UNSET
     invitations: Invitations | Unset = UNSET
+    limits: Limits | Unset = UNSET
     marketing_consent: MarketingConsent | Unset = UNSET
     networks: list[Network] | Unset = UNSET
     offer_page_url: None | str | Unset = UNSET
@@ -111,11 +117,13 @@ class OfferSettings:
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.attribution import Attribution # noqa: PLC0415
+        from ..models.eligibility import Eligibility # noqa: PLC0415
         from ..models.emails import Emails # noqa: PLC0415
         from ..models.fraud_settings import FraudSettings # noqa: PLC0415
         from ..models.fulfillment import Fulfillment # noqa: PLC0415
         from ..models.goal import Goal # noqa: PLC0415
         from ..models.invitations import Invitations # noqa: PLC0415
+        from ..models.limits import Limits # noqa: PLC0415
         from ..models.link import Link # noqa: PLC0415
         from ..models.offer_settings_share_messages import OfferSettingsShareMessages # noqa: PLC0415
         from ..models.person_field import PersonField # noqa: PLC0415
@@ -134,6 +142,10 @@ class OfferSettings:
             description = UNSET
         else:
             description = self.description
+
+        eligibility: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.eligibility, Unset):
+            eligibility = self.eligibility.to_dict()
 
         emails: dict[str, Any] | Unset = UNSET
         if not isinstance(self.emails, Unset):
@@ -162,6 +174,10 @@ class OfferSettings:
         invitations: dict[str, Any] | Unset = UNSET
         if not isinstance(self.invitations, Unset):
             invitations = self.invitations.to_dict()
+
+        limits: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.limits, Unset):
+            limits = self.limits.to_dict()
 
         marketing_consent: str | Unset = UNSET
         if not isinstance(self.marketing_consent, Unset):
@@ -271,6 +287,8 @@ class OfferSettings:
             field_dict["attribution"] = attribution
         if description is not UNSET:
             field_dict["description"] = description
+        if eligibility is not UNSET:
+            field_dict["eligibility"] = eligibility
         if emails is not UNSET:
             field_dict["emails"] = emails
         if ends_at is not UNSET:
@@ -283,6 +301,8 @@ class OfferSettings:
             field_dict["goal"] = goal
         if invitations is not UNSET:
             field_dict["invitations"] = invitations
+        if limits is not UNSET:
+            field_dict["limits"] = limits
         if marketing_consent is not UNSET:
             field_dict["marketing_consent"] = marketing_consent
         if networks is not UNSET:
@@ -323,11 +343,13 @@ class OfferSettings:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.attribution import Attribution # noqa: PLC0415
+        from ..models.eligibility import Eligibility # noqa: PLC0415
         from ..models.emails import Emails # noqa: PLC0415
         from ..models.fraud_settings import FraudSettings # noqa: PLC0415
         from ..models.fulfillment import Fulfillment # noqa: PLC0415
         from ..models.goal import Goal # noqa: PLC0415
         from ..models.invitations import Invitations # noqa: PLC0415
+        from ..models.limits import Limits # noqa: PLC0415
         from ..models.link import Link # noqa: PLC0415
         from ..models.offer_settings_share_messages import OfferSettingsShareMessages # noqa: PLC0415
         from ..models.person_field import PersonField # noqa: PLC0415
@@ -356,6 +378,16 @@ class OfferSettings:
             return cast(None | str | Unset, data)
 
         description = _parse_description(d.pop("description", UNSET))
+
+
+        _eligibility = d.pop("eligibility", UNSET)
+        eligibility: Eligibility | Unset
+        if isinstance(_eligibility,  Unset):
+            eligibility = UNSET
+        else:
+            eligibility = Eligibility.from_dict(_eligibility)
+
+
 
 
         _emails = d.pop("emails", UNSET)
@@ -424,6 +456,16 @@ class OfferSettings:
             invitations = UNSET
         else:
             invitations = Invitations.from_dict(_invitations)
+
+
+
+
+        _limits = d.pop("limits", UNSET)
+        limits: Limits | Unset
+        if isinstance(_limits,  Unset):
+            limits = UNSET
+        else:
+            limits = Limits.from_dict(_limits)
 
 
 
@@ -611,12 +653,14 @@ class OfferSettings:
             name=name,
             attribution=attribution,
             description=description,
+            eligibility=eligibility,
             emails=emails,
             ends_at=ends_at,
             fraud=fraud,
             fulfillment=fulfillment,
             goal=goal,
             invitations=invitations,
+            limits=limits,
             marketing_consent=marketing_consent,
             networks=networks,
             offer_page_url=offer_page_url,

@@ -1,6 +1,7 @@
 //! The routes, one module per feature, gathered with their OpenAPI paths.
 
 mod activities;
+mod customers;
 mod import;
 mod invitations;
 mod meta;
@@ -70,6 +71,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
     let idempotent = axum::middleware::from_fn_with_state(state.clone(), idempotency::middleware);
     let secret = OpenApiRouter::new()
         .merge(offers::router())
+        .merge(customers::router())
         .merge(participants::router())
         .merge(import::router())
         .merge(tracking::router())

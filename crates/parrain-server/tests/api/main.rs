@@ -11,6 +11,7 @@ mod admin;
 mod attribution;
 mod client_ips;
 mod credit;
+mod eligibility;
 mod email;
 mod errors;
 mod fraud;

@@ -24,6 +24,8 @@ mod attribution;
 mod client_ips;
 #[path = "../api/credit.rs"]
 mod credit;
+#[path = "../api/eligibility.rs"]
+mod eligibility;
 #[path = "../api/email.rs"]
 mod email;
 #[path = "../api/errors.rs"]

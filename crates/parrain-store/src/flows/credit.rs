@@ -8,12 +8,13 @@ use parrain_core::code::ReferralCode;
 use parrain_core::credit::{self, Fact, Friend};
 use parrain_core::fraud::Outcome;
 use parrain_core::ids::{OfferId, ParticipantId, VisitorId};
+use parrain_core::limits::{self, Ineligible};
 use parrain_core::offer::{AttributionModel, Delivery, OfferSettings};
 use parrain_core::Millis;
 use serde_json::json;
 
 use super::{FriendIds, LedgerTx, Who};
-use crate::{referrers, EmailJob, Offer, Result, StoreError, Tracked};
+use crate::{eligibility, referrers, EmailJob, Offer, Result, StoreError, Tracked};
 
 /// A touch of a share link: attributes the browser to the participant.
 pub(crate) fn touch(
@@ -215,11 +216,82 @@ pub(crate) fn award(
     if !tx.insert_credit(&referrer, &key, &offer.id, friend, now)? {
         return not_for("already_credited", &referrer);
     }
+    if let Some(why) = ineligibility(tx, &offer.id, settings, &referrer, friend)? {
+        return ineligible(tx, offer, &referrer, friend, &key, why, now);
+    }
     let verdict = super::review::judge(tx, &offer.id, settings, &referrer, friend, now)?;
     if verdict.outcome != Outcome::Allow {
         return super::review::hold(tx, offer, &referrer, friend, &key, &verdict, now);
     }
     count(tx, offer, settings, &referrer, friend, &key, now)
+}
+
+/// Why a new credit would not count: an existing customer, the referrer's
+/// cap (read after `insert_credit` locked the referrer, so concurrent
+/// credits meet the cap one at a time).
+fn ineligibility(
+    tx: &impl LedgerTx,
+    offer: &OfferId,
+    settings: &OfferSettings,
+    referrer: &ParticipantId,
+    friend: &FriendIds,
+) -> Result<Option<Ineligible>> {
+    let existing = match (
+        &friend.person,
+        settings.eligibility.exclude_existing_customers,
+    ) {
+        (Some(person), true) => match tx.person_email(person)? {
+            Some(email) => eligibility::is_customer(tx, offer, &email)?,
+            None => false,
+        },
+        _ => false,
+    };
+    let credit = match settings.limits.max_credits_per_referrer {
+        Some(_) => tx.progress(referrer)?.credit,
+        None => 0,
+    };
+    Ok(limits::judge(
+        &settings.eligibility,
+        &settings.limits,
+        existing,
+        credit,
+    ))
+}
+
+/// Keeps a credit that does not count in the ledger (so the same fact again
+/// is a duplicate) and records `credit.ineligible` with the reason.
+fn ineligible(
+    tx: &impl LedgerTx,
+    offer: &Offer,
+    referrer: &ParticipantId,
+    friend: &FriendIds,
+    key: &str,
+    why: Ineligible,
+    now: Millis,
+) -> Result<Tracked> {
+    tx.hold_credit(
+        referrer,
+        key,
+        "ineligible",
+        &json!([why.as_str()]).to_string(),
+    )?;
+    let who = Who {
+        offer: Some(&offer.id),
+        participant: Some(referrer),
+        person: friend.person.as_ref(),
+        visitor: friend.visitors.first(),
+    };
+    tx.record(
+        ActivityType::CreditIneligible,
+        who,
+        json!({"reason": why.as_str(), "key": key}),
+        now,
+    )?;
+    Ok(Tracked {
+        credited: false,
+        reason: Some(why.as_str()),
+        participant_id: Some(referrer.clone()),
+    })
 }
 
 /// Counts a credit already in the ledger: progress, the goal, fulfilment.

@@ -58,7 +58,9 @@ pub(crate) struct NewParticipant<'a> {
 /// The database steps the flows are made of, inside one transaction.
 pub(crate) trait LedgerTx: ReviewTx + crate::privacy::Sql {
     fn offer(&self, id: &OfferId) -> Result<Arc<Offer>>;
-    /// Approved offers whose goal is a smart-list trigger.
+    /// Approved offers server events concern: those whose goal is a
+    /// smart-list trigger, and those whose list of existing customers grows
+    /// by a named event (`eligibility.customer_event`).
     fn smart_list_offers(&self) -> Result<Vec<OfferId>>;
 
     /// Appends to the activity log (and whatever listens to it).

@@ -13,6 +13,7 @@ use serde_json::json;
 
 use super::credit::{award, is_self, touch, Clues};
 use super::{person_for_email, FriendIds, LedgerTx, Who};
+use crate::eligibility;
 use crate::{
     Click, Clicked, EventCredit, EventOutcome, FriendRef, Offer, PageEvent, Result, ServerEvent,
     StoreError, Tracked, Visit,
@@ -94,6 +95,24 @@ pub(crate) fn click(tx: &impl LedgerTx, click: Click, now: Millis) -> Result<Opt
         return Ok(None);
     };
     let offer = tx.offer(&offer_id)?;
+    let target = offer
+        .live
+        .as_ref()
+        .unwrap_or_else(|| offer.editable())
+        .share_target()
+        .map(Into::into);
+    if let Some(limits) = offer.live_at(now).map(|s| &s.limits) {
+        // Past the day's cap the click still redirects, and nothing else.
+        if limits.max_clicks_per_link_per_day.is_some()
+            && !limits.click_counts(eligibility::count_click(tx, &participant, now)?)
+        {
+            return Ok(Some(Clicked {
+                visitor_id: click.visitor_id.unwrap_or_else(VisitorId::generate),
+                code: code.to_string(),
+                target,
+            }));
+        }
+    }
     let new_browser = click.visitor_id.is_none();
     let visitor = click.visitor_id.unwrap_or_else(VisitorId::generate);
     tx.see_visitor(&visitor, None, super::client_ip(click.ip).as_deref(), now)?;
@@ -119,12 +138,6 @@ pub(crate) fn click(tx: &impl LedgerTx, click: Click, now: Millis) -> Result<Opt
     } else {
         touch_code(tx, &offer, &participant, &visitor, now)?;
     }
-    let target = offer
-        .live
-        .as_ref()
-        .unwrap_or_else(|| offer.editable())
-        .share_target()
-        .map(Into::into);
     Ok(Some(Clicked {
         visitor_id: visitor,
         code: code.to_string(),
@@ -311,6 +324,19 @@ fn credit_friend(
     )
 }
 
+/// The email of the person a server names, if parrain knows one.
+fn email_of(tx: &impl LedgerTx, friend: &FriendRef) -> Result<Option<Email>> {
+    let person = match friend {
+        FriendRef::Email(email) => return Ok(Some(email.clone())),
+        FriendRef::Person(person) => Some(person.clone()),
+        FriendRef::Visitor(visitor) => tx.visitor_person(visitor)?.flatten(),
+    };
+    match person {
+        Some(person) => tx.person_email(&person),
+        None => Ok(None),
+    }
+}
+
 /// Give Credit to Referrer (smart-list-trigger offers only).
 pub(crate) fn give_credit(
     tx: &impl LedgerTx,
@@ -354,6 +380,14 @@ pub(crate) fn ingest(tx: &impl LedgerTx, event: ServerEvent, now: Millis) -> Res
         let Some(settings) = offer.live_at(event.occurred_at.unwrap_or(now)) else {
             continue;
         };
+        if settings.eligibility.customer_event.as_deref() == Some(event.name.as_str()) {
+            if let Some(email) = email_of(tx, &event.person)? {
+                eligibility::add_customer(tx, &offer.id, &email)?;
+            }
+        }
+        if settings.goal.kind != GoalType::SmartListTrigger {
+            continue;
+        }
         let Some(rule) = settings.goal.event.as_ref().map(|e| e.rule()) else {
             continue;
         };

@@ -54,7 +54,8 @@ impl LedgerTx for PgTx<'_> {
         let offers: Vec<OfferId> = self.prep(|t| {
             Ok(t.query(
                 "SELECT id FROM offers WHERE status = 'approved'
-                   AND live #>> '{goal,type}' = 'smart_list_trigger' ORDER BY seq",
+                   AND (live #>> '{goal,type}' = 'smart_list_trigger'
+                        OR live #>> '{eligibility,customer_event}' IS NOT NULL) ORDER BY seq",
                 &[],
             )?
             .iter()

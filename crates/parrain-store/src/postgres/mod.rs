@@ -66,6 +66,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0014_attribution_methods.sql"),
     include_str!("../../migrations/postgres/0015_social_logins.sql"),
     include_str!("../../migrations/postgres/0016_reversals.sql"),
+    include_str!("../../migrations/postgres/0017_eligibility_limits.sql"),
 ];
 
 /// Any constant: the advisory lock nodes take while migrating, so two

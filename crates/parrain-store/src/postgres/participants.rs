@@ -212,3 +212,24 @@ impl crate::Rewards for PgStore {
         .await
     }
 }
+
+#[async_trait]
+impl crate::Eligibility for PgStore {
+    async fn put_existing_customers(&self, offer: &OfferId, upload: String) -> Result<i64> {
+        let offer = offer.clone();
+        self.write(move |tx| crate::eligibility::store_upload(tx, &offer, &upload, true))
+            .await
+    }
+
+    async fn add_existing_customers(&self, offer: &OfferId, upload: String) -> Result<i64> {
+        let offer = offer.clone();
+        self.write(move |tx| crate::eligibility::store_upload(tx, &offer, &upload, false))
+            .await
+    }
+
+    async fn existing_customers(&self, offer: &OfferId) -> Result<i64> {
+        let offer = offer.clone();
+        self.write(move |tx| crate::eligibility::count(tx, &offer))
+            .await
+    }
+}

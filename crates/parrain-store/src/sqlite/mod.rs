@@ -55,6 +55,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0013_attribution_methods.sql"),
     include_str!("../../migrations/sqlite/0014_social_logins.sql"),
     include_str!("../../migrations/sqlite/0015_reversals.sql"),
+    include_str!("../../migrations/sqlite/0016_eligibility_limits.sql"),
 ];
 
 /// The SQLite store. Cheap to clone.

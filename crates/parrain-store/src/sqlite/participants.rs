@@ -211,3 +211,24 @@ impl crate::Rewards for SqliteStore {
         .await
     }
 }
+
+#[async_trait]
+impl crate::Eligibility for SqliteStore {
+    async fn put_existing_customers(&self, offer: &OfferId, upload: String) -> Result<i64> {
+        let offer = offer.clone();
+        self.write(move |conn| crate::eligibility::store_upload(conn, &offer, &upload, true))
+            .await
+    }
+
+    async fn add_existing_customers(&self, offer: &OfferId, upload: String) -> Result<i64> {
+        let offer = offer.clone();
+        self.write(move |conn| crate::eligibility::store_upload(conn, &offer, &upload, false))
+            .await
+    }
+
+    async fn existing_customers(&self, offer: &OfferId) -> Result<i64> {
+        let offer = offer.clone();
+        self.read(move |conn| crate::eligibility::count(conn, &offer))
+            .await
+    }
+}

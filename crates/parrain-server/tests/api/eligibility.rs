@@ -1,0 +1,274 @@
+//! Existing customers and caps (SPEC §15): a friend on the offer's list
+//! earns nothing, a referrer's credits and a link's daily clicks stop at
+//! their caps, and every credit that did not count is a `credit.ineligible`
+//! with its reason.
+
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+use crate::helpers::{expect, offer_settings, spawn_app, TestApp};
+
+fn code(participant: &Value) -> &str {
+    participant["code"].as_str().unwrap()
+}
+
+async fn credit_of(app: &TestApp, participant: &Value) -> i64 {
+    let id = participant["id"].as_str().unwrap();
+    app.participant_detail(id).await["credit"].as_i64().unwrap()
+}
+
+async fn upload(
+    app: &TestApp,
+    method: reqwest::Method,
+    offer: &str,
+    csv: &str,
+) -> reqwest::Response {
+    app.client
+        .request(
+            method,
+            app.url(&format!("/v1/offers/{offer}/existing-customers")),
+        )
+        .bearer_auth(&app.sk)
+        .header("content-type", "text/csv")
+        .body(csv.to_owned())
+        .send()
+        .await
+        .unwrap()
+}
+
+/// The reasons of the offer's `credit.ineligible` activities.
+async fn ineligible(app: &TestApp, offer: &str) -> Vec<String> {
+    app.activities(&format!("offer_id={offer}&type=credit.ineligible"))
+        .await
+        .iter()
+        .map(|a| a["details"]["reason"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn sha256(text: &str) -> String {
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_listed_existing_customer_plain_or_hashed_earns_nothing() {
+    let app = spawn_app().await;
+    let mut settings = offer_settings(json!({"type": "referred_signups", "count": 5}));
+    settings["eligibility"] = json!({"exclude_existing_customers": true});
+    let offer = app.live_offer_with(settings).await;
+    let csv = format!(
+        "email\nOld@Example.com\n{}\n",
+        sha256("hashed@example.com").to_uppercase()
+    );
+    let listed = expect(
+        upload(&app, reqwest::Method::PUT, &offer, &csv).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(listed["count"], 2);
+    let ana = app.participant(&offer, "ana@example.com").await;
+
+    for email in [
+        "old@example.com",
+        "hashed@example.com",
+        "new@example.com",
+        "old@example.com",
+    ] {
+        let body = json!({"email": email, "referral_code": code(&ana)});
+        assert!(app.sign_up(&offer, body).await.status().is_success());
+    }
+
+    assert_eq!(credit_of(&app, &ana).await, 1);
+    assert_eq!(
+        ineligible(&app, &offer).await,
+        ["existing_customer", "existing_customer"]
+    );
+    let counted = app
+        .get_ok(&format!("/v1/offers/{offer}/existing-customers"))
+        .await;
+    assert_eq!(counted["count"], 2);
+}
+
+#[tokio::test]
+async fn the_list_is_ignored_unless_the_offer_excludes_existing_customers() {
+    let app = spawn_app().await;
+    let offer = app
+        .live_offer(json!({"type": "referred_signups", "count": 5}))
+        .await;
+    expect(
+        upload(&app, reqwest::Method::PUT, &offer, "old@example.com").await,
+        StatusCode::OK,
+    )
+    .await;
+    let ana = app.participant(&offer, "ana@example.com").await;
+    let body = json!({"email": "old@example.com", "referral_code": code(&ana)});
+    assert!(app.sign_up(&offer, body).await.status().is_success());
+    assert_eq!(credit_of(&app, &ana).await, 1);
+    assert!(ineligible(&app, &offer).await.is_empty());
+}
+
+#[tokio::test]
+async fn a_bad_row_refuses_the_whole_upload_and_parts_add_up() {
+    let app = spawn_app().await;
+    let offer = app
+        .live_offer(json!({"type": "referred_signups", "count": 5}))
+        .await;
+    let put = reqwest::Method::PUT;
+    expect(
+        upload(&app, put.clone(), &offer, "a@example.com\nb@example.com").await,
+        StatusCode::OK,
+    )
+    .await;
+    let refused = upload(
+        &app,
+        put.clone(),
+        &offer,
+        "c@example.com\nnot-an-email\nabc123",
+    )
+    .await;
+    let body = expect(refused, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(body["error"]["code"], "invalid_existing_customers");
+    let lines: Vec<&Value> = body["error"]["details"]["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| &l["line"])
+        .collect();
+    assert_eq!(lines, [&json!(2), &json!(3)]);
+    let counted = app
+        .get_ok(&format!("/v1/offers/{offer}/existing-customers"))
+        .await;
+    assert_eq!(
+        counted["count"], 2,
+        "nothing of the refused upload was stored"
+    );
+    let added = upload(
+        &app,
+        reqwest::Method::POST,
+        &offer,
+        "b@example.com\nc@example.com",
+    )
+    .await;
+    assert_eq!(expect(added, StatusCode::OK).await["count"], 3);
+    let replaced = upload(&app, put, &offer, "d@example.com").await;
+    assert_eq!(expect(replaced, StatusCode::OK).await["count"], 1);
+}
+
+#[tokio::test]
+async fn a_customer_event_adds_its_person_to_the_list() {
+    let app = spawn_app().await;
+    let mut settings =
+        offer_settings(json!({"type": "smart_list_trigger", "count": 5, "event": "purchase"}));
+    settings["eligibility"] =
+        json!({"exclude_existing_customers": true, "customer_event": "customer.created"});
+    let offer = app.live_offer_with(settings).await;
+    let ana = app.participant(&offer, "ana@example.com").await;
+
+    let created = json!({"person": {"email": "zoe@example.com"}, "name": "customer.created"});
+    app.post_ok("/v1/events", &created, StatusCode::OK).await;
+    let counted = app
+        .get_ok(&format!("/v1/offers/{offer}/existing-customers"))
+        .await;
+    assert_eq!(counted["count"], 1);
+
+    for email in ["zoe@example.com", "yan@example.com"] {
+        let purchase = json!({"person": {"email": email}, "name": "purchase",
+                              "properties": {"coupon": code(&ana)}});
+        app.post_ok("/v1/events", &purchase, StatusCode::OK).await;
+    }
+    assert_eq!(credit_of(&app, &ana).await, 1);
+    assert_eq!(ineligible(&app, &offer).await, ["existing_customer"]);
+}
+
+#[tokio::test]
+async fn a_referrers_credits_stop_at_the_cap_under_twenty_concurrent_friends() {
+    let app = spawn_app().await;
+    let mut settings =
+        offer_settings(json!({"type": "smart_list_trigger", "count": 50, "event": "purchase"}));
+    settings["limits"] = json!({"max_credits_per_referrer": 5});
+    let offer = app.live_offer_with(settings).await;
+    let ana = app.participant(&offer, "ana@example.com").await;
+
+    let path = format!("/v1/offers/{offer}/give-credit");
+    let bodies: Vec<Value> = (0..20)
+        .map(|i| json!({"email": format!("friend{i}@example.com"), "coupon": code(&ana)}))
+        .collect();
+    let requests = bodies.iter().map(|body| app.post(&path, &app.sk, body));
+    let mut credited = 0;
+    for response in futures_util::future::join_all(requests).await {
+        let out = expect(response, StatusCode::OK).await;
+        if out["credited"] == true {
+            credited += 1;
+        } else {
+            assert_eq!(out["reason"], "credit_cap", "{out}");
+        }
+    }
+
+    assert_eq!(credited, 5);
+    assert_eq!(credit_of(&app, &ana).await, 5);
+    assert_eq!(ineligible(&app, &offer).await, vec!["credit_cap"; 15]);
+}
+
+#[tokio::test]
+async fn a_links_clicks_stop_at_the_daily_cap_yet_still_redirect() {
+    let app = spawn_app().await;
+    let mut settings = offer_settings(json!({"type": "referred_signups", "count": 50}));
+    settings["limits"] = json!({"max_clicks_per_link_per_day": 3});
+    let offer = app.live_offer_with(settings).await;
+    let ana = app.participant(&offer, "ana@example.com").await;
+
+    let clicks = (0..20).map(|_| app.follow(code(&ana), None));
+    for response in futures_util::future::join_all(clicks).await {
+        assert_eq!(response.status(), StatusCode::FOUND);
+    }
+    let recorded = app
+        .activities(&format!("offer_id={offer}&type=clicks_shared_link"))
+        .await;
+    assert_eq!(recorded.len(), 3);
+
+    // A browser whose click was past the cap is not attributed to Ana.
+    let late = app.friend_arrives(code(&ana)).await;
+    let body = json!({"email": "late@example.com", "visitor_id": late});
+    let late = expect(app.sign_up(&offer, body).await, StatusCode::CREATED).await;
+    assert_eq!(late["referred_by"], Value::Null);
+
+    // A new UTC day counts again.
+    app.clock.advance(24 * 3600 * 1000);
+    app.friend_arrives(code(&ana)).await;
+    let recorded = app
+        .activities(&format!("offer_id={offer}&type=clicks_shared_link"))
+        .await;
+    assert_eq!(recorded.len(), 4);
+}
+
+#[tokio::test]
+async fn caps_and_eligibility_are_checked() {
+    let app = spawn_app().await;
+    for (key, value, field) in [
+        (
+            "limits",
+            json!({"max_credits_per_referrer": 0}),
+            "limits.max_credits_per_referrer",
+        ),
+        (
+            "limits",
+            json!({"max_clicks_per_link_per_day": -1}),
+            "limits.max_clicks_per_link_per_day",
+        ),
+        (
+            "eligibility",
+            json!({"customer_event": "has space"}),
+            "eligibility.customer_event",
+        ),
+    ] {
+        let mut settings = offer_settings(json!({"type": "referred_signups", "count": 1}));
+        settings[key] = value;
+        let response = app.post("/v1/offers", &app.sk, &settings).await;
+        let body = expect(response, StatusCode::UNPROCESSABLE_ENTITY).await;
+        let problems = body["error"]["details"]["problems"].as_array().unwrap();
+        assert!(problems.iter().any(|p| p["field"] == field), "{body}");
+    }
+}

@@ -1,0 +1,123 @@
+//! Existing customers and link-click caps (SPEC §15), written once over the
+//! [`Sql`] both backends share.
+//!
+//! The list keeps SHA-256 of each lower-cased email, whether the merchant
+//! uploaded emails or hashes, so a list of hashes is as good as one of
+//! addresses and parrain keeps no address it was only told to exclude.
+
+use async_trait::async_trait;
+use parrain_core::email::Email;
+use parrain_core::ids::{OfferId, ParticipantId};
+use parrain_core::limits::{parse_customers, Customer};
+use parrain_core::{Millis, DAY};
+use sha2::{Digest, Sha256};
+
+use crate::privacy::Sql;
+use crate::{Result, StoreError};
+
+#[async_trait]
+pub trait Eligibility: Send + Sync {
+    /// Replaces the offer's existing-customer list with an upload (CSV of
+    /// emails or hashes), all or nothing; returns how many the list holds.
+    async fn put_existing_customers(&self, offer: &OfferId, upload: String) -> Result<i64>;
+    /// Adds an upload to the list (for lists larger than one request).
+    async fn add_existing_customers(&self, offer: &OfferId, upload: String) -> Result<i64>;
+    async fn existing_customers(&self, offer: &OfferId) -> Result<i64>;
+}
+
+/// SHA-256 of the (already lower-cased) email, lower-case hex.
+pub(crate) fn email_hash(email: &Email) -> String {
+    Sha256::digest(email.as_str().as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Whether the email is on the offer's list.
+pub(crate) fn is_customer(db: &impl Sql, offer: &OfferId, email: &Email) -> Result<bool> {
+    let found = db.strings_fixed(
+        "SELECT email_hash FROM existing_customers WHERE offer_id = ?1 AND email_hash = ?2",
+        &[offer.as_str(), &email_hash(email)],
+    )?;
+    Ok(!found.is_empty())
+}
+
+/// Adds the email to the offer's list (a customer event).
+pub(crate) fn add_customer(db: &impl Sql, offer: &OfferId, email: &Email) -> Result<()> {
+    db.exec_fixed(
+        "INSERT INTO existing_customers (offer_id, email_hash) VALUES (?1, ?2)
+         ON CONFLICT (offer_id, email_hash) DO NOTHING",
+        &[offer.as_str(), &email_hash(email)],
+    )?;
+    Ok(())
+}
+
+/// Stores an upload, after emptying the list when `replace`; the offer must exist.
+pub(crate) fn store_upload(
+    db: &impl Sql,
+    offer: &OfferId,
+    upload: &str,
+    replace: bool,
+) -> Result<i64> {
+    if db
+        .strings("SELECT id FROM offers WHERE id = ?1", &[offer.as_str()])?
+        .is_empty()
+    {
+        return Err(StoreError::not_found("offer"));
+    }
+    let hashes: Vec<String> = parse_customers(upload)
+        .map_err(StoreError::CustomerLines)?
+        .into_iter()
+        .map(|c| match c {
+            Customer::Email(email) => email_hash(&email),
+            Customer::Hash(hash) => hash,
+        })
+        .collect();
+    if replace {
+        db.exec(
+            "DELETE FROM existing_customers WHERE offer_id = ?1",
+            &[offer.as_str()],
+        )?;
+    }
+    // Many rows per statement: a million hashes are two thousand statements.
+    for chunk in hashes.chunks(500) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|i| format!("(?1, ?{})", i + 2))
+            .collect();
+        let sql = format!(
+            "INSERT INTO existing_customers (offer_id, email_hash) VALUES {}
+             ON CONFLICT (offer_id, email_hash) DO NOTHING",
+            values.join(", ")
+        );
+        let mut params: Vec<&str> = vec![offer.as_str()];
+        params.extend(chunk.iter().map(String::as_str));
+        db.exec(&sql, &params)?;
+    }
+    count(db, offer)
+}
+
+pub(crate) fn count(db: &impl Sql, offer: &OfferId) -> Result<i64> {
+    Ok(db
+        .strings(
+            "SELECT CAST(COUNT(*) AS TEXT) FROM existing_customers WHERE offer_id = ?1",
+            &[offer.as_str()],
+        )?
+        .first()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0))
+}
+
+/// Counts a click on the participant's link today; returns today's clicks,
+/// this one included. The counter row is locked until the transaction ends,
+/// so concurrent clicks count one at a time.
+pub(crate) fn count_click(db: &impl Sql, participant: &ParticipantId, now: Millis) -> Result<i64> {
+    let day = (now.div_euclid(DAY)).to_string();
+    let clicks = db.strings_fixed(
+        "INSERT INTO link_clicks (participant_id, day, clicks)
+         VALUES (?1, CAST(CAST(?2 AS TEXT) AS BIGINT), 1)
+         ON CONFLICT (participant_id, day) DO UPDATE SET clicks = link_clicks.clicks + 1
+         RETURNING CAST(clicks AS TEXT)",
+        &[participant.as_str(), &day],
+    )?;
+    Ok(clicks.first().and_then(|n| n.parse().ok()).unwrap_or(1))
+}
