@@ -64,7 +64,8 @@ async fn offer(parrain: &Path, data: &Path, database: Option<&str>) -> anyhow::R
         .json(&json!({
             "name": "Imported from Marketo",
             "goal": {"type": "referred_signups", "count": 3},
-            "offer_page_url": "https://shop.example.com/refer"
+            "offer_page_url": "https://shop.example.com/refer",
+            "emails": {"fulfillment": {"subject": "Your reward", "text": "{{social.Promo Code}}"}}
         }))
         .send()
         .await?

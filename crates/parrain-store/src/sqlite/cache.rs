@@ -24,7 +24,9 @@
 //!
 //! Offers changed in the same file by another process would go unseen until
 //! a restart; no parrain command does that beside a serving process (the
-//! others change keys or operators, or replace or copy a whole file).
+//! others change keys or operators, or replace or copy a whole file;
+//! `parrain import` adds participants and changes only an offer's count of
+//! them, which no click reads).
 
 use std::cell::RefCell;
 use std::collections::HashMap;
