@@ -215,6 +215,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/offers/{id}/leaderboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The offer's referrers with the most credit (any key), when its
+         *     `leaderboard` is enabled: rank, a display name and credit, never an email.
+         */
+        get: operations["leaderboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/offers/{id}/participants": {
         parameters: {
             query?: never;
@@ -1207,6 +1227,26 @@ export interface components {
         };
         /** @enum {string} */
         Language: "en" | "fr";
+        LeaderOut: {
+            /** Format: int64 */
+            credit: number;
+            /** @description First name and last initial, the first name alone, or "Participant {rank}". */
+            display_name: string;
+            rank: number;
+        };
+        /** @description The public leaderboard of an offer's referrers (SPEC §11). */
+        Leaderboard: {
+            /** @description Whether `GET /v1/offers/{id}/leaderboard` answers (publishable key allowed). */
+            enabled?: boolean;
+            /**
+             * Format: int64
+             * @description How many referrers it shows, 1 to 100.
+             */
+            size?: number;
+        };
+        LeaderboardOut: {
+            data: components["schemas"]["LeaderOut"][];
+        };
         /** @description `limits`: caps on what one referrer or one share link earns. */
         Limits: {
             /**
@@ -1410,6 +1450,8 @@ export interface components {
             goal?: components["schemas"]["Goal"];
             /** @description Invitations sent by email from the offer (see `sharing`). */
             invitations?: components["schemas"]["Invitations"];
+            /** @description The public leaderboard of referrers (see `reward`). */
+            leaderboard?: components["schemas"]["Leaderboard"];
             /** @description Caps per referrer and per share link (see `limits`). */
             limits?: components["schemas"]["Limits"];
             marketing_consent?: components["schemas"]["MarketingConsent"];
@@ -3305,6 +3347,65 @@ export interface operations {
             };
             /** @description Refused as a whole (or the Idempotency-Key was used for another request) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Too many requests: retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    leaderboard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeaderboardOut"];
+                };
+            };
+            /** @description No API key, or one that is malformed, unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A publishable key: this takes a secret key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Refused */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -340,6 +340,9 @@ pub struct OfferSettings {
     /// fulfillment at the goal.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rewards: Vec<crate::reward::Reward>,
+    /// The public leaderboard of referrers (see `reward`).
+    #[serde(default, skip_serializing_if = "crate::reward::Leaderboard::is_default")]
+    pub leaderboard: crate::reward::Leaderboard,
     /// The OpenID Connect providers (ids from parrain's `social_providers`
     /// configuration) whose "Continue with …" buttons the widget shows.
     #[serde(default)]
@@ -461,6 +464,7 @@ impl OfferSettings {
         self.share_preview.problems(&mut out);
         self.invitations.problems(&mut out);
         crate::reward::problems(self, &mut out);
+        self.leaderboard.problems(&mut out);
         self.social_problems(&mut out);
         if let (Some(start), Some(end)) = (self.starts_at, self.ends_at) {
             if start > end {

@@ -170,6 +170,62 @@ pub fn due(rewards: &[Reward], before: i64, after: i64) -> Vec<(&Reward, i64)> {
         .collect()
 }
 
+/// The public leaderboard of an offer's referrers (SPEC §11).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Leaderboard {
+    /// Whether `GET /v1/offers/{id}/leaderboard` answers (publishable key allowed).
+    #[serde(default)]
+    pub enabled: bool,
+    /// How many referrers it shows, 1 to 100.
+    #[serde(default = "default_leaderboard_size")]
+    pub size: i64,
+}
+
+fn default_leaderboard_size() -> i64 {
+    10
+}
+
+impl Default for Leaderboard {
+    fn default() -> Self {
+        Self {
+            enabled: false,
+            size: default_leaderboard_size(),
+        }
+    }
+}
+
+impl Leaderboard {
+    pub fn is_default(&self) -> bool {
+        *self == Self::default()
+    }
+
+    pub fn problems(&self, out: &mut Vec<Problem>) {
+        if !(1..=100).contains(&self.size) {
+            out.push(Problem::invalid(
+                "leaderboard.size",
+                "out_of_range",
+                "leaderboard.size must be between 1 and 100",
+            ));
+        }
+    }
+}
+
+/// How the leaderboard names a referrer: first name and last initial, the
+/// first name alone, or "Participant {rank}"; never an email.
+pub fn display_name(first: Option<&str>, last: Option<&str>, rank: usize) -> String {
+    let first = first.map(str::trim).filter(|f| !f.is_empty());
+    let initial = last
+        .map(str::trim)
+        .and_then(|l| l.chars().next())
+        .map(|c| c.to_uppercase().to_string());
+    match (first, initial) {
+        (Some(f), Some(i)) => format!("{f} {i}."),
+        (Some(f), None) => f.to_owned(),
+        (None, _) => format!("Participant {rank}"),
+    }
+}
+
 /// Every referrer occurrence a reversal from `before` down to `after` takes
 /// away: held or waiting ones are cancelled, given ones clawed back.
 pub fn lost(rewards: &[Reward], before: i64, after: i64) -> Vec<(&Reward, i64)> {
@@ -369,6 +425,14 @@ mod tests {
 
     fn settings(value: serde_json::Value) -> OfferSettings {
         serde_json::from_value(value).unwrap()
+    }
+
+    #[test]
+    fn leaderboard_names_never_show_more_than_a_last_initial() {
+        assert_eq!(display_name(Some("Ana"), Some("lovelace"), 1), "Ana L.");
+        assert_eq!(display_name(Some("Ana"), None, 1), "Ana");
+        assert_eq!(display_name(None, Some("Lovelace"), 7), "Participant 7");
+        assert_eq!(display_name(Some("  "), None, 3), "Participant 3");
     }
 
     #[test]

@@ -171,6 +171,8 @@ pub trait Rewards: Send + Sync {
         reason: Option<String>,
         now: Millis,
     ) -> Result<Reversal>;
+    /// The offer's `size` referrers with the most credit, most first.
+    async fn leaderboard(&self, offer: &OfferId, size: i64) -> Result<Vec<Leader>>;
 }
 
 #[async_trait]

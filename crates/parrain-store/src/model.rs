@@ -109,6 +109,15 @@ impl PromoCounts {
     }
 }
 
+/// A referrer on an offer's leaderboard, as stored (the API shows a
+/// display name made from the names, never the email).
+#[derive(Debug, Clone)]
+pub struct Leader {
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub credit: i64,
+}
+
 /// What a reversal did (SPEC §11).
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct Reversal {

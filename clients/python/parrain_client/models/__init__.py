@@ -52,6 +52,9 @@ from .invitations import Invitations
 from .invitations_in import InvitationsIn
 from .invitations_out import InvitationsOut
 from .language import Language
+from .leader_out import LeaderOut
+from .leaderboard import Leaderboard
+from .leaderboard_out import LeaderboardOut
 from .limits import Limits
 from .link import Link
 from .list_activity_out import ListActivityOut
@@ -198,6 +201,9 @@ __all__ = (
     "InvitationsIn",
     "InvitationsOut",
     "Language",
+    "Leaderboard",
+    "LeaderboardOut",
+    "LeaderOut",
     "Limits",
     "Link",
     "ListActivityOut",

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
   from ..models.fulfillment import Fulfillment
   from ..models.goal import Goal
   from ..models.invitations import Invitations
+  from ..models.leaderboard import Leaderboard
   from ..models.limits import Limits
   from ..models.link import Link
   from ..models.offer_settings_share_messages import OfferSettingsShareMessages
@@ -60,6 +61,7 @@ class OfferSettings:
             fulfillment (Fulfillment | Unset):
             goal (Goal | Unset):
             invitations (Invitations | Unset): The `invitations` setting: participants invite friends by email.
+            leaderboard (Leaderboard | Unset): The public leaderboard of an offer's referrers (SPEC §11).
             limits (Limits | Unset): `limits`: caps on what one referrer or one share link earns.
             marketing_consent (MarketingConsent | Unset):
             networks (list[Network] | Unset):
@@ -93,6 +95,7 @@ class OfferSettings:
     fulfillment: Fulfillment | Unset = UNSET
     goal: Goal | Unset = UNSET
     invitations: Invitations | Unset = UNSET
+    leaderboard: Leaderboard | Unset = UNSET
     limits: Limits | Unset = UNSET
     marketing_consent: MarketingConsent | Unset = UNSET
     networks: list[Network] | Unset = UNSET
@@ -123,6 +126,7 @@ class OfferSettings:
         from ..models.fulfillment import Fulfillment # noqa: PLC0415
         from ..models.goal import Goal # noqa: PLC0415
         from ..models.invitations import Invitations # noqa: PLC0415
+        from ..models.leaderboard import Leaderboard # noqa: PLC0415
         from ..models.limits import Limits # noqa: PLC0415
         from ..models.link import Link # noqa: PLC0415
         from ..models.offer_settings_share_messages import OfferSettingsShareMessages # noqa: PLC0415
@@ -174,6 +178,10 @@ class OfferSettings:
         invitations: dict[str, Any] | Unset = UNSET
         if not isinstance(self.invitations, Unset):
             invitations = self.invitations.to_dict()
+
+        leaderboard: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.leaderboard, Unset):
+            leaderboard = self.leaderboard.to_dict()
 
         limits: dict[str, Any] | Unset = UNSET
         if not isinstance(self.limits, Unset):
@@ -301,6 +309,8 @@ class OfferSettings:
             field_dict["goal"] = goal
         if invitations is not UNSET:
             field_dict["invitations"] = invitations
+        if leaderboard is not UNSET:
+            field_dict["leaderboard"] = leaderboard
         if limits is not UNSET:
             field_dict["limits"] = limits
         if marketing_consent is not UNSET:
@@ -349,6 +359,7 @@ class OfferSettings:
         from ..models.fulfillment import Fulfillment # noqa: PLC0415
         from ..models.goal import Goal # noqa: PLC0415
         from ..models.invitations import Invitations # noqa: PLC0415
+        from ..models.leaderboard import Leaderboard # noqa: PLC0415
         from ..models.limits import Limits # noqa: PLC0415
         from ..models.link import Link # noqa: PLC0415
         from ..models.offer_settings_share_messages import OfferSettingsShareMessages # noqa: PLC0415
@@ -456,6 +467,16 @@ class OfferSettings:
             invitations = UNSET
         else:
             invitations = Invitations.from_dict(_invitations)
+
+
+
+
+        _leaderboard = d.pop("leaderboard", UNSET)
+        leaderboard: Leaderboard | Unset
+        if isinstance(_leaderboard,  Unset):
+            leaderboard = UNSET
+        else:
+            leaderboard = Leaderboard.from_dict(_leaderboard)
 
 
 
@@ -660,6 +681,7 @@ class OfferSettings:
             fulfillment=fulfillment,
             goal=goal,
             invitations=invitations,
+            leaderboard=leaderboard,
             limits=limits,
             marketing_consent=marketing_consent,
             networks=networks,

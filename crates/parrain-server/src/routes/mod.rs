@@ -88,6 +88,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(participants::public())
         .merge(invitations::public())
         .merge(tracking::public())
+        .merge(rewards::public())
         .route_layer(axum::middleware::from_fn(crate::limit::per_ip))
         .route_layer(idempotent)
         // `layer`, not `route_layer`: the preflight (OPTIONS) of a public

@@ -1,23 +1,75 @@
 //! Rewards (SPEC §11) beyond what a participant's detail shows: reversing
 //! the credit a friend earned (a refund), which cancels or claws back the
-//! rewards whose milestone it takes away.
+//! rewards whose milestone it takes away, and the public leaderboard.
 
 use axum::extract::{Path, State};
 use axum::Json;
-use parrain_core::ids::ParticipantId;
+use parrain_core::ids::{OfferId, ParticipantId};
+use parrain_core::reward::display_name;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::path_id;
 use super::tracking::FriendIn;
-use crate::auth::SecretKey;
+use crate::auth::{AnyKey, SecretKey};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiJson;
 use crate::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(reverse_credits))
+}
+
+/// What a web page may read with the publishable key.
+pub fn public() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(leaderboard))
+}
+
+#[derive(Serialize, ToSchema)]
+struct LeaderOut {
+    rank: usize,
+    /// First name and last initial, the first name alone, or "Participant {rank}".
+    display_name: String,
+    credit: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+struct LeaderboardOut {
+    data: Vec<LeaderOut>,
+}
+
+/// The offer's referrers with the most credit (any key), when its
+/// `leaderboard` is enabled: rank, a display name and credit, never an email.
+#[utoipa::path(get, path = "/v1/offers/{id}/leaderboard", tag = "offers",
+    responses((status = 200, body = LeaderboardOut), (status = 404)))]
+async fn leaderboard(
+    State(state): State<AppState>,
+    _: AnyKey,
+    Path(id): Path<String>,
+) -> ApiResult<Json<LeaderboardOut>> {
+    let id = path_id!(OfferId, id, "offer");
+    let offer = state.store.offer(&id).await?;
+    let board = match &offer.live {
+        Some(live) if live.leaderboard.enabled => live.leaderboard.clone(),
+        Some(_) => {
+            return Err(ApiError::NotFound(
+                "leaderboard (not enabled on this offer)".into(),
+            ))
+        }
+        None => return Err(ApiError::NotFound("offer".into())),
+    };
+    let leaders = state.store.leaderboard(&id, board.size).await?;
+    let data = leaders
+        .into_iter()
+        .enumerate()
+        .map(|(i, l)| LeaderOut {
+            rank: i + 1,
+            display_name: display_name(l.first_name.as_deref(), l.last_name.as_deref(), i + 1),
+            credit: l.credit,
+        })
+        .collect();
+    Ok(Json(LeaderboardOut { data }))
 }
 
 #[derive(Deserialize, ToSchema)]

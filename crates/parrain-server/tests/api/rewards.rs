@@ -684,3 +684,74 @@ async fn concurrent_reversals_of_one_friend_take_one_credit() {
         .await;
     assert_eq!(log.len(), 1);
 }
+
+#[tokio::test]
+async fn the_leaderboard_ranks_referrers_by_credit_without_an_email() {
+    // Arrange: three referrers with 2, 1 and 0 credits, a board of two.
+    let app = spawn_app().await;
+    let mut settings = double_sided();
+    settings["leaderboard"] = json!({"enabled": true, "size": 2});
+    let offer = app.create_offer(&settings).await;
+    let offer = offer["id"].as_str().unwrap().to_owned();
+    put_pool(&app, &offer, "month", "M-1\n").await;
+    put_pool(&app, &offer, "welcome", "W-1\n").await;
+    expect(app.approve(&offer).await, StatusCode::OK).await;
+    let ana = json!({"email": "ana@example.com", "first_name": "Ana", "last_name": "lovelace"});
+    let ana = expect(app.sign_up(&offer, ana).await, StatusCode::CREATED).await;
+    let zed = app.participant(&offer, "zed@example.com").await;
+    app.participant(&offer, "nil@example.com").await;
+    for (code, friend) in [(&ana, "f1"), (&ana, "f2"), (&zed, "f3")] {
+        friend_signs_up(
+            &app,
+            &offer,
+            code["code"].as_str().unwrap(),
+            &format!("{friend}@example.com"),
+        )
+        .await;
+    }
+
+    // Act: a web page reads it with the publishable key.
+    let response = app
+        .client
+        .get(app.url(&format!("/v1/offers/{offer}/leaderboard")))
+        .bearer_auth(&app.pk)
+        .send()
+        .await
+        .unwrap();
+
+    // Assert
+    let text = response.text().await.unwrap();
+    let board: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        board,
+        json!({"data": [
+            {"rank": 1, "display_name": "Ana L.", "credit": 2},
+            {"rank": 2, "display_name": "Participant 2", "credit": 1}
+        ]})
+    );
+    assert!(!text.contains('@'), "{text}");
+    // A board not enabled is not there.
+    let plain = app
+        .live_offer(json!({"type": "referred_signups", "count": 1}))
+        .await;
+    let response = app
+        .client
+        .get(app.url(&format!("/v1/offers/{plain}/leaderboard")))
+        .bearer_auth(&app.pk)
+        .send()
+        .await
+        .unwrap();
+    expect(response, StatusCode::NOT_FOUND).await;
+    // A size out of range is refused on write.
+    let response = app
+        .patch(
+            &format!("/v1/offers/{offer}"),
+            &json!({"leaderboard": {"size": 101}}),
+        )
+        .await;
+    let body = expect(response, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(
+        body["error"]["details"]["problems"][0]["field"],
+        "leaderboard.size"
+    );
+}

@@ -18,7 +18,7 @@ use serde_json::{json, Map, Value};
 use super::{FriendIds, LedgerTx, Who};
 use crate::privacy::Sql;
 use crate::EmailJob;
-use crate::{Offer, ParticipantReward, PromoCounts, Result, Reversal, StoreError};
+use crate::{Leader, Offer, ParticipantReward, PromoCounts, Result, Reversal, StoreError};
 
 /// An integer parameter: the shared statements bind text, which
 /// PostgreSQL would refuse for a BIGINT column without the casts.
@@ -663,4 +663,33 @@ fn take_back(
         )?;
     }
     Ok(())
+}
+
+/// The offer's referrers with the most credit, most first (the earlier
+/// sign-up first on a tie); those without credit are left out.
+pub(crate) fn leaders<S: Sql>(db: &S, offer: &OfferId, size: i64) -> Result<Vec<Leader>> {
+    let rows = db.rows(
+        &format!(
+            "SELECT pe.first_name, pe.last_name, p.credit
+             FROM participants p JOIN people pe ON pe.id = p.person_id
+             WHERE p.offer_id = ?1 AND p.credit > 0
+             ORDER BY p.credit DESC, p.created_at, p.id LIMIT {}",
+            size.clamp(1, 100)
+        ),
+        &[offer.as_str()],
+    )?;
+    Ok(rows
+        .iter()
+        .map(|r| Leader {
+            first_name: r
+                .get("first_name")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            last_name: r
+                .get("last_name")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            credit: r.get("credit").and_then(Value::as_i64).unwrap_or(0),
+        })
+        .collect())
 }

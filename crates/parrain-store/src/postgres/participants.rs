@@ -211,6 +211,12 @@ impl crate::Rewards for PgStore {
         })
         .await
     }
+
+    async fn leaderboard(&self, offer: &OfferId, size: i64) -> Result<Vec<crate::Leader>> {
+        let offer = offer.clone();
+        self.read(move |c| flows::rewards::leaders(&Reader(RefCell::new(c)), &offer, size))
+            .await
+    }
 }
 
 #[async_trait]

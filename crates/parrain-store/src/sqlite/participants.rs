@@ -210,6 +210,12 @@ impl crate::Rewards for SqliteStore {
         })
         .await
     }
+
+    async fn leaderboard(&self, offer: &OfferId, size: i64) -> Result<Vec<crate::Leader>> {
+        let offer = offer.clone();
+        self.read(move |conn| flows::rewards::leaders(conn, &offer, size))
+            .await
+    }
 }
 
 #[async_trait]

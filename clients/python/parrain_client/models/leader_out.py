@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+
+
+
+
+
+
+T = TypeVar("T", bound="LeaderOut")
+
+
+
+@_attrs_define
+class LeaderOut:
+    """ 
+        Attributes:
+            credit (int):
+            display_name (str): First name and last initial, the first name alone, or "Participant {rank}".
+            rank (int):
+     """
+
+    credit: int
+    display_name: str
+    rank: int
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+
+
+
+
+    def to_dict(self) -> dict[str, Any]:
+        credit = self.credit
+
+        display_name = self.display_name
+
+        rank = self.rank
+
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({
+            "credit": credit,
+            "display_name": display_name,
+            "rank": rank,
+        })
+
+        return field_dict
+
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        credit = d.pop("credit")
+
+        display_name = d.pop("display_name")
+
+        rank = d.pop("rank")
+
+        leader_out = cls(
+            credit=credit,
+            display_name=display_name,
+            rank=rank,
+        )
+
+
+        leader_out.additional_properties = d
+        return leader_out
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
