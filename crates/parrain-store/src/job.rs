@@ -118,6 +118,14 @@ pub struct WebhookJob {
 }
 
 impl JobPayload {
+    /// A webhook delivery's job (`replay`: queued again from the log).
+    pub fn delivery(delivery_id: &str, replay: bool) -> Self {
+        JobPayload::Webhook(WebhookJob {
+            delivery_id: MessageId::from_trusted(delivery_id.to_owned()),
+            replay,
+        })
+    }
+
     pub fn kind(&self) -> JobKind {
         match self {
             JobPayload::Email(_) => JobKind::Email,

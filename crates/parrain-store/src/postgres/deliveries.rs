@@ -9,11 +9,11 @@ use super::jobs::settle;
 use super::log::enqueue;
 use super::webhooks::load as load_webhook;
 use crate::sqlite::page_of;
+use crate::JobPayload;
 use crate::{
     Attempt, AttemptRecord, Delivery, DeliveryState, Job, JobOutcome, Page, Result, StoreError,
     Webhook,
 };
-use crate::{JobKind, JobPayload, WebhookJob};
 
 const SELECT: &str = "SELECT id, webhook_id, activity_id, event_type, payload, state,
         next_attempt_at, created_at, seq FROM webhook_deliveries";
@@ -119,16 +119,8 @@ pub(crate) fn replay(
          WHERE id = $1",
         &[&message, &now],
     )?;
-    let job = WebhookJob {
-        delivery_id: MessageId::from_trusted(message.to_string()),
-        replay: true,
-    };
-    enqueue(
-        c,
-        JobKind::Webhook.as_str(),
-        JobPayload::from(job).to_json(),
-        now,
-    )?;
+    let job = JobPayload::delivery(message, true);
+    enqueue(c, job.kind().as_str(), job.to_json(), now)?;
     load(c, webhook, message)
 }
 

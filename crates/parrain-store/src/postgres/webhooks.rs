@@ -16,11 +16,11 @@ use super::deliveries;
 use super::log::{enqueue, Who};
 use super::{fetch_limit, PgStore};
 use crate::sqlite::{decode_cursor, page_of};
+use crate::JobPayload;
 use crate::{
     AttemptRecord, Delivery, Job, NewWebhook, Page, PageRequest, Result, StoreError, Webhook,
     WebhookPatch, Webhooks,
 };
-use crate::{JobKind, JobPayload, WebhookJob};
 
 fn rfc3339(millis: Millis) -> String {
     OffsetDateTime::from_unix_timestamp_nanos(i128::from(millis) * 1_000_000)
@@ -80,16 +80,8 @@ pub(crate) fn fan_out(
                 &now,
             ],
         )?;
-        let job = WebhookJob {
-            delivery_id: MessageId::from_trusted(message.to_string()),
-            replay: false,
-        };
-        enqueue(
-            c,
-            JobKind::Webhook.as_str(),
-            JobPayload::from(job).to_json(),
-            now,
-        )?;
+        let job = JobPayload::delivery(message.as_str(), false);
+        enqueue(c, job.kind().as_str(), job.to_json(), now)?;
     }
     Ok(())
 }

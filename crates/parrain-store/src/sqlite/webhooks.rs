@@ -18,11 +18,11 @@ use super::cache::{self, Endpoint};
 use super::deliveries;
 use super::ledger::{enqueue, Who};
 use super::{decode_cursor, page_of, SqliteStore};
+use crate::JobPayload;
 use crate::{
     AttemptRecord, Delivery, Job, NewWebhook, Page, PageRequest, Result, StoreError, Webhook,
     WebhookPatch, Webhooks,
 };
-use crate::{JobKind, JobPayload, WebhookJob};
 
 pub(crate) fn rfc3339(millis: Millis) -> String {
     OffsetDateTime::from_unix_timestamp_nanos(i128::from(millis) * 1_000_000)
@@ -80,16 +80,8 @@ pub(crate) fn fan_out(
             payload,
             now
         ])?;
-        let job = WebhookJob {
-            delivery_id: MessageId::from_trusted(message.to_string()),
-            replay: false,
-        };
-        enqueue(
-            conn,
-            JobKind::Webhook.as_str(),
-            JobPayload::from(job).to_json(),
-            now,
-        )?;
+        let job = JobPayload::delivery(message.as_str(), false);
+        enqueue(conn, job.kind().as_str(), job.to_json(), now)?;
     }
     Ok(())
 }
