@@ -3,9 +3,8 @@
 
 mod backend;
 mod helpers;
-mod mailbox;
+use parrain_testkit::{mail as mailbox, receiver};
 mod oidc_provider;
-mod receiver;
 
 mod admin;
 mod attribution;

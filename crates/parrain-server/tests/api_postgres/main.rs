@@ -7,12 +7,9 @@
 mod backend;
 #[path = "../api/helpers.rs"]
 mod helpers;
-#[path = "../api/mailbox.rs"]
-mod mailbox;
 #[path = "../api/oidc_provider.rs"]
 mod oidc_provider;
-#[path = "../api/receiver.rs"]
-mod receiver;
+use parrain_testkit::{mail as mailbox, receiver};
 
 mod nodes;
 

@@ -6,7 +6,6 @@
 //! the failure is passed on, and the browsers are always shut down.
 
 use std::future::Future;
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
@@ -46,11 +45,7 @@ struct Driver {
 
 impl Driver {
     async fn start() -> Driver {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        let port = parrain_testkit::free_port();
         let child = Command::new(chromedriver_path())
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())

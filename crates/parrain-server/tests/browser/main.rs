@@ -11,9 +11,7 @@ mod app;
 mod budget;
 mod chrome;
 mod conversion;
-#[allow(dead_code)] // the SMTP server of the API tests; not every helper is used here
-#[path = "../api/mailbox.rs"]
-mod mailbox;
+use parrain_testkit::mail as mailbox;
 #[path = "../api/oidc_provider.rs"]
 mod oidc_provider;
 mod participant_page;

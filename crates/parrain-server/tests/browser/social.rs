@@ -157,11 +157,7 @@ impl CertifiedProvider {
             "the certified provider is not installed: run `npm ci --prefix {}`",
             dir.display()
         );
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        let port = parrain_testkit::free_port();
         let child = std::process::Command::new("node")
             .arg("provider.mjs")
             .arg(port.to_string())

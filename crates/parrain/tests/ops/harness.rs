@@ -11,13 +11,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
+pub use parrain_testkit::free_port;
 
 /// Runs `parrain ARGS` to completion.
 pub fn run(args: &[&str]) -> Output {

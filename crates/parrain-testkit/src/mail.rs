@@ -3,6 +3,8 @@
 
 use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
+
+pub use crate::free_port;
 use std::time::Duration;
 
 use mailin_embedded::{response, Handler, Response, Server, SslConfig};
@@ -136,15 +138,6 @@ impl MailServer {
 
 pub fn smtp_url(port: u16) -> String {
     format!("smtp://127.0.0.1:{port}")
-}
-
-/// A loopback port nothing listens on (yet).
-pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 fn decode_quoted_printable(text: &str) -> String {
