@@ -7,6 +7,7 @@
 //! checks that every step works (CI runs it).
 
 mod import;
+mod lifecycle;
 mod load;
 mod scale;
 mod server;
@@ -80,6 +81,20 @@ struct Args {
     /// SQLite and on PostgreSQL, and the same file again.
     #[arg(long)]
     import: Option<u64>,
+    /// Only the server's memory while it exports its people as CSV, at
+    /// 10,000 and at --export-people people, on SQLite and PostgreSQL.
+    #[arg(long)]
+    export: bool,
+    /// People in the large export of --export.
+    #[arg(long, default_value_t = 1_000_000)]
+    export_people: u64,
+    /// Only the time from a sign-up's answer to its email reaching an SMTP
+    /// server, on SQLite, PostgreSQL and two nodes.
+    #[arg(long)]
+    email: bool,
+    /// Sign-ups timed per setup with --email.
+    #[arg(long, default_value_t = 50)]
+    emails: usize,
     /// The PostgreSQL server (no database name): each setup creates a fresh
     /// database there and drops it afterwards.
     #[arg(long, default_value = "postgres://postgres@127.0.0.1:5432")]
@@ -128,6 +143,10 @@ fn main() -> anyhow::Result<()> {
     let dir = server::fresh_dir(&bin_dir.join("bench-data"))?;
     let result = if let Some(rows) = args.import {
         runtime.block_on(import::run(&args, &parrain, &dir, rows))
+    } else if args.export {
+        runtime.block_on(lifecycle::export_memory(&args, &parrain, &dir))
+    } else if args.email {
+        runtime.block_on(lifecycle::email_latency(&args, &parrain, &dir))
     } else if args.compare || args.store.is_some() || args.nodes > 1 {
         runtime.block_on(hot_paths(&args, &parrain, &dir))
     } else {

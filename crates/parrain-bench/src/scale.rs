@@ -130,18 +130,25 @@ pub async fn time_copy(
 ) -> anyhow::Result<(u64, std::time::Duration)> {
     let database = Database::create(&args.postgres).await?;
     let started = std::time::Instant::now();
-    let output = tokio::process::Command::new(parrain)
-        .arg("copy")
-        .arg("--from")
-        .arg(format!("sqlite://{}", data.display()))
-        .args(["--to", &database.url()])
-        .stdin(std::process::Stdio::null())
-        .output()
-        .await?;
+    let copied = copy_into(parrain, data, &database.url()).await;
     let took = started.elapsed();
     if !args.keep {
         database.drop_it().await?;
     }
+    Ok((copied?, took))
+}
+
+/// Runs `parrain copy` of the data directory `data` into the database at
+/// `url`; returns how many rows it reported copied.
+pub(crate) async fn copy_into(parrain: &Path, data: &Path, url: &str) -> anyhow::Result<u64> {
+    let output = tokio::process::Command::new(parrain)
+        .arg("copy")
+        .arg("--from")
+        .arg(format!("sqlite://{}", data.display()))
+        .args(["--to", url])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .await?;
     let out = String::from_utf8_lossy(&output.stdout);
     if !output.status.success() {
         bail!(
@@ -155,7 +162,7 @@ pub async fn time_copy(
         .and_then(|l| l.split_whitespace().next())
         .and_then(|n| n.parse().ok())
         .context("parrain copy printed no total")?;
-    Ok((rows, took))
+    Ok(rows)
 }
 
 /// Runs every hot path on `setup`, on fresh data under `dir`.

@@ -32,6 +32,16 @@ impl Server {
         data_dir: &Path,
         database_url: Option<&str>,
     ) -> anyhow::Result<Self> {
+        Self::parrain_with(binary, data_dir, database_url, &[])
+    }
+
+    /// Like [`Self::parrain_on`], with more flags for `parrain serve`.
+    pub fn parrain_with(
+        binary: &Path,
+        data_dir: &Path,
+        database_url: Option<&str>,
+        flags: &[&str],
+    ) -> anyhow::Result<Self> {
         let mut command = Command::new(binary);
         command
             .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
@@ -39,6 +49,7 @@ impl Server {
         if let Some(url) = database_url {
             command.args(["--database-url", url]);
         }
+        command.args(flags);
         for (name, _) in std::env::vars_os() {
             if name.to_string_lossy().starts_with("PARRAIN_") {
                 command.env_remove(name);

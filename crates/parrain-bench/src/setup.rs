@@ -73,12 +73,17 @@ impl Api {
 
     /// Creates and approves an offer with this goal; returns its id.
     pub async fn live_offer(&self, goal: Value) -> anyhow::Result<String> {
-        let settings = json!({
+        self.live_offer_with(json!({
             "name": "Benchmark offer",
             "goal": goal,
             "offer_page_url": "https://shop.example.com/refer",
             "emails": {"fulfillment": {"subject": "Your reward", "text": "Thanks"}}
-        });
+        }))
+        .await
+    }
+
+    /// Creates and approves an offer with these settings; returns its id.
+    pub async fn live_offer_with(&self, settings: Value) -> anyhow::Result<String> {
         let offer = self.post("/v1/offers", &self.secret, &settings).await?;
         let id = offer["id"].as_str().context("offer id")?.to_owned();
         self.post(
