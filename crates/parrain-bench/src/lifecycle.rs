@@ -72,7 +72,9 @@ pub async fn export_memory(args: &Args, parrain: &Path, dir: &Path) -> anyhow::R
 
         eprintln!("parrain-bench: exporting {people} people on SQLite");
         let server = Server::parrain(parrain, &data)?;
-        runs.push(export(&server, &secret, &offer, "SQLite", people).await?);
+        runs.push(shown(
+            export(&server, &secret, &offer, "SQLite", people).await,
+        )?);
         server.stop()?;
 
         eprintln!("parrain-bench: parrain copy into PostgreSQL, then exporting");
@@ -82,7 +84,7 @@ pub async fn export_memory(args: &Args, parrain: &Path, dir: &Path) -> anyhow::R
             copy_into(parrain, &data, &url).await?;
             let server =
                 Server::parrain_on(parrain, &dir.join(format!("pg-{people}")), Some(&url))?;
-            let run = export(&server, &secret, &offer, "PostgreSQL", people).await;
+            let run = shown(export(&server, &secret, &offer, "PostgreSQL", people).await);
             server.stop()?;
             run
         }
@@ -158,18 +160,31 @@ fn export_table(runs: &[Export]) -> String {
          |---|---:|---:|---:|---:|---:|---:|\n",
     );
     for r in runs {
-        out.push_str(&format!(
-            "| {} | {} | {:.1} | {:.1} | {:.1} | {:.1} | {:.0} |\n",
-            r.store,
-            r.people,
-            r.before,
-            r.peak,
-            r.peak - r.before,
-            r.seconds,
-            r.people as f64 / r.seconds
-        ));
+        out.push_str(&export_row(r));
     }
     out
+}
+
+fn export_row(r: &Export) -> String {
+    format!(
+        "| {} | {} | {:.1} | {:.1} | {:.1} | {:.1} | {:.0} |\n",
+        r.store,
+        r.people,
+        r.before,
+        r.peak,
+        r.peak - r.before,
+        r.seconds,
+        r.people as f64 / r.seconds
+    )
+}
+
+/// Measures one export and shows its row at once (a long run can be read
+/// as it goes).
+fn shown(run: anyhow::Result<Export>) -> anyhow::Result<Export> {
+    if let Ok(r) = &run {
+        eprint!("parrain-bench: {}", export_row(r));
+    }
+    run
 }
 
 /// When each recipient's message arrived.
