@@ -341,7 +341,10 @@ pub struct OfferSettings {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rewards: Vec<crate::reward::Reward>,
     /// The public leaderboard of referrers (see `reward`).
-    #[serde(default, skip_serializing_if = "crate::reward::Leaderboard::is_default")]
+    #[serde(
+        default,
+        skip_serializing_if = "crate::reward::Leaderboard::is_default"
+    )]
     pub leaderboard: crate::reward::Leaderboard,
     /// The OpenID Connect providers (ids from parrain's `social_providers`
     /// configuration) whose "Continue with …" buttons the widget shows.
