@@ -30,6 +30,7 @@ pub const PUBLISHABLE: &[&str] = &[
     "track_share",
     "track_event",
     "identify",
+    "leaderboard",
 ];
 
 /// Operations that make something, and the start of the paths that take its

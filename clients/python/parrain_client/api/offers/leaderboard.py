@@ -49,13 +49,6 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_401
 
-    if response.status_code == 403:
-        response_403 = ErrorOut.from_dict(response.json())
-
-
-
-        return response_403
-
     if response.status_code == 404:
         response_404 = ErrorOut.from_dict(response.json())
 
