@@ -11,8 +11,9 @@
 //! templates and images, have their own larger [`MAX_SETTINGS_TEXT`].
 
 use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::{FromRequest, FromRequestParts, Request};
-use axum::http::{header, request::Parts};
+use axum::http::{header, request::Parts, HeaderMap};
 use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
@@ -55,18 +56,61 @@ impl<S: Send + Sync> FromRequest<S> for JsonBytes {
                 field: None,
             });
         }
-        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
-            if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::PayloadTooLarge
-            } else {
-                ApiError::BadRequest {
-                    code: "unreadable_body",
-                    message: e.body_text(),
-                    field: None,
-                }
-            }
-        })?;
+        let bytes = Bytes::from_request(req, state).await.map_err(unreadable)?;
         Ok(Self(bytes))
+    }
+}
+
+/// A body that could not be read: too long (413), or cut short.
+fn unreadable(e: BytesRejection) -> ApiError {
+    if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::PayloadTooLarge
+    } else {
+        ApiError::BadRequest {
+            code: "unreadable_body",
+            message: e.body_text(),
+            field: None,
+        }
+    }
+}
+
+/// What an upload of text lines (promo codes, a CSV file) may be sent as,
+/// and what to tell a client that sends something else or nothing.
+pub struct Upload {
+    /// The accepted content types (a missing `Content-Type` is accepted).
+    pub types: &'static [&'static str],
+    /// The message of a 400 `unsupported_media_type`.
+    pub wrong_type: &'static str,
+    /// The message of a 400 when the body is not UTF-8 text.
+    pub not_text: &'static str,
+    /// The message of a 400 when the body holds blank lines only.
+    pub empty: &'static str,
+}
+
+impl Upload {
+    /// The body as text, or the error that says what is wrong with it.
+    pub fn read(
+        &self,
+        headers: &HeaderMap,
+        body: Result<Bytes, BytesRejection>,
+    ) -> Result<String, ApiError> {
+        let accepted = headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_none_or(|v| self.types.iter().any(|t| v.starts_with(t)));
+        if !accepted {
+            return Err(ApiError::BadRequest {
+                code: "unsupported_media_type",
+                message: self.wrong_type.into(),
+                field: None,
+            });
+        }
+        let text = String::from_utf8(body.map_err(unreadable)?.into())
+            .map_err(|_| ApiError::bad_field("body", self.not_text))?;
+        if text.lines().all(|line| line.trim().is_empty()) {
+            return Err(ApiError::bad_field("body", self.empty));
+        }
+        Ok(text)
     }
 }
 

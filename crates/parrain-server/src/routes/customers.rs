@@ -5,7 +5,7 @@
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::Json;
 use parrain_core::ids::OfferId;
 use serde::Serialize;
@@ -14,7 +14,8 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::path_id;
 use crate::auth::SecretKey;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
+use crate::extract::Upload;
 use crate::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -31,45 +32,13 @@ pub struct ExistingCustomersOut {
     pub count: i64,
 }
 
-/// The upload as text: CSV (or plain text, or a file), UTF-8, with at least one row.
-fn upload_text(headers: &HeaderMap, body: Result<Bytes, BytesRejection>) -> ApiResult<String> {
-    let accepted = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_none_or(|v| {
-            ["text/csv", "text/plain", "application/octet-stream"]
-                .iter()
-                .any(|t| v.starts_with(t))
-        });
-    if !accepted {
-        return Err(ApiError::BadRequest {
-            code: "unsupported_media_type",
-            message: "upload existing customers as text/csv, one email or SHA-256 hash per row"
-                .into(),
-            field: None,
-        });
-    }
-    let body = body.map_err(|e| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::PayloadTooLarge
-        } else {
-            ApiError::BadRequest {
-                code: "unreadable_body",
-                message: e.body_text(),
-                field: None,
-            }
-        }
-    })?;
-    let text = String::from_utf8(body.into())
-        .map_err(|_| ApiError::bad_field("body", "the upload must be UTF-8 text"))?;
-    if text.lines().all(|line| line.trim().is_empty()) {
-        return Err(ApiError::bad_field(
-            "body",
-            "the upload has no customer: send one email or SHA-256 hash per row",
-        ));
-    }
-    Ok(text)
-}
+/// The upload: CSV (or plain text, or a file), UTF-8, with at least one row.
+const CUSTOMERS: Upload = Upload {
+    types: &["text/csv", "text/plain", "application/octet-stream"],
+    wrong_type: "upload existing customers as text/csv, one email or SHA-256 hash per row",
+    not_text: "the upload must be UTF-8 text",
+    empty: "the upload has no customer: send one email or SHA-256 hash per row",
+};
 
 /// Replaces the offer's existing-customer list: CSV, one customer per row,
 /// the first column an email or the SHA-256 hex of the lower-cased email (a
@@ -88,7 +57,7 @@ async fn put_existing_customers(
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Json<ExistingCustomersOut>> {
     let id = path_id!(OfferId, id, "offer");
-    let text = upload_text(&headers, body)?;
+    let text = CUSTOMERS.read(&headers, body)?;
     let count = state.store.put_existing_customers(&id, text).await?;
     Ok(Json(ExistingCustomersOut { count }))
 }
@@ -106,7 +75,7 @@ async fn add_existing_customers(
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Json<ExistingCustomersOut>> {
     let id = path_id!(OfferId, id, "offer");
-    let text = upload_text(&headers, body)?;
+    let text = CUSTOMERS.read(&headers, body)?;
     let count = state.store.add_existing_customers(&id, text).await?;
     Ok(Json(ExistingCustomersOut { count }))
 }

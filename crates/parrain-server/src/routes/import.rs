@@ -7,7 +7,7 @@ use std::sync::Arc;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use parrain_core::ids::OfferId;
 use parrain_store::{import_csv, Imported};
@@ -17,13 +17,21 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::path_id;
 use crate::auth::SecretKey;
-use crate::error::{ApiError, ApiResult};
-use crate::extract::ApiQuery;
+use crate::error::ApiResult;
+use crate::extract::{ApiQuery, Upload};
 use crate::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(import))
 }
+
+/// The file: CSV (or a file), UTF-8, with a header line.
+const PARTICIPANTS: Upload = Upload {
+    types: &["text/csv", "text/plain", "application/octet-stream"],
+    wrong_type: "send the participants as text/csv (or a file, application/octet-stream)",
+    not_text: "the file must be UTF-8 text",
+    empty: "the file is empty: send a header line (with `email`) and one line per participant",
+};
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -92,47 +100,12 @@ async fn import(
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<(StatusCode, Json<ImportedOut>)> {
     let id = path_id!(OfferId, id, "offer");
-    let csv = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_none_or(|v| {
-            ["text/csv", "text/plain", "application/octet-stream"]
-                .iter()
-                .any(|t| v.starts_with(t))
-        });
-    if !csv {
-        return Err(ApiError::BadRequest {
-            code: "unsupported_media_type",
-            message: "send the participants as text/csv (or a file, application/octet-stream)"
-                .into(),
-            field: None,
-        });
-    }
-    let body = body.map_err(|e| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::PayloadTooLarge
-        } else {
-            ApiError::BadRequest {
-                code: "unreadable_body",
-                message: e.body_text(),
-                field: None,
-            }
-        }
-    })?;
-    if std::str::from_utf8(&body).is_err() {
-        return Err(ApiError::bad_field("body", "the file must be UTF-8 text"));
-    }
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Err(ApiError::bad_field(
-            "body",
-            "the file is empty: send a header line (with `email`) and one line per participant",
-        ));
-    }
+    let body = PARTICIPANTS.read(&headers, body)?;
     let now = state.clock.now();
     let done = import_csv(
         state.store.as_ref(),
         &id,
-        &body,
+        body.as_bytes(),
         query.dry_run,
         Arc::new(|_| {}),
         now,

@@ -4,7 +4,7 @@
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use parrain_core::ids::OfferId;
 use parrain_core::offer::{valid_provider_id, OfferSettings, OfferStatus, Problem};
@@ -15,7 +15,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use super::path_id;
 use crate::auth::{AnyKey, SecretKey};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{ApiJson, ApiQuery, MAX_SETTINGS_TEXT};
+use crate::extract::{ApiJson, ApiQuery, Upload, MAX_SETTINGS_TEXT};
 use crate::views::{List, OfferOut, PromoCountsOut, PublicOfferOut};
 use crate::AppState;
 
@@ -261,6 +261,14 @@ impl PoolQuery {
     }
 }
 
+/// A promo-code upload: plain text (or a file), UTF-8, one code per line.
+const PROMO_CODES: Upload = Upload {
+    types: &["text/plain", "application/octet-stream"],
+    wrong_type: "upload promo codes as text/plain (or a file, application/octet-stream), one per line",
+    not_text: "the promo codes must be UTF-8 text, one per line",
+    empty: "the upload has no promo code: send the codes as the body, one per line (an upload replaces the unused codes)",
+};
+
 /// Replaces a pool's unused promo codes with an upload: plain text, one code
 /// per line, sent as `text/plain` or as a file (`application/octet-stream`).
 /// Any bad line refuses the whole upload (422, with line numbers), as does a
@@ -280,37 +288,7 @@ async fn put_promo_codes(
 ) -> ApiResult<Json<PromoCountsOut>> {
     let id = path_id!(OfferId, id, "offer");
     let pool = q.pool()?;
-    let text_plain = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_none_or(|v| v.starts_with("text/plain") || v.starts_with("application/octet-stream"));
-    if !text_plain {
-        return Err(ApiError::BadRequest {
-            code: "unsupported_media_type",
-            message: "upload promo codes as text/plain (or a file, application/octet-stream), one per line".into(),
-            field: None,
-        });
-    }
-    let body = body.map_err(|e| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::PayloadTooLarge
-        } else {
-            ApiError::BadRequest {
-                code: "unreadable_body",
-                message: e.body_text(),
-                field: None,
-            }
-        }
-    })?;
-    let body = String::from_utf8(body.into()).map_err(|_| {
-        ApiError::bad_field("body", "the promo codes must be UTF-8 text, one per line")
-    })?;
-    if body.lines().all(|line| line.trim().is_empty()) {
-        return Err(ApiError::bad_field(
-            "body",
-            "the upload has no promo code: send the codes as the body, one per line (an upload replaces the unused codes)",
-        ));
-    }
+    let body = PROMO_CODES.read(&headers, body)?;
     Ok(Json(
         state.store.put_promo_codes(&id, pool, body).await?.into(),
     ))
