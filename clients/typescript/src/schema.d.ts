@@ -1463,10 +1463,9 @@ export interface components {
             /**
              * @description The landing page's query parameter that carries a share code from
              *     links shared before parrain (by another program), read as well as
-             *     `parrain_ref`; `null` reads `parrain_ref` only.
-             * @default ref
+             *     `parrain_ref`; `null` reads `parrain_ref` only. Left out, it is `ref`.
              */
-            referral_param: string | null;
+            referral_param?: string | null;
             /**
              * @description Who is given what, and when (see `reward`); without it, v1's one
              *     fulfillment at the goal.

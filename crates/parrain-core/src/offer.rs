@@ -320,9 +320,10 @@ pub struct OfferSettings {
     pub attribution: Attribution,
     /// The landing page's query parameter that carries a share code from
     /// links shared before parrain (by another program), read as well as
-    /// `parrain_ref`; `null` reads `parrain_ref` only.
+    /// `parrain_ref`; `null` reads `parrain_ref` only. Left out, it is `ref`.
+    // No schema default: generated TypeScript clients would make the field
+    // required in what a client sends.
     #[serde(default = "default_referral_param")]
-    #[schema(default = "ref")]
     pub referral_param: Option<String>,
     /// Referral fraud rules (see `fraud`).
     #[serde(default)]

@@ -70,7 +70,7 @@ class OfferSettings:
             privacy_policy (Link | None | Unset):
             referral_param (None | str | Unset): The landing page's query parameter that carries a share code from
                 links shared before parrain (by another program), read as well as
-                `parrain_ref`; `null` reads `parrain_ref` only. Default: 'ref'.
+                `parrain_ref`; `null` reads `parrain_ref` only. Left out, it is `ref`.
             rewards (list[Reward] | Unset): Who is given what, and when (see `reward`); without it, v1's one
                 fulfillment at the goal.
             rules_url (None | str | Unset):
@@ -102,7 +102,7 @@ class OfferSettings:
     offer_page_url: None | str | Unset = UNSET
     person_fields: list[PersonField] | Unset = UNSET
     privacy_policy: Link | None | Unset = UNSET
-    referral_param: None | str | Unset = 'ref'
+    referral_param: None | str | Unset = UNSET
     rewards: list[Reward] | Unset = UNSET
     rules_url: None | str | Unset = UNSET
     share_messages: OfferSettingsShareMessages | Unset = UNSET
