@@ -47,6 +47,7 @@ fn harness() -> &'static Harness {
                 trusted_proxies: Vec::new(),
                 metrics_token: None,
                 identity_secret: None,
+                social: Default::default(),
             }),
             clock,
         };

@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use parrain_core::template::{check, render, Context, GoalContext, OfferContext};
+use parrain_core::template::{check, render, Context, GoalContext, OfferContext, RewardContext};
 
 fuzz_target!(|data: &[u8]| {
     let source = String::from_utf8_lossy(data);
@@ -18,6 +18,9 @@ fuzz_target!(|data: &[u8]| {
         credit: 3,
         goal: GoalContext { count: 5 },
         promo_code: "SPRING-1".into(),
+        reward: RewardContext {
+            label: "A <i>month</i> free".into(),
+        },
     };
     let _ = check(&source);
     let _ = render(&source, &context, false);
