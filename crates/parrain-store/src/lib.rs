@@ -10,6 +10,7 @@ mod bell;
 pub mod copy;
 mod eligibility;
 mod error;
+mod export;
 mod flows;
 mod idempotency;
 mod import;
@@ -37,6 +38,7 @@ use parrain_core::Millis;
 pub use bell::{JobBell, JobsQueued};
 pub use eligibility::Eligibility;
 pub use error::{DbError, StoreError};
+pub use export::PeopleExport;
 pub use idempotency::*;
 pub use import::{import_csv, Import, ImportProgress, Imported, Imports};
 pub use invitations::{

@@ -245,4 +245,9 @@ pub struct Person {
 pub trait People: Send + Sync {
     /// People matching every filter, newest first.
     async fn list_people(&self, filter: PeopleFilter, page: PageRequest) -> Result<Page<Person>>;
+
+    /// Every person matching the filter, newest first, from one query read
+    /// from start to end in one snapshot, a batch at a time (see
+    /// [`crate::PeopleExport`]).
+    fn export_people(&self, filter: PeopleFilter) -> crate::PeopleExport;
 }

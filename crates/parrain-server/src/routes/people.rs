@@ -1,7 +1,7 @@
 //! `GET /v1/people`: the filters ("smart lists") of SPEC §5.5 — people by
 //! what they did in an offer — combinable, paginated, and exported whole as
-//! CSV when the client sends `Accept: text/csv`, streamed a page at a time so
-//! a million people take no more memory than ten.
+//! CSV when the client sends `Accept: text/csv`, streamed from one query a
+//! batch at a time so a million people take no more memory than ten.
 
 use axum::body::{Body, Bytes};
 use axum::extract::State;
@@ -11,7 +11,7 @@ use axum::Json;
 use futures_util::{StreamExt, TryStreamExt};
 use parrain_core::attribution::Method;
 use parrain_core::ids::{OfferId, ParticipantId};
-use parrain_store::{Page, PageRequest, PeopleFilter, Person, StoreError};
+use parrain_store::{PeopleFilter, Person, StoreError};
 use serde::Deserialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -144,29 +144,30 @@ async fn list_people(
         let list = state.store.list_people(filter, page).await?;
         return Ok(Json(List::of(list, PersonOut::from)).into_response());
     }
-    // The first page is read before the answer starts, so a failing
-    // database still gets a JSON error; the rest streams page by page.
-    let first = export_page(&state, &filter, None).await?;
-    let rows = csv_rows(true, &first.items)
+    // The first batch is read before the answer starts, so a failing
+    // database still gets a JSON error; the rest streams batch by batch
+    // from the same query.
+    let mut export = state.store.export_people(filter);
+    let first = export.next().await?;
+    let rows = csv_rows(true, first.as_deref().unwrap_or_default())
         .map_err(|e| ApiError::Internal(format!("writing CSV: {e}")))?;
-    let pages = futures_util::stream::try_unfold(first.next_cursor, move |cursor| {
-        let (state, filter) = (state.clone(), filter.clone());
-        async move {
-            let Some(cursor) = cursor else {
-                return Ok(None);
-            };
-            let page = export_page(&state, &filter, Some(cursor))
-                .await
-                .map_err(std::io::Error::other)?;
-            let rows = csv_rows(false, &page.items).map_err(std::io::Error::other)?;
-            Ok::<_, std::io::Error>(Some((rows, page.next_cursor)))
-        }
+    // After an empty first read the export has ended.
+    let rest = first.is_some().then_some(export);
+    let batches = futures_util::stream::try_unfold(rest, |rest| async move {
+        let Some(mut export) = rest else {
+            return Ok(None);
+        };
+        let Some(people) = export.next().await.map_err(std::io::Error::other)? else {
+            return Ok(None);
+        };
+        let rows = csv_rows(false, &people).map_err(std::io::Error::other)?;
+        Ok::<_, std::io::Error>(Some((rows, Some(export))))
     });
-    // An error past the first page can only cut the answer short (its
+    // An error past the first batch can only cut the answer short (its
     // status is sent): the client sees an unfinished transfer, never a
     // complete-looking file with people missing.
     let body = futures_util::stream::once(async move { Ok::<_, std::io::Error>(rows) })
-        .chain(pages)
+        .chain(batches)
         .inspect_err(|e| tracing::error!(error = %e, "people export stopped part-way"));
     Ok((
         [
@@ -179,23 +180,6 @@ async fn list_people(
         Body::from_stream(body),
     )
         .into_response())
-}
-
-/// People per page of an export: each page is one short read (keyset by
-/// position, newest first), so the export holds one page at a time whatever
-/// the size, and a person present from start to end appears exactly once.
-const EXPORT_PAGE: u32 = 500;
-
-async fn export_page(
-    state: &AppState,
-    filter: &PeopleFilter,
-    cursor: Option<String>,
-) -> Result<Page<Person>, StoreError> {
-    let page = PageRequest {
-        cursor,
-        limit: EXPORT_PAGE,
-    };
-    state.store.list_people(filter.clone(), page).await
 }
 
 /// A text cell a spreadsheet will not run: one that starts like a formula

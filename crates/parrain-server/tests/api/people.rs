@@ -214,6 +214,17 @@ async fn csv_cells_that_start_like_a_formula_are_quoted_so_no_spreadsheet_runs_t
 /// arrangement of a large export; the export itself goes through HTTP),
 /// 32 at a time; returns their emails.
 async fn sign_up_many(app: &TestApp, offer: &str, prefix: &str, count: usize) -> Vec<String> {
+    sign_up_many_named(app, offer, prefix, count, None).await
+}
+
+/// [`sign_up_many`], each with `last_name` if given.
+async fn sign_up_many_named(
+    app: &TestApp,
+    offer: &str,
+    prefix: &str,
+    count: usize,
+    last_name: Option<String>,
+) -> Vec<String> {
     use futures_util::StreamExt;
     use parrain_core::email::Email;
     use parrain_core::ids::OfferId;
@@ -226,11 +237,12 @@ async fn sign_up_many(app: &TestApp, offer: &str, prefix: &str, count: usize) ->
     futures_util::stream::iter(emails.clone())
         .for_each_concurrent(32, |email| {
             let (store, offer, now) = (app.store.clone(), offer.clone(), app.clock.now());
+            let last_name = last_name.clone();
             async move {
                 let sign_up = SignUp {
                     email: Email::parse(&email).unwrap(),
                     first_name: Some(format!("First {email}")),
-                    last_name: None,
+                    last_name,
                     fields: Default::default(),
                     marketing_consent: None,
                     visitor_id: None,
@@ -291,4 +303,38 @@ async fn a_large_csv_export_has_every_match_once_and_honours_the_filters() {
     // `cursor` and `limit` page the JSON list only; the export is whole.
     let limited = exported_emails(&app, &format!("signed_up_for={b}&limit=5")).await;
     assert_eq!(limited.len(), 600);
+}
+
+#[tokio::test]
+async fn exports_their_clients_abandon_give_back_what_they_held() {
+    let app = spawn_app().await;
+    let offer = app
+        .live_offer(json!({"type": "referred_signups", "count": 1}))
+        .await;
+    // About 8 MB of CSV, more than the connection's buffers hold, so an
+    // abandoned export is still being read when its client goes.
+    let long = "x".repeat(4_000);
+    let emails = sign_up_many_named(&app, &offer, "p", 2_000, Some(long)).await;
+    // More abandoned exports than the store has connections: each must give
+    // its connection back, or the later ones (and the rest of the API) wait
+    // for one and fail.
+    for _ in 0..12 {
+        let mut response = people_csv(&app, &format!("signed_up_for={offer}")).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        assert!(response.chunk().await.unwrap().is_some());
+        drop(response);
+    }
+    let mut exported = exported_emails(&app, &format!("signed_up_for={offer}")).await;
+    exported.sort();
+    let mut emails = emails;
+    emails.sort();
+    assert_eq!(exported, emails);
+    assert_eq!(
+        app.get_ok(&format!("/v1/people?signed_up_for={offer}&limit=1"))
+            .await["data"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
 }

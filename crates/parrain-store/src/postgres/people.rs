@@ -6,23 +6,25 @@
 use async_trait::async_trait;
 use parrain_core::ids::PersonId;
 use postgres::types::ToSql;
+use postgres::IsolationLevel;
 
 use super::{fetch_limit, PgStore};
 use crate::sqlite::{attributed_by, decode_cursor, page_of};
-use crate::{Page, PageRequest, People, PeopleFilter, Person, Result};
+use crate::{Page, PageRequest, People, PeopleExport, PeopleFilter, Person, Result};
 
-/// The SQL conditions of a filter and their parameters, numbered from `$3`
-/// (`$1` and `$2` are the page's position and size).
+/// The SQL conditions of a filter and their parameters, numbered after
+/// the query's own first `before` (a page's position and size).
 struct Conditions {
     sql: Vec<String>,
     args: Vec<String>,
+    before: usize,
 }
 
 impl Conditions {
     /// Adds a parameter; returns its placeholder.
     fn arg(&mut self, value: String) -> String {
         self.args.push(value);
-        format!("${}", self.args.len() + 2)
+        format!("${}", self.args.len() + self.before)
     }
 
     fn participated(&mut self, offer: String, extra: &str) {
@@ -33,10 +35,11 @@ impl Conditions {
     }
 }
 
-fn conditions(filter: &PeopleFilter) -> Conditions {
+fn conditions(filter: &PeopleFilter, before: usize) -> Conditions {
     let mut c = Conditions {
         sql: Vec::new(),
         args: Vec::new(),
+        before,
     };
     if let Some(o) = &filter.signed_up_for {
         c.participated(o.to_string(), "");
@@ -108,42 +111,88 @@ fn conditions(filter: &PeopleFilter) -> Conditions {
     c
 }
 
+/// The people query: the filter's conditions after `head`, then `tail`.
+fn people_sql(head: &str, conditions: &Conditions, tail: &str) -> String {
+    let mut sql = String::from(
+        "SELECT pe.seq, pe.id, pe.email, pe.first_name, pe.last_name, pe.created_at
+         FROM people pe WHERE ",
+    );
+    sql.push_str(head);
+    for c in &conditions.sql {
+        sql.push_str(" AND ");
+        sql.push_str(c);
+    }
+    sql.push(' ');
+    sql.push_str(tail);
+    sql
+}
+
+fn person(r: &postgres::Row) -> (i64, Person) {
+    (
+        r.get::<_, i64>(0),
+        Person {
+            id: PersonId::from_trusted(r.get(1)),
+            email: r.get(2),
+            first_name: r.get(3),
+            last_name: r.get(4),
+            created_at: r.get(5),
+        },
+    )
+}
+
 #[async_trait]
 impl People for PgStore {
     async fn list_people(&self, filter: PeopleFilter, page: PageRequest) -> Result<Page<Person>> {
         let before = decode_cursor(page.cursor.as_deref())?.unwrap_or(i64::MAX);
         self.read(move |client| {
-            let conditions = conditions(&filter);
-            let mut sql = String::from(
-                "SELECT pe.seq, pe.id, pe.email, pe.first_name, pe.last_name, pe.created_at
-                 FROM people pe WHERE pe.seq < $1",
-            );
-            for c in &conditions.sql {
-                sql.push_str(" AND ");
-                sql.push_str(c);
-            }
-            sql.push_str(" ORDER BY pe.seq DESC LIMIT $2");
+            let conditions = conditions(&filter, 2);
+            let sql = people_sql("pe.seq < $1", &conditions, "ORDER BY pe.seq DESC LIMIT $2");
             let limit = fetch_limit(page.limit);
             let mut params: Vec<&(dyn ToSql + Sync)> = vec![&before, &limit];
             params.extend(conditions.args.iter().map(|a| a as &(dyn ToSql + Sync)));
-            let rows = client
-                .query(&sql, &params)?
-                .iter()
-                .map(|r| {
-                    (
-                        r.get::<_, i64>(0),
-                        Person {
-                            id: PersonId::from_trusted(r.get(1)),
-                            email: r.get(2),
-                            first_name: r.get(3),
-                            last_name: r.get(4),
-                            created_at: r.get(5),
-                        },
-                    )
-                })
-                .collect();
+            let rows = client.query(&sql, &params)?.iter().map(person).collect();
             Ok(page_of(rows, page.limit))
         })
         .await
     }
+
+    /// One portal over one query in a read-only REPEATABLE READ transaction
+    /// (one snapshot from the first row to the last), fetched a batch at a
+    /// time. PostgreSQL plans it once for the whole result.
+    fn export_people(&self, filter: PeopleFilter) -> PeopleExport {
+        let pool = self.pool.clone();
+        PeopleExport::start(move |out| {
+            let mut conn = pool.get()?;
+            let mut tx = conn
+                .client
+                .build_transaction()
+                .isolation_level(IsolationLevel::RepeatableRead)
+                .read_only(true)
+                .start()?;
+            let conditions = conditions(&filter, 0);
+            let sql = people_sql("TRUE", &conditions, "ORDER BY pe.seq DESC");
+            let params: Vec<&(dyn ToSql + Sync)> = conditions
+                .args
+                .iter()
+                .map(|a| a as &(dyn ToSql + Sync))
+                .collect();
+            let portal = tx.bind(sql.as_str(), &params)?;
+            loop {
+                let rows = tx.query_portal(&portal, EXPORT_FETCH)?;
+                for r in &rows {
+                    if !out.push(person(r).1) {
+                        return Ok(());
+                    }
+                }
+                if rows.len() < EXPORT_FETCH as usize {
+                    break;
+                }
+            }
+            tx.commit()?;
+            Ok(())
+        })
+    }
 }
+
+/// Rows per fetch from an export's portal.
+const EXPORT_FETCH: i32 = 500;

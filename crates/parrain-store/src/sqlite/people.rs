@@ -4,10 +4,10 @@
 
 use async_trait::async_trait;
 use parrain_core::ids::PersonId;
-use r2d2_sqlite::rusqlite::ToSql;
+use r2d2_sqlite::rusqlite::{self, Row, ToSql};
 
 use super::{decode_cursor, page_of, SqliteStore};
-use crate::{Page, PageRequest, People, PeopleFilter, Person, Result};
+use crate::{Page, PageRequest, People, PeopleExport, PeopleFilter, Person, Result};
 
 /// People a participant brought: sign-ups with its code, friends that
 /// earned it credit, and identified browsers attributed to it; never itself.
@@ -112,21 +112,46 @@ fn conditions(filter: &PeopleFilter) -> (Vec<String>, Vec<(&'static str, String)
     (sql, args)
 }
 
+/// The people query: the filter's conditions after `head`, then `tail`.
+fn people_sql(head: &str, conditions: &[String], tail: &str) -> String {
+    let mut sql = String::from(
+        "SELECT pe.rowid, pe.id, pe.email, pe.first_name, pe.last_name, pe.created_at
+         FROM people pe WHERE ",
+    );
+    sql.push_str(head);
+    for c in conditions {
+        sql.push_str(" AND ");
+        sql.push_str(c);
+    }
+    sql.push(' ');
+    sql.push_str(tail);
+    sql
+}
+
+fn person(r: &Row<'_>) -> rusqlite::Result<(i64, Person)> {
+    Ok((
+        r.get::<_, i64>(0)?,
+        Person {
+            id: PersonId::from_trusted(r.get(1)?),
+            email: r.get(2)?,
+            first_name: r.get(3)?,
+            last_name: r.get(4)?,
+            created_at: r.get(5)?,
+        },
+    ))
+}
+
 #[async_trait]
 impl People for SqliteStore {
     async fn list_people(&self, filter: PeopleFilter, page: PageRequest) -> Result<Page<Person>> {
         let before = decode_cursor(page.cursor.as_deref())?.unwrap_or(i64::MAX);
         self.read(move |conn| {
             let (conditions, args) = conditions(&filter);
-            let mut sql = String::from(
-                "SELECT pe.rowid, pe.id, pe.email, pe.first_name, pe.last_name, pe.created_at
-                 FROM people pe WHERE pe.rowid < :before",
+            let sql = people_sql(
+                "pe.rowid < :before",
+                &conditions,
+                "ORDER BY pe.rowid DESC LIMIT :limit",
             );
-            for c in &conditions {
-                sql.push_str(" AND ");
-                sql.push_str(c);
-            }
-            sql.push_str(" ORDER BY pe.rowid DESC LIMIT :limit");
             let limit = i64::from(page.limit) + 1;
             let mut params: Vec<(&str, &dyn ToSql)> =
                 vec![(":before", &before), (":limit", &limit)];
@@ -136,21 +161,34 @@ impl People for SqliteStore {
             );
             let rows = conn
                 .prepare(&sql)?
-                .query_map(params.as_slice(), |r| {
-                    Ok((
-                        r.get::<_, i64>(0)?,
-                        Person {
-                            id: PersonId::from_trusted(r.get(1)?),
-                            email: r.get(2)?,
-                            first_name: r.get(3)?,
-                            last_name: r.get(4)?,
-                            created_at: r.get(5)?,
-                        },
-                    ))
-                })?
+                .query_map(params.as_slice(), person)?
                 .collect::<Result<Vec<_>, _>>()?;
             Ok(page_of(rows, page.limit))
         })
         .await
+    }
+
+    /// One statement stepped from its first row to its last on a reader of
+    /// its own: one read transaction, so one snapshot; each sub-query of the
+    /// filter is evaluated once, not once per page.
+    fn export_people(&self, filter: PeopleFilter) -> PeopleExport {
+        let readers = self.readers.clone();
+        PeopleExport::start(move |out| {
+            let conn = readers.get()?;
+            let (conditions, args) = conditions(&filter);
+            let sql = people_sql("1", &conditions, "ORDER BY pe.rowid DESC");
+            let params: Vec<(&str, &dyn ToSql)> = args
+                .iter()
+                .map(|(name, value)| (*name, value as &dyn ToSql))
+                .collect();
+            let mut statement = conn.prepare(&sql)?;
+            let mut rows = statement.query(params.as_slice())?;
+            while let Some(r) = rows.next()? {
+                if !out.push(person(r)?.1) {
+                    break;
+                }
+            }
+            Ok(())
+        })
     }
 }
