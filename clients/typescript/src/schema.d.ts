@@ -1401,6 +1401,29 @@ export interface components {
          * @enum {string}
          */
         Method: "link" | "email" | "coupon" | "name";
+        /** @description One of the participant's own rewards, for the holder of its token. */
+        MyRewardOut: {
+            /** @description True for the reward the participant got as a friend (double-sided). */
+            as_friend: boolean;
+            earned_at: string;
+            given_at?: string | null;
+            label?: string | null;
+            /**
+             * Format: int64
+             * @description 1 for an `at` or friend reward; the n-th time for an `every` reward.
+             */
+            occurrence: number;
+            /** @description Its promo code, once given. */
+            promo_code?: string | null;
+            /** @description For a held reward: when its hold ends. */
+            release_at?: string | null;
+            reward_id: string;
+            /**
+             * @description Where one occurrence of a reward stands.
+             * @enum {string}
+             */
+            state: "earned" | "held" | "given" | "cancelled";
+        };
         /** @enum {string} */
         Network: "email" | "x" | "linkedin" | "facebook";
         /** @description A new participant, with the token that opens its page and acts for it. */
@@ -1579,6 +1602,12 @@ export interface components {
             /** Format: int64 */
             max_recipients_per_request: number;
         };
+        /** @description Whether the widget shows the leaderboard (`GET /v1/offers/{id}/leaderboard`). */
+        PublicLeaderboardOut: {
+            enabled: boolean;
+            /** Format: int64 */
+            size: number;
+        };
         /** @description What a web page may read of an offer (publishable key). */
         PublicOfferOut: {
             description?: string | null;
@@ -1586,6 +1615,7 @@ export interface components {
             id: string;
             /** @description Whether participants may invite friends by email, and how many at once. */
             invitations: components["schemas"]["PublicInvitationsOut"];
+            leaderboard: components["schemas"]["PublicLeaderboardOut"];
             live: boolean;
             marketing_consent: components["schemas"]["MarketingConsent"];
             name: string;
@@ -1598,6 +1628,11 @@ export interface components {
              *     another program, read as well as `parrain_ref` (null: none).
              */
             referral_param?: string | null;
+            /**
+             * @description The offer's rewards (SPEC §11) in its order, for the widget's
+             *     progress toward each; empty on an offer with v1's single reward.
+             */
+            rewards: components["schemas"]["PublicRewardOut"][];
             rules_url?: string | null;
             /** @description The message each network's share starts with, where one is set. */
             share_messages: {
@@ -1617,6 +1652,11 @@ export interface components {
             code: string;
             id: string;
             progress: components["schemas"]["ProgressOut"];
+            /**
+             * @description Its own rewards (SPEC §11), oldest first, with their promo codes:
+             *     the tiers it reached and, for a referred friend, the friend's reward.
+             */
+            rewards: components["schemas"]["MyRewardOut"][];
             share_url: string;
         };
         /** @description An OpenID Connect provider a person may sign up with. */
@@ -1624,6 +1664,21 @@ export interface components {
             id: string;
             /** @description What follows "Continue with" on its button. */
             name: string;
+        };
+        /** @description One reward of the offer, as the widget shows it to anyone. */
+        PublicRewardOut: {
+            /** Format: int64 */
+            at?: number | null;
+            /** Format: int64 */
+            every?: number | null;
+            /** @enum {string} */
+            for: "referrer" | "friend";
+            id: string;
+            label?: string | null;
+            /** Format: int64 */
+            max_times?: number | null;
+            /** @description Friend rewards: `credit` (the friend's qualifying fact) or `sign_up`. */
+            on?: null | ("credit" | "sign_up");
         };
         PublicWidgetOut: {
             /** @description Each network's button image (a `data:` URL), where one is set. */

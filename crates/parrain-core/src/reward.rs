@@ -170,6 +170,36 @@ pub fn due(rewards: &[Reward], before: i64, after: i64) -> Vec<(&Reward, i64)> {
         .collect()
 }
 
+impl Reward {
+    /// The credit count at which a referrer reward is next reached from
+    /// `credit`: its `at` while below it, the next multiple of `every`
+    /// while under `max_times`; none once it cannot be reached again.
+    pub fn next_at(&self, credit: i64) -> Option<i64> {
+        if self.for_ != RewardFor::Referrer {
+            return None;
+        }
+        let credit = credit.max(0);
+        match (self.at, self.every) {
+            (Some(at), _) if at > credit => Some(at),
+            (None, Some(every)) if every > 0 => {
+                let next = (credit / every + 1).checked_mul(every)?;
+                (self.reached(next) > self.reached(credit)).then_some(next)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// The referrer reward a participant with `credit` reaches next, with the
+/// credit count it is reached at (the first in list order on a tie): what
+/// the widget and the participant's page show progress toward.
+pub fn next_milestone(rewards: &[Reward], credit: i64) -> Option<(&Reward, i64)> {
+    rewards
+        .iter()
+        .filter_map(|r| r.next_at(credit).map(|at| (r, at)))
+        .min_by_key(|&(_, at)| at)
+}
+
 /// The public leaderboard of an offer's referrers (SPEC §11).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -433,6 +463,49 @@ mod tests {
         assert_eq!(display_name(Some("Ana"), None, 1), "Ana");
         assert_eq!(display_name(None, Some("Lovelace"), 7), "Participant 7");
         assert_eq!(display_name(Some("  "), None, 3), "Participant 3");
+    }
+
+    #[test]
+    fn the_next_milestone_is_the_nearest_reward_still_to_reach() {
+        let rewards: Vec<Reward> = serde_json::from_value(json!([
+            {"id": "t1", "for": "referrer", "at": 1},
+            {"id": "t3", "for": "referrer", "at": 3},
+            {"id": "pair", "for": "referrer", "every": 2, "max_times": 2},
+            {"id": "friend", "for": "friend"}
+        ]))
+        .unwrap();
+        let next = |credit| next_milestone(&rewards, credit).map(|(r, at)| (r.id.as_str(), at));
+        assert_eq!(next(0), Some(("t1", 1)));
+        assert_eq!(next(1), Some(("pair", 2)));
+        assert_eq!(next(2), Some(("t3", 3)));
+        assert_eq!(next(3), Some(("pair", 4)));
+        assert_eq!(next(4), None, "pair reached its max_times");
+    }
+
+    proptest! {
+        /// The next milestone is the first credit at which `due` gives
+        /// something, and nothing is due before it.
+        #[test]
+        fn the_next_milestone_is_where_the_next_reward_is_due(
+            ats in prop::collection::vec(1i64..12, 0..4),
+            every in prop::option::of((1i64..5, prop::option::of(1i64..4))),
+            credit in 0i64..20,
+        ) {
+            let mut rewards: Vec<Reward> = ats.iter().enumerate()
+                .map(|(i, at)| reward(json!({"id": format!("t{i}"), "for": "referrer", "at": at})))
+                .collect();
+            if let Some((every, max_times)) = every {
+                rewards.push(reward(json!({"id": "e", "for": "referrer", "every": every, "max_times": max_times})));
+            }
+            match next_milestone(&rewards, credit) {
+                Some((r, at)) => {
+                    prop_assert!(at > credit);
+                    prop_assert!(due(&rewards, credit, at - 1).is_empty());
+                    prop_assert!(due(&rewards, at - 1, at).iter().any(|(d, _)| d.id == r.id));
+                }
+                None => prop_assert!(due(&rewards, credit, 1_000).is_empty()),
+            }
+        }
     }
 
     #[test]

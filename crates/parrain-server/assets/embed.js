@@ -377,6 +377,8 @@ textarea.in{min-height:64px;resize:vertical}
 .bar{height:8px;background:#e5e7eb;border-radius:4px;overflow:hidden}
 .bar i{display:block;height:100%;width:0;background:var(--p)}
 .st{color:#065f46;font-weight:600}
+.tiers{margin:10px 0 0}.prog code{font-weight:700}
+.lb{margin:0 0 12px;padding-left:24px}
 .acts{display:flex;flex-wrap:wrap;align-items:center;gap:4px 16px;margin:12px 0 0}
 .note{font-size:13px;color:#4b5563;margin:8px 0 0}
 .social{display:flex;flex-direction:column;gap:8px;margin:0 0 12px}
@@ -481,11 +483,12 @@ a{color:var(--p)}
         legal(w),
       ],
       track: () => trackView(w),
+      board: () => boardView(w),
       sent: () => [
         heading(o),
         h("p", { part: "link-sent", role: "status" }, t(w, "link_sent", { offer_name: o.name })),
         h("div", { class: "acts" },
-          h("button", { type: "button", class: "lnk", part: "back", onclick: () => render(w, w.part ? "share" : "form", true) }, t(w, "back"))),
+          backButton(w)),
       ],
     }[view]();
     const root = h("div", { class: "w", "aria-busy": view === "loading" ? "true" : null }, body, w.r.status);
@@ -675,7 +678,7 @@ a{color:var(--p)}
       gated && [h("p", { class: "step" }, t(w, "step_share")), shareBlock(w), h("p", { class: "step" }, t(w, "step_sign_up"))],
       socialButtons(w, error),
       form,
-      h("div", { class: "acts" }, h("span", { class: "m" }, t(w, "already")), trackButton(w)),
+      h("div", { class: "acts" }, h("span", { class: "m" }, t(w, "already")), trackButton(w), boardButton(w)),
       legal(w),
     ];
   }
@@ -692,6 +695,7 @@ a{color:var(--p)}
   }
 
   function progress(w) {
+    if ((w.offer.rewards || []).length) return rewardsBlock(w);
     const p = w.part.progress || {};
     const goal = p.goal_count || (w.offer.goal && w.offer.goal.count) || 1;
     const credit = p.credit || 0;
@@ -702,6 +706,57 @@ a{color:var(--p)}
       h("p", { part: "progress" }, h("strong", {}, t(w, "credits", { credit, goal })), status && h("span", { class: "st", part: "status" }, " — " + status)),
       h("div", { class: "bar", role: "progressbar", "aria-label": t(w, "credits_label"), "aria-valuemin": "0", "aria-valuemax": goal, "aria-valuenow": Math.min(credit, goal) }, fill));
   }
+
+  // Rewards (SPEC §11): progress toward the next referrer milestone, each
+  // milestone with its state and codes, and a friend's own reward.
+  const nextAt = (r, c) => r.at != null ? (r.at > c ? r.at : 0)
+    : r.every > 0 && (!r.max_times || Math.floor(c / r.every) < r.max_times) ? (Math.floor(c / r.every) + 1) * r.every : 0;
+
+  function rewardsBlock(w) {
+    const mine = w.part.rewards || [];
+    const c = (w.part.progress || {}).credit || 0;
+    const tiers = w.offer.rewards.filter((r) => r.for === "referrer");
+    const name = (r) => r.label || human(r.id);
+    const code = (m) => m.promo_code && [" · ", h("code", { part: "reward-code" }, m.promo_code)];
+    const state = (m) => (m ? t(w, "reward_" + m.state, { date: (m.release_at || "").slice(0, 10) }) : t(w, "reward_to_come"));
+    let next = null;
+    tiers.forEach((r) => {
+      const at = nextAt(r, c);
+      if (at && (!next || at < next.at)) next = { r, at };
+    });
+    const fill = h("i");
+    fill.style.width = (next ? Math.min(100, (c / next.at) * 100) : 100) + "%";
+    return h("div", { class: "prog", part: "rewards" },
+      mine.filter((m) => m.as_friend).map((m) => h("p", { class: "ok", part: "friend-reward", "data-state": m.state },
+        t(w, "friend_reward") + ": " + (m.label || human(m.reward_id)), m.state !== "given" && " (" + state(m) + ")", code(m))),
+      h("p", { part: "progress" }, h("strong", {}, t(w, "credits", { credit: c, goal: next ? next.at : c })),
+        " — " + (next ? t(w, "reward_next", { count: next.at - c, label: name(next.r) }) : t(w, "reward_all_reached"))),
+      h("div", { class: "bar", role: "progressbar", "aria-label": t(w, "credits_label"), "aria-valuemin": "0", "aria-valuemax": next ? next.at : c, "aria-valuenow": c }, fill),
+      h("ul", { class: "res tiers", "aria-label": t(w, "rewards") }, tiers.map((r) => {
+        const got = mine.filter((m) => !m.as_friend && m.reward_id === r.id);
+        const last = got[got.length - 1];
+        return h("li", { part: "reward", "data-reward": r.id, "data-state": last ? last.state : "to_come" },
+          h("b", {}, name(r)), " (" + t(w, r.at != null ? "reward_at" : "reward_every", { count: r.at != null ? r.at : r.every }) + "): ",
+          state(last), got.length > 1 && " ×" + got.length, got.map(code));
+      })));
+  }
+
+  // The leaderboard (when the offer enables it): display names and credit only.
+  function boardView(w) {
+    const list = h("ol", { class: "lb", part: "leaderboard-list" }, h("li", { class: "m" }, t(w, "loading")));
+    call("GET", "/v1/offers/" + enc(w.id) + "/leaderboard").then((res) => {
+      const d = (res.ok && res.data && res.data.data) || [];
+      list.textContent = "";
+      if (!res.ok) list.append(h("li", { class: "no" }, errorMessage(res, w)));
+      else if (!d.length) list.append(h("li", { class: "m" }, t(w, "leaderboard_empty")));
+      d.forEach((l) => list.append(h("li", { part: "leader" }, h("b", {}, l.display_name), " — " + l.credit)));
+    });
+    return [h("h2", {}, t(w, "leaderboard")), list, h("div", { class: "acts" }, backButton(w))];
+  }
+
+  const boardButton = (w) => w.offer.leaderboard && w.offer.leaderboard.enabled &&
+    h("button", { type: "button", class: "lnk", part: "leaderboard", onclick: () => render(w, "board", true) }, t(w, "leaderboard"));
+  const backButton = (w) => h("button", { type: "button", class: "lnk", part: "back", onclick: () => render(w, w.part ? "share" : "form", true) }, t(w, "back"));
 
   function shareView(w) {
     const o = w.offer;
@@ -719,7 +774,7 @@ a{color:var(--p)}
       goalLine(w),
       shareBlock(w),
       inviteForm(w),
-      h("div", { class: "acts" }, w.r.skip, trackButton(w),
+      h("div", { class: "acts" }, w.r.skip, trackButton(w), boardButton(w),
         h("button", { type: "button", class: "lnk", part: "reset", onclick: reset }, t(w, "not_you"))),
       legal(w),
     ];
@@ -889,7 +944,7 @@ a{color:var(--p)}
       h("p", { class: "m" }, t(w, "track_prompt", { offer_name: w.offer.name })),
       h("form", { part: "form", novalidate: true, onsubmit: onSubmit }, email.row, error, submit),
       h("div", { class: "acts" },
-        h("button", { type: "button", class: "lnk", part: "back", onclick: () => render(w, w.part ? "share" : "form", true) }, t(w, "back"))),
+        backButton(w)),
     ];
   }
 

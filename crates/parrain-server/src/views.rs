@@ -2,8 +2,10 @@
 
 mod outbound;
 mod report;
+mod rewards;
 pub use outbound::*;
 pub use report::*;
+pub use rewards::*;
 
 use std::collections::BTreeMap;
 
@@ -100,6 +102,10 @@ pub struct PublicOfferOut {
     /// The query parameter that carries a share code from links shared by
     /// another program, read as well as `parrain_ref` (null: none).
     pub referral_param: Option<String>,
+    /// The offer's rewards (SPEC §11) in its order, for the widget's
+    /// progress toward each; empty on an offer with v1's single reward.
+    pub rewards: Vec<PublicRewardOut>,
+    pub leaderboard: PublicLeaderboardOut,
 }
 
 /// An OpenID Connect provider a person may sign up with.
@@ -186,6 +192,8 @@ impl PublicOfferOut {
             },
             social_sign_up,
             referral_param: s.referral_param.clone(),
+            rewards: s.rewards.iter().map(PublicRewardOut::from).collect(),
+            leaderboard: PublicLeaderboardOut::new(s),
         }
     }
 }
@@ -267,15 +275,19 @@ pub struct PublicParticipantOut {
     pub code: String,
     pub share_url: String,
     pub progress: ProgressOut,
+    /// Its own rewards (SPEC §11), oldest first, with their promo codes:
+    /// the tiers it reached and, for a referred friend, the friend's reward.
+    pub rewards: Vec<MyRewardOut>,
 }
 
 impl PublicParticipantOut {
-    pub fn new(p: &Participant, public_url: &str) -> Self {
+    pub fn new(p: &Participant, rewards: Vec<MyRewardOut>, public_url: &str) -> Self {
         Self {
             id: p.id.to_string(),
             code: p.code.clone(),
             share_url: share_url(public_url, &p.code),
             progress: progress(p),
+            rewards,
         }
     }
 }

@@ -81,6 +81,8 @@ from .lookup_in import LookupIn
 from .marketing_consent import MarketingConsent
 from .me_in import MeIn
 from .method import Method
+from .my_reward_out import MyRewardOut
+from .my_reward_out_state import MyRewardOutState
 from .network import Network
 from .new_participant_out import NewParticipantOut
 from .new_public_participant_out import NewPublicParticipantOut
@@ -102,10 +104,14 @@ from .progress_out import ProgressOut
 from .promo_counts_out import PromoCountsOut
 from .public_goal_out import PublicGoalOut
 from .public_invitations_out import PublicInvitationsOut
+from .public_leaderboard_out import PublicLeaderboardOut
 from .public_offer_out import PublicOfferOut
 from .public_offer_out_share_messages import PublicOfferOutShareMessages
 from .public_participant_out import PublicParticipantOut
 from .public_provider_out import PublicProviderOut
+from .public_reward_out import PublicRewardOut
+from .public_reward_out_for import PublicRewardOutFor
+from .public_reward_out_on_type_1 import PublicRewardOutOnType1
 from .public_widget_out import PublicWidgetOut
 from .public_widget_out_button_images import PublicWidgetOutButtonImages
 from .public_widget_out_strings import PublicWidgetOutStrings
@@ -230,6 +236,8 @@ __all__ = (
     "MarketingConsent",
     "MeIn",
     "Method",
+    "MyRewardOut",
+    "MyRewardOutState",
     "Network",
     "NewParticipantOut",
     "NewPublicParticipantOut",
@@ -251,10 +259,14 @@ __all__ = (
     "PromoCountsOut",
     "PublicGoalOut",
     "PublicInvitationsOut",
+    "PublicLeaderboardOut",
     "PublicOfferOut",
     "PublicOfferOutShareMessages",
     "PublicParticipantOut",
     "PublicProviderOut",
+    "PublicRewardOut",
+    "PublicRewardOutFor",
+    "PublicRewardOutOnType1",
     "PublicWidgetOut",
     "PublicWidgetOutButtonImages",
     "PublicWidgetOutStrings",

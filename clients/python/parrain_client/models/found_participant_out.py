@@ -11,6 +11,7 @@ from ..types import UNSET, Unset
 from typing import cast
 
 if TYPE_CHECKING:
+  from ..models.my_reward_out import MyRewardOut
   from ..models.progress_out import ProgressOut
 
 
@@ -28,6 +29,8 @@ class FoundParticipantOut:
             code (str):
             id (str):
             progress (ProgressOut):
+            rewards (list[MyRewardOut]): Its own rewards (SPEC §11), oldest first, with their promo codes:
+                the tiers it reached and, for a referred friend, the friend's reward.
             share_url (str):
             shares (int): Shares the participant recorded (`shares_content` activities).
      """
@@ -35,6 +38,7 @@ class FoundParticipantOut:
     code: str
     id: str
     progress: ProgressOut
+    rewards: list[MyRewardOut]
     share_url: str
     shares: int
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -44,12 +48,20 @@ class FoundParticipantOut:
 
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.my_reward_out import MyRewardOut # noqa: PLC0415
         from ..models.progress_out import ProgressOut # noqa: PLC0415
         code = self.code
 
         id = self.id
 
         progress = self.progress.to_dict()
+
+        rewards = []
+        for rewards_item_data in self.rewards:
+            rewards_item = rewards_item_data.to_dict()
+            rewards.append(rewards_item)
+
+
 
         share_url = self.share_url
 
@@ -62,6 +74,7 @@ class FoundParticipantOut:
             "code": code,
             "id": id,
             "progress": progress,
+            "rewards": rewards,
             "share_url": share_url,
             "shares": shares,
         })
@@ -72,6 +85,7 @@ class FoundParticipantOut:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.my_reward_out import MyRewardOut # noqa: PLC0415
         from ..models.progress_out import ProgressOut # noqa: PLC0415
         d = dict(src_dict)
         code = d.pop("code")
@@ -83,6 +97,16 @@ class FoundParticipantOut:
 
 
 
+        rewards = []
+        _rewards = d.pop("rewards")
+        for rewards_item_data in (_rewards):
+            rewards_item = MyRewardOut.from_dict(rewards_item_data)
+
+
+
+            rewards.append(rewards_item)
+
+
         share_url = d.pop("share_url")
 
         shares = d.pop("shares")
@@ -91,6 +115,7 @@ class FoundParticipantOut:
             code=code,
             id=id,
             progress=progress,
+            rewards=rewards,
             share_url=share_url,
             shares=shares,
         )

@@ -11,6 +11,7 @@ from ..types import UNSET, Unset
 from typing import cast
 
 if TYPE_CHECKING:
+  from ..models.my_reward_out import MyRewardOut
   from ..models.progress_out import ProgressOut
 
 
@@ -29,6 +30,8 @@ class NewPublicParticipantOut:
             code (str):
             id (str):
             progress (ProgressOut):
+            rewards (list[MyRewardOut]): Its own rewards (SPEC §11), oldest first, with their promo codes:
+                the tiers it reached and, for a referred friend, the friend's reward.
             share_url (str):
             participant_token (str): Keep it in the browser: it opens the participant's page and shows
                 its progress; the email and the share code do not.
@@ -37,6 +40,7 @@ class NewPublicParticipantOut:
     code: str
     id: str
     progress: ProgressOut
+    rewards: list[MyRewardOut]
     share_url: str
     participant_token: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -46,12 +50,20 @@ class NewPublicParticipantOut:
 
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.my_reward_out import MyRewardOut # noqa: PLC0415
         from ..models.progress_out import ProgressOut # noqa: PLC0415
         code = self.code
 
         id = self.id
 
         progress = self.progress.to_dict()
+
+        rewards = []
+        for rewards_item_data in self.rewards:
+            rewards_item = rewards_item_data.to_dict()
+            rewards.append(rewards_item)
+
+
 
         share_url = self.share_url
 
@@ -64,6 +76,7 @@ class NewPublicParticipantOut:
             "code": code,
             "id": id,
             "progress": progress,
+            "rewards": rewards,
             "share_url": share_url,
             "participant_token": participant_token,
         })
@@ -74,6 +87,7 @@ class NewPublicParticipantOut:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.my_reward_out import MyRewardOut # noqa: PLC0415
         from ..models.progress_out import ProgressOut # noqa: PLC0415
         d = dict(src_dict)
         code = d.pop("code")
@@ -85,6 +99,16 @@ class NewPublicParticipantOut:
 
 
 
+        rewards = []
+        _rewards = d.pop("rewards")
+        for rewards_item_data in (_rewards):
+            rewards_item = MyRewardOut.from_dict(rewards_item_data)
+
+
+
+            rewards.append(rewards_item)
+
+
         share_url = d.pop("share_url")
 
         participant_token = d.pop("participant_token")
@@ -93,6 +117,7 @@ class NewPublicParticipantOut:
             code=code,
             id=id,
             progress=progress,
+            rewards=rewards,
             share_url=share_url,
             participant_token=participant_token,
         )

@@ -19,8 +19,10 @@ if TYPE_CHECKING:
   from ..models.person_field import PersonField
   from ..models.public_goal_out import PublicGoalOut
   from ..models.public_invitations_out import PublicInvitationsOut
+  from ..models.public_leaderboard_out import PublicLeaderboardOut
   from ..models.public_offer_out_share_messages import PublicOfferOutShareMessages
   from ..models.public_provider_out import PublicProviderOut
+  from ..models.public_reward_out import PublicRewardOut
   from ..models.public_widget_out import PublicWidgetOut
 
 
@@ -39,11 +41,15 @@ class PublicOfferOut:
             goal (PublicGoalOut): The goal as a web page shows it.
             id (str):
             invitations (PublicInvitationsOut):
+            leaderboard (PublicLeaderboardOut): Whether the widget shows the leaderboard (`GET
+                /v1/offers/{id}/leaderboard`).
             live (bool):
             marketing_consent (MarketingConsent):
             name (str):
             networks (list[Network]):
             person_fields (list[PersonField]):
+            rewards (list[PublicRewardOut]): The offer's rewards (SPEC §11) in its order, for the widget's
+                progress toward each; empty on an offer with v1's single reward.
             share_messages (PublicOfferOutShareMessages): The message each network's share starts with, where one is set.
             sign_up_flow (SignUpFlow):
             social_sign_up (list[PublicProviderOut]): The providers whose "Continue with …" buttons the widget shows, in
@@ -60,11 +66,13 @@ class PublicOfferOut:
     goal: PublicGoalOut
     id: str
     invitations: PublicInvitationsOut
+    leaderboard: PublicLeaderboardOut
     live: bool
     marketing_consent: MarketingConsent
     name: str
     networks: list[Network]
     person_fields: list[PersonField]
+    rewards: list[PublicRewardOut]
     share_messages: PublicOfferOutShareMessages
     sign_up_flow: SignUpFlow
     social_sign_up: list[PublicProviderOut]
@@ -85,14 +93,18 @@ class PublicOfferOut:
         from ..models.person_field import PersonField # noqa: PLC0415
         from ..models.public_goal_out import PublicGoalOut # noqa: PLC0415
         from ..models.public_invitations_out import PublicInvitationsOut # noqa: PLC0415
+        from ..models.public_leaderboard_out import PublicLeaderboardOut # noqa: PLC0415
         from ..models.public_offer_out_share_messages import PublicOfferOutShareMessages # noqa: PLC0415
         from ..models.public_provider_out import PublicProviderOut # noqa: PLC0415
+        from ..models.public_reward_out import PublicRewardOut # noqa: PLC0415
         from ..models.public_widget_out import PublicWidgetOut # noqa: PLC0415
         goal = self.goal.to_dict()
 
         id = self.id
 
         invitations = self.invitations.to_dict()
+
+        leaderboard = self.leaderboard.to_dict()
 
         live = self.live
 
@@ -111,6 +123,13 @@ class PublicOfferOut:
         for person_fields_item_data in self.person_fields:
             person_fields_item = person_fields_item_data.to_dict()
             person_fields.append(person_fields_item)
+
+
+
+        rewards = []
+        for rewards_item_data in self.rewards:
+            rewards_item = rewards_item_data.to_dict()
+            rewards.append(rewards_item)
 
 
 
@@ -166,11 +185,13 @@ class PublicOfferOut:
             "goal": goal,
             "id": id,
             "invitations": invitations,
+            "leaderboard": leaderboard,
             "live": live,
             "marketing_consent": marketing_consent,
             "name": name,
             "networks": networks,
             "person_fields": person_fields,
+            "rewards": rewards,
             "share_messages": share_messages,
             "sign_up_flow": sign_up_flow,
             "social_sign_up": social_sign_up,
@@ -197,8 +218,10 @@ class PublicOfferOut:
         from ..models.person_field import PersonField # noqa: PLC0415
         from ..models.public_goal_out import PublicGoalOut # noqa: PLC0415
         from ..models.public_invitations_out import PublicInvitationsOut # noqa: PLC0415
+        from ..models.public_leaderboard_out import PublicLeaderboardOut # noqa: PLC0415
         from ..models.public_offer_out_share_messages import PublicOfferOutShareMessages # noqa: PLC0415
         from ..models.public_provider_out import PublicProviderOut # noqa: PLC0415
+        from ..models.public_reward_out import PublicRewardOut # noqa: PLC0415
         from ..models.public_widget_out import PublicWidgetOut # noqa: PLC0415
         d = dict(src_dict)
         goal = PublicGoalOut.from_dict(d.pop("goal"))
@@ -209,6 +232,11 @@ class PublicOfferOut:
         id = d.pop("id")
 
         invitations = PublicInvitationsOut.from_dict(d.pop("invitations"))
+
+
+
+
+        leaderboard = PublicLeaderboardOut.from_dict(d.pop("leaderboard"))
 
 
 
@@ -240,6 +268,16 @@ class PublicOfferOut:
 
 
             person_fields.append(person_fields_item)
+
+
+        rewards = []
+        _rewards = d.pop("rewards")
+        for rewards_item_data in (_rewards):
+            rewards_item = PublicRewardOut.from_dict(rewards_item_data)
+
+
+
+            rewards.append(rewards_item)
 
 
         share_messages = PublicOfferOutShareMessages.from_dict(d.pop("share_messages"))
@@ -331,11 +369,13 @@ class PublicOfferOut:
             goal=goal,
             id=id,
             invitations=invitations,
+            leaderboard=leaderboard,
             live=live,
             marketing_consent=marketing_consent,
             name=name,
             networks=networks,
             person_fields=person_fields,
+            rewards=rewards,
             share_messages=share_messages,
             sign_up_flow=sign_up_flow,
             social_sign_up=social_sign_up,

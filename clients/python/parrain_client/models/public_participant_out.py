@@ -11,6 +11,7 @@ from ..types import UNSET, Unset
 from typing import cast
 
 if TYPE_CHECKING:
+  from ..models.my_reward_out import MyRewardOut
   from ..models.progress_out import ProgressOut
 
 
@@ -29,12 +30,15 @@ class PublicParticipantOut:
             code (str):
             id (str):
             progress (ProgressOut):
+            rewards (list[MyRewardOut]): Its own rewards (SPEC §11), oldest first, with their promo codes:
+                the tiers it reached and, for a referred friend, the friend's reward.
             share_url (str):
      """
 
     code: str
     id: str
     progress: ProgressOut
+    rewards: list[MyRewardOut]
     share_url: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -43,12 +47,20 @@ class PublicParticipantOut:
 
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.my_reward_out import MyRewardOut # noqa: PLC0415
         from ..models.progress_out import ProgressOut # noqa: PLC0415
         code = self.code
 
         id = self.id
 
         progress = self.progress.to_dict()
+
+        rewards = []
+        for rewards_item_data in self.rewards:
+            rewards_item = rewards_item_data.to_dict()
+            rewards.append(rewards_item)
+
+
 
         share_url = self.share_url
 
@@ -59,6 +71,7 @@ class PublicParticipantOut:
             "code": code,
             "id": id,
             "progress": progress,
+            "rewards": rewards,
             "share_url": share_url,
         })
 
@@ -68,6 +81,7 @@ class PublicParticipantOut:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.my_reward_out import MyRewardOut # noqa: PLC0415
         from ..models.progress_out import ProgressOut # noqa: PLC0415
         d = dict(src_dict)
         code = d.pop("code")
@@ -79,12 +93,23 @@ class PublicParticipantOut:
 
 
 
+        rewards = []
+        _rewards = d.pop("rewards")
+        for rewards_item_data in (_rewards):
+            rewards_item = MyRewardOut.from_dict(rewards_item_data)
+
+
+
+            rewards.append(rewards_item)
+
+
         share_url = d.pop("share_url")
 
         public_participant_out = cls(
             code=code,
             id=id,
             progress=progress,
+            rewards=rewards,
             share_url=share_url,
         )
 

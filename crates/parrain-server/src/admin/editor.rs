@@ -8,6 +8,7 @@
 mod form;
 mod page;
 mod promo;
+mod rewards;
 
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
@@ -15,6 +16,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use minijinja::context;
+use parrain_core::ids::OfferId;
 use parrain_core::offer::{OfferSettings, Problem};
 use parrain_store::StoreError;
 use serde::Serialize;
@@ -28,7 +30,7 @@ use super::PageError;
 use crate::AppState;
 
 /// The editor's templates, registered with the other admin templates.
-pub const TEMPLATES: [(&str, &str); 7] = [
+pub const TEMPLATES: [(&str, &str); 8] = [
     (
         "offer_new.html",
         include_str!("../../templates/admin/offer_new.html"),
@@ -57,6 +59,10 @@ pub const TEMPLATES: [(&str, &str); 7] = [
         "offer_section_social.html",
         include_str!("../../templates/admin/offer_section_social.html"),
     ),
+    (
+        "offer_section_rewards.html",
+        include_str!("../../templates/admin/offer_section_rewards.html"),
+    ),
 ];
 
 const SCRIPT: &str = include_str!("../../templates/admin/offer_edit.js");
@@ -78,6 +84,11 @@ pub struct Section {
 
 /// The sections drawn by templates of their own, in page order.
 pub const SECTIONS: &[Section] = &[
+    Section {
+        key: "rewards",
+        template: "offer_section_rewards.html",
+        read: rewards::read_rewards,
+    },
     Section {
         key: "widget",
         template: "offer_section_widget.html",
@@ -204,6 +215,18 @@ struct SectionView {
     value: Value,
 }
 
+/// The offer's promo-code pools with their counts, for the rewards section.
+async fn pools(state: &AppState, id: &OfferId) -> Result<Vec<Value>, Response> {
+    match state.store.promo_counts(id).await {
+        Ok(pools) => Ok(pools
+            .into_iter()
+            .map(|p| json!({"pool": p.pool, "available": p.available, "assigned": p.assigned, "total": p.total}))
+            .collect()),
+        Err(e) => Err(PageError::from(e).into_response()),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
 fn editor(
     state: &AppState,
     operator: &Operator,
@@ -211,6 +234,7 @@ fn editor(
     status: &str,
     form: &OfferForm,
     sections: Vec<SectionView>,
+    pools: Vec<Value>,
     problems: &[Problem],
 ) -> Response {
     render(
@@ -227,6 +251,7 @@ fn editor(
                 .map(|p| json!({"id": p.id, "name": p.name}))
                 .collect::<Vec<_>>(),
             errors => by_field(problems),
+            pools,
             problems,
         },
     )
@@ -256,6 +281,10 @@ async fn edit(
         })
         .collect();
     let form = OfferForm::from_settings(settings);
+    let pools = match pools(&state, &id).await {
+        Ok(pools) => pools,
+        Err(page) => return page,
+    };
     editor(
         &state,
         &operator,
@@ -263,6 +292,7 @@ async fn edit(
         offer.status.as_str(),
         &form,
         sections,
+        pools,
         &[],
     )
 }
@@ -307,6 +337,10 @@ async fn save(
                 Ok(offer) => offer.status.as_str(),
                 Err(e) => return PageError::from(e).into_response(),
             };
+            let pools = match pools(&state, &id).await {
+                Ok(pools) => pools,
+                Err(page) => return page,
+            };
             let page = editor(
                 &state,
                 &operator,
@@ -314,6 +348,7 @@ async fn save(
                 status,
                 &form,
                 sections,
+                pools,
                 &problems,
             );
             (StatusCode::UNPROCESSABLE_ENTITY, page).into_response()

@@ -50,9 +50,34 @@ async fn healthz(State(state): State<AppState>) -> Result<Json<Health>, crate::A
 const EMBED_JS: &str = include_str!("../../assets/embed.js");
 const DEMO_HTML: &str = include_str!("../../assets/demo.html");
 
+/// The widget script as served: the source without its line comments and
+/// indentation, which every host page would otherwise download (SPEC §8's
+/// 15 KB budget). Only whole-line `//` comments go, and the script's one
+/// multi-line literal (its CSS) has neither, so the code is unchanged; the
+/// leading `/*! … */` usage note stays.
+fn served_embed_js() -> &'static str {
+    static SERVED: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SERVED.get_or_init(|| {
+        EMBED_JS
+            .lines()
+            .map(str::trim_start)
+            .filter(|line| !line.starts_with("//") && !line.is_empty())
+            .fold(String::with_capacity(EMBED_JS.len()), |mut out, line| {
+                out.push_str(line);
+                out.push('\n');
+                out
+            })
+    })
+}
+
 fn embed_etag() -> &'static str {
     static ETAG: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    ETAG.get_or_init(|| format!("\"{}\"", &hex::encode(Sha256::digest(EMBED_JS))[..16]))
+    ETAG.get_or_init(|| {
+        format!(
+            "\"{}\"",
+            &hex::encode(Sha256::digest(served_embed_js()))[..16]
+        )
+    })
 }
 
 /// The widget script. Revalidated by ETag, so a new release reaches pages within minutes.
@@ -80,7 +105,7 @@ async fn embed_js(headers: HeaderMap) -> Response {
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/javascript; charset=utf-8"),
     );
-    (common, [content_type], EMBED_JS).into_response()
+    (common, [content_type], served_embed_js()).into_response()
 }
 
 /// The demo landing page (`parrain serve --demo`).

@@ -1,6 +1,8 @@
 //! The participant's own page, `/p/{token}` (SPEC §12): share link and
-//! buttons, progress toward the goal, friends (first name, date, counted or
-//! not), the promo code and the invitation form. Server-rendered in the
+//! buttons, progress toward the goal (on an offer with `rewards`, toward
+//! the next reward, with each reward's state and codes: see `rewards`),
+//! friends (first name, date, counted or not), the promo code and the
+//! invitation form. Server-rendered in the
 //! widget's language and colours, without script, and laid out for a phone.
 //!
 //! It opens with an access token (the browser that signed up holds one) or
@@ -12,6 +14,8 @@
 //! sent as a referrer. `/c/{token}` is a referred friend's confirmation link
 //! (`fraud.verify_friend_email`), spent the same way by a POST.
 
+mod rewards;
+
 use std::collections::BTreeMap;
 
 use axum::extract::{Path, State};
@@ -21,7 +25,7 @@ use axum::Form;
 use parrain_core::email::Email;
 use parrain_core::ids::ParticipantId;
 use parrain_core::offer::{GoalType, Network, OfferSettings};
-use parrain_store::{Invite, Offer, PageFriend, Participant};
+use parrain_store::{Invite, PageFriend, Participant, ParticipantReward};
 use serde::Deserialize;
 
 use crate::error::ApiResult;
@@ -348,13 +352,21 @@ async fn render(
     participant: &ParticipantId,
     invited: Option<Vec<(bool, String)>>,
 ) -> ApiResult<Response> {
-    let detail = state.store.participant(participant).await?.participant;
+    let found = state.store.participant(participant).await?;
+    let detail = found.participant;
     let offer = state.store.offer(&detail.offer_id).await?;
     let friends = state.store.page_friends(participant).await?;
     let Some(settings) = offer.live.as_ref() else {
         return Ok(unknown_link());
     };
-    let body = page_body(state, t, &offer, settings, &detail, &friends, invited);
+    let body = page_body(
+        state,
+        t,
+        settings,
+        (&detail, &found.rewards),
+        &friends,
+        invited,
+    );
     let lang = match settings.widget.language {
         parrain_core::widget::Language::En => "en",
         parrain_core::widget::Language::Fr => "fr",
@@ -365,9 +377,8 @@ async fn render(
 fn page_body(
     state: &AppState,
     t: &str,
-    _offer: &Offer,
     settings: &OfferSettings,
-    p: &Participant,
+    (p, rewards): (&Participant, &[ParticipantReward]),
     friends: &[PageFriend],
     invited: Option<Vec<(bool, String)>>,
 ) -> String {
@@ -391,34 +402,11 @@ fn page_body(
             .unwrap_or_default(),
         esc(&fill(&s[goal_key], &[("count", &goal.to_string())]))
     );
-    // Progress.
-    let status = if p.fulfilled_at.is_some() {
-        format!(" — {}", st("reward_sent"))
-    } else if p.achieved_at.is_some() {
-        format!(" — {}", st("goal_met"))
+    // Progress: toward each reward, or v1's one goal.
+    if !settings.rewards.is_empty() {
+        out += &rewards::rewards_box(&s, settings, p.credit, rewards);
     } else {
-        String::new()
-    };
-    let width = (p.credit.min(goal) * 100) / goal;
-    out += &format!(
-        "<div class=box><p data-part=progress><strong>{}</strong>{status}</p>\
-         <div class=bar role=progressbar aria-valuemin=0 aria-valuemax={goal} aria-valuenow={}>\
-         <i style=\"width:{width}%\"></i></div></div>",
-        esc(&fill(
-            &s["credits"],
-            &[
-                ("credit", &p.credit.to_string()),
-                ("goal", &goal.to_string())
-            ]
-        )),
-        p.credit.min(goal)
-    );
-    if let Some(code) = &p.promo_code {
-        out += &format!(
-            "<div class=box><p>{}: <strong data-part=promo-code>{}</strong></p></div>",
-            st("promo_code"),
-            esc(code)
-        );
+        out += &v1_progress(&s, settings, p);
     }
     // Share link and buttons.
     out += &format!(
@@ -482,6 +470,41 @@ fn page_body(
             }
             out += "</ul>";
         }
+    }
+    out
+}
+
+/// v1's progress toward its one goal, and the promo code once fulfilled.
+fn v1_progress(s: &BTreeMap<&str, String>, settings: &OfferSettings, p: &Participant) -> String {
+    let st = |key: &str| esc(&s[key]);
+    let goal = p.goal_count.or(settings.goal.count).unwrap_or(1).max(1);
+    let status = if p.fulfilled_at.is_some() {
+        format!(" — {}", st("reward_sent"))
+    } else if p.achieved_at.is_some() {
+        format!(" — {}", st("goal_met"))
+    } else {
+        String::new()
+    };
+    let width = (p.credit.min(goal) * 100) / goal;
+    let mut out = format!(
+        "<div class=box><p data-part=progress><strong>{}</strong>{status}</p>\
+         <div class=bar role=progressbar aria-valuemin=0 aria-valuemax={goal} aria-valuenow={}>\
+         <i style=\"width:{width}%\"></i></div></div>",
+        esc(&fill(
+            &s["credits"],
+            &[
+                ("credit", &p.credit.to_string()),
+                ("goal", &goal.to_string())
+            ]
+        )),
+        p.credit.min(goal)
+    );
+    if let Some(code) = &p.promo_code {
+        out += &format!(
+            "<div class=box><p>{}: <strong data-part=promo-code>{}</strong></p></div>",
+            st("promo_code"),
+            esc(code)
+        );
     }
     out
 }

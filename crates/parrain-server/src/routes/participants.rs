@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use parrain_core::email::Email;
 use parrain_core::ids::{OfferId, ParticipantId, VisitorId};
-use parrain_store::{FulfillOutcome, ParticipantFilter, SignUp};
+use parrain_store::{FulfillOutcome, Participant, ParticipantFilter, SignUp};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -16,7 +16,7 @@ use crate::auth::{AnyKey, SecretKey};
 use crate::client_ip::{self, ClientIp};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ApiQuery};
-use crate::views::{List, ParticipantDetailOut, ParticipantOut, PublicParticipantOut};
+use crate::views::{List, MyRewardOut, ParticipantDetailOut, ParticipantOut, PublicParticipantOut};
 use crate::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -227,12 +227,26 @@ async fn sign_up(
             participant_token: token,
         }))
     } else {
+        let rewards = my_rewards(&state, &signed.participant).await?;
         SignedUpOut::Public(NewPublicParticipantOut {
-            participant: PublicParticipantOut::new(&signed.participant, public_url),
+            participant: PublicParticipantOut::new(&signed.participant, rewards, public_url),
             participant_token: token,
         })
     };
     Ok((StatusCode::CREATED, Json(out)).into_response())
+}
+
+/// A participant's own rewards with their labels: what the widget shows
+/// the browser holding its token. One read of the offer, and one of the
+/// participant's rewards when the offer has any.
+async fn my_rewards(state: &AppState, participant: &Participant) -> ApiResult<Vec<MyRewardOut>> {
+    let offer = state.store.offer(&participant.offer_id).await?;
+    let settings = offer.live.as_ref();
+    if settings.is_none_or(|s| s.rewards.is_empty()) {
+        return Ok(Vec::new());
+    }
+    let detail = state.store.participant(&participant.id).await?;
+    Ok(MyRewardOut::list(&detail.rewards, settings))
 }
 
 /// The identity a social sign-in verified, for a sign-up of `email` to `offer`.
@@ -306,8 +320,9 @@ async fn lookup(
         .find_participant(&id, &input.email)
         .await?
         .ok_or_else(|| ApiError::NotFound("participant".into()))?;
+    let rewards = my_rewards(&state, &participant).await?;
     Ok(Json(FoundParticipantOut {
-        participant: PublicParticipantOut::new(&participant, &state.config.public_url),
+        participant: PublicParticipantOut::new(&participant, rewards, &state.config.public_url),
         shares,
     })
     .into_response())
@@ -347,8 +362,9 @@ async fn my_progress(
         .find_participant(&id, &email)
         .await?
         .ok_or_else(unknown)?;
+    let rewards = my_rewards(&state, &participant).await?;
     Ok(Json(FoundParticipantOut {
-        participant: PublicParticipantOut::new(&participant, &state.config.public_url),
+        participant: PublicParticipantOut::new(&participant, rewards, &state.config.public_url),
         shares,
     }))
 }

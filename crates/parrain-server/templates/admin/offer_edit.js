@@ -94,3 +94,105 @@
   fields.addEventListener("input", later);
   fields.addEventListener("change", later);
 })();
+
+// The rewards section: rows moved up and down (the server reads them in
+// page order), each row's inputs for its kind, and the progress bar a
+// referrer would see, redrawn from the rows as typed.
+(function () {
+  "use strict";
+  var section = document.getElementById("rewards-section");
+  if (!section) return;
+  var slider = document.getElementById("rewards-preview-credit");
+  var shown = document.getElementById("rewards-preview-value");
+  var line = section.querySelector("[data-preview-line]");
+  var track = section.querySelector("[data-preview-track]");
+
+  function fit(row) {
+    var kind = row.querySelector("[data-field=kind]").value;
+    row.querySelector("[data-needs-count]").hidden = kind === "friend" || kind === "friend_sign_up";
+    row.querySelector("[data-needs-every]").hidden = kind !== "every";
+  }
+
+  // The referrer milestones as typed: {name, at} or {name, every, max}.
+  function tiers() {
+    var out = [];
+    section.querySelectorAll("[data-reward-row]").forEach(function (row) {
+      var kind = row.querySelector("[data-field=kind]").value;
+      var count = parseInt(row.querySelector("[data-field=count]").value, 10);
+      if ((kind !== "at" && kind !== "every") || !(count > 0)) return;
+      var name = row.querySelector("[data-field=label]").value.trim() ||
+        row.querySelector("[data-field=id]").value.trim() || "Reward";
+      var max = parseInt(row.querySelector("[name$='.max_times']").value, 10);
+      out.push(kind === "at" ? { name: name, at: count } : { name: name, every: count, max: max > 0 ? max : 0 });
+    });
+    return out;
+  }
+
+  // The same reading as the widget's: the nearest milestone still ahead.
+  function nextAt(t, c) {
+    if (t.at) return t.at > c ? t.at : 0;
+    var n = Math.floor(c / t.every);
+    return !t.max || n < t.max ? (n + 1) * t.every : 0;
+  }
+
+  function draw() {
+    var list = tiers();
+    var marks = [];
+    list.forEach(function (t) {
+      if (t.at) marks.push({ at: t.at, name: t.name });
+      else for (var k = 1; k <= (t.max || 3); k++) marks.push({ at: k * t.every, name: t.name });
+    });
+    var top = Math.max.apply(null, [1].concat(marks.map(function (m) { return m.at; })));
+    slider.max = String(top);
+    var c = Math.min(parseInt(slider.value, 10) || 0, top);
+    shown.textContent = String(c);
+    var next = null;
+    list.forEach(function (t) {
+      var at = nextAt(t, c);
+      if (at && (!next || at < next.at)) next = { at: at, name: t.name };
+    });
+    line.textContent = !list.length ? "No referrer reward yet: add one to see the bar."
+      : next ? c + " of " + next.at + " credits — " + (next.at - c) + " more for: " + next.name
+      : c + " credits — every reward reached";
+    track.textContent = "";
+    var fill = document.createElement("i");
+    fill.style.width = (Math.min(c, top) / top) * 100 + "%";
+    track.appendChild(fill);
+    marks.forEach(function (m) {
+      var b = document.createElement("b");
+      b.style.left = "calc(" + (m.at / top) * 100 + "% - 1px)";
+      b.title = m.name + " at " + m.at;
+      var label = document.createElement("span");
+      label.textContent = m.at;
+      b.appendChild(label);
+      track.appendChild(b);
+    });
+  }
+
+  section.addEventListener("click", function (event) {
+    var step = event.target.getAttribute("data-move");
+    if (!step) return;
+    var row = event.target.closest("[data-row]");
+    var sibling = step === "-1" ? row.previousElementSibling : row.nextElementSibling;
+    if (!sibling || !sibling.hasAttribute("data-row")) return;
+    if (step === "-1") sibling.before(row);
+    else sibling.after(row);
+    event.target.focus();
+    draw();
+  });
+  section.addEventListener("change", function (event) {
+    if (event.target.getAttribute("data-field") === "kind") fit(event.target.closest("[data-row]"));
+    draw();
+  });
+  section.addEventListener("input", draw);
+  // Rows added or removed by the generic row script, after it has run.
+  section.addEventListener("click", function (event) {
+    if (!event.target.hasAttribute("data-add") && !event.target.hasAttribute("data-remove")) return;
+    setTimeout(function () {
+      section.querySelectorAll("[data-reward-row]").forEach(fit);
+      draw();
+    }, 0);
+  });
+  section.querySelectorAll("[data-reward-row]").forEach(fit);
+  draw();
+})();

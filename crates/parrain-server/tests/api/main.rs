@@ -33,6 +33,7 @@ mod privacy;
 mod redirect;
 mod reports;
 mod retention;
+mod reward_views;
 mod rewards;
 mod social;
 mod wake;

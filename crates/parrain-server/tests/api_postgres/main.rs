@@ -67,6 +67,8 @@ mod redirect;
 mod reports;
 #[path = "../api/retention.rs"]
 mod retention;
+#[path = "../api/reward_views.rs"]
+mod reward_views;
 #[path = "../api/rewards.rs"]
 mod rewards;
 #[path = "../api/social.rs"]

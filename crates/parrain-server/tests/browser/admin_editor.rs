@@ -21,7 +21,7 @@ const OPERATOR: &str = "ops@example.com";
 const PASSWORD: &str = "correct horse battery";
 
 /// A server with one operator account.
-async fn admin_app() -> TestApp {
+pub(crate) async fn admin_app() -> TestApp {
     spawn_app_with(async |store: &Arc<dyn Store>, _, _| {
         let email = Email::parse(OPERATOR).unwrap();
         let hash = password::hash(PASSWORD).unwrap();
@@ -30,7 +30,7 @@ async fn admin_app() -> TestApp {
     .await
 }
 
-async fn fill(browser: &Browser, css: &str, value: &str) {
+pub(crate) async fn fill(browser: &Browser, css: &str, value: &str) {
     let input = browser
         .client
         .find(Locator::Css(css))
@@ -42,19 +42,19 @@ async fn fill(browser: &Browser, css: &str, value: &str) {
 
 /// Clicks `css` once it is scrolled to the middle of the window (clear of
 /// the editor's sticky save bar).
-async fn press(browser: &Browser, css: &str) {
+pub(crate) async fn press(browser: &Browser, css: &str) {
     let script = "document.querySelector(arguments[0]).scrollIntoView({block: 'center'})";
     browser.js(script, vec![json!(css)]).await;
     browser.click(css).await;
 }
 
-async fn choose(browser: &Browser, css: &str, value: &str) {
+pub(crate) async fn choose(browser: &Browser, css: &str, value: &str) {
     let select = browser.client.find(Locator::Css(css)).await.unwrap();
     select.select_by_value(value).await.unwrap();
 }
 
 /// Clicks `css` and waits for the next page to show `ready` (a CSS selector).
-async fn submit(browser: &Browser, css: &str, ready: &str) {
+pub(crate) async fn submit(browser: &Browser, css: &str, ready: &str) {
     browser.js("window.__before = true", vec![]).await;
     browser.click(css).await;
     let script = format!(
@@ -66,7 +66,7 @@ async fn submit(browser: &Browser, css: &str, ready: &str) {
         .await;
 }
 
-async fn sign_in(chrome: &Chrome, app: &TestApp) -> Browser {
+pub(crate) async fn sign_in(chrome: &Chrome, app: &TestApp) -> Browser {
     let browser = chrome.open("operator").await;
     browser.goto(&app.url("/admin/login")).await;
     fill(&browser, "[name=email]", OPERATOR).await;
@@ -81,7 +81,7 @@ async fn sign_in(chrome: &Chrome, app: &TestApp) -> Browser {
 }
 
 /// Creates an offer from the offers list; returns its id, the editor open.
-async fn new_offer(browser: &Browser, name: &str) -> String {
+pub(crate) async fn new_offer(browser: &Browser, name: &str) -> String {
     submit(browser, "a[href='/admin/offers/new']", "[name=name]").await;
     fill(browser, "[name=name]", name).await;
     submit(browser, "main button[type=submit]", "#editor").await;
@@ -102,13 +102,13 @@ async fn shown(browser: &Browser, names: &[&str]) -> Value {
     browser.js(script, vec![json!(names)]).await
 }
 
-async fn text(browser: &Browser, css: &str) -> String {
+pub(crate) async fn text(browser: &Browser, css: &str) -> String {
     let script = "const el = document.querySelector(arguments[0]); return el ? el.innerText : null";
     let value = browser.js(script, vec![json!(css)]).await;
     value.as_str().unwrap_or_default().to_owned()
 }
 
-async fn value(browser: &Browser, css: &str) -> String {
+pub(crate) async fn value(browser: &Browser, css: &str) -> String {
     let script = "const el = document.querySelector(arguments[0]); return el ? el.value : null";
     let value = browser.js(script, vec![json!(css)]).await;
     value.as_str().unwrap_or_default().to_owned()

@@ -16,6 +16,7 @@ use parrain_testkit::mail as mailbox;
 mod oidc_provider;
 mod participant_page;
 mod referral;
+mod rewards;
 mod sign_up_flow;
 mod social;
 mod styles;
