@@ -99,7 +99,9 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
     // Login sessions are not carried: operators sign in again after a move,
     // and a social sign-in under way (social_logins, minutes long) starts again.
     ("operators", &[("email", Text), ("password_hash", Text), ("created_at", Int),
-        ("updated_at", Int)]),
+        ("updated_at", Int), ("role", Text)]),
+    ("audit_log", &[("seq", Int), ("at", Int), ("operator", Text), ("action", Text),
+        ("target", Text), ("detail", Text)]),
 ];
 
 /// Tables SQLite keeps without a `rowid`.
@@ -115,6 +117,7 @@ const IDENTITIES: &[(&str, &str)] = &[
     ("webhooks", "seq"),
     ("webhook_deliveries", "seq"),
     ("webhook_attempts", "seq"),
+    ("audit_log", "seq"),
 ];
 
 /// What a copy is doing, for a progress display.

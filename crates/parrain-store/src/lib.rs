@@ -11,6 +11,7 @@ pub mod copy;
 mod eligibility;
 mod error;
 mod export;
+mod figures;
 mod flows;
 mod idempotency;
 mod import;
@@ -39,6 +40,7 @@ pub use bell::{JobBell, JobsQueued};
 pub use eligibility::Eligibility;
 pub use error::{DbError, StoreError};
 pub use export::PeopleExport;
+pub use figures::{DayFigures, Figures, OfferFigures};
 pub use idempotency::*;
 pub use import::{import_csv, Import, ImportProgress, Imported, Imports};
 pub use invitations::{
@@ -46,7 +48,7 @@ pub use invitations::{
 };
 pub use job::*;
 pub use model::*;
-pub use operators::{Operator, OperatorSession, Operators};
+pub use operators::{AuditEntry, Operator, OperatorSession, Operators, Role};
 pub use outbound::*;
 pub use privacy::{Erasure, Privacy};
 pub use report::{ReportData, Reports, TopReferrer, TOP_REFERRERS};
@@ -201,6 +203,7 @@ pub trait Store:
     + Reviews
     + Reports
     + Operators
+    + Figures
     + Invitations
     + ParticipantTokens
     + SocialLogins
@@ -224,6 +227,7 @@ impl<T> Store for T where
         + Reviews
         + Reports
         + Operators
+        + Figures
         + Invitations
         + ParticipantTokens
         + SocialLogins

@@ -196,7 +196,19 @@ async fn create(
         Err(e) => return refused(e.to_string()),
     };
     match state.store.create_offer(settings, state.clock.now()).await {
-        Ok(offer) => Redirect::to(&format!("/admin/offers/{}/edit", offer.id)).into_response(),
+        Ok(offer) => {
+            let to = Redirect::to(&format!("/admin/offers/{}/edit", offer.id)).into_response();
+            let name = form.name.trim();
+            super::audit::then(
+                &state,
+                &operator,
+                "offer.create",
+                offer.id.as_str(),
+                name,
+                to,
+            )
+            .await
+        }
         Err(StoreError::Invalid(problems)) => refused(
             problems
                 .into_iter()
@@ -331,7 +343,10 @@ async fn save(
         Err(problems) => Err(Ok(problems)),
     };
     match result {
-        Ok(_) => page::to_offer(&id, "saved"),
+        Ok(_) => {
+            let to = page::to_offer(&id, "saved");
+            super::audit::then(&state, &operator, "offer.edit", id.as_str(), "", to).await
+        }
         Err(Ok(problems)) => {
             let status = match state.store.offer(&id).await {
                 Ok(offer) => offer.status.as_str(),

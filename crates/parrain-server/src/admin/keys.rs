@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use super::activities::when;
 use super::render;
-use super::session::{CsrfForm, NoFields, Operator};
+use super::session::{NoFields, Operator, OwnerForm};
 use super::PageError;
 use crate::auth::create_key;
 use crate::AppState;
@@ -108,7 +108,7 @@ pub struct KeyIn {
 
 async fn create(
     State(state): State<AppState>,
-    CsrfForm(operator, form): CsrfForm<KeyIn>,
+    OwnerForm(operator, form): OwnerForm<KeyIn>,
 ) -> Response {
     let kind = match form.kind.as_str() {
         "secret" => KeyKind::Secret,
@@ -122,6 +122,13 @@ async fn create(
     }
     match create_key(state.store.as_ref(), kind, name, state.clock.now()).await {
         Ok((key, secret)) => {
+            let detail = format!("{} key “{}”", key.kind.as_str(), key.name);
+            let id = key.id.to_string();
+            if let Err(e) =
+                super::audit::record(&state, &operator, "key.create", &id, &detail).await
+            {
+                return e.into_response();
+            }
             let created = Created {
                 kind: key.kind.as_str(),
                 name: key.name,
@@ -141,13 +148,16 @@ async fn create(
 async fn revoke(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    CsrfForm(_, NoFields {}): CsrfForm<NoFields>,
+    OwnerForm(operator, NoFields {}): OwnerForm<NoFields>,
 ) -> Response {
     let Ok(id) = KeyId::parse(&id) else {
         return PageError::not_found("key").into_response();
     };
     match crate::auth::revoke_key(state.store.as_ref(), &id, state.clock.now()).await {
-        Ok(_) => Redirect::to("/admin/keys").into_response(),
+        Ok(_) => {
+            let to = Redirect::to("/admin/keys").into_response();
+            super::audit::then(&state, &operator, "key.revoke", id.as_str(), "", to).await
+        }
         Err(e) => PageError::from(e).into_response(),
     }
 }

@@ -27,7 +27,7 @@ use sha2::{Digest, Sha256};
 
 use super::render;
 use super::session::{
-    self, is_https, set_cookie, CsrfForm, NoFields, SignInForm, CSRF_COOKIE, SESSION_COOKIE,
+    self, is_https, set_cookie, NoFields, ReadForm, SignInForm, CSRF_COOKIE, SESSION_COOKIE,
 };
 use super::PageError;
 use crate::auth::hash_key;
@@ -266,6 +266,8 @@ pub async fn submit(
         csrf_token: session::token(),
         created_at: now,
         expires_at: now + session::SESSION_MILLIS,
+        // Read from the operator with the session, never stored with it.
+        role: parrain_store::Role::Viewer,
     };
     if let Err(e) = state.store.insert_session(record).await {
         return PageError::from(e).into_response();
@@ -286,7 +288,7 @@ pub async fn submit(
 
 pub async fn logout(
     State(state): State<AppState>,
-    CsrfForm(operator, NoFields {}): CsrfForm<NoFields>,
+    ReadForm(operator, NoFields {}): ReadForm<NoFields>,
 ) -> Response {
     if let Err(e) = state.store.delete_session(&operator.0.token_hash).await {
         return PageError::from(e).into_response();

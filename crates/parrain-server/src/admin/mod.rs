@@ -8,19 +8,25 @@
 //! site may frame the pages (clickjacking), and no cache keeps them.
 
 mod activities;
+mod audit;
 mod editor;
 mod error;
+mod headline;
 pub use error::PageError;
 mod keys;
 mod login;
 pub use login::SignInLimits;
 mod notice;
+mod operators;
 mod pages;
 mod participants;
+mod people;
 mod preview;
 mod report;
+mod report_chart;
 mod reviews;
 pub mod session;
+mod summary;
 mod webhooks;
 
 use std::sync::OnceLock;
@@ -60,6 +66,9 @@ pub fn router() -> Router<AppState> {
         .merge(webhooks::router())
         .merge(reviews::router())
         .merge(preview::router())
+        .merge(operators::router())
+        .merge(audit::router())
+        .merge(people::router())
         .layer(axum::middleware::from_fn(notice::slot))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_FRAME_OPTIONS,
@@ -112,6 +121,9 @@ fn templates() -> &'static Environment<'static> {
         .chain(keys::TEMPLATES)
         .chain(webhooks::TEMPLATES)
         .chain(reviews::TEMPLATES)
+        .chain(operators::TEMPLATES)
+        .chain(audit::TEMPLATES)
+        .chain(people::TEMPLATES)
         {
             if let Err(e) = env.add_template(name, source) {
                 tracing::error!(template = name, error = %e, "an admin template does not parse");

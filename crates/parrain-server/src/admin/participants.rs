@@ -255,6 +255,24 @@ pub async fn fulfill(
             });
         }
     }
+    let fulfilled: Vec<&str> = (outcomes.iter())
+        .filter(|o| o.fulfilled)
+        .map(|o| o.email.as_str())
+        .collect();
+    if !fulfilled.is_empty() {
+        let detail = fulfilled.join(", ");
+        if let Err(e) = super::audit::record(
+            &state,
+            &operator,
+            "participants.fulfil",
+            id.as_str(),
+            &detail,
+        )
+        .await
+        {
+            return e.into_response();
+        }
+    }
     outcomes.extend(invalid.into_iter().map(|(raw, _)| Outcome {
         email: raw.clone(),
         fulfilled: false,

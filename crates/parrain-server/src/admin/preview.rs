@@ -19,7 +19,7 @@ use parrain_store::Offer;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
-use super::session::{CsrfForm, Operator};
+use super::session::{Operator, ReadForm};
 use super::PageError;
 use crate::views::PublicOfferOut;
 use crate::AppState;
@@ -193,7 +193,7 @@ async fn show(
 async fn show_posted(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    CsrfForm(_, pairs): CsrfForm<Vec<(String, String)>>,
+    ReadForm(_, pairs): ReadForm<Vec<(String, String)>>,
 ) -> Response {
     let offer = match load(&state, &id).await {
         Ok(offer) => offer,

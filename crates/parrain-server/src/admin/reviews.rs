@@ -161,7 +161,14 @@ async fn decide(
         .await
     {
         Ok(review) => {
-            Redirect::to(&format!("/admin/reviews?decided={}", review.state)).into_response()
+            let to =
+                Redirect::to(&format!("/admin/reviews?decided={}", review.state)).into_response();
+            let action = if approve {
+                "review.approve"
+            } else {
+                "review.reject"
+            };
+            super::audit::then(&state, &operator, action, &id, "", to).await
         }
         Err(e) => {
             let message = ApiError::from(e).message();

@@ -6,13 +6,20 @@
 //! CSRF token, which every POST must echo in a `csrf` field. Before sign-in
 //! there is no session, so the login form uses a double-submit cookie
 //! (`parrain_csrf`) instead.
+//!
+//! Roles are enforced by the form extractors, so no handler that changes
+//! anything can be written without saying who may: `CsrfForm` is an
+//! editor's (offers, promo codes, reviews, fulfilment), `OwnerForm` an
+//! owner's (API keys, webhooks, operators), and `ReadForm` anyone's
+//! (logging out, a preview that changes nothing). A viewer is refused
+//! every change with 403 before the handler runs.
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Redirect, Response};
-use parrain_store::OperatorSession;
+use parrain_store::{OperatorSession, Role};
 use rand::distr::{Alphanumeric, SampleString};
 
 use serde::de::DeserializeOwned;
@@ -90,26 +97,95 @@ impl FromRequestParts<AppState> for Operator {
     }
 }
 
+impl Operator {
+    pub fn email(&self) -> &str {
+        &self.0.email
+    }
+
+    pub fn role(&self) -> Role {
+        self.0.role
+    }
+
+    /// Whether this operator's role may change what `needs` guards.
+    pub fn may(&self, needs: Role) -> bool {
+        self.0.role >= needs
+    }
+}
+
 /// A form posted by the signed-in operator, whose `csrf` field is the
 /// session's token; `T` is read from the same fields (a
 /// `Vec<(String, String)>` keeps repeated ones). Without a session: the
 /// login page; with a wrong or missing token: 403, and the handler does
-/// not run.
+/// not run. An editor's or an owner's: a viewer is refused with 403.
 pub struct CsrfForm<T>(pub Operator, pub T);
+
+/// Like `CsrfForm`, for an owner only.
+pub struct OwnerForm<T>(pub Operator, pub T);
+
+/// Like `CsrfForm`, for any role: what it does changes nothing an
+/// operator manages (logging out, a preview).
+pub struct ReadForm<T>(pub Operator, pub T);
 
 impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
     type Rejection = Response;
 
     async fn from_request(request: Request, state: &AppState) -> Result<Self, Response> {
-        let (mut parts, body) = request.into_parts();
-        let operator = Operator::from_request_parts(&mut parts, state).await?;
-        let body = read_body(Request::from_parts(parts, body), state).await?;
-        if !same(&csrf_field(&body), &operator.0.csrf_token) {
-            return Err(forbidden());
-        }
-        let form = parse_form(&body).map_err(IntoResponse::into_response)?;
+        let (operator, form) = checked_form(request, state, Role::Editor).await?;
         Ok(Self(operator, form))
     }
+}
+
+impl<T: DeserializeOwned> FromRequest<AppState> for OwnerForm<T> {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Response> {
+        let (operator, form) = checked_form(request, state, Role::Owner).await?;
+        Ok(Self(operator, form))
+    }
+}
+
+impl<T: DeserializeOwned> FromRequest<AppState> for ReadForm<T> {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Response> {
+        let (operator, form) = checked_form(request, state, Role::Viewer).await?;
+        Ok(Self(operator, form))
+    }
+}
+
+async fn checked_form<T: DeserializeOwned>(
+    request: Request,
+    state: &AppState,
+    needs: Role,
+) -> Result<(Operator, T), Response> {
+    let (mut parts, body) = request.into_parts();
+    let operator = Operator::from_request_parts(&mut parts, state).await?;
+    let body = read_body(Request::from_parts(parts, body), state).await?;
+    if !same(&csrf_field(&body), &operator.0.csrf_token) {
+        return Err(forbidden());
+    }
+    if !operator.may(needs) {
+        return Err(not_allowed(operator.role(), needs));
+    }
+    let form = parse_form(&body).map_err(IntoResponse::into_response)?;
+    Ok((operator, form))
+}
+
+/// The answer to a change the operator's role does not allow.
+pub fn not_allowed(has: Role, needs: Role) -> Response {
+    let message = format!(
+        "Your role is {has}: only {who} can make this change. An owner can change your role on the Operators page.",
+        has = has.as_str(),
+        who = match needs {
+            Role::Owner => "an owner",
+            _ => "an editor or an owner",
+        }
+    );
+    let page = super::render(
+        "error.html",
+        minijinja::context! { title => "Not allowed", message },
+    );
+    (axum::http::StatusCode::FORBIDDEN, page).into_response()
 }
 
 /// A form with no field but its `csrf` (a button).

@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use super::activities::when;
 use super::render;
-use super::session::{CsrfForm, NoFields, Operator};
+use super::session::{NoFields, Operator, OwnerForm};
 use super::PageError;
 use crate::error::ApiError;
 use crate::outbound::signature;
@@ -186,7 +186,7 @@ async fn list(State(state): State<AppState>, operator: Operator) -> Response {
 /// The add form: `events` repeats, one per ticked type.
 async fn create(
     State(state): State<AppState>,
-    CsrfForm(operator, pairs): CsrfForm<Vec<(String, String)>>,
+    OwnerForm(operator, pairs): OwnerForm<Vec<(String, String)>>,
 ) -> Response {
     let mut entered = Entered::default();
     for (k, v) in pairs {
@@ -224,6 +224,12 @@ async fn create(
     };
     match state.store.create_webhook(new, state.clock.now()).await {
         Ok(webhook) => {
+            let id = webhook.id.to_string();
+            if let Err(e) =
+                super::audit::record(&state, &operator, "webhook.create", &id, &webhook.url).await
+            {
+                return e.into_response();
+            }
             let added = Added {
                 url: webhook.url,
                 secret: webhook.secret,
@@ -240,13 +246,16 @@ async fn create(
 async fn delete(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    CsrfForm(_, NoFields {}): CsrfForm<NoFields>,
+    OwnerForm(operator, NoFields {}): OwnerForm<NoFields>,
 ) -> Response {
     let Ok(id) = WebhookId::parse(&id) else {
         return PageError::not_found("webhook").into_response();
     };
     match state.store.delete_webhook(&id).await {
-        Ok(()) => Redirect::to("/admin/webhooks").into_response(),
+        Ok(()) => {
+            let to = Redirect::to("/admin/webhooks").into_response();
+            super::audit::then(&state, &operator, "webhook.delete", id.as_str(), "", to).await
+        }
         Err(e) => PageError::from(e).into_response(),
     }
 }

@@ -9,7 +9,7 @@ mod offers;
 mod outbound;
 mod page;
 mod participants;
-mod people;
+pub(crate) mod people;
 mod previews;
 mod privacy;
 mod redirect;

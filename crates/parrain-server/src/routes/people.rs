@@ -21,7 +21,7 @@ use crate::extract::ApiQuery;
 use crate::views::{ts, List, PersonOut};
 use crate::AppState;
 
-const CHANNELS: [&str; 4] = ["email", "x", "linkedin", "facebook"];
+pub(crate) const CHANNELS: [&str; 4] = ["email", "x", "linkedin", "facebook"];
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(list_people))
@@ -30,7 +30,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
-struct PeopleQuery {
+pub(crate) struct PeopleQuery {
     /// Signed up for this offer.
     #[param(value_type = Option<String>)]
     signed_up_for: Option<OfferId>,
@@ -82,7 +82,7 @@ async fn check_offer(state: &AppState, field: &str, offer: &Option<OfferId>) -> 
     Ok(())
 }
 
-async fn filter_of(state: &AppState, q: &PeopleQuery) -> ApiResult<PeopleFilter> {
+pub(crate) async fn filter_of(state: &AppState, q: &PeopleQuery) -> ApiResult<PeopleFilter> {
     for (field, offer) in [
         ("signed_up_for", &q.signed_up_for),
         ("achieved_goal_in", &q.achieved_goal_in),
@@ -144,6 +144,12 @@ async fn list_people(
         let list = state.store.list_people(filter, page).await?;
         return Ok(Json(List::of(list, PersonOut::from)).into_response());
     }
+    csv_export(&state, filter).await
+}
+
+/// Every person `filter` matches, as one CSV file streamed a batch at a
+/// time (the API's `Accept: text/csv` and the admin's people page).
+pub(crate) async fn csv_export(state: &AppState, filter: PeopleFilter) -> ApiResult<Response> {
     // The first batch is read before the answer starts, so a failing
     // database still gets a JSON error; the rest streams batch by batch
     // from the same query.

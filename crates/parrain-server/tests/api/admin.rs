@@ -10,16 +10,16 @@ use serde_json::json;
 
 use crate::helpers::{offer_settings, spawn_app, TestApp};
 
-const PASSWORD: &str = "correct horse battery";
+pub(crate) const PASSWORD: &str = "correct horse battery";
 
-async fn operator(app: &TestApp, email: &str) {
+pub(crate) async fn operator(app: &TestApp, email: &str) {
     let email = Email::parse(email).unwrap();
     let hash = password::hash(PASSWORD).unwrap();
     app.store.set_operator(&email, hash, 0).await.unwrap();
 }
 
 /// The `name=value` of a `Set-Cookie` named `name`, and the whole header.
-fn set_cookie(response: &Response, name: &str) -> (String, String) {
+pub(crate) fn set_cookie(response: &Response, name: &str) -> (String, String) {
     let header = response
         .headers()
         .get_all("set-cookie")
@@ -30,13 +30,13 @@ fn set_cookie(response: &Response, name: &str) -> (String, String) {
     (header.split(';').next().unwrap().to_owned(), header)
 }
 
-fn csrf_field(html: &str) -> String {
+pub(crate) fn csrf_field(html: &str) -> String {
     let start = html.find(r#"name="csrf" value=""#).expect("a csrf field") + 19;
     html[start..].split('"').next().unwrap().to_owned()
 }
 
 /// Opens the login form; returns (csrf cookie pair, csrf field).
-async fn login_form(app: &TestApp) -> (String, String) {
+pub(crate) async fn login_form(app: &TestApp) -> (String, String) {
     let response = app
         .client
         .get(app.url("/admin/login"))
@@ -48,7 +48,7 @@ async fn login_form(app: &TestApp) -> (String, String) {
     (pair, csrf_field(&response.text().await.unwrap()))
 }
 
-async fn post_login(app: &TestApp, cookie: &str, form: &[(&str, &str)]) -> Response {
+pub(crate) async fn post_login(app: &TestApp, cookie: &str, form: &[(&str, &str)]) -> Response {
     app.client
         .post(app.url("/admin/login"))
         .header("cookie", cookie)
@@ -258,7 +258,8 @@ async fn the_report_page_draws_five_funnel_bars_and_a_point_per_bucket() {
     let html = page.text().await.unwrap();
     assert_eq!(html.matches(r#"<svg class="chart funnel""#).count(), 1);
     assert_eq!(html.matches(r#"class="bar""#).count(), 5);
-    assert_eq!(html.matches(r#"class="point""#).count(), 6);
+    // A point per hour on each chart: campaign visits and referred sign-ups.
+    assert_eq!(html.matches(r#"class="point""#).count(), 12);
     assert!(
         html.contains("report.csv?from=2026-01-01T00%3A00%3A00Z"),
         "{html}"
@@ -281,6 +282,65 @@ async fn the_report_page_draws_five_funnel_bars_and_a_point_per_bucket() {
         .await
         .unwrap();
     assert_eq!(anonymous.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn the_report_page_offers_periods_and_compares_with_the_one_before() {
+    let app = spawn_app().await;
+    let session = signed_in(&app, "periods@example.com").await;
+    let offer = app
+        .live_offer(json!({"type": "referred_signups", "count": 1}))
+        .await;
+    let ana = app.participant(&offer, "ana@example.com").await;
+    app.sign_up(
+        &offer,
+        json!({"email": "bo@example.com", "referral_code": ana["code"]}),
+    )
+    .await;
+    let get = |path: String| {
+        let request = app.client.get(app.url(&path)).header("cookie", &session);
+        async move {
+            let response = request.send().await.unwrap();
+            (response.status(), response.text().await.unwrap())
+        }
+    };
+
+    let (status, html) = get(format!("/admin/offers/{offer}/report?period=7")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains(r#"class="current" aria-current="page">Last 7 days</a>"#),
+        "{html}"
+    );
+    // Seven days, each a point on both charts, with gridlines and values.
+    assert_eq!(html.matches(r#"class="point""#).count(), 14);
+    assert_eq!(html.matches(r#"class="grid""#).count(), 10);
+    assert!(html.contains(r#"class="tick y""#), "{html}");
+    assert!(
+        !html.contains("T00:00:00Z</text>"),
+        "dates read as dates: {html}"
+    );
+    // This week against the week before.
+    let row = html
+        .split("<tr ")
+        .find(|r| r.starts_with(r#"data-step="registrations""#))
+        .unwrap();
+    assert!(row.contains(r#"<td class="now">1</td>"#), "{row}");
+    assert!(row.contains(r#"<td class="before">0</td>"#), "{row}");
+    assert!(row.contains(">new<"), "{row}");
+
+    let (status, html) = get(format!(
+        "/admin/offers/{offer}/report?from=2026-03-01&to=2026-03-10"
+    ))
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(html.matches(r#"class="point""#).count(), 20, "ten days");
+    assert!(html.contains(r#"value="2026-03-01""#) && html.contains(r#"value="2026-03-10""#));
+
+    let (status, _) = get(format!(
+        "/admin/offers/{offer}/report?from=2026-03-10&to=2026-03-01"
+    ))
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
 }
 
 #[tokio::test]

@@ -35,6 +35,7 @@ mod reports;
 mod retention;
 mod reward_views;
 mod rewards;
+mod roles;
 mod social;
 mod wake;
 mod webhooks;

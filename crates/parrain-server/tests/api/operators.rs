@@ -20,6 +20,7 @@ fn session(token: char, email: &str, expires_at: i64) -> OperatorSession {
         csrf_token: format!("csrf-{token}"),
         created_at: T0 + 1_000,
         expires_at: T0 + expires_at,
+        role: parrain_store::Role::Owner,
     }
 }
 

@@ -166,6 +166,7 @@ fn session(token: char, expires_at: i64) -> OperatorSession {
         csrf_token: format!("csrf-{token}"),
         created_at: 1_000,
         expires_at,
+        role: parrain_store::Role::Owner,
     }
 }
 

@@ -71,6 +71,8 @@ mod retention;
 mod reward_views;
 #[path = "../api/rewards.rs"]
 mod rewards;
+#[path = "../api/roles.rs"]
+mod roles;
 #[path = "../api/social.rs"]
 mod social;
 #[path = "../api/wake.rs"]

@@ -178,7 +178,7 @@ async fn an_operator_creates_an_offer_fixes_what_approval_refuses_and_approves_i
         // ...but approval lists the problem, naming the field.
         submit(&browser, "[data-action=approve]", "#approval-problems").await;
         let problems = text(&browser, "#approval-problems").await;
-        assert!(problems.contains("goal.event"), "{problems}");
+        assert!(problems.contains("Goal › event"), "{problems}");
         assert!(
             problems.contains("custom_event goal needs the name"),
             "{problems}"
@@ -217,11 +217,11 @@ async fn an_operator_creates_an_offer_fixes_what_approval_refuses_and_approves_i
         submit(&browser, ".savebar button[type=submit]", ".notice").await;
         let changed = browser
             .js(
-                "return [...document.querySelectorAll('tr.changed')].map(r => r.dataset.setting)",
+                "return [...document.querySelectorAll('tr.changed')].map(r => r.textContent)",
                 vec![],
             )
             .await;
-        assert_eq!(changed, json!(["goal.count"]));
+        assert_eq!(changed, json!(["Goal › credits needed23"]));
         let offer = app.get(&format!("/v1/offers/{id}")).await;
         assert_eq!(offer["live"]["goal"]["count"], 2);
         assert_eq!(offer["draft"]["goal"]["count"], 3);

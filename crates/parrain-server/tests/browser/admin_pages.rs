@@ -14,15 +14,19 @@ use serde_json::{json, Value};
 use crate::app::{offer_settings, spawn_app_with, TestApp};
 use crate::chrome::{scenario, Browser, Chrome};
 
-const OPERATOR: &str = "ops@example.com";
-const PASSWORD: &str = "correct horse battery";
+pub(crate) const OPERATOR: &str = "ops@example.com";
+pub(crate) const PASSWORD: &str = "correct horse battery";
 
 /// A server with one operator account.
 async fn app_with_operator() -> TestApp {
     spawn_app_with(add_operator).await
 }
 
-async fn add_operator(store: &Arc<dyn Store>, _: &mut ServerConfig, _: &std::path::Path) {
+pub(crate) async fn add_operator(
+    store: &Arc<dyn Store>,
+    _: &mut ServerConfig,
+    _: &std::path::Path,
+) {
     let email = Email::parse(OPERATOR).unwrap();
     let hash = password::hash(PASSWORD).unwrap();
     store.set_operator(&email, hash, 0).await.unwrap();
@@ -30,13 +34,18 @@ async fn add_operator(store: &Arc<dyn Store>, _: &mut ServerConfig, _: &std::pat
 
 /// Opens a browser and signs in through the login form.
 async fn signed_in(chrome: &Chrome, app: &TestApp) -> Browser {
-    let browser = chrome.open("operator").await;
+    signed_in_as(chrome, app, OPERATOR).await
+}
+
+/// Opens a browser and signs in as `email` (with `PASSWORD`).
+pub(crate) async fn signed_in_as(chrome: &Chrome, app: &TestApp, email: &str) -> Browser {
+    let browser = chrome.open(email).await;
     browser.goto(&app.url("/admin/login")).await;
     let c = &browser.client;
     c.find(Locator::Css("input[name=email]"))
         .await
         .unwrap()
-        .send_keys(OPERATOR)
+        .send_keys(email)
         .await
         .unwrap();
     c.find(Locator::Css("input[name=password]"))
@@ -53,7 +62,7 @@ async fn signed_in(chrome: &Chrome, app: &TestApp) -> Browser {
 }
 
 /// Text of every element matching `css`, in page order.
-async fn texts(browser: &Browser, css: &str) -> Vec<String> {
+pub(crate) async fn texts(browser: &Browser, css: &str) -> Vec<String> {
     let found = browser
         .js(
             "return [...document.querySelectorAll(arguments[0])].map(e => e.textContent.trim())",
@@ -204,7 +213,7 @@ async fn the_report_draws_the_funnel_with_a_bar_per_step() {
                 "Interactions",
                 "Shares",
                 "Resulting clicks",
-                "Registrations"
+                "Referred sign-ups"
             ]
         );
     })

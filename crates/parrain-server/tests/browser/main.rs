@@ -6,6 +6,8 @@
 
 mod admin_editor;
 mod admin_pages;
+mod admin_roles;
+mod admin_summary;
 mod admin_widget;
 mod app;
 mod budget;

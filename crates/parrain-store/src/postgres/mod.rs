@@ -20,6 +20,7 @@
 
 mod activities;
 mod deliveries;
+mod figures;
 mod fold;
 mod idempotency;
 mod invitations;
@@ -67,6 +68,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0015_social_logins.sql"),
     include_str!("../../migrations/postgres/0016_reversals.sql"),
     include_str!("../../migrations/postgres/0017_eligibility_limits.sql"),
+    include_str!("../../migrations/postgres/0018_operator_roles.sql"),
 ];
 
 /// Any constant: the advisory lock nodes take while migrating, so two

@@ -8,6 +8,7 @@
 mod activities;
 mod cache;
 mod deliveries;
+mod figures;
 mod files;
 mod idempotency;
 mod invitations;
@@ -56,6 +57,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0014_social_logins.sql"),
     include_str!("../../migrations/sqlite/0015_reversals.sql"),
     include_str!("../../migrations/sqlite/0016_eligibility_limits.sql"),
+    include_str!("../../migrations/sqlite/0017_operator_roles.sql"),
 ];
 
 /// The SQLite store. Cheap to clone.

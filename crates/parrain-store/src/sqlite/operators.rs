@@ -6,7 +6,8 @@ use parrain_core::Millis;
 use r2d2_sqlite::rusqlite::{params, OptionalExtension};
 
 use super::SqliteStore;
-use crate::{Operator, OperatorSession, Operators, Result};
+use crate::operators::last_owner;
+use crate::{AuditEntry, Operator, OperatorSession, Operators, Result, Role, StoreError};
 
 #[async_trait]
 impl Operators for SqliteStore {
@@ -41,15 +42,9 @@ impl Operators for SqliteStore {
         self.read(move |conn| {
             Ok(conn
                 .query_row(
-                    "SELECT email, password_hash, created_at FROM operators WHERE email = ?1",
+                    "SELECT email, password_hash, created_at, role FROM operators WHERE email = ?1",
                     [email],
-                    |r| {
-                        Ok(Operator {
-                            email: r.get(0)?,
-                            password_hash: r.get(1)?,
-                            created_at: r.get(2)?,
-                        })
-                    },
+                    operator_row,
                 )
                 .optional()?)
         })
@@ -73,8 +68,9 @@ impl Operators for SqliteStore {
         self.read(move |conn| {
             Ok(conn
                 .query_row(
-                    "SELECT token_hash, email, csrf_token, created_at, expires_at
-                     FROM operator_sessions WHERE token_hash = ?1 AND expires_at > ?2",
+                    "SELECT s.token_hash, s.email, s.csrf_token, s.created_at, s.expires_at, o.role
+                     FROM operator_sessions s JOIN operators o ON o.email = s.email
+                     WHERE s.token_hash = ?1 AND s.expires_at > ?2",
                     params![token_hash, now],
                     |r| {
                         Ok(OperatorSession {
@@ -83,6 +79,7 @@ impl Operators for SqliteStore {
                             csrf_token: r.get(2)?,
                             created_at: r.get(3)?,
                             expires_at: r.get(4)?,
+                            role: Role::stored(&r.get::<_, String>(5)?),
                         })
                     },
                 )
@@ -102,4 +99,90 @@ impl Operators for SqliteStore {
         })
         .await
     }
+
+    async fn operators(&self) -> Result<Vec<Operator>> {
+        self.read(|conn| {
+            let mut stmt = conn.prepare(
+                "SELECT email, password_hash, created_at, role FROM operators ORDER BY email",
+            )?;
+            let rows = stmt.query_map([], operator_row)?;
+            Ok(rows.collect::<std::result::Result<_, _>>()?)
+        })
+        .await
+    }
+
+    async fn set_role(&self, email: &str, role: Role, entry: AuditEntry) -> Result<Role> {
+        let email = email.to_owned();
+        self.write(move |conn| {
+            let had: Option<String> = conn
+                .query_row(
+                    "SELECT role FROM operators WHERE email = ?1",
+                    [&email],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            let Some(had) = had.map(|r| Role::stored(&r)) else {
+                return Err(StoreError::NotFound { what: "operator" });
+            };
+            if had == Role::Owner && role != Role::Owner {
+                let owners: i64 = conn.query_row(
+                    "SELECT COUNT(*) FROM operators WHERE role = 'owner'",
+                    [],
+                    |r| r.get(0),
+                )?;
+                if owners <= 1 {
+                    return Err(last_owner());
+                }
+            }
+            conn.execute(
+                "UPDATE operators SET role = ?2, updated_at = ?3 WHERE email = ?1",
+                params![email, role.as_str(), entry.at],
+            )?;
+            insert_audit(conn, &entry)?;
+            Ok(had)
+        })
+        .await
+    }
+
+    async fn record_audit(&self, entry: AuditEntry) -> Result<()> {
+        self.write(move |conn| insert_audit(conn, &entry)).await
+    }
+
+    async fn audit_log(&self, before: Option<i64>, limit: u32) -> Result<Vec<AuditEntry>> {
+        self.read(move |conn| {
+            let mut stmt = conn.prepare(
+                "SELECT seq, at, operator, action, target, detail FROM audit_log
+                 WHERE seq < ?1 ORDER BY seq DESC LIMIT ?2",
+            )?;
+            let rows = stmt.query_map(params![before.unwrap_or(i64::MAX), limit], |r| {
+                Ok(AuditEntry {
+                    seq: r.get(0)?,
+                    at: r.get(1)?,
+                    operator: r.get(2)?,
+                    action: r.get(3)?,
+                    target: r.get(4)?,
+                    detail: r.get(5)?,
+                })
+            })?;
+            Ok(rows.collect::<std::result::Result<_, _>>()?)
+        })
+        .await
+    }
+}
+
+fn operator_row(r: &r2d2_sqlite::rusqlite::Row<'_>) -> r2d2_sqlite::rusqlite::Result<Operator> {
+    Ok(Operator {
+        email: r.get(0)?,
+        password_hash: r.get(1)?,
+        created_at: r.get(2)?,
+        role: Role::stored(&r.get::<_, String>(3)?),
+    })
+}
+
+fn insert_audit(conn: &r2d2_sqlite::rusqlite::Connection, e: &AuditEntry) -> Result<()> {
+    conn.execute(
+        "INSERT INTO audit_log (at, operator, action, target, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![e.at, e.operator, e.action, e.target, e.detail],
+    )?;
+    Ok(())
 }

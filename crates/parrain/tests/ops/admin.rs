@@ -1,17 +1,23 @@
 //! `parrain admin create-user`: an operator account from the command line,
-//! the password read from standard input and stored only as an argon2 hash.
+//! the password read from standard input and stored only as an argon2 hash;
+//! `parrain admin set-role` and `list`, with the audit log signed `cli`.
 
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
 use parrain_server::password;
 use parrain_store::sqlite::SqliteStore;
-use parrain_store::{OperatorSession, Operators};
+use parrain_store::{OperatorSession, Operators, Role};
 
 fn create_user(data_dir: &str, email: &str, stdin: &str) -> Output {
+    create_user_as(data_dir, email, &[], stdin)
+}
+
+fn create_user_as(data_dir: &str, email: &str, extra: &[&str], stdin: &str) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_parrain"))
         .args(["admin", "--data-dir", data_dir, "create-user"])
         .args(["--email", email, "--password-stdin"])
+        .args(extra)
         .env("PARRAIN_LOG", "warn")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -38,7 +44,10 @@ async fn create_user_stores_a_hash_and_a_second_run_resets_the_password() {
 
     let first = create_user(data, "Ops@Example.com", "correct horse battery\n");
     assert!(first.status.success(), "{first:?}");
-    assert_eq!(stdout(&first).trim(), "created operator ops@example.com");
+    assert_eq!(
+        stdout(&first).trim(),
+        "created operator ops@example.com (owner)"
+    );
 
     let store = SqliteStore::open(dir.path()).unwrap();
     let operator = store.operator("ops@example.com").await.unwrap().unwrap();
@@ -54,6 +63,7 @@ async fn create_user_stores_a_hash_and_a_second_run_resets_the_password() {
         csrf_token: "c".into(),
         created_at: 0,
         expires_at: i64::MAX,
+        role: Role::Owner,
     };
     store.insert_session(session.clone()).await.unwrap();
     assert_eq!(
@@ -80,6 +90,100 @@ async fn create_user_stores_a_hash_and_a_second_run_resets_the_password() {
         store.session(&session.token_hash, 1).await.unwrap(),
         None,
         "a reset ends the operator's sessions"
+    );
+}
+
+fn admin(data_dir: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_parrain"))
+        .args(["admin", "--data-dir", data_dir])
+        .args(args)
+        .env("PARRAIN_LOG", "warn")
+        .output()
+        .expect("the parrain binary runs")
+}
+
+#[tokio::test]
+async fn roles_are_set_from_the_command_line_and_the_last_owner_stays() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let owner = create_user(data, "owner@example.com", "correct horse battery\n");
+    assert!(owner.status.success(), "{owner:?}");
+    let viewer = create_user_as(
+        data,
+        "ana@example.com",
+        &["--role", "viewer"],
+        "correct horse battery\n",
+    );
+    assert_eq!(
+        stdout(&viewer).trim(),
+        "created operator ana@example.com (viewer)"
+    );
+    let listed = admin(data, &["list"]);
+    assert_eq!(
+        stdout(&listed),
+        "ana@example.com\tviewer\nowner@example.com\towner\n"
+    );
+
+    let promoted = admin(
+        data,
+        &["set-role", "--email", "ana@example.com", "--role", "editor"],
+    );
+    assert!(promoted.status.success(), "{promoted:?}");
+    assert_eq!(stdout(&promoted).trim(), "ana@example.com: viewer → editor");
+
+    let alone = admin(
+        data,
+        &[
+            "set-role",
+            "--email",
+            "owner@example.com",
+            "--role",
+            "viewer",
+        ],
+    );
+    assert!(!alone.status.success());
+    assert!(
+        String::from_utf8_lossy(&alone.stderr).contains("only owner"),
+        "{alone:?}"
+    );
+    let unknown = admin(
+        data,
+        &["set-role", "--email", "who@example.com", "--role", "viewer"],
+    );
+    assert!(!unknown.status.success());
+    let bad = admin(
+        data,
+        &["set-role", "--email", "ana@example.com", "--role", "god"],
+    );
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("owner, editor, viewer"));
+
+    let store = SqliteStore::open(dir.path()).unwrap();
+    let role = |email: &'static str| {
+        let store = &store;
+        async move { store.operator(email).await.unwrap().unwrap().role }
+    };
+    assert_eq!(role("ana@example.com").await, Role::Editor);
+    assert_eq!(role("owner@example.com").await, Role::Owner);
+    let log: Vec<(String, String, String, String)> = (store.audit_log(None, 10).await.unwrap())
+        .into_iter()
+        .map(|e| (e.operator, e.action, e.target, e.detail))
+        .collect();
+    let entry = |action: &str, target: &str, detail: &str| {
+        (
+            "cli".to_owned(),
+            action.to_owned(),
+            target.to_owned(),
+            detail.to_owned(),
+        )
+    };
+    assert_eq!(
+        log,
+        [
+            entry("operator.role", "ana@example.com", "viewer → editor"),
+            entry("operator.create", "ana@example.com", "viewer"),
+            entry("operator.create", "owner@example.com", "owner"),
+        ]
     );
 }
 

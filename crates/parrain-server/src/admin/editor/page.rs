@@ -1,6 +1,8 @@
-//! `/admin/offers/{id}`: one offer as its operator runs it. What is live,
-//! what the draft would change, the lifecycle buttons (approve, unapprove,
-//! clone, archive, delete) and the promo codes.
+//! `/admin/offers/{id}`: one offer as its operator runs it. Its headline
+//! figures with their 30-day sparklines (`headline`), what it does in a
+//! sentence per part and what the draft would change, in words
+//! (`summary`), the lifecycle buttons (approve, unapprove, clone, archive,
+//! delete) and the promo codes.
 //!
 //! Each button is a POST form with the session's CSRF token and calls the
 //! same store operation as the `/v1` API; a refusal comes back on this page
@@ -13,12 +15,12 @@ use minijinja::context;
 use parrain_core::ids::OfferId;
 use parrain_core::offer::{OfferStatus, Problem};
 use parrain_core::promo::LineProblem;
-use parrain_store::{Offer, StoreError};
+use parrain_store::StoreError;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 use super::super::render;
 use super::super::session::{CsrfForm, NoFields, Operator};
+use super::super::summary;
 use super::super::PageError;
 use crate::AppState;
 
@@ -32,76 +34,12 @@ pub struct Notice {
     pub promo_lines: Vec<LineProblem>,
 }
 
-/// One setting in the live-vs-draft table.
+/// A problem of a refused approval, with its setting named in words.
 #[derive(Serialize)]
-struct Row {
-    setting: String,
-    live: Option<String>,
-    draft: Option<String>,
-    changed: bool,
-}
-
-/// Settings as `dotted.path → value` lines, for a side-by-side view.
-fn flatten(prefix: &str, value: &Value, out: &mut Vec<(String, String)>) {
-    match value {
-        Value::Object(map) if !map.is_empty() => {
-            for (k, v) in map {
-                let path = if prefix.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{prefix}.{k}")
-                };
-                flatten(&path, v, out);
-            }
-        }
-        Value::Array(items) if items.iter().any(Value::is_object) => {
-            for (i, v) in items.iter().enumerate() {
-                flatten(&format!("{prefix}[{i}]"), v, out);
-            }
-        }
-        Value::Null => {}
-        Value::String(s) => out.push((prefix.to_owned(), s.clone())),
-        Value::Array(items) => {
-            let items: Vec<String> = items
-                .iter()
-                .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
-                .collect();
-            out.push((prefix.to_owned(), items.join(", ")));
-        }
-        other => out.push((prefix.to_owned(), other.to_string())),
-    }
-}
-
-fn rows(offer: &Offer) -> Vec<Row> {
-    let lines = |s: Option<&parrain_core::offer::OfferSettings>| {
-        let mut out = Vec::new();
-        if let Some(v) = s.and_then(|s| serde_json::to_value(s).ok()) {
-            flatten("", &v, &mut out);
-        }
-        out
-    };
-    let live = lines(offer.live.as_ref());
-    let draft = lines(offer.draft.as_ref());
-    let mut settings: Vec<&String> = live.iter().chain(&draft).map(|(k, _)| k).collect();
-    settings.sort();
-    settings.dedup();
-    let find = |list: &[(String, String)], k: &str| {
-        list.iter()
-            .find(|(key, _)| key == k)
-            .map(|(_, v)| v.clone())
-    };
-    settings
-        .into_iter()
-        .map(|k| {
-            let (l, d) = (find(&live, k), find(&draft, k));
-            Row {
-                changed: offer.live.is_some() && offer.draft.is_some() && l != d,
-                setting: k.clone(),
-                live: l,
-                draft: d,
-            }
-        })
-        .collect()
+struct LabelledProblem {
+    field: String,
+    label: String,
+    message: String,
 }
 
 /// The offer id of a path, if it reads as one.
@@ -136,6 +74,24 @@ pub async fn show(
         .cloned()
         .unwrap_or_else(|| parrain_store::PromoCounts::empty(default_pool));
     let now = state.clock.now();
+    let (figures, codes_left) = match super::super::headline::read(state, id).await {
+        Ok(read) => read,
+        Err(e) => return e.into_response(),
+    };
+    let today = now.div_euclid(86_400_000);
+    let figures = super::super::headline::figures(&figures, codes_left, today);
+    let summary = summary::parts(offer.live.as_ref().unwrap_or(offer.editable()));
+    let changes = match (&offer.live, &offer.draft) {
+        (Some(live), Some(draft)) => summary::changes(live, draft),
+        _ => Vec::new(),
+    };
+    let problems: Vec<LabelledProblem> = (notice.problems.iter())
+        .map(|p| LabelledProblem {
+            field: p.field.clone(),
+            label: summary::field_label(&p.field),
+            message: p.message.clone(),
+        })
+        .collect();
     let html = render(
         "offer_page.html",
         context! {
@@ -154,7 +110,10 @@ pub async fn show(
             can_unapprove => offer.status == OfferStatus::Approved,
             can_archive => offer.status != OfferStatus::Archived,
             can_delete => offer.participants == 0,
-            rows => rows(&offer),
+            summary,
+            changes,
+            figures,
+            problems,
             codes,
             pools,
             notice,
@@ -214,21 +173,38 @@ async fn act(state: AppState, operator: Operator, id: String, action: Action) ->
     };
     let now = state.clock.now();
     let store = &state.store;
+    let audit = |action: &'static str, detail: String, to: Response| {
+        let (state, operator, id) = (&state, &operator, &id);
+        async move { super::super::audit::then(state, operator, action, id.as_str(), &detail, to).await }
+    };
     let result = match action {
         Action::Approve => store.approve(&id, now).await.map(|_| "approved"),
         Action::Unapprove => store.unapprove(&id, now).await.map(|_| "unapproved"),
         Action::Archive => store.archive(&id, now).await.map(|_| "archived"),
         Action::Clone => match store.clone_offer(&id, now).await {
-            Ok(copy) => return to_offer(&copy.id, "cloned"),
+            Ok(copy) => {
+                let detail = format!("copy {}", copy.id);
+                return audit("offer.clone", detail, to_offer(&copy.id, "cloned")).await;
+            }
             Err(e) => Err(e),
         },
         Action::Delete => match store.delete_offer(&id).await {
-            Ok(()) => return Redirect::to("/admin").into_response(),
+            Ok(()) => {
+                let to = Redirect::to("/admin").into_response();
+                return audit("offer.delete", String::new(), to).await;
+            }
             Err(e) => Err(e),
         },
     };
     let (notice, status) = match result {
-        Ok(done) => return to_offer(&id, done),
+        Ok(done) => {
+            let action = match done {
+                "approved" => "offer.approve",
+                "unapproved" => "offer.unapprove",
+                _ => "offer.archive",
+            };
+            return audit(action, String::new(), to_offer(&id, done)).await;
+        }
         Err(StoreError::Invalid(problems)) => (
             Notice {
                 problems,

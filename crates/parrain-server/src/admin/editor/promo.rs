@@ -47,7 +47,19 @@ pub async fn upload(
         .into_response();
     }
     let notice = match state.store.put_promo_codes(&id, pool, text.clone()).await {
-        Ok(_) => return to_offer(&id, "codes"),
+        Ok(added) => {
+            let detail = format!("pool {}: {} codes available", added.pool, added.available);
+            let to = to_offer(&id, "codes");
+            return super::super::audit::then(
+                &state,
+                &operator,
+                "promo_codes.upload",
+                id.as_str(),
+                &detail,
+                to,
+            )
+            .await;
+        }
         Err(StoreError::PromoLines(lines)) => Notice {
             promo_text: text,
             promo_lines: lines,

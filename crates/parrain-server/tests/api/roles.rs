@@ -1,0 +1,370 @@
+//! Operator roles and the audit log through `/admin`: a viewer is refused
+//! every change (and nothing changes), an editor runs offers but not keys,
+//! webhooks or operators, the last owner stays an owner, and the audit log
+//! shows who approved what, on the page and in its CSV.
+
+use parrain_core::email::Email;
+use parrain_server::password;
+use parrain_store::{AuditEntry, Role};
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::admin::{csrf_field, login_form, post_login, set_cookie, PASSWORD};
+use crate::helpers::{offer_settings, spawn_app, TestApp};
+
+/// A signed-in operator: the session cookie and the session's CSRF token.
+struct Session {
+    cookie: String,
+    csrf: String,
+}
+
+async fn operator(app: &TestApp, email: &str, role: Role) {
+    let parsed = Email::parse(email).unwrap();
+    let hash = password::hash(PASSWORD).unwrap();
+    app.store.set_operator(&parsed, hash, 1).await.unwrap();
+    let entry = AuditEntry {
+        seq: 0,
+        at: 1,
+        operator: "cli".into(),
+        action: "operator.role".into(),
+        target: email.into(),
+        detail: role.as_str().into(),
+    };
+    app.store.set_role(email, role, entry).await.unwrap();
+}
+
+async fn signed_in(app: &TestApp, email: &str, role: Role) -> Session {
+    operator(app, email, role).await;
+    let (cookie, csrf) = login_form(app).await;
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("email", email),
+        ("password", PASSWORD),
+    ];
+    let response = post_login(app, &cookie, &form).await;
+    let cookie = set_cookie(&response, "parrain_admin").0;
+    let page = app.client.get(app.url("/admin")).header("cookie", &cookie);
+    let html = page.send().await.unwrap().text().await.unwrap();
+    Session {
+        csrf: csrf_field(&html),
+        cookie,
+    }
+}
+
+impl Session {
+    async fn post(&self, app: &TestApp, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        let mut fields = vec![("csrf", self.csrf.as_str())];
+        fields.extend_from_slice(form);
+        app.client
+            .post(app.url(path))
+            .header("cookie", &self.cookie)
+            .form(&fields)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn page(&self, app: &TestApp, path: &str) -> (StatusCode, String) {
+        let request = app.client.get(app.url(path)).header("cookie", &self.cookie);
+        let response = request.send().await.unwrap();
+        (response.status(), response.text().await.unwrap())
+    }
+}
+
+async fn status_of(app: &TestApp, offer: &str) -> String {
+    let offer = app.get_ok(&format!("/v1/offers/{offer}")).await;
+    offer["status"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn a_viewer_is_refused_every_change_and_nothing_changes() {
+    let app = spawn_app().await;
+    operator(&app, "owner@example.com", Role::Owner).await;
+    let viewer = signed_in(&app, "viewer@example.com", Role::Viewer).await;
+    let draft = app
+        .create_offer(&offer_settings(
+            json!({"type": "referred_signups", "count": 1}),
+        ))
+        .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let live = app
+        .live_offer(json!({"type": "referred_signups", "count": 1}))
+        .await;
+    let keys_before = app.store.list_keys().await.unwrap().len();
+
+    let d = |rest: &str| format!("/admin/offers/{draft}/{rest}");
+    let l = |rest: &str| format!("/admin/offers/{live}/{rest}");
+    let attempts: Vec<(String, Vec<(&str, &str)>)> = vec![
+        ("/admin/offers/new".into(), vec![("name", "Sneaky")]),
+        (d("edit"), vec![("name", "Renamed")]),
+        (d("approve"), vec![]),
+        (l("unapprove"), vec![]),
+        (d("clone"), vec![]),
+        (l("archive"), vec![]),
+        (d("delete"), vec![]),
+        (d("promo-codes"), vec![("codes", "A1\nA2")]),
+        (l("participants/fulfill"), vec![("id", "pa_x")]),
+        ("/admin/reviews/rv_x/approve".into(), vec![]),
+        ("/admin/reviews/rv_x/reject".into(), vec![]),
+        (
+            "/admin/keys".into(),
+            vec![("kind", "secret"), ("name", "mine")],
+        ),
+        ("/admin/keys/key_x/revoke".into(), vec![]),
+        (
+            "/admin/webhooks".into(),
+            vec![
+                ("url", "https://hooks.example.com/"),
+                ("events", "signs_up"),
+            ],
+        ),
+        ("/admin/webhooks/wh_x/delete".into(), vec![]),
+        (
+            "/admin/operators".into(),
+            vec![
+                ("email", "new@example.com"),
+                ("password", PASSWORD),
+                ("role", "owner"),
+            ],
+        ),
+        (
+            "/admin/operators/role".into(),
+            vec![("email", "viewer@example.com"), ("role", "owner")],
+        ),
+    ];
+    for (path, form) in &attempts {
+        let response = viewer.post(&app, path, form).await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{path}");
+        let html = response.text().await.unwrap();
+        assert!(html.contains("Your role is viewer"), "{path}: {html}");
+    }
+
+    assert_eq!(status_of(&app, &draft).await, "draft");
+    assert_eq!(status_of(&app, &live).await, "approved");
+    let offers = app.get_ok("/v1/offers").await;
+    assert_eq!(
+        offers["data"].as_array().unwrap().len(),
+        2,
+        "no clone, no new offer"
+    );
+    assert_eq!(app.store.list_keys().await.unwrap().len(), keys_before);
+    let webhooks = app.get_ok("/v1/webhooks").await;
+    assert_eq!(webhooks["data"].as_array().unwrap().len(), 0);
+    let roles: Vec<(String, Role)> = (app.store.operators().await.unwrap().into_iter())
+        .map(|o| (o.email, o.role))
+        .collect();
+    assert_eq!(
+        roles,
+        [
+            ("owner@example.com".into(), Role::Owner),
+            ("viewer@example.com".into(), Role::Viewer)
+        ]
+    );
+    let changes = app.store.audit_log(None, 100).await.unwrap();
+    assert!(
+        changes.iter().all(|e| e.operator == "cli"),
+        "the viewer changed nothing: {changes:?}"
+    );
+
+    // Reading is allowed, and logging out.
+    for path in ["/admin", "/admin/audit", "/admin/operators", "/admin/keys"] {
+        assert_eq!(viewer.page(&app, path).await.0, StatusCode::OK, "{path}");
+    }
+    let (_, operators) = viewer.page(&app, "/admin/operators").await;
+    assert!(!operators.contains("Add an operator"), "{operators}");
+    let out = viewer.post(&app, "/admin/logout", &[]).await;
+    assert_eq!(out.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn an_editor_runs_offers_but_not_keys_webhooks_or_operators() {
+    let app = spawn_app().await;
+    operator(&app, "owner@example.com", Role::Owner).await;
+    let editor = signed_in(&app, "editor@example.com", Role::Editor).await;
+    let draft = app
+        .create_offer(&offer_settings(
+            json!({"type": "referred_signups", "count": 1}),
+        ))
+        .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let approved = editor
+        .post(&app, &format!("/admin/offers/{draft}/approve"), &[])
+        .await;
+    assert_eq!(approved.status(), StatusCode::SEE_OTHER);
+    assert_eq!(status_of(&app, &draft).await, "approved");
+
+    for (path, form) in [
+        ("/admin/keys", vec![("kind", "secret"), ("name", "mine")]),
+        (
+            "/admin/webhooks",
+            vec![
+                ("url", "https://hooks.example.com/"),
+                ("events", "signs_up"),
+            ],
+        ),
+        (
+            "/admin/operators/role",
+            vec![("email", "editor@example.com"), ("role", "owner")],
+        ),
+    ] {
+        let response = editor.post(&app, path, &form).await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{path}");
+        let html = response.text().await.unwrap();
+        assert!(html.contains("only an owner"), "{path}: {html}");
+    }
+    let editor_role = app.store.operator("editor@example.com").await.unwrap();
+    assert_eq!(editor_role.unwrap().role, Role::Editor);
+}
+
+#[tokio::test]
+async fn the_audit_log_shows_who_approved_what_and_downloads_as_csv() {
+    let app = spawn_app().await;
+    let owner = signed_in(&app, "owner@example.com", Role::Owner).await;
+    operator(&app, "ana@example.com", Role::Viewer).await;
+    let draft = app
+        .create_offer(&offer_settings(
+            json!({"type": "referred_signups", "count": 1}),
+        ))
+        .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let approved = owner
+        .post(&app, &format!("/admin/offers/{draft}/approve"), &[])
+        .await;
+    assert_eq!(approved.status(), StatusCode::SEE_OTHER);
+    let promoted = owner
+        .post(
+            &app,
+            "/admin/operators/role",
+            &[("email", "ana@example.com"), ("role", "editor")],
+        )
+        .await;
+    assert_eq!(promoted.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.store
+            .operator("ana@example.com")
+            .await
+            .unwrap()
+            .unwrap()
+            .role,
+        Role::Editor
+    );
+
+    // The last owner cannot give the role away.
+    let alone = owner
+        .post(
+            &app,
+            "/admin/operators/role",
+            &[("email", "owner@example.com"), ("role", "viewer")],
+        )
+        .await;
+    assert_eq!(alone.status(), StatusCode::CONFLICT);
+    assert!(alone.text().await.unwrap().contains("only owner"));
+    assert_eq!(
+        app.store
+            .operator("owner@example.com")
+            .await
+            .unwrap()
+            .unwrap()
+            .role,
+        Role::Owner
+    );
+
+    let (status, html) = owner.page(&app, "/admin/audit").await;
+    assert_eq!(status, StatusCode::OK);
+    let approve_row = html
+        .split("<tr ")
+        .find(|row| row.contains(r#"data-action="offer.approve""#))
+        .unwrap_or_else(|| panic!("no approve in the log: {html}"));
+    assert!(approve_row.contains("Approved an offer"), "{approve_row}");
+    assert!(approve_row.contains("owner@example.com"), "{approve_row}");
+    assert!(approve_row.contains(&draft), "{approve_row}");
+    assert!(html.contains("viewer → editor"), "{html}");
+
+    let csv = app
+        .client
+        .get(app.url("/admin/audit.csv"))
+        .header("cookie", &owner.cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(csv.status(), StatusCode::OK);
+    assert!(csv.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    let body = csv.text().await.unwrap();
+    let mut lines = body.lines();
+    assert_eq!(lines.next(), Some("at,operator,action,target,detail"));
+    let lines: Vec<&str> = lines.collect();
+    // Newest first: the role change, then the approval, then the set-up.
+    assert!(
+        lines[0].contains(",owner@example.com,operator.role,ana@example.com,viewer → editor"),
+        "{body}"
+    );
+    assert!(
+        lines[1].ends_with(&format!(",owner@example.com,offer.approve,{draft},")),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn the_people_page_combines_filters_counts_and_downloads_them() {
+    let app = spawn_app().await;
+    operator(&app, "owner@example.com", Role::Owner).await;
+    let viewer = signed_in(&app, "viewer@example.com", Role::Viewer).await;
+    let offer = app
+        .live_offer(json!({"type": "referred_signups", "count": 1}))
+        .await;
+    let ana = app.participant(&offer, "ana@example.com").await;
+    for friend in ["bo@example.com", "cy@example.com"] {
+        let body = json!({"email": friend, "referral_code": ana["code"]});
+        assert!(app.sign_up(&offer, body).await.status().is_success());
+    }
+    app.participant(&offer, "dee@example.com").await;
+
+    let (status, html) = viewer
+        .page(&app, &format!("/admin/people?signed_up_for={offer}"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("<span data-count>4</span> people match"),
+        "{html}"
+    );
+    let (_, html) = viewer
+        .page(
+            &app,
+            &format!("/admin/people?signed_up_for={offer}&was_referred_in={offer}&achieved_goal_in=&channel="),
+        )
+        .await;
+    assert!(
+        html.contains("<span data-count>2</span> people match"),
+        "{html}"
+    );
+    assert!(html.contains("bo@example.com") && !html.contains(r#"<td class="email">dee@"#));
+
+    let csv = app
+        .client
+        .get(app.url(&format!(
+            "/admin/people.csv?signed_up_for={offer}&was_referred_in={offer}"
+        )))
+        .header("cookie", &viewer.cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(csv.status(), StatusCode::OK);
+    let body = csv.text().await.unwrap();
+    assert_eq!(body.lines().count(), 3, "{body}");
+    assert!(body.starts_with("id,email,first_name,last_name,created_at"));
+
+    let (status, html) = viewer.page(&app, "/admin/people?channel=x").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("give shared_in too"), "{html}");
+}
