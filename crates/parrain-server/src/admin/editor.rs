@@ -30,7 +30,7 @@ use super::PageError;
 use crate::AppState;
 
 /// The editor's templates, registered with the other admin templates.
-pub const TEMPLATES: [(&str, &str); 8] = [
+pub const TEMPLATES: [(&str, &str); 9] = [
     (
         "offer_new.html",
         include_str!("../../templates/admin/offer_new.html"),
@@ -63,6 +63,10 @@ pub const TEMPLATES: [(&str, &str); 8] = [
         "offer_section_rewards.html",
         include_str!("../../templates/admin/offer_section_rewards.html"),
     ),
+    (
+        "offer_section_leaderboard.html",
+        include_str!("../../templates/admin/offer_section_leaderboard.html"),
+    ),
 ];
 
 const SCRIPT: &str = include_str!("../../templates/admin/offer_edit.js");
@@ -88,6 +92,11 @@ pub const SECTIONS: &[Section] = &[
         key: "rewards",
         template: "offer_section_rewards.html",
         read: rewards::read_rewards,
+    },
+    Section {
+        key: "leaderboard",
+        template: "offer_section_leaderboard.html",
+        read: rewards::read_leaderboard,
     },
     Section {
         key: "widget",

@@ -3,7 +3,8 @@
 //! the reward's field), uploads its pools and approves it; in the widget a
 //! referrer signs up and a friend comes through the link and signs up; the
 //! friend sees its own reward and code, and the referrer's page shows
-//! tier 1 given and the progress toward tier 2.
+//! tier 1 given and the progress toward tier 2; the widget's leaderboard
+//! names the referrer without its email.
 
 use serde_json::json;
 
@@ -46,6 +47,7 @@ async fn an_operator_builds_a_two_tier_double_sided_offer_and_both_sides_see_the
         choose(&operator, "[name='goal.type']", "referred_signups").await;
         fill(&operator, "[name='goal.count']", "2").await;
         fill(&operator, "[name='offer_page_url']", &shop).await;
+        press(&operator, "[name='leaderboard.enabled']").await;
         for _ in 0..3 {
             press(&operator, "[data-rows=rewards] [data-add]").await;
         }
@@ -139,6 +141,11 @@ async fn an_operator_builds_a_two_tier_double_sided_offer_and_both_sides_see_the
         theirs.wait_for_text("Your reward for joining: €10 off").await;
         let code = theirs.part("friend-reward").await.text().await.unwrap();
         assert!(code.contains("WELCOME-1"), "{code}");
+        // The leaderboard the operator turned on: Ana, by no email.
+        theirs.click("leaderboard").await;
+        theirs.wait_for_text("Top referrers").await;
+        theirs.wait_for_text("Participant 1 — 1").await;
+        assert!(!theirs.text().await.contains("@example.com"));
 
         // The referrer's own page: tier 1 given, one credit of two toward tier 2.
         let token = ana

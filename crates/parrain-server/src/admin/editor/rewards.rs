@@ -3,7 +3,7 @@
 //! order the rows were posted (the page moves rows, not their numbers).
 //! The store's checks name each problem `rewards[{i}].…` by that order, and
 //! the section draws the posted list again in it, so each problem lands
-//! beside its row.
+//! beside its row. The leaderboard's setting sits beside it.
 
 use serde_json::{json, Map, Value};
 
@@ -29,6 +29,21 @@ pub fn read_rewards(pairs: &[(String, String)]) -> Value {
         rows[at].push((field, value.trim()));
     }
     Value::Array(rows.iter().map(|row| reward(row)).collect())
+}
+
+/// The leaderboard's checkbox and size (a size left empty is the default).
+pub fn read_leaderboard(pairs: &[(String, String)]) -> Value {
+    let get = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.trim())
+            .filter(|v| !v.is_empty())
+    };
+    let size = get("leaderboard.size").map_or(json!(10), |v| {
+        v.parse::<i64>().map_or_else(|_| json!(v), |n| json!(n))
+    });
+    json!({"enabled": get("leaderboard.enabled").is_some(), "size": size})
 }
 
 /// One reward from its row; empty inputs are left out, so the settings'
@@ -127,6 +142,17 @@ mod tests {
             ])
         );
         assert_eq!(read_rewards(&pairs(&[("name", "x")])), json!([]));
+    }
+
+    #[test]
+    fn the_leaderboard_is_on_when_ticked_with_its_size() {
+        let on = pairs(&[("leaderboard.enabled", "on"), ("leaderboard.size", "25")]);
+        assert_eq!(read_leaderboard(&on), json!({"enabled": true, "size": 25}));
+        let off = pairs(&[("leaderboard.size", "")]);
+        assert_eq!(
+            read_leaderboard(&off),
+            json!({"enabled": false, "size": 10})
+        );
     }
 
     #[test]
