@@ -503,6 +503,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/participants/{id}/rewards/{reward_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancels a reward not given yet, held or waiting for an operator (the
+         *     participants tab's "Cancel"): it will not be given, its hold ends
+         *     nothing; `reward.cancelled` is recorded with `details.by: "operator"`
+         *     and the reason. Once only: an occurrence already given (take it back by
+         *     reversing the credit, which records a clawback) or cancelled answers 409.
+         */
+        post: operations["cancel_reward"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/participants/{id}/rewards/{reward_id}/give": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Gives a participant a reward by hand (the participants tab's "Give"):
+         *     one waiting for an operator (`delivery: "manual"`), or a goodwill one the
+         *     participant has not reached, earned and given at once (a referrer
+         *     reward at the offer's goal needs the goal achieved). Its promo code is
+         *     drawn from its pool and its email sent, as when given by the rules;
+         *     `reward.given` is recorded with `details.by: "operator"`. Once only: an
+         *     occurrence given, cancelled or still held answers 409 and changes nothing.
+         */
+        post: operations["give_reward"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/people": {
         parameters: {
             query?: never;
@@ -902,6 +950,18 @@ export interface components {
         };
         /** @enum {string} */
         ButtonStyle: "icons_and_text" | "text" | "icons" | "images";
+        CancelRewardIn: {
+            /**
+             * Format: int64
+             * @description Which occurrence. Omitted: the earliest one held or waiting.
+             */
+            occurrence?: number | null;
+            /**
+             * @description Why, kept in the `reward.cancelled` activity (`details.reason`;
+             *     `operator` when omitted).
+             */
+            reason?: string | null;
+        };
         Colours: {
             background?: string | null;
             border?: string | null;
@@ -915,6 +975,11 @@ export interface components {
             property: string;
             value: Record<string, never>;
         };
+        /**
+         * @description What earns a credit (`goal.credit_per`).
+         * @enum {string}
+         */
+        CreditPer: "friend" | "event";
         /** @enum {string} */
         Delivery: "auto_on_goal" | "manual";
         DeliveryOut: {
@@ -998,6 +1063,12 @@ export interface components {
             results: components["schemas"]["EventResultOut"][];
         };
         EventIn: {
+            /**
+             * @description The event's own id (an order number), secret key only: under
+             *     `goal.credit_per: "event"` each distinct id is a credit, so two
+             *     purchases by one friend are two. Without it, the friend's one credit.
+             */
+            event_id?: string | null;
             /**
              * @description The browser's client address, when your server reports the event
              *     with a secret key (a browser's is read from its request).
@@ -1134,13 +1205,37 @@ export interface components {
             coupon?: string | null;
             /** Format: email */
             email?: string | null;
+            /**
+             * @description This call's own id (an order number): under `goal.credit_per:
+             *     "event"` each distinct id is a credit, so two purchases by one
+             *     friend are two; the same id again changes nothing.
+             */
+            event_id?: string | null;
             person_id?: string | null;
             visitor_id?: string | null;
+        };
+        GiveRewardIn: {
+            /** @description Why, kept in the `reward.given` activity (`details.note`). */
+            note?: string | null;
+            /**
+             * Format: int64
+             * @description Which occurrence (1 for an `at` or friend reward, up to `max_times`
+             *     for an `every` reward). Omitted: the earliest one waiting for an
+             *     operator, else the next one the participant does not have.
+             */
+            occurrence?: number | null;
         };
         Goal: {
             /** Format: int64 */
             count?: number | null;
+            /**
+             * @description What earns a credit: one per friend (`friend`, v1), or one per
+             *     distinct event id (`event`: two purchases by one friend are two
+             *     credits), for `custom_event` and `smart_list_trigger` goals.
+             */
+            credit_per?: components["schemas"]["CreditPer"];
             event?: null | components["schemas"]["GoalEvent"];
+            reversal?: null | components["schemas"]["TriggerRule"];
             type?: components["schemas"]["GoalType"];
         };
         /**
@@ -4669,6 +4764,228 @@ export interface operations {
                 };
             };
             /** @description The request is malformed: its message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description No API key, or one that is malformed, unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A publishable key: this takes a secret key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Refused */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Refused */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The body is larger than the limit (4 MiB) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Refused as a whole (or the Idempotency-Key was used for another request) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Too many requests: retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    cancel_reward: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the call safe to retry: a retry with the same key and request gets the first response again (with `Idempotent-Replayed: true`); the same key on another request is 422, and a retry while the first still runs is 409. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The participant */
+                id: string;
+                /** @description The reward's id in the offer's `rewards` */
+                reward_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "order returned"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CancelRewardIn"];
+            };
+        };
+        responses: {
+            /** @description The occurrence, now cancelled */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RewardOut"];
+                };
+            };
+            /** @description Refused */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description No API key, or one that is malformed, unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A publishable key: this takes a secret key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Refused */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Refused */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The body is larger than the limit (4 MiB) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Refused as a whole (or the Idempotency-Key was used for another request) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Too many requests: retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    give_reward: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the call safe to retry: a retry with the same key and request gets the first response again (with `Idempotent-Replayed: true`); the same key on another request is 422, and a retry while the first still runs is 409. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The participant */
+                id: string;
+                /** @description The reward's id in the offer's `rewards` */
+                reward_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "note": "thanks for the feedback"
+                 *     }
+                 */
+                "application/json": components["schemas"]["GiveRewardIn"];
+            };
+        };
+        responses: {
+            /** @description The occurrence, now given */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RewardOut"];
+                };
+            };
+            /** @description Refused */
             400: {
                 headers: {
                     [name: string]: unknown;

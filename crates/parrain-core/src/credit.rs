@@ -72,6 +72,24 @@ pub fn credit_key(
     }
 }
 
+/// The credit key of a fact that carries an event id, under `goal.credit_per`:
+/// with `event`, each distinct id is a credit of its own; otherwise (or
+/// without an id) the friend's one key stands.
+pub fn per_event(
+    key: String,
+    goal: GoalType,
+    per: crate::offer::CreditPer,
+    event_id: Option<&str>,
+) -> String {
+    let counts_events = matches!(goal, GoalType::CustomEvent | GoalType::SmartListTrigger);
+    match event_id {
+        Some(id) if counts_events && per == crate::offer::CreditPer::Event => {
+            format!("{key}:id:{id}")
+        }
+        _ => key,
+    }
+}
+
 /// Where a visit falls: the start of its session, and whether it opens one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Session {

@@ -95,6 +95,34 @@ pub struct Goal {
     pub count: Option<i64>,
     #[serde(default)]
     pub event: Option<GoalEvent>,
+    /// What earns a credit: one per friend (`friend`, v1), or one per
+    /// distinct event id (`event`: two purchases by one friend are two
+    /// credits), for `custom_event` and `smart_list_trigger` goals.
+    #[serde(default, skip_serializing_if = "CreditPer::is_friend")]
+    pub credit_per: CreditPer,
+    /// A server-event rule (`{name, where}`) whose events reverse the
+    /// credit(s) the friend they name earned (a refund), as
+    /// `POST /v1/participants/{id}/credits/reverse` does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reversal: Option<crate::rule::TriggerRule>,
+}
+
+/// What earns a credit (`goal.credit_per`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum CreditPer {
+    /// One credit per friend, whatever it does again (v1).
+    #[default]
+    Friend,
+    /// One credit per distinct event id: each server event with its own
+    /// `id`, each Give Credit call or page event with its own `event_id`.
+    Event,
+}
+
+impl CreditPer {
+    pub fn is_friend(&self) -> bool {
+        *self == Self::Friend
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, Default)]
@@ -552,6 +580,41 @@ impl OfferSettings {
                     "goal.event",
                     "invalid",
                     "event names are 1 to 100 characters without spaces",
+                ));
+            }
+        }
+        if self.goal.credit_per == CreditPer::Event
+            && !matches!(
+                self.goal.kind,
+                GoalType::CustomEvent | GoalType::SmartListTrigger
+            )
+        {
+            out.push(Problem::invalid(
+                "goal.credit_per",
+                "not_applicable",
+                "credit_per event applies only to custom_event and smart_list_trigger goals",
+            ));
+        }
+        if let Some(rule) = &self.goal.reversal {
+            if !valid_event_name(&rule.name) {
+                out.push(Problem::invalid(
+                    "goal.reversal.name",
+                    "invalid",
+                    "event names are 1 to 100 characters without spaces",
+                ));
+            }
+            if rule.conditions.len() > 20 {
+                out.push(Problem::invalid(
+                    "goal.reversal.where",
+                    "too_many",
+                    "a reversal rule has at most 20 conditions",
+                ));
+            }
+            if self.goal.event.as_ref().is_some_and(|e| e.rule() == *rule) {
+                out.push(Problem::invalid(
+                    "goal.reversal",
+                    "same_as_goal",
+                    "the reversal rule matches the same events as goal.event: each would credit and reverse at once",
                 ));
             }
         }

@@ -146,12 +146,14 @@ pub trait Tracking: Send + Sync {
     async fn track_event(&self, event: PageEvent, now: Millis) -> Result<Tracked>;
     async fn identify(&self, visitor: VisitorId, email: Email, now: Millis) -> Result<PersonId>;
     /// The Give Credit to Referrer action; `coupon` is a share code the
-    /// friend used at checkout (attribution method `coupon`).
+    /// friend used at checkout (attribution method `coupon`); `event_id`
+    /// makes each call its own credit under `goal.credit_per: "event"`.
     async fn give_credit(
         &self,
         offer: &OfferId,
         friend: FriendRef,
         coupon: Option<String>,
+        event_id: Option<String>,
         now: Millis,
     ) -> Result<Tracked>;
     /// Server events; each is applied once per `id`, in order.
@@ -175,6 +177,25 @@ pub trait Rewards: Send + Sync {
         reason: Option<String>,
         now: Millis,
     ) -> Result<Reversal>;
+    /// An operator gives one occurrence of a reward by hand (the earliest
+    /// waiting one, else the next), once.
+    async fn give_reward(
+        &self,
+        participant: &ParticipantId,
+        reward_id: String,
+        occurrence: Option<i64>,
+        note: Option<String>,
+        now: Millis,
+    ) -> Result<ParticipantReward>;
+    /// An operator cancels one occurrence held or waiting, once.
+    async fn cancel_reward(
+        &self,
+        participant: &ParticipantId,
+        reward_id: String,
+        occurrence: Option<i64>,
+        reason: Option<String>,
+        now: Millis,
+    ) -> Result<ParticipantReward>;
     /// The offer's `size` referrers with the most credit, most first.
     async fn leaderboard(&self, offer: &OfferId, size: i64) -> Result<Vec<Leader>>;
 }

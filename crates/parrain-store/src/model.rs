@@ -258,6 +258,9 @@ pub struct PageEvent {
     pub visitor_id: VisitorId,
     pub name: String,
     pub ip: Option<std::net::IpAddr>,
+    /// The event's own id (a site's server reporting an order): with
+    /// `goal.credit_per: "event"`, each distinct one is a credit.
+    pub event_id: Option<String>,
 }
 
 /// How a server call names a friend.

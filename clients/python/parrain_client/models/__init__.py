@@ -10,9 +10,11 @@ from .attribution_out import AttributionOut
 from .audience_out import AudienceOut
 from .bucket_out import BucketOut
 from .button_style import ButtonStyle
+from .cancel_reward_in import CancelRewardIn
 from .colours import Colours
 from .condition import Condition
 from .condition_value import ConditionValue
+from .credit_per import CreditPer
 from .delivery import Delivery
 from .delivery_out import DeliveryOut
 from .delivery_out_payload import DeliveryOutPayload
@@ -42,6 +44,7 @@ from .fulfill_result_out_error import FulfillResultOutError
 from .fulfillment import Fulfillment
 from .funnel_out import FunnelOut
 from .give_credit_in import GiveCreditIn
+from .give_reward_in import GiveRewardIn
 from .goal import Goal
 from .goal_type import GoalType
 from .health import Health
@@ -165,9 +168,11 @@ __all__ = (
     "AudienceOut",
     "BucketOut",
     "ButtonStyle",
+    "CancelRewardIn",
     "Colours",
     "Condition",
     "ConditionValue",
+    "CreditPer",
     "Delivery",
     "DeliveryOut",
     "DeliveryOutPayload",
@@ -197,6 +202,7 @@ __all__ = (
     "FulfillResultOutError",
     "FunnelOut",
     "GiveCreditIn",
+    "GiveRewardIn",
     "Goal",
     "GoalType",
     "Health",

@@ -27,6 +27,9 @@ class EventIn:
             name (str):
             offer_id (str):
             visitor_id (str):
+            event_id (None | str | Unset): The event's own id (an order number), secret key only: under
+                `goal.credit_per: "event"` each distinct id is a credit, so two
+                purchases by one friend are two. Without it, the friend's one credit.
             ip (None | str | Unset): The browser's client address, when your server reports the event
                 with a secret key (a browser's is read from its request).
      """
@@ -34,6 +37,7 @@ class EventIn:
     name: str
     offer_id: str
     visitor_id: str
+    event_id: None | str | Unset = UNSET
     ip: None | str | Unset = UNSET
 
 
@@ -46,6 +50,12 @@ class EventIn:
         offer_id = self.offer_id
 
         visitor_id = self.visitor_id
+
+        event_id: None | str | Unset
+        if isinstance(self.event_id, Unset):
+            event_id = UNSET
+        else:
+            event_id = self.event_id
 
         ip: None | str | Unset
         if isinstance(self.ip, Unset):
@@ -61,6 +71,8 @@ class EventIn:
             "offer_id": offer_id,
             "visitor_id": visitor_id,
         })
+        if event_id is not UNSET:
+            field_dict["event_id"] = event_id
         if ip is not UNSET:
             field_dict["ip"] = ip
 
@@ -77,6 +89,16 @@ class EventIn:
 
         visitor_id = d.pop("visitor_id")
 
+        def _parse_event_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        event_id = _parse_event_id(d.pop("event_id", UNSET))
+
+
         def _parse_ip(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -91,6 +113,7 @@ class EventIn:
             name=name,
             offer_id=offer_id,
             visitor_id=visitor_id,
+            event_id=event_id,
             ip=ip,
         )
 

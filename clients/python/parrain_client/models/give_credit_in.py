@@ -29,12 +29,16 @@ class GiveCreditIn:
             coupon (None | str | Unset): A participant's share code used as a coupon (any case): attributes
                 the friend to its owner when the offer's methods include `coupon`.
             email (None | str | Unset):
+            event_id (None | str | Unset): This call's own id (an order number): under `goal.credit_per:
+                "event"` each distinct id is a credit, so two purchases by one
+                friend are two; the same id again changes nothing.
             person_id (None | str | Unset):
             visitor_id (None | str | Unset):
      """
 
     coupon: None | str | Unset = UNSET
     email: None | str | Unset = UNSET
+    event_id: None | str | Unset = UNSET
     person_id: None | str | Unset = UNSET
     visitor_id: None | str | Unset = UNSET
 
@@ -54,6 +58,12 @@ class GiveCreditIn:
             email = UNSET
         else:
             email = self.email
+
+        event_id: None | str | Unset
+        if isinstance(self.event_id, Unset):
+            event_id = UNSET
+        else:
+            event_id = self.event_id
 
         person_id: None | str | Unset
         if isinstance(self.person_id, Unset):
@@ -76,6 +86,8 @@ class GiveCreditIn:
             field_dict["coupon"] = coupon
         if email is not UNSET:
             field_dict["email"] = email
+        if event_id is not UNSET:
+            field_dict["event_id"] = event_id
         if person_id is not UNSET:
             field_dict["person_id"] = person_id
         if visitor_id is not UNSET:
@@ -108,6 +120,16 @@ class GiveCreditIn:
         email = _parse_email(d.pop("email", UNSET))
 
 
+        def _parse_event_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        event_id = _parse_event_id(d.pop("event_id", UNSET))
+
+
         def _parse_person_id(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -131,6 +153,7 @@ class GiveCreditIn:
         give_credit_in = cls(
             coupon=coupon,
             email=email,
+            event_id=event_id,
             person_id=person_id,
             visitor_id=visitor_id,
         )

@@ -1,6 +1,7 @@
 //! Rewards (SPEC §11) beyond what a participant's detail shows: reversing
 //! the credit a friend earned (a refund), which cancels or claws back the
-//! rewards whose milestone it takes away, and the public leaderboard.
+//! rewards whose milestone it takes away; an operator giving or cancelling
+//! a reward by hand; and the public leaderboard.
 
 use axum::extract::{Path, State};
 use axum::Json;
@@ -15,10 +16,14 @@ use super::tracking::FriendIn;
 use crate::auth::{AnyKey, SecretKey};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiJson;
+use crate::views::RewardOut;
 use crate::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(reverse_credits))
+    OpenApiRouter::new()
+        .routes(routes!(reverse_credits))
+        .routes(routes!(give_reward))
+        .routes(routes!(cancel_reward))
 }
 
 /// What a web page may read with the publishable key.
@@ -121,4 +126,104 @@ async fn reverse_credits(
         reversed: done.reversed,
         credit: done.credit,
     }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct GiveRewardIn {
+    /// Which occurrence (1 for an `at` or friend reward, up to `max_times`
+    /// for an `every` reward). Omitted: the earliest one waiting for an
+    /// operator, else the next one the participant does not have.
+    #[schema(minimum = 1)]
+    occurrence: Option<i64>,
+    /// Why, kept in the `reward.given` activity (`details.note`).
+    note: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct CancelRewardIn {
+    /// Which occurrence. Omitted: the earliest one held or waiting.
+    #[schema(minimum = 1)]
+    occurrence: Option<i64>,
+    /// Why, kept in the `reward.cancelled` activity (`details.reason`;
+    /// `operator` when omitted).
+    reason: Option<String>,
+}
+
+fn words(value: Option<String>, field: &str) -> ApiResult<Option<String>> {
+    let value = value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+    if value.as_ref().is_some_and(|v| v.chars().count() > 500) {
+        return Err(ApiError::bad_field(
+            field,
+            format!("{field} is longer than 500 characters"),
+        ));
+    }
+    Ok(value)
+}
+
+/// An occurrence as the API shows it, with its label from the offer.
+async fn reward_out(
+    state: &AppState,
+    participant: &ParticipantId,
+    reward: parrain_store::ParticipantReward,
+) -> ApiResult<Json<RewardOut>> {
+    let detail = state.store.participant(participant).await?;
+    let offer = state.store.offer(&detail.participant.offer_id).await?;
+    let settings = offer.live.as_ref().unwrap_or_else(|| offer.editable());
+    Ok(Json(RewardOut::new(reward, Some(settings))))
+}
+
+/// Gives a participant a reward by hand (the participants tab's "Give"):
+/// one waiting for an operator (`delivery: "manual"`), or a goodwill one the
+/// participant has not reached, earned and given at once (a referrer
+/// reward at the offer's goal needs the goal achieved). Its promo code is
+/// drawn from its pool and its email sent, as when given by the rules;
+/// `reward.given` is recorded with `details.by: "operator"`. Once only: an
+/// occurrence given, cancelled or still held answers 409 and changes nothing.
+#[utoipa::path(post, path = "/v1/participants/{id}/rewards/{reward_id}/give", tag = "participants",
+    params(("id" = String, Path, description = "The participant"),
+           ("reward_id" = String, Path, description = "The reward's id in the offer's `rewards`")),
+    request_body(content = GiveRewardIn, example = json!({"note": "thanks for the feedback"})),
+    responses((status = 200, body = RewardOut, description = "The occurrence, now given"),
+              (status = 400), (status = 404), (status = 409)))]
+async fn give_reward(
+    State(state): State<AppState>,
+    _: SecretKey,
+    Path((id, reward_id)): Path<(String, String)>,
+    ApiJson(input): ApiJson<GiveRewardIn>,
+) -> ApiResult<Json<RewardOut>> {
+    let id = path_id!(ParticipantId, id, "participant");
+    let note = words(input.note, "note")?;
+    let given = state
+        .store
+        .give_reward(&id, reward_id, input.occurrence, note, state.clock.now())
+        .await?;
+    reward_out(&state, &id, given).await
+}
+
+/// Cancels a reward not given yet, held or waiting for an operator (the
+/// participants tab's "Cancel"): it will not be given, its hold ends
+/// nothing; `reward.cancelled` is recorded with `details.by: "operator"`
+/// and the reason. Once only: an occurrence already given (take it back by
+/// reversing the credit, which records a clawback) or cancelled answers 409.
+#[utoipa::path(post, path = "/v1/participants/{id}/rewards/{reward_id}/cancel", tag = "participants",
+    params(("id" = String, Path, description = "The participant"),
+           ("reward_id" = String, Path, description = "The reward's id in the offer's `rewards`")),
+    request_body(content = CancelRewardIn, example = json!({"reason": "order returned"})),
+    responses((status = 200, body = RewardOut, description = "The occurrence, now cancelled"),
+              (status = 400), (status = 404), (status = 409)))]
+async fn cancel_reward(
+    State(state): State<AppState>,
+    _: SecretKey,
+    Path((id, reward_id)): Path<(String, String)>,
+    ApiJson(input): ApiJson<CancelRewardIn>,
+) -> ApiResult<Json<RewardOut>> {
+    let id = path_id!(ParticipantId, id, "participant");
+    let reason = words(input.reason, "reason")?;
+    let cancelled = state
+        .store
+        .cancel_reward(&id, reward_id, input.occurrence, reason, state.clock.now())
+        .await?;
+    reward_out(&state, &id, cancelled).await
 }

@@ -138,6 +138,10 @@ struct EventIn {
     /// The browser's client address, when your server reports the event
     /// with a secret key (a browser's is read from its request).
     ip: Option<String>,
+    /// The event's own id (an order number), secret key only: under
+    /// `goal.credit_per: "event"` each distinct id is a credit, so two
+    /// purchases by one friend are two. Without it, the friend's one credit.
+    event_id: Option<String>,
 }
 
 /// A page fired a custom event (`parrain.conversion()` / `parrain.track(name)`).
@@ -155,7 +159,15 @@ async fn track_event(
             "name must be 1 to 100 characters without spaces",
         ));
     }
+    let event_id = event_id(input.event_id, "event_id")?;
+    if event_id.is_some() && !key.is_secret() {
+        return Err(ApiError::bad_field(
+            "event_id",
+            "event_id is taken with a secret key only: a page could make up ids and credits",
+        ));
+    }
     let event = PageEvent {
+        event_id,
         ip: client_ip::of_person(&key, client, input.ip)?,
         offer_id: input.offer_id,
         visitor_id: input.visitor_id,
@@ -266,6 +278,21 @@ struct GiveCreditIn {
     /// A participant's share code used as a coupon (any case): attributes
     /// the friend to its owner when the offer's methods include `coupon`.
     coupon: Option<String>,
+    /// This call's own id (an order number): under `goal.credit_per:
+    /// "event"` each distinct id is a credit, so two purchases by one
+    /// friend are two; the same id again changes nothing.
+    event_id: Option<String>,
+}
+
+/// An event id: 1 to 200 characters.
+fn event_id(value: Option<String>, field: &str) -> ApiResult<Option<String>> {
+    match value {
+        Some(id) if id.is_empty() || id.chars().count() > 200 => Err(ApiError::bad_field(
+            field,
+            format!("{field} must be 1 to 200 characters"),
+        )),
+        other => Ok(other),
+    }
 }
 
 /// Give Credit to Referrer: credits the referrer of this friend
@@ -295,9 +322,10 @@ async fn give_credit(
         visitor_id: input.visitor_id,
     }
     .into_ref("body")?;
+    let event_id = event_id(input.event_id, "event_id")?;
     let tracked = state
         .store
-        .give_credit(&id, friend, input.coupon, state.clock.now())
+        .give_credit(&id, friend, input.coupon, event_id, state.clock.now())
         .await?;
     Ok(Json(TrackedOut::new(tracked, true)))
 }

@@ -755,3 +755,440 @@ async fn the_leaderboard_ranks_referrers_by_credit_without_an_email() {
         "leaderboard.size"
     );
 }
+
+/// An offer whose goal reward is given at one credit, with a manual "call"
+/// at one credit, a bonus with a code at five, and a reward held 30 days at two.
+async fn live_by_hand(app: &TestApp) -> String {
+    let offer = app
+        .create_offer(&json!({
+            "name": "By hand",
+            "goal": {"type": "referred_signups", "count": 1},
+            "offer_page_url": "https://shop.example.com/refer",
+            "rewards": [
+                {"id": "tier-1", "for": "referrer", "at": 1},
+                {"id": "call", "for": "referrer", "at": 1, "delivery": "manual",
+                 "label": "A call with the founder"},
+                {"id": "held", "for": "referrer", "at": 2, "hold_days": 30, "promo_codes": "held"},
+                {"id": "bonus", "for": "referrer", "at": 5, "promo_codes": "bonus",
+                 "label": "A bonus"},
+                {"id": "coffee", "for": "referrer", "every": 1, "max_times": 3}
+            ]
+        }))
+        .await;
+    let offer = offer["id"].as_str().unwrap().to_owned();
+    put_pool(app, &offer, "bonus", "BONUS-1\nBONUS-2\n").await;
+    put_pool(app, &offer, "held", "HELD-1\n").await;
+    expect(app.approve(&offer).await, StatusCode::OK).await;
+    offer
+}
+
+async fn by_hand(
+    app: &TestApp,
+    participant: &str,
+    reward: &str,
+    what: &str,
+    body: Value,
+) -> reqwest::Response {
+    app.post(
+        &format!("/v1/participants/{participant}/rewards/{reward}/{what}"),
+        &app.sk,
+        &body,
+    )
+    .await
+}
+
+#[tokio::test]
+async fn an_operator_gives_a_waiting_or_goodwill_reward_once() {
+    // Arrange: Ana has one credit; the manual call waits for an operator.
+    let app = spawn_app().await;
+    let offer = live_by_hand(&app).await;
+    let ana = app.participant(&offer, "ana@example.com").await;
+    let ana_id = ana["id"].as_str().unwrap().to_owned();
+    friend_signs_up(
+        &app,
+        &offer,
+        ana["code"].as_str().unwrap(),
+        "bob@example.com",
+    )
+    .await;
+    let before = app.participant_detail(&ana_id).await;
+    assert!(rewards(&before).contains(&("call".into(), 1, "earned".into(), None)));
+
+    // Act: the call is given with a note, then again; the bonus (five
+    // credits, not reached) ten times at once.
+    let call = by_hand(
+        &app,
+        &ana_id,
+        "call",
+        "give",
+        json!({"note": "booked for Monday"}),
+    )
+    .await;
+    let call = expect(call, StatusCode::OK).await;
+    let call_again = by_hand(&app, &ana_id, "call", "give", json!({})).await;
+    let bonuses = futures_util::future::join_all(
+        (0..10).map(|_| by_hand(&app, &ana_id, "bonus", "give", json!({}))),
+    )
+    .await;
+
+    // Assert: given once each, the bonus with the first code of its pool.
+    assert_eq!(call["state"], "given");
+    assert_eq!(call["label"], "A call with the founder");
+    assert_eq!(
+        error_code(&expect(call_again, StatusCode::CONFLICT).await),
+        "reward_already_given"
+    );
+    let mut ok = Vec::new();
+    for response in bonuses {
+        match response.status() {
+            StatusCode::OK => ok.push(response.json::<Value>().await.unwrap()),
+            StatusCode::CONFLICT => {
+                let body: Value = response.json().await.unwrap();
+                assert_eq!(error_code(&body), "reward_already_given");
+            }
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert_eq!(ok.len(), 1, "{ok:?}");
+    assert_eq!(ok[0]["promo_code"], "BONUS-1");
+    let detail = app.participant_detail(&ana_id).await;
+    let mine = rewards(&detail);
+    assert!(mine.contains(&given("call", 1, None)), "{mine:?}");
+    assert!(
+        mine.contains(&given("bonus", 1, Some("BONUS-1"))),
+        "{mine:?}"
+    );
+    let pool = app
+        .get_ok(&format!("/v1/offers/{offer}/promo-codes?pool=bonus"))
+        .await;
+    assert_eq!(pool["assigned"], 1);
+    // Recorded as activities, said to be by an operator.
+    let given_log = app
+        .activities(&format!("participant_id={ana_id}&type=reward.given"))
+        .await;
+    let by_operator: Vec<_> = given_log
+        .iter()
+        .filter(|a| a["details"]["by"] == "operator")
+        .map(|a| a["details"]["reward_id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(by_operator.len(), 2, "{given_log:?}");
+    assert!(given_log
+        .iter()
+        .any(|a| a["details"]["note"] == "booked for Monday"));
+    let earned = app
+        .activities(&format!("participant_id={ana_id}&type=reward.earned"))
+        .await;
+    assert!(earned
+        .iter()
+        .any(|a| a["details"]["reward_id"] == "bonus" && a["details"]["by"] == "operator"));
+    // Repeated rewards go on to the next occurrence, up to max_times.
+    let coffee: Vec<Value> = {
+        let mut out = Vec::new();
+        for _ in 0..2 {
+            let r = by_hand(&app, &ana_id, "coffee", "give", json!({})).await;
+            out.push(expect(r, StatusCode::OK).await);
+        }
+        out
+    };
+    assert_eq!(
+        coffee
+            .iter()
+            .map(|c| c["occurrence"].as_i64().unwrap())
+            .collect::<Vec<_>>(),
+        [2, 3]
+    );
+    let past = by_hand(&app, &ana_id, "coffee", "give", json!({})).await;
+    let body = expect(past, StatusCode::BAD_REQUEST).await;
+    assert_eq!(body["error"]["details"]["field"], "occurrence", "{body}");
+}
+
+#[tokio::test]
+async fn giving_by_hand_refuses_what_is_not_there_and_changes_nothing() {
+    // Arrange: Ana has no credit.
+    let app = spawn_app().await;
+    let offer = live_by_hand(&app).await;
+    let ana = app.participant(&offer, "ana@example.com").await;
+    let ana_id = ana["id"].as_str().unwrap().to_owned();
+
+    // Act
+    let unknown_reward = by_hand(&app, &ana_id, "nope", "give", json!({})).await;
+    let unknown_participant =
+        by_hand(&app, "prt_00000000000000000000", "call", "give", json!({})).await;
+    let second_at = by_hand(&app, &ana_id, "bonus", "give", json!({"occurrence": 2})).await;
+    let goal_not_reached = by_hand(&app, &ana_id, "tier-1", "give", json!({})).await;
+    let unknown_field = by_hand(&app, &ana_id, "bonus", "give", json!({"occurence": 1})).await;
+    let long_note = by_hand(
+        &app,
+        &ana_id,
+        "bonus",
+        "give",
+        json!({"note": "x".repeat(501)}),
+    )
+    .await;
+    let nothing_to_cancel = by_hand(&app, &ana_id, "held", "cancel", json!({})).await;
+
+    // Assert
+    expect(unknown_reward, StatusCode::NOT_FOUND).await;
+    expect(unknown_participant, StatusCode::NOT_FOUND).await;
+    let body = expect(second_at, StatusCode::BAD_REQUEST).await;
+    assert_eq!(body["error"]["details"]["field"], "occurrence", "{body}");
+    assert_eq!(
+        error_code(&expect(goal_not_reached, StatusCode::CONFLICT).await),
+        "goal_not_achieved"
+    );
+    expect(unknown_field, StatusCode::BAD_REQUEST).await;
+    let body = expect(long_note, StatusCode::BAD_REQUEST).await;
+    assert_eq!(body["error"]["details"]["field"], "note", "{body}");
+    assert_eq!(
+        error_code(&expect(nothing_to_cancel, StatusCode::CONFLICT).await),
+        "reward_not_waiting"
+    );
+    let detail = app.participant_detail(&ana_id).await;
+    assert_eq!(detail["rewards"], json!([]));
+    assert_eq!(detail["progress"]["fulfilled"], false);
+    let pool = app
+        .get_ok(&format!("/v1/offers/{offer}/promo-codes?pool=bonus"))
+        .await;
+    assert_eq!(pool["assigned"], 0);
+}
+
+#[tokio::test]
+async fn an_operator_cancels_a_held_reward_once_and_its_hold_then_gives_nothing() {
+    // Arrange: two credits; the reward at two is held 30 days.
+    let app = spawn_app().await;
+    let offer = live_by_hand(&app).await;
+    let ana = app.participant(&offer, "ana@example.com").await;
+    let (ana_id, code) = (ana["id"].as_str().unwrap(), ana["code"].as_str().unwrap());
+    friend_signs_up(&app, &offer, code, "bob@example.com").await;
+    friend_signs_up(&app, &offer, code, "cid@example.com").await;
+
+    // Act: cancelled with a reason, then again; a given one and the cancelled one are refused.
+    let cancelled = by_hand(
+        &app,
+        ana_id,
+        "held",
+        "cancel",
+        json!({"reason": "order returned"}),
+    )
+    .await;
+    let cancelled = expect(cancelled, StatusCode::OK).await;
+    let again = by_hand(&app, ana_id, "held", "cancel", json!({})).await;
+    let given_one = by_hand(&app, ana_id, "tier-1", "cancel", json!({})).await;
+    let give_cancelled = by_hand(&app, ana_id, "held", "give", json!({})).await;
+    app.clock.advance(31 * 24 * 3600 * 1000);
+    app.drain().await;
+
+    // Assert: cancelled once, and the end of its hold gives nothing.
+    assert_eq!(cancelled["state"], "cancelled");
+    assert!(cancelled["cancelled_at"].is_string());
+    assert_eq!(
+        error_code(&expect(again, StatusCode::CONFLICT).await),
+        "reward_cancelled"
+    );
+    assert_eq!(
+        error_code(&expect(given_one, StatusCode::CONFLICT).await),
+        "reward_already_given"
+    );
+    assert_eq!(
+        error_code(&expect(give_cancelled, StatusCode::CONFLICT).await),
+        "reward_cancelled"
+    );
+    let detail = app.participant_detail(ana_id).await;
+    assert!(rewards(&detail).contains(&("held".into(), 1, "cancelled".into(), None)));
+    let pool = app
+        .get_ok(&format!("/v1/offers/{offer}/promo-codes?pool=held"))
+        .await;
+    assert_eq!(pool["assigned"], 0);
+    let log = app
+        .activities(&format!("participant_id={ana_id}&type=reward.cancelled"))
+        .await;
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0]["details"]["reason"], "order returned");
+    assert_eq!(log[0]["details"]["by"], "operator");
+}
+
+/// A shop's offer: a credit per purchase (each order its own event id), a
+/// refund event reverses the friend's credits; a code at two purchases.
+async fn live_per_purchase(app: &TestApp, credit_per: Option<&str>) -> String {
+    let mut goal = json!({
+        "type": "smart_list_trigger", "count": 2, "event": "order.paid",
+        "reversal": {"name": "order.refunded", "where": [{"property": "full", "op": "=", "value": true}]}
+    });
+    if let Some(per) = credit_per {
+        goal["credit_per"] = json!(per);
+    }
+    let offer = app
+        .create_offer(&json!({
+            "name": "Per purchase",
+            "goal": goal,
+            "offer_page_url": "https://shop.example.com/refer",
+            "rewards": [
+                {"id": "first", "for": "referrer", "at": 1},
+                {"id": "two", "for": "referrer", "at": 2, "promo_codes": "two"}
+            ]
+        }))
+        .await;
+    let offer = offer["id"].as_str().unwrap().to_owned();
+    put_pool(app, &offer, "two", "TWO-1\n").await;
+    expect(app.approve(&offer).await, StatusCode::OK).await;
+    offer
+}
+
+fn order(id: &str, email: &str, name: &str) -> Value {
+    json!({"id": id, "person": {"email": email}, "name": name, "properties": {"full": true}})
+}
+
+#[tokio::test]
+async fn with_credit_per_event_two_purchases_by_one_friend_are_two_credits() {
+    // Arrange: Bob came through Ana's link and signed up.
+    let app = spawn_app().await;
+    let per_event = live_per_purchase(&app, Some("event")).await;
+    let per_friend = live_per_purchase(&app, None).await;
+    let mut anas = Vec::new();
+    for offer in [&per_event, &per_friend] {
+        let ana = app.participant(offer, "ana@example.com").await;
+        friend_signs_up(
+            &app,
+            offer,
+            ana["code"].as_str().unwrap(),
+            "bob@example.com",
+        )
+        .await;
+        anas.push(ana["id"].as_str().unwrap().to_owned());
+    }
+
+    // Act: two orders, the first delivered twice; then two Give Credit
+    // calls with one event id, and one with another.
+    for id in ["ord_1", "ord_1", "ord_2"] {
+        app.post_ok(
+            "/v1/events",
+            &order(id, "bob@example.com", "order.paid"),
+            StatusCode::OK,
+        )
+        .await;
+    }
+
+    // Assert: per event, two credits and both tiers (the code at two); per
+    // friend (the default), one.
+    let per_event_ana = app.participant_detail(&anas[0]).await;
+    assert_eq!(per_event_ana["credit"], 2);
+    assert_eq!(
+        rewards(&per_event_ana),
+        [given("first", 1, None), given("two", 1, Some("TWO-1"))]
+    );
+    let per_friend_ana = app.participant_detail(&anas[1]).await;
+    assert_eq!(per_friend_ana["credit"], 1);
+    assert_eq!(rewards(&per_friend_ana), [given("first", 1, None)]);
+    // Give Credit takes an event id too; the same id again is no credit.
+    let mut settings = app.get_ok(&format!("/v1/offers/{per_event}")).await;
+    assert_eq!(
+        settings["live"]["goal"]["credit_per"], "event",
+        "{settings}"
+    );
+    settings = app.get_ok(&format!("/v1/offers/{per_friend}")).await;
+    assert!(
+        settings["live"]["goal"].get("credit_per").is_none(),
+        "{settings}"
+    );
+    let call = json!({"email": "bob@example.com", "event_id": "ord_3"});
+    let first = app.give_credit(&per_event, call.clone()).await;
+    assert_eq!(expect(first, StatusCode::OK).await["credited"], true);
+    let again = app.give_credit(&per_event, call).await;
+    assert_eq!(expect(again, StatusCode::OK).await["credited"], false);
+    assert_eq!(app.participant_detail(&anas[0]).await["credit"], 3);
+}
+
+#[tokio::test]
+async fn a_refund_event_reverses_the_friends_credits_once() {
+    // Arrange: two purchases by Bob gave Ana both tiers.
+    let app = spawn_app().await;
+    let offer = live_per_purchase(&app, Some("event")).await;
+    let ana = app.participant(&offer, "ana@example.com").await;
+    let ana_id = ana["id"].as_str().unwrap();
+    friend_signs_up(
+        &app,
+        &offer,
+        ana["code"].as_str().unwrap(),
+        "bob@example.com",
+    )
+    .await;
+    for id in ["ord_1", "ord_2"] {
+        app.post_ok(
+            "/v1/events",
+            &order(id, "bob@example.com", "order.paid"),
+            StatusCode::OK,
+        )
+        .await;
+    }
+
+    // Act: a partial refund (the rule's condition fails), then a full one, twice.
+    let mut partial = order("ref_0", "bob@example.com", "order.refunded");
+    partial["properties"]["full"] = json!(false);
+    let partial = app.post_ok("/v1/events", &partial, StatusCode::OK).await;
+    let after_partial = app.participant_detail(ana_id).await;
+    let refund = app
+        .post_ok(
+            "/v1/events",
+            &order("ref_1", "bob@example.com", "order.refunded"),
+            StatusCode::OK,
+        )
+        .await;
+    let refund_again = app
+        .post_ok(
+            "/v1/events",
+            &order("ref_2", "bob@example.com", "order.refunded"),
+            StatusCode::OK,
+        )
+        .await;
+
+    // Assert: nothing on the partial one; the full refund takes both credits
+    // back once, and both given tiers are recorded as clawed back.
+    assert_eq!(partial["credits"], json!([]));
+    assert_eq!(after_partial["credit"], 2);
+    assert_eq!(
+        refund["credits"][0]["reason"], "credit_reversed",
+        "{refund}"
+    );
+    assert_eq!(refund["credits"][0]["participant_id"], ana_id);
+    assert_eq!(refund_again["credits"], json!([]), "{refund_again}");
+    let detail = app.participant_detail(ana_id).await;
+    assert_eq!(detail["credit"], 0);
+    assert!(detail["rewards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["state"] == "given" && r["clawback_at"].is_string()));
+    let log = app
+        .activities(&format!("participant_id={ana_id}&type=credit.reversed"))
+        .await;
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0]["details"]["reversed"], 2);
+    assert_eq!(log[0]["details"]["reason"], "event order.refunded");
+    let clawed = app
+        .activities(&format!("participant_id={ana_id}&type=reward.clawback"))
+        .await;
+    assert_eq!(clawed.len(), 2);
+}
+
+#[tokio::test]
+async fn credit_per_and_reversal_are_checked() {
+    let app = spawn_app().await;
+    let response = app
+        .post(
+            "/v1/offers",
+            &app.sk,
+            &json!({"name": "x", "goal": {"type": "referred_signups", "count": 1,
+                    "credit_per": "event",
+                    "reversal": {"name": "has space"}}}),
+        )
+        .await;
+    let body = expect(response, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let fields: Vec<&str> = body["error"]["details"]["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["field"].as_str().unwrap())
+        .collect();
+    assert!(fields.contains(&"goal.credit_per"), "{body}");
+    assert!(fields.contains(&"goal.reversal.name"), "{body}");
+}

@@ -50,6 +50,10 @@ pub(crate) struct Clues {
     pub code: Option<ParticipantId>,
     /// A share code used as a coupon at checkout: found by `coupon`.
     pub coupon: Option<String>,
+    /// The id of the event the fact is (a server event's `id`, a Give
+    /// Credit call's `event_id`): with `goal.credit_per: "event"`, each
+    /// distinct one is a credit.
+    pub event_id: Option<String>,
 }
 
 /// The participant a friend counts for in an offer now, if any: the one
@@ -209,6 +213,7 @@ pub(crate) fn award(
     let Some(key) = credit::credit_key(goal.kind, event, settings.visit_counting, &fact) else {
         return not_for("not_a_goal_fact", &referrer);
     };
+    let key = credit::per_event(key, goal.kind, goal.credit_per, clues.event_id.as_deref());
     let referrer = match found {
         Some(found) => attribute(tx, &offer.id, friend, found, now)?.participant,
         None => referrer,

@@ -138,9 +138,43 @@ fn earn(
         now,
     )?;
     if first == RewardState::Given {
-        give(tx, offer, settings, reward, participant, occurrence, now)?;
+        give(
+            tx,
+            offer,
+            settings,
+            reward,
+            participant,
+            occurrence,
+            By::Rule,
+            now,
+        )?;
     }
     Ok(())
+}
+
+/// Who gave or cancelled an occurrence, as its activity says (`details.by`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum By<'a> {
+    /// The offer's rules, as the credit or sign-up happened.
+    Rule,
+    /// The workers, as its hold ended.
+    HoldEnd,
+    /// An operator (the API or the admin), with their note if any.
+    Operator(Option<&'a str>),
+}
+
+impl By<'_> {
+    fn describe(self, details: &mut Value) {
+        let (by, note) = match self {
+            By::Rule => ("rule", None),
+            By::HoldEnd => ("hold_end", None),
+            By::Operator(note) => ("operator", note),
+        };
+        details["by"] = json!(by);
+        if let Some(note) = note {
+            details["note"] = json!(note);
+        }
+    }
 }
 
 fn who<'a>(offer: &'a OfferId, participant: &'a ParticipantId) -> Who<'a> {
@@ -154,6 +188,7 @@ fn who<'a>(offer: &'a OfferId, participant: &'a ParticipantId) -> Who<'a> {
 /// Gives an earned or held occurrence: its code, its email, and for the
 /// goal's reward v1's fulfilment. A conflict when it is not waiting (given
 /// or cancelled already, or never earned).
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn give(
     tx: &impl LedgerTx,
     offer: &Offer,
@@ -161,6 +196,7 @@ pub(crate) fn give(
     reward: &Reward,
     participant: &ParticipantId,
     occurrence: i64,
+    by: By<'_>,
     now: Millis,
 ) -> Result<Option<String>> {
     let claimed = tx.exec(
@@ -214,11 +250,13 @@ pub(crate) fn give(
             now,
         )?;
     }
+    let mut details = json!({"reward_id": reward.id, "occurrence": occurrence,
+                             "promo_code": code, "label": reward.label});
+    by.describe(&mut details);
     tx.record(
         ActivityType::RewardGiven,
         who(&offer.id, participant),
-        json!({"reward_id": reward.id, "occurrence": occurrence, "promo_code": code,
-               "label": reward.label}),
+        details,
         now,
     )?;
     let is_goal = reward::fulfillment_reward(settings).is_some_and(|g| g.id == reward.id);
@@ -266,7 +304,270 @@ pub(crate) fn fulfil(
             format!("reward {} is held until its hold ends", reward.id),
         ));
     }
-    give(tx, offer, settings, reward, participant, 1, now)
+    give(
+        tx,
+        offer,
+        settings,
+        reward,
+        participant,
+        1,
+        By::Operator(None),
+        now,
+    )
+}
+
+/// An operator gives a participant one occurrence of a reward by hand
+/// (SPEC §11, "manual"): one waiting for them (`earned`), or one the
+/// participant has not reached, which is earned and given at once. Without
+/// `occurrence`, the earliest waiting one, else the next one. Once only: an
+/// occurrence given, cancelled or held is a conflict, so a retry or a
+/// concurrent call never gives it twice.
+pub(crate) fn give_by_hand(
+    tx: &impl LedgerTx,
+    participant: &ParticipantId,
+    reward_id: &str,
+    occurrence: Option<i64>,
+    note: Option<&str>,
+    now: Millis,
+) -> Result<ParticipantReward> {
+    let (offer, reward) = offer_reward(tx, participant, reward_id)?;
+    let settings = offer.live.as_ref().unwrap_or_else(|| offer.editable());
+    let occurrence = match occurrence {
+        Some(n) => n,
+        None => {
+            let mine = occurrences(tx, participant, reward_id)?;
+            match mine.iter().find(|(_, s)| *s == RewardState::Earned) {
+                Some((n, _)) => *n,
+                None if reward.every.is_some() => {
+                    mine.iter().map(|(n, _)| n + 1).max().unwrap_or(1)
+                }
+                None => 1,
+            }
+        }
+    };
+    check_occurrence(&reward, occurrence)?;
+    match reward_state(tx, participant, reward_id, occurrence)? {
+        Some(RewardState::Earned) => {}
+        Some(state) => return Err(not_waiting(&reward, occurrence, state)),
+        None => {
+            // The goal's reward stands for v1's fulfilment, which needs the goal.
+            let is_goal = reward::fulfillment_reward(settings).is_some_and(|g| g.id == reward.id);
+            if is_goal && !tx.progress(participant)?.achieved {
+                return Err(StoreError::conflict(
+                    "goal_not_achieved",
+                    format!(
+                        "reward {} is the offer's goal, which the participant has not achieved",
+                        reward.id
+                    ),
+                ));
+            }
+            let inserted = tx.exec(
+                concat!(
+                    "INSERT INTO participant_rewards (participant_id, reward_id, occurrence,
+                         offer_id, state, earned_at)
+                     VALUES (?1, ?2, ",
+                    int!(3),
+                    ", ?4, 'earned', ",
+                    int!(5),
+                    ") ON CONFLICT (participant_id, reward_id, occurrence) DO NOTHING"
+                ),
+                &[
+                    participant.as_str(),
+                    &reward.id,
+                    &occurrence.to_string(),
+                    offer.id.as_str(),
+                    &now.to_string(),
+                ],
+            )?;
+            if inserted == 1 {
+                let mut details = json!({"reward_id": reward.id, "occurrence": occurrence,
+                                         "state": "earned", "label": reward.label});
+                By::Operator(note).describe(&mut details);
+                tx.record(
+                    ActivityType::RewardEarned,
+                    who(&offer.id, participant),
+                    details,
+                    now,
+                )?;
+            }
+        }
+    }
+    give(
+        tx,
+        &offer,
+        settings,
+        &reward,
+        participant,
+        occurrence,
+        By::Operator(note),
+        now,
+    )?;
+    one_reward(tx, participant, reward_id, occurrence)
+}
+
+/// An operator cancels an occurrence not given yet (held, or waiting for
+/// them); without `occurrence`, the earliest such. Once only: one given or
+/// cancelled already is a conflict (a given reward is taken back by
+/// reversing the credit, which records the clawback).
+pub(crate) fn cancel_by_hand(
+    tx: &impl LedgerTx,
+    participant: &ParticipantId,
+    reward_id: &str,
+    occurrence: Option<i64>,
+    reason: Option<&str>,
+    now: Millis,
+) -> Result<ParticipantReward> {
+    let (offer, reward) = offer_reward(tx, participant, reward_id)?;
+    let occurrence = match occurrence {
+        Some(n) => n,
+        None => {
+            let mine = occurrences(tx, participant, reward_id)?;
+            match mine
+                .iter()
+                .find(|(_, s)| matches!(s, RewardState::Held | RewardState::Earned))
+            {
+                Some((n, _)) => *n,
+                // Nothing waiting: say where the latest one stands.
+                None => {
+                    return Err(match mine.last() {
+                        Some((n, state)) => not_waiting(&reward, *n, *state),
+                        None => StoreError::conflict(
+                            "reward_not_waiting",
+                            format!("the participant has not earned reward {reward_id}"),
+                        ),
+                    })
+                }
+            }
+        }
+    };
+    check_occurrence(&reward, occurrence)?;
+    let cancelled = tx.exec(
+        concat!(
+            "UPDATE participant_rewards SET state = 'cancelled', cancelled_at = ",
+            int!(4),
+            " WHERE participant_id = ?1 AND reward_id = ?2 AND occurrence = ",
+            int!(3),
+            " AND state IN ('earned', 'held')"
+        ),
+        &[
+            participant.as_str(),
+            reward_id,
+            &occurrence.to_string(),
+            &now.to_string(),
+        ],
+    )?;
+    if cancelled == 0 {
+        return Err(match reward_state(tx, participant, reward_id, occurrence)? {
+            Some(state) => not_waiting(&reward, occurrence, state),
+            None => StoreError::conflict(
+                "reward_not_waiting",
+                format!("the participant has not earned reward {reward_id} (occurrence {occurrence})"),
+            ),
+        });
+    }
+    let mut details = json!({"reward_id": reward.id, "occurrence": occurrence,
+                             "label": reward.label, "reason": reason.unwrap_or("operator")});
+    By::Operator(None).describe(&mut details);
+    tx.record(
+        ActivityType::RewardCancelled,
+        who(&offer.id, participant),
+        details,
+        now,
+    )?;
+    one_reward(tx, participant, reward_id, occurrence)
+}
+
+/// The participant's offer and the reward of it named `reward_id`; the
+/// participant's row is locked on PostgreSQL, as a credit locks it.
+fn offer_reward(
+    tx: &impl LedgerTx,
+    participant: &ParticipantId,
+    reward_id: &str,
+) -> Result<(std::sync::Arc<Offer>, Reward)> {
+    let owner = tx.participant(participant)?;
+    tx.progress(participant)?;
+    let offer = tx.offer(&owner.offer_id)?;
+    let settings = offer.live.as_ref().unwrap_or_else(|| offer.editable());
+    let reward = settings
+        .rewards
+        .iter()
+        .find(|r| r.id == reward_id)
+        .cloned()
+        .ok_or(StoreError::not_found("reward"))?;
+    Ok((offer, reward))
+}
+
+/// An occurrence a reward can have: 1 for an `at` or friend reward, up to
+/// `max_times` for an `every` reward.
+fn check_occurrence(reward: &Reward, occurrence: i64) -> Result<()> {
+    let most = match reward.every {
+        Some(_) => reward.max_times.unwrap_or(1_000_000),
+        None => 1,
+    };
+    if (1..=most).contains(&occurrence) {
+        return Ok(());
+    }
+    Err(StoreError::BadInput {
+        field: "occurrence",
+        message: format!(
+            "reward {} has occurrences 1 to {most}; {occurrence} is not one",
+            reward.id
+        ),
+    })
+}
+
+fn not_waiting(reward: &Reward, occurrence: i64, state: RewardState) -> StoreError {
+    let (code, what) = match state {
+        RewardState::Given => ("reward_already_given", "was given already"),
+        RewardState::Cancelled => ("reward_cancelled", "was cancelled"),
+        RewardState::Held => ("reward_held", "is held until its hold ends"),
+        RewardState::Earned => ("reward_not_waiting", "is waiting"),
+    };
+    StoreError::conflict(
+        code,
+        format!("reward {} (occurrence {occurrence}) {what}", reward.id),
+    )
+}
+
+/// The occurrences of one reward a participant has, in order, with their state.
+fn occurrences(
+    tx: &impl LedgerTx,
+    participant: &ParticipantId,
+    reward_id: &str,
+) -> Result<Vec<(i64, RewardState)>> {
+    let rows = tx.rows(
+        "SELECT occurrence, state FROM participant_rewards
+         WHERE participant_id = ?1 AND reward_id = ?2 ORDER BY occurrence",
+        &[participant.as_str(), reward_id],
+    )?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| {
+            let n = r.get("occurrence").and_then(Value::as_i64)?;
+            let state = RewardState::parse(r.get("state").and_then(Value::as_str)?)?;
+            Some((n, state))
+        })
+        .collect())
+}
+
+fn one_reward<S: Sql>(
+    db: &S,
+    participant: &ParticipantId,
+    reward_id: &str,
+    occurrence: i64,
+) -> Result<ParticipantReward> {
+    let rows = db.rows(
+        concat!(
+            "SELECT reward_id, occurrence, state, promo_code, friend_of, earned_at, release_at,
+                    given_at, cancelled_at, clawback_at
+             FROM participant_rewards WHERE participant_id = ?1 AND reward_id = ?2 AND occurrence = ",
+            int!(3)
+        ),
+        &[participant.as_str(), reward_id, &occurrence.to_string()],
+    )?;
+    rows.first()
+        .map(reward_row)
+        .ok_or(StoreError::not_found("reward"))
 }
 
 fn reward_state(
@@ -495,7 +796,16 @@ pub(crate) fn release_due<T: LedgerTx>(tx: &T, now: Millis, limit: u32) -> Resul
         let settings = offer.live.as_ref().unwrap_or_else(|| offer.editable());
         match settings.rewards.iter().find(|r| r.id == reward_id) {
             Some(reward) if reward.delivery == reward::RewardDelivery::Auto => {
-                give(tx, &offer, settings, reward, &participant, occurrence, now)?;
+                give(
+                    tx,
+                    &offer,
+                    settings,
+                    reward,
+                    &participant,
+                    occurrence,
+                    By::HoldEnd,
+                    now,
+                )?;
             }
             found => {
                 // Manual delivery waits for an operator; a reward taken out

@@ -40,7 +40,7 @@ fn referrer_for_sign_up(
     }
     let clues = Clues {
         code: by_code,
-        coupon: None,
+        ..Clues::default()
     };
     match referrer_of(tx, &offer.id, settings, friend, &clues, now)? {
         Some(found) if !is_self(tx, &found.participant, friend)? => {

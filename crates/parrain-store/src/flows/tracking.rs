@@ -219,12 +219,16 @@ pub(crate) fn track_event(tx: &impl LedgerTx, event: PageEvent, now: Millis) -> 
     )?;
     let friend = FriendIds::of_visitor(tx, &event.visitor_id)?;
     let name = event.name.clone();
+    let clues = Clues {
+        event_id: event.event_id.clone(),
+        ..Clues::default()
+    };
     let tracked = award(
         tx,
         &offer,
         &friend,
         None,
-        &Clues::default(),
+        &clues,
         |friend| Fact::Event { friend, name },
         now,
     )?;
@@ -293,6 +297,7 @@ fn credit_friend(
     offer: &Offer,
     friend: &FriendRef,
     coupon: Option<&str>,
+    event_id: Option<&str>,
     now: Millis,
 ) -> Result<Tracked> {
     let friend = match (resolve(tx, friend)?, friend, coupon) {
@@ -312,6 +317,7 @@ fn credit_friend(
     let clues = Clues {
         code: None,
         coupon: coupon.map(str::to_owned),
+        event_id: event_id.map(str::to_owned),
     };
     award(
         tx,
@@ -343,6 +349,7 @@ pub(crate) fn give_credit(
     offer: &OfferId,
     friend: &FriendRef,
     coupon: Option<&str>,
+    event_id: Option<&str>,
     now: Millis,
 ) -> Result<Tracked> {
     let offer = tx.offer(offer)?;
@@ -359,7 +366,51 @@ pub(crate) fn give_credit(
         ));
     }
     refuse_not_live(&offer, now)?;
-    credit_friend(tx, &offer, friend, coupon, now)
+    credit_friend(tx, &offer, friend, coupon, event_id, now)
+}
+
+/// A server event matching an offer's `goal.reversal` (a refund): reverses
+/// the credit(s) the friend it names earned each referrer in the offer.
+fn reverse_for_event(
+    tx: &impl LedgerTx,
+    offer: &Offer,
+    event: &ServerEvent,
+    now: Millis,
+) -> Result<Vec<EventCredit>> {
+    let Some(friend) = resolve(tx, &event.person)? else {
+        return Ok(Vec::new());
+    };
+    let referrers = match (&friend.person, friend.visitors.first()) {
+        (Some(person), _) => tx.strings(
+            "SELECT DISTINCT participant_id FROM credits
+             WHERE offer_id = ?1 AND friend_person = ?2 AND reversed_at IS NULL",
+            &[offer.id.as_str(), person.as_str()],
+        )?,
+        (None, Some(visitor)) => tx.strings(
+            "SELECT DISTINCT participant_id FROM credits
+             WHERE offer_id = ?1 AND friend_person IS NULL AND friend_visitor = ?2
+               AND reversed_at IS NULL",
+            &[offer.id.as_str(), visitor.as_str()],
+        )?,
+        (None, None) => Vec::new(),
+    };
+    let reason = format!("event {}", event.name);
+    let mut out = Vec::new();
+    for referrer in referrers {
+        let referrer = ParticipantId::from_trusted(referrer);
+        let done = super::rewards::reverse(tx, &referrer, &event.person, Some(&reason), now)?;
+        out.push(EventCredit {
+            offer_id: offer.id.clone(),
+            credited: false,
+            reason: Some(if done.reversed > 0 {
+                "credit_reversed".into()
+            } else {
+                "nothing_to_reverse".into()
+            }),
+            participant_id: Some(referrer),
+        });
+    }
+    Ok(out)
 }
 
 /// A server event: credits through every live trigger rule it matches, once per id.
@@ -377,6 +428,11 @@ pub(crate) fn ingest(tx: &impl LedgerTx, event: ServerEvent, now: Millis) -> Res
     let mut credits = Vec::new();
     for offer_id in tx.smart_list_offers()? {
         let offer = tx.offer(&offer_id)?;
+        let reversal = offer.live.as_ref().and_then(|l| l.goal.reversal.as_ref());
+        if reversal.is_some_and(|rule| rule.matches(&event.name, &event.properties)) {
+            credits.extend(reverse_for_event(tx, &offer, &event, now)?);
+            continue;
+        }
         let Some(settings) = offer.live_at(event.occurred_at.unwrap_or(now)) else {
             continue;
         };
@@ -395,7 +451,7 @@ pub(crate) fn ingest(tx: &impl LedgerTx, event: ServerEvent, now: Millis) -> Res
             continue;
         }
         let coupon = event.properties.get("coupon").and_then(|c| c.as_str());
-        let tracked = credit_friend(tx, &offer, &event.person, coupon, now)?;
+        let tracked = credit_friend(tx, &offer, &event.person, coupon, event.id.as_deref(), now)?;
         credits.push(EventCredit {
             offer_id: offer.id.clone(),
             credited: tracked.credited,

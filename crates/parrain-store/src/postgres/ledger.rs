@@ -55,7 +55,8 @@ impl LedgerTx for PgTx<'_> {
             Ok(t.query(
                 "SELECT id FROM offers WHERE status = 'approved'
                    AND (live #>> '{goal,type}' = 'smart_list_trigger'
-                        OR live #>> '{eligibility,customer_event}' IS NOT NULL) ORDER BY seq",
+                        OR live #>> '{eligibility,customer_event}' IS NOT NULL
+                        OR live #> '{goal,reversal}' IS NOT NULL) ORDER BY seq",
                 &[],
             )?
             .iter()

@@ -212,6 +212,50 @@ impl crate::Rewards for PgStore {
         .await
     }
 
+    async fn give_reward(
+        &self,
+        participant: &ParticipantId,
+        reward_id: String,
+        occurrence: Option<i64>,
+        note: Option<String>,
+        now: Millis,
+    ) -> Result<crate::ParticipantReward> {
+        let participant = participant.clone();
+        self.write_flow(move |tx| {
+            flows::rewards::give_by_hand(
+                tx,
+                &participant,
+                &reward_id,
+                occurrence,
+                note.as_deref(),
+                now,
+            )
+        })
+        .await
+    }
+
+    async fn cancel_reward(
+        &self,
+        participant: &ParticipantId,
+        reward_id: String,
+        occurrence: Option<i64>,
+        reason: Option<String>,
+        now: Millis,
+    ) -> Result<crate::ParticipantReward> {
+        let participant = participant.clone();
+        self.write_flow(move |tx| {
+            flows::rewards::cancel_by_hand(
+                tx,
+                &participant,
+                &reward_id,
+                occurrence,
+                reason.as_deref(),
+                now,
+            )
+        })
+        .await
+    }
+
     async fn leaderboard(&self, offer: &OfferId, size: i64) -> Result<Vec<crate::Leader>> {
         let offer = offer.clone();
         self.read(move |c| flows::rewards::leaders(&Reader(RefCell::new(c)), &offer, size))

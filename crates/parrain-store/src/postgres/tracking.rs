@@ -44,11 +44,21 @@ impl Tracking for PgStore {
         offer: &OfferId,
         friend: FriendRef,
         coupon: Option<String>,
+        event_id: Option<String>,
         now: Millis,
     ) -> Result<Tracked> {
         let offer = offer.clone();
-        self.write_flow(move |tx| flows::give_credit(tx, &offer, &friend, coupon.as_deref(), now))
-            .await
+        self.write_flow(move |tx| {
+            flows::give_credit(
+                tx,
+                &offer,
+                &friend,
+                coupon.as_deref(),
+                event_id.as_deref(),
+                now,
+            )
+        })
+        .await
     }
 
     /// All the events of a call in one transaction, as SQLite's writer does.

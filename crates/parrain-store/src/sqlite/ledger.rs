@@ -158,7 +158,8 @@ impl LedgerTx for Connection {
             .prepare_cached(
                 "SELECT id FROM offers WHERE status = 'approved'
                    AND (json_extract(live, '$.goal.type') = 'smart_list_trigger'
-                        OR json_extract(live, '$.eligibility.customer_event') IS NOT NULL)",
+                        OR json_extract(live, '$.eligibility.customer_event') IS NOT NULL
+                        OR json_extract(live, '$.goal.reversal') IS NOT NULL)",
             )?
             .query_map([], |r| r.get(0).map(OfferId::from_trusted))?
             .collect::<Result<_, _>>()?;

@@ -42,11 +42,21 @@ impl Tracking for SqliteStore {
         offer: &OfferId,
         friend: FriendRef,
         coupon: Option<String>,
+        event_id: Option<String>,
         now: Millis,
     ) -> Result<Tracked> {
         let offer = offer.clone();
-        self.write(move |conn| flows::give_credit(conn, &offer, &friend, coupon.as_deref(), now))
-            .await
+        self.write(move |conn| {
+            flows::give_credit(
+                conn,
+                &offer,
+                &friend,
+                coupon.as_deref(),
+                event_id.as_deref(),
+                now,
+            )
+        })
+        .await
     }
 
     async fn ingest_events(
