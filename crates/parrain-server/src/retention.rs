@@ -1,6 +1,6 @@
 //! The retention sweeper: deletes what parrain no longer needs (finished
-//! jobs and webhook deliveries, old idempotency records, expired sessions
-//! and spent sign-in links) and clears client addresses past their
+//! jobs and webhook deliveries, old idempotency records, expired sessions,
+//! spent sign-in links and old daily click counts) and clears client addresses past their
 //! retention, when it starts and then every
 //! [`RetentionConfig::every`], a small batch per write, and counts what it
 //! removed in `parrain_retention_removed_total{what}`. Every node runs one;
@@ -18,8 +18,9 @@ const BATCH: u32 = 500;
 /// How long what is finished is kept; part of [`crate::outbound::OutboundConfig`].
 #[derive(Debug, Clone)]
 pub struct RetentionConfig {
-    /// Finished (done or given up) email and webhook jobs, and finished
-    /// webhook deliveries with their attempts.
+    /// Finished (done or given up) email and webhook jobs, finished
+    /// webhook deliveries with their attempts, and share links' daily
+    /// click counts (from the end of their day).
     pub finished_jobs: Duration,
     /// Idempotency records, counted from the first request.
     pub idempotency: Duration,
@@ -49,7 +50,9 @@ fn millis(d: Duration) -> Millis {
 /// links go once expired (or used).
 fn before(config: &RetentionConfig, what: Swept, now: Millis) -> Millis {
     match what {
-        Swept::Jobs | Swept::Deliveries => now.saturating_sub(millis(config.finished_jobs)),
+        Swept::Jobs | Swept::Deliveries | Swept::LinkClicks => {
+            now.saturating_sub(millis(config.finished_jobs))
+        }
         Swept::Idempotency => now.saturating_sub(millis(config.idempotency)),
         Swept::VisitorIps | Swept::SignUpIps => now.saturating_sub(millis(config.client_ips)),
         Swept::Sessions | Swept::Links | Swept::SocialLogins => now,

@@ -27,7 +27,12 @@ pub trait Eligibility: Send + Sync {
 
 /// SHA-256 of the (already lower-cased) email, lower-case hex.
 pub(crate) fn email_hash(email: &Email) -> String {
-    Sha256::digest(email.as_str().as_bytes())
+    text_hash(email.as_str())
+}
+
+/// SHA-256 of a stored (lower-cased) email, lower-case hex.
+pub(crate) fn text_hash(email: &str) -> String {
+    Sha256::digest(email.as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()

@@ -7,7 +7,10 @@
 //! it removes what identifies the person: the email and names, sign-up
 //! fields, their copies in the person's own activities and webhook payloads,
 //! what receivers answered to those, saved idempotent responses about them,
-//! and unsent emails to them. Their browsers' ids are replaced by fresh ones
+//! unsent emails to them, social sign-ins in progress in their name, and the
+//! hash of their email on offers' existing-customer lists. Their share
+//! links' daily click counts stay with their anonymous participations, as
+//! credits do. Their browsers' ids are replaced by fresh ones
 //! everywhere, so the same browser coming back is a stranger, and the email
 //! is replaced by a placeholder no address can match, so signing up again
 //! starts a new person.
@@ -175,6 +178,16 @@ pub(crate) fn erase<S: Sql>(db: &S, person: &PersonId, now: Millis) -> Result<Er
     }
     edit_activities(db, &who, id)?;
     forget_responses(db, &who, id, &participants, &old_visitors)?;
+    forget_social_sign_ins(db, &who, &old_visitors)?;
+    // Existing-customer lists keep an unsalted SHA-256 of the email, which
+    // anyone holding the address can match: personal data, so it goes from
+    // every offer's list (the merchant's next upload may list them again).
+    if !email.is_empty() {
+        db.exec(
+            "DELETE FROM existing_customers WHERE email_hash = ?1",
+            &[&crate::eligibility::text_hash(&email)],
+        )?;
+    }
     // Invitations they sent keep their count (reach) but lose their note
     // and any address not sent to yet; unsent ones to them will not go.
     db.exec(
@@ -305,6 +318,30 @@ fn forget_responses<S: Sql>(
     Ok(())
 }
 
+/// Social sign-ins in progress that name the person: the identity a
+/// provider vouched for (their email and names, until the sign-up form
+/// uses it) and requests started from one of their browsers. They live
+/// minutes, so there are few to read.
+fn forget_social_sign_ins<S: Sql>(db: &S, who: &Identity, old_visitors: &[String]) -> Result<()> {
+    for row in db.rows("SELECT token_hash, data AS json FROM social_logins", &[])? {
+        let field = |k: &str| row.get(k).and_then(Value::as_str).unwrap_or_default();
+        let Ok(data) = serde_json::from_str::<Value>(field("json")) else {
+            continue;
+        };
+        let text = |k: &str| data.get(k).and_then(Value::as_str);
+        let theirs = text("email")
+            .is_some_and(|e| !who.email.is_empty() && e.trim().eq_ignore_ascii_case(&who.email))
+            || text("visitor_id").is_some_and(|v| old_visitors.iter().any(|o| o == v));
+        if theirs {
+            db.exec(
+                "DELETE FROM social_logins WHERE token_hash = ?1",
+                &[field("token_hash")],
+            )?;
+        }
+    }
+    Ok(())
+}
+
 /// A row's `id` and its `json` column parsed; None when it is not JSON.
 fn parsed(row: &Map<String, Value>) -> Option<(String, Value)> {
     let id = row.get("id")?.as_str()?.to_owned();
@@ -374,6 +411,23 @@ pub(crate) fn export(db: &impl Sql, person: &PersonId) -> Result<Value> {
         "invitations_sent".into(),
         invitations.into_iter().map(Value::Object).collect(),
     );
+    let clicks = db.rows(
+        &format!(
+            "SELECT participant_id, day, clicks FROM link_clicks
+             WHERE participant_id IN ({THEIR_PARTICIPANTS}) ORDER BY day, participant_id"
+        ),
+        &[id],
+    )?;
+    out.insert(
+        "link_clicks_per_day".into(),
+        clicks.into_iter().map(Value::Object).collect(),
+    );
+    let email = out.get("email").and_then(Value::as_str).unwrap_or_default();
+    let customer_of = db.strings(
+        "SELECT offer_id FROM existing_customers WHERE email_hash = ?1 ORDER BY offer_id",
+        &[&crate::eligibility::text_hash(email)],
+    )?;
+    out.insert("existing_customer_of".into(), customer_of.into());
     Ok(Value::Object(out))
 }
 

@@ -4,7 +4,8 @@
 //!
 //! Finished jobs, finished webhook deliveries with their attempts, saved
 //! idempotent responses, expired operator sessions, spent or expired
-//! sign-in and confirmation links and expired social sign-ins go; pending work is never touched. Client
+//! sign-in and confirmation links, expired social sign-ins and the click
+//! counts of days long over go; pending work is never touched. Client
 //! addresses are cleared from the rows that hold them (browsers and
 //! participants), the rows kept. The activity log is the record of what
 //! happened and is never pruned here.
@@ -39,10 +40,13 @@ pub enum Swept {
     /// Social sign-ins (their request to the provider, or the identity it
     /// vouched for) expired before the cutoff.
     SocialLogins,
+    /// A share link's click count of a UTC day that ended before the
+    /// cutoff (only the day's own count enforces the daily click cap).
+    LinkClicks,
 }
 
 impl Swept {
-    pub const ALL: [Swept; 8] = [
+    pub const ALL: [Swept; 9] = [
         Swept::Jobs,
         Swept::Deliveries,
         Swept::Idempotency,
@@ -51,6 +55,7 @@ impl Swept {
         Swept::VisitorIps,
         Swept::SignUpIps,
         Swept::SocialLogins,
+        Swept::LinkClicks,
     ];
 
     /// The metric label.
@@ -64,6 +69,7 @@ impl Swept {
             Swept::VisitorIps => "visitor_ips",
             Swept::SignUpIps => "sign_up_ips",
             Swept::SocialLogins => "social_logins",
+            Swept::LinkClicks => "link_clicks",
         }
     }
 }
@@ -117,6 +123,11 @@ fn statements(what: Swept) -> &'static [&'static str] {
               LIMIT {limit})"],
         Swept::SocialLogins => &["DELETE FROM social_logins WHERE token_hash IN (
              SELECT token_hash FROM social_logins WHERE expires_at < {before}
+              LIMIT {limit})"],
+        // `day` counts days since the epoch: a day ended before the cutoff
+        // is one below the cutoff's own day.
+        Swept::LinkClicks => &["DELETE FROM link_clicks WHERE (participant_id, day) IN (
+             SELECT participant_id, day FROM link_clicks WHERE day < {before} / 86400000
               LIMIT {limit})"],
     }
 }

@@ -51,9 +51,10 @@ pub struct Config {
     /// database) wakes them at once; the poll finds retries coming due.
     pub worker_poll_ms: u64,
     /// Days finished email and webhook jobs, webhook deliveries and their
-    /// attempts (the receivers' answers) are kept; then the retention sweep
-    /// deletes them. Expired operator sessions and spent or expired sign-in
-    /// and confirmation links go at once; the activity log is kept.
+    /// attempts (the receivers' answers), and share links' daily click
+    /// counts (from the end of their day) are kept; then the retention
+    /// sweep deletes them. Expired operator sessions and spent or expired
+    /// sign-in and confirmation links go at once; the activity log is kept.
     pub retention_jobs_days: u64,
     /// Hours an idempotency record (the saved response replayed to a retry
     /// with the same Idempotency-Key) is kept.

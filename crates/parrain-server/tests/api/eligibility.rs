@@ -272,3 +272,51 @@ async fn caps_and_eligibility_are_checked() {
         assert!(problems.iter().any(|p| p["field"] == field), "{body}");
     }
 }
+
+#[tokio::test]
+async fn a_persons_export_shows_their_daily_clicks_and_customer_lists_and_erasure_takes_them_off_the_lists(
+) {
+    let app = spawn_app().await;
+    let mut settings = offer_settings(json!({"type": "referred_signups", "count": 5}));
+    settings["limits"] = json!({"max_clicks_per_link_per_day": 3});
+    settings["eligibility"] = json!({"exclude_existing_customers": true});
+    let offer = app.live_offer_with(settings).await;
+    let ana = app.participant(&offer, "ana@example.com").await;
+    for _ in 0..2 {
+        assert_eq!(
+            app.follow(code(&ana), None).await.status(),
+            StatusCode::FOUND
+        );
+    }
+    let list = "email\nana@example.com\nbob@example.com\n";
+    assert!(upload(&app, reqwest::Method::PUT, &offer, list)
+        .await
+        .status()
+        .is_success());
+    let id = ana["id"].as_str().unwrap();
+    let person = app.participant_detail(id).await["person_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let today = app.clock.now().div_euclid(24 * 3600 * 1000);
+
+    let before = app.get_ok(&format!("/v1/people/{person}/export")).await;
+    expect(
+        app.delete(&format!("/v1/people/{person}")).await,
+        StatusCode::OK,
+    )
+    .await;
+    let after = app.get_ok(&format!("/v1/people/{person}/export")).await;
+
+    let clicks = json!([{"participant_id": id, "day": today, "clicks": 2}]);
+    assert_eq!(before["link_clicks_per_day"], clicks);
+    assert_eq!(before["existing_customer_of"], json!([offer]));
+    // The hash of the address is theirs and goes; the counts of the kept,
+    // anonymous participation stay, as its credit does.
+    assert_eq!(after["existing_customer_of"], json!([]));
+    assert_eq!(after["link_clicks_per_day"], clicks);
+    let counted = app
+        .get_ok(&format!("/v1/offers/{offer}/existing-customers"))
+        .await;
+    assert_eq!(counted["count"], 1, "Bob stays on the list");
+}

@@ -359,3 +359,44 @@ async fn a_sweep_during_a_burst_of_sign_ups_loses_nothing_acknowledged() {
         .await;
     assert_eq!(listed["data"].as_array().unwrap().len(), 41, "{listed}");
 }
+
+#[tokio::test]
+async fn daily_click_counts_go_once_their_day_is_older_than_the_retention() {
+    let app = spawn_app().await;
+    let mut settings =
+        crate::helpers::offer_settings(json!({"type": "referred_signups", "count": 5}));
+    settings["limits"] = json!({"max_clicks_per_link_per_day": 2});
+    let offer = app.live_offer_with(settings).await;
+    let ana = app.participant(&offer, "ana@example.com").await;
+    let code = ana["code"].as_str().unwrap();
+    let click = || async {
+        assert_eq!(app.follow(code, None).await.status(), StatusCode::FOUND);
+    };
+    let recorded = || async {
+        app.activities(&format!("offer_id={offer}&type=clicks_shared_link"))
+            .await
+            .len()
+    };
+    for _ in 0..3 {
+        click().await;
+    }
+    assert_eq!(recorded().await, 2);
+
+    // Today's count is what caps today's clicks: no retention removes it.
+    assert_eq!(removed(&sweep(&app, &zero()).await, Swept::LinkClicks), 0);
+    click().await;
+    assert_eq!(recorded().await, 2);
+
+    // A day on, yesterday's count is kept for retention_jobs_days (30 by
+    // default), then goes; today's still caps.
+    app.clock.advance(24 * 3600 * 1000);
+    click().await;
+    assert_eq!(recorded().await, 3);
+    let default = RetentionConfig::default();
+    assert_eq!(removed(&sweep(&app, &default).await, Swept::LinkClicks), 0);
+    assert_eq!(removed(&sweep(&app, &zero()).await, Swept::LinkClicks), 1);
+    for _ in 0..2 {
+        click().await;
+    }
+    assert_eq!(recorded().await, 4);
+}

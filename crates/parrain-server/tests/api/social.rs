@@ -426,3 +426,38 @@ async fn retention_deletes_expired_sign_ins_and_keeps_live_ones() {
     app.clock.advance(20 * 60 * 1000);
     assert_eq!(social(sweep(app.clock.now()).await), 1);
 }
+
+#[tokio::test]
+async fn erasing_a_person_voids_the_sign_in_ticket_issued_in_their_name() {
+    let (app, _provider) = app_with_provider().await;
+    let offer = social_offer(&app).await;
+    let other = social_offer(&app).await;
+    // Jane is a participant elsewhere, and signs in with the provider here.
+    let jane = app.participant(&other, "jane@example.com").await;
+    let ticket = app.sign_in(&offer, None).await.message["social_ticket"].clone();
+    let person = app.participant_detail(jane["id"].as_str().unwrap()).await["person_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    expect(
+        app.delete(&format!("/v1/people/{person}")).await,
+        StatusCode::OK,
+    )
+    .await;
+
+    let path = format!("/v1/offers/{offer}/participants");
+    let body = json!({"email": "jane@example.com", "social_ticket": ticket});
+    let refused = expect(
+        app.post(&path, &app.pk, &body).await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    assert_eq!(error_code(&refused), "social_ticket_expired");
+    assert!(app
+        .activities(&format!(
+            "offer_id={offer}&type=signs_up_for_referral_offer"
+        ))
+        .await
+        .is_empty());
+}
