@@ -89,6 +89,8 @@ fn described(action: &str) -> &str {
         "offer.delete" => "Deleted an offer",
         "promo_codes.upload" => "Uploaded promo codes",
         "participants.fulfil" => "Fulfilled rewards by hand",
+        "participants.reward_give" => "Gave a reward by hand",
+        "participants.reward_cancel" => "Cancelled a held reward by hand",
         "review.approve" => "Approved a held sign-up",
         "review.reject" => "Rejected a held sign-up",
         "key.create" => "Created an API key",

@@ -4,7 +4,9 @@
 //!
 //! Fulfilment goes through the store's bulk flow, the same as
 //! `POST /v1/offers/{id}/fulfill`: each participant gets its own outcome,
-//! which the page lists.
+//! which the page lists. On an offer with `rewards`, the ticked
+//! participants can also be given a reward, or have a held one cancelled,
+//! by hand (see `by_hand`).
 
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
@@ -33,6 +35,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/admin/offers/{id}/participants", get(page))
         .route("/admin/offers/{id}/participants/fulfill", post(fulfill))
+        .route("/admin/offers/{id}/participants/rewards", post(by_hand))
 }
 
 /// The filters, as the page's form sends them (an empty field is no filter).
@@ -124,7 +127,8 @@ impl From<Participant> for Row {
     }
 }
 
-/// One participant's outcome of "Send fulfillment".
+/// One participant's outcome of "Send fulfillment", "Give reward" or
+/// "Cancel held reward" (`fulfilled`: it was done).
 #[derive(Serialize)]
 struct Outcome {
     email: String,
@@ -142,7 +146,7 @@ async fn draw(
     operator: Operator,
     id: OfferId,
     filters: Filters,
-    outcomes: Option<Vec<Outcome>>,
+    (action, outcomes): (&str, Option<Vec<Outcome>>),
     error: Option<String>,
 ) -> Response {
     let offer = match state.store.offer(&id).await {
@@ -184,6 +188,10 @@ async fn draw(
             first,
             outcomes,
             fulfilled_count,
+            action,
+            rewards => offer.live.as_ref().map(|s| (s.rewards.iter())
+                .map(|r| serde_json::json!({"id": r.id, "label": r.label}))
+                .collect::<Vec<_>>()).unwrap_or_default(),
             error,
         },
     )
@@ -196,7 +204,7 @@ pub async fn page(
     Query(filters): Query<Filters>,
 ) -> Response {
     match OfferId::parse(&id) {
-        Ok(id) => draw(&state, operator, id, filters, None, None).await,
+        Ok(id) => draw(&state, operator, id, filters, ("fulfil", None), None).await,
         Err(_) => no_offer(),
     }
 }
@@ -224,7 +232,7 @@ pub async fn fulfill(
     };
     if ids.is_empty() {
         let error = "Tick at least one participant to fulfil.".to_owned();
-        return draw(&state, operator, id, filters, None, Some(error)).await;
+        return draw(&state, operator, id, filters, ("fulfil", None), Some(error)).await;
     }
     // Ids that are not participant ids name no one; they get their own outcome.
     let (valid, invalid): (Vec<_>, Vec<_>) = ids
@@ -279,5 +287,124 @@ pub async fn fulfill(
         promo_code: None,
         error: Some("not a participant".into()),
     }));
-    draw(&state, operator, id, filters, Some(outcomes), None).await
+    draw(
+        &state,
+        operator,
+        id,
+        filters,
+        ("fulfil", Some(outcomes)),
+        None,
+    )
+    .await
+}
+
+/// "Give reward" / "Cancel held reward" for the ticked participants: the
+/// reward chosen (`reward`), `action` give or cancel, an optional `note`.
+/// Each goes through the store as `POST /v1/participants/{id}/rewards/…`
+/// does, once: an occurrence already given, cancelled or still held is
+/// that participant's refusal in the list, and nothing changes for it.
+pub async fn by_hand(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm(operator, pairs): CsrfForm<Vec<(String, String)>>,
+) -> Response {
+    let (mut ids, mut filters) = (Vec::new(), Filters::default());
+    let (mut reward, mut action, mut note) = (String::new(), String::new(), String::new());
+    for (k, v) in pairs {
+        match &*k {
+            "id" => ids.push(v),
+            "goal" => filters.goal = v,
+            "fulfilled" => filters.fulfilled = v,
+            "q" => filters.q = v,
+            "reward" => reward = v,
+            "action" => action = v,
+            "note" => note = v,
+            _ => {}
+        }
+    }
+    let Ok(id) = OfferId::parse(&id) else {
+        return no_offer();
+    };
+    let action: &'static str = match action.as_str() {
+        "give" => "give",
+        "cancel" => "cancel",
+        _ => return PageError::not_found("action").into_response(),
+    };
+    if ids.is_empty() || reward.is_empty() {
+        let error = "Tick at least one participant and choose a reward.".to_owned();
+        return draw(&state, operator, id, filters, (action, None), Some(error)).await;
+    }
+    let note = Some(note.trim().to_owned()).filter(|n| !n.is_empty());
+    let mut outcomes = Vec::new();
+    for raw in ids {
+        let Ok(participant) = ParticipantId::parse(&raw) else {
+            outcomes.push(Outcome {
+                email: raw,
+                fulfilled: false,
+                promo_code: None,
+                error: Some("not a participant".into()),
+            });
+            continue;
+        };
+        let email = match state.store.participant(&participant).await {
+            Ok(detail) if detail.participant.offer_id == id => detail.participant.email,
+            Ok(_) | Err(parrain_store::StoreError::NotFound { .. }) => {
+                outcomes.push(Outcome {
+                    email: raw,
+                    fulfilled: false,
+                    promo_code: None,
+                    error: Some("not a participant of this offer".into()),
+                });
+                continue;
+            }
+            Err(e) => return PageError::from(e).into_response(),
+        };
+        let now = state.clock.now();
+        let done = if action == "give" {
+            (state.store)
+                .give_reward(&participant, reward.clone(), None, note.clone(), now)
+                .await
+        } else {
+            (state.store)
+                .cancel_reward(&participant, reward.clone(), None, note.clone(), now)
+                .await
+        };
+        outcomes.push(match done {
+            Ok(r) => Outcome {
+                email,
+                fulfilled: true,
+                promo_code: r.promo_code,
+                error: None,
+            },
+            Err(e @ parrain_store::StoreError::Database(_)) => {
+                return PageError::from(e).into_response()
+            }
+            Err(e) => Outcome {
+                email,
+                fulfilled: false,
+                promo_code: None,
+                error: Some(e.to_string()),
+            },
+        });
+    }
+    let done: Vec<&str> = (outcomes.iter())
+        .filter(|o| o.fulfilled)
+        .map(|o| o.email.as_str())
+        .collect();
+    if !done.is_empty() {
+        let detail = format!("{reward}: {}", done.join(", "));
+        let what = format!("participants.reward_{action}");
+        if let Err(e) = super::audit::record(&state, &operator, &what, id.as_str(), &detail).await {
+            return e.into_response();
+        }
+    }
+    draw(
+        &state,
+        operator,
+        id,
+        filters,
+        (action, Some(outcomes)),
+        None,
+    )
+    .await
 }

@@ -19,7 +19,7 @@ document.querySelectorAll("form[data-confirm]").forEach(function (form) {
   function update() {
     var n = form.querySelectorAll('input[name="id"]:checked').length;
     form.querySelector("[data-selected]").textContent = n;
-    form.querySelector("[data-send]").disabled = n === 0;
+    form.querySelectorAll("[data-send]").forEach(function (b) { b.disabled = n === 0; });
     if (all) { all.checked = n > 0 && n === boxes.length; all.indeterminate = n > 0 && n < boxes.length; }
   }
   if (all) all.addEventListener("change", function () {

@@ -4,7 +4,8 @@
 //! referrer signs up and a friend comes through the link and signs up; the
 //! friend sees its own reward and code, and the referrer's page shows
 //! tier 1 given and the progress toward tier 2; the widget's leaderboard
-//! names the referrer without its email.
+//! names the referrer without its email; on the participants tab the
+//! operator gives a reward by hand, once.
 
 use serde_json::json;
 
@@ -181,6 +182,38 @@ async fn an_operator_builds_a_two_tier_double_sided_offer_and_both_sides_see_the
         let widget = ana.widget(&id);
         widget.wait_ready().await;
         widget.wait_for_text("1 more for: A month free").await;
+
+        // On the participants tab, the operator gives Bob tier 1 by hand,
+        // once: cancelling it afterwards is refused, since it was given.
+        let participants = app.participants(&id).await;
+        let bob_id = participants
+            .iter()
+            .find(|p| p["email"] == "bob@example.com")
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let tab = app.url(&format!("/admin/offers/{id}/participants"));
+        let tick = format!("tr[data-id='{bob_id}'] input[name=id]");
+        operator.goto(&tab).await;
+        press(&operator, &tick).await;
+        choose(&operator, "#by-hand [name=reward]", "tier-1").await;
+        fill(&operator, "#by-hand [name=note]", "thanks for the feedback").await;
+        submit(&operator, "#by-hand button[value=give]", ".outcomes").await;
+        let given = text(&operator, ".outcomes").await;
+        assert!(given.contains("Reward given: 1 of 1 given"), "{given}");
+        assert!(given.contains("bob@example.com"), "{given}");
+        press(&operator, &tick).await;
+        choose(&operator, "#by-hand [name=reward]", "tier-1").await;
+        submit(&operator, "#by-hand button[value=cancel]", ".outcomes").await;
+        let refused = text(&operator, ".outcomes").await;
+        assert!(refused.contains("0 of 1 cancelled"), "{refused}");
+        let bob = app.get(&format!("/v1/participants/{bob_id}")).await;
+        let tiers: Vec<_> = (bob["rewards"].as_array().unwrap().iter())
+            .filter(|r| r["reward_id"] == "tier-1")
+            .map(|r| r["state"].clone())
+            .collect();
+        assert_eq!(tiers, [json!("given")]);
     })
     .await;
 }
