@@ -206,7 +206,9 @@ export interface paths {
         put?: never;
         /**
          * Give Credit to Referrer: credits the referrer of this friend
-         *     (offers whose goal is `smart_list_trigger` only).
+         *     (offers whose goal is `smart_list_trigger` only). The body is JSON, or
+         *     the same fields as a form (`application/x-www-form-urlencoded`, what
+         *     Marketo's Call Webhook step sends by default; an empty value is absent).
          */
         post: operations["give_credit"];
         delete?: never;
@@ -868,7 +870,7 @@ export interface webhooks {
         put?: never;
         /**
          * An activity of a type the endpoint asked for
-         * @description Signed as Standard Webhooks: the signature is HMAC-SHA256, keyed with the endpoint's `whsec_` secret, of `{webhook-id}.{webhook-timestamp}.{body}`. Answer with any 2xx; anything else (or no answer in time) is retried with backoff, and 410 disables the endpoint.
+         * @description Signed as Standard Webhooks: the signature is HMAC-SHA256, keyed with the endpoint's `whsec_` secret, of `{webhook-id}.{webhook-timestamp}.{body}`. The body names the people the activity is about with their emails and names, and the participant's code, share URL, credit, goal progress, promo code and rewards: docs/webhooks.md shows one per activity type. Answer with any 2xx; anything else (or no answer in time) is retried with backoff, and 410 disables the endpoint.
          */
         post: operations["receive_activity"];
         delete?: never;
@@ -2065,13 +2067,41 @@ export interface components {
             visitor_id: string;
         };
         VisitorId: string;
+        /**
+         * @description The activity, and what a CRM writes into a lead from it without calling
+         *     back (docs/webhooks.md has an example body per type).
+         */
+        WebhookDataOut: {
+            /** @description What the activity log holds for it, per type. */
+            details: Record<string, never>;
+            id: string;
+            occurred_at: string;
+            offer_id?: string | null;
+            participant?: null | components["schemas"]["WebhookParticipantOut"];
+            participant_id?: string | null;
+            person?: null | components["schemas"]["WebhookPersonOut"];
+            person_id?: string | null;
+            reward?: null | components["schemas"]["WebhookRewardOut"];
+            type: string;
+            visitor_id?: string | null;
+        };
         /** @description What a webhook endpoint receives: one activity (Standard Webhooks). */
         WebhookEventOut: {
-            data: components["schemas"]["ActivityOut"];
+            data: components["schemas"]["WebhookDataOut"];
             /** @description RFC 3339, when the delivery was queued. */
             timestamp: string;
             /** @description The activity's type, as `data.type`. */
             type: string;
+        };
+        WebhookGoalOut: {
+            achieved: boolean;
+            /** Format: int64 */
+            count?: number | null;
+            /**
+             * Format: int64
+             * @description Credit still needed to reach the goal (0 once reached).
+             */
+            remaining?: number | null;
         };
         WebhookIn: {
             description?: string | null;
@@ -2094,6 +2124,26 @@ export interface components {
             updated_at: string;
             url: string;
         };
+        /**
+         * @description A participant in a webhook's body. Email and names are `null` for an
+         *     erased person (and `"[erased]"` in bodies kept from before).
+         */
+        WebhookParticipantOut: {
+            code: string;
+            /** Format: int64 */
+            credit: number;
+            email?: string | null;
+            first_name?: string | null;
+            fulfilled: boolean;
+            goal: components["schemas"]["WebhookGoalOut"];
+            id: string;
+            last_name?: string | null;
+            /** @description The promo code given at fulfilment. */
+            promo_code?: string | null;
+            rewards: components["schemas"]["WebhookRewardOut"][];
+            /** @description `{public_url}/r/{code}`. */
+            share_url: string;
+        };
         WebhookPatchIn: {
             description?: string | null;
             /** @description Turns deliveries on or off (an endpoint disabled after 410 Gone is re-enabled here). */
@@ -2102,6 +2152,22 @@ export interface components {
             /** @description `null` makes the endpoint listen to every offer. */
             offer_id?: string | null;
             url?: string | null;
+        };
+        WebhookPersonOut: {
+            email?: string | null;
+            first_name?: string | null;
+            id: string;
+            last_name?: string | null;
+        };
+        /** @description A reward of the offer's `rewards`. */
+        WebhookRewardOut: {
+            id: string;
+            label?: string | null;
+            /** Format: int64 */
+            occurrence?: number | null;
+            promo_code?: string | null;
+            /** @description `earned`, `held`, `given`, `cancelled` (and `clawback` on `reward.clawback`). */
+            state?: string | null;
         };
         /** @description An endpoint with its signing secret (creation, rotation, `/secret`). */
         WebhookSecretOut: components["schemas"]["WebhookOut"] & {
@@ -3429,6 +3495,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["GiveCreditIn"];
+                "application/x-www-form-urlencoded": components["schemas"]["GiveCreditIn"];
             };
         };
         responses: {

@@ -61,6 +61,60 @@ impl<S: Send + Sync> FromRequest<S> for JsonBytes {
     }
 }
 
+/// A JSON body, or the same fields sent as a form
+/// (`application/x-www-form-urlencoded`): Marketo's Call Webhook step sends
+/// a form unless told otherwise. A form's value is a string and an empty one
+/// counts as absent (a Marketo token the lead has no value for); a field
+/// given twice is refused. A JSON object sent under the form's content type
+/// (a Call Webhook step with a JSON template but no `Content-Type` header of
+/// its own) is read as JSON. Either way the fields are read, and named when
+/// wrong, as `ApiJson` reads them.
+pub struct JsonOrForm<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonOrForm<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let form = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| {
+                v.to_ascii_lowercase()
+                    .starts_with("application/x-www-form-urlencoded")
+            });
+        if !form {
+            let ApiJson(value) = ApiJson::<T>::from_request(req, state).await?;
+            return Ok(Self(value));
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(unreadable)?;
+        if bytes.trim_ascii_start().starts_with(b"{") {
+            return parse_json(&bytes).map(Self);
+        }
+        let pairs: Vec<(String, String)> =
+            serde_urlencoded::from_bytes(&bytes).map_err(|e| ApiError::BadRequest {
+                code: "malformed_form",
+                message: format!("the body is not a valid form: {e}"),
+                field: None,
+            })?;
+        let mut fields = serde_json::Map::new();
+        for (name, value) in pairs {
+            let value = value.trim();
+            if value.is_empty() {
+                continue;
+            }
+            if fields.insert(name.clone(), value.into()).is_some() {
+                return Err(ApiError::bad_field(
+                    &name,
+                    format!("{name} is given more than once"),
+                ));
+            }
+        }
+        let json = serde_json::to_vec(&fields).unwrap_or_default();
+        parse_json(&json).map(Self)
+    }
+}
+
 /// A body that could not be read: too long (413), or cut short.
 fn unreadable(e: BytesRejection) -> ApiError {
     if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {

@@ -17,8 +17,6 @@ use serde::Serialize;
 use serde_json::{json, Map, Value};
 use utoipa::ToSchema;
 
-use crate::views::ActivityOut;
-
 /// Operations a publishable key may call (a secret key may call them too).
 pub const PUBLISHABLE: &[&str] = &[
     "get_public_offer",
@@ -53,7 +51,78 @@ pub struct WebhookEventOut {
     pub kind: String,
     /// RFC 3339, when the delivery was queued.
     pub timestamp: String,
-    pub data: ActivityOut,
+    pub data: WebhookDataOut,
+}
+
+/// The activity, and what a CRM writes into a lead from it without calling
+/// back (docs/webhooks.md has an example body per type).
+#[derive(Serialize, ToSchema)]
+pub struct WebhookDataOut {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub offer_id: Option<String>,
+    pub participant_id: Option<String>,
+    pub person_id: Option<String>,
+    pub visitor_id: Option<String>,
+    /// What the activity log holds for it, per type.
+    #[schema(value_type = Object)]
+    pub details: Value,
+    pub occurred_at: String,
+    /// The participant the activity is about, when there is one, as the
+    /// activity left it.
+    pub participant: Option<WebhookParticipantOut>,
+    /// The person the activity is about, when there is one (on a credit,
+    /// the friend who earned it).
+    pub person: Option<WebhookPersonOut>,
+    /// On `reward.*` activities, the reward concerned.
+    pub reward: Option<WebhookRewardOut>,
+}
+
+/// A participant in a webhook's body. Email and names are `null` for an
+/// erased person (and `"[erased]"` in bodies kept from before).
+#[derive(Serialize, ToSchema)]
+pub struct WebhookParticipantOut {
+    pub id: String,
+    pub email: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub code: String,
+    /// `{public_url}/r/{code}`.
+    pub share_url: String,
+    pub credit: i64,
+    pub goal: WebhookGoalOut,
+    pub fulfilled: bool,
+    /// The promo code given at fulfilment.
+    pub promo_code: Option<String>,
+    pub rewards: Vec<WebhookRewardOut>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct WebhookGoalOut {
+    pub count: Option<i64>,
+    /// Credit still needed to reach the goal (0 once reached).
+    pub remaining: Option<i64>,
+    pub achieved: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct WebhookPersonOut {
+    pub id: String,
+    pub email: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+}
+
+/// A reward of the offer's `rewards`.
+#[derive(Serialize, ToSchema)]
+pub struct WebhookRewardOut {
+    pub id: String,
+    pub label: Option<String>,
+    pub occurrence: Option<i64>,
+    /// `earned`, `held`, `given`, `cancelled` (and `clawback` on `reward.clawback`).
+    pub state: Option<String>,
+    pub promo_code: Option<String>,
 }
 
 /// The document, finished.
@@ -372,7 +441,7 @@ fn webhooks() -> Value {
             "operationId": "receive_activity",
             "tags": ["webhooks"],
             "summary": "An activity of a type the endpoint asked for",
-            "description": "Signed as Standard Webhooks: the signature is HMAC-SHA256, keyed with the endpoint's `whsec_` secret, of `{webhook-id}.{webhook-timestamp}.{body}`. Answer with any 2xx; anything else (or no answer in time) is retried with backoff, and 410 disables the endpoint.",
+            "description": "Signed as Standard Webhooks: the signature is HMAC-SHA256, keyed with the endpoint's `whsec_` secret, of `{webhook-id}.{webhook-timestamp}.{body}`. The body names the people the activity is about with their emails and names, and the participant's code, share URL, credit, goal progress, promo code and rewards: docs/webhooks.md shows one per activity type. Answer with any 2xx; anything else (or no answer in time) is retried with backoff, and 410 disables the endpoint.",
             "parameters": [
                 header("webhook-id", "The message id (`msg_…`); the same on every retry, so a receiver can drop repeats"),
                 header("webhook-timestamp", "Unix seconds when this attempt was signed"),

@@ -29,6 +29,7 @@ mod review;
 mod social;
 pub mod sqlite;
 mod tokens;
+mod webhook_data;
 
 use async_trait::async_trait;
 use parrain_core::email::Email;
@@ -56,6 +57,7 @@ pub use retention::{Retention, Swept};
 pub use review::{Review, Reviews};
 pub use social::{SocialLogins, SocialStep};
 pub use tokens::{PageFriend, ParticipantTokens, CONFIRM_VALID_FOR, SIGN_IN_VALID_FOR};
+pub use webhook_data::share_url_into;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 

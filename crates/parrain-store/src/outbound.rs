@@ -148,7 +148,8 @@ pub struct Delivery {
     pub webhook_id: WebhookId,
     pub activity_id: ActivityId,
     pub event_type: String,
-    /// The exact body sent (and signed).
+    /// The body sent (and signed), but for `data.participant.share_url`,
+    /// which the sender writes from the code (`share_url_into`).
     pub payload: String,
     pub state: DeliveryState,
     pub next_attempt_at: Option<Millis>,

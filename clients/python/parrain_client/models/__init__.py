@@ -148,10 +148,16 @@ from .trigger_rule import TriggerRule
 from .velocity import Velocity
 from .visit_counting import VisitCounting
 from .visit_in import VisitIn
+from .webhook_data_out import WebhookDataOut
+from .webhook_data_out_details import WebhookDataOutDetails
 from .webhook_event_out import WebhookEventOut
+from .webhook_goal_out import WebhookGoalOut
 from .webhook_in import WebhookIn
 from .webhook_out import WebhookOut
+from .webhook_participant_out import WebhookParticipantOut
 from .webhook_patch_in import WebhookPatchIn
+from .webhook_person_out import WebhookPersonOut
+from .webhook_reward_out import WebhookRewardOut
 from .webhook_secret_out import WebhookSecretOut
 from .widget_settings import WidgetSettings
 from .widget_settings_button_images import WidgetSettingsButtonImages
@@ -306,10 +312,16 @@ __all__ = (
     "Velocity",
     "VisitCounting",
     "VisitIn",
+    "WebhookDataOut",
+    "WebhookDataOutDetails",
     "WebhookEventOut",
+    "WebhookGoalOut",
     "WebhookIn",
     "WebhookOut",
+    "WebhookParticipantOut",
     "WebhookPatchIn",
+    "WebhookPersonOut",
+    "WebhookRewardOut",
     "WebhookSecretOut",
     "WidgetSettings",
     "WidgetSettingsButtonImages",

@@ -11,7 +11,7 @@ from ..types import UNSET, Unset
 from typing import cast
 
 if TYPE_CHECKING:
-  from ..models.activity_out import ActivityOut
+  from ..models.webhook_data_out import WebhookDataOut
 
 
 
@@ -26,12 +26,13 @@ class WebhookEventOut:
     """ What a webhook endpoint receives: one activity (Standard Webhooks).
 
         Attributes:
-            data (ActivityOut):
+            data (WebhookDataOut): The activity, and what a CRM writes into a lead from it without calling
+                back (docs/webhooks.md has an example body per type).
             timestamp (str): RFC 3339, when the delivery was queued.
             type_ (str): The activity's type, as `data.type`.
      """
 
-    data: ActivityOut
+    data: WebhookDataOut
     timestamp: str
     type_: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -41,7 +42,7 @@ class WebhookEventOut:
 
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.activity_out import ActivityOut # noqa: PLC0415
+        from ..models.webhook_data_out import WebhookDataOut # noqa: PLC0415
         data = self.data.to_dict()
 
         timestamp = self.timestamp
@@ -63,9 +64,9 @@ class WebhookEventOut:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.activity_out import ActivityOut # noqa: PLC0415
+        from ..models.webhook_data_out import WebhookDataOut # noqa: PLC0415
         d = dict(src_dict)
-        data = ActivityOut.from_dict(d.pop("data"))
+        data = WebhookDataOut.from_dict(d.pop("data"))
 
 
 

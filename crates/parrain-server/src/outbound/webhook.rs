@@ -71,8 +71,8 @@ impl Sender {
             }
         };
         let (attempt, disable) = if webhook.enabled {
-            self.attempt(state, &delivery.id, &webhook, &delivery.payload)
-                .await
+            let body = parrain_store::share_url_into(&delivery.payload, &state.config.public_url);
+            self.attempt(state, &delivery.id, &webhook, &body).await
         } else {
             let reason = webhook
                 .disabled_reason

@@ -16,7 +16,7 @@ use super::path_id;
 use crate::auth::{AnyKey, SecretKey};
 use crate::client_ip::{self, ClientIp};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{parse_json, ApiJson, JsonBytes};
+use crate::extract::{parse_json, ApiJson, JsonBytes, JsonOrForm};
 use crate::views::parse_ts;
 use crate::AppState;
 
@@ -296,14 +296,20 @@ fn event_id(value: Option<String>, field: &str) -> ApiResult<Option<String>> {
 }
 
 /// Give Credit to Referrer: credits the referrer of this friend
-/// (offers whose goal is `smart_list_trigger` only).
-#[utoipa::path(post, path = "/v1/offers/{id}/give-credit", tag = "tracking", request_body = GiveCreditIn,
+/// (offers whose goal is `smart_list_trigger` only). The body is JSON, or
+/// the same fields as a form (`application/x-www-form-urlencoded`, what
+/// Marketo's Call Webhook step sends by default; an empty value is absent).
+#[utoipa::path(post, path = "/v1/offers/{id}/give-credit", tag = "tracking",
+    request_body(content(
+        (GiveCreditIn = "application/json"),
+        (GiveCreditIn = "application/x-www-form-urlencoded")
+    )),
     responses((status = 200, body = TrackedOut), (status = 400), (status = 404), (status = 409)))]
 async fn give_credit(
     State(state): State<AppState>,
     _: SecretKey,
     Path(id): Path<String>,
-    ApiJson(input): ApiJson<GiveCreditIn>,
+    JsonOrForm(input): JsonOrForm<GiveCreditIn>,
 ) -> ApiResult<Json<TrackedOut>> {
     let id = path_id!(OfferId, id, "offer");
     if input

@@ -247,7 +247,10 @@ async fn list_deliveries(
     let id = path_id!(WebhookId, id, "webhook");
     let page = super::page_request(q.cursor, q.limit)?;
     let list = state.store.list_deliveries(&id, page).await?;
-    Ok(Json(List::of(list, DeliveryOut::from)))
+    let public_url = &state.config.public_url;
+    Ok(Json(List::of(list, |d| {
+        DeliveryOut::sent_from(d, public_url)
+    })))
 }
 
 #[utoipa::path(get, path = "/v1/webhooks/{id}/deliveries/{delivery_id}", tag = "webhooks",
@@ -259,7 +262,11 @@ async fn get_delivery(
 ) -> ApiResult<Json<DeliveryOut>> {
     let id = path_id!(WebhookId, id, "webhook");
     let message = path_id!(MessageId, message, "delivery");
-    Ok(Json(state.store.delivery(&id, &message).await?.into()))
+    let delivery = state.store.delivery(&id, &message).await?;
+    Ok(Json(DeliveryOut::sent_from(
+        delivery,
+        &state.config.public_url,
+    )))
 }
 
 /// Sends a finished delivery again: same `webhook-id` and body, new attempts.
@@ -276,5 +283,6 @@ async fn replay_delivery(
         .store
         .replay_delivery(&id, &message, state.clock.now())
         .await?;
-    Ok((StatusCode::ACCEPTED, Json(delivery.into())))
+    let delivery = DeliveryOut::sent_from(delivery, &state.config.public_url);
+    Ok((StatusCode::ACCEPTED, Json(delivery)))
 }

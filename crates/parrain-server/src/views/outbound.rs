@@ -97,8 +97,11 @@ pub struct DeliveryOut {
     pub attempts: Vec<AttemptOut>,
 }
 
-impl From<Delivery> for DeliveryOut {
-    fn from(d: Delivery) -> Self {
+impl DeliveryOut {
+    /// The delivery as sent from a server at `public_url` (which writes the
+    /// participant's share URL into the body).
+    pub fn sent_from(d: Delivery, public_url: &str) -> Self {
+        let payload = parrain_store::share_url_into(&d.payload, public_url);
         Self {
             id: d.id.to_string(),
             webhook_id: d.webhook_id.to_string(),
@@ -107,7 +110,7 @@ impl From<Delivery> for DeliveryOut {
             state: d.state,
             next_attempt_at: d.next_attempt_at.map(ts),
             created_at: ts(d.created_at),
-            payload: serde_json::from_str(&d.payload).unwrap_or(Value::Null),
+            payload: serde_json::from_str(&payload).unwrap_or(Value::Null),
             attempts: d.attempts.into_iter().map(AttemptOut::from).collect(),
         }
     }

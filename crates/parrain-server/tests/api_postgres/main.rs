@@ -21,6 +21,8 @@ mod attribution;
 mod client_ips;
 #[path = "../api/credit.rs"]
 mod credit;
+#[path = "../api/crm_payloads.rs"]
+mod crm_payloads;
 #[path = "../api/eligibility.rs"]
 mod eligibility;
 #[path = "../api/email.rs"]
@@ -45,6 +47,8 @@ mod limits;
 mod lookup;
 #[path = "../api/marketo.rs"]
 mod marketo;
+#[path = "../api/marketo_recipes.rs"]
+mod marketo_recipes;
 #[path = "../api/offers.rs"]
 mod offers;
 #[path = "../api/openapi.rs"]

@@ -19,11 +19,11 @@ use crate::retention::{sweep, Retention, Swept};
 use crate::Result;
 
 /// `?1` → `$1`: the shared statements use SQLite's placeholders.
-fn dollars(sql: &str) -> String {
+pub(crate) fn dollars(sql: &str) -> String {
     sql.replace('?', "$")
 }
 
-fn params<'a>(params: &'a [&'a str]) -> Vec<&'a (dyn ToSql + Sync)> {
+pub(crate) fn params<'a>(params: &'a [&'a str]) -> Vec<&'a (dyn ToSql + Sync)> {
     params.iter().map(|p| p as &(dyn ToSql + Sync)).collect()
 }
 
@@ -144,16 +144,16 @@ fn strings(t: &mut impl GenericClient, sql: &str, p: &[&str]) -> Result<Vec<Stri
 
 fn rows(t: &mut impl GenericClient, sql: &str, p: &[&str]) -> Result<Vec<Map<String, Value>>> {
     let rows = t.query(&dollars(sql), &params(p))?;
-    Ok(rows
+    Ok(rows.iter().map(row_map).collect())
+}
+
+/// A row by column name, as the shared statements read it.
+pub(crate) fn row_map(row: &Row) -> Map<String, Value> {
+    row.columns()
         .iter()
-        .map(|row| {
-            row.columns()
-                .iter()
-                .enumerate()
-                .map(|(i, c)| (c.name().to_owned(), value(row, i, c.name())))
-                .collect()
-        })
-        .collect())
+        .enumerate()
+        .map(|(i, c)| (c.name().to_owned(), value(row, i, c.name())))
+        .collect()
 }
 
 #[async_trait]

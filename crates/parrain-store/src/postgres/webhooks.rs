@@ -8,7 +8,7 @@ use parrain_core::ids::WebhookId;
 use parrain_core::ids::{ActivityId, MessageId, OfferId, ParticipantId, PersonId, VisitorId};
 use parrain_core::Millis;
 use postgres::{GenericClient, Row};
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
@@ -16,6 +16,7 @@ use super::deliveries;
 use super::log::{enqueue, Who};
 use super::{fetch_limit, PgStore};
 use crate::sqlite::{decode_cursor, page_of};
+use crate::webhook_data;
 use crate::JobPayload;
 use crate::{
     AttemptRecord, Delivery, Job, NewWebhook, Page, PageRequest, Result, StoreError, Webhook,
@@ -51,19 +52,23 @@ pub(crate) fn fan_out(
     if endpoints.is_empty() {
         return Ok(());
     }
+    let mut data = json!({
+        "id": activity,
+        "type": kind.as_str(),
+        "offer_id": who.offer.map(OfferId::as_str),
+        "participant_id": who.participant.map(ParticipantId::as_str),
+        "person_id": who.person.map(PersonId::as_str),
+        "visitor_id": who.visitor.map(VisitorId::as_str),
+        "details": details,
+        "occurred_at": rfc3339(now),
+    });
+    if let Value::Object(map) = &mut data {
+        map.extend(webhook_data::about(&mut Rows(c), kind, who, details)?);
+    }
     let payload = json!({
         "type": kind.as_str(),
         "timestamp": rfc3339(now),
-        "data": {
-            "id": activity,
-            "type": kind.as_str(),
-            "offer_id": who.offer.map(OfferId::as_str),
-            "participant_id": who.participant.map(ParticipantId::as_str),
-            "person_id": who.person.map(PersonId::as_str),
-            "visitor_id": who.visitor.map(VisitorId::as_str),
-            "details": details,
-            "occurred_at": rfc3339(now),
-        }
+        "data": data,
     })
     .to_string();
     for endpoint in endpoints {
@@ -84,6 +89,19 @@ pub(crate) fn fan_out(
         enqueue(c, job.kind().as_str(), job.to_json(), now)?;
     }
     Ok(())
+}
+
+/// The transaction's connection, running `webhook_data`'s statements.
+struct Rows<'a, C>(&'a mut C);
+
+impl<C: super::Sql> webhook_data::Lookup for Rows<'_, C> {
+    fn rows(&mut self, sql: &'static str, params: &[&str]) -> Result<Vec<Map<String, Value>>> {
+        let rows = self.0.query(
+            &super::privacy::dollars(sql),
+            &super::privacy::params(params),
+        )?;
+        Ok(rows.iter().map(super::privacy::row_map).collect())
+    }
 }
 
 const SELECT: &str = "SELECT id, url, description, events, offer_id, secret, previous_secret,

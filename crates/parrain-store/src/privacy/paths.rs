@@ -76,7 +76,9 @@ impl Identity {
     }
 
     /// Rewrites a webhook payload (`{type, timestamp, data: {…, visitor_id,
-    /// details}}`) at its known paths; true when anything changed.
+    /// details, participant, person}}`) at its known paths; true when
+    /// anything changed. `participant` and `person` (`webhook_data`) are the
+    /// person's when their email is the person's: email and names go.
     pub fn edit_payload(&self, payload: &mut Value) -> bool {
         let Some(data) = payload.get_mut("data").and_then(Value::as_object_mut) else {
             return false;
@@ -90,6 +92,21 @@ impl Identity {
         }
         if let Some(details) = data.get_mut("details") {
             changed |= self.edit_details(details);
+        }
+        for about in ["participant", "person"] {
+            let Some(about) = data.get_mut(about).and_then(Value::as_object_mut) else {
+                continue;
+            };
+            let theirs = about
+                .get("email")
+                .and_then(Value::as_str)
+                .is_some_and(|e| !self.email.is_empty() && e.eq_ignore_ascii_case(&self.email));
+            if theirs {
+                about.insert("email".into(), ERASED.into());
+                about.insert("first_name".into(), Value::Null);
+                about.insert("last_name".into(), Value::Null);
+                changed = true;
+            }
         }
         changed
     }
@@ -155,6 +172,29 @@ mod tests {
         let mut theirs = json!({"data": {"visitor_id": "vis_old", "details": {}}});
         assert!(ada().edit_payload(&mut theirs));
         assert_eq!(theirs["data"]["visitor_id"], "vis_new");
+    }
+
+    #[test]
+    fn the_person_and_participant_of_a_payload_lose_email_and_names_when_theirs() {
+        let mut payload = json!({"type": "refers_to_social_app", "data": {
+            "participant": {"id": "par_1", "email": "bea@example.com", "first_name": "Bea",
+                            "last_name": "Stone", "code": "K7QM2X", "promo_code": "SAVE10"},
+            "person": {"id": "per_1", "email": "ADA@example.com", "first_name": "Ada",
+                       "last_name": "Byron"}}});
+        assert!(ada().edit_payload(&mut payload));
+        assert_eq!(
+            payload["data"]["person"],
+            json!({"id": "per_1", "email": "[erased]", "first_name": null, "last_name": null})
+        );
+        assert_eq!(payload["data"]["participant"]["email"], "bea@example.com");
+        assert_eq!(payload["data"]["participant"]["first_name"], "Bea");
+        let mut theirs = json!({"data": {"participant": {"email": "ada@example.com",
+            "first_name": "Ada", "last_name": "Byron", "code": "K7QM2X"}}});
+        assert!(ada().edit_payload(&mut theirs));
+        assert_eq!(
+            theirs["data"]["participant"],
+            json!({"email": "[erased]", "first_name": null, "last_name": null, "code": "K7QM2X"})
+        );
     }
 
     #[test]

@@ -10,7 +10,7 @@ use parrain_core::ids::WebhookId;
 use parrain_core::ids::{ActivityId, MessageId, OfferId, ParticipantId, PersonId, VisitorId};
 use parrain_core::Millis;
 use r2d2_sqlite::rusqlite::{params, Connection, OptionalExtension, Row};
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
@@ -18,6 +18,7 @@ use super::cache::{self, Endpoint};
 use super::deliveries;
 use super::ledger::{enqueue, Who};
 use super::{decode_cursor, page_of, SqliteStore};
+use crate::webhook_data;
 use crate::JobPayload;
 use crate::{
     AttemptRecord, Delivery, Job, NewWebhook, Page, PageRequest, Result, StoreError, Webhook,
@@ -51,19 +52,23 @@ pub(crate) fn fan_out(
     if endpoints.is_empty() {
         return Ok(());
     }
+    let mut data = json!({
+        "id": activity,
+        "type": kind.as_str(),
+        "offer_id": who.offer.map(OfferId::as_str),
+        "participant_id": who.participant.map(ParticipantId::as_str),
+        "person_id": who.person.map(PersonId::as_str),
+        "visitor_id": who.visitor.map(VisitorId::as_str),
+        "details": details,
+        "occurred_at": rfc3339(now),
+    });
+    if let Value::Object(map) = &mut data {
+        map.extend(webhook_data::about(&mut Rows(conn), kind, who, details)?);
+    }
     let payload = json!({
         "type": kind.as_str(),
         "timestamp": rfc3339(now),
-        "data": {
-            "id": activity,
-            "type": kind.as_str(),
-            "offer_id": who.offer.map(OfferId::as_str),
-            "participant_id": who.participant.map(ParticipantId::as_str),
-            "person_id": who.person.map(PersonId::as_str),
-            "visitor_id": who.visitor.map(VisitorId::as_str),
-            "details": details,
-            "occurred_at": rfc3339(now),
-        }
+        "data": data,
     })
     .to_string();
     for endpoint in endpoints {
@@ -84,6 +89,15 @@ pub(crate) fn fan_out(
         enqueue(conn, job.kind().as_str(), job.to_json(), now)?;
     }
     Ok(())
+}
+
+/// The writer's connection, running `webhook_data`'s statements.
+struct Rows<'a>(&'a Connection);
+
+impl webhook_data::Lookup for Rows<'_> {
+    fn rows(&mut self, sql: &'static str, params: &[&str]) -> Result<Vec<Map<String, Value>>> {
+        crate::privacy::Sql::rows(self.0, sql, params)
+    }
 }
 
 /// The enabled endpoints, kept by the writer until one changes.

@@ -19,7 +19,7 @@ from typing import cast
 def _get_kwargs(
     id: str,
     *,
-    body: GiveCreditIn,
+    body:    GiveCreditIn  |     GiveCreditIn  | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
 
 ) -> dict[str, Any]:
@@ -38,9 +38,13 @@ def _get_kwargs(
         "url": "/v1/offers/{id}/give-credit".format(id=quote(str(id), safe=""),),
     }
 
-    _kwargs["json"] = body.to_dict()
+    if isinstance(body, GiveCreditIn):
+        _kwargs["json"] = body.to_dict()
 
-    headers["Content-Type"] = "application/json"
+        headers["Content-Type"] = "application/json"
+    if isinstance(body, GiveCreditIn):
+        _kwargs["data"] = body.to_dict()
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
 
     _kwargs["headers"] = headers
     return _kwargs
@@ -130,16 +134,20 @@ def sync_detailed(
     id: str,
     *,
     client: AuthenticatedClient,
-    body: GiveCreditIn,
+    body:    GiveCreditIn  |     GiveCreditIn  | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
 
 ) -> Response[ErrorOut | TrackedOut]:
     """ Give Credit to Referrer: credits the referrer of this friend
-    (offers whose goal is `smart_list_trigger` only).
+    (offers whose goal is `smart_list_trigger` only). The body is JSON, or
+    the same fields as a form (`application/x-www-form-urlencoded`, what
+    Marketo's Call Webhook step sends by default; an empty value is absent).
 
     Args:
         id (str):
         idempotency_key (str | Unset):
+        body (GiveCreditIn): The friend to credit, named by exactly one of `email`, `person_id`,
+            `visitor_id`, and the share code it used as a coupon at checkout, if any.
         body (GiveCreditIn): The friend to credit, named by exactly one of `email`, `person_id`,
             `visitor_id`, and the share code it used as a coupon at checkout, if any.
 
@@ -169,16 +177,20 @@ def sync(
     id: str,
     *,
     client: AuthenticatedClient,
-    body: GiveCreditIn,
+    body:    GiveCreditIn  |     GiveCreditIn  | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
 
 ) -> ErrorOut | TrackedOut | None:
     """ Give Credit to Referrer: credits the referrer of this friend
-    (offers whose goal is `smart_list_trigger` only).
+    (offers whose goal is `smart_list_trigger` only). The body is JSON, or
+    the same fields as a form (`application/x-www-form-urlencoded`, what
+    Marketo's Call Webhook step sends by default; an empty value is absent).
 
     Args:
         id (str):
         idempotency_key (str | Unset):
+        body (GiveCreditIn): The friend to credit, named by exactly one of `email`, `person_id`,
+            `visitor_id`, and the share code it used as a coupon at checkout, if any.
         body (GiveCreditIn): The friend to credit, named by exactly one of `email`, `person_id`,
             `visitor_id`, and the share code it used as a coupon at checkout, if any.
 
@@ -203,16 +215,20 @@ async def asyncio_detailed(
     id: str,
     *,
     client: AuthenticatedClient,
-    body: GiveCreditIn,
+    body:    GiveCreditIn  |     GiveCreditIn  | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
 
 ) -> Response[ErrorOut | TrackedOut]:
     """ Give Credit to Referrer: credits the referrer of this friend
-    (offers whose goal is `smart_list_trigger` only).
+    (offers whose goal is `smart_list_trigger` only). The body is JSON, or
+    the same fields as a form (`application/x-www-form-urlencoded`, what
+    Marketo's Call Webhook step sends by default; an empty value is absent).
 
     Args:
         id (str):
         idempotency_key (str | Unset):
+        body (GiveCreditIn): The friend to credit, named by exactly one of `email`, `person_id`,
+            `visitor_id`, and the share code it used as a coupon at checkout, if any.
         body (GiveCreditIn): The friend to credit, named by exactly one of `email`, `person_id`,
             `visitor_id`, and the share code it used as a coupon at checkout, if any.
 
@@ -242,16 +258,20 @@ async def asyncio(
     id: str,
     *,
     client: AuthenticatedClient,
-    body: GiveCreditIn,
+    body:    GiveCreditIn  |     GiveCreditIn  | Unset = UNSET,
     idempotency_key: str | Unset = UNSET,
 
 ) -> ErrorOut | TrackedOut | None:
     """ Give Credit to Referrer: credits the referrer of this friend
-    (offers whose goal is `smart_list_trigger` only).
+    (offers whose goal is `smart_list_trigger` only). The body is JSON, or
+    the same fields as a form (`application/x-www-form-urlencoded`, what
+    Marketo's Call Webhook step sends by default; an empty value is absent).
 
     Args:
         id (str):
         idempotency_key (str | Unset):
+        body (GiveCreditIn): The friend to credit, named by exactly one of `email`, `person_id`,
+            `visitor_id`, and the share code it used as a coupon at checkout, if any.
         body (GiveCreditIn): The friend to credit, named by exactly one of `email`, `person_id`,
             `visitor_id`, and the share code it used as a coupon at checkout, if any.
 
