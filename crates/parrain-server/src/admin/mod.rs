@@ -27,6 +27,7 @@ mod report_chart;
 mod reviews;
 pub mod session;
 mod summary;
+mod webhook;
 mod webhooks;
 
 use std::sync::OnceLock;
@@ -64,6 +65,7 @@ pub fn router() -> Router<AppState> {
         .merge(activities::router())
         .merge(keys::router())
         .merge(webhooks::router())
+        .merge(webhook::router())
         .merge(reviews::router())
         .merge(preview::router())
         .merge(operators::router())
@@ -120,6 +122,7 @@ fn templates() -> &'static Environment<'static> {
         .chain(activities::TEMPLATES)
         .chain(keys::TEMPLATES)
         .chain(webhooks::TEMPLATES)
+        .chain(webhook::TEMPLATES)
         .chain(reviews::TEMPLATES)
         .chain(operators::TEMPLATES)
         .chain(audit::TEMPLATES)

@@ -488,7 +488,7 @@ fn v1_progress(s: &BTreeMap<&str, String>, settings: &OfferSettings, p: &Partici
     let width = (p.credit.min(goal) * 100) / goal;
     let mut out = format!(
         "<div class=box><p data-part=progress><strong>{}</strong>{status}</p>\
-         <div class=bar role=progressbar aria-valuemin=0 aria-valuemax={goal} aria-valuenow={}>\
+         <div class=bar role=progressbar aria-label=\"{}\" aria-valuemin=0 aria-valuemax={goal} aria-valuenow={}>\
          <i style=\"width:{width}%\"></i></div></div>",
         esc(&fill(
             &s["credits"],
@@ -497,6 +497,7 @@ fn v1_progress(s: &BTreeMap<&str, String>, settings: &OfferSettings, p: &Partici
                 ("goal", &goal.to_string())
             ]
         )),
+        esc(&s["credits_label"]),
         p.credit.min(goal)
     );
     if let Some(code) = &p.promo_code {

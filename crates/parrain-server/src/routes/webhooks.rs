@@ -20,7 +20,7 @@ use crate::views::{DeliveryOut, List, WebhookOut, WebhookSecretOut};
 use crate::AppState;
 
 /// How long a rotated-out secret still signs, so receivers can switch over.
-const ROTATION_GRACE_MS: i64 = 24 * 60 * 60 * 1000;
+pub(crate) const ROTATION_GRACE_MS: i64 = 24 * 60 * 60 * 1000;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

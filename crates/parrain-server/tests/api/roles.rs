@@ -1,7 +1,9 @@
 //! Operator roles and the audit log through `/admin`: a viewer is refused
 //! every change (and nothing changes), an editor runs offers but not keys,
 //! webhooks or operators, the last owner stays an owner, and the audit log
-//! shows who approved what, on the page and in its CSV.
+//! shows who approved what, on the page and in its CSV. Also the pages
+//! behind those roles: people filters, and one webhook endpoint edited,
+//! replayed and rotated.
 
 use parrain_core::email::Email;
 use parrain_server::password;
@@ -10,7 +12,8 @@ use reqwest::StatusCode;
 use serde_json::json;
 
 use crate::admin::{csrf_field, login_form, post_login, set_cookie, PASSWORD};
-use crate::helpers::{offer_settings, spawn_app, TestApp};
+use crate::helpers::{offer_settings, spawn_app, spawn_app_with, TestApp};
+use crate::receiver::Receiver;
 
 /// A signed-in operator: the session cookie and the session's CSRF token.
 struct Session {
@@ -367,4 +370,96 @@ async fn the_people_page_combines_filters_counts_and_downloads_them() {
     let (status, html) = viewer.page(&app, "/admin/people?channel=x").await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("give shared_in too"), "{html}");
+}
+
+#[tokio::test]
+async fn an_owner_edits_an_endpoint_replays_a_delivery_and_rotates_its_secret() {
+    let app = spawn_app_with(|c| c.allow_private_webhooks = true).await;
+    let owner = signed_in(&app, "owner@example.com", Role::Owner).await;
+    let offer = app
+        .live_offer(json!({"type": "referred_signups", "count": 5}))
+        .await;
+    let first = Receiver::start(&[]).await;
+    let second = Receiver::start(&[]).await;
+    let hook = app
+        .post_ok(
+            "/v1/webhooks",
+            &json!({"url": first.url, "events": ["offer_fulfilled"]}),
+            StatusCode::CREATED,
+        )
+        .await;
+    let id = hook["id"].as_str().unwrap();
+    let page = format!("/admin/webhooks/{id}");
+
+    // Edit: another URL, the sign-up event, this offer only.
+    let saved = owner
+        .post(
+            &app,
+            &page,
+            &[
+                ("url", second.url.as_str()),
+                ("events", "signs_up_for_referral_offer"),
+                ("offer_id", offer.as_str()),
+                ("enabled", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let stored = app.get_ok(&format!("/v1/webhooks/{id}")).await;
+    assert_eq!(stored["url"], second.url.as_str());
+    assert_eq!(stored["events"], json!(["signs_up_for_referral_offer"]));
+    assert_eq!(stored["offer_id"], offer.as_str());
+    let refused = owner
+        .post(&app, &page, &[("url", "ftp://nowhere"), ("events", "nope")])
+        .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    app.participant(&offer, "ana@example.com").await;
+    app.drain().await;
+    assert_eq!(second.requests().len(), 1);
+    assert!(first.requests().is_empty());
+
+    // Every attempt of the delivery is listed; replaying sends it again.
+    let (_, html) = owner.page(&app, &page).await;
+    assert_eq!(
+        html.matches("<details class=\"delivery\"").count(),
+        1,
+        "{html}"
+    );
+    assert!(html.contains("<code>200</code>"), "{html}");
+    let message = second.requests()[0].headers["webhook-id"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let replayed = owner
+        .post(&app, &format!("{page}/deliveries/{message}/replay"), &[])
+        .await;
+    assert_eq!(replayed.status(), StatusCode::SEE_OTHER);
+    app.drain().await;
+    let requests = second.wait_for(2).await;
+    assert_eq!(requests.len(), 2);
+    assert_eq!(requests[1].headers["webhook-id"], message.as_str());
+    let (_, html) = owner.page(&app, &page).await;
+    assert!(html.contains("2 attempts"), "{html}");
+
+    // Rotating shows the new secret once; the old one still signs a day.
+    let rotated = owner.post(&app, &format!("{page}/rotate"), &[]).await;
+    assert_eq!(rotated.status(), StatusCode::OK);
+    let html = rotated.text().await.unwrap();
+    let secret = app.get_ok(&format!("/v1/webhooks/{id}/secret")).await;
+    let new = secret["secret"].as_str().unwrap();
+    assert_ne!(new, hook["secret"].as_str().unwrap());
+    // (HTML-escaped: a `/` of the secret is written `&#x2f;`.)
+    assert!(
+        html.contains(&new.replace('/', "&#x2f;")),
+        "the new secret is shown: {new} in {html}"
+    );
+
+    let log: Vec<String> = (app.store.audit_log(None, 10).await.unwrap().into_iter())
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(
+        log[..3],
+        ["webhook.rotate", "webhook.replay", "webhook.edit"]
+    );
 }

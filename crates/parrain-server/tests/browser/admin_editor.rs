@@ -469,8 +469,8 @@ async fn fits_a_phone(browser: &Browser, url: &str) {
     assert_eq!(overflow, json!(0), "{url} is wider than a phone");
 }
 
-/// Draws the editor and a report with data; with `UPDATE_SCREENSHOTS=1`
-/// saves them as the README's pictures.
+/// Draws the editor, the offer page, the offers list and a report with
+/// data; with `UPDATE_SCREENSHOTS=1` saves them as the README's pictures.
 #[tokio::test]
 async fn screenshots_for_the_readme() {
     let app = admin_app().await;
@@ -532,6 +532,25 @@ async fn screenshots_for_the_readme() {
             .await;
         let editor = browser.client.screenshot().await.unwrap();
         browser.client.set_window_size(1280, 1500).await.unwrap();
+        // The offer page: what it does in sentences, and its figures.
+        browser.goto(&app.url(&format!("/admin/offers/{id}"))).await;
+        browser
+            .wait_until(
+                "the offer's summary",
+                "return document.querySelectorAll('dl.summary dd').length",
+            )
+            .await;
+        let offer_page = browser.client.screenshot().await.unwrap();
+        browser.client.set_window_size(1280, 900).await.unwrap();
+        browser.goto(&app.url("/admin")).await;
+        browser
+            .wait_until(
+                "the offers list",
+                "return document.querySelectorAll('.offer-card').length",
+            )
+            .await;
+        let list = browser.client.screenshot().await.unwrap();
+        browser.client.set_window_size(1280, 1500).await.unwrap();
         // The last twelve hours, per hour.
         let hour = time::OffsetDateTime::now_utc()
             .replace_minute(0)
@@ -562,6 +581,8 @@ async fn screenshots_for_the_readme() {
             let docs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs");
             std::fs::write(docs.join("admin-editor.png"), editor).unwrap();
             std::fs::write(docs.join("admin-report.png"), report).unwrap();
+            std::fs::write(docs.join("admin-offer.png"), offer_page).unwrap();
+            std::fs::write(docs.join("admin-offers.png"), list).unwrap();
         }
     })
     .await;

@@ -4,6 +4,7 @@
 //! They need `chromium` and `chromedriver` (Debian: `chromium-driver`); a
 //! missing driver fails them with a message saying so.
 
+mod accessibility;
 mod admin_editor;
 mod admin_pages;
 mod admin_roles;

@@ -76,13 +76,14 @@ pub(super) fn rewards_box(
     };
     out += &format!(
         "<p data-part=progress><strong>{}</strong> — {}</p>\
-         <div class=bar role=progressbar aria-valuemin=0 aria-valuemax={goal} aria-valuenow={credit}>\
+         <div class=bar role=progressbar aria-label=\"{}\" aria-valuemin=0 aria-valuemax={goal} aria-valuenow={credit}>\
          <i style=\"width:{width}%\"></i></div><h2>{}</h2><ul>",
         esc(&fill(
             &s["credits"],
             &[("credit", &credit.to_string()), ("goal", &goal.to_string())]
         )),
         esc(&line),
+        esc(&s["credits_label"]),
         esc(&s["rewards"]),
     );
     for r in settings
