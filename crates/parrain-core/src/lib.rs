@@ -13,6 +13,7 @@ pub mod fraud;
 pub mod ids;
 pub mod import;
 pub mod limits;
+pub mod named;
 pub mod offer;
 pub mod promo;
 pub mod report;

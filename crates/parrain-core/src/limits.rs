@@ -49,6 +49,12 @@ pub struct Limits {
     /// Credits a referrer may earn in the offer; past it a credit is ineligible.
     #[serde(default)]
     pub max_credits_per_referrer: Option<i64>,
+    /// Referrer rewards a referrer may earn in the offer (its friends'
+    /// rewards aside, cancelled ones not counted); past it a credit is
+    /// ineligible, and a credit that reaches several rewards earns only
+    /// those within it.
+    #[serde(default)]
+    pub max_rewards_per_referrer: Option<i64>,
     /// Clicks a share link records per UTC day; past it a click still
     /// redirects but records, attributes and earns nothing.
     #[serde(default)]
@@ -65,6 +71,10 @@ impl Limits {
             (
                 "limits.max_credits_per_referrer",
                 self.max_credits_per_referrer,
+            ),
+            (
+                "limits.max_rewards_per_referrer",
+                self.max_rewards_per_referrer,
             ),
             (
                 "limits.max_clicks_per_link_per_day",
@@ -95,6 +105,14 @@ pub enum Ineligible {
     ExistingCustomer,
     /// The referrer has `limits.max_credits_per_referrer` credits already.
     CreditCap,
+    /// The referrer has `limits.max_rewards_per_referrer` rewards already.
+    RewardCap,
+    /// The friend is the referrer itself (its email or one of its browsers).
+    SelfReferral,
+    /// A fraud rule blocked the credit (`fraud`'s `block` outcome).
+    FraudRule,
+    /// An operator rejected the credit a fraud rule held for review.
+    RejectedInReview,
 }
 
 impl Ineligible {
@@ -102,24 +120,49 @@ impl Ineligible {
         match self {
             Self::ExistingCustomer => "existing_customer",
             Self::CreditCap => "credit_cap",
+            Self::RewardCap => "reward_cap",
+            Self::SelfReferral => "self_referral",
+            Self::FraudRule => "fraud_rule",
+            Self::RejectedInReview => "rejected_in_review",
         }
     }
 }
 
 /// Whether a new credit counts, for a referrer that has `credit` counted
-/// credits and a friend who is (or not) an existing customer.
+/// credits and `rewards` rewards, and a friend who is (or not) an existing
+/// customer.
 pub fn judge(
     eligibility: &Eligibility,
     limits: &Limits,
     existing_customer: bool,
     credit: i64,
+    rewards: i64,
 ) -> Option<Ineligible> {
     if eligibility.exclude_existing_customers && existing_customer {
         return Some(Ineligible::ExistingCustomer);
     }
-    match limits.max_credits_per_referrer {
-        Some(max) if credit >= max => Some(Ineligible::CreditCap),
-        _ => None,
+    if limits
+        .max_credits_per_referrer
+        .is_some_and(|max| credit >= max)
+    {
+        return Some(Ineligible::CreditCap);
+    }
+    if limits
+        .max_rewards_per_referrer
+        .is_some_and(|max| rewards >= max)
+    {
+        return Some(Ineligible::RewardCap);
+    }
+    None
+}
+
+impl Limits {
+    /// How many of `due` new rewards a referrer holding `rewards` may earn.
+    pub fn rewards_within(&self, rewards: i64, due: usize) -> usize {
+        match self.max_rewards_per_referrer {
+            Some(max) => due.min(usize::try_from((max - rewards).max(0)).unwrap_or(0)),
+            None => due,
+        }
     }
 }
 
@@ -195,13 +238,14 @@ mod tests {
             exclude in any::<bool>(),
         ) {
             let eligibility = Eligibility { exclude_existing_customers: exclude, customer_event: None };
-            let limits = Limits { max_credits_per_referrer: max, max_clicks_per_link_per_day: None };
+            let limits = Limits { max_credits_per_referrer: max, ..Limits::default() };
             let mut credit = 0;
             for &existing in &friends {
-                match judge(&eligibility, &limits, existing, credit) {
+                match judge(&eligibility, &limits, existing, credit, 0) {
                     None => credit += 1,
                     Some(Ineligible::ExistingCustomer) => prop_assert!(exclude && existing),
                     Some(Ineligible::CreditCap) => prop_assert_eq!(Some(credit), max),
+                    Some(other) => prop_assert!(false, "unexpected {other:?}"),
                 }
             }
             let eligible = friends.iter().filter(|&&e| !(exclude && e)).count() as i64;
@@ -211,9 +255,31 @@ mod tests {
         /// A link's clicks count up to the day's cap, then none.
         #[test]
         fn clicks_count_up_to_the_cap(max in proptest::option::of(1..50i64), clicks in 1..100i64) {
-            let limits = Limits { max_credits_per_referrer: None, max_clicks_per_link_per_day: max };
+            let limits = Limits { max_clicks_per_link_per_day: max, ..Limits::default() };
             let counted = (1..=clicks).filter(|&n| limits.click_counts(n)).count() as i64;
             prop_assert_eq!(counted, max.map_or(clicks, |m| clicks.min(m)));
+        }
+
+        /// Rewards earned credit by credit, several at a time, stop exactly
+        /// at the cap; past it credits are ineligible.
+        #[test]
+        fn rewards_stop_exactly_at_the_cap(
+            max in proptest::option::of(1..20i64),
+            due_per_credit in proptest::collection::vec(0..4usize, 0..60),
+        ) {
+            let limits = Limits { max_rewards_per_referrer: max, ..Limits::default() };
+            let mut rewards = 0i64;
+            let mut wanted = 0i64;
+            for &due in &due_per_credit {
+                if judge(&Eligibility::default(), &limits, false, 0, rewards).is_some() {
+                    prop_assert_eq!(Some(rewards), max);
+                    continue;
+                }
+                wanted += due as i64;
+                rewards += limits.rewards_within(rewards, due) as i64;
+                prop_assert!(max.is_none_or(|m| rewards <= m));
+            }
+            prop_assert_eq!(rewards, max.map_or(wanted, |m| wanted.min(m)));
         }
     }
 }

@@ -127,6 +127,9 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", axum::routing::get(metrics::scrape))
         .with_state(state);
     app = app.layer(axum::Extension(admin::SignInLimits::new(shared.as_ref())));
+    app = app.layer(axum::Extension(routes::referrers::NameSearchLimit::new(
+        shared.as_ref(),
+    )));
     password::prepare();
     if let Some(limiter) = key_limiter {
         app = app.layer(axum::Extension(limiter));

@@ -29,6 +29,8 @@ pub const PUBLISHABLE: &[&str] = &[
     "track_event",
     "identify",
     "leaderboard",
+    "search_referrers",
+    "claim_referrer",
 ];
 
 /// Operations that make something, and the start of the paths that take its

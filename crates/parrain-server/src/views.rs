@@ -310,6 +310,21 @@ pub struct ParticipantDetailOut {
     pub friends: Vec<FriendOut>,
     /// The rewards it earned (SPEC §11), oldest first; empty on an offer without `rewards`.
     pub rewards: Vec<RewardOut>,
+    /// Credits its friends brought that did not count (SPEC §15), oldest first.
+    pub ineligible_credits: Vec<IneligibleCreditOut>,
+}
+
+/// A credit that did not count, and why.
+#[derive(Serialize, ToSchema)]
+pub struct IneligibleCreditOut {
+    /// `existing_customer`, `credit_cap`, `reward_cap`, `self_referral`,
+    /// `fraud_rule` or `rejected_in_review`.
+    pub reason: String,
+    /// The fraud rules that blocked it (`fraud_rule` only).
+    pub rules: Vec<String>,
+    /// The friend's email, when the friend is known by one.
+    pub friend_email: Option<String>,
+    pub at: String,
 }
 
 impl ParticipantDetailOut {
@@ -319,6 +334,16 @@ impl ParticipantDetailOut {
         settings: Option<&OfferSettings>,
     ) -> Self {
         Self {
+            ineligible_credits: detail
+                .ineligible
+                .into_iter()
+                .map(|c| IneligibleCreditOut {
+                    reason: c.reason,
+                    rules: c.rules,
+                    friend_email: c.friend_email,
+                    at: ts(c.at),
+                })
+                .collect(),
             rewards: detail
                 .rewards
                 .into_iter()

@@ -23,6 +23,11 @@ pub trait Eligibility: Send + Sync {
     /// Adds an upload to the list (for lists larger than one request).
     async fn add_existing_customers(&self, offer: &OfferId, upload: String) -> Result<i64>;
     async fn existing_customers(&self, offer: &OfferId) -> Result<i64>;
+    /// Each participant's credits that do not count, in the order given.
+    async fn ineligible_of(
+        &self,
+        participants: Vec<ParticipantId>,
+    ) -> Result<Vec<Vec<crate::IneligibleCredit>>>;
 }
 
 /// SHA-256 of the (already lower-cased) email, lower-case hex.
@@ -125,4 +130,44 @@ pub(crate) fn count_click(db: &impl Sql, participant: &ParticipantId, now: Milli
         &[participant.as_str(), &day],
     )?;
     Ok(clicks.first().and_then(|n| n.parse().ok()).unwrap_or(1))
+}
+
+/// The participant's credits that do not count, oldest first: those judged
+/// ineligible, blocked by a fraud rule, or rejected in review.
+pub(crate) fn ineligible_credits(
+    db: &impl Sql,
+    participant: &ParticipantId,
+) -> Result<Vec<crate::IneligibleCredit>> {
+    let rows = db.rows(
+        "SELECT c.review, c.review_reasons, c.created_at, pe.email
+         FROM credits c LEFT JOIN people pe ON pe.id = c.friend_person
+         WHERE c.participant_id = ?1 AND c.review IN ('ineligible', 'blocked', 'rejected')
+         ORDER BY c.created_at, c.key",
+        &[participant.as_str()],
+    )?;
+    Ok(rows
+        .iter()
+        .map(|r| {
+            let text = |k: &str| r.get(k).and_then(serde_json::Value::as_str);
+            let listed: Vec<String> = text("review_reasons")
+                .and_then(|j| serde_json::from_str(j).ok())
+                .unwrap_or_default();
+            let (reason, rules) = match text("review") {
+                Some("blocked") => ("fraud_rule".to_owned(), listed),
+                Some("rejected") => ("rejected_in_review".to_owned(), listed),
+                _ => (listed.into_iter().next().unwrap_or_default(), Vec::new()),
+            };
+            crate::IneligibleCredit {
+                reason,
+                rules,
+                friend_email: text("email")
+                    .filter(|e| !e.starts_with("erased:"))
+                    .map(str::to_owned),
+                at: r
+                    .get("created_at")
+                    .and_then(serde_json::Value::as_i64)
+                    .unwrap_or(0),
+            }
+        })
+        .collect())
 }

@@ -18,6 +18,7 @@ mod import;
 mod invitations;
 mod job;
 mod model;
+mod named;
 mod operators;
 mod outbound;
 pub mod postgres;
@@ -49,6 +50,7 @@ pub use invitations::{
 };
 pub use job::*;
 pub use model::*;
+pub use named::{Claimed, NamedReferrer};
 pub use operators::{AuditEntry, Operator, OperatorSession, Operators, Role};
 pub use outbound::*;
 pub use privacy::{Erasure, Privacy};
@@ -164,6 +166,19 @@ pub trait Tracking: Send + Sync {
         events: Vec<ServerEvent>,
         now: Millis,
     ) -> Result<Vec<EventOutcome>>;
+    /// The offer's participants whose name starts with `query` (made by
+    /// `parrain_core::named::query`), at most five, oldest first.
+    async fn search_referrers(&self, offer: &OfferId, query: String) -> Result<Vec<NamedReferrer>>;
+    /// A browser claims a participant of the offer as its referrer (method
+    /// `name`); a friend attributed before keeps its referrer.
+    async fn claim_referrer(
+        &self,
+        offer: &OfferId,
+        visitor: VisitorId,
+        participant: ParticipantId,
+        ip: Option<std::net::IpAddr>,
+        now: Millis,
+    ) -> Result<Claimed>;
 }
 
 #[async_trait]

@@ -209,6 +209,21 @@ pub struct ParticipantDetail {
     pub participant: Participant,
     pub friends: Vec<ReferredFriend>,
     pub rewards: Vec<ParticipantReward>,
+    /// Credits its friends brought that did not count, oldest first.
+    pub ineligible: Vec<IneligibleCredit>,
+}
+
+/// A credit kept in the ledger that does not count (SPEC §15), and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct IneligibleCredit {
+    /// `existing_customer`, `credit_cap`, `reward_cap`, `self_referral`,
+    /// `fraud_rule` or `rejected_in_review`.
+    pub reason: String,
+    /// The fraud rules that blocked it, for `fraud_rule`.
+    pub rules: Vec<String>,
+    /// The friend's email, when parrain knows the friend by one.
+    pub friend_email: Option<String>,
+    pub at: Millis,
 }
 
 #[derive(Debug, Clone, Default)]

@@ -56,6 +56,21 @@ pub(crate) fn record(
         .ok_or_else(|| StoreError::database("a recorded referrer vanished"))
 }
 
+/// Forgets what was recorded for these browsers, once their person has a record.
+pub(crate) fn forget_browsers(
+    db: &impl Sql,
+    offer: &OfferId,
+    visitors: &[parrain_core::ids::VisitorId],
+) -> Result<()> {
+    for visitor in visitors {
+        db.exec_fixed(
+            "DELETE FROM friend_referrers WHERE offer_id = ?1 AND friend = ?2",
+            &[offer.as_str(), visitor.as_str()],
+        )?;
+    }
+    Ok(())
+}
+
 fn parse(row: &str) -> Result<Found<ParticipantId>> {
     let (participant, method) = row
         .split_once(' ')

@@ -35,11 +35,19 @@ pub struct ReportData {
     pub top_referrers: Vec<TopReferrer>,
     /// Friends attributed to a referrer in the window, by method.
     pub attributed: Vec<(Method, i64)>,
+    /// Credits that did not count in the window (`credit.ineligible`), by reason.
+    pub ineligible: Vec<(String, i64)>,
 }
 
 /// Friends attributed in an offer in `[from, to)`, by method.
 pub(crate) const ATTRIBUTED: &str = "SELECT method, COUNT(*) FROM friend_referrers
     WHERE offer_id = ?1 AND attributed_at >= ?2 AND attributed_at < ?3 GROUP BY method";
+
+/// Credits that did not count in an offer in `[from, to)`, by reason; the
+/// `{reason}` is the engine's expression for the details' `reason`.
+pub(crate) const INELIGIBLE: &str = "SELECT COALESCE({reason}, ''), COUNT(*) FROM activities
+    WHERE offer_id = ?1 AND type = 'credit.ineligible' AND occurred_at >= ?2 AND occurred_at < ?3
+    GROUP BY 1 ORDER BY 1";
 
 /// A participant ranked by credit.
 #[derive(Debug, Clone)]

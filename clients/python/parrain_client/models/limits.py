@@ -29,10 +29,15 @@ class Limits:
                 redirects but records, attributes and earns nothing.
             max_credits_per_referrer (int | None | Unset): Credits a referrer may earn in the offer; past it a credit is
                 ineligible.
+            max_rewards_per_referrer (int | None | Unset): Referrer rewards a referrer may earn in the offer (its friends'
+                rewards aside, cancelled ones not counted); past it a credit is
+                ineligible, and a credit that reaches several rewards earns only
+                those within it.
      """
 
     max_clicks_per_link_per_day: int | None | Unset = UNSET
     max_credits_per_referrer: int | None | Unset = UNSET
+    max_rewards_per_referrer: int | None | Unset = UNSET
 
 
 
@@ -51,6 +56,12 @@ class Limits:
         else:
             max_credits_per_referrer = self.max_credits_per_referrer
 
+        max_rewards_per_referrer: int | None | Unset
+        if isinstance(self.max_rewards_per_referrer, Unset):
+            max_rewards_per_referrer = UNSET
+        else:
+            max_rewards_per_referrer = self.max_rewards_per_referrer
+
 
         field_dict: dict[str, Any] = {}
 
@@ -60,6 +71,8 @@ class Limits:
             field_dict["max_clicks_per_link_per_day"] = max_clicks_per_link_per_day
         if max_credits_per_referrer is not UNSET:
             field_dict["max_credits_per_referrer"] = max_credits_per_referrer
+        if max_rewards_per_referrer is not UNSET:
+            field_dict["max_rewards_per_referrer"] = max_rewards_per_referrer
 
         return field_dict
 
@@ -88,9 +101,20 @@ class Limits:
         max_credits_per_referrer = _parse_max_credits_per_referrer(d.pop("max_credits_per_referrer", UNSET))
 
 
+        def _parse_max_rewards_per_referrer(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        max_rewards_per_referrer = _parse_max_rewards_per_referrer(d.pop("max_rewards_per_referrer", UNSET))
+
+
         limits = cls(
             max_clicks_per_link_per_day=max_clicks_per_link_per_day,
             max_credits_per_referrer=max_credits_per_referrer,
+            max_rewards_per_referrer=max_rewards_per_referrer,
         )
 
         return limits

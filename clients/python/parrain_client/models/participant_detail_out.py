@@ -14,6 +14,7 @@ from typing import cast
 
 if TYPE_CHECKING:
   from ..models.friend_out import FriendOut
+  from ..models.ineligible_credit_out import IneligibleCreditOut
   from ..models.participant_out_fields import ParticipantOutFields
   from ..models.progress_out import ProgressOut
   from ..models.reward_out import RewardOut
@@ -41,6 +42,8 @@ class ParticipantDetailOut:
             progress (ProgressOut):
             share_url (str):
             friends (list[FriendOut]):
+            ineligible_credits (list[IneligibleCreditOut]): Credits its friends brought that did not count (SPEC §15),
+                oldest first.
             rewards (list[RewardOut]): The rewards it earned (SPEC §11), oldest first; empty on an offer without `rewards`.
             achieved_at (None | str | Unset):
             first_name (None | str | Unset):
@@ -63,6 +66,7 @@ class ParticipantDetailOut:
     progress: ProgressOut
     share_url: str
     friends: list[FriendOut]
+    ineligible_credits: list[IneligibleCreditOut]
     rewards: list[RewardOut]
     achieved_at: None | str | Unset = UNSET
     first_name: None | str | Unset = UNSET
@@ -80,6 +84,7 @@ class ParticipantDetailOut:
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.friend_out import FriendOut # noqa: PLC0415
+        from ..models.ineligible_credit_out import IneligibleCreditOut # noqa: PLC0415
         from ..models.participant_out_fields import ParticipantOutFields # noqa: PLC0415
         from ..models.progress_out import ProgressOut # noqa: PLC0415
         from ..models.reward_out import RewardOut # noqa: PLC0415
@@ -107,6 +112,13 @@ class ParticipantDetailOut:
         for friends_item_data in self.friends:
             friends_item = friends_item_data.to_dict()
             friends.append(friends_item)
+
+
+
+        ineligible_credits = []
+        for ineligible_credits_item_data in self.ineligible_credits:
+            ineligible_credits_item = ineligible_credits_item_data.to_dict()
+            ineligible_credits.append(ineligible_credits_item)
 
 
 
@@ -182,6 +194,7 @@ class ParticipantDetailOut:
             "progress": progress,
             "share_url": share_url,
             "friends": friends,
+            "ineligible_credits": ineligible_credits,
             "rewards": rewards,
         })
         if achieved_at is not UNSET:
@@ -208,6 +221,7 @@ class ParticipantDetailOut:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.friend_out import FriendOut # noqa: PLC0415
+        from ..models.ineligible_credit_out import IneligibleCreditOut # noqa: PLC0415
         from ..models.participant_out_fields import ParticipantOutFields # noqa: PLC0415
         from ..models.progress_out import ProgressOut # noqa: PLC0415
         from ..models.reward_out import RewardOut # noqa: PLC0415
@@ -246,6 +260,16 @@ class ParticipantDetailOut:
 
 
             friends.append(friends_item)
+
+
+        ineligible_credits = []
+        _ineligible_credits = d.pop("ineligible_credits")
+        for ineligible_credits_item_data in (_ineligible_credits):
+            ineligible_credits_item = IneligibleCreditOut.from_dict(ineligible_credits_item_data)
+
+
+
+            ineligible_credits.append(ineligible_credits_item)
 
 
         rewards = []
@@ -360,6 +384,7 @@ class ParticipantDetailOut:
             progress=progress,
             share_url=share_url,
             friends=friends,
+            ineligible_credits=ineligible_credits,
             rewards=rewards,
             achieved_at=achieved_at,
             first_name=first_name,

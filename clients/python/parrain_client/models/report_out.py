@@ -15,6 +15,7 @@ if TYPE_CHECKING:
   from ..models.audience_out import AudienceOut
   from ..models.bucket_out import BucketOut
   from ..models.funnel_out import FunnelOut
+  from ..models.report_out_ineligible import ReportOutIneligible
   from ..models.share_metrics_out import ShareMetricsOut
   from ..models.top_referrer_out import TopReferrerOut
 
@@ -35,6 +36,9 @@ class ReportOut:
             audience (AudienceOut):
             from_ (str): The window, `[from, to)`, RFC 3339.
             funnel (FunnelOut): From a visit to a referred registration.
+            ineligible (ReportOutIneligible): Credits that did not count in the window (`credit.ineligible`), by
+                reason: `existing_customer`, `credit_cap`, `reward_cap`,
+                `self_referral`, `fraud_rule`, `rejected_in_review`.
             interval (str): `hour` or `day`: the width of a series bucket, aligned to UTC.
             offer_id (str):
             series (list[BucketOut]): Every bucket the window touches, empty ones included, oldest first.
@@ -47,6 +51,7 @@ class ReportOut:
     audience: AudienceOut
     from_: str
     funnel: FunnelOut
+    ineligible: ReportOutIneligible
     interval: str
     offer_id: str
     series: list[BucketOut]
@@ -64,6 +69,7 @@ class ReportOut:
         from ..models.audience_out import AudienceOut # noqa: PLC0415
         from ..models.bucket_out import BucketOut # noqa: PLC0415
         from ..models.funnel_out import FunnelOut # noqa: PLC0415
+        from ..models.report_out_ineligible import ReportOutIneligible # noqa: PLC0415
         from ..models.share_metrics_out import ShareMetricsOut # noqa: PLC0415
         from ..models.top_referrer_out import TopReferrerOut # noqa: PLC0415
         attribution = self.attribution.to_dict()
@@ -73,6 +79,8 @@ class ReportOut:
         from_ = self.from_
 
         funnel = self.funnel.to_dict()
+
+        ineligible = self.ineligible.to_dict()
 
         interval = self.interval
 
@@ -104,6 +112,7 @@ class ReportOut:
             "audience": audience,
             "from": from_,
             "funnel": funnel,
+            "ineligible": ineligible,
             "interval": interval,
             "offer_id": offer_id,
             "series": series,
@@ -122,6 +131,7 @@ class ReportOut:
         from ..models.audience_out import AudienceOut # noqa: PLC0415
         from ..models.bucket_out import BucketOut # noqa: PLC0415
         from ..models.funnel_out import FunnelOut # noqa: PLC0415
+        from ..models.report_out_ineligible import ReportOutIneligible # noqa: PLC0415
         from ..models.share_metrics_out import ShareMetricsOut # noqa: PLC0415
         from ..models.top_referrer_out import TopReferrerOut # noqa: PLC0415
         d = dict(src_dict)
@@ -138,6 +148,11 @@ class ReportOut:
         from_ = d.pop("from")
 
         funnel = FunnelOut.from_dict(d.pop("funnel"))
+
+
+
+
+        ineligible = ReportOutIneligible.from_dict(d.pop("ineligible"))
 
 
 
@@ -178,6 +193,7 @@ class ReportOut:
             audience=audience,
             from_=from_,
             funnel=funnel,
+            ineligible=ineligible,
             interval=interval,
             offer_id=offer_id,
             series=series,

@@ -98,6 +98,8 @@ struct Row {
     fulfilled: Option<String>,
     promo_code: Option<String>,
     created: String,
+    /// Credits that did not count, each "reason (friend)".
+    not_counted: Vec<String>,
 }
 
 impl From<Participant> for Row {
@@ -123,6 +125,7 @@ impl From<Participant> for Row {
             fulfilled: p.fulfilled_at.map(when),
             promo_code: p.promo_code,
             created: when(p.created_at),
+            not_counted: Vec::new(),
         }
     }
 }
@@ -168,7 +171,23 @@ async fn draw(
     };
     let next = list.next_cursor.as_deref().map(|c| filters.query(Some(c)));
     let first = cursor.is_some().then(|| filters.query(None));
-    let rows: Vec<Row> = list.items.into_iter().map(Row::from).collect();
+    let ids = list.items.iter().map(|p| p.id.clone()).collect();
+    let not_counted = match state.store.ineligible_of(ids).await {
+        Ok(n) => n,
+        Err(e) => return PageError::from(e).into_response(),
+    };
+    let rows: Vec<Row> = (list.items.into_iter().zip(not_counted))
+        .map(|(p, credits)| Row {
+            not_counted: credits
+                .into_iter()
+                .map(|c| match c.friend_email {
+                    Some(email) => format!("{} ({email})", c.reason.replace('_', " ")),
+                    None => c.reason.replace('_', " "),
+                })
+                .collect(),
+            ..Row::from(p)
+        })
+        .collect();
     let fulfilled_count = outcomes
         .as_ref()
         .map(|o| o.iter().filter(|o| o.fulfilled).count());

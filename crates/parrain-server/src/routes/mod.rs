@@ -13,6 +13,7 @@ pub(crate) mod people;
 mod previews;
 mod privacy;
 mod redirect;
+pub(crate) mod referrers;
 pub(crate) mod reports;
 mod reviews;
 mod rewards;
@@ -89,6 +90,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(invitations::public())
         .merge(tracking::public())
         .merge(rewards::public())
+        .merge(referrers::public())
         .route_layer(axum::middleware::from_fn(crate::limit::per_ip))
         .route_layer(idempotent)
         // `layer`, not `route_layer`: the preflight (OPTIONS) of a public

@@ -2,6 +2,8 @@
 //! store's tallies with `parrain_core::report`'s arithmetic, and its series
 //! as CSV.
 
+use std::collections::BTreeMap;
+
 use parrain_core::attribution::Method;
 use parrain_core::ids::OfferId;
 use parrain_core::report::{self, Funnel, Window};
@@ -31,6 +33,10 @@ pub struct ReportOut {
     /// Friends attributed to a referrer in the window, by the method that
     /// found the referrer.
     pub attribution: AttributionOut,
+    /// Credits that did not count in the window (`credit.ineligible`), by
+    /// reason: `existing_customer`, `credit_cap`, `reward_cap`,
+    /// `self_referral`, `fraud_rule`, `rejected_in_review`.
+    pub ineligible: BTreeMap<String, i64>,
 }
 
 /// Friends attributed in the window, per attribution method.
@@ -151,6 +157,7 @@ impl ReportOut {
                 })
                 .collect(),
             attribution: AttributionOut::new(&data.attributed),
+            ineligible: data.ineligible.iter().cloned().collect(),
             top_referrers: data
                 .top_referrers
                 .into_iter()

@@ -224,7 +224,7 @@ async fn a_successful_sign_in_clears_the_failed_attempts() {
 }
 
 /// Signs in as a new operator; returns the session cookie pair.
-async fn signed_in(app: &TestApp, email: &str) -> String {
+pub(crate) async fn signed_in(app: &TestApp, email: &str) -> String {
     operator(app, email).await;
     let (cookie, csrf) = login_form(app).await;
     let form = [

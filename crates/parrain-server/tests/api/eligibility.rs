@@ -320,3 +320,180 @@ async fn a_persons_export_shows_their_daily_clicks_and_customer_lists_and_erasur
         .await;
     assert_eq!(counted["count"], 1, "Bob stays on the list");
 }
+
+#[tokio::test]
+async fn a_referrers_rewards_stop_at_the_cap_under_twenty_concurrent_friends() {
+    let app = spawn_app().await;
+    let settings = json!({
+        "name": "A coffee per friend",
+        "goal": {"type": "smart_list_trigger", "count": 50, "event": "purchase"},
+        "offer_page_url": "https://shop.example.com/refer",
+        "rewards": [
+            {"id": "coffee", "for": "referrer", "every": 1, "label": "A coffee"},
+            {"id": "goal", "for": "referrer", "at": 50, "label": "A year free"}
+        ],
+        "limits": {"max_rewards_per_referrer": 5}
+    });
+    let offer = app.live_offer_with(settings).await;
+    let ana = app.participant(&offer, "ana@example.com").await;
+
+    let path = format!("/v1/offers/{offer}/give-credit");
+    let bodies: Vec<Value> = (0..20)
+        .map(|i| json!({"email": format!("friend{i}@example.com"), "coupon": code(&ana)}))
+        .collect();
+    let requests = bodies.iter().map(|body| app.post(&path, &app.sk, body));
+    let mut credited = 0;
+    for response in futures_util::future::join_all(requests).await {
+        let out = expect(response, StatusCode::OK).await;
+        if out["credited"] == true {
+            credited += 1;
+        } else {
+            assert_eq!(out["reason"], "reward_cap", "{out}");
+        }
+    }
+
+    assert_eq!(credited, 5);
+    let detail = app.participant_detail(ana["id"].as_str().unwrap()).await;
+    assert_eq!(detail["rewards"].as_array().unwrap().len(), 5, "{detail}");
+    assert_eq!(detail["credit"], 5);
+    assert_eq!(ineligible(&app, &offer).await, vec!["reward_cap"; 15]);
+}
+
+#[tokio::test]
+async fn a_credit_that_reaches_two_rewards_past_the_cap_earns_only_the_one_within_it() {
+    let app = spawn_app().await;
+    let settings = json!({
+        "name": "Two at three",
+        "goal": {"type": "smart_list_trigger", "count": 3, "event": "purchase"},
+        "offer_page_url": "https://shop.example.com/refer",
+        "rewards": [
+            {"id": "first", "for": "referrer", "at": 1},
+            {"id": "goal", "for": "referrer", "at": 3},
+            {"id": "bonus", "for": "referrer", "at": 3}
+        ],
+        "limits": {"max_rewards_per_referrer": 2}
+    });
+    let offer = app.live_offer_with(settings).await;
+    let ana = app.participant(&offer, "ana@example.com").await;
+    for i in 0..4 {
+        let body = json!({"email": format!("f{i}@example.com"), "coupon": code(&ana)});
+        expect(app.give_credit(&offer, body).await, StatusCode::OK).await;
+    }
+    let detail = app.participant_detail(ana["id"].as_str().unwrap()).await;
+    let ids: Vec<&str> = (detail["rewards"].as_array().unwrap().iter())
+        .map(|r| r["reward_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["first", "goal"], "{detail}");
+    assert_eq!(detail["credit"], 3);
+    assert_eq!(ineligible(&app, &offer).await, ["reward_cap"]);
+}
+
+#[tokio::test]
+async fn every_credit_that_did_not_count_says_why_on_the_participant_in_the_report_and_the_admin() {
+    let app = spawn_app().await;
+    let mut settings =
+        offer_settings(json!({"type": "smart_list_trigger", "count": 50, "event": "purchase"}));
+    settings["eligibility"] = json!({"exclude_existing_customers": true});
+    let offer = app.live_offer_with(settings).await;
+    let ada = app.participant(&offer, "ada.lovelace@gmail.com").await;
+    let csv = "old@example.com\n";
+    expect(
+        upload(&app, reqwest::Method::PUT, &offer, csv).await,
+        StatusCode::OK,
+    )
+    .await;
+
+    let give = |email: &str| json!({"email": email, "coupon": code(&ada)});
+    for (email, reason) in [
+        ("ada.lovelace@gmail.com", "self_referral"),
+        ("adalovelace+2@googlemail.com", "blocked_by_fraud_rule"),
+        ("old@example.com", "existing_customer"),
+    ] {
+        let out = expect(app.give_credit(&offer, give(email)).await, StatusCode::OK).await;
+        assert_eq!(
+            (out["credited"].clone(), out["reason"].clone()),
+            (json!(false), json!(reason))
+        );
+    }
+    // The same self-referral again is refused without a second activity.
+    let again = expect(
+        app.give_credit(&offer, give("ada.lovelace@gmail.com"))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(again["reason"], "self_referral", "{again}");
+    let fine = expect(
+        app.give_credit(&offer, give("grace@example.com")).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(fine["credited"], true);
+
+    let mut reasons = ineligible(&app, &offer).await;
+    reasons.sort();
+    assert_eq!(
+        reasons,
+        ["existing_customer", "fraud_rule", "self_referral"]
+    );
+
+    let detail = app.participant_detail(ada["id"].as_str().unwrap()).await;
+    assert_eq!(detail["credit"], 1);
+    let mut listed: Vec<(String, Value, Value)> = (detail["ineligible_credits"].as_array())
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["reason"].as_str().unwrap().to_owned(),
+                c["friend_email"].clone(),
+                c["rules"].clone(),
+            )
+        })
+        .collect();
+    listed.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        listed,
+        [
+            (
+                "existing_customer".into(),
+                json!("old@example.com"),
+                json!([])
+            ),
+            (
+                "fraud_rule".into(),
+                json!("adalovelace+2@googlemail.com"),
+                json!(["email_variant"])
+            ),
+            (
+                "self_referral".into(),
+                json!("ada.lovelace@gmail.com"),
+                json!([])
+            ),
+        ]
+    );
+
+    let report = app.get_ok(&format!("/v1/offers/{offer}/report")).await;
+    assert_eq!(
+        report["ineligible"],
+        json!({"existing_customer": 1, "fraud_rule": 1, "self_referral": 1})
+    );
+
+    let session = crate::admin::signed_in(&app, "ops@example.com").await;
+    let page = app
+        .client
+        .get(app.url(&format!("/admin/offers/{offer}/participants")))
+        .header("cookie", &session)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Not counted"), "{page}");
+    assert!(
+        page.contains("existing customer (old@example.com)"),
+        "{page}"
+    );
+    assert!(page.contains("self referral (ada.lovelace@gmail.com)"));
+    assert!(page.contains("fraud rule (adalovelace+2@googlemail.com)"));
+}

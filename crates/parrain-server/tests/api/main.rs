@@ -24,6 +24,7 @@ mod limits;
 mod lookup;
 mod marketo;
 mod marketo_recipes;
+mod named;
 mod offers;
 mod openapi;
 mod operators;

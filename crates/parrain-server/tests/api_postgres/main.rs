@@ -49,6 +49,8 @@ mod lookup;
 mod marketo;
 #[path = "../api/marketo_recipes.rs"]
 mod marketo_recipes;
+#[path = "../api/named.rs"]
+mod named;
 #[path = "../api/offers.rs"]
 mod offers;
 #[path = "../api/openapi.rs"]

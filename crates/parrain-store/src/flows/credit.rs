@@ -54,6 +54,8 @@ pub(crate) struct Clues {
     /// Credit call's `event_id`): with `goal.credit_per: "event"`, each
     /// distinct one is a credit.
     pub event_id: Option<String>,
+    /// The participant the friend claimed by name: found by `name`.
+    pub name: Option<ParticipantId>,
 }
 
 /// The participant a friend counts for in an offer now, if any: the one
@@ -103,8 +105,8 @@ pub(crate) fn referrer_of(
                     .map(|(p, _)| p)),
                 _ => Ok(None),
             },
-            // A claim is recorded when it is made.
-            Method::Name => Ok(None),
+            // Named only by a claim, which records what it finds at once.
+            Method::Name => Ok(clues.name.clone()),
         }
     })
 }
@@ -143,7 +145,15 @@ pub(crate) fn attribute(
     now: Millis,
 ) -> Result<Found<ParticipantId>> {
     match friend.key() {
-        Some(key) => referrers::record(tx, offer, key, &found, now),
+        Some(key) => {
+            let stands = referrers::record(tx, offer, key, &found, now)?;
+            if friend.person.is_some() {
+                // Recorded under the person now: a browser's own record (a
+                // claim, a visit's credit) would count the friend twice.
+                referrers::forget_browsers(tx, offer, &friend.visitors)?;
+            }
+            Ok(stands)
+        }
         None => Ok(found),
     }
 }
@@ -204,16 +214,34 @@ pub(crate) fn award(
             participant_id: Some(referrer.clone()),
         })
     };
-    if is_self(tx, &referrer, friend)? {
-        return not_for("self_referral", &referrer);
-    }
+    let self_referral = is_self(tx, &referrer, friend)?;
     let goal = &settings.goal;
     let fact = fact(friend.as_friend());
     let event = goal.event.as_ref().map(|e| e.name());
     let Some(key) = credit::credit_key(goal.kind, event, settings.visit_counting, &fact) else {
-        return not_for("not_a_goal_fact", &referrer);
+        let reason = if self_referral {
+            "self_referral"
+        } else {
+            "not_a_goal_fact"
+        };
+        return not_for(reason, &referrer);
     };
     let key = credit::per_event(key, goal.kind, goal.credit_per, clues.event_id.as_deref());
+    if self_referral {
+        // Kept like any credit that does not count, so it is told once.
+        if !tx.insert_credit(&referrer, &key, &offer.id, friend, now)? {
+            return not_for("self_referral", &referrer);
+        }
+        return ineligible(
+            tx,
+            offer,
+            &referrer,
+            friend,
+            &key,
+            Ineligible::SelfReferral,
+            now,
+        );
+    }
     let referrer = match found {
         Some(found) => attribute(tx, &offer.id, friend, found, now)?.participant,
         None => referrer,
@@ -232,8 +260,8 @@ pub(crate) fn award(
 }
 
 /// Why a new credit would not count: an existing customer, the referrer's
-/// cap (read after `insert_credit` locked the referrer, so concurrent
-/// credits meet the cap one at a time).
+/// caps on credits and rewards (read after `insert_credit` locked the
+/// referrer, so concurrent credits meet a cap one at a time).
 fn ineligibility(
     tx: &impl LedgerTx,
     offer: &OfferId,
@@ -255,17 +283,22 @@ fn ineligibility(
         Some(_) => tx.progress(referrer)?.credit,
         None => 0,
     };
+    let rewards = match settings.limits.max_rewards_per_referrer {
+        Some(_) if !settings.rewards.is_empty() => super::rewards::referrer_rewards(tx, referrer)?,
+        _ => 0,
+    };
     Ok(limits::judge(
         &settings.eligibility,
         &settings.limits,
         existing,
         credit,
+        rewards,
     ))
 }
 
 /// Keeps a credit that does not count in the ledger (so the same fact again
 /// is a duplicate) and records `credit.ineligible` with the reason.
-fn ineligible(
+pub(crate) fn ineligible(
     tx: &impl LedgerTx,
     offer: &Offer,
     referrer: &ParticipantId,

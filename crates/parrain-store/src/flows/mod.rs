@@ -5,6 +5,7 @@
 //! only through [`LedgerTx`], a set of small primitives each backend
 //! implements with its own SQL. The rules themselves come from `parrain-core`.
 
+mod claim;
 mod credit;
 mod invitations;
 mod review;
@@ -25,6 +26,7 @@ use serde_json::Value;
 use crate::JobPayload;
 use crate::{Offer, Participant, Result};
 
+pub(crate) use claim::claim;
 pub(crate) use invitations::{invite, preview, InvitationTx, NewInvitation};
 pub(crate) use review::{decide as decide_review, ReviewTx};
 pub(crate) use sign_up::{confirm_friend, fulfil_by_hand, fulfil_many, sign_up};

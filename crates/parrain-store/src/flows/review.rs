@@ -1,12 +1,15 @@
 //! Fraud rules in the credit flow: gather a credit's signals, let
 //! `parrain_core::fraud` judge, hold or block what it flags, and settle the
 //! review queue. Each step is an activity (`credit.flagged`,
-//! `credit.approved`, `credit.rejected`).
+//! `credit.approved`, `credit.rejected`); a credit that will never count
+//! (blocked, or rejected by an operator) is also `credit.ineligible`, with
+//! the reason `fraud_rule` or `rejected_in_review`.
 
 use parrain_core::activity::ActivityType;
 use parrain_core::email::Email;
 use parrain_core::fraud::{self, Outcome, Sighting, Signals, Verdict};
 use parrain_core::ids::{OfferId, ParticipantId, PersonId, VisitorId};
+use parrain_core::limits::Ineligible;
 use parrain_core::offer::OfferSettings;
 use parrain_core::Millis;
 use serde_json::json;
@@ -110,6 +113,17 @@ pub(crate) fn hold(
     let details = json!({"outcome": verdict.outcome, "reasons": verdict.reasons,
         "review_id": (state == "pending").then(|| review_id(referrer, key)), "key": key});
     tx.record(ActivityType::CreditFlagged, who, details, now)?;
+    if verdict.outcome == Outcome::Block {
+        let who = Who {
+            offer: Some(&offer.id),
+            participant: Some(referrer),
+            person: friend.person.as_ref(),
+            visitor: friend.visitors.first(),
+        };
+        let details = json!({"reason": Ineligible::FraudRule.as_str(), "rules": verdict.reasons,
+            "key": key});
+        tx.record(ActivityType::CreditIneligible, who, details, now)?;
+    }
     Ok(Tracked {
         credited: false,
         reason: Some(reason),
@@ -161,6 +175,17 @@ pub(crate) fn decide(tx: &impl LedgerTx, id: &str, approve: bool, now: Millis) -
         visitor: friend.visitors.first(),
     };
     tx.record(kind, who, json!({"review_id": id, "key": key}), now)?;
+    if !approve {
+        let who = Who {
+            offer: Some(&offer.id),
+            participant: Some(&referrer),
+            person: friend.person.as_ref(),
+            visitor: friend.visitors.first(),
+        };
+        let details = json!({"reason": Ineligible::RejectedInReview.as_str(), "review_id": id,
+            "key": key});
+        tx.record(ActivityType::CreditIneligible, who, details, now)?;
+    }
     tx.review(&referrer, &key)?
         .ok_or(StoreError::not_found("review"))
 }

@@ -40,7 +40,16 @@ pub(crate) fn after_credit(
     (before, after): (i64, i64),
     now: Millis,
 ) -> Result<()> {
-    for (reward, occurrence) in reward::due(&settings.rewards, before, after) {
+    let due = reward::due(&settings.rewards, before, after);
+    // Within `limits.max_rewards_per_referrer`: the referrer is locked, so
+    // concurrent credits count its rewards one at a time.
+    let room = match settings.limits.max_rewards_per_referrer {
+        Some(_) => settings
+            .limits
+            .rewards_within(referrer_rewards(tx, referrer)?, due.len()),
+        None => due.len(),
+    };
+    for (reward, occurrence) in due.into_iter().take(room) {
         earn(tx, offer, settings, reward, referrer, occurrence, None, now)?;
     }
     let on_credit =
@@ -66,6 +75,18 @@ pub(crate) fn after_credit(
         }
     }
     Ok(())
+}
+
+/// How many rewards a referrer holds for its own referrals (its friends'
+/// rewards aside): earned, held or given, not cancelled or clawed back.
+pub(crate) fn referrer_rewards(tx: &impl Sql, referrer: &ParticipantId) -> Result<i64> {
+    let n = tx.strings_fixed(
+        "SELECT CAST(COUNT(*) AS TEXT) FROM participant_rewards
+         WHERE participant_id = ?1 AND friend_of IS NULL
+           AND state <> 'cancelled' AND clawback_at IS NULL",
+        &[referrer.as_str()],
+    )?;
+    Ok(n.first().and_then(|n| n.parse().ok()).unwrap_or(0))
 }
 
 /// A friend signed up attributed to `referrer`: its `on: "sign_up"` rewards.

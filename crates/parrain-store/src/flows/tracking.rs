@@ -318,6 +318,7 @@ fn credit_friend(
         code: None,
         coupon: coupon.map(str::to_owned),
         event_id: event_id.map(str::to_owned),
+        name: None,
     };
     award(
         tx,

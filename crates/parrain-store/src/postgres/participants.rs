@@ -100,10 +100,12 @@ impl Participants for PgStore {
                 })
                 .collect();
             let rewards = flows::rewards::rewards_of(&Reader(RefCell::new(c)), &id)?;
+            let ineligible = crate::eligibility::ineligible_credits(&Reader(RefCell::new(c)), &id)?;
             Ok(ParticipantDetail {
                 participant,
                 friends,
                 rewards,
+                ineligible,
             })
         })
         .await
@@ -275,6 +277,20 @@ impl crate::Eligibility for PgStore {
         let offer = offer.clone();
         self.write(move |tx| crate::eligibility::store_upload(tx, &offer, &upload, false))
             .await
+    }
+
+    async fn ineligible_of(
+        &self,
+        participants: Vec<ParticipantId>,
+    ) -> Result<Vec<Vec<crate::IneligibleCredit>>> {
+        self.read(move |c| {
+            let db = Reader(RefCell::new(c));
+            participants
+                .iter()
+                .map(|p| crate::eligibility::ineligible_credits(&db, p))
+                .collect()
+        })
+        .await
     }
 
     async fn existing_customers(&self, offer: &OfferId) -> Result<i64> {

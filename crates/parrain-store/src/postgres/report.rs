@@ -88,6 +88,16 @@ impl Reports for PgStore {
                     &[&id, &from, &to],
                 )?
                 .get(0);
+            data.ineligible = c
+                .query(
+                    &crate::report::INELIGIBLE
+                        .replace("{reason}", "(details ->> 'reason')")
+                        .replace('?', "$"),
+                    &[&id, &from, &to],
+                )?
+                .iter()
+                .map(|r| (r.get(0), r.get(1)))
+                .collect();
             data.attributed = c
                 .query(
                     &crate::report::ATTRIBUTED.replace('?', "$"),

@@ -2,9 +2,12 @@
 
 use async_trait::async_trait;
 use parrain_core::email::Email;
-use parrain_core::ids::{OfferId, PersonId, VisitorId};
+use parrain_core::ids::{OfferId, ParticipantId, PersonId, VisitorId};
 use parrain_core::Millis;
 
+use std::cell::RefCell;
+
+use super::privacy::Reader;
 use super::PgStore;
 use crate::flows;
 use crate::{
@@ -74,5 +77,29 @@ impl Tracking for PgStore {
                 .collect()
         })
         .await
+    }
+
+    async fn search_referrers(
+        &self,
+        offer: &OfferId,
+        query: String,
+    ) -> Result<Vec<crate::NamedReferrer>> {
+        let offer = offer.clone();
+        self.read(move |c| crate::named::search(&Reader(RefCell::new(c)), &offer, &query))
+            .await
+    }
+
+    async fn claim_referrer(
+        &self,
+        offer: &OfferId,
+        visitor: VisitorId,
+        participant: ParticipantId,
+        ip: Option<std::net::IpAddr>,
+        now: Millis,
+    ) -> Result<crate::Claimed> {
+        let offer = offer.clone();
+        let ip = flows::client_ip(ip);
+        self.write_flow(move |tx| flows::claim(tx, &offer, &visitor, &participant, ip.clone(), now))
+            .await
     }
 }

@@ -97,10 +97,12 @@ impl Participants for SqliteStore {
                 })?
                 .collect::<Result<Vec<_>, _>>()?;
             let rewards = flows::rewards::rewards_of(conn, &id)?;
+            let ineligible = crate::eligibility::ineligible_credits(conn, &id)?;
             Ok(ParticipantDetail {
                 participant,
                 friends,
                 rewards,
+                ineligible,
             })
         })
         .await
@@ -274,6 +276,19 @@ impl crate::Eligibility for SqliteStore {
         let offer = offer.clone();
         self.write(move |conn| crate::eligibility::store_upload(conn, &offer, &upload, false))
             .await
+    }
+
+    async fn ineligible_of(
+        &self,
+        participants: Vec<ParticipantId>,
+    ) -> Result<Vec<Vec<crate::IneligibleCredit>>> {
+        self.read(move |conn| {
+            participants
+                .iter()
+                .map(|p| crate::eligibility::ineligible_credits(conn, p))
+                .collect()
+        })
+        .await
     }
 
     async fn existing_customers(&self, offer: &OfferId) -> Result<i64> {

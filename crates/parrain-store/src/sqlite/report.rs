@@ -86,6 +86,13 @@ impl Reports for SqliteStore {
                        AND occurred_at >= ?2 AND occurred_at < ?3",
                 )?
                 .query_row(params![id, from, to], |r| r.get(0))?;
+            data.ineligible = conn
+                .prepare_cached(
+                    &crate::report::INELIGIBLE
+                        .replace("{reason}", "json_extract(details, '$.reason')"),
+                )?
+                .query_map(params![id, from, to], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<Result<_, _>>()?;
             data.attributed = conn
                 .prepare_cached(crate::report::ATTRIBUTED)?
                 .query_map(params![id, from, to], |r| {

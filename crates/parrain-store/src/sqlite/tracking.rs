@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use parrain_core::email::Email;
-use parrain_core::ids::{OfferId, PersonId, VisitorId};
+use parrain_core::ids::{OfferId, ParticipantId, PersonId, VisitorId};
 use parrain_core::Millis;
 
 use super::SqliteStore;
@@ -71,5 +71,29 @@ impl Tracking for SqliteStore {
                 .collect()
         })
         .await
+    }
+
+    async fn search_referrers(
+        &self,
+        offer: &OfferId,
+        query: String,
+    ) -> Result<Vec<crate::NamedReferrer>> {
+        let offer = offer.clone();
+        self.read(move |conn| crate::named::search(conn, &offer, &query))
+            .await
+    }
+
+    async fn claim_referrer(
+        &self,
+        offer: &OfferId,
+        visitor: VisitorId,
+        participant: ParticipantId,
+        ip: Option<std::net::IpAddr>,
+        now: Millis,
+    ) -> Result<crate::Claimed> {
+        let offer = offer.clone();
+        let ip = flows::client_ip(ip);
+        self.write(move |conn| flows::claim(conn, &offer, &visitor, &participant, ip.clone(), now))
+            .await
     }
 }
