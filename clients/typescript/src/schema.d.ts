@@ -381,6 +381,52 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/offers/{id}/referrers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The offer's referrers whose name starts with `name`, for a friend
+         *     naming who referred it (any key; the offer must list `name` among its
+         *     attribution methods). At most 5, each a display name, a masked email and
+         *     the reference a claim names it by. Limited per client (10 at once, then
+         *     one each 6 seconds, searches and claims together).
+         */
+        get: operations["search_referrers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/offers/{id}/referrers/claim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A friend claims the referrer it found by name (any key): the browser is
+         *     attributed to it with method `name`, unless the friend was attributed
+         *     before (one referrer per friend per offer, the first found stays) or an
+         *     earlier method in the offer's order finds a referrer first. Limited with
+         *     the search.
+         */
+        post: operations["claim_referrer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/offers/{id}/report": {
         parameters: {
             query?: never;
@@ -964,6 +1010,25 @@ export interface components {
              */
             reason?: string | null;
         };
+        ClaimIn: {
+            /** @description The name the friend searched. */
+            name: string;
+            /** @description The `ref` of the match the friend chose in that search. */
+            ref: string;
+            /** @description The friend's browser (the widget's visitor id). */
+            visitor_id: string;
+        };
+        /** @description What a claim did. */
+        ClaimOut: {
+            /** @description Whether the friend now counts for the referrer it chose. */
+            claimed: boolean;
+            method?: null | components["schemas"]["Method"];
+            /**
+             * @description Why the claim did not take: `already_referred` (the friend keeps
+             *     the referrer found first), `self_referral`.
+             */
+            reason?: string | null;
+        };
         Colours: {
             background?: string | null;
             border?: string | null;
@@ -1292,6 +1357,19 @@ export interface components {
              */
             unchanged: number;
         };
+        /** @description A credit that did not count, and why. */
+        IneligibleCreditOut: {
+            at: string;
+            /** @description The friend's email, when the friend is known by one. */
+            friend_email?: string | null;
+            /**
+             * @description `existing_customer`, `credit_cap`, `reward_cap`, `self_referral`,
+             *     `fraud_rule` or `rejected_in_review`.
+             */
+            reason: string;
+            /** @description The fraud rules that blocked it (`fraud_rule` only). */
+            rules: string[];
+        };
         /** @description The `invitations` setting: participants invite friends by email. */
         Invitations: {
             enabled?: boolean;
@@ -1357,6 +1435,14 @@ export interface components {
              * @description Credits a referrer may earn in the offer; past it a credit is ineligible.
              */
             max_credits_per_referrer?: number | null;
+            /**
+             * Format: int64
+             * @description Referrer rewards a referrer may earn in the offer (its friends'
+             *     rewards aside, cancelled ones not counted); past it a credit is
+             *     ineligible, and a credit that reaches several rewards earns only
+             *     those within it.
+             */
+            max_rewards_per_referrer?: number | null;
         };
         Link: {
             title: string;
@@ -1628,6 +1714,8 @@ export interface components {
         Outcome: "allow" | "review" | "block";
         ParticipantDetailOut: components["schemas"]["ParticipantOut"] & {
             friends: components["schemas"]["FriendOut"][];
+            /** @description Credits its friends brought that did not count (SPEC §15), oldest first. */
+            ineligible_credits: components["schemas"]["IneligibleCreditOut"][];
             /** @description The rewards it earned (SPEC §11), oldest first; empty on an offer without `rewards`. */
             rewards: components["schemas"]["RewardOut"][];
         };
@@ -1798,6 +1886,19 @@ export interface components {
             /** Format: int64 */
             waiting: number;
         };
+        /** @description A referrer a search found: enough to tell namesakes apart, nothing more. */
+        ReferrerMatchOut: {
+            /** @description First name and last initial ("Ana B."), or the first name alone. */
+            display_name: string;
+            /** @description The first character of the email and its domain (`a***@example.com`). */
+            masked_email: string;
+            /** @description What a claim names this match by (16 hex digits). */
+            ref: string;
+        };
+        ReferrersOut: {
+            /** @description At most 5, the earliest participants first. */
+            data: components["schemas"]["ReferrerMatchOut"][];
+        };
         RefusedOut: {
             code: string;
             email: string;
@@ -1816,6 +1917,14 @@ export interface components {
             /** @description The window, `[from, to)`, RFC 3339. */
             from: string;
             funnel: components["schemas"]["FunnelOut"];
+            /**
+             * @description Credits that did not count in the window (`credit.ineligible`), by
+             *     reason: `existing_customer`, `credit_cap`, `reward_cap`,
+             *     `self_referral`, `fraud_rule`, `rejected_in_review`.
+             */
+            ineligible: {
+                [key: string]: number;
+            };
             /** @description `hour` or `day`: the width of a series bucket, aligned to UTC. */
             interval: string;
             offer_id: string;
@@ -4355,6 +4464,160 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait */
                     "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    search_referrers: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The referrer's name as the friend types it, 2 to 100 characters: the
+                 *     start of its first name, last name or full name, in any case.
+                 */
+                name?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReferrersOut"];
+                };
+            };
+            /** @description Refused */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description No API key, or one that is malformed, unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Refused */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Refused */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    claim_referrer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the call safe to retry: a retry with the same key and request gets the first response again (with `Idempotent-Replayed: true`); the same key on another request is 422, and a retry while the first still runs is 409. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClaimIn"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClaimOut"];
+                };
+            };
+            /** @description Refused */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description No API key, or one that is malformed, unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Refused */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Refused */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The body is larger than the limit (4 MiB) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Refused as a whole (or the Idempotency-Key was used for another request) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Refused */
+            429: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {

@@ -11,6 +11,8 @@ from .audience_out import AudienceOut
 from .bucket_out import BucketOut
 from .button_style import ButtonStyle
 from .cancel_reward_in import CancelRewardIn
+from .claim_in import ClaimIn
+from .claim_out import ClaimOut
 from .colours import Colours
 from .condition import Condition
 from .condition_value import ConditionValue
@@ -51,6 +53,7 @@ from .health import Health
 from .identified_out import IdentifiedOut
 from .identify_in import IdentifyIn
 from .imported_out import ImportedOut
+from .ineligible_credit_out import IneligibleCreditOut
 from .invitations import Invitations
 from .invitations_in import InvitationsIn
 from .invitations_out import InvitationsOut
@@ -119,8 +122,11 @@ from .public_widget_out import PublicWidgetOut
 from .public_widget_out_button_images import PublicWidgetOutButtonImages
 from .public_widget_out_strings import PublicWidgetOutStrings
 from .queue_health import QueueHealth
+from .referrer_match_out import ReferrerMatchOut
+from .referrers_out import ReferrersOut
 from .refused_out import RefusedOut
 from .report_out import ReportOut
+from .report_out_ineligible import ReportOutIneligible
 from .reversal_out import ReversalOut
 from .reverse_in import ReverseIn
 from .review_out import ReviewOut
@@ -175,6 +181,8 @@ __all__ = (
     "BucketOut",
     "ButtonStyle",
     "CancelRewardIn",
+    "ClaimIn",
+    "ClaimOut",
     "Colours",
     "Condition",
     "ConditionValue",
@@ -215,6 +223,7 @@ __all__ = (
     "IdentifiedOut",
     "IdentifyIn",
     "ImportedOut",
+    "IneligibleCreditOut",
     "Invitations",
     "InvitationsIn",
     "InvitationsOut",
@@ -283,8 +292,11 @@ __all__ = (
     "PublicWidgetOutButtonImages",
     "PublicWidgetOutStrings",
     "QueueHealth",
+    "ReferrerMatchOut",
+    "ReferrersOut",
     "RefusedOut",
     "ReportOut",
+    "ReportOutIneligible",
     "ReversalOut",
     "ReverseIn",
     "ReviewOut",
