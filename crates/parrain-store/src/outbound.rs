@@ -84,6 +84,10 @@ pub trait Jobs: Send + Sync {
     async fn queue_counts(&self, kind: JobKind) -> Result<QueueCounts>;
     /// How many jobs of `kind` a worker holds a live lease on at `now`.
     async fn running_jobs(&self, kind: JobKind, now: Millis) -> Result<i64>;
+    /// Whether the claimed attempt is still the worker's: `false` once the
+    /// job is gone (an erasure withdraws the unsent mail of the person it
+    /// erases, even while a worker prepares it) or claimed again.
+    async fn job_held(&self, job: &Job) -> Result<bool>;
     /// Wakes when jobs of `kind` have been committed (by this process; on
     /// PostgreSQL by any process on the database), so an idle worker need
     /// not wait for its next poll.

@@ -76,7 +76,9 @@ impl Mailer {
             job.id,
             self.from.email.domain()
         );
-        let result = self.prepare_and_send(state, &email, &message_id).await;
+        let result = self
+            .prepare_and_send(state, &job, &email, &message_id)
+            .await;
         let now = state.clock.now();
         let (outcome, kind, participant, mut details) = match result {
             Ok(p) => (
@@ -142,6 +144,7 @@ impl Mailer {
     async fn prepare_and_send(
         &self,
         state: &AppState,
+        job: &Job,
         email: &EmailJob,
         message_id: &str,
     ) -> Result<Participant, (Option<Participant>, Failure)> {
@@ -240,6 +243,7 @@ impl Mailer {
         let message = self
             .compose(template, &context, &participant, message_id)
             .map_err(|e| fail(Failure::Permanent(e)))?;
+        still_held(state, job).await.map_err(fail)?;
         match self.transport.send(message).await {
             Ok(_) => Ok(participant),
             Err(e) if e.is_permanent() => Err(fail(Failure::Permanent(e.to_string()))),
@@ -366,4 +370,19 @@ pub(super) fn text_as_html(text: &str) -> String {
         "<!doctype html><html><body><p>{}</p></body></html>",
         escaped.replace('\n', "<br>\n")
     )
+}
+
+/// Looks once more, just before a message is handed to the mail server,
+/// that its job is still this worker's: an erasure deletes the jobs of
+/// mail to (or from) the person it erases, and one a worker had claimed
+/// before it would otherwise still go, composed from what was read before.
+/// Settling the withdrawn job then finds nothing and writes nothing.
+pub(super) async fn still_held(state: &AppState, job: &Job) -> Result<(), Failure> {
+    match state.store.job_held(job).await {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(Failure::Permanent(
+            "withdrawn before sending (its person was erased)".into(),
+        )),
+        Err(e) => Err(Failure::Transient(e.to_string())),
+    }
 }

@@ -32,7 +32,7 @@ impl Mailer {
             return super::give_up(state, &job, "not an invitation".into()).await;
         };
         let message_id = format!("<parrain.{}.{id}@{}>", job.id, self.from.email.domain());
-        let result = self.invitation(state, &id, &message_id).await;
+        let result = self.invitation(state, &job, &id, &message_id).await;
         let now = state.clock.now();
         let base = json!({"template": "invitation", "invitation_id": id,
                           "message_id": message_id, "attempt": job.attempt});
@@ -88,6 +88,7 @@ impl Mailer {
     async fn invitation(
         &self,
         state: &AppState,
+        job: &Job,
         id: &str,
         message_id: &str,
     ) -> Result<Option<parrain_core::ids::PersonId>, Failure> {
@@ -162,6 +163,7 @@ impl Mailer {
             ))
             .multipart(MultiPart::alternative_plain_html(text, html))
             .map_err(|e| Failure::Permanent(e.to_string()))?;
+        super::email::still_held(state, job).await?;
         match self.transport.send(message).await {
             Ok(_) => {}
             Err(e) if e.is_permanent() => return Err(Failure::Permanent(e.to_string())),

@@ -126,6 +126,20 @@ impl Jobs for PgStore {
         .await
     }
 
+    async fn job_held(&self, job: &Job) -> Result<bool> {
+        let (id, attempt) = (job.id, job.attempt);
+        self.read(move |c| {
+            let held: i64 = c
+                .query_one(
+                    "SELECT COUNT(*) FROM jobs WHERE id = $1 AND attempts = $2 AND state = 'running'",
+                    &[&id, &attempt],
+                )?
+                .get(0);
+            Ok(held == 1)
+        })
+        .await
+    }
+
     async fn running_jobs(&self, kind: JobKind, now: Millis) -> Result<i64> {
         self.read(move |c| {
             Ok(c.query_one(

@@ -118,6 +118,19 @@ impl Jobs for SqliteStore {
         .await
     }
 
+    async fn job_held(&self, job: &Job) -> Result<bool> {
+        let (id, attempt) = (job.id, job.attempt);
+        self.read(move |conn| {
+            let held: i64 = conn
+                .prepare_cached(
+                    "SELECT COUNT(*) FROM jobs WHERE id = ?1 AND attempts = ?2 AND state = 'running'",
+                )?
+                .query_row(params![id, attempt], |r| r.get(0))?;
+            Ok(held == 1)
+        })
+        .await
+    }
+
     async fn running_jobs(&self, kind: JobKind, now: Millis) -> Result<i64> {
         self.read(move |conn| {
             Ok(conn
