@@ -53,6 +53,10 @@ pub enum DbError {
     /// value the store does not know.
     #[error("{0}")]
     Other(String),
+    /// What the node keeps in memory changed under a transaction that used
+    /// it (PostgreSQL): the transaction is run again with it read afresh.
+    #[error("the node's kept offers and endpoints changed during the transaction")]
+    Stale,
 }
 
 impl DbError {
@@ -128,6 +132,7 @@ impl StoreError {
     /// Whether running the same transaction again may succeed (PostgreSQL only).
     pub(crate) fn is_transient(&self) -> bool {
         match self {
+            Self::Database(DbError::Stale) => true,
             Self::Database(e) => e.sqlstate().is_some_and(|code| TRANSIENT.contains(code)),
             _ => false,
         }

@@ -1,14 +1,18 @@
 //! Two servers on one PostgreSQL database, each with a store of its own as
 //! two `parrain serve` processes have: a job queued on one node wakes the
-//! workers of the other (LISTEN/NOTIFY), well before their next poll.
+//! workers of the other (LISTEN/NOTIFY), well before their next poll, and a
+//! change on one node reaches what the other keeps in memory at once.
 
 use std::sync::Arc;
 
 use parrain_store::postgres::PgStore;
+use reqwest::StatusCode;
+use serde_json::json;
 
 use crate::backend::Keep;
-use crate::helpers::{spawn_app_over, spawn_app_with};
+use crate::helpers::{error_code, expect, spawn_app_over, spawn_app_with};
 use crate::mailbox::MailServer;
+use crate::receiver::Receiver;
 use crate::wake::{offer_with_welcome, sign_up_and_wait, SLOW_POLL};
 
 #[tokio::test]
@@ -32,4 +36,98 @@ async fn an_email_queued_on_one_node_is_sent_at_once_by_another() {
     for n in 1..=3 {
         sign_up_and_wait(&a, &mail, &offer, n).await;
     }
+}
+
+/// What each node keeps in memory (offers, share codes, webhook endpoints)
+/// follows a change made on another node from the very next request, even
+/// with node B deaf to the announcements: the generation each request
+/// checks in its own transaction is what keeps it right, not the timing of
+/// a notification.
+#[tokio::test]
+async fn an_approve_or_unapprove_on_one_node_is_seen_by_the_next_request_on_another() {
+    let a = spawn_app_with(|c| c.allow_private_webhooks = true).await;
+    let Keep::Database(db) = &a.db else {
+        panic!("the PostgreSQL suite keeps a database");
+    };
+    let store = PgStore::connect(db.url(), 4).await.unwrap();
+    store.deaf_to_cache_announcements();
+    let b = spawn_app_over(Arc::new(store), Keep::Elsewhere, |_| {}).await;
+    let offer = a
+        .live_offer(json!({"type": "custom_event", "count": 1, "event": "buy"}))
+        .await;
+    // B reads the offer and the share code, and keeps them.
+    let ana = b.participant(&offer, "ana@example.com").await;
+    let code = ana["code"].as_str().unwrap().to_owned();
+    b.friend_arrives(&code).await;
+
+    for round in 0..5 {
+        let unapproved = a
+            .post_ok(
+                &format!("/v1/offers/{offer}/unapprove"),
+                &json!({}),
+                StatusCode::OK,
+            )
+            .await;
+        assert_eq!(unapproved["status"], "unapproved");
+        let refused = expect(
+            b.sign_up(&offer, json!({"email": format!("no{round}@example.com")}))
+                .await,
+            StatusCode::CONFLICT,
+        )
+        .await;
+        assert_eq!(error_code(&refused), "offer_not_live", "round {round}");
+        let share = b
+            .post(
+                "/v1/track/share",
+                &b.pk,
+                &json!({"code": code, "channel": "x"}),
+            )
+            .await;
+        assert_eq!(share.status(), StatusCode::CONFLICT, "round {round}");
+        // A share link keeps redirecting, and credits nothing.
+        let friend = b.friend_arrives(&code).await;
+        let tracked = b
+            .track(
+                "event",
+                json!({"offer_id": offer, "visitor_id": friend, "name": "buy"}),
+            )
+            .await;
+        assert_eq!(tracked["reason"], "offer_not_live", "round {round}");
+
+        expect(a.approve(&offer).await, StatusCode::OK).await;
+        b.participant(&offer, &format!("yes{round}@example.com"))
+            .await;
+        let share = b
+            .post(
+                "/v1/track/share",
+                &b.pk,
+                &json!({"code": code, "channel": "x"}),
+            )
+            .await;
+        assert_eq!(share.status(), StatusCode::OK, "round {round}");
+    }
+
+    // A webhook endpoint created on A gets B's very next activity.
+    let receiver = Receiver::start(&[]).await;
+    let hook = a
+        .post_ok(
+            "/v1/webhooks",
+            &json!({"url": receiver.url, "events": ["signs_up_for_referral_offer"]}),
+            StatusCode::CREATED,
+        )
+        .await;
+    let id = hook["id"].as_str().unwrap();
+    b.participant(&offer, "bea@example.com").await;
+    let log = a.get_ok(&format!("/v1/webhooks/{id}/deliveries")).await;
+    assert_eq!(log["data"].as_array().unwrap().len(), 1, "{log}");
+    // Disabled on A: B's next sign-up queues nothing for it.
+    expect(
+        a.patch(&format!("/v1/webhooks/{id}"), &json!({"enabled": false}))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    b.participant(&offer, "cy@example.com").await;
+    let log = a.get_ok(&format!("/v1/webhooks/{id}/deliveries")).await;
+    assert_eq!(log["data"].as_array().unwrap().len(), 1, "{log}");
 }

@@ -40,7 +40,8 @@ pub(crate) fn record_new(
     activity: &NewActivity,
     now: Millis,
 ) -> Result<i64> {
-    log::record(
+    let (endpoints, _) = super::webhooks::enabled(t)?;
+    let (seq, _) = log::record(
         t,
         activity.kind,
         Who {
@@ -51,7 +52,9 @@ pub(crate) fn record_new(
         },
         activity.details.clone(),
         now,
-    )
+        &endpoints,
+    )?;
+    Ok(seq)
 }
 
 #[async_trait]

@@ -15,6 +15,7 @@ use crate::flows::{FriendIds, LedgerTx, NewParticipant, Who};
 use crate::JobPayload;
 use crate::{Offer, Participant, Result, StoreError};
 
+use super::cache::{Endpoint, Fill};
 use super::log::{enqueue, record};
 use super::offers::offer_row;
 use super::{PgTx, Sql};
@@ -23,23 +24,65 @@ fn opt<T>(value: Option<String>, wrap: fn(String) -> T) -> Option<T> {
     value.map(wrap)
 }
 
+impl PgTx<'_> {
+    /// The enabled webhook endpoints, which every recorded activity is
+    /// matched against: kept by the node for the request flows.
+    fn endpoints(&self) -> Result<Arc<Vec<Endpoint>>> {
+        let cache = self.cache.map(|c| c.webhooks());
+        if let Some(Some((endpoints, generation))) = cache {
+            self.uses(generation)?;
+            return Ok(endpoints);
+        }
+        let (endpoints, generation) = self.prep(|t| super::webhooks::enabled(t))?;
+        let endpoints = Arc::new(endpoints);
+        if cache.is_some() {
+            self.fill(generation, Fill::Webhooks(endpoints.clone()))?;
+        }
+        Ok(endpoints)
+    }
+}
+
 impl LedgerTx for PgTx<'_> {
     /// Without the participant count, which no flow reads. Read once per
-    /// transaction (see `tx::Memo`).
+    /// transaction (see `tx::Memo`), and kept by the node for the request
+    /// flows (see `cache`).
     fn offer(&self, id: &OfferId) -> Result<Arc<Offer>> {
         if let Some(offer) = self.memo.offers.borrow().get(id.as_str()) {
             return Ok(offer.clone());
         }
-        let offer = self.prep(|t| {
-            t.query_opt(
-                "SELECT id, status, live, draft, created_at, updated_at, approved_at, 0::BIGINT
-                 FROM offers WHERE id = $1",
-                &[&id.as_str()],
-            )?
-            .ok_or(StoreError::not_found("offer"))
-            .and_then(|row| offer_row(&row))
-            .map(Arc::new)
-        })?;
+        let offer = match self.cache {
+            Some(cache) => match cache.offer(id.as_str()) {
+                Some((offer, generation)) => {
+                    self.uses(generation)?;
+                    offer
+                }
+                None => {
+                    let (offer, generation) = self.prep(|t| {
+                        let row = t
+                            .query_opt(
+                                "SELECT id, status, live, draft, created_at, updated_at, approved_at, 0::BIGINT,
+                                        (SELECT generation FROM cache_generation)
+                                 FROM offers WHERE id = $1",
+                                &[&id.as_str()],
+                            )?
+                            .ok_or(StoreError::not_found("offer"))?;
+                        Ok((Arc::new(offer_row(&row)?), row.get::<_, i64>(8)))
+                    })?;
+                    self.fill(generation, Fill::Offer(offer.clone()))?;
+                    offer
+                }
+            },
+            None => self.prep(|t| {
+                t.query_opt(
+                    "SELECT id, status, live, draft, created_at, updated_at, approved_at, 0::BIGINT
+                     FROM offers WHERE id = $1",
+                    &[&id.as_str()],
+                )?
+                .ok_or(StoreError::not_found("offer"))
+                .and_then(|row| offer_row(&row))
+                .map(Arc::new)
+            })?,
+        };
         self.memo
             .offers
             .borrow_mut()
@@ -51,24 +94,56 @@ impl LedgerTx for PgTx<'_> {
         if let Some(offers) = self.memo.smart_list.borrow().as_ref() {
             return Ok(offers.clone());
         }
-        let offers: Vec<OfferId> = self.prep(|t| {
-            Ok(t.query(
-                "SELECT id FROM offers WHERE status = 'approved'
-                   AND (live #>> '{goal,type}' = 'smart_list_trigger'
-                        OR live #>> '{eligibility,customer_event}' IS NOT NULL
-                        OR live #> '{goal,reversal}' IS NOT NULL) ORDER BY seq",
-                &[],
-            )?
-            .iter()
-            .map(|r| OfferId::from_trusted(r.get(0)))
-            .collect())
-        })?;
+        let offers: Vec<OfferId> = match self.cache.map(|c| c.smart_list()) {
+            Some(Some((offers, generation))) => {
+                self.uses(generation)?;
+                offers.as_ref().clone()
+            }
+            Some(None) => {
+                let (offers, generation) = self.prep(|t| {
+                    let row = t.query_one(
+                        "SELECT generation, ARRAY(SELECT id FROM offers WHERE status = 'approved'
+                             AND (live #>> '{goal,type}' = 'smart_list_trigger'
+                                  OR live #>> '{eligibility,customer_event}' IS NOT NULL
+                                  OR live #> '{goal,reversal}' IS NOT NULL) ORDER BY seq)
+                         FROM cache_generation",
+                        &[],
+                    )?;
+                    let ids: Vec<String> = row.get(1);
+                    Ok((
+                        ids.into_iter()
+                            .map(OfferId::from_trusted)
+                            .collect::<Vec<_>>(),
+                        row.get::<_, i64>(0),
+                    ))
+                })?;
+                self.fill(generation, Fill::SmartList(Arc::new(offers.clone())))?;
+                offers
+            }
+            None => self.prep(|t| {
+                Ok(t.query(
+                    "SELECT id FROM offers WHERE status = 'approved'
+                       AND (live #>> '{goal,type}' = 'smart_list_trigger'
+                            OR live #>> '{eligibility,customer_event}' IS NOT NULL
+                            OR live #> '{goal,reversal}' IS NOT NULL) ORDER BY seq",
+                    &[],
+                )?
+                .iter()
+                .map(|r| OfferId::from_trusted(r.get(0)))
+                .collect())
+            })?,
+        };
         *self.memo.smart_list.borrow_mut() = Some(offers.clone());
         Ok(offers)
     }
 
     fn record(&self, kind: ActivityType, who: Who<'_>, details: Value, now: Millis) -> Result<()> {
-        self.prep(|t| record(t, kind, who, details, now).map(drop))
+        let endpoints = self.endpoints()?;
+        let (_, generation) = self.prep(|t| record(t, kind, who, details, now, &endpoints))?;
+        if self.cache.is_some() {
+            self.saw(generation)?;
+        }
+        Ok(())
     }
 
     fn enqueue(&self, job: JobPayload, now: Millis) -> Result<()> {
@@ -134,19 +209,29 @@ impl LedgerTx for PgTx<'_> {
         now: Millis,
     ) -> Result<()> {
         let seen_at = ip.map(|_| now);
-        self.prep(|t| {
-            t.execute(
+        let person: Option<String> = self.prep(|t| {
+            Ok(t.query_one(
                 "INSERT INTO visitors (id, person_id, created_at, ip, ip_seen_at) VALUES ($1, $2, $3, $4, $5)
                  ON CONFLICT (id) DO UPDATE SET person_id = COALESCE(visitors.person_id, excluded.person_id),
                      ip = COALESCE(excluded.ip, visitors.ip),
-                     ip_seen_at = COALESCE(excluded.ip_seen_at, visitors.ip_seen_at)",
+                     ip_seen_at = COALESCE(excluded.ip_seen_at, visitors.ip_seen_at)
+                 RETURNING person_id",
                 &[&visitor.as_str(), &person.map(PersonId::as_str), &now, &ip, &seen_at],
-            )?;
-            Ok(())
-        })
+            )?
+            .get(0))
+        })?;
+        // The flows ask for this browser's person right after, often twice.
+        *self.memo.visitor.borrow_mut() =
+            Some((visitor.clone(), opt(person, PersonId::from_trusted)));
+        Ok(())
     }
 
     fn visitor_person(&self, visitor: &VisitorId) -> Result<Option<Option<PersonId>>> {
+        if let Some((seen, person)) = self.memo.visitor.borrow().as_ref() {
+            if seen == visitor {
+                return Ok(Some(person.clone()));
+            }
+        }
         self.prep(|t| {
             Ok(t.query_opt(
                 "SELECT person_id FROM visitors WHERE id = $1",
@@ -228,18 +313,35 @@ impl LedgerTx for PgTx<'_> {
     }
 
     fn participant_by_code(&self, code: &str) -> Result<Option<(ParticipantId, OfferId)>> {
-        self.prep(|t| {
+        let read = |t: &mut super::tx::Prep<'_, '_>| {
             Ok(t.query_opt(
-                "SELECT id, offer_id FROM participants WHERE code = $1",
+                "SELECT id, offer_id, (SELECT generation FROM cache_generation)
+                 FROM participants WHERE code = $1",
                 &[&code],
             )?
             .map(|r| {
                 (
-                    ParticipantId::from_trusted(r.get(0)),
-                    OfferId::from_trusted(r.get(1)),
+                    (
+                        ParticipantId::from_trusted(r.get(0)),
+                        OfferId::from_trusted(r.get(1)),
+                    ),
+                    r.get::<_, i64>(2),
                 )
             }))
-        })
+        };
+        let Some(cache) = self.cache else {
+            return Ok(self.prep(read)?.map(|(owner, _)| owner));
+        };
+        if let Some((owner, generation)) = cache.code(code) {
+            self.uses(generation)?;
+            return Ok(Some(owner));
+        }
+        // An unknown code is not kept: a later sign-up may take it.
+        let Some((owner, generation)) = self.prep(read)? else {
+            return Ok(None);
+        };
+        self.fill(generation, Fill::Code(code.to_owned(), owner.clone()))?;
+        Ok(Some(owner))
     }
 
     fn participant_of(&self, offer: &OfferId, person: &PersonId) -> Result<Option<ParticipantId>> {
@@ -280,33 +382,33 @@ impl LedgerTx for PgTx<'_> {
 
     fn insert_participant(&self, new: &NewParticipant<'_>) -> Result<bool> {
         self.prep(|t| {
-            let inserted = t.execute(
-                "INSERT INTO participants (id, offer_id, person_id, code, visitor_id, fields, marketing_consent,
-                     referred_by, created_at, sign_up_ip, referred_method)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-                 ON CONFLICT (code) DO NOTHING",
-                &[
-                    &new.id.as_str(),
-                    &new.offer.as_str(),
-                    &new.person.as_str(),
-                    &new.code.as_str(),
-                    &new.visitor.map(VisitorId::as_str),
-                    new.fields,
-                    &new.marketing_consent,
-                    &new.referred_by.map(|f| f.participant.as_str()),
-                    &new.now,
-                    &new.ip,
-                    &new.referred_by.map(|f| f.method.as_str()),
-                ],
-            )?;
-            if inserted == 1 {
-                // Counted by the folder: the offer's row itself would be
-                // updated by every concurrent sign-up.
-                t.execute(
-                    "INSERT INTO participant_deltas (offer_id) VALUES ($1)",
-                    &[&new.offer.as_str()],
-                )?;
-            }
+            // Counted by the folder (a row of `participant_deltas`, appended
+            // by the same statement): the offer's row itself would be
+            // updated by every concurrent sign-up.
+            let inserted: i64 = t
+                .query_one(
+                    "WITH p AS (
+                         INSERT INTO participants (id, offer_id, person_id, code, visitor_id, fields,
+                             marketing_consent, referred_by, created_at, sign_up_ip, referred_method)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                         ON CONFLICT (code) DO NOTHING RETURNING offer_id),
+                     d AS (INSERT INTO participant_deltas (offer_id) SELECT offer_id FROM p)
+                     SELECT COUNT(*) FROM p",
+                    &[
+                        &new.id.as_str(),
+                        &new.offer.as_str(),
+                        &new.person.as_str(),
+                        &new.code.as_str(),
+                        &new.visitor.map(VisitorId::as_str),
+                        new.fields,
+                        &new.marketing_consent,
+                        &new.referred_by.map(|f| f.participant.as_str()),
+                        &new.now,
+                        &new.ip,
+                        &new.referred_by.map(|f| f.method.as_str()),
+                    ],
+                )?
+                .get(0);
             Ok(inserted == 1)
         })
     }
@@ -324,16 +426,14 @@ impl LedgerTx for PgTx<'_> {
         now: Millis,
     ) -> Result<bool> {
         self.prep(|t| {
-            // The referrer's row is locked until commit: its credits, its
-            // progress and its fraud signals are then read and changed by one
+            // The referrer's row is locked until commit (before the credit
+            // is written, by the same statement): its credits, its progress
+            // and its fraud signals are then read and changed by one
             // transaction at a time, as SQLite's single writer would.
-            t.query_opt(
-                "SELECT 1 FROM participants WHERE id = $1 FOR UPDATE",
-                &[&participant.as_str()],
-            )?;
             let inserted = t.execute(
-                "INSERT INTO credits (participant_id, key, offer_id, friend_person, friend_visitor, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+                "WITH referrer AS (SELECT id FROM participants WHERE id = $1 FOR UPDATE)
+                 INSERT INTO credits (participant_id, key, offer_id, friend_person, friend_visitor, created_at)
+                 SELECT referrer.id, $2, $3, $4, $5, $6 FROM referrer ON CONFLICT DO NOTHING",
                 &[
                     &participant.as_str(),
                     &key,

@@ -8,6 +8,7 @@ use parrain_core::ids::{ActivityId, OfferId, ParticipantId, PersonId, VisitorId}
 use parrain_core::Millis;
 use serde_json::Value;
 
+use super::cache::Endpoint;
 use super::Sql;
 pub(crate) use crate::flows::Who;
 use crate::report::HourStep;
@@ -43,53 +44,48 @@ pub(crate) fn count_recorded() {
 
 /// Appends to the activity log (and a tally for the offer's hour of
 /// `activity_hours`, which reports read), with a webhook delivery for every
-/// endpoint that listens for it; returns the entry's position.
+/// one of `endpoints` that listens for it; returns the entry's position and
+/// the cache's generation, read by the same statement (see `cache`).
 pub(crate) fn record(
     c: &mut impl Sql,
     kind: ActivityType,
     who: Who<'_>,
     details: Value,
     now: Millis,
-) -> Result<i64> {
+    endpoints: &[Endpoint],
+) -> Result<(i64, i64)> {
     let id = ActivityId::generate();
-    let seq: i64 = c
-        .query_one(
-            "INSERT INTO activities (id, type, offer_id, participant_id, person_id, visitor_id, details, occurred_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING seq",
-            &[
-                &id.as_str(),
-                &kind.as_str(),
-                &who.offer.map(OfferId::as_str),
-                &who.participant.map(ParticipantId::as_str),
-                &who.person.map(PersonId::as_str),
-                &who.visitor.map(VisitorId::as_str),
-                &details,
-                &now,
-            ],
-        )?
-        .get(0);
-    if let Some(offer) = who.offer {
-        // A row of its own, folded into the hour later (`fold`): the hour's
-        // row itself would be updated by every concurrent request.
-        let step = HourStep::of(&details, now);
-        c.execute(
-            "INSERT INTO activity_hour_deltas (offer_id, hour, type, sessions, referred_sessions,
+    // The hour's tally is a row of its own, folded into the hour later
+    // (`fold`): the hour's row itself would be updated by every concurrent
+    // request. One statement appends both.
+    let step = HourStep::of(&details, now);
+    let row = c.query_one(
+        "WITH a AS (
+             INSERT INTO activities (id, type, offer_id, participant_id, person_id, visitor_id, details, occurred_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING seq),
+         d AS (
+             INSERT INTO activity_hour_deltas (offer_id, hour, type, sessions, referred_sessions,
                                                referred_sign_ups, seq)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            &[
-                &offer.as_str(),
-                &step.hour,
-                &kind.as_str(),
-                &step.sessions,
-                &step.referred_sessions,
-                &step.referred_sign_ups,
-                &seq,
-            ],
-        )?;
-    }
+             SELECT $3, $9, $2, $10, $11, $12, a.seq FROM a WHERE $3::TEXT IS NOT NULL)
+         SELECT a.seq, (SELECT generation FROM cache_generation) FROM a",
+        &[
+            &id.as_str(),
+            &kind.as_str(),
+            &who.offer.map(OfferId::as_str),
+            &who.participant.map(ParticipantId::as_str),
+            &who.person.map(PersonId::as_str),
+            &who.visitor.map(VisitorId::as_str),
+            &details,
+            &now,
+            &step.hour,
+            &step.sessions,
+            &step.referred_sessions,
+            &step.referred_sign_ups,
+        ],
+    )?;
     RECORDED.with(|r| r.borrow_mut().push(kind.as_str()));
-    super::webhooks::fan_out(c, &id, kind, &who, &details, now)?;
-    Ok(seq)
+    super::webhooks::fan_out(c, endpoints, &id, kind, &who, &details, now)?;
+    Ok((row.get(0), row.get(1)))
 }
 
 /// Queues outbound work, committed with the change that caused it.

@@ -13,12 +13,14 @@
 //! once is held by unique keys and by locking the one row it changes (the
 //! referrer's, before its credit; a promo code with `SKIP LOCKED`).
 //!
-//! Nothing is cached between requests: every request reads the offer it
-//! needs, so an approve or unapprove on one node is seen by the next request
-//! on every node. A cache, if one is ever added, must be invalidated across
-//! nodes (LISTEN/NOTIFY on the offer's `version`).
+//! What every click and call reads (share codes, offers, the smart-list
+//! offers, the enabled webhook endpoints) is kept in each node's memory
+//! ([`cache`]), under a generation each request checks inside its own
+//! transaction, so an approve or unapprove on one node is seen by the next
+//! request on every node.
 
 mod activities;
+mod cache;
 mod deliveries;
 mod figures;
 mod fold;
@@ -69,6 +71,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0016_reversals.sql"),
     include_str!("../../migrations/postgres/0017_eligibility_limits.sql"),
     include_str!("../../migrations/postgres/0018_operator_roles.sql"),
+    include_str!("../../migrations/postgres/0019_cache_generation.sql"),
 ];
 
 /// Any constant: the advisory lock nodes take while migrating, so two
@@ -117,6 +120,7 @@ pub struct PgStore {
     pool: Pool,
     _folder: Arc<fold::Folder>,
     announcer: Arc<notify::Announcer>,
+    cache: Arc<cache::NodeCache>,
 }
 
 impl PgStore {
@@ -139,10 +143,19 @@ impl PgStore {
             Ok(Self {
                 pool,
                 _folder: folder,
-                announcer: Arc::new(notify::Announcer::new(config)),
+                announcer: Arc::new(notify::Announcer::new(config.clone())),
+                cache: Arc::new(cache::NodeCache::new(config)),
             })
         })
         .await
+    }
+
+    /// For tests: this node stops listening for the announcements that the
+    /// kept offers, codes and endpoints changed, so only the generation each
+    /// request checks keeps them right.
+    #[doc(hidden)]
+    pub fn deaf_to_cache_announcements(&self) {
+        self.cache.deaf();
     }
 
     /// Applies the migrations the database at `url` does not have yet;
@@ -182,29 +195,32 @@ impl PgStore {
         T: Send + 'static,
         F: Fn(&PgTx<'_>) -> Result<T> + Send + 'static,
     {
-        self.run(tx::Isolation::Serializable, work).await
+        self.run(tx::Isolation::Serializable, false, work).await
     }
 
     /// Runs a request flow at READ COMMITTED (see the module's comment),
-    /// again from the start after a deadlock or a race on a unique key.
+    /// again from the start after a deadlock, a race on a unique key or a
+    /// change to what the node keeps; it reads offers, codes and endpoints
+    /// through the node's cache.
     pub(crate) async fn write_flow<T, F>(&self, work: F) -> Result<T>
     where
         T: Send + 'static,
         F: Fn(&PgTx<'_>) -> Result<T> + Send + 'static,
     {
-        self.run(tx::Isolation::ReadCommitted, work).await
+        self.run(tx::Isolation::ReadCommitted, true, work).await
     }
 
-    async fn run<T, F>(&self, isolation: tx::Isolation, work: F) -> Result<T>
+    async fn run<T, F>(&self, isolation: tx::Isolation, cached: bool, work: F) -> Result<T>
     where
         T: Send + 'static,
         F: Fn(&PgTx<'_>) -> Result<T> + Send + 'static,
     {
         let pool = self.pool.clone();
+        let cache = cached.then(|| self.cache.clone());
         let (value, queued) = blocking(move || {
             let mut conn = pool.get()?;
             let Conn { client, statements } = &mut *conn;
-            let done = tx::run(client, statements, isolation, &work);
+            let done = tx::run(client, statements, isolation, cache.as_deref(), &work);
             // What the committed attempt queued (nothing if none committed).
             let queued = log::take_queued();
             done.map(|value| (value, queued))
@@ -221,7 +237,7 @@ impl PgStore {
         T: Send + 'static,
         F: Fn(&PgTx<'_>) -> Result<T> + Send + 'static,
     {
-        self.run(tx::Isolation::ReadCommitted, work).await
+        self.run(tx::Isolation::ReadCommitted, false, work).await
     }
 
     /// Runs `work` on a pooled connection, each statement on its own.

@@ -10,18 +10,19 @@
 //! The statements every request runs are prepared once per connection
 //! ([`Prep`], [`Sql`]) instead of parsed and planned on each call.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use parrain_core::ids::OfferId;
+use parrain_core::ids::{OfferId, PersonId, VisitorId};
 
 use postgres::types::ToSql;
 use postgres::{Client, GenericClient, IsolationLevel, Row, Statement, Transaction};
 use rand::Rng;
 
-use crate::{Offer, Result, StoreError};
+use super::cache::{Fill, NodeCache};
+use crate::{DbError, Offer, Result, StoreError};
 
 /// How many times a transaction is tried before its conflict is reported.
 const MAX_ATTEMPTS: u32 = 40;
@@ -40,19 +41,81 @@ pub(crate) struct PgTx<'a> {
     tx: RefCell<Transaction<'a>>,
     statements: RefCell<&'a mut Statements>,
     pub(crate) memo: Memo,
+    /// The node's cache, for the request flows (see [`super::cache`]).
+    pub(crate) cache: Option<&'a NodeCache>,
+    /// The generation of what this transaction took from the cache or
+    /// read for it, if anything.
+    used: Cell<Option<i64>>,
+    /// The generation a statement of this transaction last read.
+    seen: Cell<Option<i64>>,
+    /// What it read for the cache, kept once it commits.
+    fills: RefCell<Vec<Fill>>,
 }
 
 /// What the flows read again and again within one transaction, read once:
 /// the offers and the list of smart-list offers (a batch of events read
 /// both for each of its events). No flow changes an offer, so the first
-/// read stays true until the transaction ends.
+/// read stays true until the transaction ends. And the browser the
+/// transaction has just written, with its person as that write left it
+/// (a visit asks for it twice more).
 #[derive(Default)]
 pub(crate) struct Memo {
     pub(crate) offers: RefCell<HashMap<String, Arc<Offer>>>,
     pub(crate) smart_list: RefCell<Option<Vec<OfferId>>>,
+    pub(crate) visitor: RefCell<Option<(VisitorId, Option<PersonId>)>>,
 }
 
 impl<'a> PgTx<'a> {
+    /// The transaction uses something of the cache's `generation`.
+    pub(crate) fn uses(&self, generation: i64) -> Result<()> {
+        let clash = |other: Option<i64>| other.is_some_and(|g| g != generation);
+        if clash(self.used.get()) || clash(self.seen.get()) {
+            return Err(self.stale(generation.max(self.seen.get().unwrap_or(0))));
+        }
+        self.used.set(Some(generation));
+        Ok(())
+    }
+
+    /// A statement of the transaction read the current `generation`.
+    pub(crate) fn saw(&self, generation: i64) -> Result<()> {
+        self.seen.set(Some(generation));
+        match self.used.get() {
+            Some(used) if used != generation => Err(self.stale(generation)),
+            _ => Ok(()),
+        }
+    }
+
+    /// Keeps `fill`, read under `generation`, once the transaction commits.
+    pub(crate) fn fill(&self, generation: i64, fill: Fill) -> Result<()> {
+        self.saw(generation)?;
+        self.uses(generation)?;
+        self.fills.borrow_mut().push(fill);
+        Ok(())
+    }
+
+    fn stale(&self, generation: i64) -> StoreError {
+        if let Some(cache) = self.cache {
+            cache.saw(generation);
+        }
+        StoreError::Database(DbError::Stale)
+    }
+
+    /// Before commit: what the transaction used of the cache is still what
+    /// the database holds, read in this transaction if no statement did.
+    fn verify(&self) -> Result<()> {
+        let Some(used) = self.used.get() else {
+            return Ok(());
+        };
+        if self.seen.get() != Some(used) {
+            let generation: i64 = self.prep(|t| {
+                Ok(t.query_one("SELECT generation FROM cache_generation", &[])?
+                    .get(0))
+            })?;
+            self.saw(generation)?;
+        }
+        Ok(())
+    }
+
     /// Runs `f` on the transaction.
     pub(crate) fn with<T>(&self, f: impl FnOnce(&mut Transaction<'a>) -> Result<T>) -> Result<T> {
         f(&mut self.tx.borrow_mut())
@@ -137,6 +200,7 @@ pub(crate) fn run<T>(
     client: &mut Client,
     statements: &mut Statements,
     isolation: Isolation,
+    cache: Option<&NodeCache>,
     work: &impl Fn(&PgTx<'_>) -> Result<T>,
 ) -> Result<T> {
     let level = match isolation {
@@ -146,7 +210,7 @@ pub(crate) fn run<T>(
     let mut attempt = 0;
     loop {
         attempt += 1;
-        let result = once(client, statements, level, work);
+        let result = once(client, statements, level, cache, work);
         match result {
             Err(e) if e.is_transient() && attempt < MAX_ATTEMPTS => {
                 tracing::debug!(attempt, error = %e, "transaction conflict; running it again");
@@ -165,6 +229,7 @@ fn once<T>(
     client: &mut Client,
     statements: &mut Statements,
     level: IsolationLevel,
+    cache: Option<&NodeCache>,
     work: &impl Fn(&PgTx<'_>) -> Result<T>,
 ) -> Result<T> {
     super::log::forget_recorded();
@@ -173,11 +238,43 @@ fn once<T>(
         tx: RefCell::new(tx),
         statements: RefCell::new(statements),
         memo: Memo::default(),
+        cache,
+        used: Cell::new(None),
+        seen: Cell::new(None),
+        fills: RefCell::new(Vec::new()),
     };
-    // On an error the transaction is dropped, which rolls it back.
-    let value = work(&tx)?;
-    tx.tx.into_inner().commit().map_err(StoreError::from)?;
+    let value = match work(&tx) {
+        Ok(value) => value,
+        Err(e) => {
+            // An answer decided on what the node keeps (an offer not live,
+            // say) must be as fresh as a success: once the transaction is
+            // rolled back, the generation is read again.
+            let used = tx.used.get();
+            drop(tx);
+            if let (Some(cache), Some(used), false) = (cache, used, e.is_transient()) {
+                let now: i64 = client
+                    .query_one("SELECT generation FROM cache_generation", &[])?
+                    .get(0);
+                if now != used {
+                    cache.saw(now);
+                    return Err(StoreError::Database(DbError::Stale));
+                }
+            }
+            return Err(e);
+        }
+    };
+    tx.verify()?;
+    let PgTx {
+        tx: inner,
+        seen,
+        fills,
+        ..
+    } = tx;
+    inner.into_inner().commit().map_err(StoreError::from)?;
     super::log::count_recorded();
+    if let (Some(cache), Some(generation)) = (cache, seen.get()) {
+        cache.keep(generation, fills.into_inner());
+    }
     Ok(value)
 }
 

@@ -12,6 +12,7 @@ use serde_json::{json, Map, Value};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
+use super::cache::Endpoint;
 use super::deliveries;
 use super::log::{enqueue, Who};
 use super::{fetch_limit, PgStore};
@@ -30,24 +31,44 @@ fn rfc3339(millis: Millis) -> String {
         .unwrap_or_default()
 }
 
-/// Queues a delivery of this activity to each enabled endpoint that wants it.
+/// The enabled endpoints, with the cache's generation read in the same
+/// statement (see `cache`).
+pub(crate) fn enabled(c: &mut impl super::Sql) -> Result<(Vec<Endpoint>, i64)> {
+    let rows = c.query(
+        "SELECT g.generation, w.id, w.offer_id, w.events
+         FROM cache_generation g LEFT JOIN webhooks w ON w.enabled ORDER BY w.seq",
+        &[],
+    )?;
+    let generation = rows.first().map_or(0, |r| r.get(0));
+    let endpoints = rows
+        .iter()
+        .filter_map(|r| {
+            let id: Option<String> = r.get(1);
+            Some(Endpoint {
+                id: id?,
+                offer: r.get(2),
+                events: serde_json::from_value(r.get(3)).unwrap_or_default(),
+            })
+        })
+        .collect();
+    Ok((endpoints, generation))
+}
+
+/// Queues a delivery of this activity to each of `endpoints` that wants it.
 pub(crate) fn fan_out(
     c: &mut impl super::Sql,
+    endpoints: &[Endpoint],
     activity: &ActivityId,
     kind: ActivityType,
     who: &Who<'_>,
     details: &Value,
     now: Millis,
 ) -> Result<()> {
-    let endpoints: Vec<String> = c
-        .query(
-            "SELECT w.id FROM webhooks w
-             WHERE w.enabled AND (w.offer_id IS NULL OR w.offer_id = $1) AND w.events ? $2
-             ORDER BY w.seq",
-            &[&who.offer.map(OfferId::as_str), &kind.as_str()],
-        )?
+    let offer = who.offer.map(OfferId::as_str);
+    let endpoints: Vec<&str> = endpoints
         .iter()
-        .map(|r| r.get(0))
+        .filter(|e| e.listens(offer, kind.as_str()))
+        .map(|e| e.id.as_str())
         .collect();
     if endpoints.is_empty() {
         return Ok(());

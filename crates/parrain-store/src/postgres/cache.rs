@@ -1,0 +1,264 @@
+//! What every click and call reads, kept in each node's memory: share code
+//! → (participant, offer), the offers, the smart-list offers and the
+//! enabled webhook endpoints.
+//!
+//! Everything kept belongs to one *generation*: the single row of
+//! `cache_generation`, which triggers move on in the same transaction as
+//! any change to what is kept (an offer's settings or status, a webhook, a
+//! deleted participant; migration 0019), and announce with `NOTIFY
+//! parrain_cache` when that transaction commits.
+//!
+//! - A request flow that uses something kept notes its generation. Before
+//!   it commits, the generation is read again inside its own transaction,
+//!   mostly for free: the statement that appends its activity returns it
+//!   (`log::record`), and a flow that records nothing runs one small
+//!   `SELECT`; a flow that fails reads it once rolled back, since a refusal
+//!   (an offer not live) must be as fresh as a success. A different
+//!   generation means something kept changed: the
+//!   transaction is rolled back and run again on what the database holds
+//!   now ([`crate::DbError::Stale`]). Since that read happens after the
+//!   request started, an approve or unapprove acknowledged on any node is
+//!   seen by the very next request on every node, whenever its
+//!   notification arrives.
+//! - The notification only saves that second run: each node listens on its
+//!   own connection and forgets everything at once when the generation
+//!   moves, so the next request reads afresh instead of finding out late.
+//! - What a transaction reads into the cache is kept only once it commits
+//!   (it may have read its own uncommitted rows), and only if the cache is
+//!   still at the generation it was read under.
+//!
+//! Only the request flows (READ COMMITTED) use it; the rarer writes read the
+//! database, as they change what is kept.
+
+use std::collections::HashMap;
+use std::sync::mpsc::{self, RecvTimeoutError, TryRecvError};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+use parrain_core::ids::{OfferId, ParticipantId};
+use postgres::fallible_iterator::FallibleIterator;
+use postgres::{Client, NoTls};
+
+use crate::Offer;
+
+/// The channel the generation is announced on.
+pub(crate) const CHANNEL: &str = "parrain_cache";
+
+/// Share codes kept at most; past that the list starts over.
+const MAX_CODES: usize = 65_536;
+/// Offers kept at most; past that the list starts over.
+const MAX_OFFERS: usize = 1_024;
+
+/// How long the listener waits between checks that its store still exists.
+const LISTEN_TICK: Duration = Duration::from_millis(500);
+/// How long the listener waits before connecting again after a failure.
+const RECONNECT: Duration = Duration::from_secs(1);
+
+/// An enabled webhook endpoint, as the fan-out matches activities to it.
+#[derive(Debug, Clone)]
+pub(crate) struct Endpoint {
+    pub(crate) id: String,
+    /// Only this offer's activities, when set.
+    pub(crate) offer: Option<String>,
+    /// The activity types it listens for.
+    pub(crate) events: Vec<String>,
+}
+
+impl Endpoint {
+    pub(crate) fn listens(&self, offer: Option<&str>, kind: &str) -> bool {
+        (self.offer.is_none() || self.offer.as_deref() == offer)
+            && self.events.iter().any(|e| e == kind)
+    }
+}
+
+/// Something read from the database for the cache, with the generation it
+/// was read under.
+pub(crate) enum Fill {
+    Code(String, (ParticipantId, OfferId)),
+    Offer(Arc<Offer>),
+    SmartList(Arc<Vec<OfferId>>),
+    Webhooks(Arc<Vec<Endpoint>>),
+}
+
+#[derive(Default)]
+struct Kept {
+    /// 0 until something is kept.
+    generation: i64,
+    codes: HashMap<String, (ParticipantId, OfferId)>,
+    offers: HashMap<String, Arc<Offer>>,
+    smart_list: Option<Arc<Vec<OfferId>>>,
+    webhooks: Option<Arc<Vec<Endpoint>>>,
+}
+
+impl Kept {
+    /// Moves to `generation` if it is newer, forgetting everything.
+    fn advance(&mut self, generation: i64) {
+        if generation > self.generation {
+            *self = Kept {
+                generation,
+                ..Kept::default()
+            };
+        }
+    }
+}
+
+/// One node's cache. Dropped with the last clone of its store, which stops
+/// the listener.
+pub(crate) struct NodeCache {
+    config: postgres::Config,
+    kept: Arc<Mutex<Kept>>,
+    listener: OnceLock<mpsc::Sender<()>>,
+}
+
+impl NodeCache {
+    pub(crate) fn new(config: postgres::Config) -> Self {
+        Self {
+            config,
+            kept: Arc::default(),
+            listener: OnceLock::new(),
+        }
+    }
+
+    fn kept(&self) -> std::sync::MutexGuard<'_, Kept> {
+        self.kept.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Looks something up; with the generation it belongs to.
+    fn get<T>(&self, f: impl FnOnce(&Kept) -> Option<T>) -> Option<(T, i64)> {
+        let kept = self.kept();
+        f(&kept).map(|value| (value, kept.generation))
+    }
+
+    pub(crate) fn code(&self, code: &str) -> Option<((ParticipantId, OfferId), i64)> {
+        self.get(|k| k.codes.get(code).cloned())
+    }
+
+    pub(crate) fn offer(&self, id: &str) -> Option<(Arc<Offer>, i64)> {
+        self.get(|k| k.offers.get(id).cloned())
+    }
+
+    pub(crate) fn smart_list(&self) -> Option<(Arc<Vec<OfferId>>, i64)> {
+        self.get(|k| k.smart_list.clone())
+    }
+
+    pub(crate) fn webhooks(&self) -> Option<(Arc<Vec<Endpoint>>, i64)> {
+        self.get(|k| k.webhooks.clone())
+    }
+
+    /// Keeps what a committed transaction read under `generation`, unless
+    /// the cache has moved past it.
+    pub(crate) fn keep(&self, generation: i64, fills: Vec<Fill>) {
+        if fills.is_empty() {
+            return;
+        }
+        self.listen();
+        let mut kept = self.kept();
+        kept.advance(generation);
+        if kept.generation != generation {
+            return;
+        }
+        for fill in fills {
+            match fill {
+                Fill::Code(code, owner) => {
+                    if kept.codes.len() >= MAX_CODES {
+                        kept.codes.clear();
+                    }
+                    kept.codes.insert(code, owner);
+                }
+                Fill::Offer(offer) => {
+                    if kept.offers.len() >= MAX_OFFERS {
+                        kept.offers.clear();
+                    }
+                    kept.offers.insert(offer.id.as_str().to_owned(), offer);
+                }
+                Fill::SmartList(ids) => kept.smart_list = Some(ids),
+                Fill::Webhooks(endpoints) => kept.webhooks = Some(endpoints),
+            }
+        }
+    }
+
+    /// A transaction found the generation moved: forget what is kept.
+    pub(crate) fn saw(&self, generation: i64) {
+        self.kept().advance(generation);
+    }
+
+    /// Never starts the listener (tests).
+    pub(crate) fn deaf(&self) {
+        let _ = self.listener.set(mpsc::channel().0);
+    }
+
+    /// Starts the listener the first time something is kept.
+    fn listen(&self) {
+        self.listener.get_or_init(|| {
+            let (stop, stopped) = mpsc::channel::<()>();
+            let config = self.config.clone();
+            let kept = self.kept.clone();
+            let spawned = std::thread::Builder::new()
+                .name("parrain-cache".into())
+                .spawn(move || listen(&config, &kept, &stopped));
+            if let Err(e) = spawned {
+                tracing::error!(error = %e, "could not start the cache listener; requests check the generation anyway");
+            }
+            stop
+        });
+    }
+}
+
+/// Forgets what is kept at every announced generation until the store is gone.
+fn listen(config: &postgres::Config, kept: &Mutex<Kept>, stopped: &mpsc::Receiver<()>) {
+    let gone = || matches!(stopped.try_recv(), Err(TryRecvError::Disconnected));
+    let advance = |generation: i64| {
+        kept.lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .advance(generation);
+    };
+    let forget = || {
+        let mut kept = kept.lock().unwrap_or_else(|e| e.into_inner());
+        let generation = kept.generation;
+        *kept = Kept::default();
+        kept.generation = generation;
+    };
+    let mut failing = false;
+    while !gone() {
+        let connected = config.connect(NoTls).and_then(|mut c| {
+            c.batch_execute(&format!("LISTEN {CHANNEL}"))?;
+            // Announcements missed while not listening: catch up.
+            let generation: i64 = c
+                .query_one("SELECT generation FROM cache_generation", &[])?
+                .get(0);
+            Ok((c, generation))
+        });
+        let mut client: Client = match connected {
+            Ok((client, generation)) => {
+                advance(generation);
+                client
+            }
+            Err(e) => {
+                if !failing {
+                    tracing::warn!(error = %e, "cannot listen for changes to kept offers; requests check the generation anyway");
+                }
+                failing = true;
+                match stopped.recv_timeout(RECONNECT) {
+                    Err(RecvTimeoutError::Timeout) => continue,
+                    _ => return,
+                }
+            }
+        };
+        failing = false;
+        while !gone() {
+            let mut notifications = client.notifications();
+            let mut arrived = notifications.timeout_iter(LISTEN_TICK);
+            match arrived.next() {
+                Ok(Some(n)) => match n.payload().parse() {
+                    Ok(generation) => advance(generation),
+                    Err(_) => forget(),
+                },
+                Ok(None) => {}
+                Err(e) => {
+                    tracing::warn!(error = %e, "listening for changes to kept offers failed; connecting again");
+                    break;
+                }
+            }
+        }
+    }
+}
