@@ -286,7 +286,9 @@ pub async fn page(
         })
         .collect();
     let m = &report.share_metrics;
-    let last_day = ts(w.to - DAY);
+    // The last instant in the window names its last day (a window of
+    // hours may end within the day it starts).
+    let last_day = ts(w.to - 1);
     render(
         "report.html",
         context! {
@@ -308,7 +310,7 @@ pub async fn page(
             from_label => label(&ts(w.from), hourly),
             to_label => label(&last_day, false),
             previous_from => label(&previous.from, false),
-            previous_to => label(&ts(w.from - DAY), false),
+            previous_to => label(&ts(w.from - 1), false),
             interval => report.interval,
             audience => report.audience,
             share_rate => percent(m.share_rate),

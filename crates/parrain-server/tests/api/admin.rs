@@ -258,6 +258,12 @@ async fn the_report_page_draws_five_funnel_bars_and_a_point_per_bucket() {
     let html = page.text().await.unwrap();
     assert_eq!(html.matches(r#"<svg class="chart funnel""#).count(), 1);
     assert_eq!(html.matches(r#"class="bar""#).count(), 5);
+    // Six hours of one day: the period's dates are that day, both ends.
+    assert!(
+        html.contains(r#"name="from" value="2026-01-01""#)
+            && html.contains(r#"name="to" value="2026-01-01""#),
+        "{html}"
+    );
     // A point per hour on each chart: campaign visits and referred sign-ups.
     assert_eq!(html.matches(r#"class="point""#).count(), 12);
     assert!(
