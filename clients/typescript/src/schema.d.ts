@@ -1625,6 +1625,21 @@ export interface components {
              */
             participant_token: string;
         };
+        /** @description Progress toward the next referrer reward. */
+        NextRewardOut: {
+            /**
+             * Format: int64
+             * @description The credit count it is reached at.
+             */
+            at: number;
+            label?: string | null;
+            /**
+             * Format: int64
+             * @description Credits still to earn.
+             */
+            remaining: number;
+            reward_id: string;
+        };
         OfferOut: {
             approved_at?: string | null;
             created_at: string;
@@ -1716,6 +1731,7 @@ export interface components {
             friends: components["schemas"]["FriendOut"][];
             /** @description Credits its friends brought that did not count (SPEC §15), oldest first. */
             ineligible_credits: components["schemas"]["IneligibleCreditOut"][];
+            next_reward?: null | components["schemas"]["NextRewardOut"];
             /** @description The rewards it earned (SPEC §11), oldest first; empty on an offer without `rewards`. */
             rewards: components["schemas"]["RewardOut"][];
         };
@@ -5418,6 +5434,16 @@ export interface operations {
                  *     `coupon`, `name`); narrowed by `was_referred_in` and `referred_by`.
                  */
                 attributed_by?: "link" | "email" | "coupon" | "name";
+                /**
+                 * @description Has an occurrence of the reward with this id (SPEC §11), in the
+                 *     `signed_up_for` offer when that is given too.
+                 */
+                reward?: string;
+                /**
+                 * @description With `reward`: only occurrences in this state (`earned`, `held`,
+                 *     `given`, `cancelled`).
+                 */
+                reward_state?: "earned" | "held" | "given" | "cancelled";
                 cursor?: string;
                 /** @description Items per page, 1 to 500 (default 50). */
                 limit?: number;

@@ -683,6 +683,108 @@ mod tests {
             }
         }
 
+        /// With `goal.credit_per: "event"`: purchases (a friend, an event id)
+        /// and refunds (a friend) in any order and repetition, as the store
+        /// applies them (a credit per distinct key from `credit::per_event`,
+        /// a refund taking back every counted credit of its friend once,
+        /// an occurrence's row inserted once and taken away once): credit is
+        /// the credits standing, never below zero; each occurrence is
+        /// earned at most once and lost at most once; those earned are the
+        /// milestones the highest credit reached; those standing are reached now.
+        #[test]
+        fn credits_per_event_and_refunds_give_each_milestone_once(
+            rewards in proptest::collection::vec(referrer_reward(), 1..6),
+            ops in proptest::collection::vec(
+                prop_oneof![
+                    4 => (0..4u8, 0..6u8).prop_map(|(f, e)| (f, Some(e))),
+                    1 => (0..4u8).prop_map(|f| (f, None)),
+                ],
+                0..60,
+            ),
+        ) {
+            use crate::credit::per_event;
+            use crate::offer::{CreditPer, GoalType};
+            // key -> (friend, reversed)
+            let mut ledger: HashMap<String, (u8, bool)> = HashMap::new();
+            let mut credit = 0i64;
+            let mut highest = 0i64;
+            let mut rows: HashMap<(usize, i64), (u32, u32)> = HashMap::new();
+            for (friend, event) in ops {
+                let before = credit;
+                match event {
+                    Some(event) => {
+                        let key = per_event(
+                            format!("trigger:{friend}"),
+                            GoalType::SmartListTrigger,
+                            CreditPer::Event,
+                            Some(&format!("ord_{event}")),
+                        );
+                        if ledger.contains_key(&key) {
+                            continue;
+                        }
+                        ledger.insert(key, (friend, false));
+                        credit += 1;
+                        for (i, r) in rewards.iter().enumerate() {
+                            for n in r.newly_reached(before, credit) {
+                                let row = rows.entry((i, n)).or_insert((0, 0));
+                                if row.0 == 0 {
+                                    row.0 = 1;
+                                }
+                            }
+                        }
+                    }
+                    None => {
+                        let mut taken = 0;
+                        for (f, reversed) in ledger.values_mut() {
+                            if *f == friend && !*reversed {
+                                *reversed = true;
+                                taken += 1;
+                            }
+                        }
+                        if taken == 0 {
+                            continue;
+                        }
+                        credit = after_reversal(credit, taken);
+                        for (i, r) in rewards.iter().enumerate() {
+                            for n in r.lost(before, credit) {
+                                let row = rows.get_mut(&(i, n)).expect("a lost occurrence was earned");
+                                if row.1 == 0 {
+                                    row.1 = 1;
+                                }
+                            }
+                        }
+                    }
+                }
+                prop_assert!(credit >= 0);
+                highest = highest.max(credit);
+            }
+            let standing = ledger.values().filter(|(_, reversed)| !reversed).count() as i64;
+            prop_assert_eq!(credit, standing);
+            prop_assert!(rows.values().all(|&(earned, lost)| earned == 1 && lost <= 1));
+            for (i, r) in rewards.iter().enumerate() {
+                let mut earned: Vec<i64> = rows.keys().filter(|(j, _)| *j == i).map(|(_, n)| *n).collect();
+                earned.sort();
+                prop_assert_eq!(earned, (1..=r.reached(highest)).collect::<Vec<_>>());
+                for ((_, n), _) in rows.iter().filter(|((j, _), (_, lost))| *j == i && *lost == 0) {
+                    prop_assert!(*n <= r.reached(credit), "occurrence {} stands at credit {}", n, credit);
+                }
+            }
+            // Per friend (the default) the same purchases are one credit per friend.
+            let per_friend: std::collections::HashSet<String> = ledger
+                .keys()
+                .map(|k| k.split(":id:").next().unwrap().to_owned())
+                .collect();
+            prop_assert!(per_friend.len() <= 4);
+            prop_assert_eq!(
+                per_event("trigger:1".into(), GoalType::SmartListTrigger, CreditPer::Friend, Some("ord_1")),
+                "trigger:1"
+            );
+            prop_assert_eq!(
+                per_event("signup:1".into(), GoalType::ReferredSignups, CreditPer::Event, Some("ord_1")),
+                "signup:1"
+            );
+        }
+
         /// Whatever order and repetition credits arrive in, the occurrences
         /// given are exactly those the final credit reaches, each once.
         #[test]

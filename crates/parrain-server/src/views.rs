@@ -312,6 +312,20 @@ pub struct ParticipantDetailOut {
     pub rewards: Vec<RewardOut>,
     /// Credits its friends brought that did not count (SPEC §15), oldest first.
     pub ineligible_credits: Vec<IneligibleCreditOut>,
+    /// The referrer reward it reaches next and at which credit; null on an
+    /// offer without `rewards` or when none is left to reach.
+    pub next_reward: Option<NextRewardOut>,
+}
+
+/// Progress toward the next referrer reward.
+#[derive(Serialize, ToSchema)]
+pub struct NextRewardOut {
+    pub reward_id: String,
+    pub label: Option<String>,
+    /// The credit count it is reached at.
+    pub at: i64,
+    /// Credits still to earn.
+    pub remaining: i64,
 }
 
 /// A credit that did not count, and why.
@@ -333,7 +347,16 @@ impl ParticipantDetailOut {
         public_url: &str,
         settings: Option<&OfferSettings>,
     ) -> Self {
+        let credit = detail.participant.credit;
         Self {
+            next_reward: settings
+                .and_then(|s| parrain_core::reward::next_milestone(&s.rewards, credit))
+                .map(|(r, at)| NextRewardOut {
+                    reward_id: r.id.clone(),
+                    label: r.label.clone(),
+                    at,
+                    remaining: (at - credit).max(0),
+                }),
             ineligible_credits: detail
                 .ineligible
                 .into_iter()

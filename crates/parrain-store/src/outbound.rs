@@ -235,6 +235,11 @@ pub struct PeopleFilter {
     /// Was attributed to its referrer by this method (in `was_referred_in`
     /// and to `referred_by` when those are given too).
     pub attributed_by: Option<parrain_core::attribution::Method>,
+    /// Has an occurrence of this reward (SPEC §11), in `signed_up_for`'s
+    /// offer when that is given too.
+    pub reward: Option<String>,
+    /// With `reward`: only occurrences in this state.
+    pub reward_state: Option<parrain_core::reward::RewardState>,
 }
 
 #[derive(Debug, Clone, Serialize)]

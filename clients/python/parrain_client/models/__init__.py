@@ -77,6 +77,7 @@ from .list_participant_out_data_item import ListParticipantOutDataItem
 from .list_participant_out_data_item_fields import ListParticipantOutDataItemFields
 from .list_participants_goal import ListParticipantsGoal
 from .list_people_attributed_by import ListPeopleAttributedBy
+from .list_people_reward_state import ListPeopleRewardState
 from .list_person_out import ListPersonOut
 from .list_person_out_data_item import ListPersonOutDataItem
 from .list_review_out import ListReviewOut
@@ -92,6 +93,7 @@ from .my_reward_out_state import MyRewardOutState
 from .network import Network
 from .new_participant_out import NewParticipantOut
 from .new_public_participant_out import NewPublicParticipantOut
+from .next_reward_out import NextRewardOut
 from .offer_out import OfferOut
 from .offer_settings import OfferSettings
 from .offer_settings_share_messages import OfferSettingsShareMessages
@@ -247,6 +249,7 @@ __all__ = (
     "ListParticipantOutDataItemFields",
     "ListParticipantsGoal",
     "ListPeopleAttributedBy",
+    "ListPeopleRewardState",
     "ListPersonOut",
     "ListPersonOutDataItem",
     "ListReviewOut",
@@ -262,6 +265,7 @@ __all__ = (
     "Network",
     "NewParticipantOut",
     "NewPublicParticipantOut",
+    "NextRewardOut",
     "OfferOut",
     "OfferSettings",
     "OfferSettingsShareMessages",

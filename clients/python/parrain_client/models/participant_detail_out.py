@@ -15,6 +15,7 @@ from typing import cast
 if TYPE_CHECKING:
   from ..models.friend_out import FriendOut
   from ..models.ineligible_credit_out import IneligibleCreditOut
+  from ..models.next_reward_out import NextRewardOut
   from ..models.participant_out_fields import ParticipantOutFields
   from ..models.progress_out import ProgressOut
   from ..models.reward_out import RewardOut
@@ -53,6 +54,7 @@ class ParticipantDetailOut:
             promo_code (None | str | Unset):
             referred_by (None | str | Unset):
             referred_method (Method | None | Unset):
+            next_reward (NextRewardOut | None | Unset):
      """
 
     code: str
@@ -76,6 +78,7 @@ class ParticipantDetailOut:
     promo_code: None | str | Unset = UNSET
     referred_by: None | str | Unset = UNSET
     referred_method: Method | None | Unset = UNSET
+    next_reward: NextRewardOut | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -85,6 +88,7 @@ class ParticipantDetailOut:
     def to_dict(self) -> dict[str, Any]:
         from ..models.friend_out import FriendOut # noqa: PLC0415
         from ..models.ineligible_credit_out import IneligibleCreditOut # noqa: PLC0415
+        from ..models.next_reward_out import NextRewardOut # noqa: PLC0415
         from ..models.participant_out_fields import ParticipantOutFields # noqa: PLC0415
         from ..models.progress_out import ProgressOut # noqa: PLC0415
         from ..models.reward_out import RewardOut # noqa: PLC0415
@@ -179,6 +183,14 @@ class ParticipantDetailOut:
         else:
             referred_method = self.referred_method
 
+        next_reward: dict[str, Any] | None | Unset
+        if isinstance(self.next_reward, Unset):
+            next_reward = UNSET
+        elif isinstance(self.next_reward, NextRewardOut):
+            next_reward = self.next_reward.to_dict()
+        else:
+            next_reward = self.next_reward
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -213,6 +225,8 @@ class ParticipantDetailOut:
             field_dict["referred_by"] = referred_by
         if referred_method is not UNSET:
             field_dict["referred_method"] = referred_method
+        if next_reward is not UNSET:
+            field_dict["next_reward"] = next_reward
 
         return field_dict
 
@@ -222,6 +236,7 @@ class ParticipantDetailOut:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.friend_out import FriendOut # noqa: PLC0415
         from ..models.ineligible_credit_out import IneligibleCreditOut # noqa: PLC0415
+        from ..models.next_reward_out import NextRewardOut # noqa: PLC0415
         from ..models.participant_out_fields import ParticipantOutFields # noqa: PLC0415
         from ..models.progress_out import ProgressOut # noqa: PLC0415
         from ..models.reward_out import RewardOut # noqa: PLC0415
@@ -372,6 +387,26 @@ class ParticipantDetailOut:
         referred_method = _parse_referred_method(d.pop("referred_method", UNSET))
 
 
+        def _parse_next_reward(data: object) -> NextRewardOut | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                next_reward_type_1 = NextRewardOut.from_dict(data)
+
+
+
+                return next_reward_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(NextRewardOut | None | Unset, data)
+
+        next_reward = _parse_next_reward(d.pop("next_reward", UNSET))
+
+
         participant_detail_out = cls(
             code=code,
             created_at=created_at,
@@ -394,6 +429,7 @@ class ParticipantDetailOut:
             promo_code=promo_code,
             referred_by=referred_by,
             referred_method=referred_method,
+            next_reward=next_reward,
         )
 
 

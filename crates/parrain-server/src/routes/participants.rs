@@ -421,14 +421,8 @@ async fn get_participant(
 ) -> ApiResult<Json<ParticipantDetailOut>> {
     let id = path_id!(ParticipantId, id, "participant");
     let detail = state.store.participant(&id).await?;
-    let offer = if detail.rewards.is_empty() {
-        None
-    } else {
-        Some(state.store.offer(&detail.participant.offer_id).await?)
-    };
-    let settings = offer
-        .as_ref()
-        .map(|o| o.live.as_ref().unwrap_or_else(|| o.editable()));
+    let offer = state.store.offer(&detail.participant.offer_id).await?;
+    let settings = Some(offer.live.as_ref().unwrap_or_else(|| offer.editable()));
     Ok(Json(ParticipantDetailOut::new(
         detail,
         &state.config.public_url,

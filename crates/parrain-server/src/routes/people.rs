@@ -11,6 +11,7 @@ use axum::Json;
 use futures_util::{StreamExt, TryStreamExt};
 use parrain_core::attribution::Method;
 use parrain_core::ids::{OfferId, ParticipantId};
+use parrain_core::reward::RewardState;
 use parrain_store::{PeopleFilter, Person, StoreError};
 use serde::Deserialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -59,6 +60,13 @@ pub(crate) struct PeopleQuery {
     /// `coupon`, `name`); narrowed by `was_referred_in` and `referred_by`.
     #[param(inline)]
     attributed_by: Option<Method>,
+    /// Has an occurrence of the reward with this id (SPEC §11), in the
+    /// `signed_up_for` offer when that is given too.
+    reward: Option<String>,
+    /// With `reward`: only occurrences in this state (`earned`, `held`,
+    /// `given`, `cancelled`).
+    #[param(inline)]
+    reward_state: Option<RewardState>,
     cursor: Option<String>,
     /// Items per page, 1 to 500 (default 50).
     #[param(minimum = 1, maximum = 500)]
@@ -107,7 +115,24 @@ pub(crate) async fn filter_of(state: &AppState, q: &PeopleQuery) -> ApiResult<Pe
             ));
         }
     }
+    if q.reward_state.is_some() && q.reward.is_none() {
+        return Err(ApiError::bad_field(
+            "reward_state",
+            "reward_state narrows reward: give reward too",
+        ));
+    }
+    if q.reward
+        .as_deref()
+        .is_some_and(|r| !parrain_core::reward::valid_pool(r))
+    {
+        return Err(ApiError::bad_field(
+            "reward",
+            "reward ids are 1 to 64 characters of a-z, 0-9, - and _",
+        ));
+    }
     Ok(PeopleFilter {
+        reward: q.reward.clone(),
+        reward_state: q.reward_state,
         signed_up_for: q.signed_up_for.clone(),
         achieved_goal_in: q.achieved_goal_in.clone(),
         fulfilled_in: q.fulfilled_in.clone(),

@@ -101,8 +101,13 @@ async fn tiers_and_the_friend_reward_are_given_at_their_milestones() {
     friend_signs_up(&app, &offer, code, "cid@example.com").await;
     friend_signs_up(&app, &offer, code, "dee@example.com").await;
 
-    // Assert: tier 1 at one credit, without a code; nothing fulfilled yet.
+    // Assert: tier 1 at one credit, without a code; nothing fulfilled yet;
+    // the pair reward next, one credit away.
     assert_eq!(rewards(&after_one), [given("tier-1", 1, None)]);
+    assert_eq!(
+        after_one["next_reward"],
+        json!({"reward_id": "pair", "label": "A coffee", "at": 2, "remaining": 1})
+    );
     assert_eq!(after_one["rewards"][0]["label"], "A sticker");
     assert_eq!(after_one["progress"]["fulfilled"], false);
     // At three: the pair reward once (at 2), tier 2 with its code, fulfilled.
@@ -1191,4 +1196,76 @@ async fn credit_per_and_reversal_are_checked() {
         .collect();
     assert!(fields.contains(&"goal.credit_per"), "{body}");
     assert!(fields.contains(&"goal.reversal.name"), "{body}");
+}
+
+#[tokio::test]
+async fn people_are_filtered_by_reward_and_state_in_json_and_csv() {
+    // Arrange: Ana's call waits for an operator; Bob's was given by hand; Cid has none.
+    let app = spawn_app().await;
+    let offer = live_by_hand(&app).await;
+    let mut ids = Vec::new();
+    for (email, friend) in [
+        ("ana@example.com", "f1@example.com"),
+        ("bob@example.com", "f2@example.com"),
+    ] {
+        let p = app.participant(&offer, email).await;
+        friend_signs_up(&app, &offer, p["code"].as_str().unwrap(), friend).await;
+        ids.push(p["id"].as_str().unwrap().to_owned());
+    }
+    app.participant(&offer, "cid@example.com").await;
+    expect(
+        by_hand(&app, &ids[1], "call", "give", json!({})).await,
+        StatusCode::OK,
+    )
+    .await;
+    let emails = |query: String| {
+        let app = &app;
+        async move {
+            let mut found: Vec<String> = app.get_ok(&format!("/v1/people?{query}")).await["data"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p["email"].as_str().unwrap().to_owned())
+                .collect();
+            found.sort();
+            found
+        }
+    };
+
+    // Act & assert
+    assert_eq!(
+        emails("reward=call&reward_state=earned".into()).await,
+        ["ana@example.com"]
+    );
+    assert_eq!(
+        emails(format!(
+            "reward=call&reward_state=given&signed_up_for={offer}"
+        ))
+        .await,
+        ["bob@example.com"]
+    );
+    assert_eq!(
+        emails("reward=call".into()).await,
+        ["ana@example.com", "bob@example.com"]
+    );
+    assert!(emails("reward=bonus".into()).await.is_empty());
+    let csv = app
+        .client
+        .get(app.url("/v1/people?reward=call&reward_state=earned"))
+        .bearer_auth(&app.sk)
+        .header("accept", "text/csv")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(csv.status(), StatusCode::OK);
+    let csv = csv.text().await.unwrap();
+    assert!(
+        csv.contains("ana@example.com") && !csv.contains("bob@example.com"),
+        "{csv}"
+    );
+    let alone = app.get("/v1/people?reward_state=given").await;
+    let body = expect(alone, StatusCode::BAD_REQUEST).await;
+    assert_eq!(body["error"]["details"]["field"], "reward_state", "{body}");
+    let bad = app.get("/v1/people?reward=call&reward_state=lost").await;
+    expect(bad, StatusCode::BAD_REQUEST).await;
 }

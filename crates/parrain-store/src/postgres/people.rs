@@ -108,6 +108,21 @@ fn conditions(filter: &PeopleFilter, before: usize) -> Conditions {
         let m = c.arg(method.as_str().into());
         c.sql.push(attributed_by(&m, &narrow));
     }
+    if let Some(reward) = &filter.reward {
+        let mut narrow = String::new();
+        if let Some(state) = filter.reward_state {
+            narrow.push_str(&format!(" AND r.state = {}", c.arg(state.as_str().into())));
+        }
+        if let Some(o) = &filter.signed_up_for {
+            narrow.push_str(&format!(" AND r.offer_id = {}", c.arg(o.to_string())));
+        }
+        let id = c.arg(reward.clone());
+        c.sql.push(format!(
+            "pe.id IN (SELECT p.person_id FROM participant_rewards r
+                 JOIN participants p ON p.id = r.participant_id
+                 WHERE r.reward_id = {id}{narrow})"
+        ));
+    }
     c
 }
 

@@ -109,6 +109,23 @@ fn conditions(filter: &PeopleFilter) -> (Vec<String>, Vec<(&'static str, String)
         sql.push(attributed_by(":method", &narrow));
         args.push((":method", method.as_str().into()));
     }
+    if let Some(reward) = &filter.reward {
+        let mut narrow = String::new();
+        if let Some(state) = filter.reward_state {
+            narrow.push_str(" AND r.state = :reward_state");
+            args.push((":reward_state", state.as_str().into()));
+        }
+        if let Some(o) = &filter.signed_up_for {
+            narrow.push_str(" AND r.offer_id = :reward_in");
+            args.push((":reward_in", o.to_string()));
+        }
+        sql.push(format!(
+            "pe.id IN (SELECT p.person_id FROM participant_rewards r
+                 JOIN participants p ON p.id = r.participant_id
+                 WHERE r.reward_id = :reward{narrow})"
+        ));
+        args.push((":reward", reward.clone()));
+    }
     (sql, args)
 }
 

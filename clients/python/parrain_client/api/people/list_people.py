@@ -10,6 +10,7 @@ from ... import errors
 
 from ...models.error_out import ErrorOut
 from ...models.list_people_attributed_by import ListPeopleAttributedBy
+from ...models.list_people_reward_state import ListPeopleRewardState
 from ...models.list_person_out import ListPersonOut
 from ...types import UNSET, Unset
 from typing import cast
@@ -27,6 +28,8 @@ def _get_kwargs(
     channel: str | Unset = UNSET,
     clicked_shared_link_in: str | Unset = UNSET,
     attributed_by: ListPeopleAttributedBy | Unset = UNSET,
+    reward: str | Unset = UNSET,
+    reward_state: ListPeopleRewardState | Unset = UNSET,
     cursor: str | Unset = UNSET,
     limit: int | Unset = UNSET,
 
@@ -58,6 +61,14 @@ def _get_kwargs(
         json_attributed_by = attributed_by.value
 
     params["attributed_by"] = json_attributed_by
+
+    params["reward"] = reward
+
+    json_reward_state: str | Unset = UNSET
+    if not isinstance(reward_state, Unset):
+        json_reward_state = reward_state.value
+
+    params["reward_state"] = json_reward_state
 
     params["cursor"] = cursor
 
@@ -141,6 +152,8 @@ def sync_detailed(
     channel: str | Unset = UNSET,
     clicked_shared_link_in: str | Unset = UNSET,
     attributed_by: ListPeopleAttributedBy | Unset = UNSET,
+    reward: str | Unset = UNSET,
+    reward_state: ListPeopleRewardState | Unset = UNSET,
     cursor: str | Unset = UNSET,
     limit: int | Unset = UNSET,
 
@@ -159,6 +172,8 @@ def sync_detailed(
         clicked_shared_link_in (str | Unset):
         attributed_by (ListPeopleAttributedBy | Unset): A way of finding a friend's referrer (SPEC
             §15), tried in the offer's order.
+        reward (str | Unset):
+        reward_state (ListPeopleRewardState | Unset): Where one occurrence of a reward stands.
         cursor (str | Unset):
         limit (int | Unset):
 
@@ -181,6 +196,8 @@ shared_in=shared_in,
 channel=channel,
 clicked_shared_link_in=clicked_shared_link_in,
 attributed_by=attributed_by,
+reward=reward,
+reward_state=reward_state,
 cursor=cursor,
 limit=limit,
 
@@ -204,6 +221,8 @@ def sync(
     channel: str | Unset = UNSET,
     clicked_shared_link_in: str | Unset = UNSET,
     attributed_by: ListPeopleAttributedBy | Unset = UNSET,
+    reward: str | Unset = UNSET,
+    reward_state: ListPeopleRewardState | Unset = UNSET,
     cursor: str | Unset = UNSET,
     limit: int | Unset = UNSET,
 
@@ -222,6 +241,8 @@ def sync(
         clicked_shared_link_in (str | Unset):
         attributed_by (ListPeopleAttributedBy | Unset): A way of finding a friend's referrer (SPEC
             §15), tried in the offer's order.
+        reward (str | Unset):
+        reward_state (ListPeopleRewardState | Unset): Where one occurrence of a reward stands.
         cursor (str | Unset):
         limit (int | Unset):
 
@@ -245,6 +266,8 @@ shared_in=shared_in,
 channel=channel,
 clicked_shared_link_in=clicked_shared_link_in,
 attributed_by=attributed_by,
+reward=reward,
+reward_state=reward_state,
 cursor=cursor,
 limit=limit,
 
@@ -262,6 +285,8 @@ async def asyncio_detailed(
     channel: str | Unset = UNSET,
     clicked_shared_link_in: str | Unset = UNSET,
     attributed_by: ListPeopleAttributedBy | Unset = UNSET,
+    reward: str | Unset = UNSET,
+    reward_state: ListPeopleRewardState | Unset = UNSET,
     cursor: str | Unset = UNSET,
     limit: int | Unset = UNSET,
 
@@ -280,6 +305,8 @@ async def asyncio_detailed(
         clicked_shared_link_in (str | Unset):
         attributed_by (ListPeopleAttributedBy | Unset): A way of finding a friend's referrer (SPEC
             §15), tried in the offer's order.
+        reward (str | Unset):
+        reward_state (ListPeopleRewardState | Unset): Where one occurrence of a reward stands.
         cursor (str | Unset):
         limit (int | Unset):
 
@@ -302,6 +329,8 @@ shared_in=shared_in,
 channel=channel,
 clicked_shared_link_in=clicked_shared_link_in,
 attributed_by=attributed_by,
+reward=reward,
+reward_state=reward_state,
 cursor=cursor,
 limit=limit,
 
@@ -325,6 +354,8 @@ async def asyncio(
     channel: str | Unset = UNSET,
     clicked_shared_link_in: str | Unset = UNSET,
     attributed_by: ListPeopleAttributedBy | Unset = UNSET,
+    reward: str | Unset = UNSET,
+    reward_state: ListPeopleRewardState | Unset = UNSET,
     cursor: str | Unset = UNSET,
     limit: int | Unset = UNSET,
 
@@ -343,6 +374,8 @@ async def asyncio(
         clicked_shared_link_in (str | Unset):
         attributed_by (ListPeopleAttributedBy | Unset): A way of finding a friend's referrer (SPEC
             §15), tried in the offer's order.
+        reward (str | Unset):
+        reward_state (ListPeopleRewardState | Unset): Where one occurrence of a reward stands.
         cursor (str | Unset):
         limit (int | Unset):
 
@@ -366,6 +399,8 @@ shared_in=shared_in,
 channel=channel,
 clicked_shared_link_in=clicked_shared_link_in,
 attributed_by=attributed_by,
+reward=reward,
+reward_state=reward_state,
 cursor=cursor,
 limit=limit,
 
