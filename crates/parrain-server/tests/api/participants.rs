@@ -52,12 +52,21 @@ async fn a_publishable_key_sees_only_code_share_url_progress_and_its_token() {
     keys.sort();
     assert_eq!(
         keys,
-        ["code", "id", "participant_token", "progress", "share_url"]
+        [
+            "code",
+            "id",
+            "participant_token",
+            "progress",
+            "rewards",
+            "share_url"
+        ]
     );
     assert_eq!(
         body["progress"],
         json!({"credit": 0, "goal_count": 3, "achieved": false, "fulfilled": false})
     );
+    // Its own rewards only: none on an offer without rewards.
+    assert_eq!(body["rewards"], json!([]));
     // …and may not list participants.
     let list = app
         .client
