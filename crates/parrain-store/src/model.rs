@@ -207,6 +207,9 @@ pub struct ReferredFriend {
 #[derive(Debug, Clone, Serialize)]
 pub struct ParticipantDetail {
     pub participant: Participant,
+    /// The friends whose credit counts or waits for review: a credit that
+    /// did not count (self-referral, existing customer, a cap, a fraud block,
+    /// a rejection) is in `ineligible`, not here.
     pub friends: Vec<ReferredFriend>,
     pub rewards: Vec<ParticipantReward>,
     /// Credits its friends brought that did not count, oldest first.

@@ -439,6 +439,12 @@ async fn every_credit_that_did_not_count_says_why_on_the_participant_in_the_repo
 
     let detail = app.participant_detail(ada["id"].as_str().unwrap()).await;
     assert_eq!(detail["credit"], 1);
+    // Only the friend whose credit counts is a friend: not Ada herself,
+    // not the existing customer, not the address the fraud rule blocked.
+    let friends: Vec<&Value> = (detail["friends"].as_array().unwrap().iter())
+        .map(|f| &f["email"])
+        .collect();
+    assert_eq!(friends, [&json!("grace@example.com")], "{detail}");
     let mut listed: Vec<(String, Value, Value)> = (detail["ineligible_credits"].as_array())
         .unwrap()
         .iter()

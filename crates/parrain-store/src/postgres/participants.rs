@@ -86,6 +86,7 @@ impl Participants for PgStore {
                           AND fr.participant_id = c.participant_id
                           AND fr.friend IN (c.friend_person, c.friend_visitor)
                      WHERE c.participant_id = $1
+                       AND (c.review IS NULL OR c.review IN ('pending', 'approved'))
                      GROUP BY COALESCE(c.friend_person, c.friend_visitor) ORDER BY MIN(c.created_at)",
                     &[&id.as_str()],
                 )?

@@ -82,6 +82,7 @@ impl Participants for SqliteStore {
                       AND fr.participant_id = c.participant_id
                       AND fr.friend IN (c.friend_person, c.friend_visitor)
                  WHERE c.participant_id = ?1
+                   AND (c.review IS NULL OR c.review IN ('pending', 'approved'))
                  GROUP BY COALESCE(c.friend_person, c.friend_visitor) ORDER BY MIN(c.created_at)",
             )?;
             let friends = stmt
