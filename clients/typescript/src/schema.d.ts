@@ -5444,6 +5444,25 @@ export interface operations {
                  *     `given`, `cancelled`).
                  */
                 reward_state?: "earned" | "held" | "given" | "cancelled";
+                /**
+                 * @description With a dated filter (`signed_up_for`, `achieved_goal_in`,
+                 *     `fulfilled_in`, `shared_in`, `clicked_shared_link_in`): each of them
+                 *     counts only what happened at or after this time: RFC 3339
+                 *     (`2026-01-01T00:00:00Z`) or a date (`2026-01-01`, its midnight UTC).
+                 */
+                since?: string;
+                /**
+                 * @description With a dated filter: each of them counts only what happened before
+                 *     this time, RFC 3339 or a date (its midnight UTC), so
+                 *     `since=2026-01-01&until=2026-02-01` is January.
+                 */
+                until?: string;
+                /**
+                 * @description With `shared_in` or `clicked_shared_link_in`: only people who did it
+                 *     at least this many times (within `since`/`until` when given), like a
+                 *     smart list's "minimum number of times".
+                 */
+                min_count?: number;
                 cursor?: string;
                 /** @description Items per page, 1 to 500 (default 50). */
                 limit?: number;

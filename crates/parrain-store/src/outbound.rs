@@ -240,6 +240,15 @@ pub struct PeopleFilter {
     pub reward: Option<String>,
     /// With `reward`: only occurrences in this state.
     pub reward_state: Option<parrain_core::reward::RewardState>,
+    /// The dated filters (`signed_up_for`, `achieved_goal_in`,
+    /// `fulfilled_in`, `shared_in`, `clicked_shared_link_in`) count only what
+    /// happened at or after this time…
+    pub since: Option<Millis>,
+    /// …and before this one.
+    pub until: Option<Millis>,
+    /// The counted filters (`shared_in`, `clicked_shared_link_in`) hold only
+    /// for people who did it at least this many times (within the range).
+    pub min_count: Option<u32>,
 }
 
 #[derive(Debug, Clone, Serialize)]

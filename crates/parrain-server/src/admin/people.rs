@@ -33,7 +33,7 @@ const EXPORT_PAGE: u32 = 500;
 const COUNTED: usize = 100_000;
 
 /// The filters of `GET /v1/people`, in the form's order.
-const FIELDS: [&str; 9] = [
+const FIELDS: [&str; 12] = [
     "signed_up_for",
     "achieved_goal_in",
     "fulfilled_in",
@@ -43,6 +43,9 @@ const FIELDS: [&str; 9] = [
     "clicked_shared_link_in",
     "referred_by",
     "attributed_by",
+    "since",
+    "until",
+    "min_count",
 ];
 
 pub fn router() -> Router<AppState> {

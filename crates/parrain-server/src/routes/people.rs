@@ -1,5 +1,6 @@
 //! `GET /v1/people`: the filters ("smart lists") of SPEC §5.5 — people by
-//! what they did in an offer — combinable, paginated, and exported whole as
+//! what they did in an offer, within a date range and a minimum number of
+//! times if asked — combinable, paginated, and exported whole as
 //! CSV when the client sends `Accept: text/csv`, streamed from one query a
 //! batch at a time so a million people take no more memory than ten.
 
@@ -12,6 +13,7 @@ use futures_util::{StreamExt, TryStreamExt};
 use parrain_core::attribution::Method;
 use parrain_core::ids::{OfferId, ParticipantId};
 use parrain_core::reward::RewardState;
+use parrain_core::Millis;
 use parrain_store::{PeopleFilter, Person, StoreError};
 use serde::Deserialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -19,7 +21,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::auth::SecretKey;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiQuery;
-use crate::views::{ts, List, PersonOut};
+use crate::views::{parse_ts, ts, List, PersonOut};
 use crate::AppState;
 
 pub(crate) const CHANNELS: [&str; 4] = ["email", "x", "linkedin", "facebook"];
@@ -67,10 +69,85 @@ pub(crate) struct PeopleQuery {
     /// `given`, `cancelled`).
     #[param(inline)]
     reward_state: Option<RewardState>,
+    /// With a dated filter (`signed_up_for`, `achieved_goal_in`,
+    /// `fulfilled_in`, `shared_in`, `clicked_shared_link_in`): each of them
+    /// counts only what happened at or after this time: RFC 3339
+    /// (`2026-01-01T00:00:00Z`) or a date (`2026-01-01`, its midnight UTC).
+    since: Option<String>,
+    /// With a dated filter: each of them counts only what happened before
+    /// this time, RFC 3339 or a date (its midnight UTC), so
+    /// `since=2026-01-01&until=2026-02-01` is January.
+    until: Option<String>,
+    /// With `shared_in` or `clicked_shared_link_in`: only people who did it
+    /// at least this many times (within `since`/`until` when given), like a
+    /// smart list's "minimum number of times".
+    #[param(minimum = 1, maximum = 1000000)]
+    min_count: Option<u32>,
     cursor: Option<String>,
     /// Items per page, 1 to 500 (default 50).
     #[param(minimum = 1, maximum = 500)]
     limit: Option<u32>,
+}
+
+/// The largest `min_count` accepted.
+const MAX_COUNT: u32 = 1_000_000;
+
+/// A bound of the date range: an RFC 3339 time, or a date meaning its
+/// midnight UTC.
+fn bound(field: &str, value: &str) -> ApiResult<Millis> {
+    let date = time::macros::format_description!("[year]-[month]-[day]");
+    match time::Date::parse(value, &date) {
+        Ok(day) => Ok(day.midnight().assume_utc().unix_timestamp() * 1_000),
+        Err(_) => parse_ts(field, value).map_err(|_| {
+            ApiError::bad_field(
+                field,
+                format!("{field} must be an RFC 3339 time or a date (YYYY-MM-DD)"),
+            )
+        }),
+    }
+}
+
+/// The date range and minimum count, checked against the filters they
+/// narrow.
+fn constraints(q: &PeopleQuery) -> ApiResult<(Option<Millis>, Option<Millis>, Option<u32>)> {
+    let since = q.since.as_deref().map(|v| bound("since", v)).transpose()?;
+    let until = q.until.as_deref().map(|v| bound("until", v)).transpose()?;
+    let dated = q.signed_up_for.is_some()
+        || q.achieved_goal_in.is_some()
+        || q.fulfilled_in.is_some()
+        || q.shared_in.is_some()
+        || q.clicked_shared_link_in.is_some();
+    for (field, given) in [("since", since.is_some()), ("until", until.is_some())] {
+        if given && !dated {
+            return Err(ApiError::bad_field(
+                field,
+                format!(
+                    "{field} narrows the dated filters: give signed_up_for, achieved_goal_in, \
+                     fulfilled_in, shared_in or clicked_shared_link_in too"
+                ),
+            ));
+        }
+    }
+    if let (Some(since), Some(until)) = (since, until) {
+        if until <= since {
+            return Err(ApiError::bad_field("until", "until must be after since"));
+        }
+    }
+    if let Some(n) = q.min_count {
+        if q.shared_in.is_none() && q.clicked_shared_link_in.is_none() {
+            return Err(ApiError::bad_field(
+                "min_count",
+                "min_count narrows the counted filters: give shared_in or clicked_shared_link_in too",
+            ));
+        }
+        if !(1..=MAX_COUNT).contains(&n) {
+            return Err(ApiError::bad_field(
+                "min_count",
+                format!("min_count must be 1 to {MAX_COUNT}"),
+            ));
+        }
+    }
+    Ok((since, until, q.min_count))
 }
 
 async fn check_offer(state: &AppState, field: &str, offer: &Option<OfferId>) -> ApiResult<()> {
@@ -130,7 +207,11 @@ pub(crate) async fn filter_of(state: &AppState, q: &PeopleQuery) -> ApiResult<Pe
             "reward ids are 1 to 64 characters of a-z, 0-9, - and _",
         ));
     }
+    let (since, until, min_count) = constraints(q)?;
     Ok(PeopleFilter {
+        since,
+        until,
+        min_count,
         reward: q.reward.clone(),
         reward_state: q.reward_state,
         signed_up_for: q.signed_up_for.clone(),

@@ -92,6 +92,152 @@ async fn each_filter_returns_exactly_its_members_and_filters_combine() {
     }
 }
 
+/// RFC 3339 of a test-clock time, as a query parameter.
+fn at(millis: i64) -> String {
+    let t = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(millis) * 1_000_000)
+        .unwrap()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    t.replace('+', "%2B")
+}
+
+#[tokio::test]
+async fn a_date_range_and_a_minimum_count_narrow_the_activity_filters_and_combine() {
+    let app = spawn_app().await;
+    let a = app
+        .live_offer(json!({"type": "referred_signups", "count": 1}))
+        .await;
+    // Early on: Alice shares once on X, Carol three times on X; Dave follows
+    // Carol's link twice and gives his email.
+    let alice = app.participant(&a, "alice@example.com").await;
+    let carol = app.participant(&a, "carol@example.com").await;
+    app.track("share", json!({"code": alice["code"], "channel": "x"}))
+        .await;
+    for _ in 0..3 {
+        app.track("share", json!({"code": carol["code"], "channel": "x"}))
+            .await;
+    }
+    let carol_code = carol["code"].as_str().unwrap();
+    let dave = app.friend_arrives(carol_code).await;
+    assert_eq!(
+        app.follow(carol_code, Some(&dave)).await.status(),
+        StatusCode::FOUND
+    );
+    app.identify(&dave, "dave@example.com").await;
+
+    // Ten days later: Bob signs up with Alice's code (she reaches her goal
+    // and is fulfilled), Alice shares twice by email, Frank follows
+    // Alice's link once.
+    app.clock.advance(10 * parrain_core::DAY);
+    let mid = at(app.clock.now() - 5 * parrain_core::DAY);
+    let bob = json!({"email": "bob@example.com", "referral_code": alice["code"]});
+    expect(app.sign_up(&a, bob).await, StatusCode::CREATED).await;
+    for _ in 0..2 {
+        app.track("share", json!({"code": alice["code"], "channel": "email"}))
+            .await;
+    }
+    let frank = app.friend_arrives(alice["code"].as_str().unwrap()).await;
+    app.identify(&frank, "frank@example.com").await;
+
+    let cases: Vec<(String, Vec<&str>)> = vec![
+        (format!("signed_up_for={a}&since={mid}"), vec!["bob"]),
+        (
+            format!("signed_up_for={a}&until={mid}"),
+            vec!["alice", "carol"],
+        ),
+        (format!("achieved_goal_in={a}&until={mid}"), vec![]),
+        (format!("achieved_goal_in={a}&since={mid}"), vec!["alice"]),
+        (format!("fulfilled_in={a}&since={mid}"), vec!["alice"]),
+        (format!("shared_in={a}&min_count=1"), vec!["alice", "carol"]),
+        (format!("shared_in={a}&min_count=3"), vec!["alice", "carol"]),
+        (format!("shared_in={a}&min_count=4"), vec![]),
+        (
+            format!("shared_in={a}&min_count=3&until={mid}"),
+            vec!["carol"],
+        ),
+        (
+            format!("shared_in={a}&min_count=2&since={mid}"),
+            vec!["alice"],
+        ),
+        (
+            format!("shared_in={a}&channel=x&min_count=2"),
+            vec!["carol"],
+        ),
+        (
+            format!("shared_in={a}&channel=email&since={mid}"),
+            vec!["alice"],
+        ),
+        (format!("clicked_shared_link_in={a}"), vec!["dave", "frank"]),
+        (
+            format!("clicked_shared_link_in={a}&min_count=2"),
+            vec!["dave"],
+        ),
+        (
+            format!("clicked_shared_link_in={a}&since={mid}"),
+            vec!["frank"],
+        ),
+        (
+            format!("clicked_shared_link_in={a}&since={mid}&min_count=2"),
+            vec![],
+        ),
+        // Combined, the range and the count hold for each dated filter.
+        (
+            format!("signed_up_for={a}&shared_in={a}&until={mid}&min_count=3"),
+            vec!["carol"],
+        ),
+        (
+            format!("signed_up_for={a}&shared_in={a}&since={mid}"),
+            vec![],
+        ),
+        (
+            format!("achieved_goal_in={a}&shared_in={a}&since={mid}&min_count=2"),
+            vec!["alice"],
+        ),
+        (
+            format!("was_referred_in={a}&clicked_shared_link_in={a}&since={mid}"),
+            vec!["frank"],
+        ),
+    ];
+    for (query, expected) in cases {
+        let expected: Vec<String> = expected
+            .iter()
+            .map(|n| format!("{n}@example.com"))
+            .collect();
+        assert_eq!(members(&app, &query).await, expected, "{query}");
+    }
+
+    // The CSV export applies the same constraints.
+    let csv = people_csv(&app, &format!("shared_in={a}&min_count=3&until={mid}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let emails: Vec<&str> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(1).unwrap())
+        .collect();
+    assert_eq!(emails, ["carol@example.com"], "{csv}");
+
+    // A date alone is that day's midnight UTC: a range of whole days around
+    // now holds everything, one that ends before the first day holds nothing.
+    let day = |offset: i64| {
+        let t = app.clock.now() + offset * parrain_core::DAY;
+        at(t)[..10].to_owned()
+    };
+    let (from, to) = (day(-20), day(1));
+    assert_eq!(
+        members(&app, &format!("signed_up_for={a}&since={from}&until={to}")).await,
+        ["alice@example.com", "bob@example.com", "carol@example.com"]
+    );
+    let (from, to) = (day(-40), day(-20));
+    assert!(
+        members(&app, &format!("signed_up_for={a}&since={from}&until={to}"))
+            .await
+            .is_empty()
+    );
+}
+
 #[tokio::test]
 async fn lists_paginate_and_export_as_csv() {
     let app = spawn_app().await;
@@ -145,6 +291,24 @@ async fn bad_filters_are_refused_naming_the_field() {
             "signed_up_for",
         ),
         ("colour=blue".to_owned(), ""),
+        // The date range and the count narrow the activity filters only.
+        ("since=2026-01-01".to_owned(), "since"),
+        (format!("was_referred_in={a}&until=2026-01-01"), "until"),
+        (format!("signed_up_for={a}&since=yesterday"), "since"),
+        (format!("signed_up_for={a}&until=2026-13-01"), "until"),
+        (
+            format!("signed_up_for={a}&since=2026-02-01&until=2026-01-01"),
+            "until",
+        ),
+        (
+            format!("signed_up_for={a}&since=2026-01-01&until=2026-01-01"),
+            "until",
+        ),
+        (format!("signed_up_for={a}&min_count=2"), "min_count"),
+        (format!("shared_in={a}&min_count=0"), "min_count"),
+        (format!("shared_in={a}&min_count=many"), "min_count"),
+        (format!("shared_in={a}&min_count=-1"), "min_count"),
+        (format!("shared_in={a}&min_count=1000001"), "min_count"),
     ] {
         let body = expect(
             app.get(&format!("/v1/people?{query}")).await,

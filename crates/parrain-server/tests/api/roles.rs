@@ -370,6 +370,48 @@ async fn the_people_page_combines_filters_counts_and_downloads_them() {
     let (status, html) = viewer.page(&app, "/admin/people?channel=x").await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("give shared_in too"), "{html}");
+
+    // The form's date range and minimum count: Ana shared twice.
+    for _ in 0..2 {
+        app.track("share", json!({"code": ana["code"], "channel": "x"}))
+            .await;
+    }
+    let (_, html) = viewer
+        .page(
+            &app,
+            &format!(
+                "/admin/people?shared_in={offer}&since=2000-01-01&until=2999-01-01&min_count=2"
+            ),
+        )
+        .await;
+    assert!(
+        html.contains("<span data-count>1</span> person matches"),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"name="min_count" min="1" value="2""#),
+        "{html}"
+    );
+    let (_, html) = viewer
+        .page(
+            &app,
+            &format!("/admin/people?shared_in={offer}&min_count=3"),
+        )
+        .await;
+    assert!(
+        html.contains("<span data-count>0</span> people match"),
+        "{html}"
+    );
+    let (_, html) = viewer
+        .page(
+            &app,
+            &format!("/admin/people?shared_in={offer}&until=2000-01-01"),
+        )
+        .await;
+    assert!(
+        html.contains("<span data-count>0</span> people match"),
+        "{html}"
+    );
 }
 
 #[tokio::test]

@@ -9,7 +9,7 @@ use postgres::types::ToSql;
 use postgres::IsolationLevel;
 
 use super::{fetch_limit, PgStore};
-use crate::sqlite::{attributed_by, decode_cursor, page_of};
+use crate::sqlite::{at_least, attributed_by, decode_cursor, page_of, within};
 use crate::{Page, PageRequest, People, PeopleExport, PeopleFilter, Person, Result};
 
 /// The SQL conditions of a filter and their parameters, numbered after
@@ -42,13 +42,21 @@ fn conditions(filter: &PeopleFilter, before: usize) -> Conditions {
         before,
     };
     if let Some(o) = &filter.signed_up_for {
-        c.participated(o.to_string(), "");
+        c.participated(o.to_string(), &within("p.created_at", filter));
     }
     if let Some(o) = &filter.achieved_goal_in {
-        c.participated(o.to_string(), " AND p.achieved_at IS NOT NULL");
+        let extra = format!(
+            " AND p.achieved_at IS NOT NULL{}",
+            within("p.achieved_at", filter)
+        );
+        c.participated(o.to_string(), &extra);
     }
     if let Some(o) = &filter.fulfilled_in {
-        c.participated(o.to_string(), " AND p.fulfilled_at IS NOT NULL");
+        let extra = format!(
+            " AND p.fulfilled_at IS NOT NULL{}",
+            within("p.fulfilled_at", filter)
+        );
+        c.participated(o.to_string(), &extra);
     }
     if let Some(p) = &filter.referred_by {
         // People a participant brought: sign-ups with its code, friends that
@@ -83,7 +91,9 @@ fn conditions(filter: &PeopleFilter, before: usize) -> Conditions {
         };
         c.sql.push(format!(
             "pe.id IN (SELECT s.person_id FROM activities s
-                 WHERE s.offer_id = {o} AND s.type = 'shares_content'{channel})"
+                 WHERE s.offer_id = {o} AND s.type = 'shares_content'{channel}{}{})",
+            within("s.occurred_at", filter),
+            at_least("s.person_id", filter)
         ));
     }
     if let Some(o) = &filter.clicked_shared_link_in {
@@ -91,7 +101,9 @@ fn conditions(filter: &PeopleFilter, before: usize) -> Conditions {
         c.sql.push(format!(
             "pe.id IN (SELECT COALESCE(k.person_id, v.person_id) FROM activities k
                  LEFT JOIN visitors v ON v.id = k.visitor_id
-                 WHERE k.offer_id = {o} AND k.type = 'clicks_shared_link')"
+                 WHERE k.offer_id = {o} AND k.type = 'clicks_shared_link'{}{})",
+            within("k.occurred_at", filter),
+            at_least("COALESCE(k.person_id, v.person_id)", filter)
         ));
     }
     if let Some(method) = filter.attributed_by {

@@ -20,7 +20,7 @@ mod offers;
 mod operators;
 mod participants;
 mod people;
-pub(crate) use people::attributed_by;
+pub(crate) use people::{at_least, attributed_by, within};
 mod privacy;
 mod report;
 mod review;

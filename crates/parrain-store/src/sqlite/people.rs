@@ -48,28 +48,56 @@ const SHARED_IN: &str = "pe.id IN (SELECT s.person_id FROM activities s
 
 const CLICKED_IN: &str = "pe.id IN (SELECT COALESCE(k.person_id, v.person_id) FROM activities k
     LEFT JOIN visitors v ON v.id = k.visitor_id
-    WHERE k.offer_id = :clicked_in AND k.type = 'clicks_shared_link')";
+    WHERE k.offer_id = :clicked_in AND k.type = 'clicks_shared_link'";
+
+/// The filter's date range on `column` (milliseconds), as SQL conditions to
+/// append; the bounds are integers, so they are written in place (both
+/// stores share this).
+pub(crate) fn within(column: &str, filter: &PeopleFilter) -> String {
+    let mut sql = String::new();
+    if let Some(since) = filter.since {
+        sql.push_str(&format!(" AND {column} >= {since}"));
+    }
+    if let Some(until) = filter.until {
+        sql.push_str(&format!(" AND {column} < {until}"));
+    }
+    sql
+}
+
+/// For a counted filter's sub-query selecting `person`: keeps the people
+/// with at least `min_count` of its rows (both stores share this).
+pub(crate) fn at_least(person: &str, filter: &PeopleFilter) -> String {
+    match filter.min_count {
+        Some(n) if n > 1 => format!(" GROUP BY {person} HAVING COUNT(*) >= {n}"),
+        _ => String::new(),
+    }
+}
 
 /// The SQL conditions of a filter and their named parameters.
 fn conditions(filter: &PeopleFilter) -> (Vec<String>, Vec<(&'static str, String)>) {
     let mut sql = Vec::new();
     let mut args = Vec::new();
     if let Some(o) = &filter.signed_up_for {
-        sql.push(participated("signed_up_for", ""));
+        sql.push(participated(
+            "signed_up_for",
+            &within("p.created_at", filter),
+        ));
         args.push((":signed_up_for", o.to_string()));
     }
     if let Some(o) = &filter.achieved_goal_in {
-        sql.push(participated(
-            "achieved_in",
-            " AND p.achieved_at IS NOT NULL",
-        ));
+        let extra = format!(
+            " AND p.achieved_at IS NOT NULL{}",
+            within("p.achieved_at", filter)
+        );
+        sql.push(participated("achieved_in", &extra));
         args.push((":achieved_in", o.to_string()));
     }
     if let Some(o) = &filter.fulfilled_in {
-        sql.push(participated(
-            "fulfilled_in",
-            " AND p.fulfilled_at IS NOT NULL",
-        ));
+        let extra = format!(
+            " AND p.fulfilled_at IS NOT NULL{}",
+            within("p.fulfilled_at", filter)
+        );
+        sql.push(participated("fulfilled_in", &extra));
         args.push((":fulfilled_in", o.to_string()));
     }
     if let Some(p) = &filter.referred_by {
@@ -82,18 +110,25 @@ fn conditions(filter: &PeopleFilter) -> (Vec<String>, Vec<(&'static str, String)
     }
     if let Some(o) = &filter.shared_in {
         args.push((":shared_in", o.to_string()));
-        match &filter.channel {
+        let channel = match &filter.channel {
             Some(c) => {
-                sql.push(format!(
-                    "{SHARED_IN} AND json_extract(s.details, '$.channel') = :channel)"
-                ));
                 args.push((":channel", c.clone()));
+                " AND json_extract(s.details, '$.channel') = :channel"
             }
-            None => sql.push(format!("{SHARED_IN})")),
-        }
+            None => "",
+        };
+        sql.push(format!(
+            "{SHARED_IN}{channel}{}{})",
+            within("s.occurred_at", filter),
+            at_least("s.person_id", filter)
+        ));
     }
     if let Some(o) = &filter.clicked_shared_link_in {
-        sql.push(CLICKED_IN.into());
+        sql.push(format!(
+            "{CLICKED_IN}{}{})",
+            within("k.occurred_at", filter),
+            at_least("COALESCE(k.person_id, v.person_id)", filter)
+        ));
         args.push((":clicked_in", o.to_string()));
     }
     if let Some(method) = filter.attributed_by {

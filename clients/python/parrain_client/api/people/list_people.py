@@ -30,6 +30,9 @@ def _get_kwargs(
     attributed_by: ListPeopleAttributedBy | Unset = UNSET,
     reward: str | Unset = UNSET,
     reward_state: ListPeopleRewardState | Unset = UNSET,
+    since: str | Unset = UNSET,
+    until: str | Unset = UNSET,
+    min_count: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
     limit: int | Unset = UNSET,
 
@@ -69,6 +72,12 @@ def _get_kwargs(
         json_reward_state = reward_state.value
 
     params["reward_state"] = json_reward_state
+
+    params["since"] = since
+
+    params["until"] = until
+
+    params["min_count"] = min_count
 
     params["cursor"] = cursor
 
@@ -154,6 +163,9 @@ def sync_detailed(
     attributed_by: ListPeopleAttributedBy | Unset = UNSET,
     reward: str | Unset = UNSET,
     reward_state: ListPeopleRewardState | Unset = UNSET,
+    since: str | Unset = UNSET,
+    until: str | Unset = UNSET,
+    min_count: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
     limit: int | Unset = UNSET,
 
@@ -174,6 +186,9 @@ def sync_detailed(
             §15), tried in the offer's order.
         reward (str | Unset):
         reward_state (ListPeopleRewardState | Unset): Where one occurrence of a reward stands.
+        since (str | Unset):
+        until (str | Unset):
+        min_count (int | Unset):
         cursor (str | Unset):
         limit (int | Unset):
 
@@ -198,6 +213,9 @@ clicked_shared_link_in=clicked_shared_link_in,
 attributed_by=attributed_by,
 reward=reward,
 reward_state=reward_state,
+since=since,
+until=until,
+min_count=min_count,
 cursor=cursor,
 limit=limit,
 
@@ -223,6 +241,9 @@ def sync(
     attributed_by: ListPeopleAttributedBy | Unset = UNSET,
     reward: str | Unset = UNSET,
     reward_state: ListPeopleRewardState | Unset = UNSET,
+    since: str | Unset = UNSET,
+    until: str | Unset = UNSET,
+    min_count: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
     limit: int | Unset = UNSET,
 
@@ -243,6 +264,9 @@ def sync(
             §15), tried in the offer's order.
         reward (str | Unset):
         reward_state (ListPeopleRewardState | Unset): Where one occurrence of a reward stands.
+        since (str | Unset):
+        until (str | Unset):
+        min_count (int | Unset):
         cursor (str | Unset):
         limit (int | Unset):
 
@@ -268,6 +292,9 @@ clicked_shared_link_in=clicked_shared_link_in,
 attributed_by=attributed_by,
 reward=reward,
 reward_state=reward_state,
+since=since,
+until=until,
+min_count=min_count,
 cursor=cursor,
 limit=limit,
 
@@ -287,6 +314,9 @@ async def asyncio_detailed(
     attributed_by: ListPeopleAttributedBy | Unset = UNSET,
     reward: str | Unset = UNSET,
     reward_state: ListPeopleRewardState | Unset = UNSET,
+    since: str | Unset = UNSET,
+    until: str | Unset = UNSET,
+    min_count: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
     limit: int | Unset = UNSET,
 
@@ -307,6 +337,9 @@ async def asyncio_detailed(
             §15), tried in the offer's order.
         reward (str | Unset):
         reward_state (ListPeopleRewardState | Unset): Where one occurrence of a reward stands.
+        since (str | Unset):
+        until (str | Unset):
+        min_count (int | Unset):
         cursor (str | Unset):
         limit (int | Unset):
 
@@ -331,6 +364,9 @@ clicked_shared_link_in=clicked_shared_link_in,
 attributed_by=attributed_by,
 reward=reward,
 reward_state=reward_state,
+since=since,
+until=until,
+min_count=min_count,
 cursor=cursor,
 limit=limit,
 
@@ -356,6 +392,9 @@ async def asyncio(
     attributed_by: ListPeopleAttributedBy | Unset = UNSET,
     reward: str | Unset = UNSET,
     reward_state: ListPeopleRewardState | Unset = UNSET,
+    since: str | Unset = UNSET,
+    until: str | Unset = UNSET,
+    min_count: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
     limit: int | Unset = UNSET,
 
@@ -376,6 +415,9 @@ async def asyncio(
             §15), tried in the offer's order.
         reward (str | Unset):
         reward_state (ListPeopleRewardState | Unset): Where one occurrence of a reward stands.
+        since (str | Unset):
+        until (str | Unset):
+        min_count (int | Unset):
         cursor (str | Unset):
         limit (int | Unset):
 
@@ -401,6 +443,9 @@ clicked_shared_link_in=clicked_shared_link_in,
 attributed_by=attributed_by,
 reward=reward,
 reward_state=reward_state,
+since=since,
+until=until,
+min_count=min_count,
 cursor=cursor,
 limit=limit,
 
