@@ -1,4 +1,4 @@
-//! The real binary: global flags on every subcommand, private files, durability under SIGKILL, the demo, metrics, backup and
+//! The real binary: global flags on every subcommand, private files, durability under SIGKILL (sign-ups, mail, rewards), reward holds that end while it is stopped, the demo, metrics, backup and
 //! restore, graceful shutdown, the doctor, webhook
 //! deliveries that ignore proxies.
 
@@ -10,9 +10,11 @@ mod demo;
 mod doctor;
 mod files;
 mod harness;
+mod hold_restart;
 mod import;
 mod lock;
 mod mail_crash;
 mod metrics;
+mod reward_crash;
 mod shutdown;
 mod webhooks;
