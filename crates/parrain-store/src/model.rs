@@ -113,6 +113,8 @@ impl PromoCounts {
 /// display name made from the names, never the email).
 #[derive(Debug, Clone)]
 pub struct Leader {
+    /// Whose row it is, to point out a participant's own; never shown.
+    pub participant_id: ParticipantId,
     pub first_name: Option<String>,
     pub last_name: Option<String>,
     pub credit: i64,
@@ -235,6 +237,11 @@ pub struct ParticipantFilter {
     pub fulfilled: Option<bool>,
     /// Only emails containing this text (emails are stored in lowercase).
     pub email: Option<String>,
+    /// Only participants with an occurrence of this reward (SPEC §11).
+    pub reward: Option<String>,
+    /// Only participants with an occurrence in this state (of `reward`
+    /// when that is given too, else of any reward).
+    pub reward_state: Option<parrain_core::reward::RewardState>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -1,6 +1,7 @@
 //! `/admin/offers/{id}/participants`: an offer's participants with their
-//! progress and promo codes, filtered by goal, fulfilment and email, a page
-//! at a time, and "Send fulfillment" for the ones ticked.
+//! progress and promo codes, filtered by goal, fulfilment, email and (on an
+//! offer with `rewards`) a reward and its state, a page at a time, and
+//! "Send fulfillment" for the ones ticked.
 //!
 //! Fulfilment goes through the store's bulk flow, the same as
 //! `POST /v1/offers/{id}/fulfill`: each participant gets its own outcome,
@@ -14,6 +15,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use minijinja::context;
 use parrain_core::ids::{OfferId, ParticipantId};
+use parrain_core::reward::RewardState;
 use parrain_store::{PageRequest, Participant, ParticipantFilter};
 use serde::{Deserialize, Serialize};
 
@@ -47,6 +49,12 @@ pub struct Filters {
     fulfilled: String,
     #[serde(default)]
     q: String,
+    /// A reward's id: those with an occurrence of it.
+    #[serde(default)]
+    reward: String,
+    /// A reward state (`earned`, `held`, `given`, `cancelled`).
+    #[serde(default)]
+    reward_state: String,
     #[serde(default)]
     cursor: String,
 }
@@ -63,7 +71,24 @@ impl Filters {
             achieved: yes_no(&self.goal, "met", "not_met"),
             fulfilled: yes_no(&self.fulfilled, "yes", "no"),
             email: (!q.is_empty()).then(|| q.to_owned()),
+            reward: Some(self.reward.clone()).filter(|r| !r.is_empty()),
+            reward_state: RewardState::parse(&self.reward_state),
         }
+    }
+
+    /// Reads one of the page's filters from a posted form (they come back
+    /// with the list); false when `key` is not one of them.
+    fn read_posted(&mut self, key: &str, value: String) -> bool {
+        match key {
+            "goal" => self.goal = value,
+            "fulfilled" => self.fulfilled = value,
+            "q" => self.q = value,
+            // The posted form's own `reward` is the one given by hand.
+            "filter_reward" => self.reward = value,
+            "filter_reward_state" => self.reward_state = value,
+            _ => return false,
+        }
+        true
     }
 
     /// The query string of these filters, for links to other pages.
@@ -73,6 +98,8 @@ impl Filters {
             ("goal", self.goal.as_str()),
             ("fulfilled", &self.fulfilled),
             ("q", self.q.trim()),
+            ("reward", &self.reward),
+            ("reward_state", &self.reward_state),
         ] {
             if !v.is_empty() {
                 query.append_pair(k, v);
@@ -238,12 +265,10 @@ pub async fn fulfill(
     let mut ids = Vec::new();
     let mut filters = Filters::default();
     for (k, v) in pairs {
-        match &*k {
-            "id" => ids.push(v),
-            "goal" => filters.goal = v,
-            "fulfilled" => filters.fulfilled = v,
-            "q" => filters.q = v,
-            _ => {}
+        if k == "id" {
+            ids.push(v);
+        } else {
+            filters.read_posted(&k, v);
         }
     }
     let Ok(id) = OfferId::parse(&id) else {
@@ -330,11 +355,11 @@ pub async fn by_hand(
     let (mut ids, mut filters) = (Vec::new(), Filters::default());
     let (mut reward, mut action, mut note) = (String::new(), String::new(), String::new());
     for (k, v) in pairs {
+        if filters.read_posted(&k, v.clone()) {
+            continue;
+        }
         match &*k {
             "id" => ids.push(v),
-            "goal" => filters.goal = v,
-            "fulfilled" => filters.fulfilled = v,
-            "q" => filters.q = v,
             "reward" => reward = v,
             "action" => action = v,
             "note" => note = v,

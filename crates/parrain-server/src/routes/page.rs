@@ -1,7 +1,8 @@
 //! The participant's own page, `/p/{token}` (SPEC §12): share link and
 //! buttons, progress toward the goal (on an offer with `rewards`, toward
 //! the next reward, with each reward's state and codes: see `rewards`),
-//! friends (first name, date, counted or not), the promo code and the
+//! friends (first name, date, counted or not), the promo code, the
+//! offer's leaderboard when it is on (see `leaderboard`) and the
 //! invitation form. Server-rendered in the
 //! widget's language and colours, without script, and laid out for a phone.
 //!
@@ -14,6 +15,7 @@
 //! sent as a referrer. `/c/{token}` is a referred friend's confirmation link
 //! (`fraud.verify_friend_email`), spent the same way by a POST.
 
+mod leaderboard;
 mod rewards;
 
 use std::collections::BTreeMap;
@@ -25,7 +27,7 @@ use axum::Form;
 use parrain_core::email::Email;
 use parrain_core::ids::ParticipantId;
 use parrain_core::offer::{GoalType, Network, OfferSettings};
-use parrain_store::{Invite, PageFriend, Participant, ParticipantReward};
+use parrain_store::{Invite, Leader, PageFriend, Participant, ParticipantReward};
 use serde::Deserialize;
 
 use crate::error::ApiResult;
@@ -117,6 +119,8 @@ fn html_page(
          input,textarea{{box-sizing:border-box;width:100%;font:inherit;padding:8px;border:1px solid #9ca3af;border-radius:8px}}\
          .bar{{height:8px;background:{bd};border-radius:4px;overflow:hidden}}.bar i{{display:block;height:100%;background:{p}}}\
          ul{{padding-left:1.2rem}}.no{{color:#991b1b}}.m{{opacity:.8;font-size:.95rem}}\
+         .lb{{list-style:none;padding:0}}.lb li{{display:flex;justify-content:space-between;gap:1rem;padding:2px 6px;border-radius:6px;overflow-wrap:anywhere}}\
+         .lb li.me{{outline:2px solid {p};font-weight:700}}\
          </style></head><body><main>{body}</main></body></html>"
     );
     let mut response = (status, Html(html)).into_response();
@@ -359,12 +363,20 @@ async fn render(
     let Some(settings) = offer.live.as_ref() else {
         return Ok(unknown_link());
     };
+    let leaders = match settings.leaderboard.enabled {
+        true => Some(
+            (state.store)
+                .leaderboard(&offer.id, settings.leaderboard.size)
+                .await?,
+        ),
+        false => None,
+    };
     let body = page_body(
         state,
         t,
         settings,
         (&detail, &found.rewards),
-        &friends,
+        (&friends, leaders.as_deref()),
         invited,
     );
     let lang = match settings.widget.language {
@@ -379,7 +391,7 @@ fn page_body(
     t: &str,
     settings: &OfferSettings,
     (p, rewards): (&Participant, &[ParticipantReward]),
-    friends: &[PageFriend],
+    (friends, leaders): (&[PageFriend], Option<&[Leader]>),
     invited: Option<Vec<(bool, String)>>,
 ) -> String {
     let s: BTreeMap<&str, String> = settings.widget.strings();
@@ -442,6 +454,9 @@ fn page_body(
             out += &format!("<li data-part=friend>{name} · {date} · {counted}</li>");
         }
         out += "</ul>";
+    }
+    if let Some(leaders) = leaders {
+        out += &leaderboard::leaderboard_box(&s, leaders, &p.id);
     }
     // Invitations.
     let inv = &settings.invitations;

@@ -403,7 +403,7 @@ async fn list_participants(
     let filter = ParticipantFilter {
         achieved: q.goal.map(|g| matches!(g, GoalFilter::Achieved)),
         fulfilled: q.fulfilled,
-        email: None,
+        ..ParticipantFilter::default()
     };
     let list = state.store.list_participants(&id, filter, page).await?;
     let public_url = &state.config.public_url;

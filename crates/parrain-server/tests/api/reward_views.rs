@@ -2,7 +2,9 @@
 //! view lists the milestones; a sign-up's answer and its token's progress
 //! carry the participant's own rewards and codes (a friend sees its own
 //! reward at once); the participant's page shows progress toward the next
-//! reward. None of it shows another person's email or id.
+//! reward, and the offer's leaderboard with the participant's own row
+//! marked; the participants tab filters by reward and state. None of it
+//! shows another person's email or id.
 
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -226,4 +228,123 @@ async fn the_participant_page_shows_the_next_reward_and_the_codes_given() {
     );
     // No friend's email on the page.
     assert!(!after_three.contains("@example.com"), "{after_three}");
+}
+
+#[tokio::test]
+async fn the_participant_page_shows_the_leaderboard_with_its_own_row_marked() {
+    // Arrange: Ana has two friends, Dee one; a board of the offer's
+    // default size.
+    let app = spawn_app().await;
+    let offer = live(&app, two_tiers()).await;
+    let ana = json!({"email": "ana@example.com", "first_name": "Ana", "last_name": "lovelace"});
+    let ana = sign_up_pk(&app, &offer, ana).await;
+    let dee = json!({"email": "dee@example.com", "first_name": "Dee"});
+    let dee = sign_up_pk(&app, &offer, dee).await;
+    for (referrer, friend) in [(&ana, "bob"), (&ana, "cid"), (&dee, "eve")] {
+        let body =
+            json!({"email": format!("{friend}@example.com"), "referral_code": referrer["code"]});
+        sign_up_pk(&app, &offer, body).await;
+    }
+
+    // Act
+    let dees = page(&app, &dee["participant_token"]).await;
+    let board = app
+        .client
+        .get(app.url(&format!("/v1/offers/{offer}/leaderboard")))
+        .bearer_auth(&app.pk)
+        .send()
+        .await
+        .unwrap();
+    let board = expect(board, StatusCode::OK).await;
+
+    // Assert: the API's rows, in its order, Dee's own row (rank 2) marked
+    // as the current one and no other; no email anywhere.
+    let rows = board["data"].as_array().unwrap();
+    assert_eq!(rows.len(), 2, "{board}");
+    assert!(dees.contains("data-part=leaderboard"), "{dees}");
+    assert!(dees.contains("Top referrers"), "{dees}");
+    let mut at = 0;
+    for row in rows {
+        let (rank, name) = (&row["rank"], row["display_name"].as_str().unwrap());
+        let shown = format!(
+            "data-part=leader data-rank={rank}><span>{rank}. {name}</span><b>{}</b></li>",
+            row["credit"]
+        );
+        let found = dees[at..]
+            .find(&shown)
+            .unwrap_or_else(|| panic!("{shown} in {dees}"));
+        at += found + shown.len();
+    }
+    assert!(dees.contains("<li class=me aria-current=true data-me data-part=leader data-rank=2>"));
+    assert_eq!(dees.matches("aria-current").count(), 1, "{dees}");
+    assert!(
+        dees.contains("2. Dee") && dees.contains("1. Ana L."),
+        "{dees}"
+    );
+    assert!(!dees.contains("@example.com"), "{dees}");
+    // Fay, on the board nowhere, sees it with no row marked.
+    let fay = sign_up_pk(&app, &offer, json!({"email": "fay@example.com"})).await;
+    let fays = page(&app, &fay["participant_token"]).await;
+    assert!(fays.contains("1. Ana L."), "{fays}");
+    assert!(!fays.contains("aria-current"), "{fays}");
+    // An offer whose leaderboard is off shows none.
+    let mut settings = two_tiers();
+    settings["leaderboard"] = json!({"enabled": false});
+    let quiet = live(&app, settings).await;
+    let ana_there = sign_up_pk(&app, &quiet, json!({"email": "ana@example.com"})).await;
+    let plain = page(&app, &ana_there["participant_token"]).await;
+    assert!(!plain.contains("data-part=leaderboard"), "{plain}");
+}
+
+#[tokio::test]
+async fn the_participants_tab_filters_by_reward_and_state() {
+    // Arrange: Ana referred Bob (tier 1 given to her, the welcome reward
+    // to him); Cid signed up alone and has no reward.
+    let app = spawn_app().await;
+    let offer = live(&app, two_tiers()).await;
+    let ana = sign_up_pk(&app, &offer, json!({"email": "ana@example.com"})).await;
+    let bob = json!({"email": "bob@example.com", "referral_code": ana["code"]});
+    sign_up_pk(&app, &offer, bob).await;
+    sign_up_pk(&app, &offer, json!({"email": "cid@example.com"})).await;
+    let session = crate::admin::signed_in(&app, "ops@example.com").await;
+    let listed = |query: &'static str| {
+        let url = app.url(&format!("/admin/offers/{offer}/participants{query}"));
+        let request = app.client.get(url).header("cookie", &session);
+        async move {
+            let page = request.send().await.unwrap();
+            assert_eq!(page.status(), StatusCode::OK);
+            let page = page.text().await.unwrap();
+            let emails: Vec<&str> = ["ana", "bob", "cid"]
+                .into_iter()
+                .filter(|who| page.contains(&format!("<td class=\"email\">{who}@example.com</td>")))
+                .collect();
+            (emails, page)
+        }
+    };
+
+    // Act / Assert
+    let (all, page) = listed("").await;
+    assert_eq!(all, ["ana", "bob", "cid"]);
+    assert!(page.contains("<select name=\"reward_state\">"), "{page}");
+    let (tier_1, page) = listed("?reward=tier-1").await;
+    assert_eq!(tier_1, ["ana"]);
+    assert!(
+        page.contains("<option value=\"tier-1\" selected>"),
+        "{page}"
+    );
+    let (welcome_given, page) = listed("?reward=welcome&reward_state=given").await;
+    assert_eq!(welcome_given, ["bob"]);
+    assert!(page.contains("<option value=\"given\" selected>"), "{page}");
+    // The posted forms carry the filters back with the list.
+    assert!(
+        page.contains("name=\"filter_reward\" value=\"welcome\""),
+        "{page}"
+    );
+    let (tier_1_held, page) = listed("?reward=tier-1&reward_state=held").await;
+    assert!(tier_1_held.is_empty());
+    assert!(page.contains("No participants match"), "{page}");
+    let (any_given, _) = listed("?reward_state=given").await;
+    assert_eq!(any_given, ["ana", "bob"]);
+    let (none_yet, _) = listed("?reward=tier-2").await;
+    assert!(none_yet.is_empty());
 }

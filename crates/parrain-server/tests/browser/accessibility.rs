@@ -13,7 +13,7 @@ use parrain_store::Store;
 use serde_json::{json, Value};
 
 use crate::admin_pages::{signed_in_as, OPERATOR, PASSWORD};
-use crate::app::{spawn_app_with, TestApp};
+use crate::app::{offer_settings, spawn_app_with, TestApp};
 use crate::chrome::{scenario, Browser};
 
 /// axe-core's script, from the package `npm ci` installed.
@@ -207,6 +207,31 @@ async fn the_participant_s_page_passes_axe_and_fits_a_phone() {
         }
         let found = violations(&browser, &axe).await;
         assert!(found.is_empty(), "{}", found.join("\n"));
+        assert_eq!(phone_overflow(&browser).await, json!(0));
+
+        // An offer with its leaderboard on: Ada's page ranks her first.
+        let shop = "https://shop.example.com/refer";
+        let mut settings = offer_settings(json!({"type": "referred_signups", "count": 3}), shop);
+        settings["leaderboard"] = json!({"enabled": true});
+        let board = app.live_offer(settings).await;
+        let path = format!("/v1/offers/{board}/participants");
+        let ada = app
+            .post(&path, json!({"email": "ada@example.com", "first_name": "Ada", "last_name": "Lovelace"}))
+            .await;
+        let grace = json!({"email": "grace@example.com", "first_name": "Grace", "referral_code": ada["code"]});
+        app.post(&path, grace).await;
+        let token = ada["participant_token"].as_str().unwrap();
+        browser.goto(&app.url(&format!("/p/{token}"))).await;
+        let mine = browser
+            .wait_until(
+                "the leaderboard",
+                "const me = document.querySelector('[data-part=leaderboard] [aria-current]'); \
+                 return me && me.textContent",
+            )
+            .await;
+        assert_eq!(mine, json!("1. Ada L.1"));
+        let found = violations(&browser, &axe).await;
+        assert!(found.is_empty(), "with a leaderboard: {}", found.join("\n"));
         assert_eq!(phone_overflow(&browser).await, json!(0));
     })
     .await;

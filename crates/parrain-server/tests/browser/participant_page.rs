@@ -1,7 +1,7 @@
 //! The participant's own page in Chromium (SPEC §12): a participant asks the
 //! widget for their page, opens the link from the email a real SMTP server
-//! received, sees their progress and friends on a phone-sized window, and
-//! invites a friend from the page.
+//! received, sees their progress, friends and place on the leaderboard on
+//! a phone-sized window, and invites a friend from the page.
 
 use std::sync::Arc;
 
@@ -30,6 +30,7 @@ async fn a_participant_opens_their_page_from_the_emailed_link_and_invites_a_frie
     let page = format!("{}/shop", app.site.base);
     let mut settings = offer_settings(json!({"count": 3}), &page);
     settings["invitations"] = json!({"enabled": true});
+    settings["leaderboard"] = json!({"enabled": true});
     settings["widget"] = json!({"language": "fr", "colours": {"primary": "#0a7d32"}});
     let offer = app.live_offer(settings).await;
     app.site.serve("/shop", app.host_page(&offer, "", ""));
@@ -98,6 +99,17 @@ async fn a_participant_opens_their_page_from_the_emailed_link_and_invites_a_frie
             )
             .await;
         assert_eq!(button, "rgb(10, 125, 50)", "the widget's colours");
+        // The leaderboard: Ana first, her own row marked, no email.
+        let board = browser
+            .js(
+                "return [...document.querySelectorAll('[data-part=leaderboard] li')] \
+                 .map(li => [li.querySelector('span').textContent, li.querySelector('b').textContent, \
+                             li.getAttribute('aria-current')])",
+                vec![],
+            )
+            .await;
+        assert_eq!(board, json!([["1. Ana", "1", "true"]]));
+        assert!(shown.contains("Meilleurs parrains"), "{shown}");
         let fits = browser
             .js(
                 "return document.documentElement.scrollWidth <= window.innerWidth",

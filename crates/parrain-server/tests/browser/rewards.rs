@@ -4,8 +4,9 @@
 //! referrer signs up and a friend comes through the link and signs up; the
 //! friend sees its own reward and code, and the referrer's page shows
 //! tier 1 given and the progress toward tier 2; the widget's leaderboard
-//! names the referrer without its email; on the participants tab the
-//! operator gives a reward by hand, once.
+//! names the referrer without its email, and so does the leaderboard on
+//! the referrer's page, its own row marked; on the participants tab the
+//! operator gives a reward by hand, once, and filters by reward and state.
 
 use serde_json::json;
 
@@ -173,6 +174,9 @@ async fn an_operator_builds_a_two_tier_double_sided_offer_and_both_sides_see_the
             )
             .await;
         assert_eq!(bar, json!("50%"));
+        // The leaderboard: Ana, by no email, her row marked as her own.
+        let mine = text(&ana, "[data-part=leaderboard] [aria-current=true]").await;
+        assert!(mine.starts_with("1. Participant 1"), "{mine}");
         // Nobody's email is on it.
         let body = text(&ana, "body").await;
         assert!(!body.contains("bob@example.com"), "{body}");
@@ -214,6 +218,32 @@ async fn an_operator_builds_a_two_tier_double_sided_offer_and_both_sides_see_the
             .map(|r| r["state"].clone())
             .collect();
         assert_eq!(tiers, [json!("given")]);
+
+        // The tab's filters: tier 1 given is Ana (by the rule) and Bob (by
+        // hand); the welcome reward given is Bob alone; tier 2 is no one yet.
+        let listed = |reward: &'static str, state: &'static str| {
+            let operator = &operator;
+            async move {
+                choose(operator, "form.filters [name=reward]", reward).await;
+                choose(operator, "form.filters [name=reward_state]", state).await;
+                submit(operator, "form.filters button[type=submit]", "main").await;
+                let emails = operator
+                    .js(
+                        "return [...document.querySelectorAll('td.email')].map(td => td.textContent).sort()",
+                        vec![],
+                    )
+                    .await;
+                emails
+            }
+        };
+        let tier_1 = listed("tier-1", "given").await;
+        assert_eq!(tier_1, json!(["ana@example.com", "bob@example.com"]));
+        let welcome = listed("welcome", "given").await;
+        assert_eq!(welcome, json!(["bob@example.com"]));
+        assert!(operator.url().await.as_str().contains("reward=welcome&reward_state=given"));
+        let tier_2 = listed("tier-2", "").await;
+        assert_eq!(tier_2, json!([]));
+        assert!(text(&operator, ".empty").await.contains("No participants match"));
     })
     .await;
 }

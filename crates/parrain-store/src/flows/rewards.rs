@@ -1001,7 +1001,7 @@ fn take_back(
 pub(crate) fn leaders<S: Sql>(db: &S, offer: &OfferId, size: i64) -> Result<Vec<Leader>> {
     let rows = db.rows(
         &format!(
-            "SELECT pe.first_name, pe.last_name, p.credit
+            "SELECT p.id, pe.first_name, pe.last_name, p.credit
              FROM participants p JOIN people pe ON pe.id = p.person_id
              WHERE p.offer_id = ?1 AND p.credit > 0
              ORDER BY p.credit DESC, p.created_at, p.id LIMIT {}",
@@ -1012,6 +1012,12 @@ pub(crate) fn leaders<S: Sql>(db: &S, offer: &OfferId, size: i64) -> Result<Vec<
     Ok(rows
         .iter()
         .map(|r| Leader {
+            participant_id: ParticipantId::from_trusted(
+                r.get("id")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned(),
+            ),
             first_name: r
                 .get("first_name")
                 .and_then(Value::as_str)

@@ -127,6 +127,10 @@ impl Participants for PgStore {
                    AND ($3::BOOLEAN IS NULL OR (p.achieved_at IS NOT NULL) = $3)
                    AND ($4::BOOLEAN IS NULL OR (p.fulfilled_at IS NOT NULL) = $4)
                    AND ($6::TEXT IS NULL OR strpos(pe.email, $6) > 0)
+                   AND (($7::TEXT IS NULL AND $8::TEXT IS NULL) OR EXISTS (
+                       SELECT 1 FROM participant_rewards r WHERE r.participant_id = p.id
+                         AND ($7::TEXT IS NULL OR r.reward_id = $7)
+                         AND ($8::TEXT IS NULL OR r.state = $8)))
                  ORDER BY p.seq DESC LIMIT $5"
             );
             let rows = c
@@ -139,6 +143,8 @@ impl Participants for PgStore {
                         &filter.fulfilled,
                         &fetch_limit(page.limit),
                         &filter.email.map(|e| e.to_lowercase()),
+                        &filter.reward,
+                        &filter.reward_state.map(|s| s.as_str()),
                     ],
                 )?
                 .iter()

@@ -124,6 +124,9 @@ impl Participants for SqliteStore {
                    AND (?3 IS NULL OR (p.achieved_at IS NOT NULL) = ?3)
                    AND (?4 IS NULL OR (p.fulfilled_at IS NOT NULL) = ?4)
                    AND (?6 IS NULL OR instr(pe.email, ?6) > 0)
+                   AND ((?7 IS NULL AND ?8 IS NULL) OR EXISTS (
+                       SELECT 1 FROM participant_rewards r WHERE r.participant_id = p.id
+                         AND (?7 IS NULL OR r.reward_id = ?7) AND (?8 IS NULL OR r.state = ?8)))
                  ORDER BY p.rowid DESC LIMIT ?5"
             );
             let rows = conn
@@ -136,6 +139,8 @@ impl Participants for SqliteStore {
                         filter.fulfilled,
                         page.limit + 1,
                         filter.email.map(|e| e.to_lowercase()),
+                        filter.reward,
+                        filter.reward_state.map(|s| s.as_str()),
                     ],
                     participant_row,
                 )?
