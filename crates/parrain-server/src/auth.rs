@@ -3,9 +3,12 @@
 //! A key is its kind's prefix (`sk_`/`pk_`) and 256 random bits in base64url.
 //! Only its SHA-256 is stored; lookups hash what the caller sent. Secret keys
 //! go in `Authorization: Bearer`; publishable keys may also come as a `key`
-//! query parameter, for `sendBeacon`, which cannot set headers. A key found
-//! is trusted for [`KEY_TTL`] before it is looked up again, so a revoked key
-//! stops working within that time.
+//! query parameter, for `sendBeacon`, which cannot set headers. A store
+//! that keeps keys itself (PostgreSQL, under its cache's generation) is
+//! asked on every call, and a key revoked on any node is refused by the next
+//! request on every node; on the others a key found is trusted for
+//! [`KEY_TTL`] before it is looked up again, so a key revoked by another
+//! process stops working within that time.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -102,7 +105,8 @@ pub(crate) async fn authenticate(parts: &Parts, state: &AppState) -> Result<ApiK
         return Err(ApiError::Unauthorized("the API key is malformed"));
     }
     let hash = hash_key(&key);
-    let key = match KEYS.get(&hash) {
+    let store_keeps = state.store.keeps_keys();
+    let key = match KEYS.get(&hash).filter(|_| !store_keeps) {
         Some(key) => key,
         None => {
             let key = state
@@ -110,7 +114,9 @@ pub(crate) async fn authenticate(parts: &Parts, state: &AppState) -> Result<ApiK
                 .key_by_hash(&hash)
                 .await?
                 .ok_or(ApiError::Unauthorized("the API key is unknown or revoked"))?;
-            KEYS.keep(hash, &key);
+            if !store_keeps {
+                KEYS.keep(hash, &key);
+            }
             key
         }
     };
@@ -125,9 +131,11 @@ pub(crate) async fn authenticate(parts: &Parts, state: &AppState) -> Result<ApiK
 /// a minute, off the request's path.
 fn note_use(state: &AppState, key: &ApiKey) {
     let now = state.clock.now();
-    if key.last_used_at.is_some_and(|at| now - at < LAST_USED_STEP) {
+    let last = key.last_used_at.max(NOTED.last(&key.id));
+    if last.is_some_and(|at| now - at < LAST_USED_STEP) {
         return;
     }
+    NOTED.note(&key.id, now);
     KEYS.used(&key.id, now);
     let store = state.store.clone();
     let id = key.id.clone();
@@ -141,9 +149,31 @@ fn note_use(state: &AppState, key: &ApiKey) {
 /// How precisely `last_used_at` is kept.
 const LAST_USED_STEP: Millis = 60_000;
 
-/// How long a key read from the store is trusted without reading it again:
-/// a key revoked (`parrain keys revoke`, another process) stops working
-/// within this time.
+/// When this process last recorded each key's use: a key the store keeps
+/// comes back as it was read, with an older `last_used_at`.
+static NOTED: Noted = Noted(Mutex::new(None));
+
+struct Noted(Mutex<Option<HashMap<KeyId, Millis>>>);
+
+impl Noted {
+    fn last(&self, id: &KeyId) -> Option<Millis> {
+        let noted = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        noted.as_ref()?.get(id).copied()
+    }
+
+    fn note(&self, id: &KeyId, now: Millis) {
+        let mut noted = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let noted = noted.get_or_insert_with(HashMap::new);
+        if noted.len() >= MAX_KEYS {
+            noted.clear();
+        }
+        noted.insert(id.clone(), now);
+    }
+}
+
+/// How long a key read from a store that does not keep keys itself is
+/// trusted without reading it again: a key revoked by another process
+/// (`parrain keys revoke`) stops working within this time.
 pub const KEY_TTL: Duration = Duration::from_secs(5);
 
 /// Keys kept at most; past that the list starts over.

@@ -77,6 +77,12 @@ pub trait Keys: Send + Sync {
     async fn revoke_key(&self, id: &KeyId, now: Millis) -> Result<ApiKey>;
     /// Records that a request came with the key at `now`.
     async fn touch_key(&self, id: &KeyId, now: Millis) -> Result<()>;
+    /// Whether [`Keys::key_by_hash`] keeps keys itself, in a way that sees
+    /// a revocation made by any process from the next call on (PostgreSQL:
+    /// under the node cache's generation); the server then keeps none.
+    fn keeps_keys(&self) -> bool {
+        false
+    }
 }
 
 #[async_trait]

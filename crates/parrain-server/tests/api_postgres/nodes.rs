@@ -1,16 +1,19 @@
 //! Two servers on one PostgreSQL database, each with a store of its own as
 //! two `parrain serve` processes have: a job queued on one node wakes the
 //! workers of the other (LISTEN/NOTIFY), well before their next poll, and a
-//! change on one node reaches what the other keeps in memory at once.
+//! change on one node (an offer, a webhook, a key) reaches what the other
+//! keeps in memory at once.
 
 use std::sync::Arc;
 
+use parrain_server::auth;
 use parrain_store::postgres::PgStore;
+use parrain_store::{KeyKind, Keys};
 use reqwest::StatusCode;
 use serde_json::json;
 
 use crate::backend::Keep;
-use crate::helpers::{error_code, expect, spawn_app_over, spawn_app_with};
+use crate::helpers::{error_code, expect, spawn_app_over, spawn_app_with, TestApp};
 use crate::mailbox::MailServer;
 use crate::receiver::Receiver;
 use crate::wake::{offer_with_welcome, sign_up_and_wait, SLOW_POLL};
@@ -130,4 +133,49 @@ async fn an_approve_or_unapprove_on_one_node_is_seen_by_the_next_request_on_anot
     b.participant(&offer, "cy@example.com").await;
     let log = a.get_ok(&format!("/v1/webhooks/{id}/deliveries")).await;
     assert_eq!(log["data"].as_array().unwrap().len(), 1, "{log}");
+}
+
+/// A key revoked by another process (as `parrain keys revoke` does, so
+/// neither server hears of it but through the database) is refused by the
+/// very next request on a node that had just accepted it and keeps it,
+/// even with that node deaf to the announcements; another key, still
+/// valid, keeps working there.
+#[tokio::test]
+async fn a_key_revoked_elsewhere_is_refused_by_the_next_request_on_every_node() {
+    let a = spawn_app_with(|_| {}).await;
+    let Keep::Database(db) = &a.db else {
+        panic!("the PostgreSQL suite keeps a database");
+    };
+    let store = PgStore::connect(db.url(), 4).await.unwrap();
+    store.deaf_to_cache_announcements();
+    let b = spawn_app_over(Arc::new(store), Keep::Elsewhere, |_| {}).await;
+    let elsewhere = PgStore::connect(db.url(), 1).await.unwrap();
+    let offers = |app: &TestApp, key: &str| {
+        app.client
+            .get(format!("{}/v1/offers", app.base))
+            .bearer_auth(key)
+            .send()
+    };
+
+    for round in 0..3 {
+        let (key, secret) = auth::create_key(&elsewhere, KeyKind::Secret, "ci", a.clock.now())
+            .await
+            .unwrap();
+        for app in [&a, &b, &b] {
+            let ok = offers(app, &secret).await.unwrap();
+            assert_eq!(ok.status(), StatusCode::OK, "round {round}");
+        }
+        let revoked = elsewhere.revoke_key(&key.id, a.clock.now()).await.unwrap();
+        assert!(revoked.revoked_at.is_some());
+        for app in [&b, &a] {
+            let refused = expect(
+                offers(app, &secret).await.unwrap(),
+                StatusCode::UNAUTHORIZED,
+            )
+            .await;
+            assert_eq!(error_code(&refused), "unauthorized", "round {round}");
+        }
+        let ok = offers(&b, &b.sk).await.unwrap();
+        assert_eq!(ok.status(), StatusCode::OK, "round {round}");
+    }
 }

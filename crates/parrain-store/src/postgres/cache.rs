@@ -1,6 +1,6 @@
 //! What every click and call reads, kept in each node's memory: share code
-//! → (participant, offer), the offers, the smart-list offers and the
-//! enabled webhook endpoints.
+//! → (participant, offer), the offers, the smart-list offers, the enabled
+//! webhook endpoints and the valid API keys.
 //!
 //! Everything kept belongs to one *generation*: the single row of
 //! `cache_generation`, which triggers move on in the same transaction as
@@ -27,19 +27,28 @@
 //!   (it may have read its own uncommitted rows), and only if the cache is
 //!   still at the generation it was read under.
 //!
-//! Only the request flows (READ COMMITTED) use it; the rarer writes read the
-//! database, as they change what is kept.
+//! Only the request flows (READ COMMITTED) and the key check use it; the
+//! rarer writes read the database, as they change what is kept.
+//!
+//! - A key is checked before the request's own transaction, and many
+//!   requests have none. So a kept key is trusted only if a read of the
+//!   generation that *started after the request arrived* finds the
+//!   generation it was kept under ([`NodeCache::current`]). Concurrent
+//!   requests share one such read: a request waits for the next read to
+//!   start rather than starting one of its own, so a burst costs one small
+//!   round trip per batch of requests instead of a key lookup each, and a
+//!   key revoked anywhere is refused by the next request on every node.
 
 use std::collections::HashMap;
 use std::sync::mpsc::{self, RecvTimeoutError, TryRecvError};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::time::Duration;
 
 use parrain_core::ids::{OfferId, ParticipantId};
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::{Client, NoTls};
 
-use crate::Offer;
+use crate::{ApiKey, Offer};
 
 /// The channel the generation is announced on.
 pub(crate) const CHANNEL: &str = "parrain_cache";
@@ -48,6 +57,8 @@ pub(crate) const CHANNEL: &str = "parrain_cache";
 const MAX_CODES: usize = 65_536;
 /// Offers kept at most; past that the list starts over.
 const MAX_OFFERS: usize = 1_024;
+/// API keys kept at most; past that the list starts over.
+const MAX_KEYS: usize = 1_024;
 
 /// How long the listener waits between checks that its store still exists.
 const LISTEN_TICK: Duration = Duration::from_millis(500);
@@ -88,6 +99,19 @@ struct Kept {
     offers: HashMap<String, Arc<Offer>>,
     smart_list: Option<Arc<Vec<OfferId>>>,
     webhooks: Option<Arc<Vec<Endpoint>>>,
+    /// Valid keys by the hash of the key.
+    keys: HashMap<String, ApiKey>,
+}
+
+/// The node's reads of the generation for the key check, one at a time.
+#[derive(Default)]
+struct Reads {
+    /// Reads started so far; the running one, if any, is the last.
+    started: u64,
+    /// The latest read that finished, and what it found.
+    finished: u64,
+    generation: i64,
+    running: bool,
 }
 
 impl Kept {
@@ -108,6 +132,8 @@ pub(crate) struct NodeCache {
     config: postgres::Config,
     kept: Arc<Mutex<Kept>>,
     listener: OnceLock<mpsc::Sender<()>>,
+    reads: Mutex<Reads>,
+    read_done: Condvar,
 }
 
 impl NodeCache {
@@ -116,6 +142,8 @@ impl NodeCache {
             config,
             kept: Arc::default(),
             listener: OnceLock::new(),
+            reads: Mutex::default(),
+            read_done: Condvar::new(),
         }
     }
 
@@ -143,6 +171,64 @@ impl NodeCache {
 
     pub(crate) fn webhooks(&self) -> Option<(Arc<Vec<Endpoint>>, i64)> {
         self.get(|k| k.webhooks.clone())
+    }
+
+    /// The valid key with this hash, if kept; with its generation.
+    pub(crate) fn key(&self, hash: &str) -> Option<(ApiKey, i64)> {
+        self.get(|k| k.keys.get(hash).cloned())
+    }
+
+    /// Keeps a valid key read (committed) under `generation`, unless the
+    /// cache has moved past it.
+    pub(crate) fn keep_key(&self, generation: i64, hash: String, key: ApiKey) {
+        self.listen();
+        let mut kept = self.kept();
+        kept.advance(generation);
+        if kept.generation != generation {
+            return;
+        }
+        if kept.keys.len() >= MAX_KEYS {
+            kept.keys.clear();
+        }
+        kept.keys.insert(hash, key);
+    }
+
+    /// The generation as read by a read that started after this call: the
+    /// running read, if any, started earlier, so the caller waits for the
+    /// next one, which all callers waiting by then share. Blocking, on the
+    /// caller's connection when it is the one that reads.
+    pub(crate) fn current(&self, client: &mut Client) -> crate::Result<i64> {
+        let lock = || self.reads.lock().unwrap_or_else(|e| e.into_inner());
+        let mut reads = lock();
+        let wanted = reads.started + 1;
+        loop {
+            if reads.finished >= wanted {
+                return Ok(reads.generation);
+            }
+            if !reads.running {
+                reads.started += 1;
+                reads.running = true;
+                let mine = reads.started;
+                drop(reads);
+                // The simple protocol: one round trip, nothing to prepare.
+                let read = read_generation(client);
+                let mut reads = lock();
+                reads.running = false;
+                if let Ok(generation) = read {
+                    reads.finished = mine;
+                    reads.generation = generation;
+                }
+                drop(reads);
+                self.read_done.notify_all();
+                let generation = read?;
+                self.saw(generation);
+                return Ok(generation);
+            }
+            reads = self
+                .read_done
+                .wait(reads)
+                .unwrap_or_else(|e| e.into_inner());
+        }
     }
 
     /// Keeps what a committed transaction read under `generation`, unless
@@ -202,6 +288,18 @@ impl NodeCache {
             stop
         });
     }
+}
+
+fn read_generation(client: &mut Client) -> crate::Result<i64> {
+    let messages = client.simple_query("SELECT generation FROM cache_generation")?;
+    messages
+        .iter()
+        .find_map(|m| match m {
+            postgres::SimpleQueryMessage::Row(row) => row.get(0),
+            _ => None,
+        })
+        .and_then(|text| text.parse().ok())
+        .ok_or_else(|| crate::StoreError::database("the cache generation is missing"))
 }
 
 /// Forgets what is kept at every announced generation until the store is gone.

@@ -1,4 +1,5 @@
-//! API keys, stored as hashes only.
+//! API keys, stored as hashes only; the valid ones each node has checked
+//! are kept under the cache's generation (`cache`).
 
 use async_trait::async_trait;
 use parrain_core::ids::KeyId;
@@ -81,14 +82,34 @@ impl Keys for PgStore {
         .await
     }
 
+    /// Through the node's cache: a kept key counts once a read of the
+    /// generation begun after this call finds it unchanged (see `cache`).
     async fn key_by_hash(&self, hash: &str) -> Result<Option<ApiKey>> {
         let hash = hash.to_owned();
-        self.read(move |c| {
-            let sql =
-                format!("SELECT {COLUMNS} FROM api_keys WHERE hash = $1 AND revoked_at IS NULL");
-            Ok(c.query_opt(&sql, &[&hash])?.map(|r| key_row(&r)))
+        self.read_kept(move |conn, cache| {
+            if let Some((key, kept_under)) = cache.key(&hash) {
+                if cache.current(&mut conn.client)? == kept_under {
+                    return Ok(Some(key));
+                }
+            }
+            let sql = format!(
+                "SELECT {COLUMNS}, (SELECT generation FROM cache_generation)
+                 FROM api_keys WHERE hash = $1 AND revoked_at IS NULL"
+            );
+            let statement = conn.prepared(&sql)?;
+            let Some(row) = conn.client.query_opt(&statement, &[&hash])? else {
+                // An unknown key is not kept: it may be created a moment later.
+                return Ok(None);
+            };
+            let key = key_row(&row);
+            cache.keep_key(row.get(7), hash, key.clone());
+            Ok(Some(key))
         })
         .await
+    }
+
+    fn keeps_keys(&self) -> bool {
+        true
     }
 
     async fn list_keys(&self) -> Result<Vec<ApiKey>> {

@@ -14,10 +14,10 @@
 //! referrer's, before its credit; a promo code with `SKIP LOCKED`).
 //!
 //! What every click and call reads (share codes, offers, the smart-list
-//! offers, the enabled webhook endpoints) is kept in each node's memory
-//! ([`cache`]), under a generation each request checks inside its own
-//! transaction, so an approve or unapprove on one node is seen by the next
-//! request on every node.
+//! offers, the enabled webhook endpoints, the API keys) is kept in each
+//! node's memory ([`cache`]), under a generation each request checks, so an
+//! approve, an unapprove or a key's revocation on one node is seen by the
+//! next request on every node.
 
 mod activities;
 mod cache;
@@ -72,6 +72,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0017_eligibility_limits.sql"),
     include_str!("../../migrations/postgres/0018_operator_roles.sql"),
     include_str!("../../migrations/postgres/0019_cache_generation.sql"),
+    include_str!("../../migrations/postgres/0020_key_generation.sql"),
 ];
 
 /// Any constant: the advisory lock nodes take while migrating, so two
@@ -84,6 +85,21 @@ type Pool = r2d2::Pool<Manager>;
 pub(crate) struct Conn {
     pub(crate) client: Client,
     statements: tx::Statements,
+}
+
+impl Conn {
+    /// `sql` prepared on this connection, once.
+    pub(crate) fn prepared(
+        &mut self,
+        sql: &str,
+    ) -> std::result::Result<postgres::Statement, postgres::Error> {
+        if let Some(s) = self.statements.get(sql) {
+            return Ok(s.clone());
+        }
+        let s = self.client.prepare(sql)?;
+        self.statements.insert(sql.to_owned(), s.clone());
+        Ok(s)
+    }
 }
 
 /// Opens the pool's connections.
@@ -238,6 +254,18 @@ impl PgStore {
         F: Fn(&PgTx<'_>) -> Result<T> + Send + 'static,
     {
         self.run(tx::Isolation::ReadCommitted, false, work).await
+    }
+
+    /// Runs `work` on a pooled connection and its prepared statements,
+    /// with the node's cache.
+    pub(crate) async fn read_kept<T, F>(&self, work: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Conn, &cache::NodeCache) -> Result<T> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        let cache = self.cache.clone();
+        blocking(move || work(&mut *pool.get()?, &cache)).await
     }
 
     /// Runs `work` on a pooled connection, each statement on its own.
