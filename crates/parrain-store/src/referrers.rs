@@ -40,10 +40,12 @@ pub(crate) fn record(
     found: &Found<ParticipantId>,
     now: Millis,
 ) -> Result<Found<ParticipantId>> {
-    db.exec_fixed(
+    // The usual case, a friend without a record, is one statement.
+    let inserted = db.strings_fixed(
         "INSERT INTO friend_referrers (offer_id, friend, participant_id, method, attributed_at)
          VALUES (?1, ?2, ?3, ?4, CAST(CAST(?5 AS TEXT) AS BIGINT))
-         ON CONFLICT (offer_id, friend) DO NOTHING",
+         ON CONFLICT (offer_id, friend) DO NOTHING
+         RETURNING participant_id || ' ' || method",
         &[
             offer.as_str(),
             friend,
@@ -52,6 +54,9 @@ pub(crate) fn record(
             &now.to_string(),
         ],
     )?;
+    if let Some(row) = inserted.first() {
+        return parse(row);
+    }
     recorded(db, offer, &[friend])?
         .ok_or_else(|| StoreError::database("a recorded referrer vanished"))
 }

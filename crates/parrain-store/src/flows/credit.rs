@@ -93,8 +93,8 @@ pub(crate) fn referrer_of(
                     Some(p) => Ok(Some(p)),
                     // A sign-up of this email with a share code, on any device.
                     None => match &friend.person {
-                        Some(person) => tx.referred_by(offer, person),
-                        None => Ok(None),
+                        Some(person) if !friend.new_person => tx.referred_by(offer, person),
+                        _ => Ok(None),
                     },
                 }
             }
@@ -164,6 +164,11 @@ pub(crate) fn is_self(
     participant: &ParticipantId,
     friend: &FriendIds,
 ) -> Result<bool> {
+    // Someone created by this very transaction, without a browser, is no
+    // participant yet.
+    if friend.new_person && friend.visitors.is_empty() {
+        return Ok(false);
+    }
     let (person, own_browser) = tx.participant_owner(participant)?;
     if friend.person.as_ref() == Some(&person) {
         return Ok(true);

@@ -175,6 +175,9 @@ pub(crate) struct FriendIds {
     /// The browser the request came from, if it came from one: its share
     /// link finds a referrer by `link`, the person's other browsers by `email`.
     pub at_hand: Option<VisitorId>,
+    /// The person was created by this transaction: nothing is recorded
+    /// under them yet, so nothing is looked up under them.
+    pub new_person: bool,
 }
 
 impl FriendIds {
@@ -186,6 +189,7 @@ impl FriendIds {
                 person: None,
                 visitors: vec![visitor.clone()],
                 at_hand: Some(visitor.clone()),
+                new_person: false,
             }),
         }
     }
@@ -203,13 +207,27 @@ impl FriendIds {
             person: Some(person),
             visitors,
             at_hand: also.cloned(),
+            new_person: false,
         })
     }
 
-    /// The keys the friend's recorded referrer may be under, the person first.
+    /// A person this transaction has just created: their only browser can
+    /// be the one at hand, so their browsers are not read.
+    pub(crate) fn of_new_person(person: PersonId, also: Option<&VisitorId>) -> Self {
+        Self {
+            person: Some(person),
+            visitors: also.into_iter().cloned().collect(),
+            at_hand: also.cloned(),
+            new_person: true,
+        }
+    }
+
+    /// The keys the friend's recorded referrer may be under, the person
+    /// first (unless just created).
     pub(crate) fn keys(&self) -> Vec<&str> {
         self.person
             .iter()
+            .filter(|_| !self.new_person)
             .map(PersonId::as_str)
             .chain(self.visitors.iter().map(VisitorId::as_str))
             .collect()

@@ -155,6 +155,7 @@ pub(crate) fn decide(tx: &impl LedgerTx, id: &str, approve: bool, now: Millis) -
             .into_iter()
             .collect(),
         at_hand: None,
+        new_person: false,
     };
     let offer = tx.offer(&review.offer_id)?;
     let kind = if approve {

@@ -4,12 +4,12 @@ use parrain_core::activity::ActivityType;
 use parrain_core::attribution::Found;
 use parrain_core::code::ReferralCode;
 use parrain_core::credit::{self, Fact};
-use parrain_core::ids::{OfferId, ParticipantId};
+use parrain_core::ids::{OfferId, ParticipantId, PersonId};
 use parrain_core::Millis;
 use serde_json::json;
 
 use super::credit::{attribute, award, fulfil, is_self, referrer_of, touch, Clues};
-use super::{person_for_email, FriendIds, LedgerTx, NewParticipant, Who};
+use super::{FriendIds, LedgerTx, NewParticipant, Who};
 use crate::EmailJob;
 use crate::{FulfillOutcome, Offer, Participant, Result, SignUp, SignedUp, StoreError};
 
@@ -103,17 +103,27 @@ pub(crate) fn sign_up(
     if !problems.is_empty() {
         return Err(StoreError::Invalid(problems));
     }
-    let person = person_for_email(
-        tx,
-        &sign_up.email,
-        sign_up.first_name.as_deref(),
-        sign_up.last_name.as_deref(),
-        now,
-    )?;
+    // The person was looked up above: found, their names fill in blanks;
+    // else they are new, and so is everything about them.
+    let (first, last) = (sign_up.first_name.as_deref(), sign_up.last_name.as_deref());
+    let person = match &known {
+        Some(person) => {
+            tx.fill_person_names(person, first, last)?;
+            person.clone()
+        }
+        None => {
+            let person = PersonId::generate();
+            tx.insert_person(&person, &sign_up.email, first, last, now)?;
+            person
+        }
+    };
     if let (Some(visitor), true) = (&sign_up.visitor_id, tie_visitor) {
         tx.see_visitor(visitor, Some(&person), ip.as_deref(), now)?;
     }
-    let friend = FriendIds::of_person(tx, person.clone(), sign_up.visitor_id.as_ref())?;
+    let friend = match known {
+        Some(_) => FriendIds::of_person(tx, person.clone(), sign_up.visitor_id.as_ref())?,
+        None => FriendIds::of_new_person(person.clone(), sign_up.visitor_id.as_ref()),
+    };
     let found = referrer_for_sign_up(tx, &offer, &friend, sign_up.referral_code.as_deref(), now)?;
     let referrer = found.as_ref().map(|f| f.participant.clone());
     let id = ParticipantId::generate();

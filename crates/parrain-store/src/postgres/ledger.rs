@@ -254,13 +254,21 @@ impl LedgerTx for PgTx<'_> {
     }
 
     fn attribution(&self, offer: &OfferId, visitor: &VisitorId) -> Result<Option<Touch<String>>> {
-        self.prep(|t| {
+        if let Some(((o, v), touch)) = self.memo.attribution.borrow().as_ref() {
+            if o == offer && v == visitor {
+                return Ok(touch.clone());
+            }
+        }
+        let touch = self.prep(|t| {
             Ok(t.query_opt(
                 "SELECT participant_id, touched_at FROM attributions WHERE offer_id = $1 AND visitor_id = $2",
                 &[&offer.as_str(), &visitor.as_str()],
             )?
             .map(|r| Touch { participant: r.get(0), at: r.get(1) }))
-        })
+        })?;
+        *self.memo.attribution.borrow_mut() =
+            Some(((offer.clone(), visitor.clone()), touch.clone()));
+        Ok(touch)
     }
 
     fn set_attribution(
@@ -277,7 +285,10 @@ impl LedgerTx for PgTx<'_> {
                 &[&offer.as_str(), &visitor.as_str(), &touch.participant, &touch.at],
             )?;
             Ok(())
-        })
+        })?;
+        *self.memo.attribution.borrow_mut() =
+            Some(((offer.clone(), visitor.clone()), Some(touch.clone())));
+        Ok(())
     }
 
     fn visit_session(
@@ -355,7 +366,10 @@ impl LedgerTx for PgTx<'_> {
     }
 
     fn participant_owner(&self, id: &ParticipantId) -> Result<(PersonId, Option<VisitorId>)> {
-        self.prep(|t| {
+        if let Some(owner) = self.memo.owners.borrow().get(id.as_str()) {
+            return Ok(owner.clone());
+        }
+        let owner = self.prep(|t| {
             t.query_opt(
                 "SELECT person_id, visitor_id FROM participants WHERE id = $1",
                 &[&id.as_str()],
@@ -367,7 +381,12 @@ impl LedgerTx for PgTx<'_> {
                 )
             })
             .ok_or(StoreError::not_found("participant"))
-        })
+        })?;
+        self.memo
+            .owners
+            .borrow_mut()
+            .insert(id.as_str().to_owned(), owner.clone());
+        Ok(owner)
     }
 
     fn referred_by(&self, offer: &OfferId, person: &PersonId) -> Result<Option<ParticipantId>> {

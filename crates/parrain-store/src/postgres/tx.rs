@@ -15,6 +15,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+use parrain_core::attribution::Touch;
 use parrain_core::ids::{OfferId, PersonId, VisitorId};
 
 use postgres::types::ToSql;
@@ -57,12 +58,18 @@ pub(crate) struct PgTx<'a> {
 /// both for each of its events). No flow changes an offer, so the first
 /// read stays true until the transaction ends. And the browser the
 /// transaction has just written, with its person as that write left it
-/// (a visit asks for it twice more).
+/// (a visit asks for it twice more). And, for a visit that touches the
+/// browser and then looks for its referrer, the attribution it last read or
+/// wrote and the owners of the participants it has read (which never
+/// change).
 #[derive(Default)]
 pub(crate) struct Memo {
     pub(crate) offers: RefCell<HashMap<String, Arc<Offer>>>,
     pub(crate) smart_list: RefCell<Option<Vec<OfferId>>>,
     pub(crate) visitor: RefCell<Option<(VisitorId, Option<PersonId>)>>,
+    #[allow(clippy::type_complexity)]
+    pub(crate) attribution: RefCell<Option<((OfferId, VisitorId), Option<Touch<String>>)>>,
+    pub(crate) owners: RefCell<HashMap<String, (PersonId, Option<VisitorId>)>>,
 }
 
 impl<'a> PgTx<'a> {
