@@ -265,6 +265,10 @@ pub trait People: Send + Sync {
     /// People matching every filter, newest first.
     async fn list_people(&self, filter: PeopleFilter, page: PageRequest) -> Result<Page<Person>>;
 
+    /// How many people match every filter: one `COUNT` over the same
+    /// conditions as the list, so the two always agree.
+    async fn count_people(&self, filter: PeopleFilter) -> Result<u64>;
+
     /// Every person matching the filter, newest first, from one query read
     /// from start to end in one snapshot, a batch at a time (see
     /// [`crate::PeopleExport`]).

@@ -414,6 +414,114 @@ async fn the_people_page_combines_filters_counts_and_downloads_them() {
     );
 }
 
+/// Signs `emails` up to `offer` through the store, 32 at a time, each with
+/// `code` as the referral code if given (the arrangement of a large list).
+async fn sign_up_all(app: &TestApp, offer: &str, emails: &[String], code: Option<&str>) {
+    use futures_util::StreamExt;
+    use parrain_core::ids::OfferId;
+    use parrain_store::SignUp;
+
+    let offer = OfferId::parse(offer).unwrap();
+    futures_util::stream::iter(emails)
+        .for_each_concurrent(32, |email| {
+            let (store, offer, now) = (app.store.clone(), offer.clone(), app.clock.now());
+            let sign_up = SignUp {
+                email: Email::parse(email).unwrap(),
+                first_name: None,
+                last_name: None,
+                fields: Default::default(),
+                marketing_consent: None,
+                visitor_id: None,
+                referral_code: code.map(str::to_owned),
+                ip: None,
+                vouched: true,
+                social_provider: None,
+            };
+            async move {
+                store.sign_up(&offer, sign_up, now).await.unwrap();
+            }
+        })
+        .await;
+}
+
+/// The count `/admin/people?{query}` shows.
+async fn shown_count(session: &Session, app: &TestApp, query: &str) -> u64 {
+    let (status, html) = session.page(app, &format!("/admin/people?{query}")).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    let (_, rest) = html.split_once("<span data-count>").expect("a count");
+    rest.split_once("</span>").unwrap().0.parse().unwrap()
+}
+
+/// Every person `GET /v1/people?{query}` lists, page by page, each once.
+async fn listed(app: &TestApp, query: &str) -> Vec<String> {
+    let mut emails = Vec::new();
+    let mut cursor = String::new();
+    loop {
+        let page = app
+            .get_ok(&format!("/v1/people?{query}&limit=100{cursor}"))
+            .await;
+        for p in page["data"].as_array().unwrap() {
+            emails.push(p["email"].as_str().unwrap().to_owned());
+        }
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = format!("&cursor={next}"),
+            None => break,
+        }
+    }
+    let mut unique = emails.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), emails.len(), "{query}: listed once each");
+    emails
+}
+
+#[tokio::test]
+async fn the_people_count_is_exact_and_agrees_with_the_list_for_combined_filters() {
+    let app = spawn_app().await;
+    operator(&app, "owner@example.com", Role::Owner).await;
+    let viewer = signed_in(&app, "viewer@example.com", Role::Viewer).await;
+    let goal = json!({"type": "referred_signups", "count": 5});
+    let (a, b) = (
+        app.live_offer(goal.clone()).await,
+        app.live_offer(goal).await,
+    );
+    let ana = app.participant(&a, "ana@example.com").await;
+    let code = ana["code"].as_str().unwrap();
+    let ana_id = ana["id"].as_str().unwrap();
+    let emails = |prefix: &str, n: usize| -> Vec<String> {
+        (0..n).map(|i| format!("{prefix}{i}@example.com")).collect()
+    };
+    let (friends, others) = (emails("friend", 130), emails("other", 45));
+    sign_up_all(&app, &a, &friends, Some(code)).await;
+    sign_up_all(&app, &a, &others, None).await;
+    sign_up_all(&app, &b, &friends[..70], None).await;
+    sign_up_all(&app, &b, &others[..20], None).await;
+
+    let cases = [
+        (format!("signed_up_for={a}"), 176),
+        (format!("signed_up_for={a}&was_referred_in={a}"), 130),
+        (format!("signed_up_for={b}&was_referred_in={a}"), 70),
+        (
+            format!("signed_up_for={b}&referred_by={ana_id}&attributed_by=coupon"),
+            0,
+        ),
+        (
+            format!(
+                "signed_up_for={b}&was_referred_in={a}&referred_by={ana_id}&attributed_by=link"
+            ),
+            70,
+        ),
+        (format!("signed_up_for={a}&achieved_goal_in={a}"), 1),
+        (format!("signed_up_for={b}&shared_in={a}"), 0),
+    ];
+    for (query, expected) in cases {
+        let list = listed(&app, &query).await;
+        let count = shown_count(&viewer, &app, &query).await;
+        assert_eq!(count, list.len() as u64, "{query}: the count is the list's");
+        assert_eq!(count, expected, "{query}");
+    }
+}
+
 #[tokio::test]
 async fn an_owner_edits_an_endpoint_replays_a_delivery_and_rotates_its_secret() {
     let app = spawn_app_with(|c| c.allow_private_webhooks = true).await;

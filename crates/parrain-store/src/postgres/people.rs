@@ -140,10 +140,17 @@ fn conditions(filter: &PeopleFilter, before: usize) -> Conditions {
 
 /// The people query: the filter's conditions after `head`, then `tail`.
 fn people_sql(head: &str, conditions: &Conditions, tail: &str) -> String {
-    let mut sql = String::from(
-        "SELECT pe.seq, pe.id, pe.email, pe.first_name, pe.last_name, pe.created_at
-         FROM people pe WHERE ",
-    );
+    select_sql(
+        "pe.seq, pe.id, pe.email, pe.first_name, pe.last_name, pe.created_at",
+        head,
+        conditions,
+        tail,
+    )
+}
+
+/// `SELECT {columns} FROM people pe WHERE {head} AND {conditions…} {tail}`.
+fn select_sql(columns: &str, head: &str, conditions: &Conditions, tail: &str) -> String {
+    let mut sql = format!("SELECT {columns} FROM people pe WHERE ");
     sql.push_str(head);
     for c in &conditions.sql {
         sql.push_str(" AND ");
@@ -179,6 +186,21 @@ impl People for PgStore {
             params.extend(conditions.args.iter().map(|a| a as &(dyn ToSql + Sync)));
             let rows = client.query(&sql, &params)?.iter().map(person).collect();
             Ok(page_of(rows, page.limit))
+        })
+        .await
+    }
+
+    async fn count_people(&self, filter: PeopleFilter) -> Result<u64> {
+        self.read(move |client| {
+            let conditions = conditions(&filter, 0);
+            let sql = select_sql("COUNT(*)", "TRUE", &conditions, "");
+            let params: Vec<&(dyn ToSql + Sync)> = conditions
+                .args
+                .iter()
+                .map(|a| a as &(dyn ToSql + Sync))
+                .collect();
+            let count: i64 = client.query_one(&sql, &params)?.get(0);
+            Ok(count.try_into().unwrap_or(0))
         })
         .await
     }

@@ -166,10 +166,17 @@ fn conditions(filter: &PeopleFilter) -> (Vec<String>, Vec<(&'static str, String)
 
 /// The people query: the filter's conditions after `head`, then `tail`.
 fn people_sql(head: &str, conditions: &[String], tail: &str) -> String {
-    let mut sql = String::from(
-        "SELECT pe.rowid, pe.id, pe.email, pe.first_name, pe.last_name, pe.created_at
-         FROM people pe WHERE ",
-    );
+    select_sql(
+        "pe.rowid, pe.id, pe.email, pe.first_name, pe.last_name, pe.created_at",
+        head,
+        conditions,
+        tail,
+    )
+}
+
+/// `SELECT {columns} FROM people pe WHERE {head} AND {conditions…} {tail}`.
+fn select_sql(columns: &str, head: &str, conditions: &[String], tail: &str) -> String {
+    let mut sql = format!("SELECT {columns} FROM people pe WHERE ");
     sql.push_str(head);
     for c in conditions {
         sql.push_str(" AND ");
@@ -216,6 +223,20 @@ impl People for SqliteStore {
                 .query_map(params.as_slice(), person)?
                 .collect::<Result<Vec<_>, _>>()?;
             Ok(page_of(rows, page.limit))
+        })
+        .await
+    }
+
+    async fn count_people(&self, filter: PeopleFilter) -> Result<u64> {
+        self.read(move |conn| {
+            let (conditions, args) = conditions(&filter);
+            let sql = select_sql("COUNT(*)", "1", &conditions, "");
+            let params: Vec<(&str, &dyn ToSql)> = args
+                .iter()
+                .map(|(name, value)| (*name, value as &dyn ToSql))
+                .collect();
+            let count: i64 = conn.query_row(&sql, params.as_slice(), |r| r.get(0))?;
+            Ok(count.try_into().unwrap_or(0))
         })
         .await
     }
