@@ -191,6 +191,7 @@ async fn feed(
         "activities.html",
         context! {
             title => "Activities",
+            may => operator.rights(),
             operator => operator.0.email,
             csrf => operator.0.csrf_token,
             offer_id => offer.map(|o| o.to_string()),

@@ -151,6 +151,7 @@ async fn page(
         "audit.html",
         context! {
             title => "Audit log",
+            may => operator.rights(),
             operator => operator.email(),
             role => operator.role().as_str(),
             csrf => operator.0.csrf_token,

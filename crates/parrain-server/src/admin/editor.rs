@@ -172,6 +172,7 @@ fn new_page(operator: &Operator, name: &str, error: Option<String>) -> Response 
         "offer_new.html",
         context! {
             title => "New offer",
+            may => operator.rights(),
             operator => operator.0.email.clone(),
             csrf => operator.0.csrf_token.clone(),
             name,
@@ -262,6 +263,7 @@ fn editor(
         "offer_edit.html",
         context! {
             title => format!("Edit {}", form.name),
+            may => operator.rights(),
             operator => operator.0.email.clone(),
             csrf => operator.0.csrf_token.clone(),
             id,

@@ -85,6 +85,7 @@ async fn draw(
         "keys.html",
         context! {
             title => "API keys",
+            may => operator.rights(),
             operator => operator.0.email,
             csrf => operator.0.csrf_token,
             keys,

@@ -84,9 +84,9 @@ async fn draw(
         "operators.html",
         context! {
             title => "Operators",
+            may => operator.rights(),
             operator => operator.email(),
             role => operator.role().as_str(),
-            owner => operator.may(Role::Owner),
             csrf => operator.0.csrf_token,
             rows,
             roles => ROLES,

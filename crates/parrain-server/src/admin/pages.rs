@@ -120,6 +120,7 @@ pub async fn offers(
         "offers.html",
         context! {
             title => "Offers",
+            may => operator.rights(),
             operator => operator.0.email,
             csrf => operator.0.csrf_token,
             offers,

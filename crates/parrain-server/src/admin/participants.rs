@@ -222,6 +222,7 @@ async fn draw(
         "participants.html",
         context! {
             title => "Participants",
+            may => operator.rights(),
             operator => operator.0.email,
             csrf => operator.0.csrf_token,
             offer_id => id.to_string(),

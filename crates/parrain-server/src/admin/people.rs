@@ -162,6 +162,7 @@ async fn page(
         "people.html",
         context! {
             title => "People",
+            may => operator.rights(),
             operator => operator.email(),
             csrf => operator.0.csrf_token,
             offers,

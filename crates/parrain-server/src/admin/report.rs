@@ -293,6 +293,7 @@ pub async fn page(
         "report.html",
         context! {
             title => "Report",
+            may => operator.rights(),
             operator => operator.0.email,
             csrf => operator.0.csrf_token,
             offer_id => id,

@@ -92,6 +92,7 @@ async fn draw(
         "reviews.html",
         context! {
             title => "Review queue",
+            may => operator.rights(),
             operator => operator.0.email,
             csrf => operator.0.csrf_token,
             rows,

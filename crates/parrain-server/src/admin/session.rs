@@ -110,6 +110,24 @@ impl Operator {
     pub fn may(&self, needs: Role) -> bool {
         self.0.role >= needs
     }
+
+    /// What the pages draw for this operator (`may` in every template): a
+    /// control its role may not use is left out, and the forms still check.
+    pub fn rights(&self) -> Rights {
+        Rights {
+            edit: self.may(Role::Editor),
+            own: self.may(Role::Owner),
+        }
+    }
+}
+
+/// The changes an operator's role allows, as the templates read them.
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+pub struct Rights {
+    /// Offers, promo codes, reviews and fulfilment (an editor or an owner).
+    pub edit: bool,
+    /// API keys, webhooks and the operators (an owner).
+    pub own: bool,
 }
 
 /// A form posted by the signed-in operator, whose `csrf` field is the

@@ -158,9 +158,9 @@ async fn draw(state: &AppState, operator: &Operator, id: &WebhookId, shown: Show
         "webhook.html",
         context! {
             title => "Webhook endpoint",
+            may => operator.rights(),
             operator => operator.email(),
             csrf => operator.0.csrf_token,
-            owner => operator.may(parrain_store::Role::Owner),
             id => webhook.id.to_string(),
             url => webhook.url,
             disabled_reason => webhook.disabled_reason,

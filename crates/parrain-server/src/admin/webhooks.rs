@@ -153,6 +153,7 @@ async fn draw(
         "webhooks.html",
         context! {
             title => "Webhooks",
+            may => operator.rights(),
             operator => operator.0.email,
             csrf => operator.0.csrf_token,
             endpoints,

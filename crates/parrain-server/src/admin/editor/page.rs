@@ -96,6 +96,7 @@ pub async fn show(
         "offer_page.html",
         context! {
             title => offer.editable().name.clone(),
+            may => operator.rights(),
             operator => operator.0.email.clone(),
             csrf => operator.0.csrf_token.clone(),
             id => offer.id.to_string(),
