@@ -19,7 +19,7 @@ use axum::http::{header, request::Parts};
 use base64::Engine as _;
 use parrain_core::ids::KeyId;
 use parrain_core::Millis;
-use parrain_store::{ApiKey, KeyKind, NewKey, Store};
+use parrain_store::{ApiKey, Audit, AuditEntry, KeyKind, NewKey, Store};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
@@ -36,9 +36,10 @@ pub async fn create_key(
     kind: KeyKind,
     name: &str,
     now: Millis,
+    audit: Audit<ApiKey>,
 ) -> Result<(ApiKey, String), parrain_store::StoreError> {
     let (key, secret) = new_key(kind, name, now);
-    let record = store.insert_key(key).await?;
+    let record = store.insert_key(key, audit).await?;
     Ok((record, secret))
 }
 
@@ -236,14 +237,35 @@ pub async fn revoke_key(
     store: &dyn Store,
     id: &KeyId,
     now: Millis,
+    audit: Audit<ApiKey>,
 ) -> Result<ApiKey, parrain_store::StoreError> {
-    let revoked = store.revoke_key(id, now).await;
+    let revoked = store.revoke_key(id, now, audit).await;
     KEYS.forget(id);
     revoked
 }
 
 /// A caller holding a secret key.
-pub struct SecretKey(#[allow(dead_code)] pub ApiKey);
+pub struct SecretKey(pub ApiKey);
+
+impl SecretKey {
+    /// The audit log's entry of a change made with this key, recorded as
+    /// `key {id} ({name})` by the store in the change's own transaction.
+    pub fn audit<T>(&self, at: Millis, action: &str, target: &str, detail: &str) -> Audit<T> {
+        Audit::entry(self.entry(at, action, target, detail))
+    }
+
+    /// The entry itself, for a change whose entry names what it made.
+    pub fn entry(&self, at: Millis, action: &str, target: &str, detail: &str) -> AuditEntry {
+        AuditEntry {
+            seq: 0,
+            at,
+            operator: format!("key {} ({})", self.0.id, self.0.name),
+            action: action.to_owned(),
+            target: target.to_owned(),
+            detail: detail.to_owned(),
+        }
+    }
+}
 
 impl FromRequestParts<AppState> for SecretKey {
     type Rejection = ApiError;

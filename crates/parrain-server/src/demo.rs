@@ -13,7 +13,7 @@ use anyhow::Context;
 use parrain_core::ids::OfferId;
 use parrain_core::offer::{OfferSettings, OfferStatus};
 use parrain_core::Millis;
-use parrain_store::{KeyKind, Store, StoreError};
+use parrain_store::{Audit, KeyKind, Store, StoreError};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -91,9 +91,9 @@ pub async fn ensure(
                     .and_then(|s| s.offer_page_url.as_deref());
                 if offer.status == OfferStatus::Approved && page != Some(page_url.as_str()) {
                     store
-                        .patch_draft(&id, json!({"offer_page_url": page_url}), now)
+                        .patch_draft(&id, json!({"offer_page_url": page_url}), now, Audit::none())
                         .await?;
-                    store.approve(&id, now).await?;
+                    store.approve(&id, now, Audit::none()).await?;
                 }
                 Some(id)
             }
@@ -117,7 +117,7 @@ pub async fn ensure(
     let publishable_key = match saved {
         Some(s) if known_key => s.publishable_key,
         _ => {
-            auth::create_key(store, KeyKind::Publishable, "demo page", now)
+            auth::create_key(store, KeyKind::Publishable, "demo page", now, Audit::none())
                 .await?
                 .1
         }
@@ -137,16 +137,17 @@ pub async fn ensure(
 
 async fn seed(store: &dyn Store, page_url: &str, now: Millis) -> anyhow::Result<OfferId> {
     let settings: OfferSettings = serde_json::from_value(settings(page_url))?;
-    let offer = store.create_offer(settings, now).await?;
+    let offer = store.create_offer(settings, now, Audit::none()).await?;
     store
         .put_promo_codes(
             &offer.id,
             parrain_core::reward::DEFAULT_POOL.into(),
             promo_codes(),
+            Audit::none(),
         )
         .await?;
     store
-        .approve(&offer.id, now)
+        .approve(&offer.id, now, Audit::none())
         .await
         .context("approving the demo offer")?;
     Ok(offer.id)

@@ -51,7 +51,7 @@ pub use invitations::{
 pub use job::*;
 pub use model::*;
 pub use named::{Claimed, NamedReferrer};
-pub use operators::{AuditEntry, Operator, OperatorSession, Operators, Role};
+pub use operators::{Audit, AuditEntry, Operator, OperatorSession, Operators, Role};
 pub use outbound::*;
 pub use privacy::{Erasure, Privacy};
 pub use report::{ReportData, Reports, TopReferrer, TOP_REFERRERS};
@@ -65,7 +65,7 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 #[async_trait]
 pub trait Keys: Send + Sync {
-    async fn insert_key(&self, key: NewKey) -> Result<ApiKey>;
+    async fn insert_key(&self, key: NewKey, audit: Audit<ApiKey>) -> Result<ApiKey>;
     /// Inserts `keys` only if the store holds no key yet, checked and
     /// written under a lock (an advisory lock on PostgreSQL), so processes
     /// starting at once on one database insert first keys once; returns
@@ -74,7 +74,7 @@ pub trait Keys: Send + Sync {
     /// The key with this hash, if it exists and is not revoked.
     async fn key_by_hash(&self, hash: &str) -> Result<Option<ApiKey>>;
     async fn list_keys(&self) -> Result<Vec<ApiKey>>;
-    async fn revoke_key(&self, id: &KeyId, now: Millis) -> Result<ApiKey>;
+    async fn revoke_key(&self, id: &KeyId, now: Millis, audit: Audit<ApiKey>) -> Result<ApiKey>;
     /// Records that a request came with the key at `now`.
     async fn touch_key(&self, id: &KeyId, now: Millis) -> Result<()>;
     /// Whether [`Keys::key_by_hash`] keeps keys itself, in a way that sees
@@ -87,7 +87,12 @@ pub trait Keys: Send + Sync {
 
 #[async_trait]
 pub trait Offers: Send + Sync {
-    async fn create_offer(&self, settings: OfferSettings, now: Millis) -> Result<Offer>;
+    async fn create_offer(
+        &self,
+        settings: OfferSettings,
+        now: Millis,
+        audit: Audit<Offer>,
+    ) -> Result<Offer>;
     async fn offer(&self, id: &OfferId) -> Result<Offer>;
     async fn list_offers(
         &self,
@@ -100,12 +105,13 @@ pub trait Offers: Send + Sync {
         id: &OfferId,
         patch: serde_json::Value,
         now: Millis,
+        audit: Audit<Offer>,
     ) -> Result<Offer>;
-    async fn approve(&self, id: &OfferId, now: Millis) -> Result<Offer>;
-    async fn unapprove(&self, id: &OfferId, now: Millis) -> Result<Offer>;
-    async fn archive(&self, id: &OfferId, now: Millis) -> Result<Offer>;
-    async fn clone_offer(&self, id: &OfferId, now: Millis) -> Result<Offer>;
-    async fn delete_offer(&self, id: &OfferId) -> Result<()>;
+    async fn approve(&self, id: &OfferId, now: Millis, audit: Audit<Offer>) -> Result<Offer>;
+    async fn unapprove(&self, id: &OfferId, now: Millis, audit: Audit<Offer>) -> Result<Offer>;
+    async fn archive(&self, id: &OfferId, now: Millis, audit: Audit<Offer>) -> Result<Offer>;
+    async fn clone_offer(&self, id: &OfferId, now: Millis, audit: Audit<Offer>) -> Result<Offer>;
+    async fn delete_offer(&self, id: &OfferId, audit: Audit<()>) -> Result<()>;
     /// Replaces the unused promo codes of one of the offer's pools with an
     /// upload (one code per line); returns that pool's counts.
     async fn put_promo_codes(
@@ -113,6 +119,7 @@ pub trait Offers: Send + Sync {
         id: &OfferId,
         pool: String,
         upload: String,
+        audit: Audit<PromoCounts>,
     ) -> Result<PromoCounts>;
     /// The offer's pools with their counts, by name.
     async fn promo_counts(&self, id: &OfferId) -> Result<Vec<PromoCounts>>;
@@ -137,13 +144,19 @@ pub trait Participants: Send + Sync {
         email: &Email,
     ) -> Result<Option<(Participant, i64)>>;
     /// Fulfils an achieved participant by hand.
-    async fn fulfill(&self, id: &ParticipantId, now: Millis) -> Result<Participant>;
+    async fn fulfill(
+        &self,
+        id: &ParticipantId,
+        now: Millis,
+        audit: Audit<Participant>,
+    ) -> Result<Participant>;
     /// Fulfils many; each id gets its own outcome, and none blocks the others.
     async fn fulfill_many(
         &self,
         offer: &OfferId,
         ids: Vec<ParticipantId>,
         now: Millis,
+        audit: Audit<Vec<FulfillOutcome>>,
     ) -> Result<Vec<FulfillOutcome>>;
 }
 
@@ -209,6 +222,7 @@ pub trait Rewards: Send + Sync {
         occurrence: Option<i64>,
         note: Option<String>,
         now: Millis,
+        audit: Audit<ParticipantReward>,
     ) -> Result<ParticipantReward>;
     /// An operator cancels one occurrence held or waiting, once.
     async fn cancel_reward(
@@ -218,6 +232,7 @@ pub trait Rewards: Send + Sync {
         occurrence: Option<i64>,
         reason: Option<String>,
         now: Millis,
+        audit: Audit<ParticipantReward>,
     ) -> Result<ParticipantReward>;
     /// The offer's `size` referrers with the most credit, most first.
     async fn leaderboard(&self, offer: &OfferId, size: i64) -> Result<Vec<Leader>>;

@@ -6,7 +6,13 @@
 //! operator, so a reset locks out whoever held the old one.
 //!
 //! Each operator has a role (`Role`), and every change an operator makes is
-//! kept in the audit log (`AuditEntry`): who, when, what and on what.
+//! kept in the audit log (`AuditEntry`): who, when, what and on what. A
+//! change's entry is written in the change's own transaction (`Audit`,
+//! passed to the store operation that makes the change), so the log holds
+//! an entry exactly when the change was made: a refused change leaves none,
+//! and a failure cannot keep one without the other.
+
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use parrain_core::email::Email;
@@ -62,7 +68,8 @@ pub struct AuditEntry {
     /// Its place in the log (0 before it is recorded).
     pub seq: i64,
     pub at: Millis,
-    /// The operator's email, or `cli` for the command line.
+    /// The operator's email, `cli` for the command line, or `key {id}
+    /// ({name})` for a secret key of the API.
     pub operator: String,
     /// What was done, e.g. `offer.approve`, `operator.role`.
     pub action: String,
@@ -70,6 +77,53 @@ pub struct AuditEntry {
     pub target: String,
     /// Anything more, in words (e.g. `viewer → editor`), or empty.
     pub detail: String,
+}
+
+/// What the audit log says of a change, given to the store operation that
+/// makes it and written by the store in the same transaction, only if the
+/// change is made. It is built from what the operation returns, so an entry
+/// can name what the change made (a new offer's id) or leave itself out
+/// (nothing fulfilled).
+pub struct Audit<T>(Option<Arc<AuditOf<T>>>);
+
+type AuditOf<T> = dyn Fn(&T) -> Option<AuditEntry> + Send + Sync;
+
+impl<T> Audit<T> {
+    /// A change that is not recorded: the demo's seeding, or arranging a test.
+    pub fn none() -> Self {
+        Self(None)
+    }
+
+    /// This entry, whatever the change returns.
+    pub fn entry(entry: AuditEntry) -> Self {
+        Self(Some(Arc::new(move |_: &T| Some(entry.clone()))))
+    }
+
+    /// The entry `of` makes of what the change returns (none if it says so).
+    pub fn of(of: impl Fn(&T) -> Option<AuditEntry> + Send + Sync + 'static) -> Self {
+        Self(Some(Arc::new(of)))
+    }
+
+    /// The entry to write for a change that returned `value`.
+    pub(crate) fn for_value(&self, value: &T) -> Option<AuditEntry> {
+        self.0.as_ref().and_then(|of| of(value))
+    }
+}
+
+impl<T> Clone for Audit<T> {
+    fn clone(&self) -> Self {
+        Self(self.0.clone())
+    }
+}
+
+impl<T> std::fmt::Debug for Audit<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "Audit(..)"
+        } else {
+            "Audit(none)"
+        })
+    }
 }
 
 /// A live login session.
@@ -106,7 +160,8 @@ pub trait Operators: Send + Sync {
     /// email). Taking the owner role from the last owner is a `Conflict`, so
     /// someone can always manage the operators.
     async fn set_role(&self, email: &str, role: Role, entry: AuditEntry) -> Result<Role>;
-    /// Records a change in the audit log.
+    /// Records an entry in the audit log on its own (a change that is not
+    /// the store's, such as adding an operator from the command line).
     async fn record_audit(&self, entry: AuditEntry) -> Result<()>;
     /// The audit log, newest first: up to `limit` entries before `before`
     /// (a `seq`), or the newest.

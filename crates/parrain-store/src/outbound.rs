@@ -9,6 +9,7 @@
 //! `FOR UPDATE SKIP LOCKED`. Each claim bumps `attempts`, which fences the
 //! settlement: a worker whose lease ran out cannot settle a newer attempt.
 
+use crate::Audit;
 use async_trait::async_trait;
 use parrain_core::activity::ActivityType;
 use parrain_core::ids::{ActivityId, MessageId, OfferId, ParticipantId, PersonId, WebhookId};
@@ -185,7 +186,12 @@ pub struct AttemptRecord {
 
 #[async_trait]
 pub trait Webhooks: Send + Sync {
-    async fn create_webhook(&self, new: NewWebhook, now: Millis) -> Result<Webhook>;
+    async fn create_webhook(
+        &self,
+        new: NewWebhook,
+        now: Millis,
+        audit: Audit<Webhook>,
+    ) -> Result<Webhook>;
     async fn webhook(&self, id: &WebhookId) -> Result<Webhook>;
     async fn list_webhooks(&self, page: PageRequest) -> Result<Page<Webhook>>;
     async fn update_webhook(
@@ -193,9 +199,10 @@ pub trait Webhooks: Send + Sync {
         id: &WebhookId,
         patch: WebhookPatch,
         now: Millis,
+        audit: Audit<Webhook>,
     ) -> Result<Webhook>;
     /// Deletes the endpoint; its pending deliveries are dropped.
-    async fn delete_webhook(&self, id: &WebhookId) -> Result<()>;
+    async fn delete_webhook(&self, id: &WebhookId, audit: Audit<()>) -> Result<()>;
     /// Signs with `secret` from now on; the old one also signs until `grace_until`.
     async fn rotate_secret(
         &self,
@@ -203,6 +210,7 @@ pub trait Webhooks: Send + Sync {
         secret: String,
         grace_until: Millis,
         now: Millis,
+        audit: Audit<Webhook>,
     ) -> Result<Webhook>;
     /// Deliveries, newest first, each with its attempts.
     async fn list_deliveries(&self, id: &WebhookId, page: PageRequest) -> Result<Page<Delivery>>;
@@ -213,6 +221,7 @@ pub trait Webhooks: Send + Sync {
         id: &WebhookId,
         message: &MessageId,
         now: Millis,
+        audit: Audit<Delivery>,
     ) -> Result<Delivery>;
     /// The delivery a job carries and its endpoint (`None` when the endpoint is gone).
     async fn delivery_to_send(&self, message: &MessageId) -> Result<Option<(Delivery, Webhook)>>;

@@ -2,6 +2,7 @@
 //! listed, then approved (the credit counts, the goal may be reached) or
 //! rejected (it never counts). A review's id is its credit's, made opaque.
 
+use crate::Audit;
 use async_trait::async_trait;
 use base64::Engine as _;
 use parrain_core::ids::{OfferId, ParticipantId};
@@ -33,7 +34,13 @@ pub trait Reviews: Send + Sync {
     async fn list_reviews(&self, offer: Option<OfferId>, page: PageRequest)
         -> Result<Page<Review>>;
     /// Approves or rejects a pending review.
-    async fn decide_review(&self, id: &str, approve: bool, now: Millis) -> Result<Review>;
+    async fn decide_review(
+        &self,
+        id: &str,
+        approve: bool,
+        now: Millis,
+        audit: Audit<Review>,
+    ) -> Result<Review>;
 }
 
 /// A review's id: its credit's participant and key.

@@ -48,7 +48,8 @@ pub enum AdminCommand {
     List,
 }
 
-fn entry(now: i64, action: &str, target: &str, detail: &str) -> AuditEntry {
+/// An entry of the audit log for a change made from the command line.
+pub(crate) fn entry(now: i64, action: &str, target: &str, detail: &str) -> AuditEntry {
     AuditEntry {
         seq: 0,
         at: now,

@@ -19,7 +19,7 @@ use parrain_core::ids::KeyId;
 use parrain_server::{auth, AppState, Clock, ServerConfig};
 use parrain_store::postgres::PgStore;
 use parrain_store::sqlite::SqliteStore;
-use parrain_store::{KeyKind, Store};
+use parrain_store::{ApiKey, Audit, AuditEntry, KeyKind, Store};
 
 #[derive(Parser)]
 #[command(
@@ -249,7 +249,17 @@ async fn keys(store: &dyn Store, command: KeysCommand) -> anyhow::Result<()> {
                 Kind::Secret => KeyKind::Secret,
                 Kind::Publishable => KeyKind::Publishable,
             };
-            let (record, secret) = auth::create_key(store, kind, &name, now()).await?;
+            let entry = admin::entry(now(), "key.create", "", "");
+            let audit = Audit::of(move |key: &ApiKey| {
+                let target = key.id.to_string();
+                let detail = format!("{} key “{}”", key.kind.as_str(), key.name);
+                Some(AuditEntry {
+                    target,
+                    detail,
+                    ..entry.clone()
+                })
+            });
+            let (record, secret) = auth::create_key(store, kind, &name, now(), audit).await?;
             println!(
                 "created {} key {} ({}); it is shown only this once:",
                 kind.as_str(),
@@ -277,7 +287,8 @@ async fn keys(store: &dyn Store, command: KeysCommand) -> anyhow::Result<()> {
         }
         KeysCommand::Revoke { id } => {
             let id = KeyId::parse(&id).context("not a key id (key_…)")?;
-            let key = store.revoke_key(&id, now()).await?;
+            let audit = Audit::entry(admin::entry(now(), "key.revoke", id.as_str(), ""));
+            let key = store.revoke_key(&id, now(), audit).await?;
             println!("revoked {} ({})", key.id, key.name);
         }
     }

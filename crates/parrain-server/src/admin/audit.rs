@@ -2,8 +2,10 @@
 //! fulfil, key, webhook and role changes), with who and when, shown at
 //! `/admin/audit` and downloaded whole as CSV. Any role may read it.
 //!
-//! A handler records its change after the store has made it, and answers
-//! only once the entry is written too (`then`).
+//! A handler gives the store operation that makes a change its entry
+//! (`by`); the store writes both in one transaction, so the log holds an
+//! entry exactly when the change was made. Changes made through the API
+//! with a secret key are recorded too, by the key (`auth::SecretKey::audit`).
 
 use axum::extract::{Query, State};
 use axum::http::header;
@@ -11,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use minijinja::context;
-use parrain_store::AuditEntry;
+use parrain_store::{Audit, AuditEntry};
 use serde::{Deserialize, Serialize};
 
 use super::activities::when;
@@ -36,17 +38,16 @@ pub fn router() -> Router<AppState> {
         .route("/admin/audit.csv", get(csv))
 }
 
-/// Records that `operator` did `action` to `target`.
-pub async fn record(
+/// The entry of a change `operator` makes, for the store to write in the
+/// change's own transaction.
+pub fn by<T>(
     state: &AppState,
     operator: &Operator,
     action: &str,
     target: &str,
     detail: &str,
-) -> Result<(), PageError> {
-    let entry = entry(state, operator.email(), action, target, detail);
-    state.store.record_audit(entry).await?;
-    Ok(())
+) -> Audit<T> {
+    Audit::entry(entry(state, operator.email(), action, target, detail))
 }
 
 /// An entry by `who` at the clock's now.
@@ -58,22 +59,6 @@ pub fn entry(state: &AppState, who: &str, action: &str, target: &str, detail: &s
         action: action.to_owned(),
         target: target.to_owned(),
         detail: detail.to_owned(),
-    }
-}
-
-/// Records the change, then answers with `response` (or with the failure
-/// to record it).
-pub async fn then(
-    state: &AppState,
-    operator: &Operator,
-    action: &str,
-    target: &str,
-    detail: &str,
-    response: Response,
-) -> Response {
-    match record(state, operator, action, target, detail).await {
-        Ok(()) => response,
-        Err(e) => e.into_response(),
     }
 }
 

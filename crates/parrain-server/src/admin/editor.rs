@@ -18,7 +18,7 @@ use axum::Router;
 use minijinja::context;
 use parrain_core::ids::OfferId;
 use parrain_core::offer::{OfferSettings, Problem};
-use parrain_store::StoreError;
+use parrain_store::{Audit, AuditEntry, Offer, StoreError};
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
@@ -205,20 +205,21 @@ async fn create(
         Ok(settings) => settings,
         Err(e) => return refused(e.to_string()),
     };
-    match state.store.create_offer(settings, state.clock.now()).await {
-        Ok(offer) => {
-            let to = Redirect::to(&format!("/admin/offers/{}/edit", offer.id)).into_response();
-            let name = form.name.trim();
-            super::audit::then(
-                &state,
-                &operator,
-                "offer.create",
-                offer.id.as_str(),
-                name,
-                to,
-            )
-            .await
-        }
+    let name = form.name.trim().to_owned();
+    let entry = super::audit::entry(&state, operator.email(), "offer.create", "", &name);
+    let audit = Audit::of(move |offer: &Offer| {
+        let target = offer.id.to_string();
+        Some(AuditEntry {
+            target,
+            ..entry.clone()
+        })
+    });
+    match state
+        .store
+        .create_offer(settings, state.clock.now(), audit)
+        .await
+    {
+        Ok(offer) => Redirect::to(&format!("/admin/offers/{}/edit", offer.id)).into_response(),
         Err(StoreError::Invalid(problems)) => refused(
             problems
                 .into_iter()
@@ -342,10 +343,11 @@ async fn save(
         }
         patch
     });
+    let edit = super::audit::by(&state, &operator, "offer.edit", id.as_str(), "");
     let result = match patch {
         Ok(patch) => state
             .store
-            .patch_draft(&id, patch, state.clock.now())
+            .patch_draft(&id, patch, state.clock.now(), edit)
             .await
             .map_err(|e| match e {
                 StoreError::Invalid(problems) => Ok(problems),
@@ -354,10 +356,7 @@ async fn save(
         Err(problems) => Err(Ok(problems)),
     };
     match result {
-        Ok(_) => {
-            let to = page::to_offer(&id, "saved");
-            super::audit::then(&state, &operator, "offer.edit", id.as_str(), "", to).await
-        }
+        Ok(_) => page::to_offer(&id, "saved"),
         Err(Ok(problems)) => {
             let status = match state.store.offer(&id).await {
                 Ok(offer) => offer.status.as_str(),

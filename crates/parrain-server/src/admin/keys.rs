@@ -11,7 +11,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use minijinja::context;
 use parrain_core::ids::KeyId;
-use parrain_store::{ApiKey, KeyKind};
+use parrain_store::{ApiKey, Audit, AuditEntry, KeyKind};
 use serde::{Deserialize, Serialize};
 
 use super::activities::when;
@@ -121,15 +121,18 @@ async fn create(
         let error = "Give the key a name of 1 to 100 characters, e.g. where it is used.";
         return draw(&state, operator, None, Some(error)).await;
     }
-    match create_key(state.store.as_ref(), kind, name, state.clock.now()).await {
+    let entry = super::audit::entry(&state, operator.email(), "key.create", "", "");
+    let audit = Audit::of(move |key: &ApiKey| {
+        let target = key.id.to_string();
+        let detail = format!("{} key “{}”", key.kind.as_str(), key.name);
+        Some(AuditEntry {
+            target,
+            detail,
+            ..entry.clone()
+        })
+    });
+    match create_key(state.store.as_ref(), kind, name, state.clock.now(), audit).await {
         Ok((key, secret)) => {
-            let detail = format!("{} key “{}”", key.kind.as_str(), key.name);
-            let id = key.id.to_string();
-            if let Err(e) =
-                super::audit::record(&state, &operator, "key.create", &id, &detail).await
-            {
-                return e.into_response();
-            }
             let created = Created {
                 kind: key.kind.as_str(),
                 name: key.name,
@@ -154,11 +157,9 @@ async fn revoke(
     let Ok(id) = KeyId::parse(&id) else {
         return PageError::not_found("key").into_response();
     };
-    match crate::auth::revoke_key(state.store.as_ref(), &id, state.clock.now()).await {
-        Ok(_) => {
-            let to = Redirect::to("/admin/keys").into_response();
-            super::audit::then(&state, &operator, "key.revoke", id.as_str(), "", to).await
-        }
+    let audit = super::audit::by(&state, &operator, "key.revoke", id.as_str(), "");
+    match crate::auth::revoke_key(state.store.as_ref(), &id, state.clock.now(), audit).await {
+        Ok(_) => Redirect::to("/admin/keys").into_response(),
         Err(e) => PageError::from(e).into_response(),
     }
 }

@@ -16,7 +16,9 @@ use axum::Router;
 use minijinja::context;
 use parrain_core::ids::{OfferId, ParticipantId};
 use parrain_core::reward::RewardState;
-use parrain_store::{PageRequest, Participant, ParticipantFilter};
+use parrain_store::{
+    Audit, AuditEntry, FulfillOutcome, PageRequest, Participant, ParticipantFilter,
+};
 use serde::{Deserialize, Serialize};
 
 use super::activities::when;
@@ -287,9 +289,27 @@ pub async fn fulfill(
     let valid: Vec<ParticipantId> = valid.into_iter().filter_map(|(_, p)| p).collect();
     let mut outcomes = Vec::new();
     if !valid.is_empty() {
+        let entry = super::audit::entry(
+            &state,
+            operator.email(),
+            "participants.fulfil",
+            id.as_str(),
+            "",
+        );
+        let audit = Audit::of(move |outcomes: &Vec<FulfillOutcome>| {
+            let fulfilled: Vec<&str> = (outcomes.iter())
+                .filter(|o| o.fulfilled)
+                .map(|o| o.participant_id.as_str())
+                .collect();
+            let detail = fulfilled.join(", ");
+            (!fulfilled.is_empty()).then(|| AuditEntry {
+                detail,
+                ..entry.clone()
+            })
+        });
         let done = match state
             .store
-            .fulfill_many(&id, valid, state.clock.now())
+            .fulfill_many(&id, valid, state.clock.now(), audit)
             .await
         {
             Ok(done) => done,
@@ -306,24 +326,6 @@ pub async fn fulfill(
                 promo_code: o.promo_code,
                 error: o.error.map(|(_, message)| message),
             });
-        }
-    }
-    let fulfilled: Vec<&str> = (outcomes.iter())
-        .filter(|o| o.fulfilled)
-        .map(|o| o.email.as_str())
-        .collect();
-    if !fulfilled.is_empty() {
-        let detail = fulfilled.join(", ");
-        if let Err(e) = super::audit::record(
-            &state,
-            &operator,
-            "participants.fulfil",
-            id.as_str(),
-            &detail,
-        )
-        .await
-        {
-            return e.into_response();
         }
     }
     outcomes.extend(invalid.into_iter().map(|(raw, _)| Outcome {
@@ -405,13 +407,16 @@ pub async fn by_hand(
             Err(e) => return PageError::from(e).into_response(),
         };
         let now = state.clock.now();
+        let what = format!("participants.reward_{action}");
+        let detail = format!("{reward}: {email}");
+        let audit = super::audit::by(&state, &operator, &what, participant.as_str(), &detail);
         let done = if action == "give" {
             (state.store)
-                .give_reward(&participant, reward.clone(), None, note.clone(), now)
+                .give_reward(&participant, reward.clone(), None, note.clone(), now, audit)
                 .await
         } else {
             (state.store)
-                .cancel_reward(&participant, reward.clone(), None, note.clone(), now)
+                .cancel_reward(&participant, reward.clone(), None, note.clone(), now, audit)
                 .await
         };
         outcomes.push(match done {
@@ -431,17 +436,6 @@ pub async fn by_hand(
                 error: Some(e.to_string()),
             },
         });
-    }
-    let done: Vec<&str> = (outcomes.iter())
-        .filter(|o| o.fulfilled)
-        .map(|o| o.email.as_str())
-        .collect();
-    if !done.is_empty() {
-        let detail = format!("{reward}: {}", done.join(", "));
-        let what = format!("participants.reward_{action}");
-        if let Err(e) = super::audit::record(&state, &operator, &what, id.as_str(), &detail).await {
-            return e.into_response();
-        }
     }
     draw(
         &state,

@@ -156,20 +156,19 @@ async fn decide(
         "reject" => false,
         _ => return PageError::not_found("decision").into_response(),
     };
+    let action = if approve {
+        "review.approve"
+    } else {
+        "review.reject"
+    };
+    let audit = super::audit::by(&state, &operator, action, &id, "");
     match state
         .store
-        .decide_review(&id, approve, state.clock.now())
+        .decide_review(&id, approve, state.clock.now(), audit)
         .await
     {
         Ok(review) => {
-            let to =
-                Redirect::to(&format!("/admin/reviews?decided={}", review.state)).into_response();
-            let action = if approve {
-                "review.approve"
-            } else {
-                "review.reject"
-            };
-            super::audit::then(&state, &operator, action, &id, "", to).await
+            Redirect::to(&format!("/admin/reviews?decided={}", review.state)).into_response()
         }
         Err(e) => {
             let message = ApiError::from(e).message();

@@ -280,15 +280,13 @@ async fn save(
         offer_id: Some(offer_id),
         enabled: Some(form.enabled),
     };
+    let audit = audit::by(&state, &operator, "webhook.edit", id.as_str(), &detail);
     match state
         .store
-        .update_webhook(&id, patch, state.clock.now())
+        .update_webhook(&id, patch, state.clock.now(), audit)
         .await
     {
-        Ok(_) => {
-            let to = Redirect::to(&format!("/admin/webhooks/{id}?done=saved")).into_response();
-            audit::then(&state, &operator, "webhook.edit", id.as_str(), &detail, to).await
-        }
+        Ok(_) => Redirect::to(&format!("/admin/webhooks/{id}?done=saved")).into_response(),
         Err(StoreError::Invalid(problems)) => {
             let message = problems.into_iter().map(|p| p.message).collect::<Vec<_>>();
             let shown = Shown {
@@ -312,18 +310,20 @@ async fn rotate(
         return PageError::not_found("webhook").into_response();
     };
     let now = state.clock.now();
+    let detail = "the old secret signs too for 24 hours";
+    let audit = audit::by(&state, &operator, "webhook.rotate", id.as_str(), detail);
     let rotated = state
         .store
-        .rotate_secret(&id, signature::new_secret(), now + ROTATION_GRACE_MS, now)
+        .rotate_secret(
+            &id,
+            signature::new_secret(),
+            now + ROTATION_GRACE_MS,
+            now,
+            audit,
+        )
         .await;
     match rotated {
         Ok(webhook) => {
-            let detail = "the old secret signs too for 24 hours";
-            if let Err(e) =
-                audit::record(&state, &operator, "webhook.rotate", id.as_str(), detail).await
-            {
-                return e.into_response();
-            }
             let shown = Shown {
                 secret: Some(webhook.secret),
                 ..plain(None)
@@ -345,23 +345,19 @@ async fn replay(
     let Ok(message) = MessageId::parse(&delivery) else {
         return PageError::not_found("delivery").into_response();
     };
+    let audit = audit::by(
+        &state,
+        &operator,
+        "webhook.replay",
+        id.as_str(),
+        message.as_str(),
+    );
     match state
         .store
-        .replay_delivery(&id, &message, state.clock.now())
+        .replay_delivery(&id, &message, state.clock.now(), audit)
         .await
     {
-        Ok(_) => {
-            let to = Redirect::to(&format!("/admin/webhooks/{id}?done=replayed")).into_response();
-            audit::then(
-                &state,
-                &operator,
-                "webhook.replay",
-                id.as_str(),
-                message.as_str(),
-                to,
-            )
-            .await
-        }
+        Ok(_) => Redirect::to(&format!("/admin/webhooks/{id}?done=replayed")).into_response(),
         Err(StoreError::Conflict { message, .. }) => {
             let shown = Shown {
                 error: Some(message),

@@ -12,7 +12,7 @@ use axum::Router;
 use minijinja::context;
 use parrain_core::activity::ActivityType;
 use parrain_core::ids::{OfferId, WebhookId};
-use parrain_store::{Delivery, NewWebhook, PageRequest, Webhook};
+use parrain_store::{Audit, AuditEntry, Delivery, NewWebhook, PageRequest, Webhook};
 use serde::Serialize;
 
 use super::activities::when;
@@ -223,14 +223,21 @@ async fn create(
         offer_id,
         secret: signature::new_secret(),
     };
-    match state.store.create_webhook(new, state.clock.now()).await {
+    let entry = super::audit::entry(&state, operator.email(), "webhook.create", "", "");
+    let audit = Audit::of(move |webhook: &Webhook| {
+        let (target, detail) = (webhook.id.to_string(), webhook.url.clone());
+        Some(AuditEntry {
+            target,
+            detail,
+            ..entry.clone()
+        })
+    });
+    match state
+        .store
+        .create_webhook(new, state.clock.now(), audit)
+        .await
+    {
         Ok(webhook) => {
-            let id = webhook.id.to_string();
-            if let Err(e) =
-                super::audit::record(&state, &operator, "webhook.create", &id, &webhook.url).await
-            {
-                return e.into_response();
-            }
             let added = Added {
                 url: webhook.url,
                 secret: webhook.secret,
@@ -252,11 +259,9 @@ async fn delete(
     let Ok(id) = WebhookId::parse(&id) else {
         return PageError::not_found("webhook").into_response();
     };
-    match state.store.delete_webhook(&id).await {
-        Ok(()) => {
-            let to = Redirect::to("/admin/webhooks").into_response();
-            super::audit::then(&state, &operator, "webhook.delete", id.as_str(), "", to).await
-        }
+    let audit = super::audit::by(&state, &operator, "webhook.delete", id.as_str(), "");
+    match state.store.delete_webhook(&id, audit).await {
+        Ok(()) => Redirect::to("/admin/webhooks").into_response(),
         Err(e) => PageError::from(e).into_response(),
     }
 }

@@ -8,6 +8,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use parrain_core::ids::OfferId;
 use parrain_core::offer::{valid_provider_id, OfferSettings, OfferStatus, Problem};
+use parrain_store::{Audit, AuditEntry, Offer, PromoCounts};
 use serde::Deserialize;
 use serde_json::Value;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -46,12 +47,24 @@ pub fn public() -> OpenApiRouter<AppState> {
     responses((status = 201, body = OfferOut), (status = 400), (status = 422)))]
 async fn create_offer(
     State(state): State<AppState>,
-    _: SecretKey,
+    key: SecretKey,
     ApiJson(settings): ApiJson<OfferSettings, MAX_SETTINGS_TEXT>,
 ) -> ApiResult<(StatusCode, Json<OfferOut>)> {
     unconfigured_providers(&state, &settings.social_sign_up)?;
     let now = state.clock.now();
-    let offer = state.store.create_offer(settings, now).await?;
+    let (name, entry) = (
+        settings.name.clone(),
+        key.entry(now, "offer.create", "", ""),
+    );
+    let audit = Audit::of(move |offer: &Offer| {
+        let (target, detail) = (offer.id.to_string(), name.clone());
+        Some(AuditEntry {
+            target,
+            detail,
+            ..entry.clone()
+        })
+    });
+    let offer = state.store.create_offer(settings, now, audit).await?;
     Ok((StatusCode::CREATED, Json(OfferOut::new(offer, now))))
 }
 
@@ -100,7 +113,7 @@ async fn get_offer(
     responses((status = 200, body = OfferOut), (status = 400), (status = 404), (status = 409), (status = 422)))]
 async fn patch_offer(
     State(state): State<AppState>,
-    _: SecretKey,
+    key: SecretKey,
     Path(id): Path<String>,
     ApiJson(patch): ApiJson<Value, MAX_SETTINGS_TEXT>,
 ) -> ApiResult<Json<OfferOut>> {
@@ -120,7 +133,12 @@ async fn patch_offer(
     let now = state.clock.now();
     let offer = state
         .store
-        .patch_draft(&id, patch, now)
+        .patch_draft(
+            &id,
+            patch,
+            now,
+            key.audit(now, "offer.edit", id.as_str(), ""),
+        )
         .await
         .map_err(patch_error)?;
     Ok(Json(OfferOut::new(offer, now)))
@@ -167,11 +185,12 @@ fn patch_error(e: parrain_store::StoreError) -> ApiError {
     responses((status = 204), (status = 404), (status = 409)))]
 async fn delete_offer(
     State(state): State<AppState>,
-    _: SecretKey,
+    key: SecretKey,
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
     let id = path_id!(OfferId, id, "offer");
-    state.store.delete_offer(&id).await?;
+    let audit = key.audit(state.clock.now(), "offer.delete", id.as_str(), "");
+    state.store.delete_offer(&id, audit).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -180,13 +199,15 @@ async fn delete_offer(
     responses((status = 200, body = OfferOut), (status = 404), (status = 409), (status = 422)))]
 async fn approve(
     State(state): State<AppState>,
-    _: SecretKey,
+    key: SecretKey,
     Path(id): Path<String>,
 ) -> ApiResult<Json<OfferOut>> {
     let id = path_id!(OfferId, id, "offer");
     let now = state.clock.now();
     Ok(Json(OfferOut::new(
-        state.store.approve(&id, now).await?,
+        (state.store)
+            .approve(&id, now, key.audit(now, "offer.approve", id.as_str(), ""))
+            .await?,
         now,
     )))
 }
@@ -196,13 +217,15 @@ async fn approve(
     responses((status = 200, body = OfferOut), (status = 404), (status = 409)))]
 async fn unapprove(
     State(state): State<AppState>,
-    _: SecretKey,
+    key: SecretKey,
     Path(id): Path<String>,
 ) -> ApiResult<Json<OfferOut>> {
     let id = path_id!(OfferId, id, "offer");
     let now = state.clock.now();
     Ok(Json(OfferOut::new(
-        state.store.unapprove(&id, now).await?,
+        (state.store)
+            .unapprove(&id, now, key.audit(now, "offer.unapprove", id.as_str(), ""))
+            .await?,
         now,
     )))
 }
@@ -212,12 +235,20 @@ async fn unapprove(
     responses((status = 201, body = OfferOut), (status = 404)))]
 async fn clone_offer(
     State(state): State<AppState>,
-    _: SecretKey,
+    key: SecretKey,
     Path(id): Path<String>,
 ) -> ApiResult<(StatusCode, Json<OfferOut>)> {
     let id = path_id!(OfferId, id, "offer");
     let now = state.clock.now();
-    let offer = state.store.clone_offer(&id, now).await?;
+    let entry = key.entry(now, "offer.clone", id.as_str(), "");
+    let audit = Audit::of(move |copy: &Offer| {
+        let detail = format!("copy {}", copy.id);
+        Some(AuditEntry {
+            detail,
+            ..entry.clone()
+        })
+    });
+    let offer = state.store.clone_offer(&id, now, audit).await?;
     Ok((StatusCode::CREATED, Json(OfferOut::new(offer, now))))
 }
 
@@ -226,13 +257,15 @@ async fn clone_offer(
     responses((status = 200, body = OfferOut), (status = 404)))]
 async fn archive(
     State(state): State<AppState>,
-    _: SecretKey,
+    key: SecretKey,
     Path(id): Path<String>,
 ) -> ApiResult<Json<OfferOut>> {
     let id = path_id!(OfferId, id, "offer");
     let now = state.clock.now();
     Ok(Json(OfferOut::new(
-        state.store.archive(&id, now).await?,
+        (state.store)
+            .archive(&id, now, key.audit(now, "offer.archive", id.as_str(), ""))
+            .await?,
         now,
     )))
 }
@@ -280,7 +313,7 @@ const PROMO_CODES: Upload = Upload {
     responses((status = 200, body = PromoCountsOut), (status = 400), (status = 404), (status = 422)))]
 async fn put_promo_codes(
     State(state): State<AppState>,
-    _: SecretKey,
+    key: SecretKey,
     Path(id): Path<String>,
     ApiQuery(q): ApiQuery<PoolQuery>,
     headers: HeaderMap,
@@ -289,8 +322,20 @@ async fn put_promo_codes(
     let id = path_id!(OfferId, id, "offer");
     let pool = q.pool()?;
     let body = PROMO_CODES.read(&headers, body)?;
+    let entry = key.entry(state.clock.now(), "promo_codes.upload", id.as_str(), "");
+    let audit = Audit::of(move |added: &PromoCounts| {
+        let detail = format!("pool {}: {} codes available", added.pool, added.available);
+        Some(AuditEntry {
+            detail,
+            ..entry.clone()
+        })
+    });
     Ok(Json(
-        state.store.put_promo_codes(&id, pool, body).await?.into(),
+        state
+            .store
+            .put_promo_codes(&id, pool, body, audit)
+            .await?
+            .into(),
     ))
 }
 

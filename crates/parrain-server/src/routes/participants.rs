@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use parrain_core::email::Email;
 use parrain_core::ids::{OfferId, ParticipantId, VisitorId};
-use parrain_store::{FulfillOutcome, Participant, ParticipantFilter, SignUp};
+use parrain_store::{Audit, AuditEntry, FulfillOutcome, Participant, ParticipantFilter, SignUp};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -435,11 +435,20 @@ async fn get_participant(
     responses((status = 200, body = ParticipantOut), (status = 404), (status = 409)))]
 async fn fulfill(
     State(state): State<AppState>,
-    _: SecretKey,
+    key: SecretKey,
     Path(id): Path<String>,
 ) -> ApiResult<Json<ParticipantOut>> {
     let id = path_id!(ParticipantId, id, "participant");
-    let participant = state.store.fulfill(&id, state.clock.now()).await?;
+    let now = state.clock.now();
+    let entry = key.entry(now, "participants.fulfil", "", id.as_str());
+    let audit = Audit::of(move |p: &Participant| {
+        let target = p.offer_id.to_string();
+        Some(AuditEntry {
+            target,
+            ..entry.clone()
+        })
+    });
+    let participant = state.store.fulfill(&id, now, audit).await?;
     Ok(Json(ParticipantOut::new(
         participant,
         &state.config.public_url,
@@ -472,7 +481,7 @@ struct FulfillManyOut {
     request_body = FulfillManyIn, responses((status = 200, body = FulfillManyOut), (status = 404)))]
 async fn fulfill_many(
     State(state): State<AppState>,
-    _: SecretKey,
+    key: SecretKey,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<FulfillManyIn>,
 ) -> ApiResult<Json<FulfillManyOut>> {
@@ -483,9 +492,22 @@ async fn fulfill_many(
             "give between 1 and 500 participant ids",
         ));
     }
+    let now = state.clock.now();
+    let entry = key.entry(now, "participants.fulfil", id.as_str(), "");
+    let audit = Audit::of(move |outcomes: &Vec<FulfillOutcome>| {
+        let fulfilled: Vec<&str> = (outcomes.iter())
+            .filter(|o| o.fulfilled)
+            .map(|o| o.participant_id.as_str())
+            .collect();
+        let detail = fulfilled.join(", ");
+        (!fulfilled.is_empty()).then(|| AuditEntry {
+            detail,
+            ..entry.clone()
+        })
+    });
     let outcomes = state
         .store
-        .fulfill_many(&id, input.participant_ids, state.clock.now())
+        .fulfill_many(&id, input.participant_ids, now, audit)
         .await?;
     let results = outcomes
         .into_iter()

@@ -87,13 +87,12 @@ async fn list_reviews(
     responses((status = 200, body = ReviewOut), (status = 404), (status = 409)))]
 async fn approve(
     State(state): State<AppState>,
-    _: SecretKey,
+    key: SecretKey,
     Path(id): Path<String>,
 ) -> ApiResult<Json<ReviewOut>> {
-    let review = state
-        .store
-        .decide_review(&id, true, state.clock.now())
-        .await?;
+    let now = state.clock.now();
+    let audit = key.audit(now, "review.approve", &id, "");
+    let review = state.store.decide_review(&id, true, now, audit).await?;
     Ok(Json(review.into()))
 }
 
@@ -102,12 +101,11 @@ async fn approve(
     responses((status = 200, body = ReviewOut), (status = 404), (status = 409)))]
 async fn reject(
     State(state): State<AppState>,
-    _: SecretKey,
+    key: SecretKey,
     Path(id): Path<String>,
 ) -> ApiResult<Json<ReviewOut>> {
-    let review = state
-        .store
-        .decide_review(&id, false, state.clock.now())
-        .await?;
+    let now = state.clock.now();
+    let audit = key.audit(now, "review.reject", &id, "");
+    let review = state.store.decide_review(&id, false, now, audit).await?;
     Ok(Json(review.into()))
 }

@@ -189,15 +189,17 @@ async fn reward_out(
               (status = 400), (status = 404), (status = 409)))]
 async fn give_reward(
     State(state): State<AppState>,
-    _: SecretKey,
+    key: SecretKey,
     Path((id, reward_id)): Path<(String, String)>,
     ApiJson(input): ApiJson<GiveRewardIn>,
 ) -> ApiResult<Json<RewardOut>> {
     let id = path_id!(ParticipantId, id, "participant");
     let note = words(input.note, "note")?;
+    let now = state.clock.now();
+    let audit = key.audit(now, "participants.reward_give", id.as_str(), &reward_id);
     let given = state
         .store
-        .give_reward(&id, reward_id, input.occurrence, note, state.clock.now())
+        .give_reward(&id, reward_id, input.occurrence, note, now, audit)
         .await?;
     reward_out(&state, &id, given).await
 }
@@ -215,15 +217,17 @@ async fn give_reward(
               (status = 400), (status = 404), (status = 409)))]
 async fn cancel_reward(
     State(state): State<AppState>,
-    _: SecretKey,
+    key: SecretKey,
     Path((id, reward_id)): Path<(String, String)>,
     ApiJson(input): ApiJson<CancelRewardIn>,
 ) -> ApiResult<Json<RewardOut>> {
     let id = path_id!(ParticipantId, id, "participant");
     let reason = words(input.reason, "reason")?;
+    let now = state.clock.now();
+    let audit = key.audit(now, "participants.reward_cancel", id.as_str(), &reward_id);
     let cancelled = state
         .store
-        .cancel_reward(&id, reward_id, input.occurrence, reason, state.clock.now())
+        .cancel_reward(&id, reward_id, input.occurrence, reason, now, audit)
         .await?;
     reward_out(&state, &id, cancelled).await
 }

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use parrain_core::activity::ActivityType;
 use parrain_core::ids::{MessageId, OfferId, WebhookId};
-use parrain_store::{NewWebhook, WebhookPatch};
+use parrain_store::{Audit, AuditEntry, NewWebhook, Webhook, WebhookPatch};
 use serde::{Deserialize, Deserializer};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -109,11 +109,21 @@ pub(crate) async fn check_url(state: &AppState, url: &str) -> ApiResult<()> {
     responses((status = 201, body = WebhookSecretOut), (status = 400)))]
 async fn create_webhook(
     State(state): State<AppState>,
-    _: SecretKey,
+    key: SecretKey,
     ApiJson(body): ApiJson<WebhookIn>,
 ) -> ApiResult<(StatusCode, Json<WebhookSecretOut>)> {
     let events = parse_events(&body.events)?;
     check_url(&state, &body.url).await?;
+    let now = state.clock.now();
+    let entry = key.entry(now, "webhook.create", "", "");
+    let audit = Audit::of(move |webhook: &Webhook| {
+        let (target, detail) = (webhook.id.to_string(), webhook.url.clone());
+        Some(AuditEntry {
+            target,
+            detail,
+            ..entry.clone()
+        })
+    });
     let webhook = state
         .store
         .create_webhook(
@@ -124,7 +134,8 @@ async fn create_webhook(
                 offer_id: body.offer_id,
                 secret: signature::new_secret(),
             },
-            state.clock.now(),
+            now,
+            audit,
         )
         .await?;
     Ok((StatusCode::CREATED, Json(WebhookSecretOut::from(webhook))))
@@ -169,7 +180,7 @@ async fn get_webhook(
     responses((status = 200, body = WebhookOut), (status = 400), (status = 404)))]
 async fn update_webhook(
     State(state): State<AppState>,
-    _: SecretKey,
+    key: SecretKey,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<WebhookPatchIn>,
 ) -> ApiResult<Json<WebhookOut>> {
@@ -185,10 +196,10 @@ async fn update_webhook(
         offer_id: body.offer_id,
         enabled: body.enabled,
     };
-    let webhook = state
-        .store
-        .update_webhook(&id, patch, state.clock.now())
-        .await?;
+    let now = state.clock.now();
+    let detail = patch.url.clone().unwrap_or_default();
+    let audit = key.audit(now, "webhook.edit", id.as_str(), &detail);
+    let webhook = state.store.update_webhook(&id, patch, now, audit).await?;
     Ok(Json(webhook.into()))
 }
 
@@ -197,11 +208,12 @@ async fn update_webhook(
     responses((status = 204), (status = 404)))]
 async fn delete_webhook(
     State(state): State<AppState>,
-    _: SecretKey,
+    key: SecretKey,
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
     let id = path_id!(WebhookId, id, "webhook");
-    state.store.delete_webhook(&id).await?;
+    let audit = key.audit(state.clock.now(), "webhook.delete", id.as_str(), "");
+    state.store.delete_webhook(&id, audit).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -223,14 +235,22 @@ async fn get_secret(
     responses((status = 200, body = WebhookSecretOut), (status = 404)))]
 async fn rotate_secret(
     State(state): State<AppState>,
-    _: SecretKey,
+    key: SecretKey,
     Path(id): Path<String>,
 ) -> ApiResult<Json<WebhookSecretOut>> {
     let id = path_id!(WebhookId, id, "webhook");
     let now = state.clock.now();
+    let detail = "the old secret signs too for 24 hours";
+    let audit = key.audit(now, "webhook.rotate", id.as_str(), detail);
     let webhook = state
         .store
-        .rotate_secret(&id, signature::new_secret(), now + ROTATION_GRACE_MS, now)
+        .rotate_secret(
+            &id,
+            signature::new_secret(),
+            now + ROTATION_GRACE_MS,
+            now,
+            audit,
+        )
         .await?;
     Ok(Json(webhook.into()))
 }
@@ -274,14 +294,16 @@ async fn get_delivery(
     responses((status = 202, body = DeliveryOut), (status = 404), (status = 409)))]
 async fn replay_delivery(
     State(state): State<AppState>,
-    _: SecretKey,
+    key: SecretKey,
     Path((id, message)): Path<(String, String)>,
 ) -> ApiResult<(StatusCode, Json<DeliveryOut>)> {
     let id = path_id!(WebhookId, id, "webhook");
     let message = path_id!(MessageId, message, "delivery");
+    let now = state.clock.now();
+    let audit = key.audit(now, "webhook.replay", id.as_str(), message.as_str());
     let delivery = state
         .store
-        .replay_delivery(&id, &message, state.clock.now())
+        .replay_delivery(&id, &message, now, audit)
         .await?;
     let delivery = DeliveryOut::sent_from(delivery, &state.config.public_url);
     Ok((StatusCode::ACCEPTED, Json(delivery)))

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use parrain_server::outbound::OutboundConfig;
 use parrain_server::{auth, AppState, Clock, ServerConfig};
-use parrain_store::{KeyKind, Store};
+use parrain_store::{Audit, KeyKind, Store};
 use reqwest::{Response, StatusCode};
 use serde_json::{json, Value};
 
@@ -49,12 +49,24 @@ pub async fn spawn_app_over(
     configure: impl FnOnce(&mut ServerConfig),
 ) -> TestApp {
     let clock = Clock::default();
-    let (_, sk) = auth::create_key(store.as_ref(), KeyKind::Secret, "test", clock.now())
-        .await
-        .unwrap();
-    let (_, pk) = auth::create_key(store.as_ref(), KeyKind::Publishable, "test", clock.now())
-        .await
-        .unwrap();
+    let (_, sk) = auth::create_key(
+        store.as_ref(),
+        KeyKind::Secret,
+        "test",
+        clock.now(),
+        Audit::none(),
+    )
+    .await
+    .unwrap();
+    let (_, pk) = auth::create_key(
+        store.as_ref(),
+        KeyKind::Publishable,
+        "test",
+        clock.now(),
+        Audit::none(),
+    )
+    .await
+    .unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let outbound = OutboundConfig {

@@ -3,7 +3,7 @@
 //! the 24-hour window.
 
 use parrain_server::{auth, idempotency};
-use parrain_store::{IdempotencyClaim, KeyKind};
+use parrain_store::{Audit, IdempotencyClaim, KeyKind};
 use reqwest::{Response, StatusCode};
 use serde_json::{json, Value};
 
@@ -157,6 +157,7 @@ async fn keys_are_scoped_by_api_key() {
         KeyKind::Secret,
         "other",
         app.clock.now(),
+        Audit::none(),
     )
     .await
     .unwrap();

@@ -8,6 +8,7 @@ mod oidc_provider;
 
 mod admin;
 mod attribution;
+mod audit;
 mod client_ips;
 mod credit;
 mod crm_payloads;

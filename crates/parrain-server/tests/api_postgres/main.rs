@@ -17,6 +17,8 @@ mod nodes;
 mod admin;
 #[path = "../api/attribution.rs"]
 mod attribution;
+#[path = "../api/audit.rs"]
+mod audit;
 #[path = "../api/client_ips.rs"]
 mod client_ips;
 #[path = "../api/credit.rs"]

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use parrain_server::auth;
 use parrain_store::postgres::PgStore;
-use parrain_store::{KeyKind, Keys};
+use parrain_store::{Audit, KeyKind, Keys};
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -158,14 +158,23 @@ async fn a_key_revoked_elsewhere_is_refused_by_the_next_request_on_every_node() 
     };
 
     for round in 0..3 {
-        let (key, secret) = auth::create_key(&elsewhere, KeyKind::Secret, "ci", a.clock.now())
-            .await
-            .unwrap();
+        let (key, secret) = auth::create_key(
+            &elsewhere,
+            KeyKind::Secret,
+            "ci",
+            a.clock.now(),
+            Audit::none(),
+        )
+        .await
+        .unwrap();
         for app in [&a, &b, &b] {
             let ok = offers(app, &secret).await.unwrap();
             assert_eq!(ok.status(), StatusCode::OK, "round {round}");
         }
-        let revoked = elsewhere.revoke_key(&key.id, a.clock.now()).await.unwrap();
+        let revoked = elsewhere
+            .revoke_key(&key.id, a.clock.now(), Audit::none())
+            .await
+            .unwrap();
         assert!(revoked.revoked_at.is_some());
         for app in [&b, &a] {
             let refused = expect(

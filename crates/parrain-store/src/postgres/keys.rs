@@ -1,6 +1,8 @@
 //! API keys, stored as hashes only; the valid ones each node has checked
 //! are kept under the cache's generation (`cache`).
 
+use super::operators::audited;
+use crate::Audit;
 use async_trait::async_trait;
 use parrain_core::ids::KeyId;
 use parrain_core::Millis;
@@ -33,9 +35,9 @@ fn key_row(row: &Row) -> ApiKey {
 
 #[async_trait]
 impl Keys for PgStore {
-    async fn insert_key(&self, key: NewKey) -> Result<ApiKey> {
+    async fn insert_key(&self, key: NewKey, audit: Audit<ApiKey>) -> Result<ApiKey> {
         let key = std::sync::Arc::new(key);
-        self.write(move |tx| {
+        self.write(audited(audit, move |tx| {
             tx.with(|t| {
                 t.execute(
                     "INSERT INTO api_keys (id, kind, name, hint, hash, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
@@ -51,7 +53,7 @@ impl Keys for PgStore {
                 last_used_at: None,
                 })
             })
-        })
+        }))
         .await
     }
 
@@ -120,9 +122,9 @@ impl Keys for PgStore {
         .await
     }
 
-    async fn revoke_key(&self, id: &KeyId, now: Millis) -> Result<ApiKey> {
+    async fn revoke_key(&self, id: &KeyId, now: Millis, audit: Audit<ApiKey>) -> Result<ApiKey> {
         let id = id.clone();
-        self.write(move |tx| {
+        self.write(audited(audit, move |tx| {
             tx.with(|t| {
                 t.execute(
                     "UPDATE api_keys SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL",
@@ -133,7 +135,7 @@ impl Keys for PgStore {
                     .map(|r| key_row(&r))
                     .ok_or(StoreError::not_found("key"))
             })
-        })
+        }))
         .await
     }
 

@@ -1,5 +1,7 @@
 //! Offers: the draft/live split, the lifecycle, and promo-code pools.
 
+use super::operators::audited;
+use crate::Audit;
 use async_trait::async_trait;
 use parrain_core::ids::OfferId;
 use parrain_core::offer::{merge_patch, OfferSettings, OfferStatus, Problem};
@@ -113,14 +115,19 @@ fn on_offer<T>(
 
 #[async_trait]
 impl Offers for PgStore {
-    async fn create_offer(&self, settings: OfferSettings, now: Millis) -> Result<Offer> {
+    async fn create_offer(
+        &self,
+        settings: OfferSettings,
+        now: Millis,
+        audit: Audit<Offer>,
+    ) -> Result<Offer> {
         refuse_write_problems(&settings)?;
-        self.write(move |tx| {
+        self.write(audited(audit, move |tx| {
             tx.with(|t| {
                 let id = insert_draft(t, &settings, now)?;
                 load_offer(t, &id)
             })
-        })
+        }))
         .await
     }
 
@@ -158,9 +165,15 @@ impl Offers for PgStore {
         .await
     }
 
-    async fn patch_draft(&self, id: &OfferId, patch: Value, now: Millis) -> Result<Offer> {
+    async fn patch_draft(
+        &self,
+        id: &OfferId,
+        patch: Value,
+        now: Millis,
+        audit: Audit<Offer>,
+    ) -> Result<Offer> {
         let id = id.clone();
-        self.write(move |tx| {
+        self.write(audited(audit, move |tx| {
             on_offer(tx, &id, |t, offer| {
                 refuse_archived(&offer)?;
                 let mut doc = serde_json::to_value(offer.editable())?;
@@ -180,13 +193,13 @@ impl Offers for PgStore {
                 )?;
                 load_offer(t, &id)
             })
-        })
+        }))
         .await
     }
 
-    async fn approve(&self, id: &OfferId, now: Millis) -> Result<Offer> {
+    async fn approve(&self, id: &OfferId, now: Millis, audit: Audit<Offer>) -> Result<Offer> {
         let id = id.clone();
-        self.write(move |tx| {
+        self.write(audited(audit, move |tx| {
             let pools = rewards::pool_counts(tx, &id)?;
             on_offer(tx, &id, |t, offer| {
                 refuse_archived(&offer)?;
@@ -203,13 +216,13 @@ impl Offers for PgStore {
                 )?;
                 load_offer(t, &id)
             })
-        })
+        }))
         .await
     }
 
-    async fn unapprove(&self, id: &OfferId, now: Millis) -> Result<Offer> {
+    async fn unapprove(&self, id: &OfferId, now: Millis, audit: Audit<Offer>) -> Result<Offer> {
         let id = id.clone();
-        self.write(move |tx| {
+        self.write(audited(audit, move |tx| {
             on_offer(tx, &id, |t, offer| {
                 match offer.status {
                     OfferStatus::Approved => set_status(t, &id, OfferStatus::Unapproved, now)?,
@@ -226,26 +239,26 @@ impl Offers for PgStore {
                 }
                 load_offer(t, &id)
             })
-        })
+        }))
         .await
     }
 
-    async fn archive(&self, id: &OfferId, now: Millis) -> Result<Offer> {
+    async fn archive(&self, id: &OfferId, now: Millis, audit: Audit<Offer>) -> Result<Offer> {
         let id = id.clone();
-        self.write(move |tx| {
+        self.write(audited(audit, move |tx| {
             on_offer(tx, &id, |t, offer| {
                 if offer.status != OfferStatus::Archived {
                     set_status(t, &id, OfferStatus::Archived, now)?;
                 }
                 load_offer(t, &id)
             })
-        })
+        }))
         .await
     }
 
-    async fn clone_offer(&self, id: &OfferId, now: Millis) -> Result<Offer> {
+    async fn clone_offer(&self, id: &OfferId, now: Millis, audit: Audit<Offer>) -> Result<Offer> {
         let id = id.clone();
-        self.write(move |tx| {
+        self.write(audited(audit, move |tx| {
             on_offer(tx, &id, |t, offer| {
                 let mut settings = offer.editable().clone();
                 let copy_name = format!("{} (copy)", settings.name);
@@ -253,13 +266,13 @@ impl Offers for PgStore {
                 let new_id = insert_draft(t, &settings, now)?;
                 load_offer(t, &new_id)
             })
-        })
+        }))
         .await
     }
 
-    async fn delete_offer(&self, id: &OfferId) -> Result<()> {
+    async fn delete_offer(&self, id: &OfferId, audit: Audit<()>) -> Result<()> {
         let id = id.clone();
-        self.write(move |tx| {
+        self.write(audited(audit, move |tx| {
             on_offer(tx, &id, |t, offer| {
                 if offer.participants > 0 {
                     return Err(StoreError::conflict(
@@ -280,7 +293,7 @@ impl Offers for PgStore {
                 }
                 Ok(())
             })
-        })
+        }))
         .await
     }
 
@@ -289,12 +302,13 @@ impl Offers for PgStore {
         id: &OfferId,
         pool: String,
         upload: String,
+        audit: Audit<PromoCounts>,
     ) -> Result<PromoCounts> {
         let id = id.clone();
-        self.write(move |tx| {
+        self.write(audited(audit, move |tx| {
             refuse_archived(&tx.with(|t| load_offer(t, &id))?)?;
             rewards::put_codes(tx, &id, &pool, &upload)
-        })
+        }))
         .await
     }
 

@@ -6,9 +6,9 @@ use async_trait::async_trait;
 use parrain_core::email::Email;
 use parrain_core::Millis;
 
-use super::PgStore;
+use super::{PgStore, PgTx};
 use crate::operators::last_owner;
-use crate::{AuditEntry, Operator, OperatorSession, Operators, Result, Role, StoreError};
+use crate::{Audit, AuditEntry, Operator, OperatorSession, Operators, Result, Role, StoreError};
 
 #[async_trait]
 impl Operators for PgStore {
@@ -182,6 +182,26 @@ fn operator_row(r: &postgres::Row) -> Operator {
         password_hash: r.get(1),
         created_at: r.get(2),
         role: Role::stored(r.get(3)),
+    }
+}
+
+/// `work`, then its audit entry, in `work`'s transaction (the entry is
+/// written only if `work` succeeds, and both are kept or neither; a retried
+/// transaction writes it again with the change).
+pub(crate) fn audited<T, F>(
+    audit: Audit<T>,
+    work: F,
+) -> impl Fn(&PgTx<'_>) -> Result<T> + Send + 'static
+where
+    T: 'static,
+    F: Fn(&PgTx<'_>) -> Result<T> + Send + 'static,
+{
+    move |tx| {
+        let value = work(tx)?;
+        if let Some(entry) = audit.for_value(&value) {
+            tx.with(|t| insert_audit(t, &entry))?;
+        }
+        Ok(value)
     }
 }
 

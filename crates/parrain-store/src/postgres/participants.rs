@@ -1,5 +1,7 @@
 //! Participants: reading them, and the sign-up and fulfilment flows in a transaction.
 
+use super::operators::audited;
+use crate::Audit;
 use async_trait::async_trait;
 use parrain_core::activity::ActivityType;
 use parrain_core::email::Email;
@@ -182,10 +184,17 @@ impl Participants for PgStore {
         .await
     }
 
-    async fn fulfill(&self, id: &ParticipantId, now: Millis) -> Result<Participant> {
+    async fn fulfill(
+        &self,
+        id: &ParticipantId,
+        now: Millis,
+        audit: Audit<Participant>,
+    ) -> Result<Participant> {
         let id = id.clone();
-        self.write(move |tx| flows::fulfil_by_hand(tx, &id, now))
-            .await
+        self.write(audited(audit, move |tx| {
+            flows::fulfil_by_hand(tx, &id, now)
+        }))
+        .await
     }
 
     async fn fulfill_many(
@@ -193,10 +202,13 @@ impl Participants for PgStore {
         offer: &OfferId,
         ids: Vec<ParticipantId>,
         now: Millis,
+        audit: Audit<Vec<FulfillOutcome>>,
     ) -> Result<Vec<FulfillOutcome>> {
         let offer = offer.clone();
-        self.write(move |tx| flows::fulfil_many(tx, &offer, ids.clone(), now))
-            .await
+        self.write(audited(audit, move |tx| {
+            flows::fulfil_many(tx, &offer, ids.clone(), now)
+        }))
+        .await
     }
 }
 
@@ -228,9 +240,10 @@ impl crate::Rewards for PgStore {
         occurrence: Option<i64>,
         note: Option<String>,
         now: Millis,
+        audit: Audit<crate::ParticipantReward>,
     ) -> Result<crate::ParticipantReward> {
         let participant = participant.clone();
-        self.write_flow(move |tx| {
+        self.write_flow(audited(audit, move |tx| {
             flows::rewards::give_by_hand(
                 tx,
                 &participant,
@@ -239,7 +252,7 @@ impl crate::Rewards for PgStore {
                 note.as_deref(),
                 now,
             )
-        })
+        }))
         .await
     }
 
@@ -250,9 +263,10 @@ impl crate::Rewards for PgStore {
         occurrence: Option<i64>,
         reason: Option<String>,
         now: Millis,
+        audit: Audit<crate::ParticipantReward>,
     ) -> Result<crate::ParticipantReward> {
         let participant = participant.clone();
-        self.write_flow(move |tx| {
+        self.write_flow(audited(audit, move |tx| {
             flows::rewards::cancel_by_hand(
                 tx,
                 &participant,
@@ -261,7 +275,7 @@ impl crate::Rewards for PgStore {
                 reason.as_deref(),
                 now,
             )
-        })
+        }))
         .await
     }
 

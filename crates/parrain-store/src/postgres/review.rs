@@ -1,6 +1,8 @@
 //! The review queue on PostgreSQL: [`ReviewTx`] steps for the credit flow,
 //! and listing and deciding reviews.
 
+use super::operators::audited;
+use crate::Audit;
 use async_trait::async_trait;
 use parrain_core::email::Email;
 use parrain_core::fraud::Sighting;
@@ -164,9 +166,17 @@ impl Reviews for PgStore {
         .await
     }
 
-    async fn decide_review(&self, id: &str, approve: bool, now: Millis) -> Result<Review> {
+    async fn decide_review(
+        &self,
+        id: &str,
+        approve: bool,
+        now: Millis,
+        audit: Audit<Review>,
+    ) -> Result<Review> {
         let id = id.to_owned();
-        self.write(move |tx| flows::decide_review(tx, &id, approve, now))
-            .await
+        self.write(audited(audit, move |tx| {
+            flows::decide_review(tx, &id, approve, now)
+        }))
+        .await
     }
 }

@@ -2,6 +2,8 @@
 //! in the transaction that records it (so an acknowledged fact always gets
 //! its webhooks, and a rolled-back one never does).
 
+use super::operators::audited;
+use crate::Audit;
 use async_trait::async_trait;
 use parrain_core::activity::ActivityType;
 use parrain_core::ids::WebhookId;
@@ -178,8 +180,13 @@ fn check_offer(c: &mut impl GenericClient, offer: Option<&OfferId>) -> Result<()
 
 #[async_trait]
 impl Webhooks for PgStore {
-    async fn create_webhook(&self, new: NewWebhook, now: Millis) -> Result<Webhook> {
-        self.write(move |tx| {
+    async fn create_webhook(
+        &self,
+        new: NewWebhook,
+        now: Millis,
+        audit: Audit<Webhook>,
+    ) -> Result<Webhook> {
+        self.write(audited(audit, move |tx| {
             tx.with(|t| {
                 check_offer(t, new.offer_id.as_ref())?;
                 let id = WebhookId::generate();
@@ -198,7 +205,7 @@ impl Webhooks for PgStore {
                 )?;
                 load(t, id.as_str())
             })
-        })
+        }))
         .await
     }
 
@@ -228,9 +235,10 @@ impl Webhooks for PgStore {
         id: &WebhookId,
         patch: WebhookPatch,
         now: Millis,
+        audit: Audit<Webhook>,
     ) -> Result<Webhook> {
         let id = id.clone();
-        self.write(move |tx| {
+        self.write(audited(audit, move |tx| {
             tx.with(|t| {
                 let patch = patch.clone();
                 let current = load(t, id.as_str())?;
@@ -260,20 +268,20 @@ impl Webhooks for PgStore {
                 )?;
                 load(t, id.as_str())
             })
-        })
+        }))
         .await
     }
 
-    async fn delete_webhook(&self, id: &WebhookId) -> Result<()> {
+    async fn delete_webhook(&self, id: &WebhookId, audit: Audit<()>) -> Result<()> {
         let id = id.clone();
-        self.write(move |tx| {
+        self.write(audited(audit, move |tx| {
             tx.with(|t| {
                 load(t, id.as_str())?;
                 deliveries::drop_pending(t, id.as_str())?;
                 t.execute("DELETE FROM webhooks WHERE id = $1", &[&id.as_str()])?;
                 Ok(())
             })
-        })
+        }))
         .await
     }
 
@@ -283,9 +291,10 @@ impl Webhooks for PgStore {
         secret: String,
         grace_until: Millis,
         now: Millis,
+        audit: Audit<Webhook>,
     ) -> Result<Webhook> {
         let id = id.clone();
-        self.write(move |tx| {
+        self.write(audited(audit, move |tx| {
             tx.with(|t| {
                 load(t, id.as_str())?;
                 t.execute(
@@ -295,7 +304,7 @@ impl Webhooks for PgStore {
                 )?;
                 load(t, id.as_str())
             })
-        })
+        }))
         .await
     }
 
@@ -320,10 +329,13 @@ impl Webhooks for PgStore {
         id: &WebhookId,
         message: &MessageId,
         now: Millis,
+        audit: Audit<Delivery>,
     ) -> Result<Delivery> {
         let (id, message) = (id.clone(), message.clone());
-        self.write(move |tx| tx.with(|t| deliveries::replay(t, id.as_str(), message.as_str(), now)))
-            .await
+        self.write(audited(audit, move |tx| {
+            tx.with(|t| deliveries::replay(t, id.as_str(), message.as_str(), now))
+        }))
+        .await
     }
 
     async fn delivery_to_send(&self, message: &MessageId) -> Result<Option<(Delivery, Webhook)>> {

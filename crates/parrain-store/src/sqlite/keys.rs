@@ -1,5 +1,7 @@
 //! API keys, stored as hashes only.
 
+use super::operators::audited;
+use crate::Audit;
 use async_trait::async_trait;
 use parrain_core::ids::KeyId;
 use parrain_core::Millis;
@@ -29,8 +31,8 @@ fn key_row(row: &Row<'_>) -> r2d2_sqlite::rusqlite::Result<ApiKey> {
 
 #[async_trait]
 impl Keys for SqliteStore {
-    async fn insert_key(&self, key: NewKey) -> Result<ApiKey> {
-        self.write(move |conn| {
+    async fn insert_key(&self, key: NewKey, audit: Audit<ApiKey>) -> Result<ApiKey> {
+        self.write(audited(audit, move |conn| {
             conn.execute(
                 "INSERT INTO api_keys (id, kind, name, hint, hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![key.id.as_str(), key.kind.as_str(), key.name, key.hint, key.hash, key.now],
@@ -44,7 +46,7 @@ impl Keys for SqliteStore {
                 revoked_at: None,
                 last_used_at: None,
             })
-        })
+        }))
         .await
     }
 
@@ -90,9 +92,9 @@ impl Keys for SqliteStore {
         .await
     }
 
-    async fn revoke_key(&self, id: &KeyId, now: Millis) -> Result<ApiKey> {
+    async fn revoke_key(&self, id: &KeyId, now: Millis, audit: Audit<ApiKey>) -> Result<ApiKey> {
         let id = id.clone();
-        self.write(move |conn| {
+        self.write(audited(audit, move |conn| {
             conn.execute(
                 "UPDATE api_keys SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
                 params![id.as_str(), now],
@@ -101,7 +103,7 @@ impl Keys for SqliteStore {
             conn.query_row(&sql, [id.as_str()], key_row)
                 .optional()?
                 .ok_or(StoreError::not_found("key"))
-        })
+        }))
         .await
     }
 

@@ -1,5 +1,7 @@
 //! Offers: the draft/live split, the lifecycle, and promo-code pools.
 
+use super::operators::audited;
+use crate::Audit;
 use async_trait::async_trait;
 use parrain_core::ids::OfferId;
 use parrain_core::offer::{merge_patch, OfferSettings, OfferStatus, Problem};
@@ -54,13 +56,18 @@ fn refuse_archived(offer: &Offer) -> Result<()> {
 
 #[async_trait]
 impl Offers for SqliteStore {
-    async fn create_offer(&self, settings: OfferSettings, now: Millis) -> Result<Offer> {
+    async fn create_offer(
+        &self,
+        settings: OfferSettings,
+        now: Millis,
+        audit: Audit<Offer>,
+    ) -> Result<Offer> {
         refuse_write_problems(&settings)?;
-        self.write(move |conn| {
+        self.write(audited(audit, move |conn| {
             cache::forget_offers();
             let id = insert_draft(conn, &settings, now)?;
             load_offer(conn, &id)
-        })
+        }))
         .await
     }
 
@@ -101,9 +108,10 @@ impl Offers for SqliteStore {
         id: &OfferId,
         patch: serde_json::Value,
         now: Millis,
+        audit: Audit<Offer>,
     ) -> Result<Offer> {
         let id = id.clone();
-        self.write(move |conn| {
+        self.write(audited(audit, move |conn| {
             cache::forget_offers();
             let offer = load_offer(conn, &id)?;
             refuse_archived(&offer)?;
@@ -123,13 +131,13 @@ impl Offers for SqliteStore {
                 params![id.as_str(), to_json(&settings)?, now],
             )?;
             load_offer(conn, &id)
-        })
+        }))
         .await
     }
 
-    async fn approve(&self, id: &OfferId, now: Millis) -> Result<Offer> {
+    async fn approve(&self, id: &OfferId, now: Millis, audit: Audit<Offer>) -> Result<Offer> {
         let id = id.clone();
-        self.write(move |conn| {
+        self.write(audited(audit, move |conn| {
             cache::forget_offers();
             let offer = load_offer(conn, &id)?;
             refuse_archived(&offer)?;
@@ -149,13 +157,13 @@ impl Offers for SqliteStore {
                 params![id.as_str(), to_json(settings)?, now],
             )?;
             load_offer(conn, &id)
-        })
+        }))
         .await
     }
 
-    async fn unapprove(&self, id: &OfferId, now: Millis) -> Result<Offer> {
+    async fn unapprove(&self, id: &OfferId, now: Millis, audit: Audit<Offer>) -> Result<Offer> {
         let id = id.clone();
-        self.write(move |conn| {
+        self.write(audited(audit, move |conn| {
             cache::forget_offers();
             let offer = load_offer(conn, &id)?;
             match offer.status {
@@ -172,25 +180,25 @@ impl Offers for SqliteStore {
                 }
             }
             load_offer(conn, &id)
-        })
+        }))
         .await
     }
 
-    async fn archive(&self, id: &OfferId, now: Millis) -> Result<Offer> {
+    async fn archive(&self, id: &OfferId, now: Millis, audit: Audit<Offer>) -> Result<Offer> {
         let id = id.clone();
-        self.write(move |conn| {
+        self.write(audited(audit, move |conn| {
             cache::forget_offers();
             if load_offer(conn, &id)?.status != OfferStatus::Archived {
                 set_status(conn, &id, OfferStatus::Archived, now)?;
             }
             load_offer(conn, &id)
-        })
+        }))
         .await
     }
 
-    async fn clone_offer(&self, id: &OfferId, now: Millis) -> Result<Offer> {
+    async fn clone_offer(&self, id: &OfferId, now: Millis, audit: Audit<Offer>) -> Result<Offer> {
         let id = id.clone();
-        self.write(move |conn| {
+        self.write(audited(audit, move |conn| {
             cache::forget_offers();
             let offer = load_offer(conn, &id)?;
             let mut settings = offer.editable().clone();
@@ -198,13 +206,13 @@ impl Offers for SqliteStore {
             settings.name = copy_name.chars().take(200).collect();
             let new_id = insert_draft(conn, &settings, now)?;
             load_offer(conn, &new_id)
-        })
+        }))
         .await
     }
 
-    async fn delete_offer(&self, id: &OfferId) -> Result<()> {
+    async fn delete_offer(&self, id: &OfferId, audit: Audit<()>) -> Result<()> {
         let id = id.clone();
-        self.write(move |conn| {
+        self.write(audited(audit, move |conn| {
             cache::forget_offers();
             let offer = load_offer(conn, &id)?;
             if offer.participants > 0 {
@@ -225,7 +233,7 @@ impl Offers for SqliteStore {
                 conn.execute(sql, [id.as_str()])?;
             }
             Ok(())
-        })
+        }))
         .await
     }
 
@@ -234,12 +242,13 @@ impl Offers for SqliteStore {
         id: &OfferId,
         pool: String,
         upload: String,
+        audit: Audit<PromoCounts>,
     ) -> Result<PromoCounts> {
         let id = id.clone();
-        self.write(move |conn| {
+        self.write(audited(audit, move |conn| {
             refuse_archived(&load_offer(conn, &id)?)?;
             rewards::put_codes(conn, &id, &pool, &upload)
-        })
+        }))
         .await
     }
 

@@ -7,7 +7,7 @@ use r2d2_sqlite::rusqlite::{params, OptionalExtension};
 
 use super::SqliteStore;
 use crate::operators::last_owner;
-use crate::{AuditEntry, Operator, OperatorSession, Operators, Result, Role, StoreError};
+use crate::{Audit, AuditEntry, Operator, OperatorSession, Operators, Result, Role, StoreError};
 
 #[async_trait]
 impl Operators for SqliteStore {
@@ -177,6 +177,25 @@ fn operator_row(r: &r2d2_sqlite::rusqlite::Row<'_>) -> r2d2_sqlite::rusqlite::Re
         created_at: r.get(2)?,
         role: Role::stored(&r.get::<_, String>(3)?),
     })
+}
+
+/// `work`, then its audit entry, in `work`'s transaction (the entry is
+/// written only if `work` succeeds, and both are kept or neither).
+pub(crate) fn audited<T, F>(
+    audit: Audit<T>,
+    work: F,
+) -> impl FnOnce(&r2d2_sqlite::rusqlite::Connection) -> Result<T> + Send + 'static
+where
+    T: 'static,
+    F: FnOnce(&r2d2_sqlite::rusqlite::Connection) -> Result<T> + Send + 'static,
+{
+    move |conn| {
+        let value = work(conn)?;
+        if let Some(entry) = audit.for_value(&value) {
+            insert_audit(conn, &entry)?;
+        }
+        Ok(value)
+    }
 }
 
 fn insert_audit(conn: &r2d2_sqlite::rusqlite::Connection, e: &AuditEntry) -> Result<()> {

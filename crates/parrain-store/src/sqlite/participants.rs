@@ -1,5 +1,7 @@
 //! Participants: reading them, and the sign-up and fulfilment flows in a transaction.
 
+use super::operators::audited;
+use crate::Audit;
 use async_trait::async_trait;
 use parrain_core::activity::ActivityType;
 use parrain_core::email::Email;
@@ -180,10 +182,17 @@ impl Participants for SqliteStore {
         .await
     }
 
-    async fn fulfill(&self, id: &ParticipantId, now: Millis) -> Result<Participant> {
+    async fn fulfill(
+        &self,
+        id: &ParticipantId,
+        now: Millis,
+        audit: Audit<Participant>,
+    ) -> Result<Participant> {
         let id = id.clone();
-        self.write(move |conn| flows::fulfil_by_hand(conn, &id, now))
-            .await
+        self.write(audited(audit, move |conn| {
+            flows::fulfil_by_hand(conn, &id, now)
+        }))
+        .await
     }
 
     async fn fulfill_many(
@@ -191,10 +200,13 @@ impl Participants for SqliteStore {
         offer: &OfferId,
         ids: Vec<ParticipantId>,
         now: Millis,
+        audit: Audit<Vec<FulfillOutcome>>,
     ) -> Result<Vec<FulfillOutcome>> {
         let offer = offer.clone();
-        self.write(move |conn| flows::fulfil_many(conn, &offer, ids, now))
-            .await
+        self.write(audited(audit, move |conn| {
+            flows::fulfil_many(conn, &offer, ids, now)
+        }))
+        .await
     }
 }
 
@@ -226,9 +238,10 @@ impl crate::Rewards for SqliteStore {
         occurrence: Option<i64>,
         note: Option<String>,
         now: Millis,
+        audit: Audit<crate::ParticipantReward>,
     ) -> Result<crate::ParticipantReward> {
         let participant = participant.clone();
-        self.write(move |conn| {
+        self.write(audited(audit, move |conn| {
             flows::rewards::give_by_hand(
                 conn,
                 &participant,
@@ -237,7 +250,7 @@ impl crate::Rewards for SqliteStore {
                 note.as_deref(),
                 now,
             )
-        })
+        }))
         .await
     }
 
@@ -248,9 +261,10 @@ impl crate::Rewards for SqliteStore {
         occurrence: Option<i64>,
         reason: Option<String>,
         now: Millis,
+        audit: Audit<crate::ParticipantReward>,
     ) -> Result<crate::ParticipantReward> {
         let participant = participant.clone();
-        self.write(move |conn| {
+        self.write(audited(audit, move |conn| {
             flows::rewards::cancel_by_hand(
                 conn,
                 &participant,
@@ -259,7 +273,7 @@ impl crate::Rewards for SqliteStore {
                 reason.as_deref(),
                 now,
             )
-        })
+        }))
         .await
     }
 

@@ -1,6 +1,8 @@
 //! The review queue on SQLite: [`ReviewTx`] steps for the credit flow, and
 //! listing and deciding reviews.
 
+use super::operators::audited;
+use crate::Audit;
 use async_trait::async_trait;
 use parrain_core::email::Email;
 use parrain_core::fraud::Sighting;
@@ -150,9 +152,17 @@ impl Reviews for SqliteStore {
         .await
     }
 
-    async fn decide_review(&self, id: &str, approve: bool, now: Millis) -> Result<Review> {
+    async fn decide_review(
+        &self,
+        id: &str,
+        approve: bool,
+        now: Millis,
+        audit: Audit<Review>,
+    ) -> Result<Review> {
         let id = id.to_owned();
-        self.write(move |conn| flows::decide_review(conn, &id, approve, now))
-            .await
+        self.write(audited(audit, move |conn| {
+            flows::decide_review(conn, &id, approve, now)
+        }))
+        .await
     }
 }

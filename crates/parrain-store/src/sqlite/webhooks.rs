@@ -2,6 +2,8 @@
 //! in the transaction that records it (so an acknowledged fact always gets
 //! its webhooks, and a rolled-back one never does).
 
+use super::operators::audited;
+use crate::Audit;
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -179,8 +181,13 @@ fn check_offer(conn: &Connection, offer: Option<&OfferId>) -> Result<()> {
 
 #[async_trait]
 impl Webhooks for SqliteStore {
-    async fn create_webhook(&self, new: NewWebhook, now: Millis) -> Result<Webhook> {
-        self.write(move |conn| {
+    async fn create_webhook(
+        &self,
+        new: NewWebhook,
+        now: Millis,
+        audit: Audit<Webhook>,
+    ) -> Result<Webhook> {
+        self.write(audited(audit, move |conn| {
             check_offer(conn, new.offer_id.as_ref())?;
             let id = WebhookId::generate();
             cache::forget_webhooks();
@@ -198,7 +205,7 @@ impl Webhooks for SqliteStore {
                 ],
             )?;
             load(conn, id.as_str())
-        })
+        }))
         .await
     }
 
@@ -226,9 +233,10 @@ impl Webhooks for SqliteStore {
         id: &WebhookId,
         patch: WebhookPatch,
         now: Millis,
+        audit: Audit<Webhook>,
     ) -> Result<Webhook> {
         let id = id.clone();
-        self.write(move |conn| {
+        self.write(audited(audit, move |conn| {
             let current = load(conn, id.as_str())?;
             let offer = patch.offer_id.clone().unwrap_or(current.offer_id);
             check_offer(conn, offer.as_ref())?;
@@ -256,19 +264,19 @@ impl Webhooks for SqliteStore {
                 ],
             )?;
             load(conn, id.as_str())
-        })
+        }))
         .await
     }
 
-    async fn delete_webhook(&self, id: &WebhookId) -> Result<()> {
+    async fn delete_webhook(&self, id: &WebhookId, audit: Audit<()>) -> Result<()> {
         let id = id.clone();
-        self.write(move |conn| {
+        self.write(audited(audit, move |conn| {
             load(conn, id.as_str())?;
             deliveries::drop_pending(conn, id.as_str())?;
             cache::forget_webhooks();
             conn.execute("DELETE FROM webhooks WHERE id = ?1", [id.as_str()])?;
             Ok(())
-        })
+        }))
         .await
     }
 
@@ -278,9 +286,10 @@ impl Webhooks for SqliteStore {
         secret: String,
         grace_until: Millis,
         now: Millis,
+        audit: Audit<Webhook>,
     ) -> Result<Webhook> {
         let id = id.clone();
-        self.write(move |conn| {
+        self.write(audited(audit, move |conn| {
             load(conn, id.as_str())?;
             cache::forget_webhooks();
             conn.execute(
@@ -289,7 +298,7 @@ impl Webhooks for SqliteStore {
                 params![id.as_str(), secret, grace_until, now],
             )?;
             load(conn, id.as_str())
-        })
+        }))
         .await
     }
 
@@ -314,10 +323,13 @@ impl Webhooks for SqliteStore {
         id: &WebhookId,
         message: &MessageId,
         now: Millis,
+        audit: Audit<Delivery>,
     ) -> Result<Delivery> {
         let (id, message) = (id.clone(), message.clone());
-        self.write(move |conn| deliveries::replay(conn, id.as_str(), message.as_str(), now))
-            .await
+        self.write(audited(audit, move |conn| {
+            deliveries::replay(conn, id.as_str(), message.as_str(), now)
+        }))
+        .await
     }
 
     async fn delivery_to_send(&self, message: &MessageId) -> Result<Option<(Delivery, Webhook)>> {

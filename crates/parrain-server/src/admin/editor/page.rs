@@ -15,9 +15,10 @@ use minijinja::context;
 use parrain_core::ids::OfferId;
 use parrain_core::offer::{OfferStatus, Problem};
 use parrain_core::promo::LineProblem;
-use parrain_store::StoreError;
+use parrain_store::{Audit, AuditEntry, Offer, StoreError};
 use serde::{Deserialize, Serialize};
 
+use super::super::audit;
 use super::super::render;
 use super::super::session::{CsrfForm, NoFields, Operator};
 use super::super::summary;
@@ -174,38 +175,46 @@ async fn act(state: AppState, operator: Operator, id: String, action: Action) ->
     };
     let now = state.clock.now();
     let store = &state.store;
-    let audit = |action: &'static str, detail: String, to: Response| {
-        let (state, operator, id) = (&state, &operator, &id);
-        async move { super::super::audit::then(state, operator, action, id.as_str(), &detail, to).await }
-    };
+    let by = |action: &str| audit::by(&state, &operator, action, id.as_str(), "");
     let result = match action {
-        Action::Approve => store.approve(&id, now).await.map(|_| "approved"),
-        Action::Unapprove => store.unapprove(&id, now).await.map(|_| "unapproved"),
-        Action::Archive => store.archive(&id, now).await.map(|_| "archived"),
-        Action::Clone => match store.clone_offer(&id, now).await {
-            Ok(copy) => {
+        Action::Approve => store
+            .approve(&id, now, by("offer.approve"))
+            .await
+            .map(|_| "approved"),
+        Action::Unapprove => {
+            (store.unapprove(&id, now, by("offer.unapprove")).await).map(|_| "unapproved")
+        }
+        Action::Archive => store
+            .archive(&id, now, by("offer.archive"))
+            .await
+            .map(|_| "archived"),
+        Action::Clone => {
+            let entry = audit::entry(&state, operator.email(), "offer.clone", id.as_str(), "");
+            let audit = Audit::of(move |copy: &Offer| {
                 let detail = format!("copy {}", copy.id);
-                return audit("offer.clone", detail, to_offer(&copy.id, "cloned")).await;
+                Some(AuditEntry {
+                    detail,
+                    ..entry.clone()
+                })
+            });
+            match store.clone_offer(&id, now, audit).await {
+                Ok(copy) => return to_offer(&copy.id, "cloned"),
+                Err(e) => Err(e),
             }
-            Err(e) => Err(e),
-        },
-        Action::Delete => match store.delete_offer(&id).await {
-            Ok(()) => {
-                let to = Redirect::to("/admin").into_response();
-                return audit("offer.delete", String::new(), to).await;
-            }
+        }
+        Action::Delete => match store
+            .delete_offer(
+                &id,
+                audit::by(&state, &operator, "offer.delete", id.as_str(), ""),
+            )
+            .await
+        {
+            Ok(()) => return Redirect::to("/admin").into_response(),
             Err(e) => Err(e),
         },
     };
     let (notice, status) = match result {
-        Ok(done) => {
-            let action = match done {
-                "approved" => "offer.approve",
-                "unapproved" => "offer.unapprove",
-                _ => "offer.archive",
-            };
-            return audit(action, String::new(), to_offer(&id, done)).await;
-        }
+        Ok(done) => return to_offer(&id, done),
         Err(StoreError::Invalid(problems)) => (
             Notice {
                 problems,

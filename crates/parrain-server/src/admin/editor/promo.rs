@@ -7,9 +7,10 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use parrain_store::StoreError;
+use parrain_store::{Audit, AuditEntry, PromoCounts, StoreError};
 use serde::Deserialize;
 
+use super::super::audit;
 use super::super::session::CsrfForm;
 use super::super::PageError;
 use super::page::{not_found, parse_id, show, to_offer, Notice};
@@ -46,20 +47,26 @@ pub async fn upload(
         ))
         .into_response();
     }
-    let notice = match state.store.put_promo_codes(&id, pool, text.clone()).await {
-        Ok(added) => {
-            let detail = format!("pool {}: {} codes available", added.pool, added.available);
-            let to = to_offer(&id, "codes");
-            return super::super::audit::then(
-                &state,
-                &operator,
-                "promo_codes.upload",
-                id.as_str(),
-                &detail,
-                to,
-            )
-            .await;
-        }
+    let entry = audit::entry(
+        &state,
+        operator.email(),
+        "promo_codes.upload",
+        id.as_str(),
+        "",
+    );
+    let audit = Audit::of(move |added: &PromoCounts| {
+        let detail = format!("pool {}: {} codes available", added.pool, added.available);
+        Some(AuditEntry {
+            detail,
+            ..entry.clone()
+        })
+    });
+    let notice = match state
+        .store
+        .put_promo_codes(&id, pool, text.clone(), audit)
+        .await
+    {
+        Ok(_) => return to_offer(&id, "codes"),
         Err(StoreError::PromoLines(lines)) => Notice {
             promo_text: text,
             promo_lines: lines,
