@@ -1820,6 +1820,12 @@ export interface components {
             live: boolean;
             marketing_consent: components["schemas"]["MarketingConsent"];
             name: string;
+            /**
+             * @description Whether a friend may name its referrer (`name` is among the offer's
+             *     attribution methods): the widget then asks "Were you referred by
+             *     someone?" of a visitor who came without a share link.
+             */
+            name_search: boolean;
             networks: components["schemas"]["Network"][];
             not_live_reason?: string | null;
             person_fields: components["schemas"]["PersonField"][];

@@ -387,6 +387,11 @@ textarea.in{min-height:64px;resize:vertical}
 .legal{font-size:13px;color:#4b5563;margin:14px 0 0}
 a{color:var(--p)}
 .legal a{color:#4b5563}
+.ask{margin:0 0 14px}
+.ask .row{margin:8px 0 0}
+.picks li{margin:0 0 6px}
+.picks .btn{width:100%;justify-content:flex-start;font-weight:400;text-align:left}
+.picks .btn[aria-pressed=true]{border-color:var(--p);box-shadow:inset 0 0 0 1px var(--p)}
 .sr{position:absolute;width:1px;height:1px;margin:-1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0;padding:0}
 @media (max-width:400px){.w{padding:14px}.nets .btn{flex-basis:calc(50% - 4px)}}`;
 
@@ -638,6 +643,8 @@ a{color:var(--p)}
     const error = h("p", { class: "err", role: "alert", part: "error" });
     const submit = h("button", { type: "submit", class: "btn", part: "submit", disabled: gated && !w.shared.size, "aria-describedby": gated ? "note" : null }, t(w, "sign_up"));
     const note = gated && h("p", { class: "note", id: "note", part: "share-first-note", hidden: !!w.shared.size }, t(w, "share_first"));
+    // Asked only of a visitor no share link brought.
+    const ask = o.name_search && !REF && askReferrer(w);
     Object.assign(w.r, { submit, note });
 
     async function onSubmit(e) {
@@ -655,6 +662,15 @@ a{color:var(--p)}
       if (REF) body.referral_code = REF;
       if (w.social) body.social_ticket = w.social.social_ticket;
       busy(w, submit, t(w, "signing_up"));
+      if (ask && ask.pick) {
+        // Retried through a 429 (the limit frees a claim within seconds).
+        const c = await send("/v1/offers/" + enc(w.id) + "/referrers/claim", { visitor_id: VID, name: ask.pick.name, ref: ask.pick.ref });
+        if (c && !c.ok) {
+          busy(w, submit, null);
+          error.textContent = c.status === 429 ? t(w, "referrer_busy") : errorMessage(c, w);
+          return;
+        }
+      }
       const res = await signUp(w.id, body);
       busy(w, submit, null);
       if (res.ok && res.data && res.data.check_email) return render(w, "sent", true);
@@ -669,6 +685,7 @@ a{color:var(--p)}
       w.social && h("p", { class: "note si", part: "social-signed-in" },
         t(w, "social_signed_in", { provider: w.social.provider_name })),
       fields.map((f) => f.row),
+      ask && ask.row,
       h("div", { class: "row ck" }, consent, h("label", { for: "consent" }, t(w, "consent"))),
       error, submit, note);
 
@@ -681,6 +698,55 @@ a{color:var(--p)}
       h("div", { class: "acts" }, h("span", { class: "m" }, t(w, "already")), trackButton(w), boardButton(w)),
       legal(w),
     ];
+  }
+
+  // "Were you referred by someone?" (SPEC §15, method `name`): the friend
+  // types a name, picks one of the matches (a display name and a masked
+  // email), and the pick is claimed just before the sign-up, which then
+  // credits that referrer. Searches wait for a pause in the typing: each
+  // counts against a tight per-client limit.
+  function askReferrer(w) {
+    const a = {};
+    let seq = 0;
+    const input = h("input", { class: "in", id: "rn", type: "text", autocomplete: "off", part: "referrer-name", "aria-describedby": "rnh rns", oninput: () => {
+      a.pick = null;
+      clearTimeout(a.timer);
+      a.timer = setTimeout(search, 400);
+    } });
+    const status = h("p", { class: "m", id: "rns", role: "status", part: "referrer-status" });
+    const list = h("ul", { class: "res picks", part: "referrer-matches", "aria-label": t(w, "referrer_pick") });
+    const panel = h("div", { class: "row", id: "rp", hidden: true },
+      h("label", { for: "rn" }, t(w, "referrer_name")), input,
+      h("p", { class: "note", id: "rnh" }, t(w, "referrer_hint")), status, list);
+    const toggle = h("button", { type: "button", class: "lnk", part: "referred", "aria-expanded": "false", "aria-controls": "rp", onclick: () => {
+      panel.hidden = !panel.hidden;
+      toggle.setAttribute("aria-expanded", String(!panel.hidden));
+      if (panel.hidden) a.pick = null;
+      else input.focus();
+      list.querySelectorAll("button").forEach((b) => b.setAttribute("aria-pressed", "false"));
+    } }, t(w, "referred_question"));
+    async function search() {
+      const q = input.value.trim();
+      const n = ++seq;
+      list.textContent = "";
+      status.textContent = q.length < 2 ? "" : t(w, "referrer_searching");
+      if (q.length < 2) return;
+      const res = await call("GET", "/v1/offers/" + enc(w.id) + "/referrers?name=" + enc(q));
+      if (n !== seq) return; // a later search is on its way
+      const found = (res.ok && res.data && res.data.data) || [];
+      status.textContent = !res.ok ? (res.status === 429 ? t(w, "referrer_busy") : errorMessage(res, w))
+        : t(w, found.length ? "referrer_pick" : "referrer_none");
+      found.forEach((m) => {
+        const b = h("button", { type: "button", class: "btn alt", part: "referrer-match", "aria-pressed": "false", onclick: () => {
+          a.pick = { name: q, ref: m.ref };
+          list.querySelectorAll("button").forEach((x) => x.setAttribute("aria-pressed", String(x === b)));
+          status.textContent = t(w, "referrer_chosen", { name: m.display_name });
+        } }, h("b", {}, m.display_name), " · " + m.masked_email);
+        list.append(h("li", {}, b));
+      });
+    }
+    a.row = h("div", { class: "ask", part: "referrer" }, toggle, panel);
+    return a;
   }
 
   function signedUp(w, participant, back) {

@@ -106,6 +106,10 @@ pub struct PublicOfferOut {
     /// progress toward each; empty on an offer with v1's single reward.
     pub rewards: Vec<PublicRewardOut>,
     pub leaderboard: PublicLeaderboardOut,
+    /// Whether a friend may name its referrer (`name` is among the offer's
+    /// attribution methods): the widget then asks "Were you referred by
+    /// someone?" of a visitor who came without a share link.
+    pub name_search: bool,
 }
 
 /// An OpenID Connect provider a person may sign up with.
@@ -194,6 +198,7 @@ impl PublicOfferOut {
             referral_param: s.referral_param.clone(),
             rewards: s.rewards.iter().map(PublicRewardOut::from).collect(),
             leaderboard: PublicLeaderboardOut::new(s),
+            name_search: s.attribution.methods.contains(&Method::Name),
         }
     }
 }

@@ -46,6 +46,9 @@ class PublicOfferOut:
             live (bool):
             marketing_consent (MarketingConsent):
             name (str):
+            name_search (bool): Whether a friend may name its referrer (`name` is among the offer's
+                attribution methods): the widget then asks "Were you referred by
+                someone?" of a visitor who came without a share link.
             networks (list[Network]):
             person_fields (list[PersonField]):
             rewards (list[PublicRewardOut]): The offer's rewards (SPEC §11) in its order, for the widget's
@@ -70,6 +73,7 @@ class PublicOfferOut:
     live: bool
     marketing_consent: MarketingConsent
     name: str
+    name_search: bool
     networks: list[Network]
     person_fields: list[PersonField]
     rewards: list[PublicRewardOut]
@@ -111,6 +115,8 @@ class PublicOfferOut:
         marketing_consent = self.marketing_consent.value
 
         name = self.name
+
+        name_search = self.name_search
 
         networks = []
         for networks_item_data in self.networks:
@@ -189,6 +195,7 @@ class PublicOfferOut:
             "live": live,
             "marketing_consent": marketing_consent,
             "name": name,
+            "name_search": name_search,
             "networks": networks,
             "person_fields": person_fields,
             "rewards": rewards,
@@ -249,6 +256,8 @@ class PublicOfferOut:
 
 
         name = d.pop("name")
+
+        name_search = d.pop("name_search")
 
         networks = []
         _networks = d.pop("networks")
@@ -373,6 +382,7 @@ class PublicOfferOut:
             live=live,
             marketing_consent=marketing_consent,
             name=name,
+            name_search=name_search,
             networks=networks,
             person_fields=person_fields,
             rewards=rewards,

@@ -227,3 +227,48 @@ async fn name_searches_have_a_tighter_limit_of_their_own() {
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
 }
+
+async fn public_view(app: &TestApp, offer: &str) -> Value {
+    let response = app
+        .client
+        .get(app.url(&format!("/v1/offers/{offer}/public")))
+        .bearer_auth(&app.pk)
+        .send()
+        .await
+        .unwrap();
+    expect(response, StatusCode::OK).await
+}
+
+#[tokio::test]
+async fn the_public_view_tells_the_widget_whether_to_ask_for_the_referrer_by_name() {
+    let app = crate::helpers::spawn_app().await;
+    let named = named_offer(&app, &ALL_METHODS).await;
+    let view = public_view(&app, &named).await;
+    assert_eq!(view["name_search"], true, "{view}");
+    assert_eq!(
+        view["widget"]["strings"]["referred_question"],
+        "Were you referred by someone?"
+    );
+
+    // The default methods leave `name` out; so does an explicit list without it.
+    let plain = app
+        .live_offer_with(offer_settings(
+            json!({"type": "referred_signups", "count": 5}),
+        ))
+        .await;
+    assert_eq!(public_view(&app, &plain).await["name_search"], false);
+    let linked = named_offer(&app, &["link", "email", "coupon"]).await;
+    assert_eq!(public_view(&app, &linked).await["name_search"], false);
+
+    // In French, the question is asked in French.
+    let mut settings = offer_settings(json!({"type": "referred_signups", "count": 5}));
+    settings["attribution"] = json!({"methods": ["link", "name"]});
+    settings["widget"] = json!({"language": "fr"});
+    let french = app.live_offer_with(settings).await;
+    let view = public_view(&app, &french).await;
+    assert_eq!(view["name_search"], true);
+    assert_eq!(
+        view["widget"]["strings"]["referred_question"],
+        "Quelqu'un vous a-t-il parrainé ?"
+    );
+}

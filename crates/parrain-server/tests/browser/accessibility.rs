@@ -17,7 +17,7 @@ use crate::app::{offer_settings, spawn_app_with, TestApp};
 use crate::chrome::{scenario, Browser};
 
 /// axe-core's script, from the package `npm ci` installed.
-fn axe_source() -> String {
+pub(crate) fn axe_source() -> String {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/browser/axe/node_modules/axe-core/axe.min.js");
     std::fs::read_to_string(&path).unwrap_or_else(|e| {
@@ -30,7 +30,7 @@ fn axe_source() -> String {
 
 /// The serious and critical violations axe finds on the open page, each
 /// as "rule: the first elements".
-async fn violations(browser: &Browser, axe: &str) -> Vec<String> {
+pub(crate) async fn violations(browser: &Browser, axe: &str) -> Vec<String> {
     browser.js(axe, vec![]).await;
     let found = browser
         .client
@@ -50,7 +50,7 @@ async fn violations(browser: &Browser, axe: &str) -> Vec<String> {
 
 /// How far the open page overflows its width (0 when it fits), and the
 /// elements that stick out.
-async fn phone_overflow(browser: &Browser) -> Value {
+pub(crate) async fn phone_overflow(browser: &Browser) -> Value {
     browser
         .js(
             "const width = document.documentElement.clientWidth;

@@ -15,6 +15,7 @@ mod budget;
 mod chrome;
 mod conversion;
 use parrain_testkit::mail as mailbox;
+mod name_claim;
 #[path = "../api/oidc_provider.rs"]
 mod oidc_provider;
 mod participant_page;
