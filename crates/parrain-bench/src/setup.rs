@@ -168,7 +168,7 @@ pub fn fill_activities(
                 "INSERT INTO activity_hours (offer_id, hour, type, count, sessions, referred_sessions,
                                              referred_sign_ups, first_seq, last_seq)
                  VALUES (?1, ?2 / 3600000 * 3600000, 'custom_event', ?3, 0, 0, 0, ?4, ?5)
-                 ON CONFLICT (offer_id, hour, type) DO UPDATE SET
+                 ON CONFLICT (offer_id, hour, type, key) DO UPDATE SET
                     count = count + excluded.count,
                     first_seq = MIN(first_seq, excluded.first_seq),
                     last_seq = MAX(last_seq, excluded.last_seq)",
@@ -293,15 +293,22 @@ pub fn fill_participants(db: &Path, offer: &str, count: u64) -> anyhow::Result<(
     )?;
     conn.execute("DELETE FROM activity_hours WHERE offer_id = ?1", [offer])?;
     conn.execute(
-        "INSERT INTO activity_hours
-         SELECT offer_id, occurred_at / 3600000 * 3600000, type, COUNT(*),
+        "INSERT INTO activity_hours (offer_id, hour, type, key, count, sessions,
+                                     referred_sessions, referred_sign_ups, first_seq, last_seq)
+         SELECT offer_id, occurred_at / 3600000 * 3600000, type,
+                CASE WHEN type IN ('shares_content', 'clicks_shared_link')
+                       THEN COALESCE(json_extract(details, '$.channel'), 'link')
+                     WHEN type = 'signs_up_for_referral_offer'
+                       AND json_extract(details, '$.referred_by') IS NOT NULL THEN 'link'
+                     ELSE '' END,
+                COUNT(*),
                 SUM(CASE WHEN json_extract(details, '$.new_session') THEN 1 ELSE 0 END),
                 SUM(CASE WHEN json_extract(details, '$.new_session')
                           AND json_extract(details, '$.referred') THEN 1 ELSE 0 END),
                 SUM(CASE WHEN json_extract(details, '$.referred_by') IS NOT NULL THEN 1 ELSE 0 END),
                 MIN(seq), MAX(seq)
          FROM activities WHERE offer_id = ?1
-         GROUP BY 1, 2, 3",
+         GROUP BY 1, 2, 3, 4",
         [offer],
     )?;
     Ok(())

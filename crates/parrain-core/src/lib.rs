@@ -6,6 +6,7 @@
 
 pub mod activity;
 pub mod attribution;
+pub mod breakdown;
 pub mod code;
 pub mod credit;
 pub mod email;

@@ -23,6 +23,7 @@ mod participants;
 mod people;
 mod preview;
 mod report;
+mod report_bars;
 mod report_chart;
 mod reviews;
 pub mod session;

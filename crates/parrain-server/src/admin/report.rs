@@ -4,8 +4,10 @@
 //! RFC 3339 instants with `interval`, as the API takes them) — compared
 //! with the period just before it of the same length: the funnel bars, the
 //! campaign visits over time with the previous period dashed
-//! (`report_chart`), the audience and share metrics, top referrers, and the
-//! series as a CSV download.
+//! (`report_chart`), shares, clicks and referred sign-ups by network and
+//! rewards by state (`report_bars`, the previous period's values marked),
+//! rewards given over time, the audience and share metrics, top referrers,
+//! and the series as a CSV download.
 
 use axum::extract::{Path, Query, State};
 use axum::http::header;
@@ -17,6 +19,7 @@ use time::macros::format_description;
 use time::{Date, OffsetDateTime};
 
 use super::render;
+use super::report_bars::{bar_chart, Group};
 use super::report_chart::{line_chart, Point};
 use super::session::Operator;
 use super::PageError;
@@ -211,6 +214,99 @@ fn compared(now: &FunnelOut, before: &FunnelOut) -> Vec<Compared> {
     .collect()
 }
 
+/// The networks' names as the page shows them.
+fn network_name(key: &str) -> &'static str {
+    match key {
+        "email" => "Email",
+        "x" => "X",
+        "linkedin" => "LinkedIn",
+        "facebook" => "Facebook",
+        _ => "Link",
+    }
+}
+
+/// Shares, clicks and referred sign-ups by network, this period and the one before.
+fn network_chart(now: &ReportOut, before: &ReportOut) -> String {
+    let groups: Vec<Group> = now
+        .networks
+        .iter()
+        .zip(&before.networks)
+        .map(|(n, b)| Group {
+            key: n.network.to_owned(),
+            label: network_name(n.network).to_owned(),
+            values: vec![n.shares, n.clicks, n.registrations],
+            previous: vec![b.shares, b.clicks, b.registrations],
+        })
+        .collect();
+    bar_chart(
+        "Shares, clicks and referred sign-ups by network",
+        &[
+            ("shares", "shares"),
+            ("clicks", "clicks"),
+            ("registrations", "referred sign-ups"),
+        ],
+        &groups,
+    )
+}
+
+/// Each reward's occurrences by state, this period and the one before.
+fn reward_chart(now: &ReportOut, before: &ReportOut) -> String {
+    let groups: Vec<Group> = now
+        .rewards
+        .iter()
+        .map(|r| {
+            let counts = |c: &crate::views::RewardCountsOut| {
+                vec![c.earned, c.held, c.given, c.cancelled, c.clawed_back]
+            };
+            let previous = before
+                .rewards
+                .iter()
+                .find(|p| p.reward_id == r.reward_id)
+                .map(|p| counts(&p.counts))
+                .unwrap_or_else(|| vec![0; 5]);
+            Group {
+                key: r.reward_id.clone(),
+                label: r.label.clone(),
+                values: counts(&r.counts),
+                previous,
+            }
+        })
+        .collect();
+    bar_chart(
+        "Rewards by state",
+        &[
+            ("earned", "earned"),
+            ("held", "held"),
+            ("given", "given"),
+            ("cancelled", "cancelled"),
+            ("clawed_back", "clawed back"),
+        ],
+        &groups,
+    )
+}
+
+/// Rewards given per bucket (all rewards), this period and the one before.
+fn given_per_bucket(report: &ReportOut) -> Vec<i64> {
+    (0..report.series.len())
+        .map(|i| {
+            (report.rewards.iter())
+                .map(|r| r.series.get(i).map_or(0, |b| b.counts.given))
+                .sum()
+        })
+        .collect()
+}
+
+/// One network's row of the table under the chart.
+#[derive(Serialize)]
+struct NetworkRow {
+    key: &'static str,
+    name: &'static str,
+    shares: i64,
+    clicks: i64,
+    registrations: i64,
+    previous: [i64; 3],
+}
+
 #[derive(Serialize)]
 struct Preset {
     days: i64,
@@ -277,6 +373,29 @@ pub async fn page(
         .collect();
     let signups = line_chart("Referred sign-ups over time", &signups, hourly);
     let comparison = compared(&report.funnel, &previous.funnel);
+    let networks = network_chart(&report, &previous);
+    let network_rows: Vec<NetworkRow> = (report.networks.iter().zip(&previous.networks))
+        .map(|(n, b)| NetworkRow {
+            key: n.network,
+            name: network_name(n.network),
+            shares: n.shares,
+            clicks: n.clicks,
+            registrations: n.registrations,
+            previous: [b.shares, b.clicks, b.registrations],
+        })
+        .collect();
+    let rewards_chart = (!report.rewards.is_empty()).then(|| reward_chart(&report, &previous));
+    let (given_now, given_before) = (given_per_bucket(&report), given_per_bucket(&previous));
+    let given: Vec<Point> = (report.series.iter().enumerate())
+        .map(|(i, b)| Point {
+            label: label(&b.start, hourly),
+            at: b.start.clone(),
+            value: given_now[i],
+            previous: given_before.get(i).copied(),
+        })
+        .collect();
+    let given =
+        (!report.rewards.is_empty()).then(|| line_chart("Rewards given over time", &given, hourly));
     let presets: Vec<Preset> = [7, 30, 90]
         .into_iter()
         .map(|days| Preset {
@@ -302,6 +421,11 @@ pub async fn page(
             series,
             signups,
             comparison,
+            networks,
+            network_rows,
+            rewards_chart,
+            rewards => report.rewards,
+            given,
             presets,
             custom => w.preset.is_none(),
             from_day => ts(w.from).chars().take(10).collect::<String>(),

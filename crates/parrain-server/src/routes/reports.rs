@@ -97,7 +97,15 @@ pub(crate) async fn build(state: &AppState, id: OfferId, q: ReportQuery) -> ApiR
         WindowError::TooLong => ApiError::bad_field("to", e.to_string()),
     })?;
     let data = state.store.report_data(&id, window).await?;
-    Ok(ReportOut::new(id, window, data))
+    let rewards: Vec<(String, Option<String>)> = offer
+        .live
+        .as_ref()
+        .unwrap_or_else(|| offer.editable())
+        .rewards
+        .iter()
+        .map(|r| (r.id.clone(), r.label.clone()))
+        .collect();
+    Ok(ReportOut::new(id, window, data, &rewards))
 }
 
 fn wants_csv(headers: &HeaderMap) -> bool {

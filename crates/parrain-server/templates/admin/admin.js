@@ -61,5 +61,11 @@ document.querySelectorAll("form[data-confirm]").forEach(function (form) {
       c.addEventListener("mouseenter", show);
       c.addEventListener("click", show);
     });
+    wrap.querySelectorAll("rect.bar").forEach(function (r) {
+      var title = r.querySelector("title");
+      function show() { if (title) readout.textContent = title.textContent; }
+      r.addEventListener("mouseenter", show);
+      r.addEventListener("click", show);
+    });
   });
 })();

@@ -258,6 +258,10 @@ async fn the_report_page_draws_five_funnel_bars_and_a_point_per_bucket() {
     let html = page.text().await.unwrap();
     assert_eq!(html.matches(r#"<svg class="chart funnel""#).count(), 1);
     assert_eq!(html.matches(r#"class="bar""#).count(), 5);
+    // By network: a bar per network and measure; no rewards to chart.
+    assert_eq!(html.matches(r#"<svg class="chart bars""#).count(), 1);
+    assert_eq!(html.matches(r#"<rect class="bar "#).count(), 15);
+    assert!(html.contains("This offer has no rewards."), "{html}");
     // Six hours of one day: the period's dates are that day, both ends.
     assert!(
         html.contains(r#"name="from" value="2026-01-01""#)

@@ -36,6 +36,7 @@ mod previews;
 mod privacy;
 mod redirect;
 mod reports;
+mod reports_by;
 mod retention;
 mod reward_views;
 mod rewards;

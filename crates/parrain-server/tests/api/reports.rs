@@ -278,9 +278,17 @@ async fn the_series_comes_as_csv_when_asked() {
         .starts_with("text/csv"));
     let text = response.text().await.unwrap();
     let at = |h: i64| rfc3339(midnight + h * HOUR);
+    // Then shares, clicks and registrations of email, x, linkedin, facebook, link.
     let expected = format!(
-        "start,campaign_visits,interactions,shares,resulting_clicks,registrations\n\
-         {},4,7,3,3,1\n{},2,2,1,0,1\n{},0,0,0,0,0\n{},1,0,0,1,0\n",
+        "start,campaign_visits,interactions,shares,resulting_clicks,registrations,\
+         shares_email,clicks_email,registrations_email,shares_x,clicks_x,registrations_x,\
+         shares_linkedin,clicks_linkedin,registrations_linkedin,\
+         shares_facebook,clicks_facebook,registrations_facebook,\
+         shares_link,clicks_link,registrations_link\n\
+         {},4,7,3,3,1,1,0,0,1,0,0,0,0,0,0,0,0,1,3,1\n\
+         {},2,2,1,0,1,0,0,0,0,0,0,0,0,0,1,0,0,0,0,1\n\
+         {},0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0\n\
+         {},1,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0\n",
         at(10),
         at(11),
         at(12),

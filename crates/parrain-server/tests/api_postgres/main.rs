@@ -73,6 +73,8 @@ mod privacy;
 mod redirect;
 #[path = "../api/reports.rs"]
 mod reports;
+#[path = "../api/reports_by.rs"]
+mod reports_by;
 #[path = "../api/retention.rs"]
 mod retention;
 #[path = "../api/reward_views.rs"]

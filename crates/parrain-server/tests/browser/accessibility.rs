@@ -110,6 +110,25 @@ async fn pages(app: &TestApp) -> Vec<String> {
         .post(&format!("/v1/offers/{offer}/clone"), json!({}))
         .await;
     let draft = draft["id"].as_str().unwrap().to_owned();
+    // An offer with rewards, whose report charts them.
+    let rewarded = app
+        .live_offer(json!({
+            "name": "Stickers",
+            "goal": {"type": "referred_signups", "count": 2},
+            "offer_page_url": "https://example.com/refer",
+            "rewards": [
+                {"id": "tier-1", "for": "referrer", "at": 1, "label": "A sticker for your laptop"},
+                {"id": "tier-2", "for": "referrer", "at": 2, "hold_days": 30}
+            ]
+        }))
+        .await;
+    let path = format!("/v1/offers/{rewarded}/participants");
+    let ana = app.post(&path, json!({"email": "ana@example.com"})).await;
+    app.post(
+        &path,
+        json!({"email": "bo@example.com", "referral_code": ana["code"]}),
+    )
+    .await;
     [
         "/admin".to_owned(),
         "/admin?status=approved&q=refer".to_owned(),
@@ -121,6 +140,7 @@ async fn pages(app: &TestApp) -> Vec<String> {
         format!("/admin/offers/{offer}/activities"),
         format!("/admin/offers/{offer}/report"),
         format!("/admin/offers/{offer}/report?period=7"),
+        format!("/admin/offers/{rewarded}/report"),
         "/admin/activities".to_owned(),
         "/admin/reviews".to_owned(),
         "/admin/webhooks".to_owned(),

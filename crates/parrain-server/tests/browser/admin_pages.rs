@@ -186,12 +186,63 @@ async fn an_operator_filters_participants_by_goal_and_fulfils_one_by_hand() {
     .await;
 }
 
+/// A friend follows `code`'s link made for `network` and signs up from
+/// that browser.
+async fn friend_through(app: &TestApp, offer: &str, code: &str, network: &str, email: &str) {
+    let no_redirect = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let response = no_redirect
+        .get(app.url(&format!("/r/{code}?ch={network}")))
+        .send()
+        .await
+        .unwrap();
+    let location = response.headers()["location"].to_str().unwrap();
+    let target = url::Url::parse(location).unwrap();
+    let (_, visitor) = target
+        .query_pairs()
+        .find(|(k, _)| k == "parrain_vid")
+        .unwrap();
+    let body = json!({"email": email, "visitor_id": visitor});
+    sign_up(app, offer, body).await;
+}
+
 #[tokio::test]
-async fn the_report_draws_the_funnel_with_a_bar_per_step() {
+async fn the_report_draws_the_funnel_and_the_charts_by_network_and_by_reward() {
     let app = app_with_operator().await;
     scenario("admin_report_funnel", move |chrome| async move {
-        let offer = manual_offer(&app).await;
-        sign_up(&app, &offer, json!({"email": "ada@example.com"})).await;
+        // Ana shares on X and LinkedIn; two friends come through her X
+        // link, one through LinkedIn: her first credit gives her a sticker
+        // (tier 1), her third earns tier 2, held for 30 days.
+        let offer = app
+            .live_offer(json!({
+                "name": "Stickers",
+                "goal": {"type": "referred_signups", "count": 3},
+                "offer_page_url": "https://example.com/refer",
+                "rewards": [
+                    {"id": "tier-1", "for": "referrer", "at": 1, "label": "A sticker"},
+                    {"id": "tier-2", "for": "referrer", "at": 3, "hold_days": 30}
+                ]
+            }))
+            .await;
+        let ana = sign_up(&app, &offer, json!({"email": "ada@example.com"})).await;
+        let code = ana["code"].as_str().unwrap();
+        for channel in ["x", "linkedin"] {
+            let share = json!({"code": code, "channel": channel});
+            let response = app
+                .client
+                .post(app.url("/v1/track/share"))
+                .bearer_auth(&app.pk)
+                .json(&share)
+                .send()
+                .await
+                .unwrap();
+            assert!(response.status().is_success(), "{}", response.status());
+        }
+        friend_through(&app, &offer, code, "x", "bo@example.com").await;
+        friend_through(&app, &offer, code, "x", "cy@example.com").await;
+        friend_through(&app, &offer, code, "linkedin", "di@example.com").await;
 
         let browser = signed_in(&chrome, &app).await;
         browser
@@ -216,6 +267,61 @@ async fn the_report_draws_the_funnel_with_a_bar_per_step() {
                 "Referred sign-ups"
             ]
         );
+
+        // By network: a bar per network and measure, with its value.
+        let bars = browser
+            .js(
+                "return [...document.querySelectorAll('.by-network svg.chart.bars rect.bar')]
+                   .map(r => [r.dataset.group, r.dataset.measure, Number(r.dataset.value)])",
+                vec![],
+            )
+            .await;
+        let bars: Vec<(String, String, i64)> = serde_json::from_value(bars).unwrap();
+        assert_eq!(bars.len(), 15, "{bars:?}");
+        let value = |bars: &[(String, String, i64)], group: &str, measure: &str| {
+            bars.iter()
+                .find(|(g, m, _)| g == group && m == measure)
+                .map(|b| b.2)
+                .unwrap_or_else(|| panic!("no bar {group} {measure} in {bars:?}"))
+        };
+        for (network, counts) in [("x", [1, 2, 2]), ("linkedin", [1, 1, 1]), ("email", [0; 3])] {
+            for (measure, n) in ["shares", "clicks", "registrations"].iter().zip(counts) {
+                assert_eq!(value(&bars, network, measure), n, "{network} {measure}");
+            }
+        }
+        let x_row = texts(&browser, ".by-network tr[data-network=x] td").await;
+        assert_eq!(x_row, ["1", "2", "2"]);
+        // Its value shows when a bar is clicked (or hovered).
+        browser
+            .click(".by-network rect.bar[data-group=x][data-measure=clicks]")
+            .await;
+        let readout = browser
+            .wait_until(
+                "the bar's value",
+                "return document.querySelector('.by-network .chart-readout').textContent",
+            )
+            .await;
+        assert_eq!(readout, json!("X, clicks: 2 (previous period: 0)"));
+
+        // By reward: the sticker earned and given, tier 2 earned into its hold.
+        let bars = browser
+            .js(
+                "return [...document.querySelectorAll('.by-reward svg.chart.bars rect.bar')]
+                   .map(r => [r.dataset.group, r.dataset.measure, Number(r.dataset.value)])",
+                vec![],
+            )
+            .await;
+        let bars: Vec<(String, String, i64)> = serde_json::from_value(bars).unwrap();
+        assert_eq!(bars.len(), 10, "{bars:?}");
+        assert_eq!(value(&bars, "tier-1", "earned"), 1);
+        assert_eq!(value(&bars, "tier-1", "given"), 1);
+        assert_eq!(value(&bars, "tier-1", "held"), 0);
+        assert_eq!(value(&bars, "tier-2", "earned"), 1);
+        assert_eq!(value(&bars, "tier-2", "held"), 1);
+        let sticker = texts(&browser, ".by-reward tr[data-reward=tier-1] > *").await;
+        assert_eq!(sticker, ["A sticker", "1", "0", "1", "0", "0"]);
+        let given = texts(&browser, ".by-reward svg.chart.series circle.point").await;
+        assert!(!given.is_empty(), "a point per day of rewards given");
     })
     .await;
 }

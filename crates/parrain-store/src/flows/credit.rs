@@ -23,6 +23,7 @@ pub(crate) fn touch(
     settings: &OfferSettings,
     visitor: &parrain_core::ids::VisitorId,
     participant: &ParticipantId,
+    channel: Option<&str>,
     now: Millis,
 ) -> Result<()> {
     let current = tx.attribution(offer, visitor)?;
@@ -37,7 +38,9 @@ pub(crate) fn touch(
         settings.window_millis(),
     );
     if current.as_ref() != Some(&kept) {
-        tx.set_attribution(offer, visitor, &kept)?;
+        let channel =
+            channel.filter(|_| kept.at == now && kept.participant == participant.as_str());
+        tx.set_attribution(offer, visitor, &kept, channel)?;
     }
     Ok(())
 }

@@ -101,12 +101,24 @@ pub(crate) trait LedgerTx: ReviewTx + crate::privacy::Sql {
     fn person_visitors(&self, person: &PersonId) -> Result<Vec<VisitorId>>;
 
     fn attribution(&self, offer: &OfferId, visitor: &VisitorId) -> Result<Option<Touch<String>>>;
+    /// Attributes the browser by `touch`; `channel` is the network of the
+    /// share link clicked (`None` keeps the one recorded when the touch is
+    /// the same participant's, as a visit after the click is).
     fn set_attribution(
         &self,
         offer: &OfferId,
         visitor: &VisitorId,
         touch: &Touch<String>,
+        channel: Option<&str>,
     ) -> Result<()>;
+    /// The network of the share link that attributed the browser to
+    /// `participant`, if it named one.
+    fn attribution_channel(
+        &self,
+        offer: &OfferId,
+        visitor: &VisitorId,
+        participant: &ParticipantId,
+    ) -> Result<Option<String>>;
     /// The visitor's current visit session on the offer: (start, last seen).
     fn visit_session(
         &self,

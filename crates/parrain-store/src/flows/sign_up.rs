@@ -35,7 +35,7 @@ fn referrer_for_sign_up(
     };
     if let Some(p) = &by_code {
         for visitor in &friend.visitors {
-            touch(tx, &offer.id, settings, visitor, p, now)?;
+            touch(tx, &offer.id, settings, visitor, p, None, now)?;
         }
     }
     let clues = Clues {
@@ -58,6 +58,27 @@ fn insert_with_fresh_code(tx: &impl LedgerTx, mut new: NewParticipant<'_>) -> Re
         }
     }
     Err(StoreError::database("could not draw a free share code"))
+}
+
+/// The network of the share link that brought a friend to its referrer
+/// (reports count referred sign-ups by it): that of the browser at hand
+/// first, then of its person's other browsers; `link` when none named one.
+fn network_of(
+    tx: &impl LedgerTx,
+    offer: &OfferId,
+    friend: &FriendIds,
+    referrer: &ParticipantId,
+) -> Result<String> {
+    let others = friend
+        .visitors
+        .iter()
+        .filter(|v| friend.at_hand.as_ref() != Some(*v));
+    for visitor in friend.at_hand.iter().chain(others) {
+        if let Some(channel) = tx.attribution_channel(offer, visitor, referrer)? {
+            return Ok(channel);
+        }
+    }
+    Ok("link".to_owned())
 }
 
 /// Signs a person up; the same email again returns the existing participant.
@@ -149,8 +170,13 @@ pub(crate) fn sign_up(
         person: Some(&person),
         visitor: sign_up.visitor_id.as_ref(),
     };
+    let channel = match &referrer {
+        Some(p) => Some(network_of(tx, offer_id, &friend, p)?),
+        None => None,
+    };
     let mut details = json!({
         "referred_by": referrer,
+        "channel": channel,
         "attribution_method": found.as_ref().map(|f| f.method),
         "marketing_consent": sign_up.marketing_consent,
     });

@@ -54,6 +54,7 @@ fn touch_code(
     offer: &Offer,
     participant: &ParticipantId,
     visitor: &VisitorId,
+    channel: Option<&str>,
     now: Millis,
 ) -> Result<()> {
     let Some(settings) = offer.live_at(now) else {
@@ -61,7 +62,7 @@ fn touch_code(
     };
     let friend = FriendIds::of_visitor(tx, visitor)?;
     if !is_self(tx, participant, &friend)? {
-        touch(tx, &offer.id, settings, visitor, participant, now)?;
+        touch(tx, &offer.id, settings, visitor, participant, channel, now)?;
     }
     Ok(())
 }
@@ -74,6 +75,7 @@ fn touch_new_browser(
     offer: &Offer,
     participant: &ParticipantId,
     visitor: &VisitorId,
+    channel: Option<&str>,
     now: Millis,
 ) -> Result<()> {
     if offer.live_at(now).is_none() {
@@ -83,7 +85,7 @@ fn touch_new_browser(
         participant: participant.to_string(),
         at: now,
     };
-    tx.set_attribution(&offer.id, visitor, &touch)
+    tx.set_attribution(&offer.id, visitor, &touch, channel)
 }
 
 /// A click on a share link; `None` for an unknown code (nothing recorded).
@@ -133,10 +135,13 @@ pub(crate) fn click(tx: &impl LedgerTx, click: Click, now: Millis) -> Result<Opt
         json!({"channel": click.channel}),
         now,
     )?;
+    // A link that names no network is a plain link: the browser's network
+    // is then `link`, not the one an earlier click of it named.
+    let channel = Some(click.channel.as_deref().unwrap_or("link"));
     if new_browser {
-        touch_new_browser(tx, &offer, &participant, &visitor, now)?;
+        touch_new_browser(tx, &offer, &participant, &visitor, channel, now)?;
     } else {
-        touch_code(tx, &offer, &participant, &visitor, now)?;
+        touch_code(tx, &offer, &participant, &visitor, channel, now)?;
     }
     Ok(Some(Clicked {
         visitor_id: visitor,
@@ -172,7 +177,7 @@ pub(crate) fn visit(tx: &impl LedgerTx, visit: Visit, now: Millis) -> Result<Tra
     if let Some(code) = &code {
         if let Some((participant, of)) = tx.participant_by_code(code.as_str())? {
             if of == offer.id {
-                touch_code(tx, &offer, &participant, &visit.visitor_id, now)?;
+                touch_code(tx, &offer, &participant, &visit.visitor_id, None, now)?;
             }
         }
     }

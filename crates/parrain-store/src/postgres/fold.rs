@@ -38,13 +38,13 @@ pub(crate) fn fold(c: &mut impl GenericClient) -> Result<(u64, u64)> {
         .query_one(
             "WITH taken AS (DELETE FROM activity_hour_deltas RETURNING *),
              summed AS (
-                 INSERT INTO activity_hours AS h (offer_id, hour, type, count, sessions,
+                 INSERT INTO activity_hours AS h (offer_id, hour, type, key, count, sessions,
                      referred_sessions, referred_sign_ups, first_seq, last_seq)
-                 SELECT offer_id, hour, type, COUNT(*), SUM(sessions)::BIGINT,
+                 SELECT offer_id, hour, type, key, COUNT(*), SUM(sessions)::BIGINT,
                         SUM(referred_sessions)::BIGINT, SUM(referred_sign_ups)::BIGINT,
                         MIN(seq), MAX(seq)
-                 FROM taken GROUP BY offer_id, hour, type
-                 ON CONFLICT (offer_id, hour, type) DO UPDATE SET
+                 FROM taken GROUP BY offer_id, hour, type, key
+                 ON CONFLICT (offer_id, hour, type, key) DO UPDATE SET
                     count = h.count + EXCLUDED.count,
                     sessions = h.sessions + EXCLUDED.sessions,
                     referred_sessions = h.referred_sessions + EXCLUDED.referred_sessions,

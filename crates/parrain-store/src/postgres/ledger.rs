@@ -276,19 +276,41 @@ impl LedgerTx for PgTx<'_> {
         offer: &OfferId,
         visitor: &VisitorId,
         touch: &Touch<String>,
+        channel: Option<&str>,
     ) -> Result<()> {
         self.prep(|t| {
             t.execute(
-                "INSERT INTO attributions (offer_id, visitor_id, participant_id, touched_at) VALUES ($1, $2, $3, $4)
-                 ON CONFLICT (offer_id, visitor_id) DO UPDATE SET participant_id = excluded.participant_id,
+                "INSERT INTO attributions AS a (offer_id, visitor_id, participant_id, touched_at, channel)
+                 VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (offer_id, visitor_id) DO UPDATE SET
+                     channel = CASE WHEN excluded.channel IS NULL
+                                     AND a.participant_id = excluded.participant_id
+                                THEN a.channel ELSE excluded.channel END,
+                     participant_id = excluded.participant_id,
                      touched_at = excluded.touched_at",
-                &[&offer.as_str(), &visitor.as_str(), &touch.participant, &touch.at],
+                &[&offer.as_str(), &visitor.as_str(), &touch.participant, &touch.at, &channel],
             )?;
             Ok(())
         })?;
         *self.memo.attribution.borrow_mut() =
             Some(((offer.clone(), visitor.clone()), Some(touch.clone())));
         Ok(())
+    }
+
+    fn attribution_channel(
+        &self,
+        offer: &OfferId,
+        visitor: &VisitorId,
+        participant: &ParticipantId,
+    ) -> Result<Option<String>> {
+        self.prep(|t| {
+            Ok(t.query_opt(
+                "SELECT channel FROM attributions
+                 WHERE offer_id = $1 AND visitor_id = $2 AND participant_id = $3",
+                &[&offer.as_str(), &visitor.as_str(), &participant.as_str()],
+            )?
+            .and_then(|r| r.get(0)))
+        })
     }
 
     fn visit_session(

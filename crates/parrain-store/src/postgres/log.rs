@@ -58,15 +58,15 @@ pub(crate) fn record(
     // The hour's tally is a row of its own, folded into the hour later
     // (`fold`): the hour's row itself would be updated by every concurrent
     // request. One statement appends both.
-    let step = HourStep::of(&details, now);
+    let step = HourStep::of(kind, &details, now);
     let row = c.query_one(
         "WITH a AS (
              INSERT INTO activities (id, type, offer_id, participant_id, person_id, visitor_id, details, occurred_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING seq),
          d AS (
-             INSERT INTO activity_hour_deltas (offer_id, hour, type, sessions, referred_sessions,
-                                               referred_sign_ups, seq)
-             SELECT $3, $9, $2, $10, $11, $12, a.seq FROM a WHERE $3::TEXT IS NOT NULL)
+             INSERT INTO activity_hour_deltas (offer_id, hour, type, key, sessions,
+                                               referred_sessions, referred_sign_ups, seq)
+             SELECT $3, $9, $2, $13, $10, $11, $12, a.seq FROM a WHERE $3::TEXT IS NOT NULL)
          SELECT a.seq, (SELECT generation FROM cache_generation) FROM a",
         &[
             &id.as_str(),
@@ -81,6 +81,7 @@ pub(crate) fn record(
             &step.sessions,
             &step.referred_sessions,
             &step.referred_sign_ups,
+            &step.key,
         ],
     )?;
     RECORDED.with(|r| r.borrow_mut().push(kind.as_str()));

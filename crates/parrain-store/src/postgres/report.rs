@@ -10,7 +10,8 @@ use parrain_core::report::{total, Window};
 
 use super::PgStore;
 use crate::report::{
-    split_hours, tally_row, HourRow, ReportData, Reports, TopReferrer, HOUR, TOP_REFERRERS,
+    add_part, key_sql, split_hours, split_keyed, tally_row, HourRow, KeyedRow, ReportData, Reports,
+    TopReferrer, HOUR, KEYED_TYPES, TOP_REFERRERS,
 };
 use crate::Result;
 
@@ -77,6 +78,49 @@ impl Reports for PgStore {
                         r.get(2),
                         r.get(3),
                     );
+                }
+            }
+            // The keyed rows, folded and not folded yet, as the hours above.
+            let keyed = c
+                .query(
+                    &format!(
+                        "SELECT hour, type, key, SUM(count)::BIGINT, MIN(first_seq), MAX(last_seq)
+                         FROM (SELECT hour, type, key, count, first_seq, last_seq
+                               FROM activity_hours
+                               WHERE offer_id = $1 AND hour > $2 AND hour < $3 AND key <> ''
+                               UNION ALL
+                               SELECT hour, type, key, 1, seq, seq
+                               FROM activity_hour_deltas
+                               WHERE offer_id = $1 AND hour > $2 AND hour < $3 AND key <> '') h
+                         WHERE type IN {KEYED_TYPES}
+                         GROUP BY hour, type, key"
+                    ),
+                    &[&id, &(from - HOUR), &to],
+                )?
+                .iter()
+                .map(|r| KeyedRow {
+                    hour: r.get(0),
+                    kind: r.get(1),
+                    key: r.get(2),
+                    count: r.get(3),
+                    first_seq: r.get(4),
+                    last_seq: r.get(5),
+                })
+                .collect();
+            let recount = format!(
+                "SELECT {}, COUNT(*) FROM activities
+                 WHERE offer_id = $1 AND type = $2 AND seq BETWEEN $3 AND $4
+                   AND occurred_at >= $5 AND occurred_at < $6
+                 GROUP BY 1",
+                key_sql(|f| format!("(details ->> '{f}')"))
+            );
+            for s in split_keyed(&window, keyed, &mut data.parts) {
+                let rows = c.query(
+                    &recount,
+                    &[&id, &s.kind, &s.first_seq, &s.last_seq, &s.from, &s.to],
+                )?;
+                for r in rows {
+                    add_part(&mut data.parts, s.bucket, &s.kind, r.get(0), r.get(1));
                 }
             }
             data.profiles = total(&data.tallies).sign_ups;

@@ -49,12 +49,12 @@ pub(crate) fn record(
     ])?;
     let seq = conn.last_insert_rowid();
     if let Some(offer) = who.offer {
-        let step = HourStep::of(&details, now);
+        let step = HourStep::of(kind, &details, now);
         conn.prepare_cached(
-            "INSERT INTO activity_hours (offer_id, hour, type, count, sessions, referred_sessions,
-                                         referred_sign_ups, first_seq, last_seq)
-             VALUES (?1, ?2, ?3, 1, ?4, ?5, ?6, ?7, ?7)
-             ON CONFLICT (offer_id, hour, type) DO UPDATE SET
+            "INSERT INTO activity_hours (offer_id, hour, type, key, count, sessions,
+                                         referred_sessions, referred_sign_ups, first_seq, last_seq)
+             VALUES (?1, ?2, ?3, ?8, 1, ?4, ?5, ?6, ?7, ?7)
+             ON CONFLICT (offer_id, hour, type, key) DO UPDATE SET
                 count = count + 1,
                 sessions = sessions + excluded.sessions,
                 referred_sessions = referred_sessions + excluded.referred_sessions,
@@ -70,6 +70,7 @@ pub(crate) fn record(
             step.referred_sessions,
             step.referred_sign_ups,
             seq,
+            step.key,
         ])?;
     }
     super::tally::activity(kind.as_str());
@@ -277,14 +278,45 @@ impl LedgerTx for Connection {
         offer: &OfferId,
         visitor: &VisitorId,
         touch: &Touch<String>,
+        channel: Option<&str>,
     ) -> Result<()> {
         self.prepare_cached(
-            "INSERT INTO attributions (offer_id, visitor_id, participant_id, touched_at) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (offer_id, visitor_id) DO UPDATE SET participant_id = excluded.participant_id,
+            "INSERT INTO attributions (offer_id, visitor_id, participant_id, touched_at, channel)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (offer_id, visitor_id) DO UPDATE SET
+                 channel = CASE WHEN excluded.channel IS NULL
+                                 AND attributions.participant_id = excluded.participant_id
+                            THEN attributions.channel ELSE excluded.channel END,
+                 participant_id = excluded.participant_id,
                  touched_at = excluded.touched_at",
         )?
-        .execute(params![offer.as_str(), visitor.as_str(), touch.participant, touch.at])?;
+        .execute(params![
+            offer.as_str(),
+            visitor.as_str(),
+            touch.participant,
+            touch.at,
+            channel
+        ])?;
         Ok(())
+    }
+
+    fn attribution_channel(
+        &self,
+        offer: &OfferId,
+        visitor: &VisitorId,
+        participant: &ParticipantId,
+    ) -> Result<Option<String>> {
+        Ok(self
+            .prepare_cached(
+                "SELECT channel FROM attributions
+                 WHERE offer_id = ?1 AND visitor_id = ?2 AND participant_id = ?3",
+            )?
+            .query_row(
+                [offer.as_str(), visitor.as_str(), participant.as_str()],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten())
     }
 
     fn visit_session(

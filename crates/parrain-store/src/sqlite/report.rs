@@ -10,16 +10,19 @@ use r2d2_sqlite::rusqlite::params;
 
 use super::SqliteStore;
 use crate::report::{
-    split_hours, tally_row, HourRow, ReportData, Reports, TopReferrer, HOUR, TOP_REFERRERS,
+    add_part, key_sql, split_hours, split_keyed, tally_row, HourRow, KeyedRow, ReportData, Reports,
+    TopReferrer, HOUR, KEYED_TYPES, TOP_REFERRERS,
 };
 use crate::Result;
 
-const HOURS: &str = "SELECT hour, type, count, sessions, referred_sessions, referred_sign_ups,
-        first_seq, last_seq
+/// The window's hours, each type's keys summed.
+const HOURS: &str = "SELECT hour, type, SUM(count), SUM(sessions), SUM(referred_sessions),
+        SUM(referred_sign_ups), MIN(first_seq), MAX(last_seq)
     FROM activity_hours
     WHERE offer_id = ?1 AND hour > ?2 AND hour < ?3
       AND type IN ('visits_offer_page', 'signs_up_for_referral_offer', 'shares_content',
-                   'clicks_shared_link', 'custom_event')";
+                   'clicks_shared_link', 'custom_event')
+    GROUP BY hour, type";
 
 const SLICE: &str = "SELECT COUNT(*),
         TOTAL(CASE WHEN json_extract(details, '$.new_session') THEN 1 ELSE 0 END),
@@ -76,6 +79,41 @@ impl Reports for SqliteStore {
                         referred_sessions,
                         referred_sign_ups,
                     );
+                }
+            }
+            let keyed = conn
+                .prepare_cached(&format!(
+                    "SELECT hour, type, key, count, first_seq, last_seq FROM activity_hours
+                     WHERE offer_id = ?1 AND hour > ?2 AND hour < ?3 AND key <> ''
+                       AND type IN {KEYED_TYPES}"
+                ))?
+                .query_map(params![id, from - HOUR, to], |r| {
+                    Ok(KeyedRow {
+                        hour: r.get(0)?,
+                        kind: r.get(1)?,
+                        key: r.get(2)?,
+                        count: r.get(3)?,
+                        first_seq: r.get(4)?,
+                        last_seq: r.get(5)?,
+                    })
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            let mut recount = conn.prepare_cached(&format!(
+                "SELECT {}, COUNT(*) FROM activities
+                 WHERE offer_id = ?1 AND type = ?2 AND seq BETWEEN ?3 AND ?4
+                   AND occurred_at >= ?5 AND occurred_at < ?6
+                 GROUP BY 1",
+                key_sql(|f| format!("json_extract(details, '$.{f}')"))
+            ))?;
+            for s in split_keyed(&window, keyed, &mut data.parts) {
+                let counts = recount
+                    .query_map(
+                        params![id, s.kind, s.first_seq, s.last_seq, s.from, s.to],
+                        |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)),
+                    )?
+                    .collect::<Result<Vec<_>, _>>()?;
+                for (key, count) in counts {
+                    add_part(&mut data.parts, s.bucket, &s.kind, &key, count);
                 }
             }
             data.profiles = total(&data.tallies).sign_ups;
