@@ -141,7 +141,7 @@ mod tests {
         assert_eq!(svg.matches("<rect class=\"bar ").count(), 4);
         assert!(svg.contains("<title>X, Shares: 3 (previous period: 0)</title>"));
         assert!(svg.contains(r#"data-group="tier-1" data-measure="shares" data-value="9""#));
-        assert!(svg.contains(">A label far lo…</text>"));
+        assert!(svg.contains(">A label far lon…</text>"), "{svg}");
         assert_eq!(svg.matches("mark previous").count(), 4);
     }
 }

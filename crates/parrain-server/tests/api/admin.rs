@@ -321,9 +321,10 @@ async fn the_report_page_offers_periods_and_compares_with_the_one_before() {
         html.contains(r#"class="current" aria-current="page">Last 7 days</a>"#),
         "{html}"
     );
-    // Seven days, each a point on both charts, with gridlines and values.
+    // Seven days, each a point on both charts, with gridlines and values
+    // (on the chart by network too).
     assert_eq!(html.matches(r#"class="point""#).count(), 14);
-    assert_eq!(html.matches(r#"class="grid""#).count(), 10);
+    assert_eq!(html.matches(r#"class="grid""#).count(), 15);
     assert!(html.contains(r#"class="tick y""#), "{html}");
     assert!(
         !html.contains("T00:00:00Z</text>"),
