@@ -993,6 +993,8 @@ export interface components {
         };
         /** @description One bucket of the series. */
         BucketOut: components["schemas"]["FunnelOut"] & {
+            /** @description The bucket's shares, clicks and referred sign-ups by network. */
+            networks: components["schemas"]["NetworkOut"][];
             /** @description The bucket's start, RFC 3339. */
             start: string;
         };
@@ -1609,6 +1611,27 @@ export interface components {
         };
         /** @enum {string} */
         Network: "email" | "x" | "linkedin" | "facebook";
+        /** @description One network's shares, clicks and referred sign-ups. */
+        NetworkOut: {
+            /**
+             * Format: int64
+             * @description Clicks on share links made for this network (`/r/{code}?ch=…`).
+             */
+            clicks: number;
+            /** @description `email`, `x`, `linkedin`, `facebook` or `link`. */
+            network: string;
+            /**
+             * Format: int64
+             * @description Sign-ups attributed to a referrer through such a link: the network
+             *     of the link that attributed the friend's browser.
+             */
+            registrations: number;
+            /**
+             * Format: int64
+             * @description Shares recorded with this channel (`POST /v1/track/share`).
+             */
+            shares: number;
+        };
         /** @description A new participant, with the token that opens its page and acts for it. */
         NewParticipantOut: components["schemas"]["ParticipantOut"] & {
             /**
@@ -1949,7 +1972,18 @@ export interface components {
             };
             /** @description `hour` or `day`: the width of a series bucket, aligned to UTC. */
             interval: string;
+            /**
+             * @description Shares, clicks and referred sign-ups in the window by the network
+             *     they came through: `email`, `x`, `linkedin`, `facebook`, `link` (a
+             *     share link that names no network), always in that order.
+             */
+            networks: components["schemas"]["NetworkOut"][];
             offer_id: string;
+            /**
+             * @description Each reward of the offer (in its order, then any other the window
+             *     counted): what happened to its occurrences in the window and per bucket.
+             */
+            rewards: components["schemas"]["RewardReportOut"][];
             /** @description Every bucket the window touches, empty ones included, oldest first. */
             series: components["schemas"]["BucketOut"][];
             share_metrics: components["schemas"]["ShareMetricsOut"];
@@ -2023,6 +2057,36 @@ export interface components {
             /** @description The promo-code pool it draws one code from; no code when unset. */
             promo_codes?: string | null;
         };
+        /** @description One bucket of a reward's series. */
+        RewardBucketOut: components["schemas"]["RewardCountsOut"] & {
+            /** @description The bucket's start, RFC 3339. */
+            start: string;
+        };
+        /** @description What happened to a reward's occurrences. */
+        RewardCountsOut: {
+            /**
+             * Format: int64
+             * @description Held or earned occurrences that will not be given.
+             */
+            cancelled: number;
+            /**
+             * Format: int64
+             * @description Given occurrences whose milestone a reversal took away.
+             */
+            clawed_back: number;
+            /**
+             * Format: int64
+             * @description Occurrences earned (whatever their first state).
+             */
+            earned: number;
+            /** Format: int64 */
+            given: number;
+            /**
+             * Format: int64
+             * @description Of those, earned into a hold (`hold_days`).
+             */
+            held: number;
+        };
         /** @enum {string} */
         RewardDelivery: "auto" | "manual";
         /** @enum {string} */
@@ -2051,6 +2115,14 @@ export interface components {
              * @enum {string}
              */
             state: "earned" | "held" | "given" | "cancelled";
+        };
+        /** @description One reward over the window. */
+        RewardReportOut: components["schemas"]["RewardCountsOut"] & {
+            /** @description The reward's label; its id when it has none (or is no longer in the offer). */
+            label: string;
+            reward_id: string;
+            /** @description Every bucket of the report's series, oldest first. */
+            series: components["schemas"]["RewardBucketOut"][];
         };
         /** @description A rule on the client address a friend and its referrer were seen at. */
         SameIp: {

@@ -91,6 +91,7 @@ from .method import Method
 from .my_reward_out import MyRewardOut
 from .my_reward_out_state import MyRewardOutState
 from .network import Network
+from .network_out import NetworkOut
 from .new_participant_out import NewParticipantOut
 from .new_public_participant_out import NewPublicParticipantOut
 from .next_reward_out import NextRewardOut
@@ -133,10 +134,13 @@ from .reversal_out import ReversalOut
 from .reverse_in import ReverseIn
 from .review_out import ReviewOut
 from .reward import Reward
+from .reward_bucket_out import RewardBucketOut
+from .reward_counts_out import RewardCountsOut
 from .reward_delivery import RewardDelivery
 from .reward_for import RewardFor
 from .reward_out import RewardOut
 from .reward_out_state import RewardOutState
+from .reward_report_out import RewardReportOut
 from .same_ip import SameIp
 from .server_event_in import ServerEventIn
 from .server_event_in_properties import ServerEventInProperties
@@ -263,6 +267,7 @@ __all__ = (
     "MyRewardOut",
     "MyRewardOutState",
     "Network",
+    "NetworkOut",
     "NewParticipantOut",
     "NewPublicParticipantOut",
     "NextRewardOut",
@@ -305,10 +310,13 @@ __all__ = (
     "ReverseIn",
     "ReviewOut",
     "Reward",
+    "RewardBucketOut",
+    "RewardCountsOut",
     "RewardDelivery",
     "RewardFor",
     "RewardOut",
     "RewardOutState",
+    "RewardReportOut",
     "SameIp",
     "ServerEventIn",
     "ServerEventInProperties",

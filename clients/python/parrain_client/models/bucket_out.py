@@ -8,7 +8,10 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+from typing import cast
 
+if TYPE_CHECKING:
+  from ..models.network_out import NetworkOut
 
 
 
@@ -29,6 +32,7 @@ class BucketOut:
             registrations (int): Sign-ups that followed a share link.
             resulting_clicks (int): Clicks on share links.
             shares (int):
+            networks (list[NetworkOut]): The bucket's shares, clicks and referred sign-ups by network.
             start (str): The bucket's start, RFC 3339.
      """
 
@@ -37,6 +41,7 @@ class BucketOut:
     registrations: int
     resulting_clicks: int
     shares: int
+    networks: list[NetworkOut]
     start: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -45,6 +50,7 @@ class BucketOut:
 
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.network_out import NetworkOut # noqa: PLC0415
         campaign_visits = self.campaign_visits
 
         interactions = self.interactions
@@ -54,6 +60,13 @@ class BucketOut:
         resulting_clicks = self.resulting_clicks
 
         shares = self.shares
+
+        networks = []
+        for networks_item_data in self.networks:
+            networks_item = networks_item_data.to_dict()
+            networks.append(networks_item)
+
+
 
         start = self.start
 
@@ -66,6 +79,7 @@ class BucketOut:
             "registrations": registrations,
             "resulting_clicks": resulting_clicks,
             "shares": shares,
+            "networks": networks,
             "start": start,
         })
 
@@ -75,6 +89,7 @@ class BucketOut:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.network_out import NetworkOut # noqa: PLC0415
         d = dict(src_dict)
         campaign_visits = d.pop("campaign_visits")
 
@@ -86,6 +101,16 @@ class BucketOut:
 
         shares = d.pop("shares")
 
+        networks = []
+        _networks = d.pop("networks")
+        for networks_item_data in (_networks):
+            networks_item = NetworkOut.from_dict(networks_item_data)
+
+
+
+            networks.append(networks_item)
+
+
         start = d.pop("start")
 
         bucket_out = cls(
@@ -94,6 +119,7 @@ class BucketOut:
             registrations=registrations,
             resulting_clicks=resulting_clicks,
             shares=shares,
+            networks=networks,
             start=start,
         )
 

@@ -15,7 +15,9 @@ if TYPE_CHECKING:
   from ..models.audience_out import AudienceOut
   from ..models.bucket_out import BucketOut
   from ..models.funnel_out import FunnelOut
+  from ..models.network_out import NetworkOut
   from ..models.report_out_ineligible import ReportOutIneligible
+  from ..models.reward_report_out import RewardReportOut
   from ..models.share_metrics_out import ShareMetricsOut
   from ..models.top_referrer_out import TopReferrerOut
 
@@ -40,7 +42,12 @@ class ReportOut:
                 reason: `existing_customer`, `credit_cap`, `reward_cap`,
                 `self_referral`, `fraud_rule`, `rejected_in_review`.
             interval (str): `hour` or `day`: the width of a series bucket, aligned to UTC.
+            networks (list[NetworkOut]): Shares, clicks and referred sign-ups in the window by the network
+                they came through: `email`, `x`, `linkedin`, `facebook`, `link` (a
+                share link that names no network), always in that order.
             offer_id (str):
+            rewards (list[RewardReportOut]): Each reward of the offer (in its order, then any other the window
+                counted): what happened to its occurrences in the window and per bucket.
             series (list[BucketOut]): Every bucket the window touches, empty ones included, oldest first.
             share_metrics (ShareMetricsOut): Ratios; `null` when the denominator is zero.
             to (str):
@@ -53,7 +60,9 @@ class ReportOut:
     funnel: FunnelOut
     ineligible: ReportOutIneligible
     interval: str
+    networks: list[NetworkOut]
     offer_id: str
+    rewards: list[RewardReportOut]
     series: list[BucketOut]
     share_metrics: ShareMetricsOut
     to: str
@@ -69,7 +78,9 @@ class ReportOut:
         from ..models.audience_out import AudienceOut # noqa: PLC0415
         from ..models.bucket_out import BucketOut # noqa: PLC0415
         from ..models.funnel_out import FunnelOut # noqa: PLC0415
+        from ..models.network_out import NetworkOut # noqa: PLC0415
         from ..models.report_out_ineligible import ReportOutIneligible # noqa: PLC0415
+        from ..models.reward_report_out import RewardReportOut # noqa: PLC0415
         from ..models.share_metrics_out import ShareMetricsOut # noqa: PLC0415
         from ..models.top_referrer_out import TopReferrerOut # noqa: PLC0415
         attribution = self.attribution.to_dict()
@@ -84,7 +95,21 @@ class ReportOut:
 
         interval = self.interval
 
+        networks = []
+        for networks_item_data in self.networks:
+            networks_item = networks_item_data.to_dict()
+            networks.append(networks_item)
+
+
+
         offer_id = self.offer_id
+
+        rewards = []
+        for rewards_item_data in self.rewards:
+            rewards_item = rewards_item_data.to_dict()
+            rewards.append(rewards_item)
+
+
 
         series = []
         for series_item_data in self.series:
@@ -114,7 +139,9 @@ class ReportOut:
             "funnel": funnel,
             "ineligible": ineligible,
             "interval": interval,
+            "networks": networks,
             "offer_id": offer_id,
+            "rewards": rewards,
             "series": series,
             "share_metrics": share_metrics,
             "to": to,
@@ -131,7 +158,9 @@ class ReportOut:
         from ..models.audience_out import AudienceOut # noqa: PLC0415
         from ..models.bucket_out import BucketOut # noqa: PLC0415
         from ..models.funnel_out import FunnelOut # noqa: PLC0415
+        from ..models.network_out import NetworkOut # noqa: PLC0415
         from ..models.report_out_ineligible import ReportOutIneligible # noqa: PLC0415
+        from ..models.reward_report_out import RewardReportOut # noqa: PLC0415
         from ..models.share_metrics_out import ShareMetricsOut # noqa: PLC0415
         from ..models.top_referrer_out import TopReferrerOut # noqa: PLC0415
         d = dict(src_dict)
@@ -159,7 +188,27 @@ class ReportOut:
 
         interval = d.pop("interval")
 
+        networks = []
+        _networks = d.pop("networks")
+        for networks_item_data in (_networks):
+            networks_item = NetworkOut.from_dict(networks_item_data)
+
+
+
+            networks.append(networks_item)
+
+
         offer_id = d.pop("offer_id")
+
+        rewards = []
+        _rewards = d.pop("rewards")
+        for rewards_item_data in (_rewards):
+            rewards_item = RewardReportOut.from_dict(rewards_item_data)
+
+
+
+            rewards.append(rewards_item)
+
 
         series = []
         _series = d.pop("series")
@@ -195,7 +244,9 @@ class ReportOut:
             funnel=funnel,
             ineligible=ineligible,
             interval=interval,
+            networks=networks,
             offer_id=offer_id,
+            rewards=rewards,
             series=series,
             share_metrics=share_metrics,
             to=to,
