@@ -205,6 +205,9 @@ pub trait Rewards: Send + Sync {
     /// Ends the holds over by `now` (at most `limit`): each reward is given,
     /// or waits for an operator if its delivery is manual. Returns how many.
     async fn release_held(&self, now: Millis, limit: u32) -> Result<u64>;
+    /// How many holds are over by `now` and not released yet (some may be
+    /// being released by another worker, uncommitted).
+    async fn holds_due(&self, now: Millis) -> Result<i64>;
     /// Reverses the credit(s) a friend earned the participant (a refund).
     async fn reverse_credit(
         &self,

@@ -83,8 +83,10 @@ pub trait Jobs: Send + Sync {
         now: Millis,
     ) -> Result<bool>;
     async fn queue_counts(&self, kind: JobKind) -> Result<QueueCounts>;
-    /// How many jobs of `kind` a worker holds a live lease on at `now`.
-    async fn running_jobs(&self, kind: JobKind, now: Millis) -> Result<i64>;
+    /// How many jobs of `kind` are not finished at `now`: due, or held by
+    /// a worker. A due job that [`Jobs::claim_jobs`] passed over is counted:
+    /// on PostgreSQL another worker's claim of it may not be committed yet.
+    async fn unfinished_jobs(&self, kind: JobKind, now: Millis) -> Result<i64>;
     /// Whether the claimed attempt is still the worker's: `false` once the
     /// job is gone (an erasure withdraws the unsent mail of the person it
     /// erases, even while a worker prepares it) or claimed again.

@@ -228,9 +228,22 @@ pub async fn drain(state: &AppState) -> anyhow::Result<()> {
         .into_iter()
         .filter(|kind| *kind != JobKind::Email || mailer.is_some())
         .collect();
-    crate::holds::release(state).await?;
     let deadline = tokio::time::Instant::now() + DRAIN_LIMIT;
     let mut held = tokio::time::interval(Duration::from_millis(10));
+    // Holds first, so the rewards they give are sent below. A hold another
+    // worker is releasing is passed over by `release` until it commits.
+    loop {
+        crate::holds::release(state).await?;
+        let due = state.store.holds_due(state.clock.now()).await?;
+        if due == 0 {
+            break;
+        }
+        anyhow::ensure!(
+            tokio::time::Instant::now() < deadline,
+            "{due} reward hold(s) still being released after {DRAIN_LIMIT:?}"
+        );
+        held.tick().await;
+    }
     loop {
         let mut worked = false;
         for &kind in &kinds {
@@ -252,7 +265,7 @@ pub async fn drain(state: &AppState) -> anyhow::Result<()> {
         }
         let mut running = 0;
         for &kind in &kinds {
-            running += state.store.running_jobs(kind, state.clock.now()).await?;
+            running += state.store.unfinished_jobs(kind, state.clock.now()).await?;
         }
         if running == 0 {
             return Ok(());

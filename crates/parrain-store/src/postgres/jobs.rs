@@ -143,11 +143,11 @@ impl Jobs for PgStore {
         .await
     }
 
-    async fn running_jobs(&self, kind: JobKind, now: Millis) -> Result<i64> {
+    async fn unfinished_jobs(&self, kind: JobKind, now: Millis) -> Result<i64> {
         self.read(move |c| {
             Ok(c.query_one(
-                "SELECT COUNT(*) FROM jobs
-                 WHERE kind = $1 AND state = 'running' AND locked_until > $2",
+                "SELECT COUNT(*) FROM jobs WHERE kind = $1
+                 AND (state = 'running' OR (state = 'pending' AND run_at <= $2))",
                 &[&kind.as_str(), &now],
             )?
             .get(0))

@@ -219,6 +219,18 @@ impl crate::Rewards for PgStore {
             .await
     }
 
+    async fn holds_due(&self, now: Millis) -> Result<i64> {
+        self.read(move |c| {
+            Ok(c.query_one(
+                "SELECT COUNT(*) FROM participant_rewards
+                 WHERE state = 'held' AND release_at <= $1",
+                &[&now],
+            )?
+            .get(0))
+        })
+        .await
+    }
+
     async fn reverse_credit(
         &self,
         participant: &ParticipantId,

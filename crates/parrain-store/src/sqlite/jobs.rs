@@ -131,12 +131,12 @@ impl Jobs for SqliteStore {
         .await
     }
 
-    async fn running_jobs(&self, kind: JobKind, now: Millis) -> Result<i64> {
+    async fn unfinished_jobs(&self, kind: JobKind, now: Millis) -> Result<i64> {
         self.read(move |conn| {
             Ok(conn
                 .prepare_cached(
-                    "SELECT COUNT(*) FROM jobs
-                     WHERE kind = ?1 AND state = 'running' AND locked_until > ?2",
+                    "SELECT COUNT(*) FROM jobs WHERE kind = ?1
+                     AND (state = 'running' OR (state = 'pending' AND run_at <= ?2))",
                 )?
                 .query_row(params![kind.as_str(), now], |r| r.get(0))?)
         })

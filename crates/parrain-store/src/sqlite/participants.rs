@@ -217,6 +217,18 @@ impl crate::Rewards for SqliteStore {
             .await
     }
 
+    async fn holds_due(&self, now: Millis) -> Result<i64> {
+        self.read(move |conn| {
+            Ok(conn
+                .prepare_cached(
+                    "SELECT COUNT(*) FROM participant_rewards
+                     WHERE state = 'held' AND release_at <= ?1",
+                )?
+                .query_row([now], |r| r.get(0))?)
+        })
+        .await
+    }
+
     async fn reverse_credit(
         &self,
         participant: &ParticipantId,
