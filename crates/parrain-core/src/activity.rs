@@ -23,6 +23,9 @@ pub enum ActivityType {
     CustomEvent,
     #[serde(rename = "promo_codes.exhausted")]
     PromoCodesExhausted,
+    /// A pool's available codes fell below its `low_stock` (SPEC §15).
+    #[serde(rename = "promo_codes.low")]
+    PromoCodesLow,
     #[serde(rename = "email.sent")]
     EmailSent,
     #[serde(rename = "email.failed")]
@@ -57,7 +60,7 @@ pub enum ActivityType {
 }
 
 impl ActivityType {
-    pub const ALL: [ActivityType; 20] = [
+    pub const ALL: [ActivityType; 21] = [
         Self::VisitsOfferPage,
         Self::SignsUp,
         Self::SharesContent,
@@ -67,6 +70,7 @@ impl ActivityType {
         Self::OfferFulfilled,
         Self::CustomEvent,
         Self::PromoCodesExhausted,
+        Self::PromoCodesLow,
         Self::EmailSent,
         Self::EmailFailed,
         Self::CreditFlagged,
@@ -91,6 +95,7 @@ impl ActivityType {
             Self::OfferFulfilled => "offer_fulfilled",
             Self::CustomEvent => "custom_event",
             Self::PromoCodesExhausted => "promo_codes.exhausted",
+            Self::PromoCodesLow => "promo_codes.low",
             Self::EmailSent => "email.sent",
             Self::EmailFailed => "email.failed",
             Self::CreditFlagged => "credit.flagged",

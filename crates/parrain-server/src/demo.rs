@@ -143,6 +143,7 @@ async fn seed(store: &dyn Store, page_url: &str, now: Millis) -> anyhow::Result<
             &offer.id,
             parrain_core::reward::DEFAULT_POOL.into(),
             promo_codes(),
+            now,
             Audit::none(),
         )
         .await?;

@@ -400,14 +400,22 @@ pub struct PromoCountsOut {
     pub total: i64,
     pub available: i64,
     pub assigned: i64,
+    /// The count below which `promo_codes.low` is recorded; `null` when the
+    /// pool has no low-stock warning.
+    pub low_stock: Option<i64>,
+    /// Whether the available codes are below `low_stock` now (a pool with
+    /// no upload yet is not).
+    pub low: bool,
 }
 
 impl From<PromoCounts> for PromoCountsOut {
     fn from(c: PromoCounts) -> Self {
         Self {
+            low: c.is_low(),
             total: c.total,
             available: c.available,
             assigned: c.assigned,
+            low_stock: c.low_stock,
         }
     }
 }

@@ -64,6 +64,7 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
         ("review_reasons", Text), ("reviewed_at", Int), ("reversed_at", Int)]),
     ("promo_codes", &[("offer_id", Text), ("code", Text), ("seq", Int), ("participant_id", Text),
         ("assigned_at", Int), ("pool", Text)]),
+    ("promo_pools", &[("offer_id", Text), ("pool", Text), ("low_stock", Int), ("warned_at", Int)]),
     ("participant_rewards", &[("participant_id", Text), ("reward_id", Text), ("occurrence", Int),
         ("offer_id", Text), ("state", Text), ("promo_code", Text), ("friend_of", Text),
         ("earned_at", Int), ("release_at", Int), ("given_at", Int), ("cancelled_at", Int),

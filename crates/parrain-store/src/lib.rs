@@ -119,6 +119,17 @@ pub trait Offers: Send + Sync {
         id: &OfferId,
         pool: String,
         upload: String,
+        now: Millis,
+        audit: Audit<PromoCounts>,
+    ) -> Result<PromoCounts>;
+    /// Sets a pool's low-stock threshold, or removes it with `None`
+    /// (SPEC §15); returns that pool's counts.
+    async fn set_low_stock(
+        &self,
+        id: &OfferId,
+        pool: String,
+        low_stock: Option<i64>,
+        now: Millis,
         audit: Audit<PromoCounts>,
     ) -> Result<PromoCounts>;
     /// The offer's pools with their counts, by name.

@@ -98,6 +98,8 @@ pub struct PromoCounts {
     pub total: i64,
     pub available: i64,
     pub assigned: i64,
+    /// The count below which `promo_codes.low` is recorded (SPEC §15).
+    pub low_stock: Option<i64>,
 }
 
 impl PromoCounts {
@@ -106,6 +108,12 @@ impl PromoCounts {
             pool: pool.to_owned(),
             ..Self::default()
         }
+    }
+
+    /// Whether the available codes are below the pool's threshold (a pool
+    /// with no upload yet is not: it has nothing to run out of).
+    pub fn is_low(&self) -> bool {
+        self.total > 0 && self.low_stock.is_some_and(|low| self.available < low)
     }
 }
 

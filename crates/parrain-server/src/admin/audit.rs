@@ -73,6 +73,7 @@ fn described(action: &str) -> &str {
         "offer.archive" => "Archived an offer",
         "offer.delete" => "Deleted an offer",
         "promo_codes.upload" => "Uploaded promo codes",
+        "promo_codes.low_stock" => "Set a promo-code pool's low-stock warning",
         "participants.fulfil" => "Fulfilled rewards by hand",
         "participants.reward_give" => "Gave a reward by hand",
         "participants.reward_cancel" => "Cancelled a held reward by hand",

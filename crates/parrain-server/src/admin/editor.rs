@@ -139,6 +139,10 @@ pub fn router() -> Router<AppState> {
         .route("/admin/offers/{id}/archive", post(page::archive))
         .route("/admin/offers/{id}/delete", post(page::delete))
         .route("/admin/offers/{id}/promo-codes", post(promo::upload))
+        .route(
+            "/admin/offers/{id}/promo-codes/low-stock",
+            post(promo::low_stock),
+        )
         .route("/admin/offer_edit.js", get(script))
 }
 
@@ -243,7 +247,7 @@ async fn pools(state: &AppState, id: &OfferId) -> Result<Vec<Value>, Response> {
     match state.store.promo_counts(id).await {
         Ok(pools) => Ok(pools
             .into_iter()
-            .map(|p| json!({"pool": p.pool, "available": p.available, "assigned": p.assigned, "total": p.total}))
+            .map(|p| json!({"pool": p.pool, "available": p.available, "assigned": p.assigned, "total": p.total, "low_stock": p.low_stock, "low": p.is_low()}))
             .collect()),
         Err(e) => Err(PageError::from(e).into_response()),
     }

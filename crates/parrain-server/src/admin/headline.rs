@@ -25,14 +25,23 @@ pub struct Figure {
     pub recent: Option<String>,
 }
 
-/// The offer's figures and promo codes left.
-pub async fn read(state: &AppState, id: &OfferId) -> Result<(OfferFigures, i64), PageError> {
+/// The offer's figures, its promo codes left, and the pools below their
+/// low-stock warning (SPEC §15).
+pub async fn read(
+    state: &AppState,
+    id: &OfferId,
+) -> Result<(OfferFigures, i64, Vec<String>), PageError> {
     let today = state.clock.now().div_euclid(DAY);
     let since = (today - DAYS + 1) * DAY;
     let figures = state.store.offer_figures(id, since).await?;
     let pools = state.store.promo_counts(id).await?;
     let left = pools.iter().map(|p| p.available).sum();
-    Ok((figures, left))
+    let low = pools
+        .into_iter()
+        .filter(|p| p.is_low())
+        .map(|p| p.pool)
+        .collect();
+    Ok((figures, left, low))
 }
 
 /// The figures, with sparklines ending `today` (days since the epoch).

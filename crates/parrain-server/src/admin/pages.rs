@@ -26,6 +26,8 @@ struct OfferRow {
     figures: Vec<Figure>,
     /// The referred sign-ups' sparkline.
     spark: Option<String>,
+    /// Pools below their low-stock warning.
+    low_pools: Vec<String>,
 }
 
 #[derive(Default, Deserialize)]
@@ -67,7 +69,7 @@ pub async fn offers(
         if !needle.is_empty() && !name.to_lowercase().contains(&needle) && !id.contains(&needle) {
             continue;
         }
-        let (figures, left) = match headline::read(&state, &o.id).await {
+        let (figures, left, low_pools) = match headline::read(&state, &o.id).await {
             Ok(read) => read,
             Err(e) => return e.into_response(),
         };
@@ -87,6 +89,7 @@ pub async fn offers(
             created: ts(o.created_at).chars().take(10).collect(),
             figures,
             spark,
+            low_pools,
         });
     }
     let query_text = query.q.trim();

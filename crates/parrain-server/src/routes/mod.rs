@@ -5,7 +5,7 @@ mod customers;
 mod import;
 mod invitations;
 mod meta;
-mod offers;
+pub(crate) mod offers;
 mod outbound;
 mod page;
 mod participants;

@@ -28,7 +28,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(unapprove))
         .routes(routes!(clone_offer))
         .routes(routes!(archive))
-        .routes(routes!(put_promo_codes, get_promo_codes))
+        .routes(routes!(put_promo_codes, get_promo_codes, patch_promo_codes))
 }
 
 /// What a web page may read with the publishable key.
@@ -322,7 +322,8 @@ async fn put_promo_codes(
     let id = path_id!(OfferId, id, "offer");
     let pool = q.pool()?;
     let body = PROMO_CODES.read(&headers, body)?;
-    let entry = key.entry(state.clock.now(), "promo_codes.upload", id.as_str(), "");
+    let now = state.clock.now();
+    let entry = key.entry(now, "promo_codes.upload", id.as_str(), "");
     let audit = Audit::of(move |added: &PromoCounts| {
         let detail = format!("pool {}: {} codes available", added.pool, added.available);
         Some(AuditEntry {
@@ -333,10 +334,70 @@ async fn put_promo_codes(
     Ok(Json(
         state
             .store
-            .put_promo_codes(&id, pool, body, audit)
+            .put_promo_codes(&id, pool, body, now, audit)
             .await?
             .into(),
     ))
+}
+
+/// A pool's settings: its low-stock warning (SPEC §15).
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PromoPoolPatch {
+    /// `promo_codes.low` is recorded once each time the pool's available
+    /// codes fall below this count (1 to 1,000,000), and again only after
+    /// an upload brings them back to or above it; `null` removes the warning.
+    /// Required: send `null` to remove it.
+    #[serde(deserialize_with = "Option::deserialize")]
+    #[schema(required = true, minimum = 1, maximum = 1_000_000)]
+    pub low_stock: Option<i64>,
+}
+
+/// Sets a pool's low-stock warning (`default`, v1's, unless `pool` names
+/// another; a pool may have a threshold before its first upload). A
+/// threshold above what is left records `promo_codes.low` at once.
+#[utoipa::path(patch, path = "/v1/offers/{id}/promo-codes", tag = "offers", params(PoolQuery),
+    operation_id = "patch_promo_pool",
+    request_body(content = PromoPoolPatch, example = json!({"low_stock": 50})),
+    responses((status = 200, body = PromoCountsOut), (status = 400), (status = 404), (status = 409)))]
+async fn patch_promo_codes(
+    State(state): State<AppState>,
+    key: SecretKey,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<PoolQuery>,
+    ApiJson(patch): ApiJson<PromoPoolPatch>,
+) -> ApiResult<Json<PromoCountsOut>> {
+    let id = path_id!(OfferId, id, "offer");
+    let pool = q.pool()?;
+    let low_stock = patch
+        .low_stock
+        .map(parrain_core::promo::check_low_stock)
+        .transpose()
+        .map_err(|message| ApiError::bad_field("low_stock", message))?;
+    let now = state.clock.now();
+    let entry = key.entry(now, "promo_codes.low_stock", id.as_str(), "");
+    let audit = Audit::of(move |counts: &PromoCounts| {
+        Some(AuditEntry {
+            detail: low_stock_detail(counts),
+            ..entry.clone()
+        })
+    });
+    Ok(Json(
+        state
+            .store
+            .set_low_stock(&id, pool, low_stock, now, audit)
+            .await?
+            .into(),
+    ))
+}
+
+/// What the audit log says of a pool's new low-stock warning (the API's
+/// and the offer page's alike).
+pub(crate) fn low_stock_detail(counts: &PromoCounts) -> String {
+    match counts.low_stock {
+        Some(low) => format!("pool {}: warn below {low} codes", counts.pool),
+        None => format!("pool {}: no low-stock warning", counts.pool),
+    }
 }
 
 /// How many promo codes a pool (`default`, v1's, unless `pool` names

@@ -92,7 +92,10 @@ async fn referred_signups_credit_each_friend_once_and_fulfil_at_the_goal() {
         ]
     );
     let promo = app.get_ok(&format!("/v1/offers/{offer}/promo-codes")).await;
-    assert_eq!(promo, json!({"total": 2, "available": 1, "assigned": 1}));
+    assert_eq!(
+        promo,
+        json!({"total": 2, "available": 1, "assigned": 1, "low_stock": null, "low": false})
+    );
 }
 
 #[tokio::test]

@@ -23,6 +23,7 @@ mod invitations;
 mod lengths;
 mod limits;
 mod lookup;
+mod low_stock;
 mod marketo;
 mod marketo_recipes;
 mod named;

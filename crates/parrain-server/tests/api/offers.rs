@@ -298,7 +298,10 @@ async fn promo_code_uploads_are_all_or_nothing_with_line_numbers() {
         StatusCode::OK,
     )
     .await;
-    assert_eq!(counts, json!({"total": 3, "available": 3, "assigned": 0}));
+    assert_eq!(
+        counts,
+        json!({"total": 3, "available": 3, "assigned": 0, "low_stock": null, "low": false})
+    );
 
     let refused = expect(
         app.put_promo_codes(&id, "D4\n E5\nD4\nF6 \n").await,
@@ -356,7 +359,10 @@ async fn a_promo_code_upload_without_codes_is_refused_and_the_pool_kept() {
     assert_eq!(blank["error"]["details"]["field"], "body");
 
     let counts = app.get_ok(&format!("/v1/offers/{id}/promo-codes")).await;
-    assert_eq!(counts, json!({"total": 2, "available": 2, "assigned": 0}));
+    assert_eq!(
+        counts,
+        json!({"total": 2, "available": 2, "assigned": 0, "low_stock": null, "low": false})
+    );
 
     // Bytes that are not UTF-8 text are refused in the error shape, naming the body.
     let binary = app
@@ -382,7 +388,10 @@ async fn a_promo_code_upload_without_codes_is_refused_and_the_pool_kept() {
         .await
         .unwrap();
     let counts = expect(file, StatusCode::OK).await;
-    assert_eq!(counts, json!({"total": 3, "available": 3, "assigned": 0}));
+    assert_eq!(
+        counts,
+        json!({"total": 3, "available": 3, "assigned": 0, "low_stock": null, "low": false})
+    );
 }
 
 #[tokio::test]

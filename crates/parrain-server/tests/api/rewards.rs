@@ -147,7 +147,10 @@ async fn tiers_and_the_friend_reward_are_given_at_their_milestones() {
     let month = app
         .get_ok(&format!("/v1/offers/{offer}/promo-codes?pool=month"))
         .await;
-    assert_eq!(month, json!({"total": 2, "assigned": 1, "available": 1}));
+    assert_eq!(
+        month,
+        json!({"total": 2, "assigned": 1, "available": 1, "low_stock": null, "low": false})
+    );
 }
 
 #[tokio::test]
@@ -280,11 +283,17 @@ async fn a_code_is_in_one_pool_only_and_a_bad_pool_name_is_refused() {
     // v1's upload is the default pool, counted apart.
     expect(app.put_promo_codes(id, "D\n").await, StatusCode::OK).await;
     let counts = app.get_ok(&format!("/v1/offers/{id}/promo-codes")).await;
-    assert_eq!(counts, json!({"total": 1, "assigned": 0, "available": 1}));
+    assert_eq!(
+        counts,
+        json!({"total": 1, "assigned": 0, "available": 1, "low_stock": null, "low": false})
+    );
     let month = app
         .get_ok(&format!("/v1/offers/{id}/promo-codes?pool=month"))
         .await;
-    assert_eq!(month, json!({"total": 2, "assigned": 0, "available": 2}));
+    assert_eq!(
+        month,
+        json!({"total": 2, "assigned": 0, "available": 2, "low_stock": null, "low": false})
+    );
 }
 
 #[tokio::test]

@@ -47,6 +47,8 @@ mod lengths;
 mod limits;
 #[path = "../api/lookup.rs"]
 mod lookup;
+#[path = "../api/low_stock.rs"]
+mod low_stock;
 #[path = "../api/marketo.rs"]
 mod marketo;
 #[path = "../api/marketo_recipes.rs"]

@@ -382,6 +382,25 @@ async fn promo_codes_upload_from_the_textarea_or_a_file_and_bad_lines_are_listed
         assert_eq!(text(&browser, "[data-count=available]").await, "3");
         let counts = app.get(&format!("/v1/offers/{id}/promo-codes")).await;
         assert_eq!(counts["available"], 3);
+
+        // A warning below five: three left is already low, and the page says so.
+        fill(&browser, "#low-stock", "5").await;
+        submit(
+            &browser,
+            "#low-stock-form button[type=submit]",
+            ".low-stock",
+        )
+        .await;
+        let notice = text(&browser, "[data-low-pool=default]").await;
+        assert!(
+            notice.contains("3 left") && notice.contains("warning at 5"),
+            "{notice}"
+        );
+        let counts = app.get(&format!("/v1/offers/{id}/promo-codes")).await;
+        assert_eq!(
+            (counts["low_stock"].clone(), counts["low"].clone()),
+            (json!(5), json!(true))
+        );
         drop(file);
     })
     .await;
@@ -414,6 +433,7 @@ async fn a_form_posted_without_the_csrf_token_is_refused() {
             (format!("/admin/offers/{id}/approve"), json!({"csrf": "not-the-token"})),
             (format!("/admin/offers/{id}/edit"), json!({"name": "Hijacked"})),
             (format!("/admin/offers/{id}/promo-codes"), json!({"codes": "X"})),
+            (format!("/admin/offers/{id}/promo-codes/low-stock"), json!({"low_stock": "3"})),
             (format!("/admin/offers/{id}/delete"), json!({})),
         ] {
             let status = browser.js(post, vec![json!(path), body.clone()]).await;

@@ -417,6 +417,9 @@ pub(crate) fn fulfil(
         ));
     }
     let code = tx.take_promo_code(&offer.id, participant, now)?;
+    if code.is_some() {
+        super::low_stock::check(tx, &offer.id, parrain_core::reward::DEFAULT_POOL, now)?;
+    }
     let who = || Who {
         offer: Some(&offer.id),
         participant: Some(participant),

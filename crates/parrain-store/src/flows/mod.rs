@@ -8,6 +8,7 @@
 mod claim;
 mod credit;
 mod invitations;
+pub(crate) mod low_stock;
 mod review;
 pub(crate) mod rewards;
 mod sign_up;

@@ -248,6 +248,9 @@ pub(crate) fn give(
         Some(pool) => take_code(tx, &offer.id, pool, participant, now)?,
         None => None,
     };
+    if let (Some(pool), Some(_)) = (reward.pool(), &code) {
+        super::low_stock::check(tx, &offer.id, pool, now)?;
+    }
     if let Some(code) = &code {
         tx.exec(
             concat!(
@@ -685,11 +688,12 @@ fn reward_row(row: &Map<String, Value>) -> ParticipantReward {
 /// Replaces a pool's unused codes with an upload, all or nothing. A code
 /// already in the offer (given, or waiting in another pool) is refused by
 /// line, since a code is never given twice.
-pub(crate) fn put_codes<S: Sql>(
-    db: &S,
+pub(crate) fn put_codes<T: LedgerTx>(
+    db: &T,
     offer: &OfferId,
     pool: &str,
     upload: &str,
+    now: Millis,
 ) -> Result<PromoCounts> {
     let taken: std::collections::HashSet<String> = db
         .strings(
@@ -730,20 +734,22 @@ pub(crate) fn put_codes<S: Sql>(
         params.extend(chunk.iter().map(String::as_str));
         db.exec(&sql, &params)?;
     }
+    super::low_stock::check(db, offer, pool, now)?;
     Ok(pool_counts(db, offer)?
         .into_iter()
         .find(|c| c.pool == pool)
         .unwrap_or_else(|| PromoCounts::empty(pool)))
 }
 
-/// Every pool of the offer with its counts, by name.
+/// Every pool of the offer with its counts and low-stock threshold, by
+/// name: those with codes, and those with only a threshold so far.
 pub(crate) fn pool_counts<S: Sql>(db: &S, offer: &OfferId) -> Result<Vec<PromoCounts>> {
     let rows = db.rows(
         "SELECT pool, COUNT(*) AS total, COUNT(participant_id) AS assigned
          FROM promo_codes WHERE offer_id = ?1 GROUP BY pool ORDER BY pool",
         &[offer.as_str()],
     )?;
-    Ok(rows
+    let mut pools: Vec<PromoCounts> = rows
         .iter()
         .map(|r| {
             let total = r.get("total").and_then(Value::as_i64).unwrap_or(0);
@@ -757,9 +763,21 @@ pub(crate) fn pool_counts<S: Sql>(db: &S, offer: &OfferId) -> Result<Vec<PromoCo
                 total,
                 assigned,
                 available: total - assigned,
+                low_stock: None,
             }
         })
-        .collect())
+        .collect();
+    for (pool, low) in super::low_stock::thresholds(db, offer)? {
+        match pools.iter_mut().find(|c| c.pool == pool) {
+            Some(c) => c.low_stock = Some(low),
+            None => pools.push(PromoCounts {
+                low_stock: Some(low),
+                ..PromoCounts::empty(&pool)
+            }),
+        }
+    }
+    pools.sort_by(|a, b| a.pool.cmp(&b.pool));
+    Ok(pools)
 }
 
 /// Approval's check that every pool a reward draws from has had an upload.
@@ -771,7 +789,7 @@ pub(crate) fn pool_problems(
     let mut out = Vec::new();
     for (i, r) in settings.rewards.iter().enumerate() {
         let Some(pool) = r.pool() else { continue };
-        if !pools.iter().any(|c| c.pool == pool) {
+        if !pools.iter().any(|c| c.pool == pool && c.total > 0) {
             out.push(parrain_core::offer::Problem {
                 field: format!("rewards[{i}].promo_codes"),
                 code: "pool_empty".into(),

@@ -74,6 +74,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0019_cache_generation.sql"),
     include_str!("../../migrations/postgres/0020_key_generation.sql"),
     include_str!("../../migrations/postgres/0021_report_keys.sql"),
+    include_str!("../../migrations/postgres/0022_promo_low_stock.sql"),
 ];
 
 /// Any constant: the advisory lock nodes take while migrating, so two

@@ -285,6 +285,7 @@ impl Offers for PgStore {
                 }
                 for sql in [
                     "DELETE FROM promo_codes WHERE offer_id = $1",
+                    "DELETE FROM promo_pools WHERE offer_id = $1",
                     "DELETE FROM attributions WHERE offer_id = $1",
                     "DELETE FROM visit_sessions WHERE offer_id = $1",
                     "DELETE FROM offers WHERE id = $1",
@@ -302,12 +303,33 @@ impl Offers for PgStore {
         id: &OfferId,
         pool: String,
         upload: String,
+        now: Millis,
         audit: Audit<PromoCounts>,
     ) -> Result<PromoCounts> {
         let id = id.clone();
         self.write(audited(audit, move |tx| {
             refuse_archived(&tx.with(|t| load_offer(t, &id))?)?;
-            rewards::put_codes(tx, &id, &pool, &upload)
+            rewards::put_codes(tx, &id, &pool, &upload, now)
+        }))
+        .await
+    }
+
+    async fn set_low_stock(
+        &self,
+        id: &OfferId,
+        pool: String,
+        low_stock: Option<i64>,
+        now: Millis,
+        audit: Audit<PromoCounts>,
+    ) -> Result<PromoCounts> {
+        let id = id.clone();
+        self.write(audited(audit, move |tx| {
+            refuse_archived(&tx.with(|t| load_offer(t, &id))?)?;
+            crate::flows::low_stock::set(tx, &id, &pool, low_stock, now)?;
+            Ok(rewards::pool_counts(tx, &id)?
+                .into_iter()
+                .find(|c| c.pool == pool)
+                .unwrap_or_else(|| PromoCounts::empty(&pool)))
         }))
         .await
     }

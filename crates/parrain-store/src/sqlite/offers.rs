@@ -226,6 +226,7 @@ impl Offers for SqliteStore {
             }
             for sql in [
                 "DELETE FROM promo_codes WHERE offer_id = ?1",
+                "DELETE FROM promo_pools WHERE offer_id = ?1",
                 "DELETE FROM attributions WHERE offer_id = ?1",
                 "DELETE FROM visit_sessions WHERE offer_id = ?1",
                 "DELETE FROM offers WHERE id = ?1",
@@ -242,12 +243,33 @@ impl Offers for SqliteStore {
         id: &OfferId,
         pool: String,
         upload: String,
+        now: Millis,
         audit: Audit<PromoCounts>,
     ) -> Result<PromoCounts> {
         let id = id.clone();
         self.write(audited(audit, move |conn| {
             refuse_archived(&load_offer(conn, &id)?)?;
-            rewards::put_codes(conn, &id, &pool, &upload)
+            rewards::put_codes(conn, &id, &pool, &upload, now)
+        }))
+        .await
+    }
+
+    async fn set_low_stock(
+        &self,
+        id: &OfferId,
+        pool: String,
+        low_stock: Option<i64>,
+        now: Millis,
+        audit: Audit<PromoCounts>,
+    ) -> Result<PromoCounts> {
+        let id = id.clone();
+        self.write(audited(audit, move |conn| {
+            refuse_archived(&load_offer(conn, &id)?)?;
+            crate::flows::low_stock::set(conn, &id, &pool, low_stock, now)?;
+            Ok(rewards::pool_counts(conn, &id)?
+                .into_iter()
+                .find(|c| c.pool == pool)
+                .unwrap_or_else(|| PromoCounts::empty(&pool)))
         }))
         .await
     }

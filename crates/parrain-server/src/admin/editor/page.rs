@@ -2,7 +2,7 @@
 //! figures with their 30-day sparklines (`headline`), what it does in a
 //! sentence per part and what the draft would change, in words
 //! (`summary`), the lifecycle buttons (approve, unapprove, clone, archive,
-//! delete) and the promo codes.
+//! delete) and the promo codes, with a notice for a pool running low.
 //!
 //! Each button is a POST form with the session's CSRF token and calls the
 //! same store operation as the `/v1` API; a refusal comes back on this page
@@ -74,8 +74,11 @@ pub async fn show(
         .find(|c| c.pool == default_pool)
         .cloned()
         .unwrap_or_else(|| parrain_store::PromoCounts::empty(default_pool));
+    // A pool below its low-stock warning is said at the top of the page
+    // until an upload brings it back (SPEC §15).
+    let low_pools: Vec<_> = pools.iter().filter(|p| p.is_low()).cloned().collect();
     let now = state.clock.now();
-    let (figures, codes_left) = match super::super::headline::read(state, id).await {
+    let (figures, codes_left, _) = match super::super::headline::read(state, id).await {
         Ok(read) => read,
         Err(e) => return e.into_response(),
     };
@@ -118,6 +121,7 @@ pub async fn show(
             problems,
             codes,
             pools,
+            low_pools,
             notice,
         },
     );
@@ -139,6 +143,7 @@ fn done_message(done: Option<&str>) -> Option<&'static str> {
         "archived" => "Archived.",
         "cloned" => "This is a copy: a new draft.",
         "codes" => "Promo codes uploaded.",
+        "low_stock" => "Low-stock warning saved.",
         _ => return None,
     })
 }
