@@ -390,3 +390,47 @@ async fn the_offer_page_says_a_pool_is_low_until_a_refill() {
     assert!(!page().await.contains("data-low-pool"));
     assert!(!list().await.contains("data-low-pools"));
 }
+
+#[tokio::test]
+async fn twenty_friends_signing_up_at_once_cross_the_line_with_one_warning() {
+    // Arrange: twenty referrers, each one friend from its goal; automatic
+    // fulfilment, so each friend's sign-up gives its referrer a code.
+    let app = spawn_app().await;
+    let offer = app
+        .live_offer(json!({"type": "referred_signups", "count": 1}))
+        .await;
+    let codes: String = (0..25).map(|i| format!("A{i:02}\n")).collect();
+    expect(app.put_promo_codes(&offer, &codes).await, StatusCode::OK).await;
+    expect(
+        set_low_stock(&app, &offer, "", json!({"low_stock": 15})).await,
+        StatusCode::OK,
+    )
+    .await;
+    let mut friends = Vec::new();
+    for n in 0..20 {
+        let referrer = app
+            .participant(&offer, &format!("referrer{n}@example.com"))
+            .await;
+        friends.push(
+            json!({"email": format!("friend{n}@example.com"), "referral_code": referrer["code"]}),
+        );
+    }
+
+    // Act: the twenty friends sign up at once.
+    let app = &app;
+    let offer = &offer;
+    join_all(friends.into_iter().map(|friend| async move {
+        expect(app.sign_up(offer, friend).await, StatusCode::CREATED).await
+    }))
+    .await;
+
+    // Assert: twenty codes given, five left, one warning at fourteen.
+    let counts = app.get_ok(&format!("/v1/offers/{offer}/promo-codes")).await;
+    assert_eq!(counts["available"], 5);
+    let recorded = lows(app, offer).await;
+    assert_eq!(recorded.len(), 1, "{recorded:?}");
+    assert_eq!(
+        recorded[0]["details"],
+        json!({"pool": "default", "available": 14, "low_stock": 15})
+    );
+}
