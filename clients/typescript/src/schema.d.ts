@@ -361,7 +361,12 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Sets a pool's low-stock warning (`default`, v1's, unless `pool` names
+         *     another; a pool may have a threshold before its first upload). A
+         *     threshold above what is left records `promo_codes.low` at once.
+         */
+        patch: operations["patch_promo_pool"];
         trace?: never;
     };
     "/v1/offers/{id}/public": {
@@ -939,7 +944,7 @@ export interface components {
             visitor_id?: string | null;
         };
         /** @enum {string} */
-        ActivityType: "visits_offer_page" | "signs_up_for_referral_offer" | "shares_content" | "clicks_shared_link" | "refers_to_social_app" | "achieved_goal_in_referral" | "offer_fulfilled" | "custom_event" | "promo_codes.exhausted" | "email.sent" | "email.failed" | "credit.flagged" | "credit.approved" | "credit.rejected" | "reward.earned" | "reward.given" | "reward.cancelled" | "reward.clawback" | "credit.reversed" | "credit.ineligible";
+        ActivityType: "visits_offer_page" | "signs_up_for_referral_offer" | "shares_content" | "clicks_shared_link" | "refers_to_social_app" | "achieved_goal_in_referral" | "offer_fulfilled" | "custom_event" | "promo_codes.exhausted" | "promo_codes.low" | "email.sent" | "email.failed" | "credit.flagged" | "credit.approved" | "credit.rejected" | "reward.earned" | "reward.given" | "reward.cancelled" | "reward.clawback" | "credit.reversed" | "credit.ineligible";
         AttemptOut: {
             attempted_at: string;
             error?: string | null;
@@ -1810,8 +1815,30 @@ export interface components {
             assigned: number;
             /** Format: int64 */
             available: number;
+            /**
+             * @description Whether the available codes are below `low_stock` now (a pool with
+             *     no upload yet is not).
+             */
+            low: boolean;
+            /**
+             * Format: int64
+             * @description The count below which `promo_codes.low` is recorded; `null` when the
+             *     pool has no low-stock warning.
+             */
+            low_stock?: number | null;
             /** Format: int64 */
             total: number;
+        };
+        /** @description A pool's settings: its low-stock warning (SPEC §15). */
+        PromoPoolPatch: {
+            /**
+             * Format: int64
+             * @description `promo_codes.low` is recorded once each time the pool's available
+             *     codes fall below this count (1 to 1,000,000), and again only after
+             *     an upload brings them back to or above it; `null` removes the warning.
+             *     Required: send `null` to remove it.
+             */
+            low_stock: number | null;
         };
         /** @description The goal as a web page shows it. */
         PublicGoalOut: {
@@ -4495,6 +4522,119 @@ export interface operations {
                 };
             };
             /** @description Refused */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Too many requests: retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    patch_promo_pool: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The promo-code pool (SPEC §11): a reward's `promo_codes` names it;
+                 *     `default` (v1's single pool) when omitted.
+                 */
+                pool?: string;
+            };
+            header?: {
+                /** @description Makes the call safe to retry: a retry with the same key and request gets the first response again (with `Idempotent-Replayed: true`); the same key on another request is 422, and a retry while the first still runs is 409. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "low_stock": 50
+                 *     }
+                 */
+                "application/json": components["schemas"]["PromoPoolPatch"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PromoCountsOut"];
+                };
+            };
+            /** @description Refused */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description No API key, or one that is malformed, unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A publishable key: this takes a secret key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Refused */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Refused */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The body is larger than the limit (4 MiB) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Refused as a whole (or the Idempotency-Key was used for another request) */
             422: {
                 headers: {
                     [name: string]: unknown;

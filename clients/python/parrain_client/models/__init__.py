@@ -111,6 +111,7 @@ from .person_out import PersonOut
 from .preview_kind import PreviewKind
 from .progress_out import ProgressOut
 from .promo_counts_out import PromoCountsOut
+from .promo_pool_patch import PromoPoolPatch
 from .public_goal_out import PublicGoalOut
 from .public_invitations_out import PublicInvitationsOut
 from .public_leaderboard_out import PublicLeaderboardOut
@@ -287,6 +288,7 @@ __all__ = (
     "PreviewKind",
     "ProgressOut",
     "PromoCountsOut",
+    "PromoPoolPatch",
     "PublicGoalOut",
     "PublicInvitationsOut",
     "PublicLeaderboardOut",

@@ -13,6 +13,7 @@ class ActivityType(StrEnum):
     EMAIL_SENT = "email.sent"
     OFFER_FULFILLED = "offer_fulfilled"
     PROMO_CODES_EXHAUSTED = "promo_codes.exhausted"
+    PROMO_CODES_LOW = "promo_codes.low"
     REFERS_TO_SOCIAL_APP = "refers_to_social_app"
     REWARD_CANCELLED = "reward.cancelled"
     REWARD_CLAWBACK = "reward.clawback"

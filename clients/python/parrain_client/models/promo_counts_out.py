@@ -8,6 +8,8 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+from ..types import UNSET, Unset
+from typing import cast
 
 
 
@@ -25,12 +27,18 @@ class PromoCountsOut:
         Attributes:
             assigned (int):
             available (int):
+            low (bool): Whether the available codes are below `low_stock` now (a pool with
+                no upload yet is not).
             total (int):
+            low_stock (int | None | Unset): The count below which `promo_codes.low` is recorded; `null` when the
+                pool has no low-stock warning.
      """
 
     assigned: int
     available: int
+    low: bool
     total: int
+    low_stock: int | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -42,7 +50,15 @@ class PromoCountsOut:
 
         available = self.available
 
+        low = self.low
+
         total = self.total
+
+        low_stock: int | None | Unset
+        if isinstance(self.low_stock, Unset):
+            low_stock = UNSET
+        else:
+            low_stock = self.low_stock
 
 
         field_dict: dict[str, Any] = {}
@@ -50,8 +66,11 @@ class PromoCountsOut:
         field_dict.update({
             "assigned": assigned,
             "available": available,
+            "low": low,
             "total": total,
         })
+        if low_stock is not UNSET:
+            field_dict["low_stock"] = low_stock
 
         return field_dict
 
@@ -64,12 +83,26 @@ class PromoCountsOut:
 
         available = d.pop("available")
 
+        low = d.pop("low")
+
         total = d.pop("total")
+
+        def _parse_low_stock(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        low_stock = _parse_low_stock(d.pop("low_stock", UNSET))
+
 
         promo_counts_out = cls(
             assigned=assigned,
             available=available,
+            low=low,
             total=total,
+            low_stock=low_stock,
         )
 
 

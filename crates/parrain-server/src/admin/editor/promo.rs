@@ -39,7 +39,7 @@ pub async fn upload(
     let text = form.codes.replace("\r\n", "\n");
     let pool = match pool_of(&form.pool) {
         Ok(pool) => pool,
-        Err(refused) => return PageError(refused).into_response(),
+        Err(refused) => return refused.into_response(),
     };
     let now = state.clock.now();
     let entry = audit::entry(
@@ -80,16 +80,16 @@ pub async fn upload(
 }
 
 /// The pool a form names; v1's `default` when blank.
-fn pool_of(field: &str) -> Result<String, crate::error::ApiError> {
+fn pool_of(field: &str) -> Result<String, PageError> {
     let pool = match field.trim() {
         "" => parrain_core::reward::DEFAULT_POOL.to_owned(),
         pool => pool.to_owned(),
     };
     if !parrain_core::reward::valid_pool(&pool) {
-        return Err(crate::error::ApiError::bad_field(
+        return Err(PageError(crate::error::ApiError::bad_field(
             "pool",
             "pool names are 1 to 64 characters of a-z, 0-9, - and _",
-        ));
+        )));
     }
     Ok(pool)
 }
@@ -113,7 +113,7 @@ pub async fn low_stock(
     };
     let pool = match pool_of(&form.pool) {
         Ok(pool) => pool,
-        Err(refused) => return PageError(refused).into_response(),
+        Err(refused) => return refused.into_response(),
     };
     let low_stock = match form.low_stock.trim() {
         "" => None,
