@@ -45,6 +45,17 @@ async fn populate(node: &Node, receiver: &Receiver) -> Vec<String> {
         .await
         .unwrap();
     ok(put).await;
+    // A low-stock warning already crossed: the pool's threshold and its
+    // recorded fall are copied too.
+    let low = node
+        .client
+        .patch(node.url(&format!("/v1/offers/{offer}/promo-codes")))
+        .bearer_auth(&node.sk)
+        .json(&json!({"low_stock": 5}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ok(low).await["low"], true);
     ok(node
         .post(&format!("/v1/offers/{offer}/approve"), &json!({}))
         .await)

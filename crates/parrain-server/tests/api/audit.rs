@@ -92,6 +92,31 @@ async fn an_entry_exists_exactly_when_its_change_was_made() {
         .post(&app, &format!("/admin/offers/{live}/promo-codes"), &upload)
         .await;
     assert_eq!(uploaded.status(), StatusCode::SEE_OTHER);
+    let log = app.store.audit_log(None, 1).await.unwrap();
+    assert_eq!(log[0].detail, "pool default: 2 codes available");
+
+    // A pool's low-stock warning: refused (no entry), then set on the
+    // offer page, then removed with the key.
+    let low_stock_form = format!("/admin/offers/{live}/promo-codes/low-stock");
+    let refused = owner
+        .post(&app, &low_stock_form, &[("pool", ""), ("low_stock", "0")])
+        .await;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    let set = owner
+        .post(&app, &low_stock_form, &[("pool", ""), ("low_stock", "5")])
+        .await;
+    assert_eq!(set.status(), StatusCode::SEE_OTHER);
+    let log = app.store.audit_log(None, 1).await.unwrap();
+    assert_eq!(log[0].detail, "pool default: warn below 5 codes");
+    let removed = app
+        .patch(
+            &format!("/v1/offers/{live}/promo-codes"),
+            &json!({"low_stock": null}),
+        )
+        .await;
+    assert_eq!(removed.status(), StatusCode::OK);
+    let log = app.store.audit_log(None, 1).await.unwrap();
+    assert_eq!(log[0].detail, "pool default: no low-stock warning");
 
     let owner = "owner@example.com".to_owned();
     let expected = [
@@ -100,11 +125,11 @@ async fn an_entry_exists_exactly_when_its_change_was_made() {
         (key.clone(), "offer.approve", live.clone()),
         (owner.clone(), "offer.delete", draft.clone()),
         (owner.clone(), "promo_codes.upload", live.clone()),
+        (owner.clone(), "promo_codes.low_stock", live.clone()),
+        (key.clone(), "promo_codes.low_stock", live.clone()),
     ]
     .map(|(who, what, on)| (who, what.to_owned(), on));
     assert_eq!(entries(&app).await, expected);
-    let log = app.store.audit_log(None, 1).await.unwrap();
-    assert_eq!(log[0].detail, "pool default: 2 codes available");
 }
 
 /// Makes every later write to the audit log fail in the database itself

@@ -113,6 +113,7 @@ async fn a_viewer_is_refused_every_change_and_nothing_changes() {
         (l("archive"), vec![]),
         (d("delete"), vec![]),
         (d("promo-codes"), vec![("codes", "A1\nA2")]),
+        (l("promo-codes/low-stock"), vec![("low_stock", "5")]),
         (l("participants/fulfill"), vec![("id", "pa_x")]),
         ("/admin/reviews/rv_x/approve".into(), vec![]),
         ("/admin/reviews/rv_x/reject".into(), vec![]),
@@ -151,6 +152,8 @@ async fn a_viewer_is_refused_every_change_and_nothing_changes() {
 
     assert_eq!(status_of(&app, &draft).await, "draft");
     assert_eq!(status_of(&app, &live).await, "approved");
+    let pool = app.get_ok(&format!("/v1/offers/{live}/promo-codes")).await;
+    assert_eq!(pool["low_stock"], json!(null), "no low-stock warning");
     let offers = app.get_ok("/v1/offers").await;
     assert_eq!(
         offers["data"].as_array().unwrap().len(),

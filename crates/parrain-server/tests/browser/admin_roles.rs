@@ -85,6 +85,7 @@ async fn a_viewer_sees_no_write_control_and_the_owners_approval_is_in_the_audit_
                     "button[data-action=clone]",
                     "button[data-action=delete]",
                     "form[action$='/promo-codes'] button[type=submit]",
+                    "#low-stock-form button[type=submit]",
                 ],
                 Role::Editor,
             ),
