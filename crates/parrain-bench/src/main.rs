@@ -6,6 +6,7 @@
 //! measured in the same run. It asserts nothing about speed; `--smoke` only
 //! checks that every step works (CI runs it).
 
+mod eligibility;
 mod import;
 mod lifecycle;
 mod load;
@@ -95,6 +96,15 @@ struct Args {
     /// Sign-ups timed per setup with --email.
     #[arg(long, default_value_t = 50)]
     emails: usize,
+    /// Only the credit check on a plain offer, on one with the four
+    /// attribution methods and an existing-customer list of --customers
+    /// SHA-256 hashes (SPEC §15) and on one with 20 rewards (SPEC §11),
+    /// interleaved in one run.
+    #[arg(long)]
+    eligibility: bool,
+    /// Hashes on the existing-customer list of --eligibility.
+    #[arg(long, default_value_t = 1_000_000)]
+    customers: u64,
     /// The PostgreSQL server (no database name): each setup creates a fresh
     /// database there and drops it afterwards.
     #[arg(long, default_value = "postgres://postgres@127.0.0.1:5432")]
@@ -127,6 +137,7 @@ fn main() -> anyhow::Result<()> {
         args.samples = args.samples.min(10);
         args.participants = args.participants.min(2_000);
         args.reports = args.reports.min(3);
+        args.customers = args.customers.min(60_000);
     }
     let exe = std::env::current_exe()?;
     let bin_dir = exe.parent().context("binary directory")?;
@@ -145,6 +156,8 @@ fn main() -> anyhow::Result<()> {
         runtime.block_on(import::run(&args, &parrain, &dir, rows))
     } else if args.export {
         runtime.block_on(lifecycle::export_memory(&args, &parrain, &dir))
+    } else if args.eligibility {
+        runtime.block_on(eligibility::run(&args, &parrain, &dir))
     } else if args.email {
         runtime.block_on(lifecycle::email_latency(&args, &parrain, &dir))
     } else if args.compare || args.store.is_some() || args.nodes > 1 {

@@ -56,6 +56,31 @@ impl Api {
         Ok(body)
     }
 
+    /// Sends `text` as an upload of `content_type` with the secret key
+    /// (`PUT` or `POST`).
+    pub async fn upload(
+        &self,
+        method: &str,
+        path: &str,
+        content_type: &str,
+        text: String,
+    ) -> anyhow::Result<Value> {
+        let response = self
+            .client
+            .request(method.parse()?, format!("{}{path}", self.base))
+            .bearer_auth(&self.secret)
+            .header("content-type", content_type)
+            .body(text)
+            .send()
+            .await?;
+        let status = response.status();
+        let body: Value = response.json().await.unwrap_or(Value::Null);
+        if !status.is_success() {
+            bail!("{method} {path}: {status} {body}");
+        }
+        Ok(body)
+    }
+
     pub async fn get(&self, path: &str) -> anyhow::Result<Value> {
         let response = self
             .client
