@@ -10,7 +10,7 @@ use axum::http::Request;
 use libfuzzer_sys::fuzz_target;
 use parrain_server::{auth, AppState, Clock, ServerConfig};
 use parrain_store::sqlite::SqliteStore;
-use parrain_store::KeyKind;
+use parrain_store::{Audit, KeyKind};
 use tower::ServiceExt;
 
 struct Harness {
@@ -31,7 +31,13 @@ fn harness() -> &'static Harness {
         let store = Arc::new(SqliteStore::open(dir.path()).unwrap());
         let clock = Clock::default();
         let (_, secret) = runtime
-            .block_on(auth::create_key(store.as_ref(), KeyKind::Secret, "fuzz", clock.now()))
+            .block_on(auth::create_key(
+                store.as_ref(),
+                KeyKind::Secret,
+                "fuzz",
+                clock.now(),
+                Audit::none(),
+            ))
             .unwrap();
         let state = AppState {
             store,
