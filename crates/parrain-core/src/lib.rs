@@ -13,6 +13,7 @@ pub mod email;
 pub mod fraud;
 pub mod ids;
 pub mod import;
+pub mod lifecycle;
 pub mod limits;
 pub mod named;
 pub mod offer;

@@ -171,3 +171,38 @@ pub(crate) fn ineligible_credits(
         })
         .collect())
 }
+
+/// Offers' lists of existing customers, written once over the shared SQL
+/// layer (`crate::sql`).
+#[async_trait]
+impl<E: crate::sql::Engine> Eligibility for E {
+    async fn put_existing_customers(&self, offer: &OfferId, upload: String) -> Result<i64> {
+        let offer = offer.clone();
+        self.write_db(move |tx| store_upload(tx, &offer, &upload, true))
+            .await
+    }
+
+    async fn add_existing_customers(&self, offer: &OfferId, upload: String) -> Result<i64> {
+        let offer = offer.clone();
+        self.write_db(move |tx| store_upload(tx, &offer, &upload, false))
+            .await
+    }
+
+    async fn ineligible_of(
+        &self,
+        participants: Vec<ParticipantId>,
+    ) -> Result<Vec<Vec<crate::IneligibleCredit>>> {
+        self.read_db(move |db| {
+            participants
+                .iter()
+                .map(|p| ineligible_credits(db, p))
+                .collect()
+        })
+        .await
+    }
+
+    async fn existing_customers(&self, offer: &OfferId) -> Result<i64> {
+        let offer = offer.clone();
+        self.read_db(move |db| count(db, &offer)).await
+    }
+}

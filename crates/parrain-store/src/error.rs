@@ -95,6 +95,12 @@ impl StoreError {
     }
 }
 
+impl From<parrain_core::lifecycle::Refusal> for StoreError {
+    fn from(refusal: parrain_core::lifecycle::Refusal) -> Self {
+        Self::conflict(refusal.code(), refusal.message())
+    }
+}
+
 impl From<r2d2_sqlite::rusqlite::Error> for StoreError {
     fn from(e: r2d2_sqlite::rusqlite::Error) -> Self {
         Self::Database(e.into())

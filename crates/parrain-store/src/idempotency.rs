@@ -4,11 +4,15 @@
 //! A claim is one row per (API key, Idempotency-Key). Claiming is atomic on
 //! both backends, so of two requests racing with one key exactly one runs.
 //! A claim left running by a crashed process is taken over once it is older
-//! than the caller's `stale_before`, so a retry is never refused forever.
+//! than the caller's `stale_before`, so a retry is never refused forever:
+//! on SQLite the single writer makes each claim atomic, on PostgreSQL a
+//! SERIALIZABLE transaction (run again on a conflict) does, across nodes.
+//! Written once over the shared SQL layer (`crate::sql`).
 
 use async_trait::async_trait;
 use parrain_core::Millis;
 
+use crate::sql::{Db, Engine, Param};
 use crate::Result;
 
 /// A request that wants to run under an `Idempotency-Key`.
@@ -84,5 +88,86 @@ pub(crate) fn outcome(claim: &IdempotencyClaim, existing: Option<StoredClaim>) -
         }),
         None if created_at < claim.stale_before => ClaimOutcome::Claimed,
         None => ClaimOutcome::Running,
+    }
+}
+
+#[async_trait]
+impl<E: Engine> Idempotency for E {
+    async fn claim_idempotency_key(&self, claim: IdempotencyClaim) -> Result<ClaimOutcome> {
+        self.write_db(move |tx| {
+            tx.execute(
+                "DELETE FROM idempotency_keys WHERE created_at < ?1",
+                &[claim.expired_before.into()],
+            )?;
+            let existing = tx
+                .query_opt(
+                    "SELECT fingerprint, status, content_type, body, created_at
+                     FROM idempotency_keys WHERE scope = ?1 AND idem_key = ?2",
+                    &[(&claim.scope).into(), (&claim.key).into()],
+                )?
+                .map(|r| -> Result<StoredClaim> {
+                    Ok((
+                        r.text(0)?,
+                        r.opt_int(1)?.and_then(|s| u16::try_from(s).ok()),
+                        r.opt_text(2)?,
+                        r.opt_bytes(3)?,
+                        r.int(4)?,
+                    ))
+                })
+                .transpose()?;
+            let outcome = outcome(&claim, existing);
+            if outcome == ClaimOutcome::Claimed {
+                tx.execute(
+                    "INSERT INTO idempotency_keys (scope, idem_key, fingerprint, created_at)
+                     VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT (scope, idem_key) DO UPDATE
+                     SET fingerprint = excluded.fingerprint, created_at = excluded.created_at,
+                         status = NULL, content_type = NULL, body = NULL",
+                    &[
+                        (&claim.scope).into(),
+                        (&claim.key).into(),
+                        (&claim.fingerprint).into(),
+                        claim.now.into(),
+                    ],
+                )?;
+            }
+            Ok(outcome)
+        })
+        .await
+    }
+
+    async fn complete_idempotency_key(
+        &self,
+        scope: String,
+        key: String,
+        response: SavedResponse,
+    ) -> Result<()> {
+        self.write_db(move |tx| {
+            tx.execute(
+                "UPDATE idempotency_keys SET status = ?3, content_type = ?4, body = ?5
+                 WHERE scope = ?1 AND idem_key = ?2",
+                &[
+                    (&scope).into(),
+                    (&key).into(),
+                    i64::from(response.status).into(),
+                    response.content_type.as_deref().into(),
+                    Param::Bytes(Some(&response.body)),
+                ],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn release_idempotency_key(&self, scope: String, key: String) -> Result<()> {
+        self.write_db(move |tx| {
+            tx.execute(
+                "DELETE FROM idempotency_keys
+                 WHERE scope = ?1 AND idem_key = ?2 AND status IS NULL",
+                &[(&scope).into(), (&key).into()],
+            )?;
+            Ok(())
+        })
+        .await
     }
 }

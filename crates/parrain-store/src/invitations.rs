@@ -14,6 +14,8 @@ use parrain_core::sharing::SharePreview;
 use parrain_core::Millis;
 use sha2::{Digest, Sha256};
 
+use crate::flows;
+use crate::sql::{Db, Engine};
 use crate::Result;
 
 /// The stored form of a friend's address: SHA-256 of the normalised address
@@ -116,4 +118,91 @@ pub trait Invitations: Send + Sync {
     /// Counts a link-preview crawler's fetch of a share link (never a click)
     /// and says what to show it; `None` for an unknown code.
     async fn preview(&self, code: &str, now: Millis) -> Result<Option<Previewed>>;
+}
+
+/// Invitations, written once over the shared SQL layer (`crate::sql`); on
+/// PostgreSQL the flow runs SERIALIZABLE, so two concurrent requests never
+/// exceed the daily limit.
+#[async_trait]
+impl<E: Engine> Invitations for E {
+    async fn invite(&self, invite: Invite, now: Millis) -> Result<Invited> {
+        self.write_db(move |tx| flows::invite(tx, invite.clone(), now))
+            .await
+    }
+
+    async fn invitation_to_send(&self, id: &str) -> Result<Option<InvitationToSend>> {
+        let id = id.to_owned();
+        self.read_db(move |db| {
+            db.query_opt(
+                "SELECT id, offer_id, participant_id, email, message, token
+                 FROM invitations WHERE id = ?1",
+                &[(&id).into()],
+            )?
+            .map(|r| {
+                Ok(InvitationToSend {
+                    id: r.text(0)?,
+                    offer_id: OfferId::from_trusted(r.text(1)?),
+                    participant_id: ParticipantId::from_trusted(r.text(2)?),
+                    email: r.opt_text(3)?,
+                    message: r.opt_text(4)?,
+                    token: r.text(5)?,
+                })
+            })
+            .transpose()
+        })
+        .await
+    }
+
+    async fn invitation_sent(&self, id: &str, now: Millis) -> Result<()> {
+        let id = id.to_owned();
+        self.write_db(move |tx| {
+            tx.execute(
+                "UPDATE invitations SET email = NULL, sent_at = ?2 WHERE id = ?1",
+                &[(&id).into(), now.into()],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn unsubscribe_state(&self, token: &str) -> Result<Option<bool>> {
+        let token = token.to_owned();
+        self.read_db(move |db| {
+            db.query_opt(
+                "SELECT EXISTS (SELECT 1 FROM invitation_unsubscribes u
+                                WHERE u.email_hash = i.email_hash)
+                 FROM invitations i WHERE token = ?1",
+                &[(&token).into()],
+            )?
+            .map(|r| r.bool(0))
+            .transpose()
+        })
+        .await
+    }
+
+    async fn unsubscribe(&self, token: &str, now: Millis) -> Result<bool> {
+        let token = token.to_owned();
+        self.write_db(move |tx| {
+            let n = tx.execute(
+                "INSERT INTO invitation_unsubscribes (email_hash, offer_id, unsubscribed_at)
+                 SELECT email_hash, offer_id, ?2 FROM invitations WHERE token = ?1
+                 ON CONFLICT (email_hash) DO NOTHING",
+                &[(&token).into(), now.into()],
+            )?;
+            if n == 0 {
+                return tx.exists(
+                    "SELECT 1 FROM invitations WHERE token = ?1",
+                    &[(&token).into()],
+                );
+            }
+            Ok(true)
+        })
+        .await
+    }
+
+    async fn preview(&self, code: &str, now: Millis) -> Result<Option<Previewed>> {
+        let code = code.to_owned();
+        self.write_db(move |tx| flows::preview(tx, &code, now))
+            .await
+    }
 }

@@ -185,6 +185,88 @@ impl From<WebhookJob> for JobPayload {
     }
 }
 
+/// Settles a claimed attempt; `false` when the claim is no longer ours
+/// (settling checks the claimed attempt number, so a worker that outlived
+/// its lease cannot overwrite a newer attempt).
+pub(crate) fn settle(
+    db: &dyn crate::sql::Db,
+    job: &crate::Job,
+    outcome: &crate::JobOutcome,
+    now: parrain_core::Millis,
+) -> crate::Result<bool> {
+    use crate::JobOutcome;
+    let (state, run_at, done_at, error) = match outcome {
+        JobOutcome::Done => ("done", None, Some(now), None),
+        JobOutcome::Retry { at, error } => ("pending", Some(*at), None, Some(error.as_str())),
+        JobOutcome::Failed { error } => ("failed", None, Some(now), Some(error.as_str())),
+    };
+    let changed = db.execute(
+        "UPDATE jobs SET state = ?3, run_at = COALESCE(?4, run_at), done_at = ?5,
+             last_error = ?6, locked_until = NULL
+         WHERE id = ?1 AND attempts = ?2 AND state = 'running'",
+        &[
+            job.id.into(),
+            job.attempt.into(),
+            state.into(),
+            run_at.into(),
+            done_at.into(),
+            error.into(),
+        ],
+    )?;
+    Ok(changed == 1)
+}
+
+/// When the oldest job of `kind` still waiting was queued.
+pub(crate) fn oldest_waiting(
+    db: &dyn crate::sql::Db,
+    kind: JobKind,
+) -> crate::Result<Option<parrain_core::Millis>> {
+    let found = db.query(
+        "SELECT MIN(created_at) FROM jobs WHERE kind = ?1 AND state IN ('pending', 'running')",
+        &[kind.as_str().into()],
+    )?;
+    found.first().map_or(Ok(None), |r| r.opt_int(0))
+}
+
+/// Whether the claimed attempt is still the worker's.
+pub(crate) fn held(db: &dyn crate::sql::Db, job: &crate::Job) -> crate::Result<bool> {
+    db.exists(
+        "SELECT 1 FROM jobs WHERE id = ?1 AND attempts = ?2 AND state = 'running'",
+        &[job.id.into(), job.attempt.into()],
+    )
+}
+
+/// How many jobs of `kind` are due or held by a worker at `now`.
+pub(crate) fn unfinished(
+    db: &dyn crate::sql::Db,
+    kind: JobKind,
+    now: parrain_core::Millis,
+) -> crate::Result<i64> {
+    let found = db.query(
+        "SELECT COUNT(*) FROM jobs WHERE kind = ?1
+         AND (state = 'running' OR (state = 'pending' AND run_at <= ?2))",
+        &[kind.as_str().into(), now.into()],
+    )?;
+    found.first().map_or(Ok(0), |r| r.int(0))
+}
+
+/// How many jobs of `kind` wait and how many failed.
+pub(crate) fn counts(db: &dyn crate::sql::Db, kind: JobKind) -> crate::Result<crate::QueueCounts> {
+    let found = db.query(
+        "SELECT COALESCE(SUM(CASE WHEN state IN ('pending', 'running') THEN 1 ELSE 0 END), 0),
+                COALESCE(SUM(CASE WHEN state = 'failed' THEN 1 ELSE 0 END), 0)
+         FROM jobs WHERE kind = ?1 AND state != 'done'",
+        &[kind.as_str().into()],
+    )?;
+    let Some(r) = found.first() else {
+        return Ok(crate::QueueCounts::default());
+    };
+    Ok(crate::QueueCounts {
+        waiting: r.int(0)?,
+        failed: r.int(1)?,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,6 +6,7 @@
 //! so a crash never leaves half of it. The rules come from `parrain-core`;
 //! SQL lives only here.
 
+mod activities;
 mod bell;
 pub mod copy;
 mod eligibility;
@@ -19,6 +20,7 @@ mod invitations;
 mod job;
 mod model;
 mod named;
+mod offers;
 mod operators;
 mod outbound;
 pub mod postgres;
@@ -27,10 +29,13 @@ mod referrers;
 mod report;
 mod retention;
 mod review;
+mod rewards;
 mod social;
+mod sql;
 pub mod sqlite;
 mod tokens;
 mod webhook_data;
+mod webhooks;
 
 use async_trait::async_trait;
 use parrain_core::email::Email;

@@ -18,7 +18,8 @@ use async_trait::async_trait;
 use parrain_core::email::Email;
 use parrain_core::Millis;
 
-use crate::Result;
+use crate::sql::{Db, Engine, Row};
+use crate::{Result, StoreError};
 
 /// What an operator may do, from least to most.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -173,5 +174,201 @@ pub(crate) fn last_owner() -> crate::StoreError {
     crate::StoreError::Conflict {
         code: "last_owner",
         message: "this is the only owner: make another operator an owner first".into(),
+    }
+}
+
+fn operator_of(r: &Row) -> Result<Operator> {
+    Ok(Operator {
+        email: r.text(0)?,
+        password_hash: r.text(1)?,
+        created_at: r.int(2)?,
+        role: Role::stored(&r.text(3)?),
+    })
+}
+
+pub(crate) fn insert_audit(db: &dyn Db, e: &AuditEntry) -> Result<()> {
+    db.execute(
+        "INSERT INTO audit_log (at, operator, action, target, detail)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        &[
+            e.at.into(),
+            (&e.operator).into(),
+            (&e.action).into(),
+            (&e.target).into(),
+            (&e.detail).into(),
+        ],
+    )?;
+    Ok(())
+}
+
+/// Operators and their sessions, written once over the shared SQL layer
+/// (`crate::sql`).
+#[async_trait]
+impl<E: Engine> Operators for E {
+    async fn set_operator(
+        &self,
+        email: &Email,
+        password_hash: String,
+        now: Millis,
+    ) -> Result<bool> {
+        let email = email.as_str().to_owned();
+        self.write_db(move |tx| {
+            let existed = tx.exists(
+                "SELECT 1 FROM operators WHERE email = ?1",
+                &[(&email).into()],
+            )?;
+            tx.execute(
+                "INSERT INTO operators (email, password_hash, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?3)
+                 ON CONFLICT (email) DO UPDATE SET password_hash = excluded.password_hash,
+                     updated_at = excluded.updated_at",
+                &[(&email).into(), (&password_hash).into(), now.into()],
+            )?;
+            tx.execute(
+                "DELETE FROM operator_sessions WHERE email = ?1",
+                &[(&email).into()],
+            )?;
+            Ok(!existed)
+        })
+        .await
+    }
+
+    async fn operator(&self, email: &str) -> Result<Option<Operator>> {
+        let email = email.to_owned();
+        self.read_db(move |db| {
+            db.query_opt(
+                "SELECT email, password_hash, created_at, role FROM operators WHERE email = ?1",
+                &[(&email).into()],
+            )?
+            .map(|r| operator_of(&r))
+            .transpose()
+        })
+        .await
+    }
+
+    async fn insert_session(&self, s: OperatorSession) -> Result<()> {
+        let s = Arc::new(s);
+        self.write_db(move |tx| {
+            tx.execute(
+                "INSERT INTO operator_sessions (token_hash, email, csrf_token, created_at, expires_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                &[
+                    (&s.token_hash).into(),
+                    (&s.email).into(),
+                    (&s.csrf_token).into(),
+                    s.created_at.into(),
+                    s.expires_at.into(),
+                ],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn session(&self, token_hash: &str, now: Millis) -> Result<Option<OperatorSession>> {
+        let token_hash = token_hash.to_owned();
+        self.read_db(move |db| {
+            db.query_opt(
+                "SELECT s.token_hash, s.email, s.csrf_token, s.created_at, s.expires_at, o.role
+                 FROM operator_sessions s JOIN operators o ON o.email = s.email
+                 WHERE s.token_hash = ?1 AND s.expires_at > ?2",
+                &[(&token_hash).into(), now.into()],
+            )?
+            .map(|r| {
+                Ok(OperatorSession {
+                    token_hash: r.text(0)?,
+                    email: r.text(1)?,
+                    csrf_token: r.text(2)?,
+                    created_at: r.int(3)?,
+                    expires_at: r.int(4)?,
+                    role: Role::stored(&r.text(5)?),
+                })
+            })
+            .transpose()
+        })
+        .await
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> Result<()> {
+        let token_hash = token_hash.to_owned();
+        self.write_db(move |tx| {
+            tx.execute(
+                "DELETE FROM operator_sessions WHERE token_hash = ?1",
+                &[(&token_hash).into()],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn operators(&self) -> Result<Vec<Operator>> {
+        self.read_db(|db| {
+            db.query(
+                "SELECT email, password_hash, created_at, role FROM operators ORDER BY email",
+                &[],
+            )?
+            .iter()
+            .map(operator_of)
+            .collect()
+        })
+        .await
+    }
+
+    async fn set_role(&self, email: &str, role: Role, entry: AuditEntry) -> Result<Role> {
+        let email = email.to_owned();
+        self.write_db(move |tx| {
+            let had = tx
+                .query_opt(
+                    "SELECT role FROM operators WHERE email = ?1",
+                    &[(&email).into()],
+                )?
+                .map(|r| r.text(0))
+                .transpose()?;
+            let Some(had) = had.map(|r| Role::stored(&r)) else {
+                return Err(StoreError::NotFound { what: "operator" });
+            };
+            if had == Role::Owner && role != Role::Owner {
+                let owners = tx
+                    .query("SELECT 1 FROM operators WHERE role = 'owner'", &[])?
+                    .len();
+                if owners <= 1 {
+                    return Err(last_owner());
+                }
+            }
+            tx.execute(
+                "UPDATE operators SET role = ?2, updated_at = ?3 WHERE email = ?1",
+                &[(&email).into(), role.as_str().into(), entry.at.into()],
+            )?;
+            insert_audit(tx, &entry)?;
+            Ok(had)
+        })
+        .await
+    }
+
+    async fn record_audit(&self, entry: AuditEntry) -> Result<()> {
+        self.write_db(move |tx| insert_audit(tx, &entry)).await
+    }
+
+    async fn audit_log(&self, before: Option<i64>, limit: u32) -> Result<Vec<AuditEntry>> {
+        self.read_db(move |db| {
+            db.query(
+                "SELECT seq, at, operator, action, target, detail FROM audit_log
+                 WHERE seq < ?1 ORDER BY seq DESC LIMIT ?2",
+                &[before.unwrap_or(i64::MAX).into(), i64::from(limit).into()],
+            )?
+            .iter()
+            .map(|r| {
+                Ok(AuditEntry {
+                    seq: r.int(0)?,
+                    at: r.int(1)?,
+                    operator: r.text(2)?,
+                    action: r.text(3)?,
+                    target: r.text(4)?,
+                    detail: r.text(5)?,
+                })
+            })
+            .collect()
+        })
+        .await
     }
 }

@@ -80,12 +80,7 @@ pub(crate) trait Sql {
 }
 
 /// A parameter of [`Sql::exec_typed`].
-pub(crate) enum Param<'a> {
-    Text(Option<&'a str>),
-    Int(Option<i64>),
-    /// For a column of type [`Sql::JSON`].
-    Json(&'a Value),
-}
+pub(crate) use crate::sql::Param;
 
 /// The email a person has once erased: not an address, so nothing matches it.
 fn placeholder(id: &PersonId) -> String {

@@ -9,6 +9,8 @@ use parrain_core::ids::{OfferId, ParticipantId};
 use parrain_core::Millis;
 use serde::Serialize;
 
+use crate::sql::{audited, Db, Engine, Row};
+use crate::sqlite::{decode_cursor, page_of};
 use crate::{Page, PageRequest, Result};
 
 /// A held credit.
@@ -73,4 +75,86 @@ pub(crate) fn sighting(
         ip: ip?.parse().ok()?,
         at: at?,
     })
+}
+
+const COLUMNS: &str = "participant_id, key, offer_id, friend_person, friend_visitor, review,
+    review_reasons, created_at, reviewed_at";
+
+fn review_of(r: &Row) -> Result<Review> {
+    let participant = ParticipantId::from_trusted(r.text(0)?);
+    let key = r.text(1)?;
+    Ok(Review {
+        id: review_id(&participant, &key),
+        offer_id: OfferId::from_trusted(r.text(2)?),
+        participant_id: participant,
+        friend_person_id: r.opt_text(3)?,
+        friend_visitor_id: r.opt_text(4)?,
+        state: r.text(5)?,
+        reasons: r
+            .opt_text(6)?
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or_default(),
+        created_at: r.int(7)?,
+        reviewed_at: r.opt_int(8)?,
+    })
+}
+
+/// The review of one credit, if it was held for review (`ReviewTx::review`).
+pub(crate) fn find(db: &dyn Db, participant: &ParticipantId, key: &str) -> Result<Option<Review>> {
+    db.query_opt(
+        &format!(
+            "SELECT {COLUMNS} FROM credits
+             WHERE participant_id = ?1 AND key = ?2 AND review IS NOT NULL"
+        ),
+        &[participant.as_str().into(), key.into()],
+    )?
+    .map(|r| review_of(&r))
+    .transpose()
+}
+
+/// The review queue, written once over the shared SQL layer (`crate::sql`).
+#[async_trait]
+impl<E: Engine> Reviews for E {
+    async fn list_reviews(
+        &self,
+        offer: Option<OfferId>,
+        page: PageRequest,
+    ) -> Result<Page<Review>> {
+        let skip = decode_cursor(page.cursor.as_deref())?.unwrap_or(0);
+        self.read_db(move |db| {
+            let rows = db.query(
+                &format!(
+                    "SELECT {COLUMNS} FROM credits
+                     WHERE review = 'pending' AND (CAST(?1 AS TEXT) IS NULL OR offer_id = ?1)
+                     ORDER BY created_at, participant_id, key LIMIT ?2 OFFSET ?3"
+                ),
+                &[
+                    offer.as_ref().map(OfferId::as_str).into(),
+                    (i64::from(page.limit) + 1).into(),
+                    skip.into(),
+                ],
+            )?;
+            let numbered = rows
+                .iter()
+                .enumerate()
+                .map(|(i, r)| Ok((skip + i as i64 + 1, review_of(r)?)))
+                .collect::<Result<_>>()?;
+            Ok(page_of(numbered, page.limit))
+        })
+        .await
+    }
+
+    async fn decide_review(
+        &self,
+        id: &str,
+        approve: bool,
+        now: Millis,
+        audit: Audit<Review>,
+    ) -> Result<Review> {
+        let id = id.to_owned();
+        self.write_db(audited::<E, _, _>(audit, move |tx| {
+            crate::flows::decide_review(tx, &id, approve, now)
+        }))
+        .await
+    }
 }

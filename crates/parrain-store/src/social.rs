@@ -7,11 +7,14 @@
 //! then the identity the provider vouched for, which the sign-up that
 //! follows reads until it expires. Rows live minutes; retention deletes
 //! the expired ones.
+//!
+//! Written once over the shared SQL layer (`crate::sql`).
 
 use async_trait::async_trait;
 use parrain_core::Millis;
 use serde_json::Value;
 
+use crate::sql::{Db, Engine};
 use crate::Result;
 
 /// Which step a row is.
@@ -59,4 +62,85 @@ pub trait SocialLogins: Send + Sync {
         step: SocialStep,
         now: Millis,
     ) -> Result<Option<Value>>;
+}
+
+fn parse(data: Option<String>) -> Result<Option<Value>> {
+    Ok(data
+        .map(|d| serde_json::from_str(&d))
+        .transpose()
+        .map_err(crate::DbError::from)?)
+}
+
+#[async_trait]
+impl<E: Engine> SocialLogins for E {
+    async fn put_social_login(
+        &self,
+        hash: &str,
+        step: SocialStep,
+        data: Value,
+        now: Millis,
+        expires_at: Millis,
+    ) -> Result<()> {
+        let (hash, data) = (hash.to_owned(), data.to_string());
+        self.write_db(move |tx| {
+            tx.execute(
+                "INSERT INTO social_logins (token_hash, step, data, created_at, expires_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                &[
+                    (&hash).into(),
+                    step.as_str().into(),
+                    (&data).into(),
+                    now.into(),
+                    expires_at.into(),
+                ],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn take_social_login(
+        &self,
+        hash: &str,
+        step: SocialStep,
+        now: Millis,
+    ) -> Result<Option<Value>> {
+        let hash = hash.to_owned();
+        let data = self
+            .write_db(move |tx| {
+                tx.query_opt(
+                    "DELETE FROM social_logins WHERE token_hash = ?1 AND step = ?2
+                     RETURNING data, expires_at",
+                    &[(&hash).into(), step.as_str().into()],
+                )?
+                .map(|r| Ok((r.text(0)?, r.int(1)?)))
+                .transpose()
+            })
+            .await?;
+        parse(
+            data.filter(|(_, expires_at)| *expires_at > now)
+                .map(|(d, _)| d),
+        )
+    }
+
+    async fn social_login(
+        &self,
+        hash: &str,
+        step: SocialStep,
+        now: Millis,
+    ) -> Result<Option<Value>> {
+        let hash = hash.to_owned();
+        let data = self
+            .read_db(move |db| {
+                db.query_opt(
+                    "SELECT data FROM social_logins
+                     WHERE token_hash = ?1 AND step = ?2 AND expires_at > ?3",
+                    &[(&hash).into(), step.as_str().into(), now.into()],
+                )?
+                .map(|r| r.text(0))
+                .transpose()
+            })
+            .await?;
+        parse(data)
+    }
 }

@@ -11,6 +11,7 @@ use serde_json::json;
 
 use super::{LedgerTx, Who};
 use crate::invitations::{address_hash, Invite, Invited, Previewed, Refusal};
+use crate::sql::Db;
 use crate::EmailJob;
 use crate::{Result, StoreError};
 
@@ -41,6 +42,69 @@ pub(crate) trait InvitationTx {
         offer: &OfferId,
         hour: Millis,
     ) -> Result<()>;
+}
+
+/// The steps are the same SQL on both engines: written once.
+impl<T: Db> InvitationTx for T {
+    fn invited(&self, offer: &OfferId, email_hash: &str) -> Result<bool> {
+        self.exists(
+            "SELECT 1 FROM invitations WHERE offer_id = ?1 AND email_hash = ?2",
+            &[offer.as_str().into(), email_hash.into()],
+        )
+    }
+
+    fn unsubscribed(&self, email_hash: &str) -> Result<bool> {
+        self.exists(
+            "SELECT 1 FROM invitation_unsubscribes WHERE email_hash = ?1",
+            &[email_hash.into()],
+        )
+    }
+
+    fn invitations_since(&self, participant: &ParticipantId, since: Millis) -> Result<i64> {
+        let found = self.query(
+            "SELECT count(*) FROM invitations WHERE participant_id = ?1 AND created_at >= ?2",
+            &[participant.as_str().into(), since.into()],
+        )?;
+        found.first().map_or(Ok(0), |r| r.int(0))
+    }
+
+    fn insert_invitation(&self, new: &NewInvitation<'_>) -> Result<()> {
+        self.execute(
+            "INSERT INTO invitations
+               (id, offer_id, participant_id, email_hash, email, message, token, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            &[
+                new.id.into(),
+                new.offer.as_str().into(),
+                new.participant.as_str().into(),
+                new.email_hash.into(),
+                new.email.into(),
+                new.message.into(),
+                new.token.into(),
+                new.now.into(),
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn count_preview(
+        &self,
+        participant: &ParticipantId,
+        offer: &OfferId,
+        hour: Millis,
+    ) -> Result<()> {
+        self.execute(
+            "INSERT INTO link_previews (participant_id, offer_id, hour, hits)
+             VALUES (?1, ?2, ?3, 1)
+             ON CONFLICT (participant_id, hour) DO UPDATE SET hits = link_previews.hits + 1",
+            &[
+                participant.as_str().into(),
+                offer.as_str().into(),
+                hour.into(),
+            ],
+        )?;
+        Ok(())
+    }
 }
 
 fn random(len: usize) -> String {

@@ -28,7 +28,7 @@ use crate::JobPayload;
 use crate::{Offer, Participant, Result};
 
 pub(crate) use claim::claim;
-pub(crate) use invitations::{invite, preview, InvitationTx, NewInvitation};
+pub(crate) use invitations::{invite, preview};
 pub(crate) use review::{decide as decide_review, ReviewTx};
 pub(crate) use sign_up::{confirm_friend, fulfil_by_hand, fulfil_many, sign_up};
 pub(crate) use tracking::{click, give_credit, identify, ingest, share, track_event, visit};

@@ -12,28 +12,9 @@ use postgres::GenericClient;
 
 use super::log::{self, Who};
 use super::PgStore;
+use crate::job;
+use crate::sql::Engine;
 use crate::{Job, JobKind, JobOutcome, JobPayload, Jobs, NewActivity, QueueCounts, Result};
-
-/// Settles a claimed attempt; `false` when the claim is no longer ours.
-pub(crate) fn settle(
-    t: &mut impl GenericClient,
-    job: &Job,
-    outcome: &JobOutcome,
-    now: Millis,
-) -> Result<bool> {
-    let (state, run_at, done_at, error) = match outcome {
-        JobOutcome::Done => ("done", None, Some(now), None),
-        JobOutcome::Retry { at, error } => ("pending", Some(*at), None, Some(error.as_str())),
-        JobOutcome::Failed { error } => ("failed", None, Some(now), Some(error.as_str())),
-    };
-    let changed = t.execute(
-        "UPDATE jobs SET state = $3, run_at = COALESCE($4, run_at), done_at = $5,
-             last_error = $6, locked_until = NULL
-         WHERE id = $1 AND attempts = $2 AND state = 'running'",
-        &[&job.id, &job.attempt, &state, &run_at, &done_at, &error],
-    )?;
-    Ok(changed == 1)
-}
 
 pub(crate) fn record_new(
     t: &mut impl GenericClient,
@@ -104,71 +85,32 @@ impl Jobs for PgStore {
     ) -> Result<bool> {
         let job = job.clone();
         self.write(move |tx| {
-            tx.with(|t| {
-                if !settle(t, &job, &outcome, now)? {
-                    return Ok(false);
-                }
-                if let Some(activity) = &activity {
-                    record_new(t, activity, now)?;
-                }
-                Ok(true)
-            })
+            if !crate::job::settle(tx, &job, &outcome, now)? {
+                return Ok(false);
+            }
+            if let Some(activity) = &activity {
+                tx.with(|t| record_new(t, activity, now))?;
+            }
+            Ok(true)
         })
         .await
     }
 
     async fn oldest_waiting(&self, kind: JobKind) -> Result<Option<Millis>> {
-        self.read(move |c| {
-            Ok(c.query_one(
-                "SELECT MIN(created_at) FROM jobs
-                 WHERE kind = $1 AND state IN ('pending', 'running')",
-                &[&kind.as_str()],
-            )?
-            .get(0))
-        })
-        .await
+        self.read_db(move |db| job::oldest_waiting(db, kind)).await
     }
 
     async fn job_held(&self, job: &Job) -> Result<bool> {
-        let (id, attempt) = (job.id, job.attempt);
-        self.read(move |c| {
-            let held: i64 = c
-                .query_one(
-                    "SELECT COUNT(*) FROM jobs WHERE id = $1 AND attempts = $2 AND state = 'running'",
-                    &[&id, &attempt],
-                )?
-                .get(0);
-            Ok(held == 1)
-        })
-        .await
+        let job = job.clone();
+        self.read_db(move |db| job::held(db, &job)).await
     }
 
     async fn unfinished_jobs(&self, kind: JobKind, now: Millis) -> Result<i64> {
-        self.read(move |c| {
-            Ok(c.query_one(
-                "SELECT COUNT(*) FROM jobs WHERE kind = $1
-                 AND (state = 'running' OR (state = 'pending' AND run_at <= $2))",
-                &[&kind.as_str(), &now],
-            )?
-            .get(0))
-        })
-        .await
+        self.read_db(move |db| job::unfinished(db, kind, now)).await
     }
 
     async fn queue_counts(&self, kind: JobKind) -> Result<QueueCounts> {
-        self.read(move |c| {
-            let r = c.query_one(
-                "SELECT COUNT(*) FILTER (WHERE state IN ('pending', 'running')),
-                        COUNT(*) FILTER (WHERE state = 'failed')
-                 FROM jobs WHERE kind = $1 AND state != 'done'",
-                &[&kind.as_str()],
-            )?;
-            Ok(QueueCounts {
-                waiting: r.get(0),
-                failed: r.get(1),
-            })
-        })
-        .await
+        self.read_db(move |db| job::counts(db, kind)).await
     }
 
     fn jobs_queued(&self, kind: JobKind) -> crate::JobsQueued {

@@ -19,13 +19,10 @@
 //! approve, an unapprove or a key's revocation on one node is seen by the
 //! next request on every node.
 
-mod activities;
 mod cache;
-mod deliveries;
+mod db;
 mod figures;
 mod fold;
-mod idempotency;
-mod invitations;
 mod jobs;
 mod keys;
 mod ledger;
@@ -39,8 +36,6 @@ pub(crate) mod privacy;
 mod report;
 mod review;
 pub mod scratch;
-mod social;
-mod tokens;
 mod tracking;
 mod tx;
 mod webhooks;

@@ -128,6 +128,8 @@ fn exec_typed(t: &mut impl GenericClient, sql: &str, p: &[Param<'_>]) -> Result<
             Param::Text(t) => t as &(dyn ToSql + Sync),
             Param::Int(n) => n as &(dyn ToSql + Sync),
             Param::Json(v) => *v as &(dyn ToSql + Sync),
+            Param::Bool(b) => b as &(dyn ToSql + Sync),
+            Param::Bytes(b) => b as &(dyn ToSql + Sync),
         })
         .collect();
     Ok(t.execute(&dollars(sql), &params)?)

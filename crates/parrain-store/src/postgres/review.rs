@@ -1,42 +1,14 @@
-//! The review queue on PostgreSQL: [`ReviewTx`] steps for the credit flow,
-//! and listing and deciding reviews.
+//! The review steps of the credit flow on PostgreSQL ([`ReviewTx`]); listing
+//! and deciding reviews is written once, in `crate::review`.
 
-use super::operators::audited;
-use crate::Audit;
-use async_trait::async_trait;
 use parrain_core::email::Email;
 use parrain_core::fraud::Sighting;
 use parrain_core::ids::{OfferId, ParticipantId, PersonId, VisitorId};
 use parrain_core::Millis;
-use postgres::Row;
 
-use super::{fetch_limit, PgStore, PgTx, Sql};
-use crate::flows::{self, ReviewTx};
-use crate::review::review_id;
-use crate::sqlite::{decode_cursor, page_of};
-use crate::{Page, PageRequest, Result, Review, Reviews};
-
-const COLUMNS: &str = "participant_id, key, offer_id, friend_person, friend_visitor, review,
-    review_reasons, created_at, reviewed_at";
-
-fn review_row(r: &Row) -> Review {
-    let participant = ParticipantId::from_trusted(r.get(0));
-    let key: String = r.get(1);
-    let reasons: Option<String> = r.get(6);
-    Review {
-        id: review_id(&participant, &key),
-        offer_id: OfferId::from_trusted(r.get(2)),
-        participant_id: participant,
-        friend_person_id: r.get(3),
-        friend_visitor_id: r.get(4),
-        state: r.get(5),
-        reasons: reasons
-            .and_then(|t| serde_json::from_str(&t).ok())
-            .unwrap_or_default(),
-        created_at: r.get(7),
-        reviewed_at: r.get(8),
-    }
-}
+use super::{PgTx, Sql};
+use crate::flows::ReviewTx;
+use crate::{Result, Review};
 
 impl ReviewTx for PgTx<'_> {
     fn person_email(&self, person: &PersonId) -> Result<Option<Email>> {
@@ -112,14 +84,7 @@ impl ReviewTx for PgTx<'_> {
     }
 
     fn review(&self, participant: &ParticipantId, key: &str) -> Result<Option<Review>> {
-        let sql = format!(
-            "SELECT {COLUMNS} FROM credits
-             WHERE participant_id = $1 AND key = $2 AND review IS NOT NULL"
-        );
-        self.prep(|t| {
-            Ok(t.query_opt(&sql, &[&participant.as_str(), &key])?
-                .map(|r| review_row(&r)))
-        })
+        crate::review::find(self, participant, key)
     }
 
     fn settle_review(
@@ -137,46 +102,5 @@ impl ReviewTx for PgTx<'_> {
             )?;
             Ok(())
         })
-    }
-}
-
-#[async_trait]
-impl Reviews for PgStore {
-    async fn list_reviews(
-        &self,
-        offer: Option<OfferId>,
-        page: PageRequest,
-    ) -> Result<Page<Review>> {
-        let skip = decode_cursor(page.cursor.as_deref())?.unwrap_or(0);
-        self.read(move |c| {
-            let sql = format!(
-                "SELECT {COLUMNS} FROM credits
-                 WHERE review = 'pending' AND ($1::TEXT IS NULL OR offer_id = $1)
-                 ORDER BY created_at, participant_id, key LIMIT $2 OFFSET $3"
-            );
-            let offer = offer.as_ref().map(OfferId::as_str);
-            let rows = c.query(&sql, &[&offer, &fetch_limit(page.limit), &skip])?;
-            let numbered = rows
-                .iter()
-                .enumerate()
-                .map(|(i, r)| (skip + i as i64 + 1, review_row(r)))
-                .collect();
-            Ok(page_of(numbered, page.limit))
-        })
-        .await
-    }
-
-    async fn decide_review(
-        &self,
-        id: &str,
-        approve: bool,
-        now: Millis,
-        audit: Audit<Review>,
-    ) -> Result<Review> {
-        let id = id.to_owned();
-        self.write(audited(audit, move |tx| {
-            flows::decide_review(tx, &id, approve, now)
-        }))
-        .await
     }
 }

@@ -146,7 +146,10 @@ pub(crate) struct Prep<'p, 'a> {
 }
 
 impl Prep<'_, '_> {
-    fn statement(&mut self, sql: &str) -> std::result::Result<Statement, postgres::Error> {
+    pub(crate) fn statement(
+        &mut self,
+        sql: &str,
+    ) -> std::result::Result<Statement, postgres::Error> {
         if let Some(s) = self.statements.get(sql) {
             return Ok(s.clone());
         }

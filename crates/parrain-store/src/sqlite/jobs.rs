@@ -10,29 +10,8 @@ use r2d2_sqlite::rusqlite::{params, Connection};
 
 use super::ledger::{self, Who};
 use super::SqliteStore;
+use crate::job;
 use crate::{Job, JobKind, JobOutcome, JobPayload, Jobs, NewActivity, QueueCounts, Result};
-
-/// Settles a claimed attempt; `false` when the claim is no longer ours.
-pub(crate) fn settle(
-    conn: &Connection,
-    job: &Job,
-    outcome: &JobOutcome,
-    now: Millis,
-) -> Result<bool> {
-    let (state, run_at, done_at, error) = match outcome {
-        JobOutcome::Done => ("done", None, Some(now), None),
-        JobOutcome::Retry { at, error } => ("pending", Some(*at), None, Some(error.as_str())),
-        JobOutcome::Failed { error } => ("failed", None, Some(now), Some(error.as_str())),
-    };
-    let changed = conn
-        .prepare_cached(
-            "UPDATE jobs SET state = ?3, run_at = COALESCE(?4, run_at), done_at = ?5,
-                 last_error = ?6, locked_until = NULL
-             WHERE id = ?1 AND attempts = ?2 AND state = 'running'",
-        )?
-        .execute(params![job.id, job.attempt, state, run_at, done_at, error])?;
-    Ok(changed == 1)
-}
 
 pub(crate) fn record_new(conn: &Connection, activity: &NewActivity, now: Millis) -> Result<i64> {
     ledger::record(
@@ -95,7 +74,7 @@ impl Jobs for SqliteStore {
     ) -> Result<bool> {
         let job = job.clone();
         self.write(move |conn| {
-            if !settle(conn, &job, &outcome, now)? {
+            if !crate::job::settle(conn, &job, &outcome, now)? {
                 return Ok(false);
             }
             if let Some(activity) = &activity {
@@ -107,58 +86,21 @@ impl Jobs for SqliteStore {
     }
 
     async fn oldest_waiting(&self, kind: JobKind) -> Result<Option<Millis>> {
-        self.read(move |conn| {
-            Ok(conn
-                .prepare_cached(
-                    "SELECT MIN(created_at) FROM jobs
-                     WHERE kind = ?1 AND state IN ('pending', 'running')",
-                )?
-                .query_row([kind.as_str()], |r| r.get(0))?)
-        })
-        .await
+        self.read(move |conn| job::oldest_waiting(conn, kind)).await
     }
 
     async fn job_held(&self, job: &Job) -> Result<bool> {
-        let (id, attempt) = (job.id, job.attempt);
-        self.read(move |conn| {
-            let held: i64 = conn
-                .prepare_cached(
-                    "SELECT COUNT(*) FROM jobs WHERE id = ?1 AND attempts = ?2 AND state = 'running'",
-                )?
-                .query_row(params![id, attempt], |r| r.get(0))?;
-            Ok(held == 1)
-        })
-        .await
+        let job = job.clone();
+        self.read(move |conn| job::held(conn, &job)).await
     }
 
     async fn unfinished_jobs(&self, kind: JobKind, now: Millis) -> Result<i64> {
-        self.read(move |conn| {
-            Ok(conn
-                .prepare_cached(
-                    "SELECT COUNT(*) FROM jobs WHERE kind = ?1
-                     AND (state = 'running' OR (state = 'pending' AND run_at <= ?2))",
-                )?
-                .query_row(params![kind.as_str(), now], |r| r.get(0))?)
-        })
-        .await
+        self.read(move |conn| job::unfinished(conn, kind, now))
+            .await
     }
 
     async fn queue_counts(&self, kind: JobKind) -> Result<QueueCounts> {
-        self.read(move |conn| {
-            Ok(conn
-                .prepare_cached(
-                    "SELECT COALESCE(SUM(state IN ('pending', 'running')), 0),
-                            COALESCE(SUM(state = 'failed'), 0)
-                     FROM jobs WHERE kind = ?1 AND state != 'done'",
-                )?
-                .query_row([kind.as_str()], |r| {
-                    Ok(QueueCounts {
-                        waiting: r.get(0)?,
-                        failed: r.get(1)?,
-                    })
-                })?)
-        })
-        .await
+        self.read(move |conn| job::counts(conn, kind)).await
     }
 
     fn jobs_queued(&self, kind: JobKind) -> crate::JobsQueued {

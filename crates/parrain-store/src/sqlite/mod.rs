@@ -5,18 +5,14 @@
 //! cut. Reads use a small pool of read-only connections, which WAL lets run
 //! beside the writer.
 
-mod activities;
 mod cache;
-mod deliveries;
+mod db;
 mod figures;
 mod files;
-mod idempotency;
-mod invitations;
 mod jobs;
 mod keys;
 mod ledger;
 mod maintenance;
-mod offers;
 mod operators;
 mod participants;
 mod people;
@@ -24,9 +20,7 @@ pub(crate) use people::{at_least, attributed_by, within};
 mod privacy;
 mod report;
 mod review;
-mod social;
 mod tally;
-mod tokens;
 mod tracking;
 mod webhooks;
 mod writer;

@@ -5,8 +5,7 @@
 use async_trait::async_trait;
 use parrain_core::ids::{OfferId, PersonId};
 use parrain_core::Millis;
-use r2d2_sqlite::rusqlite::types::{ToSqlOutput, ValueRef};
-use r2d2_sqlite::rusqlite::ToSql;
+use r2d2_sqlite::rusqlite::types::ValueRef;
 use r2d2_sqlite::rusqlite::{params_from_iter, Connection};
 use serde_json::{Map, Value};
 
@@ -82,16 +81,6 @@ impl Sql for Connection {
             out.push(map);
         }
         Ok(out)
-    }
-}
-
-impl ToSql for Param<'_> {
-    fn to_sql(&self) -> r2d2_sqlite::rusqlite::Result<ToSqlOutput<'_>> {
-        match self {
-            Param::Text(t) => t.to_sql(),
-            Param::Int(n) => n.to_sql(),
-            Param::Json(v) => Ok(ToSqlOutput::from(v.to_string())),
-        }
     }
 }
 

@@ -1,41 +1,14 @@
-//! The review queue on SQLite: [`ReviewTx`] steps for the credit flow, and
-//! listing and deciding reviews.
+//! The review steps of the credit flow on SQLite ([`ReviewTx`]); listing and
+//! deciding reviews is written once, in `crate::review`.
 
-use super::operators::audited;
-use crate::Audit;
-use async_trait::async_trait;
 use parrain_core::email::Email;
 use parrain_core::fraud::Sighting;
 use parrain_core::ids::{OfferId, ParticipantId, PersonId, VisitorId};
 use parrain_core::Millis;
-use r2d2_sqlite::rusqlite::{params, Connection, OptionalExtension, Row};
+use r2d2_sqlite::rusqlite::{params, Connection, OptionalExtension};
 
-use super::{decode_cursor, page_of, SqliteStore};
-use crate::flows::{self, ReviewTx};
-use crate::review::review_id;
-use crate::{Page, PageRequest, Result, Review, Reviews};
-
-const COLUMNS: &str = "participant_id, key, offer_id, friend_person, friend_visitor, review,
-    review_reasons, created_at, reviewed_at";
-
-fn review_row(r: &Row<'_>) -> r2d2_sqlite::rusqlite::Result<Review> {
-    let participant = ParticipantId::from_trusted(r.get(0)?);
-    let key: String = r.get(1)?;
-    let reasons: Option<String> = r.get(6)?;
-    Ok(Review {
-        id: review_id(&participant, &key),
-        offer_id: OfferId::from_trusted(r.get(2)?),
-        participant_id: participant,
-        friend_person_id: r.get(3)?,
-        friend_visitor_id: r.get(4)?,
-        state: r.get(5)?,
-        reasons: reasons
-            .and_then(|t| serde_json::from_str(&t).ok())
-            .unwrap_or_default(),
-        created_at: r.get(7)?,
-        reviewed_at: r.get(8)?,
-    })
-}
+use crate::flows::ReviewTx;
+use crate::{Result, Review};
 
 impl ReviewTx for Connection {
     fn person_email(&self, person: &PersonId) -> Result<Option<Email>> {
@@ -97,13 +70,7 @@ impl ReviewTx for Connection {
     }
 
     fn review(&self, participant: &ParticipantId, key: &str) -> Result<Option<Review>> {
-        let sql = format!(
-            "SELECT {COLUMNS} FROM credits
-             WHERE participant_id = ?1 AND key = ?2 AND review IS NOT NULL"
-        );
-        Ok(self
-            .query_row(&sql, params![participant.as_str(), key], review_row)
-            .optional()?)
+        crate::review::find(self, participant, key)
     }
 
     fn settle_review(
@@ -118,51 +85,5 @@ impl ReviewTx for Connection {
         )?
         .execute(params![participant.as_str(), key, state, now])?;
         Ok(())
-    }
-}
-
-#[async_trait]
-impl Reviews for SqliteStore {
-    async fn list_reviews(
-        &self,
-        offer: Option<OfferId>,
-        page: PageRequest,
-    ) -> Result<Page<Review>> {
-        let skip = decode_cursor(page.cursor.as_deref())?.unwrap_or(0);
-        self.read(move |conn| {
-            let sql = format!(
-                "SELECT {COLUMNS} FROM credits
-                 WHERE review = 'pending' AND (?1 IS NULL OR offer_id = ?1)
-                 ORDER BY created_at, participant_id, key LIMIT ?2 OFFSET ?3"
-            );
-            let mut stmt = conn.prepare(&sql)?;
-            let rows = stmt
-                .query_map(
-                    params![offer.as_ref().map(OfferId::as_str), page.limit + 1, skip],
-                    review_row,
-                )?
-                .collect::<Result<Vec<_>, _>>()?;
-            let numbered = rows
-                .into_iter()
-                .enumerate()
-                .map(|(i, r)| (skip + i as i64 + 1, r))
-                .collect();
-            Ok(page_of(numbered, page.limit))
-        })
-        .await
-    }
-
-    async fn decide_review(
-        &self,
-        id: &str,
-        approve: bool,
-        now: Millis,
-        audit: Audit<Review>,
-    ) -> Result<Review> {
-        let id = id.to_owned();
-        self.write(audited(audit, move |conn| {
-            flows::decide_review(conn, &id, approve, now)
-        }))
-        .await
     }
 }

@@ -1,0 +1,175 @@
+//! The shared SQL layer (`crate::sql`) on PostgreSQL: `?N` placeholders
+//! become `$N`, each parameter takes the type of its column (which the
+//! prepared statement tells), and each cell is read by its column's type.
+
+use std::cell::RefCell;
+
+use postgres::types::{ToSql, Type};
+use postgres::{Client, Statement};
+use serde_json::Value;
+
+use super::privacy::{dollars, Reader};
+use super::tx::Sql as _;
+use super::{PgStore, PgTx};
+use crate::sql::{Cell, Db, Engine, Param, Row};
+use crate::{Result, StoreError};
+
+type Boxed<'a> = Box<dyn ToSql + Sync + 'a>;
+
+/// `param` as the Rust type the driver accepts for a column of type `ty`.
+fn typed<'a>(param: &Param<'a>, ty: &Type) -> Result<Boxed<'a>> {
+    let json = *ty == Type::JSONB || *ty == Type::JSON;
+    Ok(match *param {
+        Param::Text(Some(t)) if json => {
+            Box::new(serde_json::from_str::<Value>(t).map_err(crate::DbError::from)?)
+        }
+        Param::Text(t) => Box::new(t),
+        Param::Int(n) if *ty == Type::INT4 => Box::new(
+            n.map(i32::try_from)
+                .transpose()
+                .map_err(|_| StoreError::database("a number too large for its column"))?,
+        ),
+        Param::Int(n) if *ty == Type::INT2 => Box::new(
+            n.map(i16::try_from)
+                .transpose()
+                .map_err(|_| StoreError::database("a number too large for its column"))?,
+        ),
+        Param::Int(n) if *ty == Type::BOOL => Box::new(n.map(|n| n != 0)),
+        Param::Int(n) => Box::new(n),
+        Param::Bool(b) if *ty == Type::BOOL => Box::new(b),
+        Param::Bool(b) => Box::new(i64::from(b)),
+        Param::Json(v) if json => Box::new(v),
+        Param::Json(v) => Box::new(v.to_string()),
+        Param::Bytes(b) => Box::new(b),
+    })
+}
+
+fn bind<'a>(statement: &Statement, params: &[Param<'a>]) -> Result<Vec<Boxed<'a>>> {
+    params
+        .iter()
+        .zip(statement.params())
+        .map(|(p, ty)| typed(p, ty))
+        .collect()
+}
+
+fn refs<'b>(boxed: &'b [Boxed<'_>]) -> Vec<&'b (dyn ToSql + Sync)> {
+    boxed.iter().map(|b| &**b as &(dyn ToSql + Sync)).collect()
+}
+
+fn cell(row: &postgres::Row, i: usize) -> Result<Cell> {
+    let ty = row.columns()[i].type_();
+    let got = |e: postgres::Error| StoreError::from(crate::DbError::from(e));
+    let cell = if *ty == Type::INT8 {
+        row.try_get::<_, Option<i64>>(i)
+            .map_err(got)?
+            .map(Cell::Int)
+    } else if *ty == Type::INT4 {
+        row.try_get::<_, Option<i32>>(i)
+            .map_err(got)?
+            .map(|n| Cell::Int(n.into()))
+    } else if *ty == Type::INT2 {
+        row.try_get::<_, Option<i16>>(i)
+            .map_err(got)?
+            .map(|n| Cell::Int(n.into()))
+    } else if *ty == Type::BOOL {
+        row.try_get::<_, Option<bool>>(i)
+            .map_err(got)?
+            .map(Cell::Bool)
+    } else if *ty == Type::FLOAT8 {
+        row.try_get::<_, Option<f64>>(i)
+            .map_err(got)?
+            .map(Cell::Real)
+    } else if *ty == Type::JSONB || *ty == Type::JSON {
+        row.try_get::<_, Option<Value>>(i)
+            .map_err(got)?
+            .map(Cell::Json)
+    } else if *ty == Type::BYTEA {
+        row.try_get::<_, Option<Vec<u8>>>(i)
+            .map_err(got)?
+            .map(Cell::Bytes)
+    } else {
+        row.try_get::<_, Option<String>>(i)
+            .map_err(got)?
+            .map(Cell::Text)
+    };
+    Ok(cell.unwrap_or(Cell::Null))
+}
+
+fn rows(found: Vec<postgres::Row>) -> Result<Vec<Row>> {
+    found
+        .iter()
+        .map(|r| {
+            (0..r.len())
+                .map(|i| cell(r, i))
+                .collect::<Result<_>>()
+                .map(Row)
+        })
+        .collect()
+}
+
+impl Db for PgTx<'_> {
+    fn execute(&self, sql: &str, params: &[Param<'_>]) -> Result<u64> {
+        let sql = dollars(sql);
+        self.prep(|t| {
+            let boxed = bind(&t.statement(&sql)?, params)?;
+            Ok(t.execute(&sql, &refs(&boxed))?)
+        })
+    }
+
+    fn query(&self, sql: &str, params: &[Param<'_>]) -> Result<Vec<Row>> {
+        let sql = dollars(sql);
+        self.prep(|t| {
+            let boxed = bind(&t.statement(&sql)?, params)?;
+            rows(t.query(&sql, &refs(&boxed))?)
+        })
+    }
+}
+
+impl Db for Reader<'_> {
+    fn execute(&self, sql: &str, params: &[Param<'_>]) -> Result<u64> {
+        let mut c = self.0.borrow_mut();
+        let statement = c.prepare(&dollars(sql))?;
+        let boxed = bind(&statement, params)?;
+        Ok(c.execute(&statement, &refs(&boxed))?)
+    }
+
+    fn query(&self, sql: &str, params: &[Param<'_>]) -> Result<Vec<Row>> {
+        let mut c = self.0.borrow_mut();
+        let statement = c.prepare(&dollars(sql))?;
+        let boxed = bind(&statement, params)?;
+        rows(c.query(&statement, &refs(&boxed))?)
+    }
+}
+
+impl Engine for PgStore {
+    type Tx<'a> = PgTx<'a>;
+    type Read<'a> = Reader<'a>;
+
+    const OFFER_PARTICIPANTS: &'static str = super::offers::PARTICIPANTS;
+    const OFFER_SEQ: &'static str = "o.seq";
+
+    async fn write_db<T, F>(&self, work: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: Fn(&PgTx<'_>) -> Result<T> + Send + 'static,
+    {
+        self.write(work).await
+    }
+
+    async fn write_flow_db<T, F>(&self, work: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: Fn(&PgTx<'_>) -> Result<T> + Send + 'static,
+    {
+        self.write_flow(work).await
+    }
+
+    async fn read_db<T, F>(&self, work: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Reader<'_>) -> Result<T> + Send + 'static,
+    {
+        self.read(move |c: &mut Client| work(&Reader(RefCell::new(c))))
+            .await
+    }
+}

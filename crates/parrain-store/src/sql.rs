@@ -1,0 +1,244 @@
+//! The one SQL layer both engines implement, and the store operations
+//! written once over it.
+//!
+//! A statement is written once, with SQLite's numbered placeholders (`?1`,
+//! `?2`…; PostgreSQL's backend turns them into `$1`, `$2`…), its parameters
+//! as [`Param`]s and its rows read back as [`Row`]s of typed cells. Each
+//! engine adapts a parameter to its column: PostgreSQL asks the prepared
+//! statement for the column's type (an `INTEGER` status, a `JSONB` payload),
+//! SQLite stores what it is given. So a capability whose SQL is the same on
+//! both engines is written once, as a blanket implementation over
+//! [`Engine`] (`social.rs`, `idempotency.rs`, `tokens.rs`), and an engine
+//! keeps only what truly differs: how a write is run (SQLite's single writer
+//! thread; PostgreSQL's SERIALIZABLE transaction run again on a conflict)
+//! and how a read gets its connection.
+
+use std::future::Future;
+
+use serde_json::Value;
+
+use crate::flows::LedgerTx;
+use crate::privacy::Sql;
+use crate::{Audit, Result, StoreError};
+
+/// A parameter of a statement.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Param<'a> {
+    Text(Option<&'a str>),
+    Int(Option<i64>),
+    Bool(bool),
+    /// For a JSON column (`TEXT` on SQLite, `JSONB` on PostgreSQL).
+    Json(&'a Value),
+    Bytes(Option<&'a [u8]>),
+}
+
+impl<'a> From<&'a str> for Param<'a> {
+    fn from(text: &'a str) -> Self {
+        Param::Text(Some(text))
+    }
+}
+
+impl<'a> From<&'a String> for Param<'a> {
+    fn from(text: &'a String) -> Self {
+        Param::Text(Some(text))
+    }
+}
+
+impl<'a> From<Option<&'a str>> for Param<'a> {
+    fn from(text: Option<&'a str>) -> Self {
+        Param::Text(text)
+    }
+}
+
+impl From<i64> for Param<'_> {
+    fn from(n: i64) -> Self {
+        Param::Int(Some(n))
+    }
+}
+
+impl From<Option<i64>> for Param<'_> {
+    fn from(n: Option<i64>) -> Self {
+        Param::Int(n)
+    }
+}
+
+impl From<bool> for Param<'_> {
+    fn from(b: bool) -> Self {
+        Param::Bool(b)
+    }
+}
+
+impl<'a> From<&'a Value> for Param<'a> {
+    fn from(v: &'a Value) -> Self {
+        Param::Json(v)
+    }
+}
+
+/// One value read back, as the engine gave it.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Cell {
+    Null,
+    Int(i64),
+    Real(f64),
+    Bool(bool),
+    Text(String),
+    Bytes(Vec<u8>),
+    Json(Value),
+}
+
+/// A row read back; its cells are taken by position, typed by the getter.
+#[derive(Debug, Clone)]
+pub(crate) struct Row(pub(crate) Vec<Cell>);
+
+fn wrong(i: usize, wanted: &str, got: &Cell) -> StoreError {
+    StoreError::database(format!("column {i}: expected {wanted}, found {got:?}"))
+}
+
+impl Row {
+    fn cell(&self, i: usize) -> Result<&Cell> {
+        self.0
+            .get(i)
+            .ok_or_else(|| StoreError::database(format!("no column {i}")))
+    }
+
+    pub(crate) fn opt_text(&self, i: usize) -> Result<Option<String>> {
+        match self.cell(i)? {
+            Cell::Null => Ok(None),
+            Cell::Text(t) => Ok(Some(t.clone())),
+            Cell::Bytes(b) => Ok(Some(String::from_utf8_lossy(b).into_owned())),
+            got => Err(wrong(i, "text", got)),
+        }
+    }
+
+    pub(crate) fn text(&self, i: usize) -> Result<String> {
+        self.opt_text(i)?
+            .ok_or_else(|| wrong(i, "text", &Cell::Null))
+    }
+
+    pub(crate) fn opt_int(&self, i: usize) -> Result<Option<i64>> {
+        match self.cell(i)? {
+            Cell::Null => Ok(None),
+            Cell::Int(n) => Ok(Some(*n)),
+            Cell::Bool(b) => Ok(Some(i64::from(*b))),
+            got => Err(wrong(i, "an integer", got)),
+        }
+    }
+
+    pub(crate) fn int(&self, i: usize) -> Result<i64> {
+        self.opt_int(i)?
+            .ok_or_else(|| wrong(i, "an integer", &Cell::Null))
+    }
+
+    pub(crate) fn bool(&self, i: usize) -> Result<bool> {
+        match self.cell(i)? {
+            Cell::Bool(b) => Ok(*b),
+            Cell::Int(n) => Ok(*n != 0),
+            got => Err(wrong(i, "a boolean", got)),
+        }
+    }
+
+    /// A JSON column: parsed from SQLite's text, as is from PostgreSQL's `JSONB`.
+    pub(crate) fn opt_json(&self, i: usize) -> Result<Option<Value>> {
+        match self.cell(i)? {
+            Cell::Null => Ok(None),
+            Cell::Json(v) => Ok(Some(v.clone())),
+            Cell::Text(t) => Ok(Some(serde_json::from_str(t).map_err(crate::DbError::from)?)),
+            got => Err(wrong(i, "JSON", got)),
+        }
+    }
+
+    pub(crate) fn opt_bytes(&self, i: usize) -> Result<Option<Vec<u8>>> {
+        match self.cell(i)? {
+            Cell::Null => Ok(None),
+            Cell::Bytes(b) => Ok(Some(b.clone())),
+            Cell::Text(t) => Ok(Some(t.clone().into_bytes())),
+            got => Err(wrong(i, "bytes", got)),
+        }
+    }
+}
+
+/// Statements run on one connection or in one transaction.
+pub(crate) trait Db {
+    /// Runs a statement; returns how many rows it changed.
+    fn execute(&self, sql: &str, params: &[Param<'_>]) -> Result<u64>;
+    /// Runs a statement; returns its rows.
+    fn query(&self, sql: &str, params: &[Param<'_>]) -> Result<Vec<Row>>;
+
+    /// The first row, if any.
+    fn query_opt(&self, sql: &str, params: &[Param<'_>]) -> Result<Option<Row>> {
+        Ok(self.query(sql, params)?.into_iter().next())
+    }
+
+    /// Whether the statement finds a row.
+    fn exists(&self, sql: &str, params: &[Param<'_>]) -> Result<bool> {
+        Ok(!self.query(sql, params)?.is_empty())
+    }
+}
+
+/// What an engine gives the operations written once: a write transaction,
+/// which is also what the flows of `crate::flows` run in, a reader, and
+/// the few words of SQL in which the engines differ.
+pub(crate) trait Engine: Send + Sync + 'static {
+    type Tx<'a>: Db + LedgerTx;
+    type Read<'a>: Db + Sql;
+
+    /// An offer's participant count, for a query over `offers o`
+    /// (PostgreSQL adds the sign-ups its folder has not counted yet).
+    const OFFER_PARTICIPANTS: &'static str;
+    /// The column that orders offers by creation, for a query over `offers o`.
+    const OFFER_SEQ: &'static str;
+
+    /// Runs `work` as one write: all of it or none, acknowledged once
+    /// durable. PostgreSQL may run it again from the start after a
+    /// conflict, so it must not act outside the transaction.
+    fn write_db<T, F>(&self, work: F) -> impl Future<Output = Result<T>> + Send
+    where
+        T: Send + 'static,
+        F: Fn(&Self::Tx<'_>) -> Result<T> + Send + 'static;
+
+    /// Runs a request flow (a credit, a reward given or taken back): on
+    /// SQLite like [`Engine::write_db`]; on PostgreSQL at READ COMMITTED
+    /// through the node's cache, run again after a deadlock, a race on a
+    /// unique key or a change to what the node keeps.
+    fn write_flow_db<T, F>(&self, work: F) -> impl Future<Output = Result<T>> + Send
+    where
+        T: Send + 'static,
+        F: Fn(&Self::Tx<'_>) -> Result<T> + Send + 'static;
+
+    /// Runs `work` on a connection that only reads.
+    fn read_db<T, F>(&self, work: F) -> impl Future<Output = Result<T>> + Send
+    where
+        T: Send + 'static,
+        F: FnOnce(&Self::Read<'_>) -> Result<T> + Send + 'static;
+
+    /// Called inside a write that changed an offer, so what the engine
+    /// keeps of offers is read again (SQLite's writer keeps them; a
+    /// PostgreSQL node learns it from the offers' version).
+    fn offers_changed() {}
+
+    /// Called inside a write that changed a webhook endpoint (SQLite's
+    /// writer keeps the enabled ones; PostgreSQL's nodes learn it from
+    /// the cache generation the table's trigger moves).
+    fn webhooks_changed() {}
+}
+
+/// `work`, then its audit entry, in `work`'s transaction (the entry is
+/// written only if `work` succeeds, and both are kept or neither; a
+/// transaction run again writes it again with the change).
+pub(crate) fn audited<E, T, F>(
+    audit: Audit<T>,
+    work: F,
+) -> impl Fn(&E::Tx<'_>) -> Result<T> + Send + 'static
+where
+    E: Engine,
+    T: 'static,
+    F: Fn(&E::Tx<'_>) -> Result<T> + Send + 'static,
+{
+    move |tx| {
+        let value = work(tx)?;
+        if let Some(entry) = audit.for_value(&value) {
+            crate::operators::insert_audit(tx, &entry)?;
+        }
+        Ok(value)
+    }
+}

@@ -1,0 +1,90 @@
+//! The shared SQL layer (`crate::sql`) on SQLite: statements prepared once
+//! per connection, writes through the single writer, reads on the pool.
+
+use r2d2_sqlite::rusqlite::types::{ToSqlOutput, ValueRef};
+use r2d2_sqlite::rusqlite::{params_from_iter, Connection, ToSql};
+
+use super::SqliteStore;
+use crate::sql::{Cell, Db, Engine, Param, Row};
+use crate::Result;
+
+impl ToSql for Param<'_> {
+    fn to_sql(&self) -> r2d2_sqlite::rusqlite::Result<ToSqlOutput<'_>> {
+        match self {
+            Param::Text(t) => t.to_sql(),
+            Param::Int(n) => n.to_sql(),
+            Param::Bool(b) => b.to_sql(),
+            Param::Json(v) => Ok(ToSqlOutput::from(v.to_string())),
+            Param::Bytes(b) => b.to_sql(),
+        }
+    }
+}
+
+impl Db for Connection {
+    fn execute(&self, sql: &str, params: &[Param<'_>]) -> Result<u64> {
+        Ok(self
+            .prepare_cached(sql)?
+            .execute(params_from_iter(params))? as u64)
+    }
+
+    fn query(&self, sql: &str, params: &[Param<'_>]) -> Result<Vec<Row>> {
+        let mut stmt = self.prepare_cached(sql)?;
+        let width = stmt.column_count();
+        let mut rows = stmt.query(params_from_iter(params))?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next()? {
+            let mut cells = Vec::with_capacity(width);
+            for i in 0..width {
+                cells.push(match row.get_ref(i)? {
+                    ValueRef::Null => Cell::Null,
+                    ValueRef::Integer(n) => Cell::Int(n),
+                    ValueRef::Real(x) => Cell::Real(x),
+                    ValueRef::Text(t) => Cell::Text(String::from_utf8_lossy(t).into_owned()),
+                    ValueRef::Blob(b) => Cell::Bytes(b.to_vec()),
+                });
+            }
+            out.push(Row(cells));
+        }
+        Ok(out)
+    }
+}
+
+impl Engine for SqliteStore {
+    type Tx<'a> = Connection;
+    type Read<'a> = Connection;
+
+    const OFFER_PARTICIPANTS: &'static str = "o.participants";
+    const OFFER_SEQ: &'static str = "o.rowid";
+
+    async fn write_db<T, F>(&self, work: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: Fn(&Connection) -> Result<T> + Send + 'static,
+    {
+        self.write(work).await
+    }
+
+    async fn write_flow_db<T, F>(&self, work: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: Fn(&Connection) -> Result<T> + Send + 'static,
+    {
+        self.write(work).await
+    }
+
+    async fn read_db<T, F>(&self, work: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T> + Send + 'static,
+    {
+        self.read(work).await
+    }
+
+    fn offers_changed() {
+        super::cache::forget_offers();
+    }
+
+    fn webhooks_changed() {
+        super::cache::forget_webhooks();
+    }
+}

@@ -1,0 +1,496 @@
+//! The store's behaviour, the same tests on both engines: a SQLite file in
+//! a directory of its own and a fresh PostgreSQL database (see
+//! `PgStore`'s `scratch`). Each test is written once, over [`Store`], and
+//! [`on_both!`] runs it on each engine.
+
+use parrain_core::activity::ActivityType;
+use parrain_core::email::Email;
+use parrain_core::ids::{OfferId, WebhookId};
+use parrain_core::offer::{OfferSettings, OfferStatus};
+use parrain_core::Millis;
+use parrain_store::postgres::scratch::ScratchDatabase;
+use parrain_store::postgres::PgStore;
+use parrain_store::sqlite::SqliteStore;
+use parrain_store::*;
+use serde_json::json;
+
+const NOW: Millis = 1_750_000_000_000;
+const MINUTE: Millis = 60_000;
+
+/// A store on a SQLite file, removed with its directory.
+struct OnSqlite {
+    store: SqliteStore,
+    _dir: tempfile::TempDir,
+}
+
+impl OnSqlite {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open_file(&dir.path().join("parrain.db")).unwrap();
+        Self { store, _dir: dir }
+    }
+}
+
+/// A store on a fresh PostgreSQL database, dropped after the store.
+struct OnPostgres {
+    store: Option<PgStore>,
+    _db: ScratchDatabase,
+}
+
+impl OnPostgres {
+    async fn new() -> Self {
+        let db = tokio::task::spawn_blocking(ScratchDatabase::create)
+            .await
+            .unwrap()
+            .unwrap();
+        let store = PgStore::connect(db.url(), 4).await.unwrap();
+        Self {
+            store: Some(store),
+            _db: db,
+        }
+    }
+}
+
+impl Drop for OnPostgres {
+    fn drop(&mut self) {
+        // The pool's connections close before the database is dropped.
+        drop(self.store.take());
+    }
+}
+
+/// Runs each named test on a SQLite store and on a PostgreSQL store.
+macro_rules! on_both {
+    ($($test:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $test() {
+                    let kept = super::OnSqlite::new();
+                    super::$test(&kept.store).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $test() {
+                    let kept = super::OnPostgres::new().await;
+                    super::$test(kept.store.as_ref().unwrap()).await;
+                }
+            )*
+        }
+    };
+}
+
+on_both!(
+    the_offer_lifecycle_refuses_what_it_must,
+    an_idempotency_key_runs_its_request_once,
+    a_sign_in_token_works_once_and_not_after_it_expires,
+    a_social_step_is_used_up_once,
+    a_claimed_job_is_settled_once_by_its_claim,
+    a_webhook_logs_each_delivery_and_its_attempts,
+);
+
+fn settings() -> OfferSettings {
+    serde_json::from_value(json!({
+        "name": "Spring referral",
+        "goal": {"type": "referred_signups", "count": 1},
+        "offer_page_url": "https://shop.example.com/refer",
+        "emails": {"fulfillment": {"subject": "Your reward", "text": "Here is {{ promo_code }}"}}
+    }))
+    .unwrap()
+}
+
+async fn live_offer(store: &impl Store) -> OfferId {
+    let offer = store
+        .create_offer(settings(), NOW, Audit::none())
+        .await
+        .unwrap();
+    store.approve(&offer.id, NOW, Audit::none()).await.unwrap();
+    offer.id
+}
+
+fn sign_up(email: &str) -> SignUp {
+    SignUp {
+        email: Email::parse(email).unwrap(),
+        first_name: Some("Ada".into()),
+        last_name: None,
+        fields: Default::default(),
+        marketing_consent: None,
+        visitor_id: None,
+        referral_code: None,
+        ip: None,
+        vouched: true,
+        social_provider: None,
+    }
+}
+
+fn conflict_code(e: StoreError) -> &'static str {
+    match e {
+        StoreError::Conflict { code, .. } => code,
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+}
+
+async fn the_offer_lifecycle_refuses_what_it_must(store: &impl Store) {
+    let draft = store
+        .create_offer(settings(), NOW, Audit::none())
+        .await
+        .unwrap();
+    assert_eq!(draft.status, OfferStatus::Draft);
+    let refused = store.unapprove(&draft.id, NOW, Audit::none()).await;
+    assert_eq!(conflict_code(refused.unwrap_err()), "not_approved");
+
+    let live = live_offer(store).await;
+    store
+        .sign_up(&live, sign_up("ada@example.com"), NOW)
+        .await
+        .unwrap();
+    let refused = store.delete_offer(&live, Audit::none()).await;
+    assert_eq!(
+        conflict_code(refused.unwrap_err()),
+        "offer_has_participants"
+    );
+    let paused = store.unapprove(&live, NOW, Audit::none()).await.unwrap();
+    assert_eq!(paused.status, OfferStatus::Unapproved);
+
+    let archived = store.archive(&live, NOW, Audit::none()).await.unwrap();
+    assert_eq!(archived.status, OfferStatus::Archived);
+    let refused = store
+        .patch_draft(&live, json!({"name": "Summer"}), NOW, Audit::none())
+        .await;
+    assert_eq!(conflict_code(refused.unwrap_err()), "offer_archived");
+    let refused = store.approve(&live, NOW, Audit::none()).await;
+    assert_eq!(conflict_code(refused.unwrap_err()), "offer_archived");
+    assert_eq!(
+        store.offer(&live).await.unwrap().status,
+        OfferStatus::Archived
+    );
+
+    // A draft nobody joined goes for good.
+    store.delete_offer(&draft.id, Audit::none()).await.unwrap();
+    assert!(matches!(
+        store.offer(&draft.id).await,
+        Err(StoreError::NotFound { what: "offer" })
+    ));
+}
+
+fn claim(key: &str, fingerprint: &str, now: Millis) -> IdempotencyClaim {
+    IdempotencyClaim {
+        scope: "key_1".into(),
+        key: key.into(),
+        fingerprint: fingerprint.into(),
+        now,
+        expired_before: now - 24 * 60 * MINUTE,
+        stale_before: now - MINUTE,
+    }
+}
+
+async fn an_idempotency_key_runs_its_request_once(store: &impl Store) {
+    let first = store.claim_idempotency_key(claim("k1", "POST a", NOW));
+    assert_eq!(first.await.unwrap(), ClaimOutcome::Claimed);
+    let again = store.claim_idempotency_key(claim("k1", "POST a", NOW + 1));
+    assert_eq!(again.await.unwrap(), ClaimOutcome::Running);
+    let other = store.claim_idempotency_key(claim("k1", "POST b", NOW + 1));
+    assert_eq!(other.await.unwrap(), ClaimOutcome::Mismatch);
+
+    let saved = SavedResponse {
+        status: 201,
+        content_type: Some("application/json".into()),
+        body: br#"{"id":"par_1"}"#.to_vec(),
+    };
+    store
+        .complete_idempotency_key("key_1".into(), "k1".into(), saved.clone())
+        .await
+        .unwrap();
+    let replay = store.claim_idempotency_key(claim("k1", "POST a", NOW + 2));
+    assert_eq!(replay.await.unwrap(), ClaimOutcome::Replay(saved.clone()));
+    // Another API key's same Idempotency-Key is its own.
+    let mut theirs = claim("k1", "POST a", NOW + 2);
+    theirs.scope = "key_2".into();
+    let theirs = store.claim_idempotency_key(theirs);
+    assert_eq!(theirs.await.unwrap(), ClaimOutcome::Claimed);
+    // A released key runs again; a completed one is not released.
+    store
+        .release_idempotency_key("key_1".into(), "k1".into())
+        .await
+        .unwrap();
+    let replay = store.claim_idempotency_key(claim("k1", "POST a", NOW + 3));
+    assert_eq!(replay.await.unwrap(), ClaimOutcome::Replay(saved));
+    let second = store.claim_idempotency_key(claim("k2", "POST a", NOW));
+    assert_eq!(second.await.unwrap(), ClaimOutcome::Claimed);
+    store
+        .release_idempotency_key("key_1".into(), "k2".into())
+        .await
+        .unwrap();
+    let retry = store.claim_idempotency_key(claim("k2", "POST a", NOW + 1));
+    assert_eq!(retry.await.unwrap(), ClaimOutcome::Claimed);
+    // A claim left running by a process that died is taken over.
+    let late = store.claim_idempotency_key(claim("k2", "POST a", NOW + 2 * MINUTE));
+    assert_eq!(late.await.unwrap(), ClaimOutcome::Claimed);
+}
+
+async fn a_sign_in_token_works_once_and_not_after_it_expires(store: &impl Store) {
+    let offer = live_offer(store).await;
+    let ada = store
+        .sign_up(&offer, sign_up("ada@example.com"), NOW)
+        .await
+        .unwrap()
+        .participant;
+
+    store.add_access_token("a1", &ada.id, NOW).await.unwrap();
+    let found = store.participant_by_token("a1").await.unwrap();
+    assert_eq!(found.as_ref(), Some(&ada.id));
+    assert_eq!(store.participant_by_token("nope").await.unwrap(), None);
+
+    store.add_sign_in_token("s1", &ada.id, NOW).await.unwrap();
+    assert!(store.sign_in_token_valid("s1", NOW + 1).await.unwrap());
+    // An access token is not a sign-in token.
+    assert!(!store.sign_in_token_valid("a1", NOW + 1).await.unwrap());
+    let exchanged = store.exchange_sign_in_token("s1", "a2", NOW + 1).await;
+    assert_eq!(exchanged.unwrap().as_ref(), Some(&ada.id));
+    assert_eq!(
+        store.participant_by_token("a2").await.unwrap().as_ref(),
+        Some(&ada.id)
+    );
+    assert!(!store.sign_in_token_valid("s1", NOW + 2).await.unwrap());
+    let twice = store.exchange_sign_in_token("s1", "a3", NOW + 2).await;
+    assert_eq!(twice.unwrap(), None);
+    assert_eq!(store.participant_by_token("a3").await.unwrap(), None);
+
+    store.add_sign_in_token("s2", &ada.id, NOW).await.unwrap();
+    let late = NOW + SIGN_IN_VALID_FOR + 1;
+    assert!(!store.sign_in_token_valid("s2", late).await.unwrap());
+    let expired = store.exchange_sign_in_token("s2", "a4", late).await;
+    assert_eq!(expired.unwrap(), None);
+
+    // Asking for a sign-in queues the email only for someone who joined.
+    let known = Email::parse("ada@example.com").unwrap();
+    let stranger = Email::parse("bob@example.com").unwrap();
+    assert!(store.request_sign_in(&offer, &known, NOW).await.unwrap());
+    assert!(!store.request_sign_in(&offer, &stranger, NOW).await.unwrap());
+}
+
+async fn a_social_step_is_used_up_once(store: &impl Store) {
+    let data = json!({"state": "s", "nonce": "n"});
+    let expires = NOW + 10 * MINUTE;
+    store
+        .put_social_login("h1", SocialStep::Started, data.clone(), NOW, expires)
+        .await
+        .unwrap();
+    // Read without using it, only at its own step and before it expires.
+    let read = store.social_login("h1", SocialStep::Started, NOW + 1).await;
+    assert_eq!(read.unwrap(), Some(data.clone()));
+    let other_step = store.social_login("h1", SocialStep::Verified, NOW + 1);
+    assert_eq!(other_step.await.unwrap(), None);
+    let late = store.social_login("h1", SocialStep::Started, expires + 1);
+    assert_eq!(late.await.unwrap(), None);
+
+    let taken = store.take_social_login("h1", SocialStep::Started, NOW + 2);
+    assert_eq!(taken.await.unwrap(), Some(data.clone()));
+    let again = store.take_social_login("h1", SocialStep::Started, NOW + 3);
+    assert_eq!(again.await.unwrap(), None);
+
+    store
+        .put_social_login("h2", SocialStep::Verified, data, NOW, expires)
+        .await
+        .unwrap();
+    let expired = store.take_social_login("h2", SocialStep::Verified, expires + 1);
+    assert_eq!(expired.await.unwrap(), None);
+}
+
+async fn a_claimed_job_is_settled_once_by_its_claim(store: &impl Store) {
+    let offer = live_offer(store).await;
+    store
+        .sign_up(&offer, sign_up("ada@example.com"), NOW)
+        .await
+        .unwrap();
+    let ada = Email::parse("ada@example.com").unwrap();
+    assert!(store.request_sign_in(&offer, &ada, NOW).await.unwrap());
+    let lease = 5 * MINUTE;
+
+    let claimed = store.claim_jobs(JobKind::Email, NOW, 10, lease).await;
+    let claimed = claimed.unwrap();
+    assert_eq!(claimed.len(), 1);
+    let first = claimed[0].clone();
+    assert_eq!(first.attempt, 1);
+    assert!(matches!(first.email(), Ok(EmailJob::SignIn { .. })));
+    // Leased: nobody else gets it until the lease runs out.
+    let none = store.claim_jobs(JobKind::Email, NOW + 1, 10, lease).await;
+    assert!(none.unwrap().is_empty());
+    assert!(store.job_held(&first).await.unwrap());
+
+    // Its worker died: the job is due again, and the old claim is lost.
+    let again = store
+        .claim_jobs(JobKind::Email, NOW + lease + 1, 10, lease)
+        .await
+        .unwrap();
+    assert_eq!(again.len(), 1);
+    assert_eq!(again[0].attempt, 2);
+    assert!(!store.job_held(&first).await.unwrap());
+    let lost = store
+        .settle_job(&first, JobOutcome::Done, None, NOW + lease + 2)
+        .await;
+    assert!(!lost.unwrap());
+
+    // A retry waits for its time, then is claimed again and settled.
+    let retry = JobOutcome::Retry {
+        at: NOW + 2 * lease,
+        error: "450 try later".into(),
+    };
+    let settled = store.settle_job(&again[0], retry, None, NOW + lease + 2);
+    assert!(settled.await.unwrap());
+    let early = store.claim_jobs(JobKind::Email, NOW + lease + 3, 10, lease);
+    assert!(early.await.unwrap().is_empty());
+    let third = store
+        .claim_jobs(JobKind::Email, NOW + 2 * lease, 10, lease)
+        .await
+        .unwrap();
+    assert_eq!(third.len(), 1);
+    let done = store.settle_job(&third[0], JobOutcome::Done, None, NOW + 2 * lease);
+    assert!(done.await.unwrap());
+    let later = store.claim_jobs(JobKind::Email, NOW + 10 * lease, 10, lease);
+    assert!(later.await.unwrap().is_empty());
+    let counts = store.queue_counts(JobKind::Email).await.unwrap();
+    assert_eq!((counts.waiting, counts.failed), (0, 0));
+}
+
+async fn a_webhook_logs_each_delivery_and_its_attempts(store: &impl Store) {
+    let offer = live_offer(store).await;
+    let new = |offer_id: Option<OfferId>| NewWebhook {
+        url: "https://hooks.example.com/parrain".into(),
+        description: Some("CRM".into()),
+        events: vec![ActivityType::SignsUp],
+        offer_id,
+        secret: "whsec_one".into(),
+    };
+    let unknown = store
+        .create_webhook(new(Some(OfferId::generate())), NOW, Audit::none())
+        .await;
+    assert!(matches!(
+        unknown,
+        Err(StoreError::BadInput {
+            field: "offer_id",
+            ..
+        })
+    ));
+    let hook = store
+        .create_webhook(new(Some(offer.clone())), NOW, Audit::none())
+        .await
+        .unwrap();
+    assert!(hook.enabled);
+    assert_eq!(hook.events, vec![ActivityType::SignsUp]);
+    assert_eq!(store.webhook(&hook.id).await.unwrap().url, hook.url);
+
+    store
+        .sign_up(&offer, sign_up("ada@example.com"), NOW)
+        .await
+        .unwrap();
+    let lease = 5 * MINUTE;
+    let jobs = store.claim_jobs(JobKind::Webhook, NOW, 10, lease).await;
+    let jobs = jobs.unwrap();
+    assert_eq!(jobs.len(), 1);
+    let message = jobs[0].webhook().unwrap().delivery_id.clone();
+    let (delivery, to) = store.delivery_to_send(&message).await.unwrap().unwrap();
+    assert_eq!(to.id, hook.id);
+    assert_eq!(delivery.event_type, "signs_up_for_referral_offer");
+    assert_eq!(delivery.state, DeliveryState::Pending);
+    // Replaying what is still being attempted is refused.
+    let early = store
+        .replay_delivery(&hook.id, &message, NOW, Audit::none())
+        .await;
+    assert_eq!(conflict_code(early.unwrap_err()), "delivery_pending");
+
+    let gone = AttemptRecord {
+        delivery: message.clone(),
+        attempt: Attempt {
+            attempted_at: NOW + 1,
+            status: Some(410),
+            latency_ms: 12,
+            response: Some("gone".into()),
+            error: None,
+        },
+        outcome: JobOutcome::Failed {
+            error: "410 Gone".into(),
+        },
+        disable: Some("the receiver answered 410 Gone".into()),
+    };
+    assert!(store
+        .record_attempt(&jobs[0], gone.clone(), NOW + 1)
+        .await
+        .unwrap());
+    // The claim is settled: recording it again changes nothing.
+    assert!(!store.record_attempt(&jobs[0], gone, NOW + 2).await.unwrap());
+    let log = store
+        .list_deliveries(
+            &hook.id,
+            PageRequest {
+                cursor: None,
+                limit: 10,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(log.items.len(), 1);
+    let logged = &log.items[0];
+    assert_eq!(logged.state, DeliveryState::Failed);
+    assert_eq!(logged.attempts.len(), 1);
+    assert_eq!(logged.attempts[0].status, Some(410));
+    assert_eq!(logged.attempts[0].response.as_deref(), Some("gone"));
+    let disabled = store.webhook(&hook.id).await.unwrap();
+    assert!(!disabled.enabled);
+    assert_eq!(
+        disabled.disabled_reason.as_deref(),
+        Some("the receiver answered 410 Gone")
+    );
+
+    // A finished delivery is replayed: queued again, pending again.
+    let replayed = store
+        .replay_delivery(&hook.id, &message, NOW + 3, Audit::none())
+        .await
+        .unwrap();
+    assert_eq!(replayed.state, DeliveryState::Pending);
+    let again = store.claim_jobs(JobKind::Webhook, NOW + 3, 10, lease).await;
+    assert!(again.unwrap()[0].webhook().unwrap().replay);
+
+    let patch = WebhookPatch {
+        enabled: Some(true),
+        offer_id: Some(None),
+        ..WebhookPatch::default()
+    };
+    let enabled = store
+        .update_webhook(&hook.id, patch, NOW + 4, Audit::none())
+        .await
+        .unwrap();
+    assert!(enabled.enabled);
+    assert_eq!((enabled.offer_id, enabled.disabled_reason), (None, None));
+    let rotated = store
+        .rotate_secret(
+            &hook.id,
+            "whsec_two".into(),
+            NOW + MINUTE,
+            NOW + 4,
+            Audit::none(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(rotated.secret, "whsec_two");
+    assert_eq!(rotated.previous_secret.as_deref(), Some("whsec_one"));
+    assert_eq!(rotated.previous_until, Some(NOW + MINUTE));
+
+    let listed = store
+        .list_webhooks(PageRequest {
+            cursor: None,
+            limit: 10,
+        })
+        .await
+        .unwrap();
+    assert_eq!(listed.items.len(), 1);
+    store.delete_webhook(&hook.id, Audit::none()).await.unwrap();
+    assert!(matches!(
+        store.webhook(&hook.id).await,
+        Err(StoreError::NotFound { what: "webhook" })
+    ));
+    let unknown: WebhookId = WebhookId::generate();
+    assert!(store.delivery(&unknown, &message).await.is_err());
+}
