@@ -27,9 +27,9 @@ async fn entries(app: &TestApp) -> Vec<(String, String, String)> {
 async fn key_name(app: &TestApp) -> String {
     let keys = app.store.list_keys().await.unwrap();
     let key = (keys.iter())
-        .find(|k| k.name == "test" && k.kind == parrain_store::KeyKind::Secret)
+        .find(|k| k.kind == parrain_store::KeyKind::Secret)
         .unwrap();
-    format!("key {} (test)", key.id)
+    format!("key {} ({})", key.id, key.name)
 }
 
 async fn status_of(app: &TestApp, offer: &str) -> (StatusCode, String) {

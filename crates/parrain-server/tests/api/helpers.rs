@@ -41,6 +41,19 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut ServerConfig)) -> TestAp
     spawn_app_over(store, db, configure).await
 }
 
+/// A secret and a publishable key: a new store's first keys, or two more
+/// for another node on a store that has them.
+async fn new_keys(store: &dyn Store, now: parrain_core::Millis) -> (String, String) {
+    if let Some(keys) = auth::create_first_keys(store, now).await.unwrap() {
+        return keys;
+    }
+    let key = async |kind| {
+        let made = auth::create_key(store, kind, "test", now, Audit::none()).await;
+        made.unwrap().1
+    };
+    (key(KeyKind::Secret).await, key(KeyKind::Publishable).await)
+}
+
 /// A server over `store`, which may be shared with other servers (another
 /// node on the same database).
 pub async fn spawn_app_over(
@@ -49,24 +62,7 @@ pub async fn spawn_app_over(
     configure: impl FnOnce(&mut ServerConfig),
 ) -> TestApp {
     let clock = Clock::default();
-    let (_, sk) = auth::create_key(
-        store.as_ref(),
-        KeyKind::Secret,
-        "test",
-        clock.now(),
-        Audit::none(),
-    )
-    .await
-    .unwrap();
-    let (_, pk) = auth::create_key(
-        store.as_ref(),
-        KeyKind::Publishable,
-        "test",
-        clock.now(),
-        Audit::none(),
-    )
-    .await
-    .unwrap();
+    let (sk, pk) = new_keys(store.as_ref(), clock.now()).await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let outbound = OutboundConfig {

@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse};
 use parrain_server::{auth, AppState, Clock, ServerConfig};
 use parrain_store::sqlite::SqliteStore;
-use parrain_store::{Audit, KeyKind, Store};
+use parrain_store::Store;
 use serde_json::{json, Value};
 
 pub struct TestApp {
@@ -78,24 +78,10 @@ pub async fn spawn_app_with(
     let dir = tempfile::tempdir().unwrap();
     let store: Arc<dyn Store> = Arc::new(SqliteStore::open(dir.path()).unwrap());
     let clock = Clock::default();
-    let (_, sk) = auth::create_key(
-        store.as_ref(),
-        KeyKind::Secret,
-        "test",
-        clock.now(),
-        Audit::none(),
-    )
-    .await
-    .unwrap();
-    let (_, pk) = auth::create_key(
-        store.as_ref(),
-        KeyKind::Publishable,
-        "test",
-        clock.now(),
-        Audit::none(),
-    )
-    .await
-    .unwrap();
+    let (sk, pk) = auth::create_first_keys(store.as_ref(), clock.now())
+        .await
+        .unwrap()
+        .expect("a new store has no keys");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let mut config = ServerConfig {
