@@ -4,6 +4,11 @@
 //! (31 symbols, about 50 bits): short enough to read aloud, too many to guess,
 //! URL-safe, and the same code whatever case a person types it in.
 //!
+//! A pending code (share first, then sign up: handed to a browser before
+//! its owner gives an email) is [`PENDING_LEN`] characters of the same
+//! alphabet, so no code drawn for a participant can ever be one; imports
+//! and pending codes check each other.
+//!
 //! Codes imported from another program (`parrain import`) keep their own
 //! shape so the links already shared keep working: any 3 to 64 letters,
 //! digits, `-` or `_`, taken in lower case like every code.
@@ -16,6 +21,8 @@ use crate::ids::random_string;
 
 const ALPHABET: &[u8] = b"23456789abcdefghjkmnpqrstuvwxyz";
 const LEN: usize = 10;
+/// The length of a pending code: longer than a participant's drawn code.
+pub const PENDING_LEN: usize = 12;
 /// The shortest and longest code an import may bring.
 pub const IMPORTED_LEN: std::ops::RangeInclusive<usize> = 3..=64;
 
@@ -30,6 +37,12 @@ pub struct InvalidCode(pub String);
 impl ReferralCode {
     pub fn generate() -> Self {
         Self(random_string(ALPHABET, LEN))
+    }
+
+    /// A code for a browser that shares before signing up; it becomes its
+    /// owner's share code at sign-up.
+    pub fn generate_pending() -> Self {
+        Self(random_string(ALPHABET, PENDING_LEN))
     }
 
     /// Accepts any case; refuses anything that could be neither generated
@@ -109,6 +122,16 @@ mod tests {
         for _ in 0..1000 {
             let code = ReferralCode::generate();
             assert!(!code.as_str().contains(['0', 'o', '1', 'l', 'i']));
+            assert_eq!(ReferralCode::parse(code.as_str()).unwrap(), code);
+        }
+    }
+
+    #[test]
+    fn a_pending_code_is_never_the_shape_of_a_drawn_one_and_parses_back() {
+        for _ in 0..200 {
+            let code = ReferralCode::generate_pending();
+            assert_eq!(code.as_str().len(), PENDING_LEN);
+            assert_ne!(code.as_str().len(), ReferralCode::generate().as_str().len());
             assert_eq!(ReferralCode::parse(code.as_str()).unwrap(), code);
         }
     }

@@ -127,6 +127,10 @@ id_type!(/// A person, known by email.
     PersonId, "per");
 id_type!(/// A browser.
     VisitorId, "vis");
+id_type!(/// A pending code: a share code handed to a browser before its owner
+    /// signs up (`sign_up_flow: share_then_capture`). Its friends' browsers
+    /// are attributed to it until the sign-up makes it a participant's.
+    PendingId, "pen");
 id_type!(/// An entry of the activity log.
     ActivityId, "act");
 id_type!(/// An API key.

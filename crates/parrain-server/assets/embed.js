@@ -243,6 +243,17 @@
     return participant;
   }
 
+  // Share first, then sign up: the browser's share code before the person
+  // gives an email, so the links shared meanwhile carry a code (friends who
+  // open them are credited once this browser signs up, which makes the code
+  // the participant's). Without it the page's own address is shared.
+  async function pendingCode(w) {
+    w.pending = null;
+    if (PREVIEW || w.offer.sign_up_flow !== "share_then_capture") return;
+    const res = await call("POST", "/v1/offers/" + enc(w.id) + "/participants/pending", { visitor_id: VID });
+    if (res.ok && res.data && res.data.code && res.data.share_url) w.pending = res.data;
+  }
+
   // Asks for a sign-in link by email: the answer is the same for any email.
   function lookup(id, email) {
     return call("POST", "/v1/offers/" + enc(id) + "/participants/lookup", { email });
@@ -408,7 +419,7 @@ a{color:var(--p)}
       widgets.set(el, w);
     }
     el.removeAttribute("data-parrain-ready");
-    Object.assign(w, { id, offer: null, part: null, shared: new Set(), didShare: false, busy: false, r: {} });
+    Object.assign(w, { id, offer: null, part: null, pending: null, shared: new Set(), didShare: false, busy: false, r: {} });
     trackVisit(id);
     load(w);
   }
@@ -430,7 +441,11 @@ a{color:var(--p)}
       adoptLegacyRef(w.offer.referral_param);
       w.part = PREVIEW ? null : storedParticipant(id);
       if (!w.offer.live) render(w, "notlive");
-      else if (!w.part) render(w, "form");
+      else if (!w.part) {
+        await pendingCode(w);
+        if (w.id !== id) return;
+        render(w, "form");
+      }
       else {
         w.back = true;
         render(w, "share");
@@ -751,6 +766,7 @@ a{color:var(--p)}
 
   function signedUp(w, participant, back) {
     w.part = participant;
+    w.pending = null; // the code is the participant's now
     w.back = back;
     // Shares made before sign-up (share_then_capture) had no code to carry: record them now.
     w.shared.forEach((channel) => send("/v1/track/share", { code: participant.code, channel }));
@@ -828,9 +844,10 @@ a{color:var(--p)}
     const o = w.offer;
     w.r.prog = progress(w);
     w.r.skip = h("button", { type: "button", class: "lnk", part: "skip", onclick: () => render(w, "done", true) }, t(w, w.didShare ? "done" : "skip"));
-    const reset = () => {
+    const reset = async () => {
       store.del(participantKey(w.id));
       w.part = null;
+      await pendingCode(w);
       render(w, "form", true);
     };
     return [
@@ -846,12 +863,14 @@ a{color:var(--p)}
     ];
   }
 
-  // The link box and the network buttons: the personal link once signed up,
-  // the page's own address before (share_then_capture).
+  // The link box and the network buttons: the personal link once signed up;
+  // before (share_then_capture), the browser's pending code's link, or the
+  // page's own address if there is none.
   function shareBlock(w) {
     const look = w.offer.widget || {};
     const style = look.button_style || "icons_and_text";
-    const link = h("input", { class: "in", id: "link", readonly: true, value: w.part ? w.part.share_url : pageUrl(), part: "share-link", onfocus: () => link.select() });
+    const mine = w.part || w.pending;
+    const link = h("input", { class: "in", id: "link", readonly: true, value: mine ? mine.share_url : pageUrl(), part: "share-link", onfocus: () => link.select() });
     const copy = h("button", { type: "button", class: "btn", part: "copy", onclick: () => copyLink(w, link, copy) }, t(w, "copy"));
     const count = w.part && look.share_count && look.share_count !== "hidden" &&
       h("p", { class: "cnt", part: "share-count" }, t(w, "share_count", { count: w.part.shares || 0 }));
@@ -868,7 +887,7 @@ a{color:var(--p)}
       return b;
     };
     return [
-      h("label", { class: "lbl", for: "link" }, t(w, w.part ? "your_link" : "offer_link")),
+      h("label", { class: "lbl", for: "link" }, t(w, mine ? "your_link" : "offer_link")),
       h("div", { class: "cp" }, link, copy),
       look.share_count === "above" && count,
       h("div", { class: "nets", role: "group", "aria-label": t(w, "share") },
@@ -885,7 +904,8 @@ a{color:var(--p)}
   function share(w, network) {
     const o = w.offer;
     let link = pageUrl();
-    if (w.part) link = w.part.share_url + (w.part.share_url.includes("?") ? "&" : "?") + "ch=" + network;
+    const mine = w.part || w.pending;
+    if (mine) link = mine.share_url + (mine.share_url.includes("?") ? "&" : "?") + "ch=" + network;
     const vars = {
       html_title: D.title, html_description: metaDescription(), share_url: link, offer_name: o.name,
       first_name: (w.part && w.part.profile && w.part.profile.first_name) || "",

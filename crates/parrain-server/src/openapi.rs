@@ -31,6 +31,7 @@ pub const PUBLISHABLE: &[&str] = &[
     "leaderboard",
     "search_referrers",
     "claim_referrer",
+    "pending_code",
 ];
 
 /// Operations that make something, and the start of the paths that take its

@@ -1,6 +1,7 @@
 //! The retention sweeper: deletes what parrain no longer needs (finished
 //! jobs and webhook deliveries, old idempotency records, expired sessions,
-//! spent sign-in links and old daily click counts) and clears client addresses past their
+//! spent sign-in links, old daily click counts and pending codes never
+//! signed up) and clears client addresses past their
 //! retention, when it starts and then every
 //! [`RetentionConfig::every`], a small batch per write, and counts what it
 //! removed in `parrain_retention_removed_total{what}`. Every node runs one;
@@ -27,6 +28,9 @@ pub struct RetentionConfig {
     /// Client addresses: a browser's since it was last seen, a
     /// participant's since the sign-up; then cleared.
     pub client_ips: Duration,
+    /// Pending codes (share first, then sign up) whose browser never
+    /// signed up, counted from when they were handed out.
+    pub pending_codes: Duration,
     /// How often the sweeper runs.
     pub every: Duration,
 }
@@ -37,6 +41,7 @@ impl Default for RetentionConfig {
             finished_jobs: Duration::from_secs(30 * 24 * 3600),
             idempotency: Duration::from_secs(24 * 3600),
             client_ips: Duration::from_secs(90 * 24 * 3600),
+            pending_codes: Duration::from_secs(30 * 24 * 3600),
             every: Duration::from_secs(3600),
         }
     }
@@ -55,6 +60,7 @@ fn before(config: &RetentionConfig, what: Swept, now: Millis) -> Millis {
         }
         Swept::Idempotency => now.saturating_sub(millis(config.idempotency)),
         Swept::VisitorIps | Swept::SignUpIps => now.saturating_sub(millis(config.client_ips)),
+        Swept::PendingCodes => now.saturating_sub(millis(config.pending_codes)),
         Swept::Sessions | Swept::Links | Swept::SocialLogins => now,
     }
 }

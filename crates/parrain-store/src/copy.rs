@@ -53,6 +53,8 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
         ("referred_method", Text)]),
     ("attributions", &[("offer_id", Text), ("visitor_id", Text), ("participant_id", Text),
         ("touched_at", Int), ("channel", Text)]),
+    ("pending_codes", &[("id", Text), ("code", Text), ("offer_id", Text), ("visitor_id", Text),
+        ("created_at", Int)]),
     ("friend_referrers", &[("offer_id", Text), ("friend", Text), ("participant_id", Text),
         ("method", Text), ("attributed_at", Int)]),
     ("existing_customers", &[("offer_id", Text), ("email_hash", Text)]),

@@ -173,15 +173,13 @@ pub(crate) fn import<S: Sql>(
         .iter()
         .filter_map(|r| r.code.as_ref().map(ReferralCode::as_str))
         .collect();
-    let codes_taken: HashSet<String> = rows_in(
-        db,
-        "SELECT code FROM participants WHERE code IN (",
-        &[],
-        &given,
-    )?
-    .iter()
-    .map(|r| text(r, "code"))
-    .collect();
+    // A pending code (share first, then sign up) is as taken as a participant's.
+    let mut codes_taken: HashSet<String> = HashSet::new();
+    for table in ["participants", "pending_codes"] {
+        let sql = format!("SELECT code FROM {table} WHERE code IN (");
+        let found = rows_in(db, &sql, &[], &given)?;
+        codes_taken.extend(found.iter().map(|r| text(r, "code")));
+    }
 
     let mut problems = Vec::new();
     let mut plans = Vec::with_capacity(rows.len());

@@ -145,6 +145,15 @@ pub trait Offers: Send + Sync {
 pub trait Participants: Send + Sync {
     /// Signs a person up; the same email twice gives the same participant (`created: false`).
     async fn sign_up(&self, offer: &OfferId, sign_up: SignUp, now: Millis) -> Result<SignedUp>;
+    /// The browser's pending code on a `share_then_capture` offer (made on
+    /// its first request, the same one after): the share code its sign-up
+    /// on the offer will take over.
+    async fn pending_code(
+        &self,
+        offer: &OfferId,
+        visitor: VisitorId,
+        now: Millis,
+    ) -> Result<PendingCode>;
     async fn participant(&self, id: &ParticipantId) -> Result<ParticipantDetail>;
     async fn list_participants(
         &self,

@@ -174,6 +174,15 @@ pub struct SignUp {
     pub social_provider: Option<String>,
 }
 
+/// A browser's share code before its owner signs up (share first, then
+/// sign up); its sign-up on the offer makes it the participant's.
+#[derive(Debug, Clone)]
+pub struct PendingCode {
+    pub code: String,
+    /// False when the browser had asked before (the same code again).
+    pub created: bool,
+}
+
 #[derive(Debug, Clone)]
 pub struct SignedUp {
     pub participant: Participant,

@@ -254,6 +254,7 @@ impl<E: Engine> Offers for E {
                 "DELETE FROM promo_codes WHERE offer_id = ?1",
                 "DELETE FROM promo_pools WHERE offer_id = ?1",
                 "DELETE FROM attributions WHERE offer_id = ?1",
+                "DELETE FROM pending_codes WHERE offer_id = ?1",
                 "DELETE FROM visit_sessions WHERE offer_id = ?1",
                 "DELETE FROM offers WHERE id = ?1",
             ] {

@@ -157,6 +157,7 @@ pub(crate) fn erase<S: Sql>(db: &S, person: &PersonId, now: Millis) -> Result<Er
             "UPDATE visitors SET id = ?2, ip = NULL, ip_seen_at = NULL WHERE id = ?1",
             "UPDATE participants SET visitor_id = ?2 WHERE visitor_id = ?1",
             "UPDATE attributions SET visitor_id = ?2 WHERE visitor_id = ?1",
+            "UPDATE pending_codes SET visitor_id = ?2 WHERE visitor_id = ?1",
             "UPDATE friend_referrers SET friend = ?2 WHERE friend = ?1",
             "UPDATE visit_sessions SET visitor_id = ?2 WHERE visitor_id = ?1",
             "UPDATE activities SET visitor_id = ?2 WHERE visitor_id = ?1",

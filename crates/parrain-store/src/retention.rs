@@ -5,7 +5,9 @@
 //! Finished jobs, finished webhook deliveries with their attempts, saved
 //! idempotent responses, expired operator sessions, spent or expired
 //! sign-in and confirmation links, expired social sign-ins and the click
-//! counts of days long over go; pending work is never touched. Client
+//! counts of days long over go, and so do pending codes (share first, then
+//! sign up) whose browser never signed up, with the friends' attributions
+//! to them; pending work is never touched. Client
 //! addresses are cleared from the rows that hold them (browsers and
 //! participants), the rows kept. The activity log is the record of what
 //! happened and is never pruned here.
@@ -43,10 +45,14 @@ pub enum Swept {
     /// A share link's click count of a UTC day that ended before the
     /// cutoff (only the day's own count enforces the daily click cap).
     LinkClicks,
+    /// Pending codes (share first, then sign up) handed out before the
+    /// cutoff and never signed up, with the attributions of the friends'
+    /// browsers to them.
+    PendingCodes,
 }
 
 impl Swept {
-    pub const ALL: [Swept; 9] = [
+    pub const ALL: [Swept; 10] = [
         Swept::Jobs,
         Swept::Deliveries,
         Swept::Idempotency,
@@ -56,6 +62,7 @@ impl Swept {
         Swept::SignUpIps,
         Swept::SocialLogins,
         Swept::LinkClicks,
+        Swept::PendingCodes,
     ];
 
     /// The metric label.
@@ -70,6 +77,7 @@ impl Swept {
             Swept::SignUpIps => "sign_up_ips",
             Swept::SocialLogins => "social_logins",
             Swept::LinkClicks => "link_clicks",
+            Swept::PendingCodes => "pending_codes",
         }
     }
 }
@@ -129,6 +137,16 @@ fn statements(what: Swept) -> &'static [&'static str] {
         Swept::LinkClicks => &["DELETE FROM link_clicks WHERE (participant_id, day) IN (
              SELECT participant_id, day FROM link_clicks WHERE day < {before} / 86400000
               LIMIT {limit})"],
+        // The friends' attributions to the batch's codes first, then the
+        // codes: the same selection, in the same transaction.
+        Swept::PendingCodes => &[
+            "DELETE FROM attributions WHERE participant_id IN (
+             SELECT id FROM pending_codes WHERE created_at < {before}
+              ORDER BY id LIMIT {limit})",
+            "DELETE FROM pending_codes WHERE id IN (
+             SELECT id FROM pending_codes WHERE created_at < {before}
+              ORDER BY id LIMIT {limit})",
+        ],
     }
 }
 

@@ -63,6 +63,10 @@ pub struct Config {
     /// seen, a participant's from its sign-up); then they are cleared. Keep
     /// it longer than any offer's same_ip window, which compares them.
     pub retention_ip_days: u64,
+    /// Days a pending code (a share code handed to a browser that shares
+    /// before signing up) is kept if that browser never signs up; then it
+    /// goes, with its friends' attribution to it.
+    pub retention_pending_days: u64,
     /// How often each node runs the retention sweep, in seconds (also once
     /// at start; on PostgreSQL one node sweeps at a time).
     pub retention_sweep_seconds: u64,
@@ -135,6 +139,7 @@ impl Default for Config {
             retention_jobs_days: 30,
             retention_idempotency_hours: 24,
             retention_ip_days: 90,
+            retention_pending_days: 30,
             retention_sweep_seconds: 3600,
             rate_limit_per_ip: RateLimit::default().per_second,
             rate_limit_burst: RateLimit::default().burst,
@@ -167,7 +172,7 @@ fn seconds_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Err
 const DEFAULT_SCHEDULE: &str = "5,300,1800,7200,18000,36000,36000";
 
 /// The keys that `PARRAIN_*` variables may set.
-pub(crate) const ENV_KEYS: [&str; 27] = [
+pub(crate) const ENV_KEYS: [&str; 28] = [
     "listen",
     "data_dir",
     "database_url",
@@ -184,6 +189,7 @@ pub(crate) const ENV_KEYS: [&str; 27] = [
     "retention_jobs_days",
     "retention_idempotency_hours",
     "retention_ip_days",
+    "retention_pending_days",
     "retention_sweep_seconds",
     "rate_limit_per_ip",
     "rate_limit_burst",
@@ -262,6 +268,10 @@ pub struct Overrides {
     #[arg(long, global = true)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retention_ip_days: Option<u64>,
+    /// Days a pending code never signed up is kept [default: 30]
+    #[arg(long, global = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retention_pending_days: Option<u64>,
     /// Seconds between retention sweeps [default: 3600]
     #[arg(long, global = true)]
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -400,6 +410,9 @@ impl Config {
                     self.retention_idempotency_hours.saturating_mul(3_600),
                 ),
                 client_ips: Duration::from_secs(self.retention_ip_days.saturating_mul(86_400)),
+                pending_codes: Duration::from_secs(
+                    self.retention_pending_days.saturating_mul(86_400),
+                ),
                 every: Duration::from_secs(self.retention_sweep_seconds.max(1)),
             },
         }

@@ -9,6 +9,7 @@ pub(crate) mod offers;
 mod outbound;
 mod page;
 mod participants;
+mod pending;
 pub(crate) mod people;
 mod previews;
 mod privacy;
@@ -87,6 +88,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
     let public = OpenApiRouter::new()
         .merge(offers::public())
         .merge(participants::public())
+        .merge(pending::public())
         .merge(invitations::public())
         .merge(tracking::public())
         .merge(rewards::public())

@@ -42,6 +42,7 @@ mod retention;
 mod reward_views;
 mod rewards;
 mod roles;
+mod share_first;
 mod social;
 mod wake;
 mod webhooks;

@@ -25,6 +25,7 @@ fn zero() -> RetentionConfig {
         finished_jobs: Duration::ZERO,
         idempotency: Duration::ZERO,
         client_ips: Duration::ZERO,
+        pending_codes: Duration::ZERO,
         every: Duration::from_secs(24 * 3600),
     }
 }

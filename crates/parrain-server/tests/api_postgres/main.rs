@@ -85,6 +85,8 @@ mod reward_views;
 mod rewards;
 #[path = "../api/roles.rs"]
 mod roles;
+#[path = "../api/share_first.rs"]
+mod share_first;
 #[path = "../api/social.rs"]
 mod social;
 #[path = "../api/wake.rs"]

@@ -16,13 +16,14 @@ use serde_json::json;
 use super::{FriendIds, LedgerTx, Who};
 use crate::{eligibility, referrers, EmailJob, Offer, Result, StoreError, Tracked};
 
-/// A touch of a share link: attributes the browser to the participant.
+/// A touch of a share link: attributes the browser to the participant (or
+/// to a pending code's id, see `pending.rs`).
 pub(crate) fn touch(
     tx: &impl LedgerTx,
     offer: &OfferId,
     settings: &OfferSettings,
     visitor: &parrain_core::ids::VisitorId,
-    participant: &ParticipantId,
+    participant: &str,
     channel: Option<&str>,
     now: Millis,
 ) -> Result<()> {
@@ -38,8 +39,7 @@ pub(crate) fn touch(
         settings.window_millis(),
     );
     if current.as_ref() != Some(&kept) {
-        let channel =
-            channel.filter(|_| kept.at == now && kept.participant == participant.as_str());
+        let channel = channel.filter(|_| kept.at == now && kept.participant == participant);
         tx.set_attribution(offer, visitor, &kept, channel)?;
     }
     Ok(())
@@ -130,7 +130,10 @@ fn touched(
             touches.push(t);
         }
     }
-    touches.retain(|t| attribution::in_window(t, now, window));
+    // A pending code's touch points to no participant yet: nobody to credit.
+    touches.retain(|t| {
+        attribution::in_window(t, now, window) && !super::pending::is_pending(&t.participant)
+    });
     let chosen = match settings.attribution.model {
         AttributionModel::FirstTouch => touches.into_iter().min_by_key(|t| t.at),
         AttributionModel::LastTouch => touches.into_iter().max_by_key(|t| t.at),

@@ -9,6 +9,7 @@ mod claim;
 mod credit;
 mod invitations;
 pub(crate) mod low_stock;
+pub(crate) mod pending;
 mod review;
 pub(crate) mod rewards;
 mod sign_up;
@@ -29,6 +30,7 @@ use crate::{Offer, Participant, Result};
 
 pub(crate) use claim::claim;
 pub(crate) use invitations::{invite, preview};
+pub(crate) use pending::request as pending_code;
 pub(crate) use review::{decide as decide_review, ReviewTx};
 pub(crate) use sign_up::{confirm_friend, fulfil_by_hand, fulfil_many, sign_up};
 pub(crate) use tracking::{click, give_credit, identify, ingest, share, track_event, visit};

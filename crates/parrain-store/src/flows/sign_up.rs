@@ -35,7 +35,7 @@ fn referrer_for_sign_up(
     };
     if let Some(p) = &by_code {
         for visitor in &friend.visitors {
-            touch(tx, &offer.id, settings, visitor, p, None, now)?;
+            touch(tx, &offer.id, settings, visitor, p.as_str(), None, now)?;
         }
     }
     let clues = Clues {
@@ -50,7 +50,19 @@ fn referrer_for_sign_up(
     }
 }
 
-fn insert_with_fresh_code(tx: &impl LedgerTx, mut new: NewParticipant<'_>) -> Result<()> {
+/// Inserts the participant with its browser's pending code if it has one
+/// (share first, then sign up), else with a fresh code.
+fn insert_with_code(
+    tx: &impl LedgerTx,
+    mut new: NewParticipant<'_>,
+    pending: Option<&super::pending::Pending>,
+) -> Result<()> {
+    if let Some(pending) = pending {
+        new.code = pending.code.clone();
+        if tx.insert_participant(&new)? {
+            return Ok(());
+        }
+    }
     for _ in 0..8 {
         new.code = ReferralCode::generate().to_string();
         if tx.insert_participant(&new)? {
@@ -149,7 +161,12 @@ pub(crate) fn sign_up(
     let referrer = found.as_ref().map(|f| f.participant.clone());
     let id = ParticipantId::generate();
     let fields = serde_json::Value::Object(sign_up.fields.clone());
-    insert_with_fresh_code(
+    // Only the browser a pending code was handed to takes it over.
+    let pending = match &sign_up.visitor_id {
+        Some(visitor) => super::pending::take(tx, offer_id, visitor)?,
+        None => None,
+    };
+    insert_with_code(
         tx,
         NewParticipant {
             id: &id,
@@ -163,6 +180,7 @@ pub(crate) fn sign_up(
             ip,
             now,
         },
+        pending.as_ref(),
     )?;
     let who = Who {
         offer: Some(offer_id),
@@ -204,6 +222,9 @@ pub(crate) fn sign_up(
             )?;
             super::rewards::after_sign_up(tx, &offer, settings, &id, referrer, now)?;
         }
+    }
+    if let Some(pending) = &pending {
+        super::pending::credit_friends(tx, &offer, &id, pending, now)?;
     }
     if settings.emails.sign_up.is_some() {
         let job = EmailJob::SignUp {

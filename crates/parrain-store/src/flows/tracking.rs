@@ -62,7 +62,15 @@ fn touch_code(
     };
     let friend = FriendIds::of_visitor(tx, visitor)?;
     if !is_self(tx, participant, &friend)? {
-        touch(tx, &offer.id, settings, visitor, participant, channel, now)?;
+        touch(
+            tx,
+            &offer.id,
+            settings,
+            visitor,
+            participant.as_str(),
+            channel,
+            now,
+        )?;
     }
     Ok(())
 }
@@ -94,7 +102,7 @@ pub(crate) fn click(tx: &impl LedgerTx, click: Click, now: Millis) -> Result<Opt
         return Ok(None);
     };
     let Some((participant, offer_id)) = tx.participant_by_code(code.as_str())? else {
-        return Ok(None);
+        return super::pending::click(tx, &code, click, now);
     };
     let offer = tx.offer(&offer_id)?;
     let target = offer
@@ -178,6 +186,10 @@ pub(crate) fn visit(tx: &impl LedgerTx, visit: Visit, now: Millis) -> Result<Tra
         if let Some((participant, of)) = tx.participant_by_code(code.as_str())? {
             if of == offer.id {
                 touch_code(tx, &offer, &participant, &visit.visitor_id, None, now)?;
+            }
+        } else if let Some(pending) = super::pending::by_code(tx, code.as_str())? {
+            if pending.offer == offer.id {
+                super::pending::touch_pending(tx, &offer, &pending, &visit.visitor_id, None, now)?;
             }
         }
     }

@@ -70,6 +70,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0020_key_generation.sql"),
     include_str!("../../migrations/postgres/0021_report_keys.sql"),
     include_str!("../../migrations/postgres/0022_promo_low_stock.sql"),
+    include_str!("../../migrations/postgres/0023_pending_codes.sql"),
 ];
 
 /// Any constant: the advisory lock nodes take while migrating, so two

@@ -74,6 +74,17 @@ impl Participants for PgStore {
             .await
     }
 
+    async fn pending_code(
+        &self,
+        offer: &OfferId,
+        visitor: VisitorId,
+        now: Millis,
+    ) -> Result<crate::PendingCode> {
+        let offer = offer.clone();
+        self.write_flow(move |tx| flows::pending_code(tx, &offer, &visitor, now))
+            .await
+    }
+
     async fn participant(&self, id: &ParticipantId) -> Result<ParticipantDetail> {
         let id = id.clone();
         self.read(move |c| {

@@ -54,6 +54,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0017_operator_roles.sql"),
     include_str!("../../migrations/sqlite/0018_report_keys.sql"),
     include_str!("../../migrations/sqlite/0019_promo_low_stock.sql"),
+    include_str!("../../migrations/sqlite/0020_pending_codes.sql"),
 ];
 
 /// The SQLite store. Cheap to clone.

@@ -72,6 +72,17 @@ impl Participants for SqliteStore {
             .await
     }
 
+    async fn pending_code(
+        &self,
+        offer: &OfferId,
+        visitor: VisitorId,
+        now: Millis,
+    ) -> Result<crate::PendingCode> {
+        let offer = offer.clone();
+        self.write(move |conn| flows::pending_code(conn, &offer, &visitor, now))
+            .await
+    }
+
     async fn participant(&self, id: &ParticipantId) -> Result<ParticipantDetail> {
         let id = id.clone();
         self.read(move |conn| {
