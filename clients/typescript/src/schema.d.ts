@@ -337,6 +337,33 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/offers/{id}/participants/pending": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The browser's share code before it signs up, on a live offer whose
+         *     `sign_up_flow` is `share_then_capture` (any key): 201 the first time,
+         *     200 with the same code after. Friends who open its link are attributed
+         *     to it; nothing is credited, reported or counted until this browser
+         *     signs up on the offer, when the new participant takes the code over and
+         *     each friend is credited once for what it already did (a visit, a
+         *     sign-up) by the offer's goal. A code never signed up is deleted after
+         *     `retention_pending_days`. 409 `offer_not_live` or
+         *     `not_share_then_capture` otherwise.
+         */
+        post: operations["pending_code"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/offers/{id}/promo-codes": {
         parameters: {
             query?: never;
@@ -1782,6 +1809,26 @@ export interface components {
             promo_code?: string | null;
             referred_by?: string | null;
             referred_method?: null | components["schemas"]["Method"];
+            share_url: string;
+        };
+        PendingIn: {
+            /**
+             * @description The browser that will share (the widget's visitor id, `parrain_vid`):
+             *     only a sign-up from it takes the code over.
+             */
+            visitor_id: string;
+        };
+        /** @description A share code before sign-up. */
+        PendingOut: {
+            /** @description The share code: the participant's once this browser signs up. */
+            code: string;
+            offer_id: string;
+            /**
+             * @description Pending until this browser signs up on the offer: friends who open
+             *     the link meanwhile are attributed, and credited at the sign-up.
+             */
+            pending: boolean;
+            /** @description `{public_url}/r/{code}`, to share now. */
             share_url: string;
         };
         PersonField: {
@@ -4351,6 +4398,110 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait */
                     "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    pending_code: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the call safe to retry: a retry with the same key and request gets the first response again (with `Idempotent-Replayed: true`); the same key on another request is 422, and a retry while the first still runs is 409. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "visitor_id": "vis_01hzy3m8c4d5e6f7g8h9"
+                 *     }
+                 */
+                "application/json": components["schemas"]["PendingIn"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PendingOut"];
+                };
+            };
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PendingOut"];
+                };
+            };
+            /** @description Refused */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description No API key, or one that is malformed, unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Refused */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Refused */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description The body is larger than the limit (4 MiB) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Refused as a whole (or the Idempotency-Key was used for another request) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Refused */
+            429: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {

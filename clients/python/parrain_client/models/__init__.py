@@ -106,6 +106,8 @@ from .participant_detail_out import ParticipantDetailOut
 from .participant_out import ParticipantOut
 from .participant_out_fields import ParticipantOutFields
 from .patch_offer_body import PatchOfferBody
+from .pending_in import PendingIn
+from .pending_out import PendingOut
 from .person_field import PersonField
 from .person_out import PersonOut
 from .preview_kind import PreviewKind
@@ -283,6 +285,8 @@ __all__ = (
     "ParticipantOut",
     "ParticipantOutFields",
     "PatchOfferBody",
+    "PendingIn",
+    "PendingOut",
     "PersonField",
     "PersonOut",
     "PreviewKind",
