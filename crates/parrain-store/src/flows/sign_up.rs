@@ -5,6 +5,7 @@ use parrain_core::attribution::Found;
 use parrain_core::code::ReferralCode;
 use parrain_core::credit::{self, Fact};
 use parrain_core::ids::{OfferId, ParticipantId, PersonId};
+use parrain_core::offer::SignUpFlow;
 use parrain_core::Millis;
 use serde_json::json;
 
@@ -161,10 +162,13 @@ pub(crate) fn sign_up(
     let referrer = found.as_ref().map(|f| f.participant.clone());
     let id = ParticipantId::generate();
     let fields = serde_json::Value::Object(sign_up.fields.clone());
-    // Only the browser a pending code was handed to takes it over.
-    let pending = match &sign_up.visitor_id {
-        Some(visitor) => super::pending::take(tx, offer_id, visitor)?,
-        None => None,
+    // Only the browser a pending code was handed to takes it over, and
+    // only offers that hand them out look (a sign-up reads nothing more).
+    let pending = match (&sign_up.visitor_id, settings.sign_up_flow) {
+        (Some(visitor), SignUpFlow::ShareThenCapture) => {
+            super::pending::take(tx, offer_id, visitor)?
+        }
+        _ => None,
     };
     insert_with_code(
         tx,
