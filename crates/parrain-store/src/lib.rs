@@ -189,6 +189,12 @@ pub trait Participants: Send + Sync {
 pub trait Tracking: Send + Sync {
     /// A click on a share link. `None` when the code is unknown.
     async fn click(&self, click: Click, now: Millis) -> Result<Option<Clicked>>;
+    /// Returns once every click answered before the call is recorded where
+    /// reads see it. A store may answer a click before recording it in
+    /// full (SQLite's click journal), within a bound it states.
+    async fn record_clicks(&self) -> Result<()> {
+        Ok(())
+    }
     async fn track_visit(&self, visit: Visit, now: Millis) -> Result<Tracked>;
     async fn track_share(&self, code: String, channel: String, now: Millis) -> Result<Tracked>;
     async fn track_event(&self, event: PageEvent, now: Millis) -> Result<Tracked>;

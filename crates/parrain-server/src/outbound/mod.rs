@@ -212,7 +212,8 @@ const DRAIN_LIMIT: Duration = Duration::from_secs(60);
 
 /// Runs every due job now, here, and returns once none is due and no worker
 /// (of this process or another) holds one: what a job does is done when it
-/// returns. Reward holds that have ended are released first, so their
+/// returns. Clicks not yet recorded are recorded first (`Tracking::record_clicks`),
+/// and reward holds that have ended are released, so their
 /// emails go too. Tests call it to assert after the work instead of after a
 /// sleep; retries scheduled later are not due, so are left (move the clock
 /// to bring them due). Email is drained only with SMTP configured, as the
@@ -229,6 +230,9 @@ pub async fn drain(state: &AppState) -> anyhow::Result<()> {
         .filter(|kind| *kind != JobKind::Email || mailer.is_some())
         .collect();
     let deadline = tokio::time::Instant::now() + DRAIN_LIMIT;
+    // Clicks answered but not yet recorded first: they can credit, and
+    // what they credit is sent below.
+    state.store.record_clicks().await?;
     let mut held = tokio::time::interval(Duration::from_millis(10));
     // Holds first, so the rewards they give are sent below. A hold another
     // worker is releasing is passed over by `release` until it commits.

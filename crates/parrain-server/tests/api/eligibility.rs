@@ -224,6 +224,7 @@ async fn a_links_clicks_stop_at_the_daily_cap_yet_still_redirect() {
     for response in futures_util::future::join_all(clicks).await {
         assert_eq!(response.status(), StatusCode::FOUND);
     }
+    app.drain().await;
     let recorded = app
         .activities(&format!("offer_id={offer}&type=clicks_shared_link"))
         .await;
@@ -238,6 +239,7 @@ async fn a_links_clicks_stop_at_the_daily_cap_yet_still_redirect() {
     // A new UTC day counts again.
     app.clock.advance(24 * 3600 * 1000);
     app.friend_arrives(code(&ana)).await;
+    app.drain().await;
     let recorded = app
         .activities(&format!("offer_id={offer}&type=clicks_shared_link"))
         .await;

@@ -30,6 +30,7 @@ async fn a_crawler_gets_the_static_tags_and_no_click_while_a_browser_is_redirect
     let crawler_status = crawler.status();
     let cookie = crawler.headers().get("set-cookie").cloned();
     let page = crawler.text().await.unwrap();
+    app.drain().await;
     let clicks_after_crawler = app.activities("type=clicks_shared_link").await.len();
     let browser = app.follow(code, None).await;
 
@@ -51,6 +52,7 @@ async fn a_crawler_gets_the_static_tags_and_no_click_while_a_browser_is_redirect
     );
     assert_eq!(clicks_after_crawler, 0);
     assert_eq!(browser.status(), StatusCode::FOUND);
+    app.drain().await;
     assert_eq!(app.activities("type=clicks_shared_link").await.len(), 1);
 }
 
@@ -81,5 +83,6 @@ async fn with_a_dynamic_preview_a_crawler_is_redirected_but_not_counted() {
     // Assert
     assert_eq!(crawler.status(), StatusCode::FOUND);
     assert!(crawler.headers().get("set-cookie").is_none());
+    app.drain().await;
     assert!(app.activities("type=clicks_shared_link").await.is_empty());
 }

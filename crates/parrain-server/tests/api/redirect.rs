@@ -37,6 +37,7 @@ async fn a_share_link_records_the_click_sets_the_cookie_and_redirects_with_attri
     assert_eq!(visitor_of(&again), visitor);
     assert!(again.headers().get("set-cookie").is_none());
 
+    app.drain().await;
     let clicks = app.activities("type=clicks_shared_link").await;
     assert_eq!(clicks.len(), 2);
     assert_eq!(clicks[0]["details"]["channel"], "linkedin");
@@ -75,5 +76,32 @@ async fn unknown_codes_get_the_fallback_and_record_nothing() {
     assert_eq!(response.status(), StatusCode::FOUND);
     assert_eq!(response.headers()["location"], "https://www.example.com/");
     assert!(response.headers().get("set-cookie").is_none());
+    app.drain().await;
     assert_eq!(app.activities("").await.len(), 0);
+}
+
+/// A redirect is answered once its click is durable; reads (the activity
+/// log, reports, the participant's page) see it once it is recorded, which
+/// the embedded store does within 50 ms when nothing else is written. The
+/// test allows a loaded machine ten times that.
+#[tokio::test]
+async fn a_click_is_seen_by_reads_soon_after_its_redirect_without_any_other_write() {
+    let app = spawn_app().await;
+    let offer = app.live_offer(json!({"count": 3})).await;
+    let ana = app.participant(&offer, "ana@example.com").await;
+    let code = ana["code"].as_str().unwrap();
+    app.drain().await;
+
+    let answered = std::time::Instant::now();
+    let visitor = app.friend_arrives(code).await;
+    let mut tick = tokio::time::interval(std::time::Duration::from_millis(5));
+    let clicks = loop {
+        let clicks = app.activities("type=clicks_shared_link").await;
+        if !clicks.is_empty() || answered.elapsed().as_millis() > 500 {
+            break clicks;
+        }
+        tick.tick().await;
+    };
+    assert_eq!(clicks.len(), 1, "not seen {:?} after", answered.elapsed());
+    assert_eq!(clicks[0]["visitor_id"], visitor);
 }

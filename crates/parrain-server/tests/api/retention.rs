@@ -374,6 +374,7 @@ async fn daily_click_counts_go_once_their_day_is_older_than_the_retention() {
         assert_eq!(app.follow(code, None).await.status(), StatusCode::FOUND);
     };
     let recorded = || async {
+        app.drain().await;
         app.activities(&format!("offer_id={offer}&type=clicks_shared_link"))
             .await
             .len()

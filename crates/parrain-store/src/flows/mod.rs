@@ -33,7 +33,9 @@ pub(crate) use invitations::{invite, preview};
 pub(crate) use pending::request as pending_code;
 pub(crate) use review::{decide as decide_review, ReviewTx};
 pub(crate) use sign_up::{confirm_friend, fulfil_by_hand, fulfil_many, sign_up};
-pub(crate) use tracking::{click, give_credit, identify, ingest, share, track_event, visit};
+pub(crate) use tracking::{
+    click, follow, give_credit, identify, ingest, record_click, share, track_event, visit, Seen,
+};
 
 /// Who took part in an activity.
 #[derive(Default)]

@@ -22,7 +22,7 @@ use serde_json::Value;
 use super::credit::{award, is_self, referrer_of, touch, Clues};
 use super::{FriendIds, LedgerTx};
 use crate::privacy::Param;
-use crate::{Click, Clicked, Offer, PendingCode, Result, StoreError};
+use crate::{Offer, PendingCode, Result, StoreError};
 
 /// A pending code as stored.
 pub(crate) struct Pending {
@@ -158,34 +158,23 @@ pub(crate) fn touch_pending(
     )
 }
 
-/// A click on a pending code's link: attributes the browser and redirects
-/// as for a participant's code; no activity is recorded (it has no
-/// participant yet). `None` when the code is not a pending one either.
-pub(crate) fn click(
+/// A click on a pending code's link (where it goes is
+/// `tracking::follow`'s): attributes the browser; no activity is recorded
+/// (it has no participant yet). Nothing when the code is not a pending one
+/// either.
+pub(crate) fn record_click(
     tx: &impl LedgerTx,
     code: &ReferralCode,
-    click: Click,
+    click: &super::Seen<'_>,
     now: Millis,
-) -> Result<Option<Clicked>> {
+) -> Result<()> {
     let Some(pending) = by_code(tx, code.as_str())? else {
-        return Ok(None);
+        return Ok(());
     };
     let offer = tx.offer(&pending.offer)?;
-    let target = offer
-        .live
-        .as_ref()
-        .unwrap_or_else(|| offer.editable())
-        .share_target()
-        .map(Into::into);
-    let visitor = click.visitor_id.unwrap_or_else(VisitorId::generate);
-    tx.see_visitor(&visitor, None, super::client_ip(click.ip).as_deref(), now)?;
-    let channel = Some(click.channel.as_deref().unwrap_or("link"));
-    touch_pending(tx, &offer, &pending, &visitor, channel, now)?;
-    Ok(Some(Clicked {
-        visitor_id: visitor,
-        code: code.to_string(),
-        target,
-    }))
+    tx.see_visitor(click.visitor, None, click.ip, now)?;
+    let channel = Some(click.channel.unwrap_or("link"));
+    touch_pending(tx, &offer, &pending, click.visitor, channel, now)
 }
 
 /// The browser's pending code on the offer, taken for the participant it

@@ -98,11 +98,40 @@ fn touch_new_browser(
 
 /// A click on a share link; `None` for an unknown code (nothing recorded).
 pub(crate) fn click(tx: &impl LedgerTx, click: Click, now: Millis) -> Result<Option<Clicked>> {
-    let Ok(code) = ReferralCode::parse(&click.code) else {
+    let new_browser = click.visitor_id.is_none();
+    let visitor = click.visitor_id.unwrap_or_else(VisitorId::generate);
+    let Some(clicked) = follow(tx, &click.code, visitor)? else {
         return Ok(None);
     };
-    let Some((participant, offer_id)) = tx.participant_by_code(code.as_str())? else {
-        return super::pending::click(tx, &code, click, now);
+    let ip = super::client_ip(click.ip);
+    let seen = Seen {
+        code: &clicked.code,
+        channel: click.channel.as_deref(),
+        visitor: &clicked.visitor_id,
+        new_browser,
+        ip: ip.as_deref(),
+    };
+    record_click(tx, &seen, now)?;
+    Ok(Some(clicked))
+}
+
+/// Where a share link sends the browser `visitor`, read only; `None` for
+/// an unknown code. What the click records is [`record_click`]'s.
+pub(crate) fn follow(
+    tx: &impl LedgerTx,
+    code: &str,
+    visitor: VisitorId,
+) -> Result<Option<Clicked>> {
+    let Ok(code) = ReferralCode::parse(code) else {
+        return Ok(None);
+    };
+    let offer_id = match tx.participant_by_code(code.as_str())? {
+        Some((_, offer_id)) => offer_id,
+        // A pending code's link redirects as a participant's does.
+        None => match super::pending::by_code(tx, code.as_str())? {
+            Some(pending) => pending.offer,
+            None => return Ok(None),
+        },
     };
     let offer = tx.offer(&offer_id)?;
     let target = offer
@@ -111,30 +140,54 @@ pub(crate) fn click(tx: &impl LedgerTx, click: Click, now: Millis) -> Result<Opt
         .unwrap_or_else(|| offer.editable())
         .share_target()
         .map(Into::into);
+    Ok(Some(Clicked {
+        visitor_id: visitor,
+        code: code.to_string(),
+        target,
+    }))
+}
+
+/// A click as it is recorded: the browser's id is already chosen (the
+/// redirect gave it), and `new_browser` says the click brought none.
+pub(crate) struct Seen<'a> {
+    pub code: &'a str,
+    pub channel: Option<&'a str>,
+    pub visitor: &'a VisitorId,
+    pub new_browser: bool,
+    /// The client's address, as `client_ip` keeps it.
+    pub ip: Option<&'a str>,
+}
+
+/// Records a click at `now`: the browser, the `clicks_shared_link`
+/// activity and the attribution. A pending code's click only attributes
+/// the browser; an unknown code records nothing.
+pub(crate) fn record_click(tx: &impl LedgerTx, click: &Seen<'_>, now: Millis) -> Result<()> {
+    let Ok(code) = ReferralCode::parse(click.code) else {
+        return Ok(());
+    };
+    let Some((participant, offer_id)) = tx.participant_by_code(code.as_str())? else {
+        return super::pending::record_click(tx, &code, click, now);
+    };
+    let offer = tx.offer(&offer_id)?;
     if let Some(limits) = offer.live_at(now).map(|s| &s.limits) {
         // Past the day's cap the click still redirects, and nothing else.
         if limits.max_clicks_per_link_per_day.is_some()
             && !limits.click_counts(eligibility::count_click(tx, &participant, now)?)
         {
-            return Ok(Some(Clicked {
-                visitor_id: click.visitor_id.unwrap_or_else(VisitorId::generate),
-                code: code.to_string(),
-                target,
-            }));
+            return Ok(());
         }
     }
-    let new_browser = click.visitor_id.is_none();
-    let visitor = click.visitor_id.unwrap_or_else(VisitorId::generate);
-    tx.see_visitor(&visitor, None, super::client_ip(click.ip).as_deref(), now)?;
-    let person = if new_browser {
+    let visitor = click.visitor;
+    tx.see_visitor(visitor, None, click.ip, now)?;
+    let person = if click.new_browser {
         None
     } else {
-        tx.visitor_person(&visitor)?.flatten()
+        tx.visitor_person(visitor)?.flatten()
     };
     let who = Who {
         offer: Some(&offer_id),
         participant: Some(&participant),
-        visitor: Some(&visitor),
+        visitor: Some(visitor),
         person: person.as_ref(),
     };
     tx.record(
@@ -145,17 +198,12 @@ pub(crate) fn click(tx: &impl LedgerTx, click: Click, now: Millis) -> Result<Opt
     )?;
     // A link that names no network is a plain link: the browser's network
     // is then `link`, not the one an earlier click of it named.
-    let channel = Some(click.channel.as_deref().unwrap_or("link"));
-    if new_browser {
-        touch_new_browser(tx, &offer, &participant, &visitor, channel, now)?;
+    let channel = Some(click.channel.unwrap_or("link"));
+    if click.new_browser {
+        touch_new_browser(tx, &offer, &participant, visitor, channel, now)
     } else {
-        touch_code(tx, &offer, &participant, &visitor, channel, now)?;
+        touch_code(tx, &offer, &participant, visitor, channel, now)
     }
-    Ok(Some(Clicked {
-        visitor_id: visitor,
-        code: code.to_string(),
-        target,
-    }))
 }
 
 /// A page visit: sessions, attribution by code, credit for visit goals.

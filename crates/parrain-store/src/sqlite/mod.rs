@@ -10,6 +10,7 @@ mod db;
 mod figures;
 mod files;
 mod jobs;
+mod journal;
 mod keys;
 mod ledger;
 mod maintenance;
@@ -55,6 +56,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0018_report_keys.sql"),
     include_str!("../../migrations/sqlite/0019_promo_low_stock.sql"),
     include_str!("../../migrations/sqlite/0020_pending_codes.sql"),
+    include_str!("../../migrations/sqlite/0021_click_journal.sql"),
 ];
 
 /// The SQLite store. Cheap to clone.
@@ -89,7 +91,7 @@ impl SqliteStore {
         let readers = r2d2::Pool::builder().max_size(8).build(manager)?;
         let bell = crate::JobBell::default();
         Ok(Self {
-            writer: Writer::start(conn, bell.clone()),
+            writer: Writer::start(conn, bell.clone())?,
             bell,
             readers,
             path: path.to_owned(),
@@ -101,11 +103,15 @@ impl SqliteStore {
         &self.path
     }
 
-    /// Applies any migration the file does not have yet; returns how many ran.
+    /// Applies any migration the file does not have yet, and records the
+    /// clicks its journal holds (answered before a crash); returns how many
+    /// migrations ran.
     pub fn migrate_file(path: &Path) -> Result<usize> {
         let conn = open_private(path)?;
         configure(&conn)?;
-        migrate(&conn)
+        let ran = migrate(&conn)?;
+        journal::record_pending(&conn)?;
+        Ok(ran)
     }
 
     pub(crate) async fn write<T, F>(&self, work: F) -> Result<T>

@@ -6,15 +6,22 @@
 //! once, and only then answers each caller. A write that fails rolls back to
 //! its savepoint and leaves the others of the batch untouched. Callers are
 //! answered after the commit, so an acknowledged write is on disk.
+//!
+//! A share link's click is the exception: in a batch of clicks only, each
+//! is appended to the click journal (one statement, no savepoint), and the
+//! writer records the journal between batches (`journal.rs` says when).
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::mpsc;
+use std::sync::mpsc::{self, RecvTimeoutError, TryRecvError};
 use std::thread;
 
+use parrain_core::ids::VisitorId;
+use parrain_core::Millis;
 use r2d2_sqlite::rusqlite::Connection;
 use tokio::sync::oneshot;
 
-use crate::{JobBell, Result, StoreError};
+use super::journal::{self, Backlog, ClickJob};
+use crate::{Click, Clicked, JobBell, Result, StoreError};
 
 /// The most writes committed together.
 const MAX_BATCH: usize = 512;
@@ -22,21 +29,53 @@ const MAX_BATCH: usize = 512;
 type Reply = Box<dyn FnOnce(Result<()>) + Send>;
 type Work = Box<dyn FnOnce(&Connection) -> (bool, Reply) + Send>;
 
+enum Job {
+    Write(Work),
+    Click(Box<ClickJob>),
+}
+
 #[derive(Clone)]
 pub(crate) struct Writer {
-    queue: mpsc::Sender<Work>,
+    queue: mpsc::Sender<Job>,
 }
 
 impl Writer {
-    /// Starts the writer's thread; `bell` rings after each commit for the
-    /// kinds of jobs it queued.
-    pub(crate) fn start(conn: Connection, bell: JobBell) -> Self {
-        let (queue, inbox) = mpsc::channel::<Work>();
+    /// Records what the click journal holds (clicks answered before a
+    /// crash), then starts the writer's thread; `bell` rings after each
+    /// commit for the kinds of jobs it queued.
+    pub(crate) fn start(conn: Connection, bell: JobBell) -> Result<Self> {
+        let mut backlog = Backlog::of(&conn)?;
+        if backlog.waiting > 0 {
+            record_journal(&conn, &bell, &mut backlog)?;
+            // Read on this thread, not the writer's.
+            super::cache::forget_all();
+        }
+        let (queue, inbox) = mpsc::channel::<Job>();
         thread::Builder::new()
             .name("parrain-writer".into())
-            .spawn(move || run(conn, inbox, bell))
+            .spawn(move || run(conn, inbox, bell, backlog))
             .expect("the writer thread starts");
-        Self { queue }
+        Ok(Self { queue })
+    }
+
+    /// A share link's click: answered once it is in the click journal (or
+    /// recorded in full, in a batch with other writes); the browser id is
+    /// chosen here for a browser that brought none.
+    pub(crate) async fn click(&self, click: Click, now: Millis) -> Result<Option<Clicked>> {
+        let visitor = click.visitor_id.clone().unwrap_or_else(VisitorId::generate);
+        let (reply, answer) = oneshot::channel();
+        let job = ClickJob {
+            click,
+            visitor,
+            now,
+            reply,
+        };
+        self.queue
+            .send(Job::Click(Box::new(job)))
+            .map_err(|_| StoreError::database("the writer has stopped"))?;
+        answer
+            .await
+            .map_err(|_| StoreError::database("the writer has stopped"))?
     }
 
     /// Runs `work` in a transaction; returns once it is committed.
@@ -56,15 +95,33 @@ impl Writer {
             (ok, reply)
         });
         self.queue
-            .send(job)
+            .send(Job::Write(job))
             .map_err(|_| StoreError::database("the writer has stopped"))?;
         rx.await
             .map_err(|_| StoreError::database("the writer has stopped"))?
     }
 }
 
-fn run(conn: Connection, inbox: mpsc::Receiver<Work>, bell: JobBell) {
-    while let Ok(first) = inbox.recv() {
+fn run(conn: Connection, inbox: mpsc::Receiver<Job>, bell: JobBell, mut backlog: Backlog) {
+    let mut next = None;
+    loop {
+        let first = match next.take() {
+            Some(job) => job,
+            None => match backlog.wait() {
+                None => match inbox.recv() {
+                    Ok(job) => job,
+                    Err(_) => return,
+                },
+                Some(wait) => match inbox.recv_timeout(wait) {
+                    Ok(job) => job,
+                    Err(RecvTimeoutError::Timeout) => {
+                        let _ = record_journal(&conn, &bell, &mut backlog);
+                        continue;
+                    }
+                    Err(RecvTimeoutError::Disconnected) => return,
+                },
+            },
+        };
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
             match inbox.try_recv() {
@@ -72,19 +129,29 @@ fn run(conn: Connection, inbox: mpsc::Receiver<Work>, bell: JobBell) {
                 Err(_) => break,
             }
         }
+        let clicks_only = batch.iter().all(|job| matches!(job, Job::Click(_)));
+        if clicks_only && backlog.due() {
+            let _ = record_journal(&conn, &bell, &mut backlog);
+        }
         metrics::histogram!("parrain_store_commit_batch_size").record(batch.len() as f64);
         let started = std::time::Instant::now();
-        let replies = commit_batch(&conn, batch);
+        let replies = commit_batch(&conn, batch, clicks_only, backlog.waiting > 0);
         metrics::histogram!("parrain_store_commit_seconds").record(started.elapsed());
         match &replies {
-            Ok(_) => super::tally::commit(&bell),
+            Ok((_, appended)) => {
+                super::tally::commit(&bell);
+                if !clicks_only {
+                    backlog.cleared();
+                }
+                backlog.appended(*appended);
+            }
             Err(_) => {
                 super::tally::discard();
                 super::cache::forget_all();
             }
         }
         let (committed, replies) = match replies {
-            Ok(replies) => (Ok(()), replies),
+            Ok((replies, _)) => (Ok(()), replies),
             Err((e, replies)) => (Err(e), replies),
         };
         for reply in replies {
@@ -93,20 +160,88 @@ fn run(conn: Connection, inbox: mpsc::Receiver<Work>, bell: JobBell) {
                 Err(e) => Err(StoreError::database(e.to_string())),
             });
         }
+        // Nothing waiting: a good time to record the journal.
+        match inbox.try_recv() {
+            Ok(job) => next = Some(job),
+            Err(TryRecvError::Empty) if backlog.waiting > 0 => {
+                let _ = record_journal(&conn, &bell, &mut backlog);
+            }
+            Err(_) => {}
+        }
+    }
+}
+
+/// Records the click journal in a transaction of its own. Its commit is
+/// not flushed to disk: if it is lost, so are the deletions of the rows it
+/// recorded, which are then recorded again; the next durable commit flushes
+/// it with its own.
+fn record_journal(conn: &Connection, bell: &JobBell, backlog: &mut Backlog) -> Result<()> {
+    super::tally::discard();
+    let result = run_cached(conn, "PRAGMA synchronous = NORMAL")
+        .and_then(|()| run_cached(conn, "BEGIN IMMEDIATE"))
+        .map_err(StoreError::from)
+        .and_then(|()| journal::record_all(conn))
+        .and_then(|_| run_cached(conn, "COMMIT").map_err(StoreError::from));
+    let restored = run_cached(conn, "PRAGMA synchronous = FULL");
+    match result.and(restored.map_err(StoreError::from)) {
+        Ok(()) => {
+            super::tally::commit(bell);
+            backlog.cleared();
+            Ok(())
+        }
+        Err(e) => {
+            let _ = conn.execute_batch("ROLLBACK");
+            let _ = run_cached(conn, "PRAGMA synchronous = FULL");
+            super::tally::discard();
+            super::cache::forget_all();
+            tracing::error!(error = %e, "the click journal could not be recorded; trying again");
+            backlog.retry_later();
+            Err(e)
+        }
     }
 }
 
 type Failed = (StoreError, Vec<Reply>);
 
-/// Runs a batch in one transaction. On failure every reply gets the error;
-/// jobs that never ran are dropped, which their callers also see as an error.
-fn commit_batch(conn: &Connection, batch: Vec<Work>) -> std::result::Result<Vec<Reply>, Failed> {
+/// Runs a batch in one transaction; answers the replies and how many clicks
+/// it appended to the journal. A batch of clicks only appends them; any
+/// other batch records the journal first (`record_first`) and its own
+/// clicks in full, in order. On failure every reply gets the error; jobs
+/// that never ran are dropped, which their callers also see as an error.
+fn commit_batch(
+    conn: &Connection,
+    batch: Vec<Job>,
+    clicks_only: bool,
+    record_first: bool,
+) -> std::result::Result<(Vec<Reply>, usize), Failed> {
     let mut replies = Vec::with_capacity(batch.len());
+    let mut appended = 0;
     super::tally::discard();
     if let Err(e) = run_cached(conn, "BEGIN IMMEDIATE") {
         return Err((e.into(), replies));
     }
+    if !clicks_only && record_first {
+        if let Err(e) = journal::record_all(conn) {
+            let _ = conn.execute_batch("ROLLBACK");
+            return Err((e, replies));
+        }
+    }
     for job in batch {
+        let job = match job {
+            Job::Click(click) if clicks_only => {
+                // One statement: if it fails, it leaves nothing behind.
+                let result = click.append(conn);
+                super::cache::end_write();
+                appended += matches!(result, Ok(Some(_))) as usize;
+                replies.push(click_reply(*click, result));
+                continue;
+            }
+            Job::Click(click) => Box::new(move |conn: &Connection| {
+                let result = click.record(conn);
+                (result.is_ok(), click_reply(*click, result))
+            }) as Work,
+            Job::Write(work) => work,
+        };
         if let Err(e) = run_cached(conn, "SAVEPOINT w") {
             let _ = conn.execute_batch("ROLLBACK");
             return Err((e.into(), replies));
@@ -130,12 +265,18 @@ fn commit_batch(conn: &Connection, batch: Vec<Work>) -> std::result::Result<Vec<
         }
     }
     match run_cached(conn, "COMMIT") {
-        Ok(()) => Ok(replies),
+        Ok(()) => Ok((replies, appended)),
         Err(e) => {
             let _ = conn.execute_batch("ROLLBACK");
             Err((e.into(), replies))
         }
     }
+}
+
+fn click_reply(click: ClickJob, result: Result<Option<Clicked>>) -> Reply {
+    Box::new(move |committed| {
+        let _ = click.reply.send(committed.and(result));
+    })
 }
 
 /// Runs a statement the writer runs for every write, prepared once.
