@@ -13,12 +13,13 @@
 //! When is a click recorded (and seen by reads: reports, lists, the
 //! participant's page)?
 //! - before any other write runs: a batch holding anything but clicks
-//!   records the journal first and its own clicks in place, so every write
-//!   sees the clicks answered before it, as if they had been recorded then
-//!   (attribution, fraud checks and the daily cap give the same answers);
-//! - when the writer has nothing else waiting, or [`DUE_AT`] clicks or
-//!   [`DUE_AFTER`] have gone by since the oldest waiting one: the bound a
-//!   read sees a click within;
+//!   records the journal first, so every write sees every click answered
+//!   before it, as if it had been recorded then (attribution, fraud checks
+//!   and the daily cap give the same answers, in the same order);
+//! - when [`DUE_AT`] clicks or [`DUE_AFTER`] have gone by since the oldest
+//!   waiting one: the bound within which a read sees a click. Recording a
+//!   run of clicks together costs one transaction, one read of the journal
+//!   and one delete for the whole run;
 //! - when the store is opened, before anything is served.
 
 use std::time::{Duration, Instant};
@@ -77,16 +78,6 @@ impl ClickJob {
             seen.channel,
             seen.ip
         ])?;
-        Ok(Some(clicked))
-    }
-
-    /// Records the click in full in the open write.
-    pub(crate) fn record(&self, conn: &Connection) -> Result<Option<Clicked>> {
-        let Some(clicked) = flows::follow(conn, &self.click.code, self.visitor.clone())? else {
-            return Ok(None);
-        };
-        let ip = flows::client_ip(self.click.ip);
-        flows::record_click(conn, &self.seen(&clicked, ip.as_deref()), self.now)?;
         Ok(Some(clicked))
     }
 }

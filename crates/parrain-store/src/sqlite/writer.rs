@@ -7,12 +7,12 @@
 //! its savepoint and leaves the others of the batch untouched. Callers are
 //! answered after the commit, so an acknowledged write is on disk.
 //!
-//! A share link's click is the exception: in a batch of clicks only, each
-//! is appended to the click journal (one statement, no savepoint), and the
-//! writer records the journal between batches (`journal.rs` says when).
+//! A share link's click is the exception: it is appended to the click
+//! journal (one statement, no savepoint), which the writer records later
+//! (`journal.rs` says when).
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::mpsc::{self, RecvTimeoutError, TryRecvError};
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread;
 
 use parrain_core::ids::VisitorId;
@@ -103,23 +103,19 @@ impl Writer {
 }
 
 fn run(conn: Connection, inbox: mpsc::Receiver<Job>, bell: JobBell, mut backlog: Backlog) {
-    let mut next = None;
     loop {
-        let first = match next.take() {
-            Some(job) => job,
-            None => match backlog.wait() {
-                None => match inbox.recv() {
-                    Ok(job) => job,
-                    Err(_) => return,
-                },
-                Some(wait) => match inbox.recv_timeout(wait) {
-                    Ok(job) => job,
-                    Err(RecvTimeoutError::Timeout) => {
-                        let _ = record_journal(&conn, &bell, &mut backlog);
-                        continue;
-                    }
-                    Err(RecvTimeoutError::Disconnected) => return,
-                },
+        let first = match backlog.wait() {
+            None => match inbox.recv() {
+                Ok(job) => job,
+                Err(_) => return,
+            },
+            Some(wait) => match inbox.recv_timeout(wait) {
+                Ok(job) => job,
+                Err(RecvTimeoutError::Timeout) => {
+                    let _ = record_journal(&conn, &bell, &mut backlog);
+                    continue;
+                }
+                Err(RecvTimeoutError::Disconnected) => return,
             },
         };
         let mut batch = vec![first];
@@ -160,30 +156,17 @@ fn run(conn: Connection, inbox: mpsc::Receiver<Job>, bell: JobBell, mut backlog:
                 Err(e) => Err(StoreError::database(e.to_string())),
             });
         }
-        // Nothing waiting: a good time to record the journal.
-        match inbox.try_recv() {
-            Ok(job) => next = Some(job),
-            Err(TryRecvError::Empty) if backlog.waiting > 0 => {
-                let _ = record_journal(&conn, &bell, &mut backlog);
-            }
-            Err(_) => {}
-        }
     }
 }
 
-/// Records the click journal in a transaction of its own. Its commit is
-/// not flushed to disk: if it is lost, so are the deletions of the rows it
-/// recorded, which are then recorded again; the next durable commit flushes
-/// it with its own.
+/// Records the click journal in a transaction of its own.
 fn record_journal(conn: &Connection, bell: &JobBell, backlog: &mut Backlog) -> Result<()> {
     super::tally::discard();
-    let result = run_cached(conn, "PRAGMA synchronous = NORMAL")
-        .and_then(|()| run_cached(conn, "BEGIN IMMEDIATE"))
+    let result = run_cached(conn, "BEGIN IMMEDIATE")
         .map_err(StoreError::from)
         .and_then(|()| journal::record_all(conn))
         .and_then(|_| run_cached(conn, "COMMIT").map_err(StoreError::from));
-    let restored = run_cached(conn, "PRAGMA synchronous = FULL");
-    match result.and(restored.map_err(StoreError::from)) {
+    match result {
         Ok(()) => {
             super::tally::commit(bell);
             backlog.cleared();
@@ -191,7 +174,6 @@ fn record_journal(conn: &Connection, bell: &JobBell, backlog: &mut Backlog) -> R
         }
         Err(e) => {
             let _ = conn.execute_batch("ROLLBACK");
-            let _ = run_cached(conn, "PRAGMA synchronous = FULL");
             super::tally::discard();
             super::cache::forget_all();
             tracing::error!(error = %e, "the click journal could not be recorded; trying again");
@@ -204,10 +186,13 @@ fn record_journal(conn: &Connection, bell: &JobBell, backlog: &mut Backlog) -> R
 type Failed = (StoreError, Vec<Reply>);
 
 /// Runs a batch in one transaction; answers the replies and how many clicks
-/// it appended to the journal. A batch of clicks only appends them; any
-/// other batch records the journal first (`record_first`) and its own
-/// clicks in full, in order. On failure every reply gets the error; jobs
-/// that never ran are dropped, which their callers also see as an error.
+/// it appended to the journal. A batch holding anything but clicks records
+/// the journal first (`record_first`): every click answered before the
+/// batch began. Its own clicks are appended like any other: they were sent
+/// while its other writes were (neither waited for the other's answer), so
+/// none of those writes can depend on them. On failure every reply gets the
+/// error; jobs that never ran are dropped, which their callers also see as
+/// an error.
 fn commit_batch(
     conn: &Connection,
     batch: Vec<Job>,
@@ -228,7 +213,7 @@ fn commit_batch(
     }
     for job in batch {
         let job = match job {
-            Job::Click(click) if clicks_only => {
+            Job::Click(click) => {
                 // One statement: if it fails, it leaves nothing behind.
                 let result = click.append(conn);
                 super::cache::end_write();
@@ -236,10 +221,6 @@ fn commit_batch(
                 replies.push(click_reply(*click, result));
                 continue;
             }
-            Job::Click(click) => Box::new(move |conn: &Connection| {
-                let result = click.record(conn);
-                (result.is_ok(), click_reply(*click, result))
-            }) as Work,
             Job::Write(work) => work,
         };
         if let Err(e) = run_cached(conn, "SAVEPOINT w") {
