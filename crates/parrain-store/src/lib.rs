@@ -23,6 +23,8 @@ mod named;
 mod offers;
 mod operators;
 mod outbound;
+mod participants;
+mod people;
 pub mod postgres;
 mod privacy;
 mod referrers;

@@ -126,7 +126,7 @@ impl<E: Engine> Offers for E {
                      WHERE {seq} < ?1 AND (CAST(?2 AS TEXT) IS NULL OR o.status = ?2)
                      ORDER BY {seq} DESC LIMIT ?3",
                     participants = E::OFFER_PARTICIPANTS,
-                    seq = E::OFFER_SEQ,
+                    seq = format!("o.{}", E::ROW_SEQ),
                 ),
                 &[
                     before.into(),

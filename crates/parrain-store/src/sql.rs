@@ -8,10 +8,15 @@
 //! statement for the column's type (an `INTEGER` status, a `JSONB` payload),
 //! SQLite stores what it is given. So a capability whose SQL is the same on
 //! both engines is written once, as a blanket implementation over
-//! [`Engine`] (`social.rs`, `idempotency.rs`, `tokens.rs`), and an engine
-//! keeps only what truly differs: how a write is run (SQLite's single writer
-//! thread; PostgreSQL's SERIALIZABLE transaction run again on a conflict)
-//! and how a read gets its connection.
+//! [`Engine`] (`offers.rs`, `participants.rs`, `webhooks.rs`, …), and an
+//! engine keeps only what truly differs: how a write is run (SQLite's single
+//! writer thread; PostgreSQL's transactions run again on a conflict), how a
+//! read gets its connection, and the few words of SQL the two dialects say
+//! differently ([`Engine::json_int`], [`Engine::ROW_SEQ`], …).
+//!
+//! Rows read this way are cells allocated one by one: right for what an
+//! operator or a worker asks, while the statements every click and sign-up
+//! runs stay in each engine's ledger, on its driver's own rows.
 
 use std::future::Future;
 
@@ -129,12 +134,18 @@ impl Row {
             .ok_or_else(|| wrong(i, "an integer", &Cell::Null))
     }
 
-    pub(crate) fn bool(&self, i: usize) -> Result<bool> {
+    pub(crate) fn opt_bool(&self, i: usize) -> Result<Option<bool>> {
         match self.cell(i)? {
-            Cell::Bool(b) => Ok(*b),
-            Cell::Int(n) => Ok(*n != 0),
+            Cell::Null => Ok(None),
+            Cell::Bool(b) => Ok(Some(*b)),
+            Cell::Int(n) => Ok(Some(*n != 0)),
             got => Err(wrong(i, "a boolean", got)),
         }
+    }
+
+    pub(crate) fn bool(&self, i: usize) -> Result<bool> {
+        self.opt_bool(i)?
+            .ok_or_else(|| wrong(i, "a boolean", &Cell::Null))
     }
 
     /// A JSON column: parsed from SQLite's text, as is from PostgreSQL's `JSONB`.
@@ -185,8 +196,18 @@ pub(crate) trait Engine: Send + Sync + 'static {
     /// An offer's participant count, for a query over `offers o`
     /// (PostgreSQL adds the sign-ups its folder has not counted yet).
     const OFFER_PARTICIPANTS: &'static str;
-    /// The column that orders offers by creation, for a query over `offers o`.
-    const OFFER_SEQ: &'static str;
+    /// The column that orders offers, participants and people by creation
+    /// (SQLite's `rowid`; PostgreSQL's own `seq`).
+    const ROW_SEQ: &'static str;
+
+    /// An expression reading the integer at `path` in the JSON document `doc`.
+    fn json_int(doc: &str, path: &[&str]) -> String;
+
+    /// An expression reading the text at `key` of a JSON column's object.
+    fn json_text(column: &str, key: &str) -> String;
+
+    /// A condition: the text `needle` occurs in `haystack`.
+    fn contains(haystack: &str, needle: &str) -> String;
 
     /// Runs `work` as one write: all of it or none, acknowledged once
     /// durable. PostgreSQL may run it again from the start after a
@@ -210,6 +231,10 @@ pub(crate) trait Engine: Send + Sync + 'static {
     where
         T: Send + 'static,
         F: FnOnce(&Self::Read<'_>) -> Result<T> + Send + 'static;
+
+    /// Streams the people of one query of `crate::people` (its text
+    /// parameters `args`), read in one snapshot, to an export.
+    fn stream_people(&self, sql: String, args: Vec<String>) -> crate::PeopleExport;
 
     /// Called inside a write that changed an offer, so what the engine
     /// keeps of offers is read again (SQLite's writer keeps them; a

@@ -89,6 +89,7 @@ on_both!(
     a_social_step_is_used_up_once,
     a_claimed_job_is_settled_once_by_its_claim,
     a_webhook_logs_each_delivery_and_its_attempts,
+    participants_are_listed_by_what_they_reached,
 );
 
 fn settings() -> OfferSettings {
@@ -493,4 +494,94 @@ async fn a_webhook_logs_each_delivery_and_its_attempts(store: &impl Store) {
     ));
     let unknown: WebhookId = WebhookId::generate();
     assert!(store.delivery(&unknown, &message).await.is_err());
+}
+
+async fn participants_are_listed_by_what_they_reached(store: &impl Store) {
+    let offer = live_offer(store).await;
+    let ada = store
+        .sign_up(&offer, sign_up("ada@example.com"), NOW)
+        .await
+        .unwrap()
+        .participant;
+    let mut bob = sign_up("bob@example.com");
+    bob.referral_code = Some(ada.code.clone());
+    let bob = store
+        .sign_up(&offer, bob, NOW + 1)
+        .await
+        .unwrap()
+        .participant;
+    assert_eq!(bob.referred_by.as_ref(), Some(&ada.id));
+
+    let list = |filter: ParticipantFilter, limit: u32, cursor: Option<String>| {
+        store.list_participants(&offer, filter, PageRequest { cursor, limit })
+    };
+    let ids = |page: Page<Participant>| page.items.into_iter().map(|p| p.id).collect::<Vec<_>>();
+    let all = list(ParticipantFilter::default(), 10, None).await.unwrap();
+    assert_eq!(ids(all), vec![bob.id.clone(), ada.id.clone()]);
+    let achieved = ParticipantFilter {
+        achieved: Some(true),
+        ..ParticipantFilter::default()
+    };
+    assert_eq!(
+        ids(list(achieved, 10, None).await.unwrap()),
+        vec![ada.id.clone()]
+    );
+    let not_yet = ParticipantFilter {
+        achieved: Some(false),
+        ..ParticipantFilter::default()
+    };
+    assert_eq!(
+        ids(list(not_yet, 10, None).await.unwrap()),
+        vec![bob.id.clone()]
+    );
+    let by_email = ParticipantFilter {
+        email: Some("BOB@".into()),
+        ..ParticipantFilter::default()
+    };
+    assert_eq!(
+        ids(list(by_email, 10, None).await.unwrap()),
+        vec![bob.id.clone()]
+    );
+    // A page at a time, newest first.
+    let first = list(ParticipantFilter::default(), 1, None).await.unwrap();
+    assert_eq!(first.items[0].id, bob.id);
+    let next = list(ParticipantFilter::default(), 1, first.next_cursor).await;
+    let next = next.unwrap();
+    assert_eq!(ids(next.clone()), vec![ada.id.clone()]);
+    assert_eq!(next.next_cursor, None);
+    let elsewhere = store
+        .list_participants(
+            &OfferId::generate(),
+            ParticipantFilter::default(),
+            PageRequest {
+                cursor: None,
+                limit: 10,
+            },
+        )
+        .await;
+    assert!(matches!(
+        elsewhere,
+        Err(StoreError::NotFound { what: "offer" })
+    ));
+
+    let detail = store.participant(&ada.id).await.unwrap();
+    assert_eq!(detail.participant.goal_count, Some(1));
+    assert_eq!(detail.participant.credit, 1);
+    assert!(detail.participant.achieved_at.is_some());
+    assert_eq!(detail.friends.len(), 1);
+    assert_eq!(detail.friends[0].email.as_deref(), Some("bob@example.com"));
+    assert_eq!(detail.friends[0].credits, 1);
+    let email = Email::parse("ada@example.com").unwrap();
+    let (found, shares) = store
+        .find_participant(&offer, &email)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((found.id, shares), (ada.id, 0));
+    let stranger = Email::parse("eve@example.com").unwrap();
+    assert!(store
+        .find_participant(&offer, &stranger)
+        .await
+        .unwrap()
+        .is_none());
 }

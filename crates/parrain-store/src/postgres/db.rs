@@ -5,14 +5,15 @@
 use std::cell::RefCell;
 
 use postgres::types::{ToSql, Type};
-use postgres::{Client, Statement};
+use postgres::{Client, IsolationLevel, Statement};
 use serde_json::Value;
 
 use super::privacy::{dollars, Reader};
 use super::tx::Sql as _;
 use super::{PgStore, PgTx};
+use crate::people::person_of;
 use crate::sql::{Cell, Db, Engine, Param, Row};
-use crate::{Result, StoreError};
+use crate::{PeopleExport, Result, StoreError};
 
 type Boxed<'a> = Box<dyn ToSql + Sync + 'a>;
 
@@ -95,7 +96,10 @@ fn cell(row: &postgres::Row, i: usize) -> Result<Cell> {
     Ok(cell.unwrap_or(Cell::Null))
 }
 
-fn rows(found: Vec<postgres::Row>) -> Result<Vec<Row>> {
+/// Rows per fetch from an export's portal.
+const EXPORT_FETCH: i32 = 500;
+
+fn rows(found: &[postgres::Row]) -> Result<Vec<Row>> {
     found
         .iter()
         .map(|r| {
@@ -120,7 +124,7 @@ impl Db for PgTx<'_> {
         let sql = dollars(sql);
         self.prep(|t| {
             let boxed = bind(&t.statement(&sql)?, params)?;
-            rows(t.query(&sql, &refs(&boxed))?)
+            rows(&t.query(&sql, &refs(&boxed))?)
         })
     }
 }
@@ -137,7 +141,7 @@ impl Db for Reader<'_> {
         let mut c = self.0.borrow_mut();
         let statement = c.prepare(&dollars(sql))?;
         let boxed = bind(&statement, params)?;
-        rows(c.query(&statement, &refs(&boxed))?)
+        rows(&c.query(&statement, &refs(&boxed))?)
     }
 }
 
@@ -146,7 +150,51 @@ impl Engine for PgStore {
     type Read<'a> = Reader<'a>;
 
     const OFFER_PARTICIPANTS: &'static str = super::offers::PARTICIPANTS;
-    const OFFER_SEQ: &'static str = "o.seq";
+    const ROW_SEQ: &'static str = "seq";
+
+    fn json_int(doc: &str, path: &[&str]) -> String {
+        format!("({doc} #>> '{{{}}}')::BIGINT", path.join(","))
+    }
+
+    fn json_text(column: &str, key: &str) -> String {
+        <PgTx<'_> as crate::privacy::Sql>::json_text(column, key)
+    }
+
+    fn contains(haystack: &str, needle: &str) -> String {
+        format!("strpos({haystack}, {needle}) > 0")
+    }
+
+    /// One portal over one query in a read-only REPEATABLE READ transaction
+    /// (one snapshot from the first row to the last), fetched a batch at a
+    /// time. PostgreSQL plans it once for the whole result.
+    fn stream_people(&self, sql: String, args: Vec<String>) -> PeopleExport {
+        let pool = self.pool.clone();
+        PeopleExport::start(move |out| {
+            let mut conn = pool.get()?;
+            let mut tx = conn
+                .client
+                .build_transaction()
+                .isolation_level(IsolationLevel::RepeatableRead)
+                .read_only(true)
+                .start()?;
+            let params: Vec<&(dyn ToSql + Sync)> =
+                args.iter().map(|a| a as &(dyn ToSql + Sync)).collect();
+            let portal = tx.bind(dollars(&sql).as_str(), &params)?;
+            loop {
+                let found = tx.query_portal(&portal, EXPORT_FETCH)?;
+                for r in rows(&found)? {
+                    if !out.push(person_of(&r)?.1) {
+                        return Ok(());
+                    }
+                }
+                if found.len() < EXPORT_FETCH as usize {
+                    break;
+                }
+            }
+            tx.commit()?;
+            Ok(())
+        })
+    }
 
     async fn write_db<T, F>(&self, work: F) -> Result<T>
     where

@@ -31,7 +31,6 @@ mod notify;
 mod offers;
 mod operators;
 mod participants;
-mod people;
 pub(crate) mod privacy;
 mod report;
 mod review;
@@ -313,9 +312,4 @@ pub(crate) fn migrate_url(url: &str) -> Result<usize> {
     }
     tx.commit()?;
     Ok(ran)
-}
-
-/// `limit + 1` as the SQL parameter that fetches one row past the page.
-pub(crate) fn fetch_limit(limit: u32) -> i64 {
-    i64::from(limit) + 1
 }

@@ -4,7 +4,7 @@
 
 use parrain_core::ids::OfferId;
 use parrain_core::offer::{OfferSettings, OfferStatus};
-use postgres::{GenericClient, Row};
+use postgres::Row;
 use serde_json::Value;
 
 use crate::{Offer, Result, StoreError};
@@ -13,19 +13,6 @@ use crate::{Offer, Result, StoreError};
 /// sign-ups not folded yet (see `fold`).
 pub(crate) const PARTICIPANTS: &str = "o.participants
     + (SELECT COUNT(*) FROM participant_deltas d WHERE d.offer_id = o.id)";
-
-/// The offer with its participant count (the flows read it without; see `ledger`).
-pub(crate) fn load_offer(c: &mut impl GenericClient, id: &OfferId) -> Result<Offer> {
-    c.query_opt(
-        &format!(
-            "SELECT id, status, live, draft, created_at, updated_at, approved_at, {PARTICIPANTS}
-             FROM offers o WHERE id = $1"
-        ),
-        &[&id.as_str()],
-    )?
-    .ok_or(StoreError::not_found("offer"))
-    .and_then(|row| offer_row(&row))
-}
 
 /// Columns: id, status, live, draft, created_at, updated_at, approved_at, participant count.
 pub(crate) fn offer_row(row: &Row) -> Result<Offer> {

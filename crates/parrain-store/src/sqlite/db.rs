@@ -5,8 +5,9 @@ use r2d2_sqlite::rusqlite::types::{ToSqlOutput, ValueRef};
 use r2d2_sqlite::rusqlite::{params_from_iter, Connection, ToSql};
 
 use super::SqliteStore;
+use crate::people::person_of;
 use crate::sql::{Cell, Db, Engine, Param, Row};
-use crate::Result;
+use crate::{PeopleExport, Result};
 
 impl ToSql for Param<'_> {
     fn to_sql(&self) -> r2d2_sqlite::rusqlite::Result<ToSqlOutput<'_>> {
@@ -18,6 +19,20 @@ impl ToSql for Param<'_> {
             Param::Bytes(b) => b.to_sql(),
         }
     }
+}
+
+fn row_of(row: &r2d2_sqlite::rusqlite::Row<'_>, width: usize) -> Result<Row> {
+    let mut cells = Vec::with_capacity(width);
+    for i in 0..width {
+        cells.push(match row.get_ref(i)? {
+            ValueRef::Null => Cell::Null,
+            ValueRef::Integer(n) => Cell::Int(n),
+            ValueRef::Real(x) => Cell::Real(x),
+            ValueRef::Text(t) => Cell::Text(String::from_utf8_lossy(t).into_owned()),
+            ValueRef::Blob(b) => Cell::Bytes(b.to_vec()),
+        });
+    }
+    Ok(Row(cells))
 }
 
 impl Db for Connection {
@@ -33,17 +48,7 @@ impl Db for Connection {
         let mut rows = stmt.query(params_from_iter(params))?;
         let mut out = Vec::new();
         while let Some(row) = rows.next()? {
-            let mut cells = Vec::with_capacity(width);
-            for i in 0..width {
-                cells.push(match row.get_ref(i)? {
-                    ValueRef::Null => Cell::Null,
-                    ValueRef::Integer(n) => Cell::Int(n),
-                    ValueRef::Real(x) => Cell::Real(x),
-                    ValueRef::Text(t) => Cell::Text(String::from_utf8_lossy(t).into_owned()),
-                    ValueRef::Blob(b) => Cell::Bytes(b.to_vec()),
-                });
-            }
-            out.push(Row(cells));
+            out.push(row_of(row, width)?);
         }
         Ok(out)
     }
@@ -54,7 +59,38 @@ impl Engine for SqliteStore {
     type Read<'a> = Connection;
 
     const OFFER_PARTICIPANTS: &'static str = "o.participants";
-    const OFFER_SEQ: &'static str = "o.rowid";
+    const ROW_SEQ: &'static str = "rowid";
+
+    fn json_int(doc: &str, path: &[&str]) -> String {
+        format!("json_extract({doc}, '$.{}')", path.join("."))
+    }
+
+    fn json_text(column: &str, key: &str) -> String {
+        <Connection as crate::privacy::Sql>::json_text(column, key)
+    }
+
+    fn contains(haystack: &str, needle: &str) -> String {
+        format!("instr({haystack}, {needle}) > 0")
+    }
+
+    /// One statement stepped from its first row to its last on a reader of
+    /// its own: one read transaction, so one snapshot; each sub-query of the
+    /// filter is evaluated once, not once per page.
+    fn stream_people(&self, sql: String, args: Vec<String>) -> PeopleExport {
+        let readers = self.readers.clone();
+        PeopleExport::start(move |out| {
+            let conn = readers.get()?;
+            let mut statement = conn.prepare(&sql)?;
+            let width = statement.column_count();
+            let mut rows = statement.query(params_from_iter(&args))?;
+            while let Some(r) = rows.next()? {
+                if !out.push(person_of(&row_of(r, width)?)?.1) {
+                    break;
+                }
+            }
+            Ok(())
+        })
+    }
 
     async fn write_db<T, F>(&self, work: F) -> Result<T>
     where

@@ -88,17 +88,6 @@ pub(crate) fn enqueue(conn: &Connection, kind: &str, payload: Value, now: Millis
     Ok(())
 }
 
-pub(crate) fn load_offer(conn: &Connection, id: &OfferId) -> Result<Offer> {
-    conn.prepare_cached(
-        "SELECT id, status, live, draft, created_at, updated_at, approved_at,
-                participants
-         FROM offers WHERE id = ?1",
-    )?
-    .query_row([id.as_str()], offer_row)
-    .optional()?
-    .ok_or(StoreError::not_found("offer"))?
-}
-
 pub(crate) fn offer_row(
     row: &r2d2_sqlite::rusqlite::Row<'_>,
 ) -> r2d2_sqlite::rusqlite::Result<Result<Offer>> {

@@ -16,8 +16,6 @@ mod ledger;
 mod maintenance;
 mod operators;
 mod participants;
-mod people;
-pub(crate) use people::{at_least, attributed_by, within};
 mod privacy;
 mod report;
 mod review;

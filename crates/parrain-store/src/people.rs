@@ -1,22 +1,56 @@
 //! The people filters ("smart lists"): who signed up, achieved, was
 //! fulfilled, was referred, shared or clicked, per offer. Each filter is one
-//! indexed sub-query; the list holds the people that pass all of them. The
-//! sub-queries are those of `sqlite/people.rs`, in PostgreSQL's dialect.
+//! indexed sub-query; the list holds the people that pass all of them.
+//! Written once over the shared SQL layer (`crate::sql`); an export streams
+//! one query in one snapshot, which each engine does its own way
+//! ([`Engine::stream_people`]).
 
 use async_trait::async_trait;
 use parrain_core::ids::PersonId;
-use postgres::types::ToSql;
-use postgres::IsolationLevel;
 
-use super::{fetch_limit, PgStore};
-use crate::sqlite::{at_least, attributed_by, decode_cursor, page_of, within};
+use crate::sql::{Db, Engine, Param, Row};
+use crate::sqlite::{decode_cursor, page_of};
 use crate::{Page, PageRequest, People, PeopleExport, PeopleFilter, Person, Result};
+
+/// People whose recorded referrer was found by a method: the friend is a
+/// person, or a browser that person owns.
+pub(crate) fn attributed_by(method: &str, narrow: &str) -> String {
+    format!(
+        "pe.id IN (
+    SELECT fr.friend FROM friend_referrers fr WHERE fr.method = {method}{narrow}
+    UNION SELECT v.person_id FROM friend_referrers fr JOIN visitors v ON v.id = fr.friend
+          WHERE fr.method = {method}{narrow})"
+    )
+}
+
+/// The filter's date range on `column` (milliseconds), as SQL conditions to
+/// append; the bounds are integers, so they are written in place (both
+/// stores share this).
+pub(crate) fn within(column: &str, filter: &PeopleFilter) -> String {
+    let mut sql = String::new();
+    if let Some(since) = filter.since {
+        sql.push_str(&format!(" AND {column} >= {since}"));
+    }
+    if let Some(until) = filter.until {
+        sql.push_str(&format!(" AND {column} < {until}"));
+    }
+    sql
+}
+
+/// For a counted filter's sub-query selecting `person`: keeps the people
+/// with at least `min_count` of its rows (both stores share this).
+pub(crate) fn at_least(person: &str, filter: &PeopleFilter) -> String {
+    match filter.min_count {
+        Some(n) if n > 1 => format!(" GROUP BY {person} HAVING COUNT(*) >= {n}"),
+        _ => String::new(),
+    }
+}
 
 /// The SQL conditions of a filter and their parameters, numbered after
 /// the query's own first `before` (a page's position and size).
-struct Conditions {
+pub(crate) struct Conditions {
     sql: Vec<String>,
-    args: Vec<String>,
+    pub(crate) args: Vec<String>,
     before: usize,
 }
 
@@ -24,7 +58,7 @@ impl Conditions {
     /// Adds a parameter; returns its placeholder.
     fn arg(&mut self, value: String) -> String {
         self.args.push(value);
-        format!("${}", self.args.len() + self.before)
+        format!("?{}", self.args.len() + self.before)
     }
 
     fn participated(&mut self, offer: String, extra: &str) {
@@ -35,7 +69,7 @@ impl Conditions {
     }
 }
 
-fn conditions(filter: &PeopleFilter, before: usize) -> Conditions {
+pub(crate) fn conditions<E: Engine>(filter: &PeopleFilter, before: usize) -> Conditions {
     let mut c = Conditions {
         sql: Vec::new(),
         args: Vec::new(),
@@ -86,7 +120,11 @@ fn conditions(filter: &PeopleFilter, before: usize) -> Conditions {
     if let Some(o) = &filter.shared_in {
         let o = c.arg(o.to_string());
         let channel = match &filter.channel {
-            Some(channel) => format!(" AND s.details ->> 'channel' = {}", c.arg(channel.clone())),
+            Some(channel) => format!(
+                " AND {} = {}",
+                E::json_text("s.details", "channel"),
+                c.arg(channel.clone())
+            ),
             None => String::new(),
         };
         c.sql.push(format!(
@@ -139,9 +177,12 @@ fn conditions(filter: &PeopleFilter, before: usize) -> Conditions {
 }
 
 /// The people query: the filter's conditions after `head`, then `tail`.
-fn people_sql(head: &str, conditions: &Conditions, tail: &str) -> String {
+pub(crate) fn people_sql<E: Engine>(head: &str, conditions: &Conditions, tail: &str) -> String {
     select_sql(
-        "pe.seq, pe.id, pe.email, pe.first_name, pe.last_name, pe.created_at",
+        &format!(
+            "pe.{}, pe.id, pe.email, pe.first_name, pe.last_name, pe.created_at",
+            E::ROW_SEQ
+        ),
         head,
         conditions,
         tail,
@@ -161,87 +202,66 @@ fn select_sql(columns: &str, head: &str, conditions: &Conditions, tail: &str) ->
     sql
 }
 
-fn person(r: &postgres::Row) -> (i64, Person) {
-    (
-        r.get::<_, i64>(0),
+/// A row of [`people_sql`]: its position, and the person.
+pub(crate) fn person_of(r: &Row) -> Result<(i64, Person)> {
+    Ok((
+        r.int(0)?,
         Person {
-            id: PersonId::from_trusted(r.get(1)),
-            email: r.get(2),
-            first_name: r.get(3),
-            last_name: r.get(4),
-            created_at: r.get(5),
+            id: PersonId::from_trusted(r.text(1)?),
+            email: r.text(2)?,
+            first_name: r.opt_text(3)?,
+            last_name: r.opt_text(4)?,
+            created_at: r.int(5)?,
         },
-    )
+    ))
+}
+
+fn params(args: &[String]) -> Vec<Param<'_>> {
+    args.iter().map(Into::into).collect()
 }
 
 #[async_trait]
-impl People for PgStore {
+impl<E: Engine> People for E {
     async fn list_people(&self, filter: PeopleFilter, page: PageRequest) -> Result<Page<Person>> {
         let before = decode_cursor(page.cursor.as_deref())?.unwrap_or(i64::MAX);
-        self.read(move |client| {
-            let conditions = conditions(&filter, 2);
-            let sql = people_sql("pe.seq < $1", &conditions, "ORDER BY pe.seq DESC LIMIT $2");
-            let limit = fetch_limit(page.limit);
-            let mut params: Vec<&(dyn ToSql + Sync)> = vec![&before, &limit];
-            params.extend(conditions.args.iter().map(|a| a as &(dyn ToSql + Sync)));
-            let rows = client.query(&sql, &params)?.iter().map(person).collect();
+        self.read_db(move |db| {
+            let conditions = conditions::<E>(&filter, 2);
+            let seq = E::ROW_SEQ;
+            let sql = people_sql::<E>(
+                &format!("pe.{seq} < ?1"),
+                &conditions,
+                &format!("ORDER BY pe.{seq} DESC LIMIT ?2"),
+            );
+            let mut all = vec![before.into(), (i64::from(page.limit) + 1).into()];
+            all.extend(params(&conditions.args));
+            let rows = db
+                .query(&sql, &all)?
+                .iter()
+                .map(person_of)
+                .collect::<Result<_>>()?;
             Ok(page_of(rows, page.limit))
         })
         .await
     }
 
     async fn count_people(&self, filter: PeopleFilter) -> Result<u64> {
-        self.read(move |client| {
-            let conditions = conditions(&filter, 0);
-            let sql = select_sql("COUNT(*)", "TRUE", &conditions, "");
-            let params: Vec<&(dyn ToSql + Sync)> = conditions
-                .args
-                .iter()
-                .map(|a| a as &(dyn ToSql + Sync))
-                .collect();
-            let count: i64 = client.query_one(&sql, &params)?.get(0);
+        self.read_db(move |db| {
+            let conditions = conditions::<E>(&filter, 0);
+            let sql = select_sql("COUNT(*)", "1 = 1", &conditions, "");
+            let found = db.query(&sql, &params(&conditions.args))?;
+            let count = found.first().map_or(Ok(0), |r| r.int(0))?;
             Ok(count.try_into().unwrap_or(0))
         })
         .await
     }
 
-    /// One portal over one query in a read-only REPEATABLE READ transaction
-    /// (one snapshot from the first row to the last), fetched a batch at a
-    /// time. PostgreSQL plans it once for the whole result.
     fn export_people(&self, filter: PeopleFilter) -> PeopleExport {
-        let pool = self.pool.clone();
-        PeopleExport::start(move |out| {
-            let mut conn = pool.get()?;
-            let mut tx = conn
-                .client
-                .build_transaction()
-                .isolation_level(IsolationLevel::RepeatableRead)
-                .read_only(true)
-                .start()?;
-            let conditions = conditions(&filter, 0);
-            let sql = people_sql("TRUE", &conditions, "ORDER BY pe.seq DESC");
-            let params: Vec<&(dyn ToSql + Sync)> = conditions
-                .args
-                .iter()
-                .map(|a| a as &(dyn ToSql + Sync))
-                .collect();
-            let portal = tx.bind(sql.as_str(), &params)?;
-            loop {
-                let rows = tx.query_portal(&portal, EXPORT_FETCH)?;
-                for r in &rows {
-                    if !out.push(person(r).1) {
-                        return Ok(());
-                    }
-                }
-                if rows.len() < EXPORT_FETCH as usize {
-                    break;
-                }
-            }
-            tx.commit()?;
-            Ok(())
-        })
+        let conditions = conditions::<E>(&filter, 0);
+        let sql = people_sql::<E>(
+            "1 = 1",
+            &conditions,
+            &format!("ORDER BY pe.{} DESC", E::ROW_SEQ),
+        );
+        self.stream_people(sql, conditions.args)
     }
 }
-
-/// Rows per fetch from an export's portal.
-const EXPORT_FETCH: i32 = 500;
