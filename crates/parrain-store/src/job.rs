@@ -216,6 +216,50 @@ pub(crate) fn settle(
     Ok(changed == 1)
 }
 
+/// Leases up to `limit` due jobs of `kind` for `lease` milliseconds, in
+/// the order they are due. `skip_locked` ends the choice of rows: on
+/// PostgreSQL `FOR UPDATE SKIP LOCKED`, so a row another node is claiming
+/// is passed over, not waited for; SQLite's single writer needs nothing.
+pub(crate) fn claim(
+    db: &dyn crate::sql::Db,
+    kind: JobKind,
+    now: parrain_core::Millis,
+    limit: u32,
+    lease: parrain_core::Millis,
+    skip_locked: &str,
+) -> crate::Result<Vec<crate::Job>> {
+    let rows = db.query(
+        &format!(
+            "UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_until = ?3 + ?4
+             WHERE id IN (
+                 SELECT id FROM jobs
+                 WHERE kind = ?1 AND ((state = 'pending' AND run_at <= ?3)
+                                      OR (state = 'running' AND locked_until <= ?3))
+                 ORDER BY run_at, id LIMIT ?2{skip_locked})
+             RETURNING id, kind, payload, attempts, created_at"
+        ),
+        &[
+            kind.as_str().into(),
+            i64::from(limit).into(),
+            now.into(),
+            lease.into(),
+        ],
+    )?;
+    let mut jobs = rows
+        .iter()
+        .map(|r| {
+            Ok(crate::Job {
+                id: r.int(0)?,
+                work: JobPayload::from_json(kind, r.opt_json(2).ok().flatten().unwrap_or_default()),
+                attempt: r.int(3)?,
+                created_at: r.int(4)?,
+            })
+        })
+        .collect::<crate::Result<Vec<_>>>()?;
+    jobs.sort_by_key(|j| j.id);
+    Ok(jobs)
+}
+
 /// When the oldest job of `kind` still waiting was queued.
 pub(crate) fn oldest_waiting(
     db: &dyn crate::sql::Db,

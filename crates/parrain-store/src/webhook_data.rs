@@ -12,8 +12,12 @@
 //! emails at the paths written here (`privacy/paths.rs`).
 
 use parrain_core::activity::ActivityType;
+use parrain_core::ids::{ActivityId, OfferId, ParticipantId, PersonId, VisitorId};
 use parrain_core::offer::OfferSettings;
+use parrain_core::Millis;
 use serde_json::{json, Map, Value};
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
 
 use crate::flows::Who;
 use crate::Result;
@@ -180,6 +184,45 @@ pub fn share_url_into(payload: &str, public_url: &str) -> String {
     let url = format!("{}/r/{code}", public_url.trim_end_matches('/'));
     participant.insert("share_url".into(), Value::String(url));
     json.to_string()
+}
+
+/// `millis` as an RFC 3339 time.
+fn rfc3339(millis: Millis) -> String {
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(millis) * 1_000_000)
+        .ok()
+        .and_then(|t| t.format(&Rfc3339).ok())
+        .unwrap_or_default()
+}
+
+/// The body of every delivery of one activity: its ids, details and time,
+/// and what [`about`] reads of the people it is about.
+pub(crate) fn payload(
+    db: &mut impl Lookup,
+    activity: &ActivityId,
+    kind: ActivityType,
+    who: &Who<'_>,
+    details: &Value,
+    now: Millis,
+) -> Result<String> {
+    let mut data = json!({
+        "id": activity,
+        "type": kind.as_str(),
+        "offer_id": who.offer.map(OfferId::as_str),
+        "participant_id": who.participant.map(ParticipantId::as_str),
+        "person_id": who.person.map(PersonId::as_str),
+        "visitor_id": who.visitor.map(VisitorId::as_str),
+        "details": details,
+        "occurred_at": rfc3339(now),
+    });
+    if let Value::Object(map) = &mut data {
+        map.extend(about(db, kind, who, details)?);
+    }
+    Ok(json!({
+        "type": kind.as_str(),
+        "timestamp": rfc3339(now),
+        "data": data,
+    })
+    .to_string())
 }
 
 #[cfg(test)]

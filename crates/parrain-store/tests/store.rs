@@ -90,6 +90,7 @@ on_both!(
     a_claimed_job_is_settled_once_by_its_claim,
     a_webhook_logs_each_delivery_and_its_attempts,
     participants_are_listed_by_what_they_reached,
+    people_are_found_counted_and_exported_by_one_filter,
 );
 
 fn settings() -> OfferSettings {
@@ -584,4 +585,66 @@ async fn participants_are_listed_by_what_they_reached(store: &impl Store) {
         .await
         .unwrap()
         .is_none());
+}
+
+async fn people_are_found_counted_and_exported_by_one_filter(store: &impl Store) {
+    let offer = live_offer(store).await;
+    let ada = store
+        .sign_up(&offer, sign_up("ada@example.com"), NOW)
+        .await
+        .unwrap()
+        .participant;
+    for (i, email) in ["bob@example.com", "cy@example.com"]
+        .into_iter()
+        .enumerate()
+    {
+        let mut friend = sign_up(email);
+        friend.referral_code = Some(ada.code.clone());
+        store
+            .sign_up(&offer, friend, NOW + 1 + i as i64)
+            .await
+            .unwrap();
+    }
+    let other = live_offer(store).await;
+    store
+        .sign_up(&other, sign_up("dee@example.com"), NOW)
+        .await
+        .unwrap();
+
+    let emails = |people: Vec<Person>| people.into_iter().map(|p| p.email).collect::<Vec<_>>();
+    let brought = PeopleFilter {
+        referred_by: Some(ada.id.clone()),
+        ..PeopleFilter::default()
+    };
+    let page = PageRequest {
+        cursor: None,
+        limit: 1,
+    };
+    let first = store.list_people(brought.clone(), page).await.unwrap();
+    assert_eq!(emails(first.items), vec!["cy@example.com"]);
+    let page = PageRequest {
+        cursor: first.next_cursor,
+        limit: 1,
+    };
+    let second = store.list_people(brought.clone(), page).await.unwrap();
+    assert_eq!(emails(second.items), vec!["bob@example.com"]);
+    assert_eq!(store.count_people(brought.clone()).await.unwrap(), 2);
+
+    let joined = PeopleFilter {
+        signed_up_for: Some(offer.clone()),
+        since: Some(NOW + 1),
+        ..PeopleFilter::default()
+    };
+    assert_eq!(store.count_people(joined).await.unwrap(), 2);
+    assert_eq!(
+        store.count_people(PeopleFilter::default()).await.unwrap(),
+        4
+    );
+
+    let mut export = store.export_people(brought);
+    let mut exported = Vec::new();
+    while let Some(batch) = export.next().await.unwrap() {
+        exported.extend(emails(batch));
+    }
+    assert_eq!(exported, vec!["cy@example.com", "bob@example.com"]);
 }

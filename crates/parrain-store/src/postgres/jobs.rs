@@ -14,7 +14,7 @@ use super::log::{self, Who};
 use super::PgStore;
 use crate::job;
 use crate::sql::Engine;
-use crate::{Job, JobKind, JobOutcome, JobPayload, Jobs, NewActivity, QueueCounts, Result};
+use crate::{Job, JobKind, JobOutcome, Jobs, NewActivity, QueueCounts, Result};
 
 pub(crate) fn record_new(
     t: &mut impl GenericClient,
@@ -48,30 +48,7 @@ impl Jobs for PgStore {
         lease: Millis,
     ) -> Result<Vec<Job>> {
         self.write_locked(move |tx| {
-            tx.with(|t| {
-                let rows = t.query(
-                    "UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_until = $3 + $4
-                     WHERE id IN (
-                         SELECT id FROM jobs
-                         WHERE kind = $1 AND ((state = 'pending' AND run_at <= $3)
-                                              OR (state = 'running' AND locked_until <= $3))
-                         ORDER BY run_at, id LIMIT $2
-                         FOR UPDATE SKIP LOCKED)
-                     RETURNING id, kind, payload, attempts, created_at",
-                    &[&kind.as_str(), &i64::from(limit), &now, &lease],
-                )?;
-                let mut jobs: Vec<Job> = rows
-                    .iter()
-                    .map(|r| Job {
-                        id: r.get(0),
-                        work: JobPayload::from_json(kind, r.get(2)),
-                        attempt: r.get(3),
-                        created_at: r.get(4),
-                    })
-                    .collect();
-                jobs.sort_by_key(|j| j.id);
-                Ok(jobs)
-            })
+            job::claim(tx, kind, now, limit, lease, " FOR UPDATE SKIP LOCKED")
         })
         .await
     }

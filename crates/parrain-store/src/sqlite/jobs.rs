@@ -6,12 +6,12 @@
 
 use async_trait::async_trait;
 use parrain_core::Millis;
-use r2d2_sqlite::rusqlite::{params, Connection};
+use r2d2_sqlite::rusqlite::Connection;
 
 use super::ledger::{self, Who};
 use super::SqliteStore;
 use crate::job;
-use crate::{Job, JobKind, JobOutcome, JobPayload, Jobs, NewActivity, QueueCounts, Result};
+use crate::{Job, JobKind, JobOutcome, Jobs, NewActivity, QueueCounts, Result};
 
 pub(crate) fn record_new(conn: &Connection, activity: &NewActivity, now: Millis) -> Result<i64> {
     ledger::record(
@@ -37,32 +37,8 @@ impl Jobs for SqliteStore {
         limit: u32,
         lease: Millis,
     ) -> Result<Vec<Job>> {
-        self.write(move |conn| {
-            let mut stmt = conn.prepare_cached(
-                "UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_until = ?3 + ?4
-                 WHERE id IN (
-                     SELECT id FROM jobs
-                     WHERE kind = ?1 AND ((state = 'pending' AND run_at <= ?3)
-                                          OR (state = 'running' AND locked_until <= ?3))
-                     ORDER BY run_at, id LIMIT ?2)
-                 RETURNING id, kind, payload, attempts, created_at",
-            )?;
-            let mut jobs = stmt
-                .query_map(params![kind.as_str(), limit, now, lease], |r| {
-                    let payload: String = r.get(2)?;
-                    let payload = serde_json::from_str(&payload).unwrap_or_default();
-                    Ok(Job {
-                        id: r.get(0)?,
-                        work: JobPayload::from_json(kind, payload),
-                        attempt: r.get(3)?,
-                        created_at: r.get(4)?,
-                    })
-                })?
-                .collect::<Result<Vec<_>, _>>()?;
-            jobs.sort_by_key(|j| j.id);
-            Ok(jobs)
-        })
-        .await
+        self.write(move |conn| job::claim(conn, kind, now, limit, lease, ""))
+            .await
     }
 
     async fn settle_job(

@@ -5,25 +5,16 @@
 use std::sync::Arc;
 
 use parrain_core::activity::ActivityType;
-use parrain_core::ids::{ActivityId, MessageId, OfferId, ParticipantId, PersonId, VisitorId};
+use parrain_core::ids::{ActivityId, MessageId, OfferId};
 use parrain_core::Millis;
 use r2d2_sqlite::rusqlite::{params, Connection};
-use serde_json::{json, Map, Value};
-use time::format_description::well_known::Rfc3339;
-use time::OffsetDateTime;
+use serde_json::{Map, Value};
 
 use super::cache::{self, Endpoint};
 use super::ledger::{enqueue, Who};
 use crate::webhook_data;
 use crate::JobPayload;
 use crate::Result;
-
-pub(crate) fn rfc3339(millis: Millis) -> String {
-    OffsetDateTime::from_unix_timestamp_nanos(i128::from(millis) * 1_000_000)
-        .ok()
-        .and_then(|t| t.format(&Rfc3339).ok())
-        .unwrap_or_default()
-}
 
 /// Queues a delivery of this activity to each enabled endpoint that wants it.
 pub(crate) fn fan_out(
@@ -45,25 +36,7 @@ pub(crate) fn fan_out(
     if endpoints.is_empty() {
         return Ok(());
     }
-    let mut data = json!({
-        "id": activity,
-        "type": kind.as_str(),
-        "offer_id": who.offer.map(OfferId::as_str),
-        "participant_id": who.participant.map(ParticipantId::as_str),
-        "person_id": who.person.map(PersonId::as_str),
-        "visitor_id": who.visitor.map(VisitorId::as_str),
-        "details": details,
-        "occurred_at": rfc3339(now),
-    });
-    if let Value::Object(map) = &mut data {
-        map.extend(webhook_data::about(&mut Rows(conn), kind, who, details)?);
-    }
-    let payload = json!({
-        "type": kind.as_str(),
-        "timestamp": rfc3339(now),
-        "data": data,
-    })
-    .to_string();
+    let payload = webhook_data::payload(&mut Rows(conn), activity, kind, who, details, now)?;
     for endpoint in endpoints {
         let message = MessageId::generate();
         conn.prepare_cached(
