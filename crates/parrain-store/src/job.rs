@@ -311,6 +311,71 @@ pub(crate) fn counts(db: &dyn crate::sql::Db, kind: JobKind) -> crate::Result<cr
     })
 }
 
+/// The job queue over the `jobs` outbox table, written once over the
+/// shared SQL layer (`crate::sql`): a claim is one `UPDATE … RETURNING`
+/// (through SQLite's single writer, or PostgreSQL's `SKIP LOCKED` at READ
+/// COMMITTED), so no two workers get the same job; settling checks the
+/// claimed attempt number, so a worker that outlived its lease cannot
+/// overwrite a newer attempt.
+#[async_trait::async_trait]
+impl<E: crate::sql::Engine> crate::Jobs for E {
+    async fn claim_jobs(
+        &self,
+        kind: JobKind,
+        now: parrain_core::Millis,
+        limit: u32,
+        lease: parrain_core::Millis,
+    ) -> crate::Result<Vec<crate::Job>> {
+        self.write_locked_db(move |tx| claim(tx, kind, now, limit, lease, E::SKIP_LOCKED))
+            .await
+    }
+
+    async fn settle_job(
+        &self,
+        job: &crate::Job,
+        outcome: crate::JobOutcome,
+        activity: Option<crate::NewActivity>,
+        now: parrain_core::Millis,
+    ) -> crate::Result<bool> {
+        let job = job.clone();
+        self.write_db(move |tx| {
+            if !settle(tx, &job, &outcome, now)? {
+                return Ok(false);
+            }
+            if let Some(activity) = &activity {
+                E::record_activity(tx, activity, now)?;
+            }
+            Ok(true)
+        })
+        .await
+    }
+
+    async fn queue_counts(&self, kind: JobKind) -> crate::Result<crate::QueueCounts> {
+        self.read_db(move |db| counts(db, kind)).await
+    }
+
+    async fn unfinished_jobs(
+        &self,
+        kind: JobKind,
+        now: parrain_core::Millis,
+    ) -> crate::Result<i64> {
+        self.read_db(move |db| unfinished(db, kind, now)).await
+    }
+
+    async fn job_held(&self, job: &crate::Job) -> crate::Result<bool> {
+        let job = job.clone();
+        self.read_db(move |db| held(db, &job)).await
+    }
+
+    fn jobs_queued(&self, kind: JobKind) -> crate::JobsQueued {
+        self.jobs_bell(kind)
+    }
+
+    async fn oldest_waiting(&self, kind: JobKind) -> crate::Result<Option<parrain_core::Millis>> {
+        self.read_db(move |db| oldest_waiting(db, kind)).await
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -20,6 +20,7 @@
 
 use std::future::Future;
 
+use parrain_core::Millis;
 use serde_json::Value;
 
 use crate::flows::LedgerTx;
@@ -193,6 +194,9 @@ pub(crate) trait Engine: Send + Sync + 'static {
     type Tx<'a>: Db + LedgerTx;
     type Read<'a>: Db + Sql;
 
+    /// What ends the choice of the jobs a claim takes (see `job::claim`).
+    const SKIP_LOCKED: &'static str;
+
     /// An offer's participant count, for a query over `offers o`
     /// (PostgreSQL adds the sign-ups its folder has not counted yet).
     const OFFER_PARTICIPANTS: &'static str;
@@ -226,6 +230,13 @@ pub(crate) trait Engine: Send + Sync + 'static {
         T: Send + 'static,
         F: Fn(&Self::Tx<'_>) -> Result<T> + Send + 'static;
 
+    /// Runs a write that locks the rows it changes itself (claiming jobs):
+    /// on SQLite like [`Engine::write_db`]; on PostgreSQL at READ COMMITTED.
+    fn write_locked_db<T, F>(&self, work: F) -> impl Future<Output = Result<T>> + Send
+    where
+        T: Send + 'static,
+        F: Fn(&Self::Tx<'_>) -> Result<T> + Send + 'static;
+
     /// Runs `work` on a connection that only reads.
     fn read_db<T, F>(&self, work: F) -> impl Future<Output = Result<T>> + Send
     where
@@ -235,6 +246,14 @@ pub(crate) trait Engine: Send + Sync + 'static {
     /// Streams the people of one query of `crate::people` (its text
     /// parameters `args`), read in one snapshot, to an export.
     fn stream_people(&self, sql: String, args: Vec<String>) -> crate::PeopleExport;
+
+    /// Records an activity a worker reports (with its webhooks), in `tx`.
+    fn record_activity(tx: &Self::Tx<'_>, activity: &crate::NewActivity, now: Millis)
+        -> Result<()>;
+
+    /// Wakes when jobs of `kind` are committed: by this process (SQLite's
+    /// bell) or by any process on the database (PostgreSQL's notifications).
+    fn jobs_bell(&self, kind: crate::JobKind) -> crate::JobsQueued;
 
     /// Called inside a write that changed an offer, so what the engine
     /// keeps of offers is read again (SQLite's writer keeps them; a

@@ -13,7 +13,10 @@ use super::tx::Sql as _;
 use super::{PgStore, PgTx};
 use crate::people::person_of;
 use crate::sql::{Cell, Db, Engine, Param, Row};
-use crate::{PeopleExport, Result, StoreError};
+use parrain_core::Millis;
+
+use crate::flows::Who;
+use crate::{JobKind, JobsQueued, NewActivity, PeopleExport, Result, StoreError};
 
 type Boxed<'a> = Box<dyn ToSql + Sync + 'a>;
 
@@ -151,9 +154,29 @@ impl Engine for PgStore {
 
     const OFFER_PARTICIPANTS: &'static str = super::offers::PARTICIPANTS;
     const ROW_SEQ: &'static str = "seq";
+    const SKIP_LOCKED: &'static str = " FOR UPDATE SKIP LOCKED";
 
     fn json_int(doc: &str, path: &[&str]) -> String {
         format!("({doc} #>> '{{{}}}')::BIGINT", path.join(","))
+    }
+
+    fn record_activity(tx: &PgTx<'_>, activity: &NewActivity, now: Millis) -> Result<()> {
+        let who = Who {
+            offer: activity.offer_id.as_ref(),
+            participant: activity.participant_id.as_ref(),
+            person: activity.person_id.as_ref(),
+            visitor: None,
+        };
+        tx.with(|t| {
+            let (endpoints, _) = super::webhooks::enabled(t)?;
+            let details = activity.details.clone();
+            super::log::record(t, activity.kind, who, details, now, &endpoints)?;
+            Ok(())
+        })
+    }
+
+    fn jobs_bell(&self, kind: JobKind) -> JobsQueued {
+        self.announcer.listen(kind.as_str())
     }
 
     fn json_text(column: &str, key: &str) -> String {
@@ -210,6 +233,14 @@ impl Engine for PgStore {
         F: Fn(&PgTx<'_>) -> Result<T> + Send + 'static,
     {
         self.write_flow(work).await
+    }
+
+    async fn write_locked_db<T, F>(&self, work: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: Fn(&PgTx<'_>) -> Result<T> + Send + 'static,
+    {
+        self.write_locked(work).await
     }
 
     async fn read_db<T, F>(&self, work: F) -> Result<T>

@@ -23,7 +23,6 @@ mod cache;
 mod db;
 mod figures;
 mod fold;
-mod jobs;
 mod keys;
 mod ledger;
 mod log;

@@ -7,7 +7,10 @@ use r2d2_sqlite::rusqlite::{params_from_iter, Connection, ToSql};
 use super::SqliteStore;
 use crate::people::person_of;
 use crate::sql::{Cell, Db, Engine, Param, Row};
-use crate::{PeopleExport, Result};
+use parrain_core::Millis;
+
+use crate::flows::Who;
+use crate::{JobKind, JobsQueued, NewActivity, PeopleExport, Result};
 
 impl ToSql for Param<'_> {
     fn to_sql(&self) -> r2d2_sqlite::rusqlite::Result<ToSqlOutput<'_>> {
@@ -60,6 +63,7 @@ impl Engine for SqliteStore {
 
     const OFFER_PARTICIPANTS: &'static str = "o.participants";
     const ROW_SEQ: &'static str = "rowid";
+    const SKIP_LOCKED: &'static str = "";
 
     fn json_int(doc: &str, path: &[&str]) -> String {
         format!("json_extract({doc}, '$.{}')", path.join("."))
@@ -108,12 +112,35 @@ impl Engine for SqliteStore {
         self.write(work).await
     }
 
+    async fn write_locked_db<T, F>(&self, work: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: Fn(&Connection) -> Result<T> + Send + 'static,
+    {
+        self.write(work).await
+    }
+
     async fn read_db<T, F>(&self, work: F) -> Result<T>
     where
         T: Send + 'static,
         F: FnOnce(&Connection) -> Result<T> + Send + 'static,
     {
         self.read(work).await
+    }
+
+    fn record_activity(conn: &Connection, activity: &NewActivity, now: Millis) -> Result<()> {
+        let who = Who {
+            offer: activity.offer_id.as_ref(),
+            participant: activity.participant_id.as_ref(),
+            person: activity.person_id.as_ref(),
+            visitor: None,
+        };
+        super::ledger::record(conn, activity.kind, who, activity.details.clone(), now)?;
+        Ok(())
+    }
+
+    fn jobs_bell(&self, kind: JobKind) -> JobsQueued {
+        self.bell.listen(kind.as_str())
     }
 
     fn offers_changed() {

@@ -9,7 +9,6 @@ mod cache;
 mod db;
 mod figures;
 mod files;
-mod jobs;
 mod journal;
 mod keys;
 mod ledger;
