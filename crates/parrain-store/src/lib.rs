@@ -29,6 +29,7 @@ pub mod postgres;
 mod privacy;
 mod referrers;
 mod report;
+mod report_data;
 mod retention;
 mod review;
 mod rewards;

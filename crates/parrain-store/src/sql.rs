@@ -204,6 +204,18 @@ pub(crate) trait Engine: Send + Sync + 'static {
     /// (SQLite's `rowid`; PostgreSQL's own `seq`).
     const ROW_SEQ: &'static str;
 
+    /// Whether a report reads `participants` through its `participants_top`
+    /// index by name (SQLite's planner needs telling).
+    const TOP_REFERRERS_INDEX: &'static str;
+
+    /// What a report adds to the rows of `activity_hours` of offer `?1` for
+    /// the hours between `?2` and `?3`: on PostgreSQL, `UNION ALL` the
+    /// tallies its folder has not folded yet, in the same columns.
+    const UNFOLDED_HOURS: &'static str;
+
+    /// A condition: the JSON boolean at `key` of a JSON column's object is true.
+    fn json_bool(column: &str, key: &str) -> String;
+
     /// An expression reading the integer at `path` in the JSON document `doc`.
     fn json_int(doc: &str, path: &[&str]) -> String;
 

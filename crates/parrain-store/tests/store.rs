@@ -91,6 +91,7 @@ on_both!(
     a_webhook_logs_each_delivery_and_its_attempts,
     participants_are_listed_by_what_they_reached,
     people_are_found_counted_and_exported_by_one_filter,
+    a_report_counts_the_same_from_whole_and_cut_hours,
 );
 
 fn settings() -> OfferSettings {
@@ -647,4 +648,34 @@ async fn people_are_found_counted_and_exported_by_one_filter(store: &impl Store)
         exported.extend(emails(batch));
     }
     assert_eq!(exported, vec!["cy@example.com", "bob@example.com"]);
+}
+
+async fn a_report_counts_the_same_from_whole_and_cut_hours(store: &impl Store) {
+    use parrain_core::report::{total, Interval, Window};
+    let offer = live_offer(store).await;
+    let ada = store
+        .sign_up(&offer, sign_up("ada@example.com"), NOW)
+        .await
+        .unwrap()
+        .participant;
+    let mut bob = sign_up("bob@example.com");
+    bob.referral_code = Some(ada.code.clone());
+    store.sign_up(&offer, bob, NOW + MINUTE).await.unwrap();
+
+    let day = 24 * 60 * MINUTE;
+    let whole = Window::new(NOW - NOW % day, NOW - NOW % day + day, Interval::Day).unwrap();
+    // Thirty minutes either side: both of its hours are cut and recounted.
+    let cut = Window::new(NOW - 30 * MINUTE, NOW + 30 * MINUTE, Interval::Hour).unwrap();
+    for window in [whole, cut] {
+        let data = store.report_data(&offer, window).await.unwrap();
+        let sum = total(&data.tallies);
+        assert_eq!((sum.sign_ups, sum.referred_sign_ups), (2, 1));
+        assert_eq!(data.profiles, 2);
+        assert_eq!(data.top_referrers.len(), 1);
+        assert_eq!(data.top_referrers[0].participant_id, ada.id);
+        assert_eq!(data.top_referrers[0].credit, 1);
+    }
+    let before = Window::new(NOW - day, NOW - 1, Interval::Day).unwrap();
+    let empty = store.report_data(&offer, before).await.unwrap();
+    assert_eq!(total(&empty.tallies).sign_ups, 0);
 }

@@ -155,6 +155,16 @@ impl Engine for PgStore {
     const OFFER_PARTICIPANTS: &'static str = super::offers::PARTICIPANTS;
     const ROW_SEQ: &'static str = "seq";
     const SKIP_LOCKED: &'static str = " FOR UPDATE SKIP LOCKED";
+    const TOP_REFERRERS_INDEX: &'static str = "";
+    /// The rows not folded yet (see `fold`), read in the report's statement.
+    const UNFOLDED_HOURS: &'static str = "
+          UNION ALL
+          SELECT hour, type, key, 1, sessions, referred_sessions, referred_sign_ups, seq, seq
+          FROM activity_hour_deltas WHERE offer_id = ?1 AND hour > ?2 AND hour < ?3";
+
+    fn json_bool(column: &str, key: &str) -> String {
+        format!("({column} ->> '{key}')::BOOLEAN")
+    }
 
     fn json_int(doc: &str, path: &[&str]) -> String {
         format!("({doc} #>> '{{{}}}')::BIGINT", path.join(","))

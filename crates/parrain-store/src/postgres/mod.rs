@@ -31,7 +31,6 @@ mod offers;
 mod operators;
 mod participants;
 pub(crate) mod privacy;
-mod report;
 mod review;
 pub mod scratch;
 mod tracking;

@@ -64,6 +64,12 @@ impl Engine for SqliteStore {
     const OFFER_PARTICIPANTS: &'static str = "o.participants";
     const ROW_SEQ: &'static str = "rowid";
     const SKIP_LOCKED: &'static str = "";
+    const TOP_REFERRERS_INDEX: &'static str = " INDEXED BY participants_top";
+    const UNFOLDED_HOURS: &'static str = "";
+
+    fn json_bool(column: &str, key: &str) -> String {
+        <Connection as crate::privacy::Sql>::json_text(column, key)
+    }
 
     fn json_int(doc: &str, path: &[&str]) -> String {
         format!("json_extract({doc}, '$.{}')", path.join("."))

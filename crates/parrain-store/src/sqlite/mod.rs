@@ -16,7 +16,6 @@ mod maintenance;
 mod operators;
 mod participants;
 mod privacy;
-mod report;
 mod review;
 mod tally;
 mod tracking;
