@@ -29,16 +29,6 @@ pub fn hash(token: &str) -> String {
     crate::auth::hash_key(token)
 }
 
-/// Gives `participant` a new access token.
-pub async fn issue(state: &AppState, participant: &ParticipantId) -> ApiResult<String> {
-    let token = draw();
-    state
-        .store
-        .add_access_token(&hash(&token), participant, state.clock.now())
-        .await?;
-    Ok(token)
-}
-
 /// The participant an access token acts for, if any.
 pub async fn participant(state: &AppState, token: &str) -> ApiResult<Option<ParticipantId>> {
     if !token.starts_with(PREFIX) || token.len() > 100 {

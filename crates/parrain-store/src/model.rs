@@ -172,6 +172,10 @@ pub struct SignUp {
     /// The OpenID Connect provider that verified the email, for a social
     /// sign-up (recorded in the `signs_up` activity).
     pub social_provider: Option<String>,
+    /// The stored form of the access token the new participant is given
+    /// (SPEC §12), kept by the sign-up's own transaction when it creates
+    /// the participant; unused when the email had already signed up.
+    pub access_token: Option<String>,
 }
 
 /// A browser's share code before its owner signs up (share first, then

@@ -192,6 +192,8 @@ async fn sign_up(
             .or_else(|| (verified.visitor_id.as_deref()).and_then(|v| VisitorId::parse(v).ok()));
         referral_code = referral_code.or_else(|| verified.referral_code.clone());
     }
+    // Drawn now, kept by the sign-up's own transaction if it creates the participant.
+    let token = crate::participant_token::draw();
     let sign_up = SignUp {
         email: input.email,
         first_name: clean(input.first_name, "first_name")?,
@@ -203,6 +205,7 @@ async fn sign_up(
         ip,
         vouched,
         social_provider: social.map(|v| v.provider),
+        access_token: Some(crate::participant_token::hash(&token)),
     };
     let email = sign_up.email.clone();
     let signed = state.store.sign_up(&id, sign_up, state.clock.now()).await?;
@@ -220,7 +223,6 @@ async fn sign_up(
         };
         return Ok((StatusCode::OK, Json(out)).into_response());
     }
-    let token = crate::participant_token::issue(&state, &signed.participant.id).await?;
     let out = if key.is_secret() {
         SignedUpOut::Full(Box::new(NewParticipantOut {
             participant: ParticipantOut::new(signed.participant, public_url),

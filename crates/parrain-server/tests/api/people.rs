@@ -414,6 +414,7 @@ async fn sign_up_many_named(
                     ip: None,
                     vouched: true,
                     social_provider: None,
+                    access_token: None,
                 };
                 store.sign_up(&offer, sign_up, now).await.unwrap();
             }

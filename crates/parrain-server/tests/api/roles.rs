@@ -445,6 +445,7 @@ async fn sign_up_all(app: &TestApp, offer: &str, emails: &[String], code: Option
                 ip: None,
                 vouched: true,
                 social_provider: None,
+                access_token: None,
             };
             async move {
                 store.sign_up(&offer, sign_up, now).await.unwrap();

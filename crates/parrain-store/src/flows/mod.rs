@@ -176,6 +176,10 @@ pub(crate) trait LedgerTx: ReviewTx + crate::privacy::Sql {
     /// The stored result of a server event already applied.
     fn server_event(&self, id: &str) -> Result<Option<String>>;
     fn save_server_event(&self, id: &str, result: &str, now: Millis) -> Result<()>;
+
+    /// Keeps a new participant's access token (its stored form, SPEC §12).
+    fn keep_access_token(&self, hash: &str, participant: &ParticipantId, now: Millis)
+        -> Result<()>;
 }
 
 /// The address as stored, when it is one the fraud rules can use: its

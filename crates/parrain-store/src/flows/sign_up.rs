@@ -237,6 +237,9 @@ pub(crate) fn sign_up(
         };
         tx.enqueue(job.into(), now)?;
     }
+    if let Some(hash) = &sign_up.access_token {
+        tx.keep_access_token(hash, &id, now)?;
+    }
     Ok(SignedUp {
         participant: tx.participant(&id)?,
         created: true,

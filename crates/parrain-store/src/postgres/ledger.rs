@@ -575,4 +575,15 @@ impl LedgerTx for PgTx<'_> {
             Ok(())
         })
     }
+
+    fn keep_access_token(&self, hash: &str, participant: &ParticipantId, now: Millis) -> Result<()> {
+        self.prep(|t| {
+            t.execute(
+                "INSERT INTO participant_tokens (token_hash, participant_id, kind, created_at)
+                 VALUES ($1, $2, 'access', $3)",
+                &[&hash, &participant.as_str(), &now],
+            )?;
+            Ok(())
+        })
+    }
 }

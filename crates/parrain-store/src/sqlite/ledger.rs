@@ -519,4 +519,13 @@ impl LedgerTx for Connection {
         .execute(params![id, result, now])?;
         Ok(())
     }
+
+    fn keep_access_token(&self, hash: &str, participant: &ParticipantId, now: Millis) -> Result<()> {
+        self.prepare_cached(
+            "INSERT INTO participant_tokens (token_hash, participant_id, kind, created_at)
+             VALUES (?1, ?2, 'access', ?3)",
+        )?
+        .execute(params![hash, participant.as_str(), now])?;
+        Ok(())
+    }
 }
