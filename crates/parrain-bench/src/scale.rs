@@ -261,6 +261,7 @@ async fn drive(
     };
     let mut out = Vec::new();
 
+    eprintln!("parrain-bench: {}", PATHS[0]);
     let c = codes.clone();
     let redirect: MakeRequest =
         Arc::new(move |n| get(addr, &format!("/r/{}", c[n as usize % c.len()])));
@@ -274,6 +275,7 @@ async fn drive(
         .await?,
     );
 
+    eprintln!("parrain-bench: {}", PATHS[1]);
     let (c, o, key) = (codes.clone(), offer.clone(), sk.clone());
     let sign_up: MakeRequest = Arc::new(move |n| {
         let body = json!({"email": format!("friend{n}@example.com"),
@@ -283,6 +285,7 @@ async fn drive(
     });
     out.push(measure_on(args, addresses, sign_up, step(None, None)).await?);
 
+    eprintln!("parrain-bench: {}", PATHS[2]);
     let (c, o, key) = (codes.clone(), offer.clone(), pk.clone());
     let visit: MakeRequest = Arc::new(move |n| {
         let body = json!({"offer_id": o, "visitor_id": setup::id("vis", 7, n),
@@ -293,6 +296,7 @@ async fn drive(
     let visited = visits.ok + visits.errors;
     out.push(visits);
 
+    eprintln!("parrain-bench: {}", PATHS[3]);
     // Each friend who visited above now buys: a credit for its referrer.
     let (o, key) = (offer.clone(), pk.clone());
     let credit: MakeRequest = Arc::new(move |n| {
@@ -307,6 +311,7 @@ async fn drive(
         bail!("the credit step credited nobody: {referrer}");
     }
 
+    eprintln!("parrain-bench: {}", PATHS[4]);
     let calls = args.connections.unwrap_or(64);
     let bodies: Arc<Vec<Bytes>> = Arc::new(
         (0..calls)
