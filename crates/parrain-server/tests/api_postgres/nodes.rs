@@ -188,3 +188,48 @@ async fn a_key_revoked_elsewhere_is_refused_by_the_next_request_on_every_node() 
         assert_eq!(ok.status(), StatusCode::OK, "round {round}");
     }
 }
+
+/// A participant's own browser is known to every node, and so is its
+/// erasure: once the person is erased on one node, the browser they signed
+/// up from is a stranger to the other node's very next request, even with
+/// that node deaf to the announcements.
+#[tokio::test]
+async fn an_erasure_on_one_node_is_seen_by_the_next_request_on_another() {
+    let a = spawn_app_with(|_| {}).await;
+    let Keep::Database(db) = &a.db else {
+        panic!("the PostgreSQL suite keeps a database");
+    };
+    let store = PgStore::connect(db.url(), 4).await.unwrap();
+    store.deaf_to_cache_announcements();
+    let b = spawn_app_over(Arc::new(store), Keep::Elsewhere, |_| {}).await;
+    let offer = a
+        .live_offer(json!({"type": "custom_event", "count": 1, "event": "buy"}))
+        .await;
+    let browser = "vis_00000000000000000a0b";
+    let ana = expect(
+        a.sign_up(
+            &offer,
+            json!({"email": "ana@example.com", "visitor_id": browser}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let code = ana["code"].as_str().unwrap().to_owned();
+    let visit = json!({"offer_id": offer, "visitor_id": browser, "referral_code": code});
+    // B reads the code's participant and its own browser, and keeps them:
+    // a participant's own visit is attributed to no one.
+    let own = b.track("visit", visit.clone()).await;
+    assert_eq!(own["reason"], "not_referred", "{own}");
+
+    let person = ana["person_id"].as_str().unwrap();
+    expect(
+        a.delete(&format!("/v1/people/{person}")).await,
+        StatusCode::OK,
+    )
+    .await;
+    // A stranger's visit with the code is attributed to ana (and earns
+    // nothing: visits are not this offer's goal).
+    let stranger = b.track("visit", visit).await;
+    assert_eq!(stranger["reason"], "not_a_goal_fact", "{stranger}");
+}

@@ -1,11 +1,12 @@
 //! What every click and call reads, kept in each node's memory: share code
-//! → (participant, offer), the offers, the smart-list offers, the enabled
-//! webhook endpoints and the valid API keys.
+//! → (participant, offer), participant → its owner (person and browser),
+//! the offers, the smart-list offers, the enabled webhook endpoints and the
+//! valid API keys.
 //!
 //! Everything kept belongs to one *generation*: the single row of
 //! `cache_generation`, which triggers move on in the same transaction as
 //! any change to what is kept (an offer's settings or status, a webhook, a
-//! deleted participant; migration 0019), and announce with `NOTIFY
+//! deleted participant, an erased browser; migrations 0019, 0024), and announce with `NOTIFY
 //! parrain_cache` when that transaction commits.
 //!
 //! - A request flow that uses something kept notes its generation. Before
@@ -44,7 +45,7 @@ use std::sync::mpsc::{self, RecvTimeoutError, TryRecvError};
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::time::Duration;
 
-use parrain_core::ids::{OfferId, ParticipantId};
+use parrain_core::ids::{OfferId, ParticipantId, PersonId, VisitorId};
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::{Client, NoTls};
 
@@ -55,6 +56,8 @@ pub(crate) const CHANNEL: &str = "parrain_cache";
 
 /// Share codes kept at most; past that the list starts over.
 const MAX_CODES: usize = 65_536;
+/// Participants' owners kept at most; past that the list starts over.
+const MAX_OWNERS: usize = 65_536;
 /// Offers kept at most; past that the list starts over.
 const MAX_OFFERS: usize = 1_024;
 /// API keys kept at most; past that the list starts over.
@@ -82,10 +85,14 @@ impl Endpoint {
     }
 }
 
+/// A participant's person and the browser it signed up from.
+pub(crate) type Owner = (PersonId, Option<VisitorId>);
+
 /// Something read from the database for the cache, with the generation it
 /// was read under.
 pub(crate) enum Fill {
     Code(String, (ParticipantId, OfferId)),
+    Owner(ParticipantId, Owner),
     Offer(Arc<Offer>),
     SmartList(Arc<Vec<OfferId>>),
     Webhooks(Arc<Vec<Endpoint>>),
@@ -96,6 +103,7 @@ struct Kept {
     /// 0 until something is kept.
     generation: i64,
     codes: HashMap<String, (ParticipantId, OfferId)>,
+    owners: HashMap<String, Owner>,
     offers: HashMap<String, Arc<Offer>>,
     smart_list: Option<Arc<Vec<OfferId>>>,
     webhooks: Option<Arc<Vec<Endpoint>>>,
@@ -159,6 +167,10 @@ impl NodeCache {
 
     pub(crate) fn code(&self, code: &str) -> Option<((ParticipantId, OfferId), i64)> {
         self.get(|k| k.codes.get(code).cloned())
+    }
+
+    pub(crate) fn owner(&self, participant: &str) -> Option<(Owner, i64)> {
+        self.get(|k| k.owners.get(participant).cloned())
     }
 
     pub(crate) fn offer(&self, id: &str) -> Option<(Arc<Offer>, i64)> {
@@ -250,6 +262,12 @@ impl NodeCache {
                         kept.codes.clear();
                     }
                     kept.codes.insert(code, owner);
+                }
+                Fill::Owner(participant, owner) => {
+                    if kept.owners.len() >= MAX_OWNERS {
+                        kept.owners.clear();
+                    }
+                    kept.owners.insert(participant.as_str().to_owned(), owner);
                 }
                 Fill::Offer(offer) => {
                     if kept.offers.len() >= MAX_OFFERS {

@@ -391,19 +391,35 @@ impl LedgerTx for PgTx<'_> {
         if let Some(owner) = self.memo.owners.borrow().get(id.as_str()) {
             return Ok(owner.clone());
         }
-        let owner = self.prep(|t| {
+        let read = |t: &mut super::tx::Prep<'_, '_>| {
             t.query_opt(
-                "SELECT person_id, visitor_id FROM participants WHERE id = $1",
+                "SELECT person_id, visitor_id, (SELECT generation FROM cache_generation)
+                 FROM participants WHERE id = $1",
                 &[&id.as_str()],
             )?
             .map(|r| {
                 (
-                    PersonId::from_trusted(r.get(0)),
-                    opt(r.get(1), VisitorId::from_trusted),
+                    (
+                        PersonId::from_trusted(r.get(0)),
+                        opt(r.get(1), VisitorId::from_trusted),
+                    ),
+                    r.get::<_, i64>(2),
                 )
             })
             .ok_or(StoreError::not_found("participant"))
-        })?;
+        };
+        let owner = match self.cache.map(|c| c.owner(id.as_str())) {
+            Some(Some((owner, generation))) => {
+                self.uses(generation)?;
+                owner
+            }
+            Some(None) => {
+                let (owner, generation) = self.prep(read)?;
+                self.fill(generation, Fill::Owner(id.clone(), owner.clone()))?;
+                owner
+            }
+            None => self.prep(read)?.0,
+        };
         self.memo
             .owners
             .borrow_mut()

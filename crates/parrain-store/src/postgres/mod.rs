@@ -68,6 +68,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0021_report_keys.sql"),
     include_str!("../../migrations/postgres/0022_promo_low_stock.sql"),
     include_str!("../../migrations/postgres/0023_pending_codes.sql"),
+    include_str!("../../migrations/postgres/0024_owner_cache.sql"),
 ];
 
 /// Any constant: the advisory lock nodes take while migrating, so two
