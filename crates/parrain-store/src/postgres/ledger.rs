@@ -592,7 +592,12 @@ impl LedgerTx for PgTx<'_> {
         })
     }
 
-    fn keep_access_token(&self, hash: &str, participant: &ParticipantId, now: Millis) -> Result<()> {
+    fn keep_access_token(
+        &self,
+        hash: &str,
+        participant: &ParticipantId,
+        now: Millis,
+    ) -> Result<()> {
         self.prep(|t| {
             t.execute(
                 "INSERT INTO participant_tokens (token_hash, participant_id, kind, created_at)

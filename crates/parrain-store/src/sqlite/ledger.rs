@@ -520,7 +520,12 @@ impl LedgerTx for Connection {
         Ok(())
     }
 
-    fn keep_access_token(&self, hash: &str, participant: &ParticipantId, now: Millis) -> Result<()> {
+    fn keep_access_token(
+        &self,
+        hash: &str,
+        participant: &ParticipantId,
+        now: Millis,
+    ) -> Result<()> {
         self.prepare_cached(
             "INSERT INTO participant_tokens (token_hash, participant_id, kind, created_at)
              VALUES (?1, ?2, 'access', ?3)",
