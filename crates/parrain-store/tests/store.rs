@@ -125,6 +125,7 @@ fn sign_up(email: &str) -> SignUp {
         ip: None,
         vouched: true,
         social_provider: None,
+        access_token: None,
     }
 }
 
