@@ -34,6 +34,14 @@ async fn pending(app: &TestApp, offer: &str, visitor: &str) -> Value {
     response.json().await.unwrap()
 }
 
+/// The share code a browser gets before it signs up.
+async fn pending_code(app: &TestApp, offer: &str, visitor: &str) -> String {
+    pending(app, offer, visitor).await["code"]
+        .as_str()
+        .expect("a pending share has a code")
+        .to_owned()
+}
+
 /// A sign-up from a web page (publishable key) in the given browser.
 async fn sign_up_in(app: &TestApp, offer: &str, email: &str, visitor: &str) -> Response {
     let body = json!({"email": email, "visitor_id": visitor});
@@ -83,10 +91,7 @@ async fn the_same_browser_gets_the_same_code_and_another_browser_its_own() {
 async fn a_friend_of_a_link_shared_before_sign_up_credits_the_referrer_once_it_signs_up() {
     let app = spawn_app().await;
     let offer = share_first_offer(&app, json!({"type": "referred_signups", "count": 3})).await;
-    let code = pending(&app, &offer, SHARER).await["code"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let code = pending_code(&app, &offer, SHARER).await;
 
     // A friend opens the link and signs up while the sharer has not yet.
     let friend = app.friend_arrives(&code).await;
@@ -141,10 +146,7 @@ async fn a_friend_of_a_link_shared_before_sign_up_credits_the_referrer_once_it_s
 async fn a_visit_through_a_pending_link_earns_its_credit_at_the_sign_up() {
     let app = spawn_app().await;
     let offer = share_first_offer(&app, json!({"type": "referred_visits", "count": 2})).await;
-    let code = pending(&app, &offer, SHARER).await["code"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let code = pending_code(&app, &offer, SHARER).await;
 
     let friend = app.follow(&format!("{code}?ch=x"), None).await;
     assert_eq!(friend.status(), StatusCode::FOUND);
@@ -180,10 +182,7 @@ async fn a_visit_through_a_pending_link_earns_its_credit_at_the_sign_up() {
 async fn another_browser_cannot_take_over_a_pending_code() {
     let app = spawn_app().await;
     let offer = share_first_offer(&app, json!({"type": "referred_signups", "count": 3})).await;
-    let code = pending(&app, &offer, SHARER).await["code"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let code = pending_code(&app, &offer, SHARER).await;
     let friend = app.friend_arrives(&code).await;
     let body = json!({"email": "fred@example.com", "visitor_id": friend});
     let fred = app
@@ -217,10 +216,7 @@ async fn another_browser_cannot_take_over_a_pending_code() {
 async fn a_pending_code_is_counted_nowhere_until_its_browser_signs_up() {
     let app = spawn_app().await;
     let offer = share_first_offer(&app, json!({"type": "referred_signups", "count": 3})).await;
-    let code = pending(&app, &offer, SHARER).await["code"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let code = pending_code(&app, &offer, SHARER).await;
     app.friend_arrives(&code).await;
     app.friend_arrives(&code).await;
 
@@ -327,10 +323,7 @@ async fn bad_input_is_refused_naming_the_field() {
 async fn a_pending_code_never_signed_up_is_swept_with_its_friends_attribution() {
     let app = spawn_app().await;
     let offer = share_first_offer(&app, json!({"type": "referred_signups", "count": 3})).await;
-    let code = pending(&app, &offer, SHARER).await["code"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let code = pending_code(&app, &offer, SHARER).await;
     let friend = app.friend_arrives(&code).await;
 
     let keep = RetentionConfig {
