@@ -23,8 +23,9 @@ use crate::JobPayload;
 use crate::{Offer, Participant, Result, StoreError};
 
 /// Appends to the activity log (and to the offer's hour of
-/// `activity_hours`, which reports read), with a webhook delivery for every
-/// endpoint that listens for it; returns the entry's position.
+/// `activity_hours`, which reports read: `tally::hour`), with a webhook
+/// delivery for every endpoint that listens for it; returns the entry's
+/// position.
 pub(crate) fn record(
     conn: &Connection,
     kind: ActivityType,
@@ -49,29 +50,7 @@ pub(crate) fn record(
     ])?;
     let seq = conn.last_insert_rowid();
     if let Some(offer) = who.offer {
-        let step = HourStep::of(kind, &details, now);
-        conn.prepare_cached(
-            "INSERT INTO activity_hours (offer_id, hour, type, key, count, sessions,
-                                         referred_sessions, referred_sign_ups, first_seq, last_seq)
-             VALUES (?1, ?2, ?3, ?8, 1, ?4, ?5, ?6, ?7, ?7)
-             ON CONFLICT (offer_id, hour, type, key) DO UPDATE SET
-                count = count + 1,
-                sessions = sessions + excluded.sessions,
-                referred_sessions = referred_sessions + excluded.referred_sessions,
-                referred_sign_ups = referred_sign_ups + excluded.referred_sign_ups,
-                first_seq = MIN(first_seq, excluded.first_seq),
-                last_seq = MAX(last_seq, excluded.last_seq)",
-        )?
-        .execute(params![
-            offer.as_str(),
-            step.hour,
-            kind.as_str(),
-            step.sessions,
-            step.referred_sessions,
-            step.referred_sign_ups,
-            seq,
-            step.key,
-        ])?;
+        super::tally::hour(conn, offer, kind, HourStep::of(kind, &details, now), seq)?;
     }
     super::tally::activity(kind.as_str());
     super::webhooks::fan_out(conn, &id, kind, &who, &details, now)?;
