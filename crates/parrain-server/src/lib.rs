@@ -121,7 +121,12 @@ pub fn router(state: AppState) -> Router {
         .and_then(limit::KeyLimiter::new)
         .map(|l| l.shared(shared.as_ref(), "key"));
     let trusted_proxies = Arc::new(state.config.trusted_proxies.clone());
+    let ip_limit = limiter.map(|limiter| limit::IpLimit {
+        limiter,
+        trusted_proxies,
+    });
     metrics::install();
+    let share_links = routes::share_links(state.clone(), ip_limit.clone());
     let mut app = routes::router(&state)
         .merge(admin::router())
         .route("/metrics", axum::routing::get(metrics::scrape))
@@ -134,14 +139,11 @@ pub fn router(state: AppState) -> Router {
     if let Some(limiter) = key_limiter {
         app = app.layer(axum::Extension(limiter));
     }
-    if let Some(limiter) = limiter {
+    if let Some(ip_limit) = ip_limit {
         // Read by the public routes' limit layer (routes::router).
-        app = app.layer(axum::Extension(limit::IpLimit {
-            limiter,
-            trusted_proxies,
-        }));
+        app = app.layer(axum::Extension(ip_limit));
     }
-    app
+    let app = app
         // One limit for every body: the extractors' own (2 MB by default)
         // raised to it, and the layer that refuses a longer body outright.
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
@@ -159,7 +161,10 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(metrics::track))
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .layer(PropagateRequestIdLayer::x_request_id())
-        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid));
+    // Share links are merged after the layers, which they do not pass
+    // through: `routes/redirect.rs` does for a redirect what they do.
+    share_links.merge(app)
 }
 
 /// The body limit refuses an over-long `Content-Length` in plain text before

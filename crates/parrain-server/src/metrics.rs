@@ -16,9 +16,10 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use metrics::{Counter, Histogram};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use subtle::ConstantTimeEq;
 
@@ -92,6 +93,49 @@ pub async fn track(request: Request, next: Next) -> Response {
     )
     .increment(1);
     response
+}
+
+/// The share link's request, counted and timed like [`track`] counts every
+/// other route's (the same series, route `/r/{code}`), with the handles of
+/// its usual answers taken once instead of looked up by label each time.
+pub(crate) fn share_link(method: &Method, status: StatusCode, took: Duration) {
+    struct Handles {
+        latency: Histogram,
+        found: Counter,
+    }
+    static HANDLES: OnceLock<Handles> = OnceLock::new();
+    const ROUTE: &str = "/r/{code}";
+    if method != Method::GET {
+        let method = method.as_str().to_owned();
+        metrics::histogram!("parrain_http_request_duration_seconds", "method" => method.clone(), "route" => ROUTE)
+            .record(took);
+        metrics::counter!("parrain_http_requests_total", "method" => method, "route" => ROUTE, "status" => status.as_u16().to_string())
+            .increment(1);
+        return;
+    }
+    let handles = HANDLES.get_or_init(|| Handles {
+        latency: metrics::histogram!("parrain_http_request_duration_seconds", "method" => "GET", "route" => ROUTE),
+        found: metrics::counter!("parrain_http_requests_total", "method" => "GET", "route" => ROUTE, "status" => "302"),
+    });
+    handles.latency.record(took);
+    if status == StatusCode::FOUND {
+        handles.found.increment(1);
+    } else {
+        metrics::counter!("parrain_http_requests_total", "method" => "GET", "route" => ROUTE, "status" => status.as_u16().to_string())
+            .increment(1);
+    }
+}
+
+/// A share link's click: its code was `known` (a redirect to the offer) or not.
+pub(crate) fn redirected(known: bool) {
+    static KNOWN: OnceLock<Counter> = OnceLock::new();
+    if known {
+        KNOWN
+            .get_or_init(|| metrics::counter!("parrain_redirects_total", "code" => "known"))
+            .increment(1);
+    } else {
+        metrics::counter!("parrain_redirects_total", "code" => "unknown").increment(1);
+    }
 }
 
 /// One delivery attempt of `queue` (`email`, `webhook`) and how it ended:

@@ -65,10 +65,13 @@ struct ApiDoc;
 /// - **secret-key API** (`router()` of a feature module): the rest of
 ///   `/v1`. Both `/v1` groups take an `Idempotency-Key` on their writes (a
 ///   public route called with a secret key replays like any other);
-/// - **pages** (`pages()` here, `admin::router` for the operator): share
-///   links and HTML pages, under the per-IP limit here; the admin's forms
-///   check their CSRF token by extractor (`admin::session::CsrfForm`) and
-///   fail with HTML pages (`admin::PageError`).
+/// - **pages** (`pages()` here, `admin::router` for the operator): HTML
+///   pages, under the per-IP limit here; the admin's forms check their CSRF
+///   token by extractor (`admin::session::CsrfForm`) and fail with HTML
+///   pages (`admin::PageError`);
+/// - **share links** ([`share_links`]): `/r/{code}` alone, outside every
+///   layer above and the app's own (`lib.rs::router`), its handler doing
+///   what it needs of them.
 pub fn router(state: &AppState) -> Router<AppState> {
     let idempotent = axum::middleware::from_fn_with_state(state.clone(), idempotency::middleware);
     let secret = OpenApiRouter::new()
@@ -116,14 +119,21 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .fallback(|| async { axum::http::StatusCode::NOT_FOUND })
 }
 
-/// Share links, the unsubscribe page and the participant's page: anyone
-/// may open them, so they are under the per-IP limit.
+/// The unsubscribe page, the participant's page and the social sign-in's
+/// pages: anyone may open them, so they are under the per-IP limit. Share
+/// links are too, in a stack of their own ([`share_links`]).
 fn pages() -> Router<AppState> {
-    redirect::router()
-        .merge(invitations::pages())
+    invitations::pages()
         .merge(page::pages())
         .merge(crate::social::router())
         .route_layer(axum::middleware::from_fn(crate::limit::per_ip))
+}
+
+/// `GET /r/{code}`, with its own lean stack and the per-IP limit
+/// (`routes/redirect.rs`); `lib.rs::router` merges it outside the layers of
+/// every other route.
+pub(crate) fn share_links(state: AppState, limit: Option<crate::limit::IpLimit>) -> axum::Router {
+    redirect::router(state, limit)
 }
 
 /// Web pages of any origin may call the public routes with the publishable

@@ -45,6 +45,30 @@ async fn a_share_link_records_the_click_sets_the_cookie_and_redirects_with_attri
 }
 
 #[tokio::test]
+async fn a_share_link_answers_with_the_security_headers_and_the_callers_request_id() {
+    let app = spawn_app().await;
+    let offer = app.live_offer(json!({"count": 3})).await;
+    let ana = app.participant(&offer, "ana@example.com").await;
+    let code = ana["code"].as_str().unwrap();
+    for path in [format!("/r/{code}"), "/r/zzzzzzzzzz".to_owned()] {
+        let response = app
+            .client
+            .get(app.url(&path))
+            .header("x-request-id", "req-42")
+            .send()
+            .await
+            .unwrap();
+        let headers = response.headers();
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(
+            headers["referrer-policy"], "strict-origin-when-cross-origin",
+            "{path}"
+        );
+        assert_eq!(headers["x-request-id"], "req-42", "{path}");
+    }
+}
+
+#[tokio::test]
 async fn a_landing_page_share_url_keeps_its_own_query() {
     let app = spawn_app().await;
     let mut settings = crate::helpers::offer_settings(json!({"count": 3}));
