@@ -33,7 +33,7 @@ fn load_offer<E: Engine>(db: &dyn Db, id: &OfferId) -> Result<Offer> {
 
 /// Columns: id, status, live, draft, created_at, updated_at, approved_at,
 /// participant count.
-fn offer_of(row: &Row) -> Result<Offer> {
+pub(crate) fn offer_of(row: &Row) -> Result<Offer> {
     let settings = |i: usize| -> Result<Option<OfferSettings>> {
         Ok(row.opt_json(i)?.map(serde_json::from_value).transpose()?)
     };

@@ -14,9 +14,12 @@
 //! read gets its connection, and the few words of SQL the two dialects say
 //! differently ([`Engine::json_int`], [`Engine::ROW_SEQ`], …).
 //!
-//! Rows read this way are cells allocated one by one: right for what an
-//! operator or a worker asks, while the statements every click and sign-up
-//! runs stay in each engine's ledger, on its driver's own rows.
+//! Rows are read two ways: as [`Row`]s, cells allocated one by one, which is
+//! right for what an operator or a worker asks; or in place, through
+//! [`Db::first`] and [`Db::all`], a closure handed each row as the engine
+//! holds it ([`Get`]; SQLite's own rows, with no cell allocated), which is
+//! how the statements every click and sign-up runs read theirs: the ledger's
+//! primitives (`crate::flows::ledger`), written once like the rest.
 
 use std::future::Future;
 
@@ -185,6 +188,87 @@ pub(crate) trait Db {
     fn exists(&self, sql: &str, params: &[Param<'_>]) -> Result<bool> {
         Ok(!self.query(sql, params)?.is_empty())
     }
+
+    /// Runs a statement and hands `each` its rows one by one, as the engine
+    /// holds them, until it answers `false`. By default through
+    /// [`Db::query`]; SQLite reads its driver's rows in place.
+    fn scan(
+        &self,
+        sql: &str,
+        params: &[Param<'_>],
+        each: &mut dyn FnMut(&dyn Get) -> Result<bool>,
+    ) -> Result<()> {
+        for row in self.query(sql, params)? {
+            if !each(&row)? {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// The first row, if any, read by `read` without a cell allocated:
+    /// what the statements every click and sign-up runs use.
+    fn first<T>(
+        &self,
+        sql: &str,
+        params: &[Param<'_>],
+        read: impl FnOnce(&dyn Get) -> Result<T>,
+    ) -> Result<Option<T>>
+    where
+        Self: Sized,
+    {
+        let (mut read, mut found) = (Some(read), None);
+        self.scan(sql, params, &mut |r| {
+            found = read.take().map(|read| read(r)).transpose()?;
+            Ok(false)
+        })?;
+        Ok(found)
+    }
+
+    /// Every row, each read by `read` as [`Db::first`] reads one.
+    fn all<T>(
+        &self,
+        sql: &str,
+        params: &[Param<'_>],
+        mut read: impl FnMut(&dyn Get) -> Result<T>,
+    ) -> Result<Vec<T>>
+    where
+        Self: Sized,
+    {
+        let mut found = Vec::new();
+        self.scan(sql, params, &mut |r| {
+            found.push(read(r)?);
+            Ok(true)
+        })?;
+        Ok(found)
+    }
+}
+
+/// A row read in place, as [`Db::scan`] hands it: the engine's own row
+/// (SQLite's), or a [`Row`].
+pub(crate) trait Get {
+    fn opt_text(&self, i: usize) -> Result<Option<String>>;
+    fn opt_int(&self, i: usize) -> Result<Option<i64>>;
+
+    fn text(&self, i: usize) -> Result<String> {
+        self.opt_text(i)?
+            .ok_or_else(|| wrong(i, "text", &Cell::Null))
+    }
+
+    fn int(&self, i: usize) -> Result<i64> {
+        self.opt_int(i)?
+            .ok_or_else(|| wrong(i, "an integer", &Cell::Null))
+    }
+}
+
+impl Get for Row {
+    fn opt_text(&self, i: usize) -> Result<Option<String>> {
+        Row::opt_text(self, i)
+    }
+
+    fn opt_int(&self, i: usize) -> Result<Option<i64>> {
+        Row::opt_int(self, i)
+    }
 }
 
 /// What an engine gives the operations written once: a write transaction,
@@ -260,8 +344,19 @@ pub(crate) trait Engine: Send + Sync + 'static {
     fn stream_people(&self, sql: String, args: Vec<String>) -> crate::PeopleExport;
 
     /// Records an activity a worker reports (with its webhooks), in `tx`.
-    fn record_activity(tx: &Self::Tx<'_>, activity: &crate::NewActivity, now: Millis)
-        -> Result<()>;
+    fn record_activity(
+        tx: &Self::Tx<'_>,
+        activity: &crate::NewActivity,
+        now: Millis,
+    ) -> Result<()> {
+        let who = crate::flows::Who {
+            offer: activity.offer_id.as_ref(),
+            participant: activity.participant_id.as_ref(),
+            person: activity.person_id.as_ref(),
+            visitor: None,
+        };
+        tx.record(activity.kind, who, activity.details.clone(), now)
+    }
 
     /// Wakes when jobs of `kind` are committed: by this process (SQLite's
     /// bell) or by any process on the database (PostgreSQL's notifications).

@@ -1,11 +1,10 @@
 //! Webhook endpoints and their delivery log, written once over the shared
 //! SQL layer (`crate::sql`).
 //!
-//! The fan-out that turns an activity into deliveries runs on every
-//! request, over the endpoints each engine keeps in memory, so it stays in
-//! each backend (`sqlite/webhooks.rs`, `postgres/webhooks.rs`); what an
-//! operator does to an endpoint, and what the worker records of an
-//! attempt, is here.
+//! The fan-out that turns an activity into deliveries runs with every
+//! activity recorded, over the endpoints each engine keeps in memory
+//! (`crate::flows::ledger::fan_out`); what an operator does to an endpoint,
+//! and what the worker records of an attempt, is here.
 
 use async_trait::async_trait;
 use parrain_core::activity::ActivityType;

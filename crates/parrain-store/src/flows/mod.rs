@@ -2,12 +2,14 @@
 //! written once for every backend.
 //!
 //! A flow runs inside one transaction of its backend and reaches the database
-//! only through [`LedgerTx`], a set of small primitives each backend
-//! implements with its own SQL. The rules themselves come from `parrain-core`.
+//! only through [`LedgerTx`], a set of small primitives written once over the
+//! shared SQL layer (`ledger.rs`), each engine adding only what it does
+//! differently. The rules themselves come from `parrain-core`.
 
 mod claim;
 mod credit;
 mod invitations;
+pub(crate) mod ledger;
 pub(crate) mod low_stock;
 pub(crate) mod pending;
 mod review;
@@ -15,21 +17,17 @@ pub(crate) mod rewards;
 mod sign_up;
 mod tracking;
 
-use std::sync::Arc;
-
-use parrain_core::activity::ActivityType;
-use parrain_core::attribution::Touch;
-use parrain_core::credit::{Friend, Progress};
+use parrain_core::credit::Friend;
 use parrain_core::email::Email;
 use parrain_core::ids::{OfferId, ParticipantId, PersonId, VisitorId};
 use parrain_core::Millis;
 use serde_json::Value;
 
-use crate::JobPayload;
-use crate::{Offer, Participant, Result};
+use crate::Result;
 
 pub(crate) use claim::claim;
 pub(crate) use invitations::{invite, preview};
+pub(crate) use ledger::{fan_out, Endpoint, LedgerTx};
 pub(crate) use pending::request as pending_code;
 pub(crate) use review::{decide as decide_review, ReviewTx};
 pub(crate) use sign_up::{confirm_friend, fulfil_by_hand, fulfil_many, sign_up};
@@ -60,126 +58,6 @@ pub(crate) struct NewParticipant<'a> {
     /// The client address it signed up from (only one that identifies a client).
     pub ip: Option<String>,
     pub now: Millis,
-}
-
-/// The database steps the flows are made of, inside one transaction.
-pub(crate) trait LedgerTx: ReviewTx + crate::privacy::Sql {
-    fn offer(&self, id: &OfferId) -> Result<Arc<Offer>>;
-    /// Approved offers server events concern: those whose goal is a
-    /// smart-list trigger, and those whose list of existing customers grows
-    /// by a named event (`eligibility.customer_event`).
-    fn smart_list_offers(&self) -> Result<Vec<OfferId>>;
-
-    /// Appends to the activity log (and whatever listens to it).
-    fn record(&self, kind: ActivityType, who: Who<'_>, details: Value, now: Millis) -> Result<()>;
-    /// Queues outbound work in the outbox.
-    fn enqueue(&self, job: JobPayload, now: Millis) -> Result<()>;
-
-    fn person_by_email(&self, email: &Email) -> Result<Option<PersonId>>;
-    fn insert_person(
-        &self,
-        id: &PersonId,
-        email: &Email,
-        first: Option<&str>,
-        last: Option<&str>,
-        now: Millis,
-    ) -> Result<()>;
-    /// Fills names the person does not have yet.
-    fn fill_person_names(
-        &self,
-        id: &PersonId,
-        first: Option<&str>,
-        last: Option<&str>,
-    ) -> Result<()>;
-    fn person_exists(&self, id: &PersonId) -> Result<bool>;
-    /// Remembers a browser; ties it to `person` if it has no person yet, and
-    /// notes the client address it came from, if given.
-    fn see_visitor(
-        &self,
-        visitor: &VisitorId,
-        person: Option<&PersonId>,
-        ip: Option<&str>,
-        now: Millis,
-    ) -> Result<()>;
-    /// `None` for an unknown browser, `Some(None)` for an anonymous one.
-    fn visitor_person(&self, visitor: &VisitorId) -> Result<Option<Option<PersonId>>>;
-    fn person_visitors(&self, person: &PersonId) -> Result<Vec<VisitorId>>;
-
-    fn attribution(&self, offer: &OfferId, visitor: &VisitorId) -> Result<Option<Touch<String>>>;
-    /// Attributes the browser by `touch`; `channel` is the network of the
-    /// share link clicked (`None` keeps the one recorded when the touch is
-    /// the same participant's, as a visit after the click is).
-    fn set_attribution(
-        &self,
-        offer: &OfferId,
-        visitor: &VisitorId,
-        touch: &Touch<String>,
-        channel: Option<&str>,
-    ) -> Result<()>;
-    /// The network of the share link that attributed the browser to
-    /// `participant`, if it named one.
-    fn attribution_channel(
-        &self,
-        offer: &OfferId,
-        visitor: &VisitorId,
-        participant: &ParticipantId,
-    ) -> Result<Option<String>>;
-    /// The visitor's current visit session on the offer: (start, last seen).
-    fn visit_session(
-        &self,
-        offer: &OfferId,
-        visitor: &VisitorId,
-    ) -> Result<Option<(Millis, Millis)>>;
-    fn set_visit_session(
-        &self,
-        offer: &OfferId,
-        visitor: &VisitorId,
-        start: Millis,
-        now: Millis,
-    ) -> Result<()>;
-
-    fn participant_by_code(&self, code: &str) -> Result<Option<(ParticipantId, OfferId)>>;
-    fn participant_of(&self, offer: &OfferId, person: &PersonId) -> Result<Option<ParticipantId>>;
-    /// The participant's person and the browser it signed up from.
-    fn participant_owner(&self, id: &ParticipantId) -> Result<(PersonId, Option<VisitorId>)>;
-    fn referred_by(&self, offer: &OfferId, person: &PersonId) -> Result<Option<ParticipantId>>;
-    /// Inserts a participant; `false` when its share code is already taken.
-    fn insert_participant(&self, new: &NewParticipant<'_>) -> Result<bool>;
-    fn participant(&self, id: &ParticipantId) -> Result<Participant>;
-
-    /// Inserts a credit; `false` when this (participant, key) already has one.
-    fn insert_credit(
-        &self,
-        participant: &ParticipantId,
-        key: &str,
-        offer: &OfferId,
-        friend: &FriendIds,
-        now: Millis,
-    ) -> Result<bool>;
-    fn progress(&self, participant: &ParticipantId) -> Result<Progress>;
-    fn set_credit(
-        &self,
-        participant: &ParticipantId,
-        credit: i64,
-        achieved_at: Option<Millis>,
-    ) -> Result<()>;
-    /// Marks the participant fulfilled; `false` when it already was.
-    fn mark_fulfilled(&self, participant: &ParticipantId, now: Millis) -> Result<bool>;
-    /// Hands the next unused promo code of the offer to the participant.
-    fn take_promo_code(
-        &self,
-        offer: &OfferId,
-        participant: &ParticipantId,
-        now: Millis,
-    ) -> Result<Option<String>>;
-
-    /// The stored result of a server event already applied.
-    fn server_event(&self, id: &str) -> Result<Option<String>>;
-    fn save_server_event(&self, id: &str, result: &str, now: Millis) -> Result<()>;
-
-    /// Keeps a new participant's access token (its stored form, SPEC §12).
-    fn keep_access_token(&self, hash: &str, participant: &ParticipantId, now: Millis)
-        -> Result<()>;
 }
 
 /// The address as stored, when it is one the fraud rules can use: its

@@ -12,7 +12,7 @@
 //! - A request flow that uses something kept notes its generation. Before
 //!   it commits, the generation is read again inside its own transaction,
 //!   mostly for free: the statement that appends its activity returns it
-//!   (`log::record`), and a flow that records nothing runs one small
+//!   (`ledger.rs`'s `record`), and a flow that records nothing runs one small
 //!   `SELECT`; a flow that fails reads it once rolled back, since a refusal
 //!   (an offer not live) must be as fresh as a success. A different
 //!   generation means something kept changed: the
@@ -68,22 +68,7 @@ const LISTEN_TICK: Duration = Duration::from_millis(500);
 /// How long the listener waits before connecting again after a failure.
 const RECONNECT: Duration = Duration::from_secs(1);
 
-/// An enabled webhook endpoint, as the fan-out matches activities to it.
-#[derive(Debug, Clone)]
-pub(crate) struct Endpoint {
-    pub(crate) id: String,
-    /// Only this offer's activities, when set.
-    pub(crate) offer: Option<String>,
-    /// The activity types it listens for.
-    pub(crate) events: Vec<String>,
-}
-
-impl Endpoint {
-    pub(crate) fn listens(&self, offer: Option<&str>, kind: &str) -> bool {
-        (self.offer.is_none() || self.offer.as_deref() == offer)
-            && self.events.iter().any(|e| e == kind)
-    }
-}
+pub(crate) use crate::flows::Endpoint;
 
 /// A participant's person and the browser it signed up from.
 pub(crate) type Owner = (PersonId, Option<VisitorId>);

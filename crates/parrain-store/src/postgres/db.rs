@@ -13,10 +13,8 @@ use super::tx::Sql as _;
 use super::{PgStore, PgTx};
 use crate::people::person_of;
 use crate::sql::{Cell, Db, Engine, Param, Row};
-use parrain_core::Millis;
 
-use crate::flows::Who;
-use crate::{JobKind, JobsQueued, NewActivity, PeopleExport, Result, StoreError};
+use crate::{JobKind, JobsQueued, PeopleExport, Result, StoreError};
 
 type Boxed<'a> = Box<dyn ToSql + Sync + 'a>;
 
@@ -168,21 +166,6 @@ impl Engine for PgStore {
 
     fn json_int(doc: &str, path: &[&str]) -> String {
         format!("({doc} #>> '{{{}}}')::BIGINT", path.join(","))
-    }
-
-    fn record_activity(tx: &PgTx<'_>, activity: &NewActivity, now: Millis) -> Result<()> {
-        let who = Who {
-            offer: activity.offer_id.as_ref(),
-            participant: activity.participant_id.as_ref(),
-            person: activity.person_id.as_ref(),
-            visitor: None,
-        };
-        tx.with(|t| {
-            let (endpoints, _) = super::webhooks::enabled(t)?;
-            let details = activity.details.clone();
-            super::log::record(t, activity.kind, who, details, now, &endpoints)?;
-            Ok(())
-        })
     }
 
     fn jobs_bell(&self, kind: JobKind) -> JobsQueued {

@@ -35,7 +35,6 @@ mod review;
 pub mod scratch;
 mod tracking;
 mod tx;
-mod webhooks;
 
 use std::sync::Arc;
 

@@ -41,14 +41,7 @@ const MAX_CODES: usize = 16_384;
 /// Offers kept at most; past that the list starts over.
 const MAX_OFFERS: usize = 1_024;
 
-/// An enabled webhook endpoint, as the fan-out matches activities to it.
-pub(crate) struct Endpoint {
-    pub(crate) id: String,
-    /// Only this offer's activities, when set.
-    pub(crate) offer: Option<String>,
-    /// The activity types it listens for.
-    pub(crate) events: Vec<String>,
-}
+pub(crate) use crate::flows::Endpoint;
 
 #[derive(Default)]
 struct Kept {

@@ -7,10 +7,9 @@ use r2d2_sqlite::rusqlite::{params_from_iter, Connection, ToSql};
 use super::SqliteStore;
 use crate::people::person_of;
 use crate::sql::{Cell, Db, Engine, Param, Row};
-use parrain_core::Millis;
 
-use crate::flows::Who;
-use crate::{JobKind, JobsQueued, NewActivity, PeopleExport, Result};
+use crate::sql::Get;
+use crate::{JobKind, JobsQueued, PeopleExport, Result, StoreError};
 
 impl ToSql for Param<'_> {
     fn to_sql(&self) -> r2d2_sqlite::rusqlite::Result<ToSqlOutput<'_>> {
@@ -38,7 +37,48 @@ fn row_of(row: &r2d2_sqlite::rusqlite::Row<'_>, width: usize) -> Result<Row> {
     Ok(Row(cells))
 }
 
+/// A row of the driver's, read in place.
+impl Get for r2d2_sqlite::rusqlite::Row<'_> {
+    fn opt_text(&self, i: usize) -> Result<Option<String>> {
+        match self.get_ref(i)? {
+            ValueRef::Null => Ok(None),
+            ValueRef::Text(t) | ValueRef::Blob(t) => {
+                Ok(Some(String::from_utf8_lossy(t).into_owned()))
+            }
+            other => Err(StoreError::database(format!(
+                "column {i}: expected text, found {other:?}"
+            ))),
+        }
+    }
+
+    fn opt_int(&self, i: usize) -> Result<Option<i64>> {
+        match self.get_ref(i)? {
+            ValueRef::Null => Ok(None),
+            ValueRef::Integer(n) => Ok(Some(n)),
+            other => Err(StoreError::database(format!(
+                "column {i}: expected an integer, found {other:?}"
+            ))),
+        }
+    }
+}
+
 impl Db for Connection {
+    fn scan(
+        &self,
+        sql: &str,
+        params: &[Param<'_>],
+        each: &mut dyn FnMut(&dyn Get) -> Result<bool>,
+    ) -> Result<()> {
+        let mut statement = self.prepare_cached(sql)?;
+        let mut rows = statement.query(params_from_iter(params))?;
+        while let Some(row) = rows.next()? {
+            if !each(row)? {
+                break;
+            }
+        }
+        Ok(())
+    }
+
     fn execute(&self, sql: &str, params: &[Param<'_>]) -> Result<u64> {
         Ok(self
             .prepare_cached(sql)?
@@ -132,17 +172,6 @@ impl Engine for SqliteStore {
         F: FnOnce(&Connection) -> Result<T> + Send + 'static,
     {
         self.read(work).await
-    }
-
-    fn record_activity(conn: &Connection, activity: &NewActivity, now: Millis) -> Result<()> {
-        let who = Who {
-            offer: activity.offer_id.as_ref(),
-            participant: activity.participant_id.as_ref(),
-            person: activity.person_id.as_ref(),
-            visitor: None,
-        };
-        super::ledger::record(conn, activity.kind, who, activity.details.clone(), now)?;
-        Ok(())
     }
 
     fn jobs_bell(&self, kind: JobKind) -> JobsQueued {

@@ -19,7 +19,6 @@ mod privacy;
 mod review;
 mod tally;
 mod tracking;
-mod webhooks;
 mod writer;
 
 use std::path::{Path, PathBuf};
