@@ -5,8 +5,8 @@ use async_trait::async_trait;
 use parrain_core::activity::ActivityType;
 use parrain_core::ids::{ActivityId, OfferId, ParticipantId, PersonId, VisitorId};
 
+use crate::model::{decode_cursor, page_of};
 use crate::sql::{Db, Engine};
-use crate::sqlite::{decode_cursor, page_of};
 use crate::{Activities, Activity, ActivityFilter, Page, PageRequest, Result};
 
 #[async_trait]

@@ -12,7 +12,7 @@ use parrain_core::limits::{parse_customers, Customer};
 use parrain_core::{Millis, DAY};
 use sha2::{Digest, Sha256};
 
-use crate::privacy::Sql;
+use crate::sql::Sql;
 use crate::{Result, StoreError};
 
 #[async_trait]
@@ -45,7 +45,7 @@ pub(crate) fn text_hash(email: &str) -> String {
 
 /// Whether the email is on the offer's list.
 pub(crate) fn is_customer(db: &impl Sql, offer: &OfferId, email: &Email) -> Result<bool> {
-    let found = db.strings_fixed(
+    let found = db.strings(
         "SELECT email_hash FROM existing_customers WHERE offer_id = ?1 AND email_hash = ?2",
         &[offer.as_str(), &email_hash(email)],
     )?;
@@ -54,7 +54,7 @@ pub(crate) fn is_customer(db: &impl Sql, offer: &OfferId, email: &Email) -> Resu
 
 /// Adds the email to the offer's list (a customer event).
 pub(crate) fn add_customer(db: &impl Sql, offer: &OfferId, email: &Email) -> Result<()> {
-    db.exec_fixed(
+    db.exec(
         "INSERT INTO existing_customers (offer_id, email_hash) VALUES (?1, ?2)
          ON CONFLICT (offer_id, email_hash) DO NOTHING",
         &[offer.as_str(), &email_hash(email)],
@@ -122,7 +122,7 @@ pub(crate) fn count(db: &impl Sql, offer: &OfferId) -> Result<i64> {
 /// so concurrent clicks count one at a time.
 pub(crate) fn count_click(db: &impl Sql, participant: &ParticipantId, now: Millis) -> Result<i64> {
     let day = (now.div_euclid(DAY)).to_string();
-    let clicks = db.strings_fixed(
+    let clicks = db.strings(
         "INSERT INTO link_clicks (participant_id, day, clicks)
          VALUES (?1, CAST(CAST(?2 AS TEXT) AS BIGINT), 1)
          ON CONFLICT (participant_id, day) DO UPDATE SET clicks = link_clicks.clicks + 1

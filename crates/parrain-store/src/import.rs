@@ -1,6 +1,6 @@
 //! Importing participants from another program (SPEC §13), written once
-//! over the [`Sql`] trait erasure and retention use, so both backends check
-//! and write exactly the same rows.
+//! over the shared SQL layer (`crate::sql`), so both engines check and
+//! write exactly the same rows.
 //!
 //! The file is read and checked line by line first (`parrain_core::import`);
 //! here each line is checked against what the store holds (share codes
@@ -23,7 +23,7 @@ use parrain_core::import::{ImportProblem, ImportRow};
 use parrain_core::Millis;
 use serde_json::Value;
 
-use crate::privacy::{Param, Sql};
+use crate::sql::{Engine, Param, Sql};
 use crate::{Result, StoreError};
 
 /// Rows per multi-row statement: a few thousand parameters, under every
@@ -69,6 +69,34 @@ pub trait Imports: Send + Sync {
         progress: ImportProgress,
         now: Millis,
     ) -> Result<Imported>;
+}
+
+#[async_trait]
+impl<E: Engine> Imports for E {
+    async fn import_participants(
+        &self,
+        offer: &OfferId,
+        work: Import,
+        progress: ImportProgress,
+        now: Millis,
+    ) -> Result<Imported> {
+        let offer = offer.clone();
+        if work.dry_run {
+            return self
+                .snapshot_db(move |db| import(db, &offer, &work, &progress, now))
+                .await;
+        }
+        // One transaction: every line, or none. On PostgreSQL at READ
+        // COMMITTED: the unique keys on emails and share codes settle a race
+        // with a sign-up (the loser runs again and sees the other's row).
+        self.write_flow_db(move |tx| {
+            let done = import(tx, &offer, &work, &progress, now)?;
+            // The offer's participant count changed.
+            E::offers_changed();
+            Ok(done)
+        })
+        .await
+    }
 }
 
 /// `(?{first}, … )` rows of `width` placeholders each.
@@ -336,12 +364,12 @@ pub(crate) fn import<S: Sql>(
                 Param::Int(Some(created_at(row))),
             ]);
         }
-        db.exec_typed(&sql, &params)?;
+        db.execute(&sql, &params)?;
     }
     // People known from elsewhere keep their names; blanks are filled.
     for (i, (row, _, person, _)) in new.iter().enumerate() {
         if person.is_some() && (row.first_name.is_some() || row.last_name.is_some()) {
-            db.exec_typed(
+            db.execute(
                 "UPDATE people SET first_name = COALESCE(first_name, ?2),
                      last_name = COALESCE(last_name, ?3) WHERE id = ?1",
                 &[
@@ -393,7 +421,7 @@ pub(crate) fn import<S: Sql>(
                 Param::Int(Some(at)),
             ]);
         }
-        db.exec_typed(&sql, &params)?;
+        db.execute(&sql, &params)?;
         written += chunk.len() as u64;
         progress(written);
     }
@@ -432,10 +460,10 @@ pub(crate) fn import<S: Sql>(
                     Param::Int(Some(*at)),
                 ]);
             }
-            db.exec_typed(&sql, &params)?;
+            db.execute(&sql, &params)?;
         }
     }
-    db.exec_typed(
+    db.execute(
         "UPDATE offers SET participants = participants + ?2 WHERE id = ?1",
         &[
             Param::Text(Some(offer_id)),

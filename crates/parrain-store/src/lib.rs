@@ -18,6 +18,7 @@ mod idempotency;
 mod import;
 mod invitations;
 mod job;
+mod keys;
 mod model;
 mod named;
 mod offers;

@@ -1,5 +1,6 @@
 //! The records the store reads and writes.
 
+use base64::Engine as _;
 use parrain_core::email::Email;
 use parrain_core::ids::{ActivityId, KeyId, OfferId, ParticipantId, PersonId, VisitorId};
 use parrain_core::offer::{OfferSettings, OfferStatus};
@@ -385,4 +386,38 @@ pub struct PageRequest {
 pub struct Page<T> {
     pub items: Vec<T>,
     pub next_cursor: Option<String>,
+}
+
+/// Cursors are opaque to clients: the position of the last row, encoded.
+pub(crate) fn encode_cursor(position: i64) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(position.to_string())
+}
+
+pub(crate) fn decode_cursor(cursor: Option<&str>) -> crate::Result<Option<i64>> {
+    let Some(cursor) = cursor else {
+        return Ok(None);
+    };
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .and_then(|text| text.parse().ok())
+        .map(Some)
+        .ok_or_else(|| crate::StoreError::BadInput {
+            field: "cursor",
+            message: "cursor is not one this API gave".into(),
+        })
+}
+
+/// Turns `limit + 1` fetched rows into a page.
+pub(crate) fn page_of<T>(mut rows: Vec<(i64, T)>, limit: u32) -> Page<T> {
+    let more = rows.len() > limit as usize;
+    rows.truncate(limit as usize);
+    let next_cursor = more
+        .then(|| rows.last().map(|(pos, _)| encode_cursor(*pos)))
+        .flatten();
+    Page {
+        items: rows.into_iter().map(|(_, item)| item).collect(),
+        next_cursor,
+    }
 }

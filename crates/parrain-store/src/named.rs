@@ -10,7 +10,7 @@ use parrain_core::ids::{OfferId, ParticipantId};
 use parrain_core::named::{self, MAX_MATCHES};
 use serde_json::Value;
 
-use crate::privacy::Sql;
+use crate::sql::Sql;
 use crate::Result;
 
 /// A referrer a name search found, as stored (the API shows a display name

@@ -13,8 +13,8 @@ use parrain_core::Millis;
 use serde_json::Value;
 
 use crate::flows::rewards;
+use crate::model::{decode_cursor, page_of};
 use crate::sql::{audited, Db, Engine, Row};
-use crate::sqlite::{decode_cursor, page_of};
 use crate::{Audit, Offer, Offers, Page, PageRequest, PromoCounts, Result, StoreError};
 
 /// The offer with its participant count.

@@ -10,8 +10,8 @@ use parrain_core::ids::{OfferId, ParticipantId, PersonId, VisitorId};
 use parrain_core::Millis;
 
 use crate::flows;
+use crate::model::{decode_cursor, page_of};
 use crate::sql::{audited, Db, Engine, Row};
-use crate::sqlite::{decode_cursor, page_of};
 use crate::{
     Audit, FulfillOutcome, Page, PageRequest, Participant, ParticipantDetail, ParticipantFilter,
     Participants, ReferredFriend, Result, SignUp, SignedUp, StoreError,

@@ -8,8 +8,8 @@
 use async_trait::async_trait;
 use parrain_core::ids::PersonId;
 
+use crate::model::{decode_cursor, page_of};
 use crate::sql::{Db, Engine, Param, Row};
-use crate::sqlite::{decode_cursor, page_of};
 use crate::{Page, PageRequest, People, PeopleExport, PeopleFilter, Person, Result};
 
 /// People whose recorded referrer was found by a method: the friend is a

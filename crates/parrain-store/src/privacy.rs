@@ -1,6 +1,6 @@
 //! Erasure and export of one person's data (the right to be forgotten and
-//! the right of access), written once over a tiny [`Sql`] trait that both
-//! backends implement, so they erase exactly the same things.
+//! the right of access), written once over the shared SQL layer
+//! (`crate::sql`), so both engines erase exactly the same things.
 //!
 //! Erasure keeps every row that counts (participants, credits, activities,
 //! promo codes), so reports and every referrer's credit stay as they were;
@@ -25,6 +25,7 @@ use parrain_core::ids::{PersonId, VisitorId};
 use parrain_core::Millis;
 use serde_json::{Map, Value};
 
+use crate::sql::{Engine, Param, Sql};
 use crate::{Result, StoreError};
 
 mod paths;
@@ -52,35 +53,20 @@ pub trait Privacy: Send + Sync {
     async fn export_person(&self, id: &PersonId) -> Result<Value>;
 }
 
-/// The few statements erasure and export need; `?1`, `?2`… are text parameters.
-pub(crate) trait Sql {
-    /// The column type JSON is kept in.
-    const JSON: &'static str;
-    /// What a `SELECT` ends with to lock the row it picks and pass over rows
-    /// another transaction holds (PostgreSQL); SQLite's one writer needs none.
-    const SKIP_LOCKED: &'static str;
-    /// An expression reading a binary column as text.
-    fn blob_text(column: &str) -> String;
-    /// An expression reading the text at `key` of a JSON column's object.
-    fn json_text(column: &str, key: &str) -> String;
-    fn exec(&self, sql: &str, params: &[&str]) -> Result<u64>;
-    fn strings(&self, sql: &str, params: &[&str]) -> Result<Vec<String>>;
-    fn rows(&self, sql: &str, params: &[&str]) -> Result<Vec<Map<String, Value>>>;
-    /// [`Sql::exec`] for a statement whose text never changes (a request
-    /// path's): a backend may keep it prepared on the connection.
-    fn exec_fixed(&self, sql: &'static str, params: &[&str]) -> Result<u64> {
-        self.exec(sql, params)
+#[async_trait]
+impl<E: Engine> Privacy for E {
+    async fn erase_person(&self, id: &PersonId, now: Millis) -> Result<Erasure> {
+        let id = id.clone();
+        // All of it, or none.
+        self.write_db(move |tx| erase(tx, &id, now)).await
     }
-    /// [`Sql::strings`] for a statement whose text never changes.
-    fn strings_fixed(&self, sql: &'static str, params: &[&str]) -> Result<Vec<String>> {
-        self.strings(sql, params)
-    }
-    /// Like [`Sql::exec`] with parameters of other types (numbers, nulls, JSON).
-    fn exec_typed(&self, sql: &str, params: &[Param<'_>]) -> Result<u64>;
-}
 
-/// A parameter of [`Sql::exec_typed`].
-pub(crate) use crate::sql::Param;
+    async fn export_person(&self, id: &PersonId) -> Result<Value> {
+        let id = id.clone();
+        // Every section from the same snapshot.
+        self.snapshot_db(move |db| export(db, &id)).await
+    }
+}
 
 /// The email a person has once erased: not an address, so nothing matches it.
 fn placeholder(id: &PersonId) -> String {
@@ -199,12 +185,10 @@ pub(crate) fn erase<S: Sql>(db: &S, person: &PersonId, now: Millis) -> Result<Er
             &[&email],
         )?;
     }
-    db.exec(
-        &format!(
-            "UPDATE people SET email = ?2, first_name = NULL, last_name = NULL, erased_at = {now}
-             WHERE id = ?1"
-        ),
-        &[id, &placeholder(person)],
+    db.execute(
+        "UPDATE people SET email = ?2, first_name = NULL, last_name = NULL, erased_at = ?3
+         WHERE id = ?1",
+        &[id.into(), (&placeholder(person)).into(), now.into()],
     )?;
     db.exec(
         "UPDATE participants SET fields = '{}', marketing_consent = NULL, sign_up_ip = NULL
@@ -227,7 +211,6 @@ fn edit_activities<S: Sql>(db: &S, who: &Identity, person: &str) -> Result<()> {
         tied += &format!(" OR visitor_id IN ({})", placeholders(2, fresh.len()));
     }
     let theirs = format!("SELECT id FROM activities WHERE {tied}");
-    let json = S::JSON;
     let activities = db.rows(
         &format!("SELECT id, CAST(details AS TEXT) AS json FROM activities WHERE {tied}"),
         &params,
@@ -235,12 +218,9 @@ fn edit_activities<S: Sql>(db: &S, who: &Identity, person: &str) -> Result<()> {
     for row in activities {
         if let Some((id, mut details)) = parsed(&row) {
             if who.edit_details(&mut details) {
-                db.exec(
-                    &format!(
-                        "UPDATE activities SET details = CAST(CAST(?2 AS TEXT) AS {json})
-                         WHERE id = ?1"
-                    ),
-                    &[&id, &details.to_string()],
+                db.execute(
+                    "UPDATE activities SET details = ?2 WHERE id = ?1",
+                    &[(&id).into(), Param::Json(&details)],
                 )?;
             }
         }
@@ -425,13 +405,4 @@ pub(crate) fn export(db: &impl Sql, person: &PersonId) -> Result<Value> {
     )?;
     out.insert("existing_customer_of".into(), customer_of.into());
     Ok(Value::Object(out))
-}
-
-/// JSON kept as text (SQLite) is read back as JSON.
-pub(crate) fn json_column(name: &str, text: String) -> Value {
-    if matches!(name, "fields" | "details") {
-        serde_json::from_str(&text).unwrap_or(Value::String(text))
-    } else {
-        Value::String(text)
-    }
 }

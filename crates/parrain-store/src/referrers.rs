@@ -9,7 +9,7 @@ use parrain_core::attribution::{Found, Method};
 use parrain_core::ids::{OfferId, ParticipantId};
 use parrain_core::Millis;
 
-use crate::privacy::Sql;
+use crate::sql::Sql;
 use crate::{Result, StoreError};
 
 /// The referrer recorded for the first of `friends` (the person first) that has one.
@@ -19,7 +19,7 @@ pub(crate) fn recorded(
     friends: &[&str],
 ) -> Result<Option<Found<ParticipantId>>> {
     for friend in friends {
-        let row = db.strings_fixed(
+        let row = db.strings(
             "SELECT participant_id || ' ' || method FROM friend_referrers
              WHERE offer_id = ?1 AND friend = ?2",
             &[offer.as_str(), friend],
@@ -41,7 +41,7 @@ pub(crate) fn record(
     now: Millis,
 ) -> Result<Found<ParticipantId>> {
     // The usual case, a friend without a record, is one statement.
-    let inserted = db.strings_fixed(
+    let inserted = db.strings(
         "INSERT INTO friend_referrers (offer_id, friend, participant_id, method, attributed_at)
          VALUES (?1, ?2, ?3, ?4, CAST(CAST(?5 AS TEXT) AS BIGINT))
          ON CONFLICT (offer_id, friend) DO NOTHING
@@ -68,7 +68,7 @@ pub(crate) fn forget_browsers(
     visitors: &[parrain_core::ids::VisitorId],
 ) -> Result<()> {
     for visitor in visitors {
-        db.exec_fixed(
+        db.exec(
             "DELETE FROM friend_referrers WHERE offer_id = ?1 AND friend = ?2",
             &[offer.as_str(), visitor.as_str()],
         )?;

@@ -1,6 +1,6 @@
 //! Retention: what parrain no longer needs is deleted, a small batch at a
-//! time, written once over the [`Sql`] trait erasure uses so both backends
-//! delete exactly the same rows.
+//! time, written once over the shared SQL layer (`crate::sql`) so both
+//! engines delete exactly the same rows.
 //!
 //! Finished jobs, finished webhook deliveries with their attempts, saved
 //! idempotent responses, expired operator sessions, spent or expired
@@ -15,7 +15,7 @@
 use async_trait::async_trait;
 use parrain_core::Millis;
 
-use crate::privacy::Sql;
+use crate::sql::{Db, Engine};
 use crate::Result;
 
 /// One kind of row retention removes (or, for addresses, clears).
@@ -90,74 +90,89 @@ pub trait Retention: Send + Sync {
     async fn sweep(&self, what: Swept, before: Millis, limit: u32) -> Result<u64>;
 }
 
-/// The statements of one batch, with `{before}` for the cutoff and `{limit}`
-/// for the batch's size (numbers, written into the statement).
+/// Any constant: the lock of the retention sweep in progress.
+const SWEEP_LOCK: i64 = 0x0070_6172_7377_6570;
+
+#[async_trait]
+impl<E: Engine> Retention for E {
+    async fn sweep(&self, what: Swept, before: Millis, limit: u32) -> Result<u64> {
+        // One small batch, so it never holds the writer for long; one batch
+        // at a time over every node: a node that finds another sweeping
+        // waits for its short batch to end (a transaction whose snapshot
+        // then misses that batch's work is run again afresh).
+        self.write_db(move |tx| {
+            E::lock(tx, SWEEP_LOCK)?;
+            sweep(tx, what, before, limit)
+        })
+        .await
+    }
+}
+
+/// The statements of one batch, with `?1` for the cutoff and `?2` for the
+/// batch's size.
 fn statements(what: Swept) -> &'static [&'static str] {
     match what {
         Swept::Jobs => &["DELETE FROM jobs WHERE id IN (
              SELECT id FROM jobs WHERE state IN ('done', 'failed')
-                AND done_at < {before} ORDER BY id LIMIT {limit})"],
+                AND done_at < ?1 ORDER BY id LIMIT ?2)"],
         // The attempts of the batch's deliveries first, then the deliveries:
         // the same selection, in the same transaction.
         Swept::Deliveries => &[
             "DELETE FROM webhook_attempts WHERE delivery_id IN (
              SELECT id FROM webhook_deliveries WHERE state IN ('succeeded', 'failed')
-                AND updated_at < {before} ORDER BY seq LIMIT {limit})",
+                AND updated_at < ?1 ORDER BY seq LIMIT ?2)",
             "DELETE FROM webhook_deliveries WHERE seq IN (
              SELECT seq FROM webhook_deliveries WHERE state IN ('succeeded', 'failed')
-                AND updated_at < {before} ORDER BY seq LIMIT {limit})",
+                AND updated_at < ?1 ORDER BY seq LIMIT ?2)",
         ],
         Swept::Idempotency => &["DELETE FROM idempotency_keys WHERE (scope, idem_key) IN (
              SELECT scope, idem_key FROM idempotency_keys
-              WHERE created_at < {before}
-              ORDER BY created_at LIMIT {limit})"],
+              WHERE created_at < ?1
+              ORDER BY created_at LIMIT ?2)"],
         Swept::Sessions => &["DELETE FROM operator_sessions WHERE token_hash IN (
-             SELECT token_hash FROM operator_sessions WHERE expires_at < {before}
-              LIMIT {limit})"],
+             SELECT token_hash FROM operator_sessions WHERE expires_at < ?1
+              LIMIT ?2)"],
         Swept::Links => &["DELETE FROM participant_tokens WHERE token_hash IN (
              SELECT token_hash FROM participant_tokens
               WHERE kind IN ('sign_in', 'confirm')
-                AND (used_at < {before} OR expires_at < {before})
-              LIMIT {limit})"],
+                AND (used_at < ?1 OR expires_at < ?1)
+              LIMIT ?2)"],
         Swept::VisitorIps => &[
             "UPDATE visitors SET ip = NULL, ip_seen_at = NULL WHERE id IN (
              SELECT id FROM visitors WHERE ip IS NOT NULL
-                AND (ip_seen_at IS NULL OR ip_seen_at < {before})
-              LIMIT {limit})",
+                AND (ip_seen_at IS NULL OR ip_seen_at < ?1)
+              LIMIT ?2)",
         ],
         Swept::SignUpIps => &["UPDATE participants SET sign_up_ip = NULL WHERE id IN (
              SELECT id FROM participants WHERE sign_up_ip IS NOT NULL
-                AND created_at < {before}
-              LIMIT {limit})"],
+                AND created_at < ?1
+              LIMIT ?2)"],
         Swept::SocialLogins => &["DELETE FROM social_logins WHERE token_hash IN (
-             SELECT token_hash FROM social_logins WHERE expires_at < {before}
-              LIMIT {limit})"],
+             SELECT token_hash FROM social_logins WHERE expires_at < ?1
+              LIMIT ?2)"],
         // `day` counts days since the epoch: a day ended before the cutoff
         // is one below the cutoff's own day.
         Swept::LinkClicks => &["DELETE FROM link_clicks WHERE (participant_id, day) IN (
-             SELECT participant_id, day FROM link_clicks WHERE day < {before} / 86400000
-              LIMIT {limit})"],
+             SELECT participant_id, day FROM link_clicks WHERE day < CAST(?1 AS BIGINT) / 86400000
+              LIMIT ?2)"],
         // The friends' attributions to the batch's codes first, then the
         // codes: the same selection, in the same transaction.
         Swept::PendingCodes => &[
             "DELETE FROM attributions WHERE participant_id IN (
-             SELECT id FROM pending_codes WHERE created_at < {before}
-              ORDER BY id LIMIT {limit})",
+             SELECT id FROM pending_codes WHERE created_at < ?1
+              ORDER BY id LIMIT ?2)",
             "DELETE FROM pending_codes WHERE id IN (
-             SELECT id FROM pending_codes WHERE created_at < {before}
-              ORDER BY id LIMIT {limit})",
+             SELECT id FROM pending_codes WHERE created_at < ?1
+              ORDER BY id LIMIT ?2)",
         ],
     }
 }
 
 /// One batch of `what`; returns the rows of the last statement (the kind's own).
-pub(crate) fn sweep<S: Sql>(db: &S, what: Swept, before: Millis, limit: u32) -> Result<u64> {
+fn sweep(db: &dyn Db, what: Swept, before: Millis, limit: u32) -> Result<u64> {
     let mut removed = 0;
     for sql in statements(what) {
-        let sql = sql
-            .replace("{before}", &before.to_string())
-            .replace("{limit}", &limit.to_string());
-        removed = db.exec(&sql, &[])?;
+        removed = db.execute(sql, &[before.into(), i64::from(limit).into()])?;
     }
     Ok(removed)
 }

@@ -5,12 +5,15 @@
 use crate::Audit;
 use async_trait::async_trait;
 use base64::Engine as _;
-use parrain_core::ids::{OfferId, ParticipantId};
+use parrain_core::email::Email;
+use parrain_core::fraud::Sighting;
+use parrain_core::ids::{OfferId, ParticipantId, PersonId, VisitorId};
 use parrain_core::Millis;
 use serde::Serialize;
 
-use crate::sql::{audited, Db, Engine, Row};
-use crate::sqlite::{decode_cursor, page_of};
+use crate::flows::ReviewTx;
+use crate::model::{decode_cursor, page_of};
+use crate::sql::{audited, Db, Engine, Param, Row};
 use crate::{Page, PageRequest, Result};
 
 /// A held credit.
@@ -67,11 +70,8 @@ pub(crate) fn parse_review_id(id: &str) -> Option<(ParticipantId, String)> {
 }
 
 /// A stored address and when it was seen, if both are there and it parses.
-pub(crate) fn sighting(
-    ip: Option<String>,
-    at: Option<Millis>,
-) -> Option<parrain_core::fraud::Sighting> {
-    Some(parrain_core::fraud::Sighting {
+fn sighting(ip: Option<String>, at: Option<Millis>) -> Option<Sighting> {
+    Some(Sighting {
         ip: ip?.parse().ok()?,
         at: at?,
     })
@@ -100,7 +100,11 @@ fn review_of(r: &Row) -> Result<Review> {
 }
 
 /// The review of one credit, if it was held for review (`ReviewTx::review`).
-pub(crate) fn find(db: &dyn Db, participant: &ParticipantId, key: &str) -> Result<Option<Review>> {
+pub(crate) fn find(
+    db: &(impl Db + ?Sized),
+    participant: &ParticipantId,
+    key: &str,
+) -> Result<Option<Review>> {
     db.query_opt(
         &format!(
             "SELECT {COLUMNS} FROM credits
@@ -110,6 +114,105 @@ pub(crate) fn find(db: &dyn Db, participant: &ParticipantId, key: &str) -> Resul
     )?
     .map(|r| review_of(&r))
     .transpose()
+}
+
+/// A count as the flows' rules take it.
+fn count(db: &(impl Db + ?Sized), sql: &str, params: &[Param<'_>]) -> Result<u32> {
+    let n = db.query_opt(sql, params)?.map(|r| r.int(0)).transpose()?;
+    Ok(u32::try_from(n.unwrap_or(0)).unwrap_or(u32::MAX))
+}
+
+/// An address and when it was seen, from the first row of `sql`.
+fn sighting_of(db: &(impl Db + ?Sized), sql: &str, id: &str) -> Result<Option<Sighting>> {
+    Ok(match db.query_opt(sql, &[id.into()])? {
+        Some(r) => sighting(r.opt_text(0)?, r.opt_int(1)?),
+        None => None,
+    })
+}
+
+/// The review steps of the credit flow, written once.
+impl<D: Db + ?Sized> ReviewTx for D {
+    fn person_email(&self, person: &PersonId) -> Result<Option<Email>> {
+        let row = self.query_opt(
+            "SELECT email FROM people WHERE id = ?1",
+            &[person.as_str().into()],
+        )?;
+        Ok(match row {
+            Some(r) => r.opt_text(0)?.and_then(|e| Email::parse(&e).ok()),
+            None => None,
+        })
+    }
+
+    fn credits_since(&self, participant: &ParticipantId, since: Millis) -> Result<u32> {
+        count(
+            self,
+            "SELECT count(*) FROM credits WHERE participant_id = ?1 AND created_at >= ?2",
+            &[participant.as_str().into(), since.into()],
+        )
+    }
+
+    fn visitor_ip(&self, visitor: &VisitorId) -> Result<Option<Sighting>> {
+        sighting_of(
+            self,
+            "SELECT ip, ip_seen_at FROM visitors WHERE id = ?1",
+            visitor.as_str(),
+        )
+    }
+
+    fn sign_up_ip(&self, participant: &ParticipantId) -> Result<Option<Sighting>> {
+        sighting_of(
+            self,
+            "SELECT sign_up_ip, created_at FROM participants WHERE id = ?1",
+            participant.as_str(),
+        )
+    }
+
+    fn sign_ups_from_ip(&self, offer: &OfferId, ip: &str, since: Millis) -> Result<u32> {
+        count(
+            self,
+            "SELECT count(*) FROM participants
+             WHERE offer_id = ?1 AND sign_up_ip = ?2 AND created_at >= ?3",
+            &[offer.as_str().into(), ip.into(), since.into()],
+        )
+    }
+
+    fn hold_credit(
+        &self,
+        participant: &ParticipantId,
+        key: &str,
+        state: &str,
+        reasons: &str,
+    ) -> Result<()> {
+        self.execute(
+            "UPDATE credits SET review = ?3, review_reasons = ?4
+             WHERE participant_id = ?1 AND key = ?2",
+            &[
+                participant.as_str().into(),
+                key.into(),
+                state.into(),
+                reasons.into(),
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn review(&self, participant: &ParticipantId, key: &str) -> Result<Option<Review>> {
+        find(self, participant, key)
+    }
+
+    fn settle_review(
+        &self,
+        participant: &ParticipantId,
+        key: &str,
+        state: &str,
+        now: Millis,
+    ) -> Result<()> {
+        self.execute(
+            "UPDATE credits SET review = ?3, reviewed_at = ?4 WHERE participant_id = ?1 AND key = ?2",
+            &[participant.as_str().into(), key.into(), state.into(), now.into()],
+        )?;
+        Ok(())
+    }
 }
 
 /// The review queue, written once over the shared SQL layer (`crate::sql`).

@@ -24,11 +24,10 @@
 use std::future::Future;
 
 use parrain_core::Millis;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::flows::LedgerTx;
-use crate::privacy::Sql;
-use crate::{Audit, Result, StoreError};
+use crate::{ApiKey, Audit, Result, StoreError};
 
 /// A parameter of a statement.
 #[derive(Debug, Clone, Copy)]
@@ -309,6 +308,32 @@ pub(crate) trait Engine: Send + Sync + 'static {
     /// A condition: the text `needle` occurs in `haystack`.
     fn contains(haystack: &str, needle: &str) -> String;
 
+    /// An expression reading a binary column as text.
+    fn blob_text(column: &str) -> String;
+
+    /// Holds the lock `key` until `tx` ends, so the writes that take it run
+    /// one at a time over every process (PostgreSQL's advisory lock;
+    /// SQLite's one writer needs none).
+    fn lock(_tx: &Self::Tx<'_>, _key: i64) -> Result<()> {
+        Ok(())
+    }
+
+    /// Whether [`Engine::find_key`] keeps the keys it finds (`Keys::keeps_keys`).
+    const KEEPS_KEYS: bool = false;
+
+    /// The valid API key whose hash is `hash`: read each time (SQLite's
+    /// server keeps the keys itself); a PostgreSQL node keeps them.
+    fn find_key(&self, hash: String) -> impl Future<Output = Result<Option<ApiKey>>> + Send {
+        self.read_db(move |db| crate::keys::by_hash(db, &hash))
+    }
+
+    /// Runs `work`, which only reads, on one snapshot: on SQLite in a read
+    /// transaction beside the writer; on PostgreSQL in a SERIALIZABLE one.
+    fn snapshot_db<T, F>(&self, work: F) -> impl Future<Output = Result<T>> + Send
+    where
+        T: Send + 'static,
+        F: Fn(&Self::Tx<'_>) -> Result<T> + Send + 'static;
+
     /// Runs `work` as one write: all of it or none, acknowledged once
     /// durable. PostgreSQL may run it again from the start after a
     /// conflict, so it must not act outside the transaction.
@@ -391,5 +416,80 @@ where
             crate::operators::insert_audit(tx, &entry)?;
         }
         Ok(value)
+    }
+}
+
+/// Statements with text parameters and rows read by column name, for the
+/// operations written once over a connection rather than an engine
+/// (erasure and export, retention, imports, the flows' shared steps), with
+/// the words of SQL its engine says its own way.
+pub(crate) trait Sql: Db {
+    type Engine: Engine;
+
+    /// What a `SELECT` ends with to lock the rows it picks and pass over
+    /// rows another transaction holds.
+    const SKIP_LOCKED: &'static str = <Self::Engine as Engine>::SKIP_LOCKED;
+
+    /// The names of the columns `sql` returns.
+    fn columns(&self, sql: &str) -> Result<Vec<String>>;
+
+    /// An expression reading a binary column as text.
+    fn blob_text(column: &str) -> String {
+        <Self::Engine as Engine>::blob_text(column)
+    }
+
+    /// An expression reading the text at `key` of a JSON column's object.
+    fn json_text(column: &str, key: &str) -> String {
+        <Self::Engine as Engine>::json_text(column, key)
+    }
+
+    /// [`Db::execute`] with text parameters.
+    fn exec(&self, sql: &str, params: &[&str]) -> Result<u64> {
+        self.execute(sql, &texts(params))
+    }
+
+    /// The first column of each row, as text.
+    fn strings(&self, sql: &str, params: &[&str]) -> Result<Vec<String>> {
+        self.query(sql, &texts(params))?
+            .iter()
+            .map(|r| r.text(0))
+            .collect()
+    }
+
+    /// Rows by column name: JSON as JSON (a `fields` or `details` column
+    /// kept as text is parsed), bytes as text.
+    fn rows(&self, sql: &str, params: &[&str]) -> Result<Vec<Map<String, Value>>> {
+        let names = self.columns(sql)?;
+        let rows = self.query(sql, &texts(params))?;
+        Ok(rows
+            .into_iter()
+            .map(|row| {
+                names
+                    .iter()
+                    .zip(row.0)
+                    .map(|(name, cell)| (name.clone(), json_value(name, cell)))
+                    .collect()
+            })
+            .collect())
+    }
+}
+
+fn texts<'a>(params: &[&'a str]) -> Vec<Param<'a>> {
+    params.iter().map(|&p| Param::from(p)).collect()
+}
+
+/// A cell as JSON, for a row read by column name.
+fn json_value(name: &str, cell: Cell) -> Value {
+    match cell {
+        Cell::Null => Value::Null,
+        Cell::Int(n) => n.into(),
+        Cell::Real(x) => x.into(),
+        Cell::Bool(b) => b.into(),
+        Cell::Text(t) if matches!(name, "fields" | "details") => {
+            serde_json::from_str(&t).unwrap_or(Value::String(t))
+        }
+        Cell::Text(t) => t.into(),
+        Cell::Bytes(b) => String::from_utf8_lossy(&b).into(),
+        Cell::Json(v) => v,
     }
 }

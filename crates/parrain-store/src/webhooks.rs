@@ -14,8 +14,8 @@ use serde_json::Value;
 
 use crate::flows::LedgerTx;
 use crate::job::settle;
+use crate::model::{decode_cursor, page_of};
 use crate::sql::{audited, Db, Engine, Param, Row};
-use crate::sqlite::{decode_cursor, page_of};
 use crate::{
     Attempt, AttemptRecord, Audit, Delivery, DeliveryState, Job, JobOutcome, JobPayload,
     NewWebhook, Page, PageRequest, Result, StoreError, Webhook, WebhookPatch, Webhooks,

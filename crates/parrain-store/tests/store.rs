@@ -92,6 +92,10 @@ on_both!(
     participants_are_listed_by_what_they_reached,
     people_are_found_counted_and_exported_by_one_filter,
     a_report_counts_the_same_from_whole_and_cut_hours,
+    a_person_is_exported_then_erased_once,
+    retention_sweeps_each_kind_in_batches,
+    keys_are_found_by_hash_until_revoked,
+    an_offer_figures_its_days,
 );
 
 fn settings() -> OfferSettings {
@@ -679,4 +683,144 @@ async fn a_report_counts_the_same_from_whole_and_cut_hours(store: &impl Store) {
     let before = Window::new(NOW - day, NOW - 1, Interval::Day).unwrap();
     let empty = store.report_data(&offer, before).await.unwrap();
     assert_eq!(total(&empty.tallies).sign_ups, 0);
+}
+
+async fn a_person_is_exported_then_erased_once(store: &impl Store) {
+    let offer = live_offer(store).await;
+    let mut ada = sign_up("ada@example.com");
+    ada.ip = Some("203.0.113.7".parse().unwrap());
+    ada.last_name = Some("Lovelace".into());
+    let person = store.sign_up(&offer, ada, NOW).await.unwrap();
+    let person = person.participant.person_id;
+
+    let held = store.export_person(&person).await.unwrap();
+    assert_eq!(held["email"], "ada@example.com");
+    assert_eq!(held["first_name"], "Ada");
+    let participants = held["participants"].as_array().unwrap();
+    assert_eq!(participants.len(), 1);
+    assert_eq!(held["last_name"], "Lovelace");
+    assert_eq!(participants[0]["sign_up_ip"], "203.0.113.7");
+    assert!(!held["activities"].as_array().unwrap().is_empty());
+
+    let erased = store.erase_person(&person, NOW + MINUTE).await.unwrap();
+    assert!(erased.erased);
+    assert_eq!(erased.participants, 1);
+    let held = store.export_person(&person).await.unwrap();
+    assert_eq!(held["email"], format!("erased:{}", person.as_str()));
+    assert_eq!(held["first_name"], serde_json::Value::Null);
+    assert_eq!(held["erased_at"], NOW + MINUTE);
+    let participants = held["participants"].as_array().unwrap();
+    assert_eq!(participants[0]["fields"], json!({}));
+    assert_eq!(participants[0]["sign_up_ip"], serde_json::Value::Null);
+    // The participation still counts.
+    assert_eq!(
+        store.offer_figures(&offer, NOW).await.unwrap().participants,
+        1
+    );
+
+    let again = store.erase_person(&person, NOW + 2 * MINUTE).await.unwrap();
+    assert!(!again.erased);
+    let stranger = parrain_core::ids::PersonId::generate();
+    assert!(matches!(
+        store.export_person(&stranger).await,
+        Err(StoreError::NotFound { what: "person" })
+    ));
+}
+
+async fn retention_sweeps_each_kind_in_batches(store: &impl Store) {
+    let offer = live_offer(store).await;
+    for email in ["ada@example.com", "bob@example.com", "cy@example.com"] {
+        let mut one = sign_up(email);
+        one.ip = Some("203.0.113.7".parse().unwrap());
+        store.sign_up(&offer, one, NOW).await.unwrap();
+    }
+    // Nothing is older than the cutoff yet.
+    assert_eq!(store.sweep(Swept::SignUpIps, NOW, 2).await.unwrap(), 0);
+    let later = NOW + 400 * 24 * 60 * MINUTE;
+    assert_eq!(store.sweep(Swept::SignUpIps, later, 2).await.unwrap(), 2);
+    assert_eq!(store.sweep(Swept::SignUpIps, later, 2).await.unwrap(), 1);
+    assert_eq!(store.sweep(Swept::SignUpIps, later, 2).await.unwrap(), 0);
+    // Every kind's statements run on this engine.
+    for what in Swept::ALL {
+        store.sweep(what, later, 100).await.unwrap();
+    }
+    let figures = store.offer_figures(&offer, NOW).await.unwrap();
+    assert_eq!(figures.participants, 3);
+}
+
+fn new_key(id: &str, kind: KeyKind, hash: &str) -> NewKey {
+    NewKey {
+        id: parrain_core::ids::KeyId::from_trusted(id.into()),
+        kind,
+        name: format!("{id} key"),
+        hint: "abcd".into(),
+        hash: hash.into(),
+        now: NOW,
+    }
+}
+
+async fn keys_are_found_by_hash_until_revoked(store: &impl Store) {
+    let first = vec![
+        new_key("key_secret", KeyKind::Secret, "hash-s"),
+        new_key("key_public", KeyKind::Publishable, "hash-p"),
+    ];
+    assert!(store.insert_first_keys(first).await.unwrap());
+    let again = vec![new_key("key_other", KeyKind::Secret, "hash-o")];
+    assert!(!store.insert_first_keys(again).await.unwrap());
+    let added = new_key("key_added", KeyKind::Secret, "hash-a");
+    store.insert_key(added, Audit::none()).await.unwrap();
+
+    let found = store.key_by_hash("hash-s").await.unwrap().unwrap();
+    assert_eq!(found.id.as_str(), "key_secret");
+    assert_eq!(found.kind, KeyKind::Secret);
+    assert_eq!(found.last_used_at, None);
+    assert!(store.key_by_hash("hash-o").await.unwrap().is_none());
+    let listed: Vec<String> = store
+        .list_keys()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|k| k.id.as_str().to_owned())
+        .collect();
+    assert_eq!(listed, ["key_added", "key_public", "key_secret"]);
+
+    store.touch_key(&found.id, NOW + MINUTE).await.unwrap();
+    store.touch_key(&found.id, NOW).await.unwrap();
+    let revoked = store
+        .revoke_key(&found.id, NOW + 2 * MINUTE, Audit::none())
+        .await
+        .unwrap();
+    assert_eq!(revoked.last_used_at, Some(NOW + MINUTE));
+    assert_eq!(revoked.revoked_at, Some(NOW + 2 * MINUTE));
+    assert!(store.key_by_hash("hash-s").await.unwrap().is_none());
+    let unknown = parrain_core::ids::KeyId::from_trusted("key_unknown".into());
+    assert!(matches!(
+        store.revoke_key(&unknown, NOW, Audit::none()).await,
+        Err(StoreError::NotFound { what: "key" })
+    ));
+}
+
+async fn an_offer_figures_its_days(store: &impl Store) {
+    const DAY: Millis = 24 * 60 * MINUTE;
+    let offer = live_offer(store).await;
+    store
+        .sign_up(&offer, sign_up("ada@example.com"), NOW)
+        .await
+        .unwrap();
+    store
+        .sign_up(&offer, sign_up("bob@example.com"), NOW + DAY)
+        .await
+        .unwrap();
+    let figures = store.offer_figures(&offer, NOW).await.unwrap();
+    assert_eq!(figures.participants, 2);
+    assert_eq!(figures.referred_sign_ups, 0);
+    assert_eq!(figures.waiting_review, 0);
+    let days: Vec<(i64, i64)> = figures
+        .days
+        .iter()
+        .map(|d| (d.day, d.participants))
+        .collect();
+    assert_eq!(days, [(NOW / DAY, 1), (NOW / DAY + 1, 1)]);
+    let since_second = store.offer_figures(&offer, NOW + DAY).await.unwrap();
+    assert_eq!(since_second.days.len(), 1);
 }

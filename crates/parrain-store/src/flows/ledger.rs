@@ -83,7 +83,7 @@ fn id<T>(wrap: fn(String) -> T) -> impl Fn(&dyn crate::sql::Get) -> Result<T> {
 }
 
 /// The database steps the flows are made of, inside one transaction.
-pub(crate) trait LedgerTx: ReviewTx + crate::privacy::Sql + Db + Sized {
+pub(crate) trait LedgerTx: ReviewTx + crate::sql::Sql + Db + Sized {
     /// Whether rows are locked (`FOR UPDATE`) before they are read to be
     /// changed: on PostgreSQL, where transactions run side by side.
     const LOCKS: bool = false;
@@ -549,6 +549,6 @@ struct Rows<'a, T>(&'a T);
 
 impl<T: LedgerTx> webhook_data::Lookup for Rows<'_, T> {
     fn rows(&mut self, sql: &'static str, params: &[&str]) -> Result<Vec<Map<String, Value>>> {
-        crate::privacy::Sql::rows(self.0, sql, params)
+        crate::sql::Sql::rows(self.0, sql, params)
     }
 }

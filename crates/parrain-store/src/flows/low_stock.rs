@@ -118,7 +118,7 @@ pub(crate) fn set<T: LedgerTx>(
 }
 
 /// Every threshold of the offer's pools, by pool.
-pub(crate) fn thresholds<S: crate::privacy::Sql>(
+pub(crate) fn thresholds<S: crate::sql::Sql>(
     db: &S,
     offer: &OfferId,
 ) -> Result<Vec<(String, i64)>> {

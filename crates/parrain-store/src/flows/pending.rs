@@ -21,7 +21,7 @@ use serde_json::Value;
 
 use super::credit::{award, is_self, referrer_of, touch, Clues};
 use super::{FriendIds, LedgerTx};
-use crate::privacy::Param;
+use crate::sql::Param;
 use crate::{Offer, PendingCode, Result, StoreError};
 
 /// A pending code as stored.
@@ -109,7 +109,7 @@ pub(crate) fn request(
         let id = PendingId::generate();
         // Nothing inserted: the code is taken, or the same browser asked at
         // the same time (the next round finds its code).
-        let inserted = tx.exec_typed(
+        let inserted = tx.execute(
             "INSERT INTO pending_codes (id, code, offer_id, visitor_id, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
             &[

@@ -16,7 +16,7 @@ use parrain_core::{Millis, DAY};
 use serde_json::{json, Map, Value};
 
 use super::{FriendIds, LedgerTx, Who};
-use crate::privacy::Sql;
+use crate::sql::Sql;
 use crate::EmailJob;
 use crate::{Leader, Offer, ParticipantReward, PromoCounts, Result, Reversal, StoreError};
 
@@ -80,7 +80,7 @@ pub(crate) fn after_credit(
 /// How many rewards a referrer holds for its own referrals (its friends'
 /// rewards aside): earned, held or given, not cancelled or clawed back.
 pub(crate) fn referrer_rewards(tx: &impl Sql, referrer: &ParticipantId) -> Result<i64> {
-    let n = tx.strings_fixed(
+    let n = tx.strings(
         "SELECT CAST(COUNT(*) AS TEXT) FROM participant_rewards
          WHERE participant_id = ?1 AND friend_of IS NULL
            AND state <> 'cancelled' AND clawback_at IS NULL",

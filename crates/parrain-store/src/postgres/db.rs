@@ -8,15 +8,47 @@ use postgres::types::{ToSql, Type};
 use postgres::{Client, IsolationLevel, Statement};
 use serde_json::Value;
 
-use super::privacy::{dollars, Reader};
 use super::tx::Sql as _;
 use super::{PgStore, PgTx};
 use crate::people::person_of;
-use crate::sql::{Cell, Db, Engine, Param, Row};
+use crate::sql::{Cell, Db, Engine, Param, Row, Sql};
 
 use crate::{JobKind, JobsQueued, PeopleExport, Result, StoreError};
 
 type Boxed<'a> = Box<dyn ToSql + Sync + 'a>;
+
+/// `?1` → `$1`: the shared statements use SQLite's placeholders.
+pub(crate) fn dollars(sql: &str) -> String {
+    sql.replace('?', "$")
+}
+
+/// A pooled connection outside a transaction, for the shared statements
+/// that only read (each statement on its own, like every read).
+pub(crate) struct Reader<'a>(pub(crate) RefCell<&'a mut Client>);
+
+fn names(statement: &Statement) -> Vec<String> {
+    statement
+        .columns()
+        .iter()
+        .map(|c| c.name().to_owned())
+        .collect()
+}
+
+impl Sql for PgTx<'_> {
+    type Engine = PgStore;
+
+    fn columns(&self, sql: &str) -> Result<Vec<String>> {
+        self.prep(|t| Ok(names(&t.statement(&dollars(sql))?)))
+    }
+}
+
+impl Sql for Reader<'_> {
+    type Engine = PgStore;
+
+    fn columns(&self, sql: &str) -> Result<Vec<String>> {
+        Ok(names(&self.0.borrow_mut().prepare(&dollars(sql))?))
+    }
+}
 
 /// `param` as the Rust type the driver accepts for a column of type `ty`.
 fn typed<'a>(param: &Param<'a>, ty: &Type) -> Result<Boxed<'a>> {
@@ -100,16 +132,15 @@ fn cell(row: &postgres::Row, i: usize) -> Result<Cell> {
 /// Rows per fetch from an export's portal.
 const EXPORT_FETCH: i32 = 500;
 
+pub(crate) fn row(r: &postgres::Row) -> Result<Row> {
+    (0..r.len())
+        .map(|i| cell(r, i))
+        .collect::<Result<_>>()
+        .map(Row)
+}
+
 fn rows(found: &[postgres::Row]) -> Result<Vec<Row>> {
-    found
-        .iter()
-        .map(|r| {
-            (0..r.len())
-                .map(|i| cell(r, i))
-                .collect::<Result<_>>()
-                .map(Row)
-        })
-        .collect()
+    found.iter().map(row).collect()
 }
 
 impl Db for PgTx<'_> {
@@ -173,7 +204,24 @@ impl Engine for PgStore {
     }
 
     fn json_text(column: &str, key: &str) -> String {
-        <PgTx<'_> as crate::privacy::Sql>::json_text(column, key)
+        format!("({column} ->> '{key}')")
+    }
+
+    fn blob_text(column: &str) -> String {
+        format!("convert_from({column}, 'UTF8')")
+    }
+
+    const KEEPS_KEYS: bool = true;
+
+    async fn find_key(&self, hash: String) -> Result<Option<crate::ApiKey>> {
+        self.kept_key(hash).await
+    }
+
+    fn lock(tx: &PgTx<'_>, key: i64) -> Result<()> {
+        tx.with(|t| {
+            t.execute("SELECT pg_advisory_xact_lock($1)", &[&key])?;
+            Ok(())
+        })
     }
 
     fn contains(haystack: &str, needle: &str) -> String {
@@ -234,6 +282,14 @@ impl Engine for PgStore {
         F: Fn(&PgTx<'_>) -> Result<T> + Send + 'static,
     {
         self.write_locked(work).await
+    }
+
+    async fn snapshot_db<T, F>(&self, work: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: Fn(&PgTx<'_>) -> Result<T> + Send + 'static,
+    {
+        self.write(work).await
     }
 
     async fn read_db<T, F>(&self, work: F) -> Result<T>

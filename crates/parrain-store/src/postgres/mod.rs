@@ -21,17 +21,13 @@
 
 mod cache;
 mod db;
-mod figures;
 mod fold;
 mod keys;
 mod ledger;
 mod log;
 mod notify;
 mod offers;
-mod operators;
 mod participants;
-pub(crate) mod privacy;
-mod review;
 pub mod scratch;
 mod tracking;
 mod tx;

@@ -7,7 +7,7 @@ use parrain_core::Millis;
 
 use std::cell::RefCell;
 
-use super::privacy::Reader;
+use super::db::Reader;
 use super::PgStore;
 use crate::flows;
 use crate::{

@@ -6,7 +6,7 @@ use r2d2_sqlite::rusqlite::{params_from_iter, Connection, ToSql};
 
 use super::SqliteStore;
 use crate::people::person_of;
-use crate::sql::{Cell, Db, Engine, Param, Row};
+use crate::sql::{Cell, Db, Engine, Param, Row, Sql};
 
 use crate::sql::Get;
 use crate::{JobKind, JobsQueued, PeopleExport, Result, StoreError};
@@ -97,6 +97,15 @@ impl Db for Connection {
     }
 }
 
+impl Sql for Connection {
+    type Engine = SqliteStore;
+
+    fn columns(&self, sql: &str) -> Result<Vec<String>> {
+        let stmt = self.prepare_cached(sql)?;
+        Ok(stmt.column_names().into_iter().map(str::to_owned).collect())
+    }
+}
+
 impl Engine for SqliteStore {
     type Tx<'a> = Connection;
     type Read<'a> = Connection;
@@ -108,7 +117,7 @@ impl Engine for SqliteStore {
     const UNFOLDED_HOURS: &'static str = "";
 
     fn json_bool(column: &str, key: &str) -> String {
-        <Connection as crate::privacy::Sql>::json_text(column, key)
+        Self::json_text(column, key)
     }
 
     fn json_int(doc: &str, path: &[&str]) -> String {
@@ -116,7 +125,11 @@ impl Engine for SqliteStore {
     }
 
     fn json_text(column: &str, key: &str) -> String {
-        <Connection as crate::privacy::Sql>::json_text(column, key)
+        format!("json_extract({column}, '$.{key}')")
+    }
+
+    fn blob_text(column: &str) -> String {
+        format!("CAST({column} AS TEXT)")
     }
 
     fn contains(haystack: &str, needle: &str) -> String {
@@ -164,6 +177,18 @@ impl Engine for SqliteStore {
         F: Fn(&Connection) -> Result<T> + Send + 'static,
     {
         self.write(work).await
+    }
+
+    async fn snapshot_db<T, F>(&self, work: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: Fn(&Connection) -> Result<T> + Send + 'static,
+    {
+        self.read(move |conn| {
+            let tx = conn.unchecked_transaction()?;
+            work(&tx)
+        })
+        .await
     }
 
     async fn read_db<T, F>(&self, work: F) -> Result<T>

@@ -7,23 +7,17 @@
 
 mod cache;
 mod db;
-mod figures;
 mod files;
 mod journal;
-mod keys;
 mod ledger;
 mod maintenance;
-mod operators;
 mod participants;
-mod privacy;
-mod review;
 mod tally;
 mod tracking;
 mod writer;
 
 use std::path::{Path, PathBuf};
 
-use base64::Engine as _;
 use r2d2_sqlite::rusqlite::{Connection, OpenFlags};
 use r2d2_sqlite::SqliteConnectionManager;
 
@@ -170,38 +164,4 @@ fn migrate(conn: &Connection) -> Result<usize> {
         ran += 1;
     }
     Ok(ran)
-}
-
-/// Cursors are opaque to clients: the position of the last row, encoded.
-pub(crate) fn encode_cursor(position: i64) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(position.to_string())
-}
-
-pub(crate) fn decode_cursor(cursor: Option<&str>) -> Result<Option<i64>> {
-    let Some(cursor) = cursor else {
-        return Ok(None);
-    };
-    base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(cursor)
-        .ok()
-        .and_then(|bytes| String::from_utf8(bytes).ok())
-        .and_then(|text| text.parse().ok())
-        .map(Some)
-        .ok_or_else(|| StoreError::BadInput {
-            field: "cursor",
-            message: "cursor is not one this API gave".into(),
-        })
-}
-
-/// Turns `limit + 1` fetched rows into a page.
-pub(crate) fn page_of<T>(mut rows: Vec<(i64, T)>, limit: u32) -> crate::Page<T> {
-    let more = rows.len() > limit as usize;
-    rows.truncate(limit as usize);
-    let next_cursor = more
-        .then(|| rows.last().map(|(pos, _)| encode_cursor(*pos)))
-        .flatten();
-    crate::Page {
-        items: rows.into_iter().map(|(_, item)| item).collect(),
-        next_cursor,
-    }
 }
