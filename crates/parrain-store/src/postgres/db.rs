@@ -273,7 +273,7 @@ impl Engine for PgStore {
         T: Send + 'static,
         F: Fn(&PgTx<'_>) -> Result<T> + Send + 'static,
     {
-        self.write_flow(work).await
+        self.write_grouped(work).await
     }
 
     async fn write_locked_db<T, F>(&self, work: F) -> Result<T>

@@ -22,6 +22,7 @@
 mod cache;
 mod db;
 mod fold;
+mod group;
 mod keys;
 mod ledger;
 mod log;
@@ -70,7 +71,7 @@ const MIGRATIONS: &[&str] = &[
 /// processes starting at once do not both run a migration.
 const MIGRATION_LOCK: i64 = 0x0070_6172_7261_696e;
 
-type Pool = r2d2::Pool<Manager>;
+pub(crate) type Pool = r2d2::Pool<Manager>;
 
 /// A pooled connection and the statements prepared on it.
 pub(crate) struct Conn {
@@ -125,6 +126,7 @@ impl r2d2::ManageConnection for Manager {
 #[derive(Clone)]
 pub struct PgStore {
     pool: Pool,
+    groups: Arc<group::Groups>,
     _folder: Arc<fold::Folder>,
     announcer: Arc<notify::Announcer>,
     cache: Arc<cache::NodeCache>,
@@ -147,11 +149,15 @@ impl PgStore {
                 .connection_timeout(std::time::Duration::from_secs(10))
                 .build(Manager(config.clone()))?;
             let folder = Arc::new(fold::Folder::start(pool.clone()));
+            let announcer = Arc::new(notify::Announcer::new(config.clone()));
+            let cache = Arc::new(cache::NodeCache::new(config));
+            let groups = group::Groups::new(pool.clone(), cache.clone(), announcer.clone());
             Ok(Self {
                 pool,
+                groups: Arc::new(groups),
                 _folder: folder,
-                announcer: Arc::new(notify::Announcer::new(config.clone())),
-                cache: Arc::new(cache::NodeCache::new(config)),
+                announcer,
+                cache,
             })
         })
         .await
@@ -215,6 +221,16 @@ impl PgStore {
         F: Fn(&PgTx<'_>) -> Result<T> + Send + 'static,
     {
         self.run(tx::Isolation::ReadCommitted, true, work).await
+    }
+
+    /// Runs a request flow like [`Self::write_flow`], in one transaction
+    /// with the other flows waiting on this node (see [`group`]).
+    pub(crate) async fn write_grouped<T, F>(&self, work: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: Fn(&PgTx<'_>) -> Result<T> + Send + 'static,
+    {
+        self.groups.run(work).await
     }
 
     async fn run<T, F>(&self, isolation: tx::Isolation, cached: bool, work: F) -> Result<T>

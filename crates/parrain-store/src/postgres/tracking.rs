@@ -18,27 +18,27 @@ use crate::{
 #[async_trait]
 impl Tracking for PgStore {
     async fn click(&self, click: Click, now: Millis) -> Result<Option<Clicked>> {
-        self.write_flow(move |tx| flows::click(tx, click.clone(), now))
+        self.write_grouped(move |tx| flows::click(tx, click.clone(), now))
             .await
     }
 
     async fn track_visit(&self, visit: Visit, now: Millis) -> Result<Tracked> {
-        self.write_flow(move |tx| flows::visit(tx, visit.clone(), now))
+        self.write_grouped(move |tx| flows::visit(tx, visit.clone(), now))
             .await
     }
 
     async fn track_share(&self, code: String, channel: String, now: Millis) -> Result<Tracked> {
-        self.write_flow(move |tx| flows::share(tx, &code, &channel, now))
+        self.write_grouped(move |tx| flows::share(tx, &code, &channel, now))
             .await
     }
 
     async fn track_event(&self, event: PageEvent, now: Millis) -> Result<Tracked> {
-        self.write_flow(move |tx| flows::track_event(tx, event.clone(), now))
+        self.write_grouped(move |tx| flows::track_event(tx, event.clone(), now))
             .await
     }
 
     async fn identify(&self, visitor: VisitorId, email: Email, now: Millis) -> Result<PersonId> {
-        self.write_flow(move |tx| flows::identify(tx, &visitor, &email, now))
+        self.write_grouped(move |tx| flows::identify(tx, &visitor, &email, now))
             .await
     }
 
@@ -51,7 +51,7 @@ impl Tracking for PgStore {
         now: Millis,
     ) -> Result<Tracked> {
         let offer = offer.clone();
-        self.write_flow(move |tx| {
+        self.write_grouped(move |tx| {
             flows::give_credit(
                 tx,
                 &offer,
@@ -70,7 +70,7 @@ impl Tracking for PgStore {
         events: Vec<ServerEvent>,
         now: Millis,
     ) -> Result<Vec<EventOutcome>> {
-        self.write_flow(move |tx| {
+        self.write_grouped(move |tx| {
             events
                 .iter()
                 .map(|e| flows::ingest(tx, e.clone(), now))
@@ -99,7 +99,7 @@ impl Tracking for PgStore {
     ) -> Result<crate::Claimed> {
         let offer = offer.clone();
         let ip = flows::client_ip(ip);
-        self.write_flow(move |tx| flows::claim(tx, &offer, &visitor, &participant, ip.clone(), now))
+        self.write_grouped(move |tx| flows::claim(tx, &offer, &visitor, &participant, ip.clone(), now))
             .await
     }
 }

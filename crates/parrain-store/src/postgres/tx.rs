@@ -72,6 +72,15 @@ pub(crate) struct Memo {
     pub(crate) owners: RefCell<HashMap<String, (PersonId, Option<VisitorId>)>>,
 }
 
+impl Memo {
+    /// The next flow of a group starts: what one flow wrote of a browser is
+    /// not the next one's to trust (the offers and owners never change).
+    pub(crate) fn next_flow(&self) {
+        self.visitor.take();
+        self.attribution.take();
+    }
+}
+
 impl<'a> PgTx<'a> {
     /// The transaction uses something of the cache's `generation`.
     pub(crate) fn uses(&self, generation: i64) -> Result<()> {
@@ -235,7 +244,8 @@ pub(crate) fn run<T>(
     }
 }
 
-fn once<T>(
+/// One attempt at `work` in one transaction (see [`run`]).
+pub(crate) fn once<T>(
     client: &mut Client,
     statements: &mut Statements,
     level: IsolationLevel,
