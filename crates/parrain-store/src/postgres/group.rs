@@ -18,7 +18,10 @@
 //! credit) until it commits, so two groups, on one node or two, can each
 //! wait for a lock the other holds. PostgreSQL would break that deadlock
 //! only after `deadlock_timeout` (1 s); a group instead gives up any lock
-//! wait after [`LOCK_TIMEOUT`] and its flows run alone.
+//! wait after [`LOCK_TIMEOUT`] and its flows run alone. And a lock a group
+//! holds is held for all its flows: the flows that lock a referrer to
+//! credit it (`track/event`, give-credit) and the event batches, already a
+//! transaction of many, run alone (`super::tracking`).
 
 use std::any::Any;
 use std::collections::VecDeque;

@@ -1,4 +1,7 @@
-//! Tracking: each call runs its flow (`crate::flows`) in one transaction.
+//! Tracking: each call runs its flow (`crate::flows`) in one transaction,
+//! shared with the other flows waiting on the node (`super::group`) except
+//! for the flows that may lock a referrer to credit it, whose lock a group
+//! would hold for all its flows, and the event batches.
 
 use async_trait::async_trait;
 use parrain_core::email::Email;
@@ -33,7 +36,7 @@ impl Tracking for PgStore {
     }
 
     async fn track_event(&self, event: PageEvent, now: Millis) -> Result<Tracked> {
-        self.write_grouped(move |tx| flows::track_event(tx, event.clone(), now))
+        self.write_flow(move |tx| flows::track_event(tx, event.clone(), now))
             .await
     }
 
@@ -51,7 +54,7 @@ impl Tracking for PgStore {
         now: Millis,
     ) -> Result<Tracked> {
         let offer = offer.clone();
-        self.write_grouped(move |tx| {
+        self.write_flow(move |tx| {
             flows::give_credit(
                 tx,
                 &offer,
@@ -70,7 +73,7 @@ impl Tracking for PgStore {
         events: Vec<ServerEvent>,
         now: Millis,
     ) -> Result<Vec<EventOutcome>> {
-        self.write_grouped(move |tx| {
+        self.write_flow(move |tx| {
             events
                 .iter()
                 .map(|e| flows::ingest(tx, e.clone(), now))
@@ -99,7 +102,9 @@ impl Tracking for PgStore {
     ) -> Result<crate::Claimed> {
         let offer = offer.clone();
         let ip = flows::client_ip(ip);
-        self.write_grouped(move |tx| flows::claim(tx, &offer, &visitor, &participant, ip.clone(), now))
-            .await
+        self.write_grouped(move |tx| {
+            flows::claim(tx, &offer, &visitor, &participant, ip.clone(), now)
+        })
+        .await
     }
 }
