@@ -196,6 +196,8 @@ impl Relay {
             .kill_on_drop(true)
             .spawn()
             .expect("Node runs the relay (node must be on the PATH)");
+        // The relay is another program that says nothing when it is ready,
+        // so the only way to know is to try its port until it answers.
         let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
         while tokio::net::TcpStream::connect(("127.0.0.1", port))
             .await
