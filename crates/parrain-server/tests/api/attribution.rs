@@ -156,6 +156,61 @@ async fn a_share_code_used_as_a_coupon_at_checkout_credits_its_owner() {
     assert_eq!(report(&app, &offer).await["attribution"]["coupon"], 2);
 }
 
+/// One call of many events answers each as the same events sent one by one
+/// would: friends named by email, by browser or unknown, a new friend whose
+/// coupon credits and who is known to the next event, an id applied by an
+/// earlier call and one repeated within the call.
+#[tokio::test]
+async fn a_call_of_many_events_answers_each_as_if_sent_alone() {
+    let app = spawn_app().await;
+    let offer = checkout_offer(&app).await;
+    let ana = app.participant(&offer, "ana@example.com").await;
+    let bob = app.participant(&offer, "bob@example.com").await;
+    let dan = app.friend_arrives(code(&ana)).await;
+    app.identify(&dan, "dan@example.com").await;
+    let eve = app.friend_arrives(code(&bob)).await;
+    let first = json!({"id": "evt-1", "person": {"email": "dan@example.com"}, "name": "purchase"});
+    let out = app.post_ok("/v1/events", &first, StatusCode::OK).await;
+    assert_eq!(out["credits"][0]["participant_id"], ana["id"], "{out}");
+
+    let coupon = json!({"coupon": code(&bob)});
+    let batch = json!([
+        {"id": "evt-1", "person": {"email": "dan@example.com"}, "name": "purchase"},
+        {"id": "evt-2", "person": {"visitor_id": dan}, "name": "purchase"},
+        {"person": {"email": "nobody@example.com"}, "name": "purchase"},
+        {"id": "evt-3", "person": {"visitor_id": eve}, "name": "purchase"},
+        {"id": "evt-3", "person": {"visitor_id": eve}, "name": "purchase"},
+        {"person": {"email": "carol@example.com"}, "name": "purchase", "properties": coupon},
+        {"person": {"email": "carol@example.com"}, "name": "purchase", "properties": coupon},
+        {"person": {"visitor_id": "vis_0000000000000000bad1"}, "name": "purchase"}
+    ]);
+    for round in 0..2 {
+        let out = app.post_ok("/v1/events", &batch, StatusCode::OK).await;
+        let results = out["results"].as_array().unwrap();
+        let applied: Vec<bool> = results.iter().map(|r| r["applied"] == true).collect();
+        let fresh = round == 0;
+        assert_eq!(
+            applied,
+            [false, fresh, true, fresh, false, true, true, true],
+            "{out}"
+        );
+        let credit = |i: usize| &results[i]["credits"][0];
+        let credited: Vec<bool> = (0..8).map(|i| credit(i)["credited"] == true).collect();
+        assert_eq!(
+            credited,
+            [true, false, false, true, true, fresh, false, false],
+            "{out}"
+        );
+        for (i, who) in [(0, &ana), (3, &bob), (4, &bob)] {
+            assert_eq!(credit(i)["participant_id"], who["id"], "{out}");
+        }
+        assert_eq!(credit(2)["reason"], "unknown_friend", "{out}");
+        assert_eq!(credit(7)["reason"], "unknown_friend", "{out}");
+    }
+    assert_eq!(detail(&app, &ana).await["credit"], 1);
+    assert_eq!(detail(&app, &bob).await["credit"], 2);
+}
+
 #[tokio::test]
 async fn a_coupon_of_another_offer_or_no_code_at_all_attributes_nobody() {
     let app = spawn_app().await;

@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use parrain_core::activity::ActivityType;
 use parrain_core::attribution::Touch;
+use parrain_core::email::Email;
 use parrain_core::ids::{ActivityId, OfferId, ParticipantId, PersonId, VisitorId};
 use parrain_core::Millis;
 use serde_json::Value;
@@ -183,10 +184,6 @@ impl LedgerTx for PgTx<'_> {
         }
     }
 
-    fn keep_visitor(&self, visitor: &VisitorId, person: Option<PersonId>) {
-        *self.memo.visitor.borrow_mut() = Some((visitor.clone(), person));
-    }
-
     fn kept_attribution(
         &self,
         offer: &OfferId,
@@ -283,5 +280,126 @@ impl LedgerTx for PgTx<'_> {
 
     fn participant(&self, id: &ParticipantId) -> Result<Participant> {
         self.prep(|t| super::participants::load_participant(t, id))
+    }
+
+    // What a batch of server events read at once (`super::batch`) answers
+    // these without a round trip; what the batch writes keeps it true.
+
+    fn person_by_email(&self, email: &Email) -> Result<Option<PersonId>> {
+        if let Some(batch) = self.memo.batch.borrow().as_ref() {
+            if let Some(person) = batch.by_email.get(email.as_str()) {
+                return Ok(person.clone());
+            }
+        }
+        self.first(
+            "SELECT id FROM people WHERE email = ?1",
+            &[email.as_str().into()],
+            |r| Ok(PersonId::from_trusted(r.text(0)?)),
+        )
+    }
+
+    fn insert_person(
+        &self,
+        id: &PersonId,
+        email: &Email,
+        first: Option<&str>,
+        last: Option<&str>,
+        now: Millis,
+    ) -> Result<()> {
+        self.execute(
+            "INSERT INTO people (id, email, first_name, last_name, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            &[id.as_str().into(), email.as_str().into(), first.into(), last.into(), now.into()],
+        )?;
+        if let Some(batch) = self.memo.batch.borrow_mut().as_mut() {
+            batch
+                .by_email
+                .insert(email.as_str().to_owned(), Some(id.clone()));
+            batch.exists.insert(id.as_str().to_owned(), true);
+            batch.visitors.insert(id.as_str().to_owned(), Vec::new());
+        }
+        Ok(())
+    }
+
+    fn person_exists(&self, id: &PersonId) -> Result<bool> {
+        if let Some(batch) = self.memo.batch.borrow().as_ref() {
+            if let Some(exists) = batch.exists.get(id.as_str()) {
+                return Ok(*exists);
+            }
+        }
+        Ok(self
+            .first(
+                "SELECT 1 FROM people WHERE id = ?1",
+                &[id.as_str().into()],
+                |_| Ok(()),
+            )?
+            .is_some())
+    }
+
+    fn visitor_person(&self, visitor: &VisitorId) -> Result<Option<Option<PersonId>>> {
+        if let Some(person) = self.kept_visitor(visitor) {
+            return Ok(Some(person));
+        }
+        if let Some(batch) = self.memo.batch.borrow().as_ref() {
+            if let Some(person) = batch.browsers.get(visitor.as_str()) {
+                return Ok(person.clone());
+            }
+        }
+        self.first(
+            "SELECT person_id FROM visitors WHERE id = ?1",
+            &[visitor.as_str().into()],
+            |r| Ok(r.opt_text(0)?.map(PersonId::from_trusted)),
+        )
+    }
+
+    /// A browser written by this transaction: what a batch read of it and
+    /// of its person's browsers is read again.
+    fn keep_visitor(&self, visitor: &VisitorId, person: Option<PersonId>) {
+        if let Some(batch) = self.memo.batch.borrow_mut().as_mut() {
+            batch.browsers.remove(visitor.as_str());
+            if let Some(person) = &person {
+                batch.visitors.remove(person.as_str());
+            }
+        }
+        *self.memo.visitor.borrow_mut() = Some((visitor.clone(), person));
+    }
+
+    fn person_visitors(&self, person: &PersonId) -> Result<Vec<VisitorId>> {
+        if let Some(batch) = self.memo.batch.borrow().as_ref() {
+            if let Some(visitors) = batch.visitors.get(person.as_str()) {
+                return Ok(visitors.clone());
+            }
+        }
+        self.all(
+            "SELECT id FROM visitors WHERE person_id = ?1 ORDER BY created_at, id",
+            &[person.as_str().into()],
+            |r| Ok(VisitorId::from_trusted(r.text(0)?)),
+        )
+    }
+
+    fn server_event(&self, id: &str) -> Result<Option<String>> {
+        if let Some(batch) = self.memo.batch.borrow().as_ref() {
+            if let Some(result) = batch.results.get(id) {
+                return Ok(result.clone());
+            }
+        }
+        self.first(
+            "SELECT result FROM server_events WHERE id = ?1",
+            &[id.into()],
+            |r| r.text(0),
+        )
+    }
+
+    /// In a batch, written with the batch's other results at its end.
+    fn save_server_event(&self, id: &str, result: &str, now: Millis) -> Result<()> {
+        if let Some(batch) = self.memo.batch.borrow_mut().as_mut() {
+            batch.results.insert(id.to_owned(), Some(result.to_owned()));
+            batch.unsaved.push((id.to_owned(), result.to_owned()));
+            return Ok(());
+        }
+        self.execute(
+            "INSERT INTO server_events (id, result, received_at) VALUES (?1, ?2, ?3)",
+            &[id.into(), result.into(), now.into()],
+        )?;
+        Ok(())
     }
 }

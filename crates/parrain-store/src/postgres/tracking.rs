@@ -67,17 +67,22 @@ impl Tracking for PgStore {
         .await
     }
 
-    /// All the events of a call in one transaction, as SQLite's writer does.
+    /// All the events of a call in one transaction, as SQLite's writer
+    /// does, with what they ask read at once and their results written at
+    /// once (`super::batch`).
     async fn ingest_events(
         &self,
         events: Vec<ServerEvent>,
         now: Millis,
     ) -> Result<Vec<EventOutcome>> {
         self.write_flow(move |tx| {
-            events
+            tx.read_batch(&events)?;
+            let outcomes = events
                 .iter()
                 .map(|e| flows::ingest(tx, e.clone(), now))
-                .collect()
+                .collect::<Result<Vec<_>>>()?;
+            tx.write_batch(now)?;
+            Ok(outcomes)
         })
         .await
     }

@@ -61,7 +61,8 @@ pub(crate) struct PgTx<'a> {
 /// (a visit asks for it twice more). And, for a visit that touches the
 /// browser and then looks for its referrer, the attribution it last read or
 /// wrote and the owners of the participants it has read (which never
-/// change).
+/// change). And what a batch of server events asks, read for all its
+/// events at once (`super::batch`).
 #[derive(Default)]
 pub(crate) struct Memo {
     pub(crate) offers: RefCell<HashMap<String, Arc<Offer>>>,
@@ -70,6 +71,8 @@ pub(crate) struct Memo {
     #[allow(clippy::type_complexity)]
     pub(crate) attribution: RefCell<Option<((OfferId, VisitorId), Option<Touch<String>>)>>,
     pub(crate) owners: RefCell<HashMap<String, (PersonId, Option<VisitorId>)>>,
+    /// What a batch of server events read at once (see `super::batch`).
+    pub(crate) batch: RefCell<Option<super::batch::Batch>>,
 }
 
 impl Memo {
