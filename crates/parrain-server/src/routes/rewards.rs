@@ -110,7 +110,7 @@ async fn reverse_credits(
     ApiJson(input): ApiJson<ReverseIn>,
 ) -> ApiResult<Json<ReversalOut>> {
     let id = path_id!(ParticipantId, id, "participant");
-    let friend = input.friend.into_ref("friend")?;
+    let friend = input.friend.into_ref(|| "friend".into())?;
     let reason = input.reason.filter(|r| !r.trim().is_empty());
     if reason.as_ref().is_some_and(|r| r.chars().count() > 500) {
         return Err(ApiError::bad_field(

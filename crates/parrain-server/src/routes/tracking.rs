@@ -6,7 +6,7 @@ use axum::Json;
 use parrain_core::email::Email;
 use parrain_core::ids::{OfferId, PersonId, VisitorId};
 use parrain_core::offer::{valid_event_name, Network};
-use parrain_store::{EventOutcome, FriendRef, PageEvent, ServerEvent, Tracked, Visit};
+use parrain_store::{EventCredit, EventOutcome, FriendRef, PageEvent, ServerEvent, Tracked, Visit};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -251,15 +251,18 @@ pub(super) struct FriendIn {
 }
 
 impl FriendIn {
-    pub(super) fn into_ref(self, field: &str) -> ApiResult<FriendRef> {
+    /// `field` names it in the error (made only when there is one: a batch
+    /// of events names each event's).
+    pub(super) fn into_ref(self, field: impl FnOnce() -> String) -> ApiResult<FriendRef> {
         match (self.email, self.person_id, self.visitor_id) {
             (Some(e), None, None) => Ok(FriendRef::Email(e)),
             (None, Some(p), None) => Ok(FriendRef::Person(p)),
             (None, None, Some(v)) => Ok(FriendRef::Visitor(v)),
-            _ => Err(ApiError::bad_field(
-                field,
-                format!("{field} needs exactly one of email, person_id, visitor_id"),
-            )),
+            _ => {
+                let field = field();
+                let message = format!("{field} needs exactly one of email, person_id, visitor_id");
+                Err(ApiError::bad_field(field, message))
+            }
         }
     }
 }
@@ -327,7 +330,7 @@ async fn give_credit(
         person_id: input.person_id,
         visitor_id: input.visitor_id,
     }
-    .into_ref("body")?;
+    .into_ref(|| "body".into())?;
     let event_id = event_id(input.event_id, "event_id")?;
     let tracked = state
         .store
@@ -355,7 +358,7 @@ struct EventResultOut {
     applied: bool,
     /// One entry per offer whose trigger rule matched.
     #[schema(value_type = Vec<Object>)]
-    credits: Value,
+    credits: Vec<EventCredit>,
 }
 
 impl From<EventOutcome> for EventResultOut {
@@ -363,7 +366,7 @@ impl From<EventOutcome> for EventResultOut {
         Self {
             id: o.id,
             applied: o.applied,
-            credits: serde_json::to_value(o.credits).unwrap_or_default(),
+            credits: o.credits,
         }
     }
 }
@@ -416,7 +419,7 @@ fn to_server_event(index: Option<usize>, e: ServerEventIn) -> ApiResult<ServerEv
         .transpose()?;
     Ok(ServerEvent {
         id: e.id,
-        person: e.person.into_ref(&at("person"))?,
+        person: e.person.into_ref(|| at("person"))?,
         name: e.name,
         properties: e.properties,
         occurred_at,
