@@ -133,7 +133,9 @@ impl Groups {
                 return;
             }
         };
-        let Conn { client, statements } = &mut *conn;
+        let Conn {
+            client, statements, ..
+        } = &mut *conn;
         let cache = Some(&*self.cache);
         let together = match group.len() {
             1 => None,

@@ -78,7 +78,13 @@ pub(crate) type Pool = r2d2::Pool<Manager>;
 pub(crate) struct Conn {
     pub(crate) client: Client,
     statements: tx::Statements,
+    /// When it was last given back to the pool (see [`Manager::is_valid`]).
+    returned: std::time::Instant,
 }
+
+/// A connection given back to the pool less than this long ago is handed
+/// out again without a round trip to test it.
+const TESTED_IF_IDLE: std::time::Duration = std::time::Duration::from_secs(1);
 
 impl Conn {
     /// `sql` prepared on this connection, once.
@@ -106,14 +112,26 @@ impl r2d2::ManageConnection for Manager {
         Ok(Conn {
             client: self.0.connect(NoTls)?,
             statements: tx::Statements::new(),
+            returned: std::time::Instant::now(),
         })
     }
 
+    /// Run on every checkout. An empty query (a round trip) only for a
+    /// connection idle for [`TESTED_IF_IDLE`] or more: under load every
+    /// request checks a connection out, and testing each cost a round trip
+    /// as dear as a statement of the request's own. One just given back
+    /// worked a moment ago; one idle longer (a restarted server, say) is
+    /// tested and replaced as before.
     fn is_valid(&self, conn: &mut Conn) -> std::result::Result<(), postgres::Error> {
-        conn.client.simple_query("").map(drop)
+        if conn.client.is_closed() || conn.returned.elapsed() >= TESTED_IF_IDLE {
+            conn.client.simple_query("")?;
+        }
+        Ok(())
     }
 
+    /// Run on every return to the pool (which is when `returned` is noted).
     fn has_broken(&self, conn: &mut Conn) -> bool {
+        conn.returned = std::time::Instant::now();
         conn.client.is_closed()
     }
 }
@@ -243,7 +261,9 @@ impl PgStore {
         let cache = cached.then(|| self.cache.clone());
         let (value, queued) = blocking(move || {
             let mut conn = pool.get()?;
-            let Conn { client, statements } = &mut *conn;
+            let Conn {
+                client, statements, ..
+            } = &mut *conn;
             let done = tx::run(client, statements, isolation, cache.as_deref(), &work);
             // What the committed attempt queued (nothing if none committed).
             let queued = log::take_queued();
