@@ -108,7 +108,7 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
 ];
 
 /// Tables SQLite keeps without a `rowid`.
-const WITHOUT_ROWID: &[&str] = &["activity_hours"];
+const WITHOUT_ROWID: &[&str] = &["activity_hours", "visitors", "attributions"];
 
 /// Identity columns whose sequences must continue after the copied rows.
 const IDENTITIES: &[(&str, &str)] = &[

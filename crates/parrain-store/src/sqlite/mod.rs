@@ -46,6 +46,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0019_promo_low_stock.sql"),
     include_str!("../../migrations/sqlite/0020_pending_codes.sql"),
     include_str!("../../migrations/sqlite/0021_click_journal.sql"),
+    include_str!("../../migrations/sqlite/0022_lean_clicks.sql"),
 ];
 
 /// The SQLite store. Cheap to clone.
@@ -167,4 +168,98 @@ fn migrate(conn: &Connection) -> Result<usize> {
         ran += 1;
     }
     Ok(ran)
+}
+
+#[cfg(test)]
+mod tests {
+    use parrain_core::activity::ActivityType;
+    use parrain_core::ids::{OfferId, VisitorId};
+
+    use super::*;
+    use crate::flows::{LedgerTx, Who};
+    use crate::{Activities, ActivityFilter, PageRequest};
+
+    /// A file made before `0022_lean_clicks` keeps its browsers,
+    /// attributions and activity log, and the log goes on from its last
+    /// `seq`: newest first, after every earlier row, pages unchanged.
+    #[tokio::test]
+    async fn an_upgraded_file_keeps_its_clicks_and_its_activity_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("parrain.db");
+        {
+            let conn = open_private(&path).unwrap();
+            configure(&conn).unwrap();
+            for sql in &MIGRATIONS[..21] {
+                conn.execute_batch(sql).unwrap();
+            }
+            conn.pragma_update(None, "user_version", 21).unwrap();
+            conn.execute_batch(
+                "INSERT INTO people (id, email, created_at) VALUES ('per_1', 'ana@example.com', 1);
+                 INSERT INTO visitors (id, person_id, created_at, ip, ip_seen_at)
+                     VALUES ('vis_a', 'per_1', 1, '192.0.2.1', 1), ('vis_b', NULL, 2, NULL, NULL);
+                 INSERT INTO attributions (offer_id, visitor_id, participant_id, touched_at, channel)
+                     VALUES ('off_1', 'vis_b', 'par_1', 2, 'link');
+                 INSERT INTO activities (id, type, offer_id, participant_id, visitor_id, occurred_at)
+                     VALUES ('act_1', 'clicks_shared_link', 'off_1', 'par_1', 'vis_a', 1),
+                            ('act_2', 'clicks_shared_link', 'off_1', 'par_1', 'vis_b', 2),
+                            ('act_3', 'clicks_shared_link', 'off_1', 'par_1', 'vis_b', 3);",
+            )
+            .unwrap();
+        }
+        let store = SqliteStore::open_file(&path).unwrap();
+        store
+            .write(|conn| {
+                let who = Who {
+                    offer: Some(&OfferId::from_trusted("off_1".into())),
+                    participant: None,
+                    person: None,
+                    visitor: Some(&VisitorId::from_trusted("vis_b".into())),
+                };
+                conn.record(
+                    ActivityType::ClicksSharedLink,
+                    who,
+                    serde_json::json!({}),
+                    4,
+                )
+            })
+            .await
+            .unwrap();
+        let kept = store
+            .read(|conn| {
+                let visitors: Vec<(String, Option<String>)> = conn
+                    .prepare("SELECT id, person_id FROM visitors ORDER BY id")?
+                    .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect::<std::result::Result<_, _>>()?;
+                let attributed: String = conn.query_row(
+                    "SELECT participant_id FROM attributions WHERE offer_id = 'off_1' AND visitor_id = 'vis_b'",
+                    [],
+                    |r| r.get(0),
+                )?;
+                Ok((visitors, attributed))
+            })
+            .await
+            .unwrap();
+        assert_eq!(
+            kept,
+            (
+                vec![
+                    ("vis_a".into(), Some("per_1".into())),
+                    ("vis_b".into(), None)
+                ],
+                "par_1".into()
+            )
+        );
+        let page = |cursor| {
+            store.list_activities(ActivityFilter::default(), PageRequest { cursor, limit: 2 })
+        };
+        let first = page(None).await.unwrap();
+        let second = page(first.next_cursor.clone()).await.unwrap();
+        let occurred: Vec<_> = first
+            .items
+            .iter()
+            .chain(&second.items)
+            .map(|a| a.occurred_at)
+            .collect();
+        assert_eq!(occurred, [4, 3, 2, 1]);
+    }
 }
