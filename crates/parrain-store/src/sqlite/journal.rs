@@ -42,8 +42,9 @@ use crate::{Click, Clicked, Result, StoreError};
 pub(crate) const DUE_AT: usize = 128;
 /// Age of the oldest waiting click that makes the writer record the journal.
 pub(crate) const DUE_AFTER: Duration = Duration::from_millis(50);
-/// Rows recorded in one pass.
-const RUN: usize = 1_000;
+/// The rows recorded in one pass: the journal's oldest 1,000.
+const RUN_SQL: &str = "SELECT seq, at, code, visitor_id, new_browser, channel, ip
+                       FROM click_journal ORDER BY seq LIMIT 1000";
 
 /// A click handed to the writer, with the browser id it will answer with.
 pub(crate) struct ClickJob {
@@ -185,12 +186,12 @@ pub(crate) fn record_all(conn: &Connection) -> Result<usize> {
 }
 
 fn record_run(conn: &Connection) -> Result<usize> {
+    // The limit is written into the statement: bound as a parameter,
+    // SQLite plans with its value, so it prepared the statement again at
+    // every run (BENCHMARKS.md, "Sixth round").
     let entries = conn
-        .prepare_cached(
-            "SELECT seq, at, code, visitor_id, new_browser, channel, ip
-             FROM click_journal ORDER BY seq LIMIT ?1",
-        )?
-        .query_map([RUN as i64], |r| {
+        .prepare_cached(RUN_SQL)?
+        .query_map([], |r| {
             Ok(Entry {
                 seq: r.get(0)?,
                 at: r.get(1)?,
