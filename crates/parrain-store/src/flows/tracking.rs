@@ -75,9 +75,38 @@ fn touch_code(
     Ok(())
 }
 
+/// Remembers a browser that came without a visitor id: the redirect has
+/// just named it, so it has no row, no person and no attribution yet. A
+/// plain insert, where [`LedgerTx::see_visitor`]'s upsert reads back the
+/// person (`RETURNING`) and makes SQLite keep undo copies of the pages it
+/// writes in case the statement fails halfway: a quarter of what recording
+/// a click cost the writer (BENCHMARKS.md, "Sixth round"). The id is new,
+/// so the conflict clause is only a guard: a repeated click is never
+/// recorded twice, and a row already there is left as it is.
+fn new_browser(
+    tx: &impl LedgerTx,
+    visitor: &VisitorId,
+    ip: Option<&str>,
+    now: Millis,
+) -> Result<()> {
+    tx.execute(
+        "INSERT INTO visitors (id, created_at, ip, ip_seen_at) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (id) DO NOTHING",
+        &[
+            visitor.as_str().into(),
+            now.into(),
+            ip.into(),
+            ip.map(|_| now).into(),
+        ],
+    )?;
+    tx.keep_visitor(visitor, None);
+    Ok(())
+}
+
 /// Attributes a browser that came without a visitor id, named by this click,
 /// to the share code. It has no person and no attribution yet, and is no
-/// participant's own browser, so neither is read.
+/// participant's own browser, so neither is read; and, as for its row of
+/// `visitors` ([`new_browser`]), a plain insert makes its attribution.
 fn touch_new_browser(
     tx: &impl LedgerTx,
     offer: &Offer,
@@ -89,11 +118,24 @@ fn touch_new_browser(
     if offer.live_at(now).is_none() {
         return Ok(());
     }
+    tx.execute(
+        "INSERT INTO attributions (offer_id, visitor_id, participant_id, touched_at, channel)
+         VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (offer_id, visitor_id) DO NOTHING",
+        &[
+            offer.id.as_str().into(),
+            visitor.as_str().into(),
+            participant.as_str().into(),
+            now.into(),
+            channel.into(),
+        ],
+    )?;
     let touch = Touch {
         participant: participant.to_string(),
         at: now,
     };
-    tx.set_attribution(&offer.id, visitor, &touch, channel)
+    tx.keep_attribution(&offer.id, visitor, Some(&touch));
+    Ok(())
 }
 
 /// A click on a share link; `None` for an unknown code (nothing recorded).
@@ -178,10 +220,11 @@ pub(crate) fn record_click(tx: &impl LedgerTx, click: &Seen<'_>, now: Millis) ->
         }
     }
     let visitor = click.visitor;
-    tx.see_visitor(visitor, None, click.ip, now)?;
     let person = if click.new_browser {
+        new_browser(tx, visitor, click.ip, now)?;
         None
     } else {
+        tx.see_visitor(visitor, None, click.ip, now)?;
         tx.visitor_person(visitor)?.flatten()
     };
     let who = Who {
