@@ -10,7 +10,9 @@
 //! person or the same browser is never credited at all (SPEC §3); these
 //! rules catch its variants.
 
+use std::collections::HashMap;
 use std::net::IpAddr;
+use std::sync::{Mutex, OnceLock};
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -219,7 +221,33 @@ pub fn is_disposable(email: &Email) -> bool {
     // Only the domain is judged: a local part the list's syntax check
     // dislikes is not a disposable domain.
     let domain = email.as_str().rsplit_once('@').map_or("", |(_, d)| d);
-    !mailchecker::is_valid(&format!("x@{domain}"))
+    let known = judged_domains()
+        .lock()
+        .ok()
+        .and_then(|d| d.get(domain).copied());
+    if let Some(known) = known {
+        return known;
+    }
+    let disposable = !mailchecker::is_valid(&format!("x@{domain}"));
+    if let Ok(mut judged) = judged_domains().lock() {
+        if judged.len() >= JUDGED_DOMAINS {
+            judged.clear();
+        }
+        judged.insert(domain.to_owned(), disposable);
+    }
+    disposable
+}
+
+/// Domains judged at most before [`judged_domains`] starts over.
+const JUDGED_DOMAINS: usize = 4_096;
+
+/// What [`is_disposable`] found of each domain it judged. The list is one
+/// of some 56,000 domains read one after another, about 400,000
+/// instructions an address, where a referral's friends mostly come from a
+/// handful of domains (the same list gives the same answer for a domain).
+fn judged_domains() -> &'static Mutex<HashMap<String, bool>> {
+    static JUDGED: OnceLock<Mutex<HashMap<String, bool>>> = OnceLock::new();
+    JUDGED.get_or_init(Mutex::default)
 }
 
 /// Applies the rules: the most severe outcome of those that fire.
@@ -400,6 +428,21 @@ mod tests {
             canonical_email(&email("a.da+x@example.com")),
             "a.da@example.com"
         );
+    }
+
+    #[test]
+    fn a_domain_judged_again_gets_the_list_s_answer() {
+        for (address, listed) in [
+            ("x@mailinator.com", true),
+            ("y@mailinator.com", true),
+            ("z@sub.10minutemail.com", true),
+            ("ada@example.com", false),
+            ("bob@example.com", false),
+        ] {
+            for _ in 0..2 {
+                assert_eq!(is_disposable(&email(address)), listed, "{address}");
+            }
+        }
     }
 
     #[test]
