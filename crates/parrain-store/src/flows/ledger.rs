@@ -82,6 +82,92 @@ fn id<T>(wrap: fn(String) -> T) -> impl Fn(&dyn crate::sql::Get) -> Result<T> {
     move |r| Ok(wrap(r.text(0)?))
 }
 
+/// The statements of the steps an engine may answer otherwise first (a
+/// PostgreSQL batch of server events reads ahead what its events ask):
+/// the engine's own version ends in the same statement.
+pub(crate) mod stmt {
+    use parrain_core::email::Email;
+    use parrain_core::ids::{PersonId, VisitorId};
+    use parrain_core::Millis;
+
+    use super::id;
+    use crate::sql::Db;
+    use crate::Result;
+
+    pub(crate) fn person_by_email(db: &impl Db, email: &Email) -> Result<Option<PersonId>> {
+        db.first(
+            "SELECT id FROM people WHERE email = ?1",
+            &[email.as_str().into()],
+            id(PersonId::from_trusted),
+        )
+    }
+
+    pub(crate) fn insert_person(
+        db: &impl Db,
+        id: &PersonId,
+        email: &Email,
+        first: Option<&str>,
+        last: Option<&str>,
+        now: Millis,
+    ) -> Result<()> {
+        db.execute(
+            "INSERT INTO people (id, email, first_name, last_name, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            &[id.as_str().into(), email.as_str().into(), first.into(), last.into(), now.into()],
+        )?;
+        Ok(())
+    }
+
+    pub(crate) fn person_exists(db: &impl Db, id: &PersonId) -> Result<bool> {
+        let found = db.first(
+            "SELECT 1 FROM people WHERE id = ?1",
+            &[id.as_str().into()],
+            |_| Ok(()),
+        )?;
+        Ok(found.is_some())
+    }
+
+    /// `None` for an unknown browser, `Some(None)` for an anonymous one.
+    pub(crate) fn visitor_person(
+        db: &impl Db,
+        visitor: &VisitorId,
+    ) -> Result<Option<Option<PersonId>>> {
+        db.first(
+            "SELECT person_id FROM visitors WHERE id = ?1",
+            &[visitor.as_str().into()],
+            |r| Ok(r.opt_text(0)?.map(PersonId::from_trusted)),
+        )
+    }
+
+    pub(crate) fn person_visitors(db: &impl Db, person: &PersonId) -> Result<Vec<VisitorId>> {
+        db.all(
+            "SELECT id FROM visitors WHERE person_id = ?1 ORDER BY created_at, id",
+            &[person.as_str().into()],
+            id(VisitorId::from_trusted),
+        )
+    }
+
+    pub(crate) fn server_event(db: &impl Db, id: &str) -> Result<Option<String>> {
+        db.first(
+            "SELECT result FROM server_events WHERE id = ?1",
+            &[id.into()],
+            |r| r.text(0),
+        )
+    }
+
+    pub(crate) fn save_server_event(
+        db: &impl Db,
+        id: &str,
+        result: &str,
+        now: Millis,
+    ) -> Result<()> {
+        db.execute(
+            "INSERT INTO server_events (id, result, received_at) VALUES (?1, ?2, ?3)",
+            &[id.into(), result.into(), now.into()],
+        )?;
+        Ok(())
+    }
+}
+
 /// The database steps the flows are made of, inside one transaction.
 pub(crate) trait LedgerTx: ReviewTx + crate::sql::Sql + Db + Sized {
     /// Whether rows are locked (`FOR UPDATE`) before they are read to be
@@ -125,11 +211,7 @@ pub(crate) trait LedgerTx: ReviewTx + crate::sql::Sql + Db + Sized {
     }
 
     fn person_by_email(&self, email: &Email) -> Result<Option<PersonId>> {
-        self.first(
-            "SELECT id FROM people WHERE email = ?1",
-            &[email.as_str().into()],
-            id(PersonId::from_trusted),
-        )
+        stmt::person_by_email(self, email)
     }
 
     fn insert_person(
@@ -140,11 +222,7 @@ pub(crate) trait LedgerTx: ReviewTx + crate::sql::Sql + Db + Sized {
         last: Option<&str>,
         now: Millis,
     ) -> Result<()> {
-        self.execute(
-            "INSERT INTO people (id, email, first_name, last_name, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            &[id.as_str().into(), email.as_str().into(), first.into(), last.into(), now.into()],
-        )?;
-        Ok(())
+        stmt::insert_person(self, id, email, first, last, now)
     }
 
     /// Fills names the person does not have yet.
@@ -163,13 +241,7 @@ pub(crate) trait LedgerTx: ReviewTx + crate::sql::Sql + Db + Sized {
     }
 
     fn person_exists(&self, id: &PersonId) -> Result<bool> {
-        Ok(self
-            .first(
-                "SELECT 1 FROM people WHERE id = ?1",
-                &[id.as_str().into()],
-                |_| Ok(()),
-            )?
-            .is_some())
+        stmt::person_exists(self, id)
     }
 
     /// Remembers a browser; ties it to `person` if it has no person yet, and
@@ -206,19 +278,11 @@ pub(crate) trait LedgerTx: ReviewTx + crate::sql::Sql + Db + Sized {
         if let Some(person) = self.kept_visitor(visitor) {
             return Ok(Some(person));
         }
-        self.first(
-            "SELECT person_id FROM visitors WHERE id = ?1",
-            &[visitor.as_str().into()],
-            |r| Ok(r.opt_text(0)?.map(PersonId::from_trusted)),
-        )
+        stmt::visitor_person(self, visitor)
     }
 
     fn person_visitors(&self, person: &PersonId) -> Result<Vec<VisitorId>> {
-        self.all(
-            "SELECT id FROM visitors WHERE person_id = ?1 ORDER BY created_at, id",
-            &[person.as_str().into()],
-            id(VisitorId::from_trusted),
-        )
+        stmt::person_visitors(self, person)
     }
 
     fn attribution(&self, offer: &OfferId, visitor: &VisitorId) -> Result<Option<Touch<String>>> {
@@ -471,19 +535,11 @@ pub(crate) trait LedgerTx: ReviewTx + crate::sql::Sql + Db + Sized {
 
     /// The stored result of a server event already applied.
     fn server_event(&self, id: &str) -> Result<Option<String>> {
-        self.first(
-            "SELECT result FROM server_events WHERE id = ?1",
-            &[id.into()],
-            |r| r.text(0),
-        )
+        stmt::server_event(self, id)
     }
 
     fn save_server_event(&self, id: &str, result: &str, now: Millis) -> Result<()> {
-        self.execute(
-            "INSERT INTO server_events (id, result, received_at) VALUES (?1, ?2, ?3)",
-            &[id.into(), result.into(), now.into()],
-        )?;
-        Ok(())
+        stmt::save_server_event(self, id, result, now)
     }
 
     /// Keeps a new participant's access token (its stored form, SPEC §12).

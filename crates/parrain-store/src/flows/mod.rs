@@ -27,7 +27,7 @@ use crate::Result;
 
 pub(crate) use claim::claim;
 pub(crate) use invitations::{invite, preview};
-pub(crate) use ledger::{fan_out, Endpoint, LedgerTx};
+pub(crate) use ledger::{fan_out, stmt, Endpoint, LedgerTx};
 pub(crate) use pending::request as pending_code;
 pub(crate) use review::{decide as decide_review, ReviewTx};
 pub(crate) use sign_up::{confirm_friend, fulfil_by_hand, fulfil_many, sign_up};

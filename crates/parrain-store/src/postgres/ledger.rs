@@ -14,7 +14,7 @@ use parrain_core::ids::{ActivityId, OfferId, ParticipantId, PersonId, VisitorId}
 use parrain_core::Millis;
 use serde_json::Value;
 
-use crate::flows::{fan_out, LedgerTx, NewParticipant, Who};
+use crate::flows::{fan_out, stmt, LedgerTx, NewParticipant, Who};
 use crate::report::HourStep;
 use crate::sql::Db;
 use crate::{Offer, Participant, Result, StoreError};
@@ -291,11 +291,7 @@ impl LedgerTx for PgTx<'_> {
                 return Ok(person.clone());
             }
         }
-        self.first(
-            "SELECT id FROM people WHERE email = ?1",
-            &[email.as_str().into()],
-            |r| Ok(PersonId::from_trusted(r.text(0)?)),
-        )
+        stmt::person_by_email(self, email)
     }
 
     fn insert_person(
@@ -306,10 +302,7 @@ impl LedgerTx for PgTx<'_> {
         last: Option<&str>,
         now: Millis,
     ) -> Result<()> {
-        self.execute(
-            "INSERT INTO people (id, email, first_name, last_name, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            &[id.as_str().into(), email.as_str().into(), first.into(), last.into(), now.into()],
-        )?;
+        stmt::insert_person(self, id, email, first, last, now)?;
         if let Some(batch) = self.memo.batch.borrow_mut().as_mut() {
             batch
                 .by_email
@@ -326,13 +319,7 @@ impl LedgerTx for PgTx<'_> {
                 return Ok(*exists);
             }
         }
-        Ok(self
-            .first(
-                "SELECT 1 FROM people WHERE id = ?1",
-                &[id.as_str().into()],
-                |_| Ok(()),
-            )?
-            .is_some())
+        stmt::person_exists(self, id)
     }
 
     fn visitor_person(&self, visitor: &VisitorId) -> Result<Option<Option<PersonId>>> {
@@ -344,11 +331,7 @@ impl LedgerTx for PgTx<'_> {
                 return Ok(person.clone());
             }
         }
-        self.first(
-            "SELECT person_id FROM visitors WHERE id = ?1",
-            &[visitor.as_str().into()],
-            |r| Ok(r.opt_text(0)?.map(PersonId::from_trusted)),
-        )
+        stmt::visitor_person(self, visitor)
     }
 
     /// A browser written by this transaction: what a batch read of it and
@@ -369,11 +352,7 @@ impl LedgerTx for PgTx<'_> {
                 return Ok(visitors.clone());
             }
         }
-        self.all(
-            "SELECT id FROM visitors WHERE person_id = ?1 ORDER BY created_at, id",
-            &[person.as_str().into()],
-            |r| Ok(VisitorId::from_trusted(r.text(0)?)),
-        )
+        stmt::person_visitors(self, person)
     }
 
     fn server_event(&self, id: &str) -> Result<Option<String>> {
@@ -382,11 +361,7 @@ impl LedgerTx for PgTx<'_> {
                 return Ok(result.clone());
             }
         }
-        self.first(
-            "SELECT result FROM server_events WHERE id = ?1",
-            &[id.into()],
-            |r| r.text(0),
-        )
+        stmt::server_event(self, id)
     }
 
     /// In a batch, written with the batch's other results at its end.
@@ -396,10 +371,6 @@ impl LedgerTx for PgTx<'_> {
             batch.unsaved.push((id.to_owned(), result.to_owned()));
             return Ok(());
         }
-        self.execute(
-            "INSERT INTO server_events (id, result, received_at) VALUES (?1, ?2, ?3)",
-            &[id.into(), result.into(), now.into()],
-        )?;
-        Ok(())
+        stmt::save_server_event(self, id, result, now)
     }
 }
