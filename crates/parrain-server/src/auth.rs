@@ -6,7 +6,8 @@
 //! query parameter, for `sendBeacon`, which cannot set headers. A store
 //! that keeps keys itself (PostgreSQL, under its cache's generation) is
 //! asked on every call, and a key revoked on any node is refused by the next
-//! request on every node; on the others a key found is trusted for
+//! request on every node (the request's own transaction confirms a kept
+//! key: [`confirm_trusted`]); on the others a key found is trusted for
 //! [`KEY_TTL`] before it is looked up again, so a key revoked by another
 //! process stops working within that time.
 
@@ -14,8 +15,10 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequestParts, Request, State};
 use axum::http::{header, request::Parts};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use parrain_core::ids::KeyId;
 use parrain_core::Millis;
@@ -114,7 +117,7 @@ pub(crate) async fn authenticate(parts: &Parts, state: &AppState) -> Result<ApiK
                 .store
                 .key_by_hash(&hash)
                 .await?
-                .ok_or(ApiError::Unauthorized("the API key is unknown or revoked"))?;
+                .ok_or(ApiError::Unauthorized(KEY_REFUSED))?;
             if !store_keeps {
                 KEYS.keep(hash, &key);
             }
@@ -126,6 +129,33 @@ pub(crate) async fn authenticate(parts: &Parts, state: &AppState) -> Result<ApiK
     }
     note_use(state, &key);
     Ok(key)
+}
+
+/// What a request with a key that is unknown or revoked is told.
+pub(crate) const KEY_REFUSED: &str = "the API key is unknown or revoked";
+
+/// Runs a keyed request so that a store keeping keys itself may let it in
+/// on a kept key and confirm that key in the request's own transaction
+/// (`parrain_store::trust`). A request whose handler used the store for
+/// nothing has its key confirmed here, before its answer leaves.
+pub(crate) async fn confirm_trusted(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if !state.store.keeps_keys() {
+        return next.run(request).await;
+    }
+    let (response, unconfirmed) = parrain_store::trust::scope(next.run(request)).await;
+    let Some(hash) = unconfirmed else {
+        return response;
+    };
+    // Outside the scope: this lookup reads the generation itself.
+    match state.store.key_by_hash(&hash).await {
+        Ok(Some(_)) => response,
+        Ok(None) => ApiError::Unauthorized(KEY_REFUSED).into_response(),
+        Err(e) => ApiError::from(e).into_response(),
+    }
 }
 
 /// Keeps the key's `last_used_at` to the minute: at most one write per key

@@ -189,6 +189,7 @@ impl From<StoreError> for ApiError {
                 details: json!({ "lines": lines }),
             },
             StoreError::BadInput { field, message } => Self::bad_field(field, message),
+            StoreError::KeyRefused => Self::Unauthorized(crate::auth::KEY_REFUSED),
             StoreError::Database(cause) => Self::Internal(cause.to_string()),
         }
     }

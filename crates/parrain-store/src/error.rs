@@ -31,6 +31,10 @@ pub enum StoreError {
         field: &'static str,
         message: String,
     },
+    /// The API key a request was let in on was revoked before the
+    /// request's transaction could confirm it (`trust`): nothing was written.
+    #[error("the API key is unknown or revoked")]
+    KeyRefused,
     /// The database failed; the cause is logged, never shown.
     #[error("database error: {0}")]
     Database(#[from] DbError),

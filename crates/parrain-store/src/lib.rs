@@ -38,6 +38,7 @@ mod social;
 mod sql;
 pub mod sqlite;
 mod tokens;
+pub mod trust;
 mod webhook_data;
 mod webhooks;
 

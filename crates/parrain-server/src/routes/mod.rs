@@ -64,7 +64,8 @@ struct ApiDoc;
 ///   under the per-IP limit;
 /// - **secret-key API** (`router()` of a feature module): the rest of
 ///   `/v1`. Both `/v1` groups take an `Idempotency-Key` on their writes (a
-///   public route called with a secret key replays like any other);
+///   public route called with a secret key replays like any other), and
+///   both confirm a key their store let them in on (`auth::confirm_trusted`);
 /// - **pages** (`pages()` here, `admin::router` for the operator): HTML
 ///   pages, under the per-IP limit here; the admin's forms check their CSRF
 ///   token by extractor (`admin::session::CsrfForm`) and fail with HTML
@@ -74,6 +75,7 @@ struct ApiDoc;
 ///   what it needs of them.
 pub fn router(state: &AppState) -> Router<AppState> {
     let idempotent = axum::middleware::from_fn_with_state(state.clone(), idempotency::middleware);
+    let trusted = axum::middleware::from_fn_with_state(state.clone(), crate::auth::confirm_trusted);
     let secret = OpenApiRouter::new()
         .merge(offers::router())
         .merge(customers::router())
@@ -87,7 +89,8 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(reviews::router())
         .merge(reports::router())
         .merge(rewards::router())
-        .route_layer(idempotent.clone());
+        .route_layer(idempotent.clone())
+        .route_layer(trusted.clone());
     let public = OpenApiRouter::new()
         .merge(offers::public())
         .merge(participants::public())
@@ -98,6 +101,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(referrers::public())
         .route_layer(axum::middleware::from_fn(crate::limit::per_ip))
         .route_layer(idempotent)
+        .route_layer(trusted)
         // `layer`, not `route_layer`: the preflight (OPTIONS) of a public
         // route reaches its 405 fallback, which the CORS layer answers.
         .layer(cors());

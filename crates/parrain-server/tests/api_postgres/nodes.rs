@@ -189,6 +189,102 @@ async fn a_key_revoked_elsewhere_is_refused_by_the_next_request_on_every_node() 
     }
 }
 
+/// A request let in on a key a node keeps (a sign-up, a visit, a batch of
+/// events: flows whose own transaction confirms the key; a call its
+/// handler refuses before any use of the store) is refused, and writes
+/// nothing, when it is the first after the key's revocation by another
+/// process, with the node deaf to the announcements; the node's own keys
+/// keep working.
+#[tokio::test]
+async fn a_key_revoked_elsewhere_writes_nothing_on_a_node_that_kept_it() {
+    let a = spawn_app_with(|_| {}).await;
+    let Keep::Database(db) = &a.db else {
+        panic!("the PostgreSQL suite keeps a database");
+    };
+    let store = PgStore::connect(db.url(), 4).await.unwrap();
+    store.deaf_to_cache_announcements();
+    let b = spawn_app_over(Arc::new(store), Keep::Elsewhere, |_| {}).await;
+    let elsewhere = PgStore::connect(db.url(), 1).await.unwrap();
+    let offer = a
+        .live_offer(json!({"type": "referred_visits", "count": 100}))
+        .await;
+    let code = a.participant(&offer, "ana@example.com").await["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let sign_up = |email: &str| {
+        (
+            format!("/v1/offers/{offer}/participants"),
+            json!({"email": email}),
+        )
+    };
+    let visit = |n: u32| {
+        let visitor = format!("vis_000000000000000000{n:02}");
+        let body = json!({"offer_id": offer, "visitor_id": visitor, "referral_code": code});
+        ("/v1/track/visit".to_owned(), body)
+    };
+    let event = |email: &str| {
+        (
+            "/v1/events".to_owned(),
+            json!({"person": {"email": email}, "name": "purchase"}),
+        )
+    };
+    let send = |(path, body): (String, serde_json::Value), key: &str| {
+        let request = b.client.post(b.url(&path)).bearer_auth(key).json(&body);
+        async move { request.send().await.unwrap() }
+    };
+    let public = |key: &str| {
+        let request = b
+            .client
+            .get(b.url(&format!("/v1/offers/{offer}/public")))
+            .bearer_auth(key);
+        async move { request.send().await.unwrap() }
+    };
+    let visits = || async { a.activities("type=visits_offer_page").await.len() };
+
+    let cases = [
+        (KeyKind::Secret, sign_up("cal@example.com")),
+        (KeyKind::Publishable, visit(1)),
+        (KeyKind::Secret, event("dan@example.com")),
+        (
+            KeyKind::Secret,
+            ("/v1/events".to_owned(), json!({"name": 5})),
+        ),
+    ];
+    for (kind, request) in cases {
+        let (key, plain) = auth::create_key(&elsewhere, kind, "site", a.clock.now(), Audit::none())
+            .await
+            .unwrap();
+        // Node B checks the key and keeps it.
+        expect(public(&plain).await, StatusCode::OK).await;
+        elsewhere
+            .revoke_key(&key.id, a.clock.now(), Audit::none())
+            .await
+            .unwrap();
+        let refused = expect(send(request, &plain).await, StatusCode::UNAUTHORIZED).await;
+        assert_eq!(error_code(&refused), "unauthorized", "{refused}");
+    }
+
+    // Nothing of them was written.
+    assert_eq!(visits().await, 0);
+    let people = a.get_ok("/v1/people?limit=100").await;
+    let emails: Vec<&str> = people["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p["email"].as_str())
+        .collect();
+    assert_eq!(emails, ["ana@example.com"], "{people}");
+    // The node's own keys still let the same writes in.
+    expect(
+        send(sign_up("cal@example.com"), &b.sk).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    expect(send(visit(1), &b.pk).await, StatusCode::OK).await;
+    assert_eq!(visits().await, 1);
+}
+
 /// A participant's own browser is known to every node, and so is its
 /// erasure: once the person is erased on one node, the browser they signed
 /// up from is a stranger to the other node's very next request, even with

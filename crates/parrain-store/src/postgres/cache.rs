@@ -31,14 +31,17 @@
 //! Only the request flows (READ COMMITTED) and the key check use it; the
 //! rarer writes read the database, as they change what is kept.
 //!
-//! - A key is checked before the request's own transaction, and many
-//!   requests have none. So a kept key is trusted only if a read of the
-//!   generation that *started after the request arrived* finds the
-//!   generation it was kept under ([`NodeCache::current`]). Concurrent
-//!   requests share one such read: a request waits for the next read to
-//!   start rather than starting one of its own, so a burst costs one small
-//!   round trip per batch of requests instead of a key lookup each, and a
-//!   key revoked anywhere is refused by the next request on every node.
+//! - A key is checked before the request's own transaction. So a kept key
+//!   is trusted only once a read of the generation that *started after the
+//!   request arrived* finds the generation it was kept under. A request
+//!   flow's transaction makes that read anyway: within the server's
+//!   `crate::trust::scope`, a kept key lets the request in at once and its
+//!   flow uses the key like an offer it took from the cache
+//!   ([`super::PgTx::trusts_key`]), at no extra statement. Other requests
+//!   (and calls outside that scope) make the read first
+//!   ([`NodeCache::current`]); concurrent ones share it: a request waits
+//!   for the next read to start rather than starting one of its own. Either
+//!   way a key revoked anywhere is refused by the next request on every node.
 
 use std::collections::HashMap;
 use std::sync::mpsc::{self, RecvTimeoutError, TryRecvError};

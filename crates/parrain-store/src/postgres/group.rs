@@ -84,7 +84,16 @@ impl Groups {
         F: Fn(&PgTx<'_>) -> Result<T> + Send + 'static,
     {
         let (reply, answer) = oneshot::channel();
-        let work: Work = Box::new(move |tx| work(tx).map(|v| Box::new(v) as Value));
+        // The key the request was let in on is confirmed by the group's
+        // transaction, or by the flow's own if the group fails (`crate::trust`).
+        let waiting = super::keys::waiting();
+        let hash = waiting.as_ref().map(|(_, hash)| hash.clone());
+        let work: Work = Box::new(move |tx| {
+            if let Some(hash) = &hash {
+                tx.trusts_key(hash)?;
+            }
+            work(tx).map(|v| Box::new(v) as Value)
+        });
         let start = {
             let mut queue = self.queue.lock().unwrap_or_else(|e| e.into_inner());
             queue.waiting.push_back(Member { work, reply });
@@ -99,6 +108,9 @@ impl Groups {
         let value = answer
             .await
             .map_err(|_| StoreError::database("database task failed"))??;
+        if let Some((trust, hash)) = waiting {
+            trust.confirmed(&hash);
+        }
         value
             .downcast::<T>()
             .map(|v| *v)

@@ -258,18 +258,38 @@ impl PgStore {
         F: Fn(&PgTx<'_>) -> Result<T> + Send + 'static,
     {
         let pool = self.pool.clone();
-        let cache = cached.then(|| self.cache.clone());
+        let cache = self.cache.clone();
+        // The key the request was let in on: a flow's own transaction
+        // confirms it; another write confirms it first (`crate::trust`).
+        let waiting = keys::waiting();
+        let (in_flow, first) = match (&waiting, cached) {
+            (Some((_, hash)), true) => (Some(hash.clone()), None),
+            (other, _) => (None, other.clone()),
+        };
         let (value, queued) = blocking(move || {
             let mut conn = pool.get()?;
+            if let Some(first) = &first {
+                keys::confirm(&mut conn, &cache, first)?;
+            }
             let Conn {
                 client, statements, ..
             } = &mut *conn;
-            let done = tx::run(client, statements, isolation, cache.as_deref(), &work);
+            let work = |tx: &PgTx<'_>| {
+                if let Some(hash) = &in_flow {
+                    tx.trusts_key(hash)?;
+                }
+                work(tx)
+            };
+            let cache = cached.then_some(&*cache);
+            let done = tx::run(client, statements, isolation, cache, &work);
             // What the committed attempt queued (nothing if none committed).
             let queued = log::take_queued();
             done.map(|value| (value, queued))
         })
         .await?;
+        if let Some((trust, hash)) = waiting {
+            trust.confirmed(&hash);
+        }
         self.announcer.queued(queued);
         Ok(value)
     }
@@ -293,7 +313,15 @@ impl PgStore {
     {
         let pool = self.pool.clone();
         let cache = self.cache.clone();
-        blocking(move || work(&mut *pool.get()?, &cache)).await
+        let waiting = keys::waiting();
+        blocking(move || {
+            let mut conn = pool.get()?;
+            if let Some(waiting) = &waiting {
+                keys::confirm(&mut conn, &cache, waiting)?;
+            }
+            work(&mut conn, &cache)
+        })
+        .await
     }
 
     /// Runs `work` on a pooled connection, each statement on its own.
@@ -303,7 +331,16 @@ impl PgStore {
         F: FnOnce(&mut Client) -> Result<T> + Send + 'static,
     {
         let pool = self.pool.clone();
-        blocking(move || work(&mut pool.get()?.client)).await
+        let cache = self.cache.clone();
+        let waiting = keys::waiting();
+        blocking(move || {
+            let mut conn = pool.get()?;
+            if let Some(waiting) = &waiting {
+                keys::confirm(&mut conn, &cache, waiting)?;
+            }
+            work(&mut conn.client)
+        })
+        .await
     }
 }
 

@@ -112,6 +112,26 @@ impl<'a> PgTx<'a> {
         Ok(())
     }
 
+    /// The request was let in on the kept key with this hash
+    /// (`crate::trust`): the transaction uses it like anything else kept,
+    /// or, once the cache has forgotten it, reads it afresh.
+    pub(crate) fn trusts_key(&self, hash: &str) -> Result<()> {
+        if let Some((_, generation)) = self.cache.and_then(|cache| cache.key(hash)) {
+            return self.uses(generation);
+        }
+        let row = self.prep(|t| {
+            Ok(t.query_opt(
+                "SELECT (SELECT generation FROM cache_generation)
+                 FROM api_keys WHERE hash = $1 AND revoked_at IS NULL",
+                &[&hash],
+            )?)
+        })?;
+        match row {
+            Some(row) => self.saw(row.get(0)),
+            None => Err(StoreError::KeyRefused),
+        }
+    }
+
     fn stale(&self, generation: i64) -> StoreError {
         if let Some(cache) = self.cache {
             cache.saw(generation);
