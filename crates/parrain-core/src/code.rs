@@ -17,9 +17,10 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::ids::random_string;
+use crate::ids::{byte_set, random_string};
 
 const ALPHABET: &[u8] = b"23456789abcdefghjkmnpqrstuvwxyz";
+const IN_ALPHABET: [bool; 256] = byte_set(ALPHABET);
 const LEN: usize = 10;
 /// The length of a pending code: longer than a participant's drawn code.
 pub const PENDING_LEN: usize = 12;
@@ -48,9 +49,13 @@ impl ReferralCode {
     /// Accepts any case; refuses anything that could be neither generated
     /// nor imported (see [`Self::parse_imported`]).
     pub fn parse(raw: &str) -> Result<Self, InvalidCode> {
-        let value = raw.trim().to_ascii_lowercase();
-        if value.len() == LEN && value.bytes().all(|b| ALPHABET.contains(&b)) {
-            Ok(Self(value))
+        let trimmed = raw.trim();
+        let drawn = trimmed.len() == LEN
+            && trimmed
+                .bytes()
+                .all(|b| IN_ALPHABET[usize::from(b.to_ascii_lowercase())]);
+        if drawn {
+            Ok(Self(trimmed.to_ascii_lowercase()))
         } else {
             Self::parse_imported(raw)
         }
@@ -175,6 +180,17 @@ mod tests {
     }
 
     proptest! {
+        /// The byte table accepts what the alphabet holds, in any case and
+        /// nothing else: any text parses as it would checked letter by
+        /// letter against the alphabet.
+        #[test]
+        fn parsing_checks_the_alphabet_letter_by_letter(raw in "[ 0-9a-zA-Z_é-]{0,14}") {
+            let lower = raw.trim().to_ascii_lowercase();
+            let drawn = lower.len() == LEN && lower.bytes().all(|b| ALPHABET.contains(&b));
+            let expected = if drawn { Ok(ReferralCode(lower)) } else { ReferralCode::parse_imported(&raw) };
+            prop_assert_eq!(ReferralCode::parse(&raw), expected);
+        }
+
         #[test]
         fn case_does_not_change_a_code(upper in proptest::bool::ANY) {
             let code = ReferralCode::generate();

@@ -20,6 +20,20 @@ const BODY_LEN: usize = 20;
 /// enough until the year 3084).
 const TIME_LEN: usize = 9;
 
+/// Which bytes are in `alphabet`: one lookup a byte, where `contains` reads
+/// the whole alphabet.
+pub(crate) const fn byte_set(alphabet: &[u8]) -> [bool; 256] {
+    let mut set = [false; 256];
+    let mut i = 0;
+    while i < alphabet.len() {
+        set[alphabet[i] as usize] = true;
+        i += 1;
+    }
+    set
+}
+
+const IN_ALPHABET: [bool; 256] = byte_set(ALPHABET);
+
 pub(crate) fn random_string(alphabet: &[u8], len: usize) -> String {
     let mut rng = rand::rng();
     (0..len)
@@ -27,18 +41,21 @@ pub(crate) fn random_string(alphabet: &[u8], len: usize) -> String {
         .collect()
 }
 
-/// An id's body made now: the time in milliseconds, most significant
-/// character first (the alphabet is in ASCII order), then random characters.
-fn time_ordered_body() -> String {
+/// `prefix`, an underscore and a body made now: the time in milliseconds,
+/// most significant character first (the alphabet is in ASCII order), then
+/// random characters, 5 bits each of one random draw.
+fn time_ordered(prefix: &str) -> String {
     let millis = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_millis());
-    let mut body: String = (0..TIME_LEN)
-        .rev()
-        .map(|i| ALPHABET[((millis >> (5 * i)) & 31) as usize] as char)
-        .collect();
-    body.push_str(&random_string(ALPHABET, BODY_LEN - TIME_LEN));
-    body
+    let mut id = String::with_capacity(prefix.len() + 1 + BODY_LEN);
+    id.push_str(prefix);
+    id.push('_');
+    let digit = |bits: u128| ALPHABET[(bits & 31) as usize] as char;
+    id.extend((0..TIME_LEN).rev().map(|i| digit(millis >> (5 * i))));
+    let random: u64 = rand::rng().random();
+    id.extend((0..BODY_LEN - TIME_LEN).map(|i| digit(u128::from(random >> (5 * i)))));
+    id
 }
 
 /// The input was not an id of the expected kind.
@@ -61,7 +78,7 @@ macro_rules! id_type {
 
             /// A new id, after every id made before it.
             pub fn generate() -> Self {
-                Self(format!("{}_{}", $prefix, time_ordered_body()))
+                Self(time_ordered($prefix))
             }
 
             /// Checks the prefix and the body's alphabet.
@@ -69,7 +86,7 @@ macro_rules! id_type {
                 let valid = value
                     .strip_prefix(concat!($prefix, "_"))
                     .is_some_and(|body| {
-                        body.len() == BODY_LEN && body.bytes().all(|b| ALPHABET.contains(&b))
+                        body.len() == BODY_LEN && body.bytes().all(|b| IN_ALPHABET[usize::from(b)])
                     });
                 if valid {
                     Ok(Self(value.to_owned()))
@@ -151,6 +168,34 @@ mod tests {
         assert!(ParticipantId::parse(id.as_str()).is_err());
         assert!(OfferId::parse("off_short").is_err());
         assert!(OfferId::parse("off_ABCDEFGHJKMNPQRSTVWX").is_err());
+    }
+
+    /// The random part draws every character of the alphabet at every
+    /// place (and parses back), so ids made in one millisecond differ.
+    #[test]
+    fn the_random_part_covers_the_alphabet_at_every_place() {
+        let mut seen = vec![std::collections::HashSet::new(); BODY_LEN - TIME_LEN];
+        for _ in 0..2_000 {
+            let id = ActivityId::generate();
+            assert_eq!(ActivityId::parse(id.as_str()).unwrap(), id);
+            for (place, c) in id.as_str()[4 + TIME_LEN..].bytes().enumerate() {
+                seen[place].insert(c);
+            }
+        }
+        for (place, chars) in seen.iter().enumerate() {
+            assert_eq!(chars.len(), ALPHABET.len(), "place {place}: {chars:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Any text parses as an id exactly when checked letter by letter
+        /// against the alphabet.
+        #[test]
+        fn parsing_checks_the_alphabet_letter_by_letter(body in "[0-9a-zA-Z_]{18,22}") {
+            let value = format!("vis_{body}");
+            let valid = body.len() == BODY_LEN && body.bytes().all(|b| ALPHABET.contains(&b));
+            proptest::prop_assert_eq!(VisitorId::parse(&value).is_ok(), valid);
+        }
     }
 
     #[test]
