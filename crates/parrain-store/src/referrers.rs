@@ -31,6 +31,17 @@ pub(crate) fn recorded(
     Ok(None)
 }
 
+/// [`record`]'s statement: `RETURNING` the record when it was inserted.
+macro_rules! record_sql {
+    () => {
+        "INSERT INTO friend_referrers (offer_id, friend, participant_id, method, attributed_at)
+         VALUES (?1, ?2, ?3, ?4, CAST(CAST(?5 AS TEXT) AS BIGINT))
+         ON CONFLICT (offer_id, friend) DO NOTHING
+         RETURNING participant_id || ' ' || method"
+    };
+}
+pub(crate) use record_sql;
+
 /// Records `found` as the friend's referrer unless it has one already;
 /// returns the one that stands.
 pub(crate) fn record(
@@ -41,20 +52,36 @@ pub(crate) fn record(
     now: Millis,
 ) -> Result<Found<ParticipantId>> {
     // The usual case, a friend without a record, is one statement.
-    let inserted = db.strings(
-        "INSERT INTO friend_referrers (offer_id, friend, participant_id, method, attributed_at)
-         VALUES (?1, ?2, ?3, ?4, CAST(CAST(?5 AS TEXT) AS BIGINT))
-         ON CONFLICT (offer_id, friend) DO NOTHING
-         RETURNING participant_id || ' ' || method",
-        &[
-            offer.as_str(),
-            friend,
-            found.participant.as_str(),
-            found.method.as_str(),
-            &now.to_string(),
-        ],
-    )?;
-    if let Some(row) = inserted.first() {
+    let now = now.to_string();
+    let inserted = db.strings(record_sql!(), &record_params(offer, friend, found, &now))?;
+    stands(db, offer, friend, inserted.first())
+}
+
+/// The parameters of [`record_sql`], `now` as text.
+pub(crate) fn record_params<'a>(
+    offer: &'a OfferId,
+    friend: &'a str,
+    found: &'a Found<ParticipantId>,
+    now: &'a str,
+) -> [&'a str; 5] {
+    [
+        offer.as_str(),
+        friend,
+        found.participant.as_str(),
+        found.method.as_str(),
+        now,
+    ]
+}
+
+/// The record that stands after [`record_sql`] returned `inserted`: it,
+/// or the one another request recorded first.
+pub(crate) fn stands(
+    db: &impl Sql,
+    offer: &OfferId,
+    friend: &str,
+    inserted: Option<&String>,
+) -> Result<Found<ParticipantId>> {
+    if let Some(row) = inserted {
         return parse(row);
     }
     recorded(db, offer, &[friend])?
@@ -76,7 +103,7 @@ pub(crate) fn forget_browsers(
     Ok(())
 }
 
-fn parse(row: &str) -> Result<Found<ParticipantId>> {
+pub(crate) fn parse(row: &str) -> Result<Found<ParticipantId>> {
     let (participant, method) = row
         .split_once(' ')
         .ok_or_else(|| StoreError::database(format!("bad friend referrer {row}")))?;

@@ -70,7 +70,7 @@ pub(crate) fn parse_review_id(id: &str) -> Option<(ParticipantId, String)> {
 }
 
 /// A stored address and when it was seen, if both are there and it parses.
-fn sighting(ip: Option<String>, at: Option<Millis>) -> Option<Sighting> {
+pub(crate) fn sighting(ip: Option<String>, at: Option<Millis>) -> Option<Sighting> {
     Some(Sighting {
         ip: ip?.parse().ok()?,
         at: at?,

@@ -50,7 +50,7 @@ pub(crate) fn claim(
             reason: Some("self_referral"),
         });
     }
-    let stands = attribute(tx, &offer.id, &friend, found, now)?;
+    let stands = attribute(tx, &offer.id, &friend, found, false, now)?;
     let claimed = stands.participant == *participant;
     Ok(Claimed {
         claimed,

@@ -71,7 +71,7 @@ pub(crate) fn referrer_of(
     clues: &Clues,
     now: Millis,
 ) -> Result<Option<Found<ParticipantId>>> {
-    let recorded = referrers::recorded(tx, offer, &friend.keys())?;
+    let recorded = tx.recorded_referrer(offer, &friend.keys())?;
     attribution::choose(recorded, &settings.attribution.methods, |method| {
         match method {
             Method::Link => match &clues.code {
@@ -142,17 +142,19 @@ fn touched(
 }
 
 /// Records the friend's referrer unless it has one; returns the one that
-/// stands (another request may have recorded it first).
+/// stands (another request may have recorded it first). `to_credit`: the
+/// flow credits it next (see [`LedgerTx::record_referrer`]).
 pub(crate) fn attribute(
     tx: &impl LedgerTx,
     offer: &OfferId,
     friend: &FriendIds,
     found: Found<ParticipantId>,
+    to_credit: bool,
     now: Millis,
 ) -> Result<Found<ParticipantId>> {
     match friend.key() {
         Some(key) => {
-            let stands = referrers::record(tx, offer, key, &found, now)?;
+            let stands = tx.record_referrer(offer, key, &found, to_credit, now)?;
             if friend.person.is_some() {
                 // Recorded under the person now: a browser's own record (a
                 // claim, a visit's credit) would count the friend twice.
@@ -254,7 +256,7 @@ pub(crate) fn award(
         );
     }
     let referrer = match found {
-        Some(found) => attribute(tx, &offer.id, friend, found, now)?.participant,
+        Some(found) => attribute(tx, &offer.id, friend, found, true, now)?.participant,
         None => referrer,
     };
     if !tx.insert_credit(&referrer, &key, &offer.id, friend, now)? {

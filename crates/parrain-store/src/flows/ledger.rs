@@ -15,15 +15,18 @@
 use std::sync::Arc;
 
 use parrain_core::activity::ActivityType;
-use parrain_core::attribution::Touch;
+use parrain_core::attribution::{Found, Touch};
 use parrain_core::credit::Progress;
 use parrain_core::email::Email;
+use parrain_core::fraud::Sighting;
 use parrain_core::ids::{ActivityId, MessageId, OfferId, ParticipantId, PersonId, VisitorId};
 use parrain_core::Millis;
 use serde_json::{Map, Value};
 
-use super::review::ReviewTx;
+use super::review::{ReferrerSignals, ReviewTx};
 use super::{FriendIds, NewParticipant, Who};
+use crate::referrers;
+use crate::review::sighting;
 use crate::sql::{Db, Param};
 use crate::webhook_data;
 use crate::{JobPayload, Offer, Participant, Result, StoreError};
@@ -82,6 +85,19 @@ fn id<T>(wrap: fn(String) -> T) -> impl Fn(&dyn crate::sql::Get) -> Result<T> {
     move |r| Ok(wrap(r.text(0)?))
 }
 
+/// [`LedgerTx::see_visitor`]'s statement, which reads back the browser's
+/// person and address (parameters: [`stmt::see_visitor_params`]).
+macro_rules! see_visitor_sql {
+    () => {
+        "INSERT INTO visitors (id, person_id, created_at, ip, ip_seen_at) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (id) DO UPDATE SET person_id = COALESCE(visitors.person_id, excluded.person_id),
+             ip = COALESCE(excluded.ip, visitors.ip),
+             ip_seen_at = COALESCE(excluded.ip_seen_at, visitors.ip_seen_at)
+         RETURNING person_id, ip, ip_seen_at"
+    };
+}
+pub(crate) use see_visitor_sql;
+
 /// The statements of the steps an engine may answer otherwise first (a
 /// PostgreSQL batch of server events reads ahead what its events ask):
 /// the engine's own version ends in the same statement.
@@ -91,8 +107,24 @@ pub(crate) mod stmt {
     use parrain_core::Millis;
 
     use super::id;
-    use crate::sql::Db;
+    use crate::sql::{Db, Param};
     use crate::Result;
+
+    /// The parameters of `see_visitor_sql`.
+    pub(crate) fn see_visitor_params<'a>(
+        visitor: &'a VisitorId,
+        person: Option<&'a PersonId>,
+        ip: Option<&'a str>,
+        now: Millis,
+    ) -> [Param<'a>; 5] {
+        [
+            visitor.as_str().into(),
+            person.map(PersonId::as_str).into(),
+            now.into(),
+            ip.into(),
+            ip.map(|_| now).into(),
+        ]
+    }
 
     pub(crate) fn person_by_email(db: &impl Db, email: &Email) -> Result<Option<PersonId>> {
         db.first(
@@ -198,6 +230,24 @@ pub(crate) trait LedgerTx: ReviewTx + crate::sql::Sql + Db + Sized {
         None
     }
     fn keep_attribution(&self, _: &OfferId, _: &VisitorId, _: Option<&Touch<String>>) {}
+    /// The address `visitor` was last seen at, as this transaction last
+    /// wrote it, if it kept it.
+    fn kept_sighting(&self, _visitor: &VisitorId) -> Option<Option<Sighting>> {
+        None
+    }
+    fn keep_sighting(&self, _visitor: &VisitorId, _seen: Option<Sighting>) {}
+    /// What the fraud rules ask of a referrer, if this transaction read it
+    /// when it locked the referrer to credit it.
+    fn kept_signals(&self, _referrer: &ParticipantId) -> Option<ReferrerSignals> {
+        None
+    }
+    /// A participant's progress, if this transaction read it when it locked
+    /// the participant and has not changed it since.
+    fn kept_progress(&self, _participant: &ParticipantId) -> Option<Progress> {
+        None
+    }
+    /// The participant's progress is being changed: what was kept of it is not true any more.
+    fn forget_progress(&self, _participant: &ParticipantId) {}
 
     /// Queues outbound work in the outbox.
     fn enqueue(&self, job: JobPayload, now: Millis) -> Result<()> {
@@ -253,24 +303,60 @@ pub(crate) trait LedgerTx: ReviewTx + crate::sql::Sql + Db + Sized {
         ip: Option<&str>,
         now: Millis,
     ) -> Result<()> {
-        let person = self.first(
-            "INSERT INTO visitors (id, person_id, created_at, ip, ip_seen_at) VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT (id) DO UPDATE SET person_id = COALESCE(visitors.person_id, excluded.person_id),
-                 ip = COALESCE(excluded.ip, visitors.ip),
-                 ip_seen_at = COALESCE(excluded.ip_seen_at, visitors.ip_seen_at)
-             RETURNING person_id",
-            &[
-                visitor.as_str().into(),
-                person.map(PersonId::as_str).into(),
-                now.into(),
-                ip.into(),
-                ip.map(|_| now).into(),
-            ],
-            |r| r.opt_text(0),
+        let row = self.first(
+            see_visitor_sql!(),
+            &stmt::see_visitor_params(visitor, person, ip, now),
+            |r| Ok((r.opt_text(0)?, sighting(r.opt_text(1)?, r.opt_int(2)?))),
         )?;
-        // The flows ask for this browser's person right after, often twice.
-        self.keep_visitor(visitor, person.flatten().map(PersonId::from_trusted));
+        let (person, seen) = row.unwrap_or_default();
+        self.saw_visitor(visitor, person.map(PersonId::from_trusted), seen);
         Ok(())
+    }
+
+    /// What [`LedgerTx::see_visitor`] read back of a browser, kept: the
+    /// flows ask for its person right after, often twice, and a credit's
+    /// fraud rules for its address.
+    fn saw_visitor(&self, visitor: &VisitorId, person: Option<PersonId>, seen: Option<Sighting>) {
+        self.keep_visitor(visitor, person);
+        self.keep_sighting(visitor, seen);
+    }
+
+    /// [`LedgerTx::see_visitor`] for a page's request in an offer (a visit,
+    /// a page's event), which asks next for the browser's recorded referrer
+    /// and its attribution in that offer: an engine may read them with it.
+    fn see_visitor_in(
+        &self,
+        _offer: &OfferId,
+        visitor: &VisitorId,
+        ip: Option<&str>,
+        now: Millis,
+    ) -> Result<()> {
+        self.see_visitor(visitor, None, ip, now)
+    }
+
+    /// The referrer recorded for the first of `friends` that has one
+    /// ([`referrers::recorded`]).
+    fn recorded_referrer(
+        &self,
+        offer: &OfferId,
+        friends: &[&str],
+    ) -> Result<Option<Found<ParticipantId>>> {
+        referrers::recorded(self, offer, friends)
+    }
+
+    /// Records `found` as `friend`'s referrer unless it has one; returns the
+    /// one that stands ([`referrers::record`]). `to_credit`: the flow
+    /// credits it next ([`LedgerTx::insert_credit`]), and an engine that
+    /// locks a referrer to credit it may lock it with this statement.
+    fn record_referrer(
+        &self,
+        offer: &OfferId,
+        friend: &str,
+        found: &Found<ParticipantId>,
+        _to_credit: bool,
+        now: Millis,
+    ) -> Result<Found<ParticipantId>> {
+        referrers::record(self, offer, friend, found, now)
     }
 
     /// `None` for an unknown browser, `Some(None)` for an anonymous one.
@@ -428,11 +514,11 @@ pub(crate) trait LedgerTx: ReviewTx + crate::sql::Sql + Db + Sized {
             .map(ParticipantId::from_trusted))
     }
 
-    /// Inserts a credit; `false` when this (participant, key) already has one.
-    /// On PostgreSQL the referrer's row is locked until commit (before the
-    /// credit is written, by the same statement): its credits, its progress
-    /// and its fraud signals are then read and changed by one transaction at
-    /// a time, as SQLite's single writer would.
+    /// Inserts a credit; `false` when this (participant, key) already has one,
+    /// or the participant is gone. PostgreSQL's own (`postgres::ledger`)
+    /// first locks the referrer's row until commit: its credits, its
+    /// progress and its fraud signals are then read and changed by one
+    /// transaction at a time, as SQLite's single writer would.
     fn insert_credit(
         &self,
         participant: &ParticipantId,
@@ -441,15 +527,10 @@ pub(crate) trait LedgerTx: ReviewTx + crate::sql::Sql + Db + Sized {
         friend: &FriendIds,
         now: Millis,
     ) -> Result<bool> {
-        let sql = locking!(
-            "WITH referrer AS (SELECT id FROM participants WHERE id = ?1",
-            " FOR UPDATE",
-            ")
-             INSERT INTO credits (participant_id, key, offer_id, friend_person, friend_visitor, created_at)
-             SELECT referrer.id, ?2, ?3, ?4, ?5, ?6 FROM referrer WHERE true ON CONFLICT DO NOTHING"
-        );
         let inserted = self.execute(
-            sql,
+            "WITH referrer AS (SELECT id FROM participants WHERE id = ?1)
+             INSERT INTO credits (participant_id, key, offer_id, friend_person, friend_visitor, created_at)
+             SELECT referrer.id, ?2, ?3, ?4, ?5, ?6 FROM referrer WHERE true ON CONFLICT DO NOTHING",
             &[
                 participant.as_str().into(),
                 key.into(),
@@ -463,6 +544,9 @@ pub(crate) trait LedgerTx: ReviewTx + crate::sql::Sql + Db + Sized {
     }
 
     fn progress(&self, participant: &ParticipantId) -> Result<Progress> {
+        if let Some(progress) = self.kept_progress(participant) {
+            return Ok(progress);
+        }
         let sql = locking!(
             "SELECT credit, achieved_at, fulfilled_at FROM participants WHERE id = ?1",
             " FOR UPDATE",
@@ -484,6 +568,7 @@ pub(crate) trait LedgerTx: ReviewTx + crate::sql::Sql + Db + Sized {
         credit: i64,
         achieved_at: Option<Millis>,
     ) -> Result<()> {
+        self.forget_progress(participant);
         self.execute(
             "UPDATE participants SET credit = ?2, achieved_at = COALESCE(achieved_at, ?3) WHERE id = ?1",
             &[participant.as_str().into(), credit.into(), achieved_at.into()],
@@ -493,6 +578,7 @@ pub(crate) trait LedgerTx: ReviewTx + crate::sql::Sql + Db + Sized {
 
     /// Marks the participant fulfilled; `false` when it already was.
     fn mark_fulfilled(&self, participant: &ParticipantId, now: Millis) -> Result<bool> {
+        self.forget_progress(participant);
         let marked = self.execute(
             "UPDATE participants SET fulfilled_at = ?2 WHERE id = ?1 AND fulfilled_at IS NULL",
             &[participant.as_str().into(), now.into()],

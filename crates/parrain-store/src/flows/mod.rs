@@ -29,7 +29,7 @@ pub(crate) use claim::claim;
 pub(crate) use invitations::{invite, preview};
 pub(crate) use ledger::{fan_out, stmt, Endpoint, LedgerTx};
 pub(crate) use pending::request as pending_code;
-pub(crate) use review::{decide as decide_review, ReviewTx};
+pub(crate) use review::{decide as decide_review, ReferrerSignals, ReviewTx, HOUR};
 pub(crate) use sign_up::{confirm_friend, fulfil_by_hand, fulfil_many, sign_up};
 pub(crate) use tracking::{
     click, follow, give_credit, identify, ingest, record_click, share, track_event, visit, Seen,

@@ -18,7 +18,21 @@ use super::{credit, FriendIds, LedgerTx, Who};
 use crate::review::{parse_review_id, review_id};
 use crate::{Offer, Result, Review, StoreError, Tracked};
 
-const HOUR: Millis = 60 * 60 * 1000;
+/// How far back the velocity rules count.
+pub(crate) const HOUR: Millis = 60 * 60 * 1000;
+
+/// What the fraud rules ask of a referrer, read by an engine with the
+/// statement that locked it to credit it (PostgreSQL: see
+/// [`super::LedgerTx::kept_signals`]), so after every credit before this
+/// one.
+#[derive(Clone)]
+pub(crate) struct ReferrerSignals {
+    /// The address it signed up from, and the one its browser was last seen at.
+    pub ips: Vec<Sighting>,
+    pub email: Option<Email>,
+    /// Its credits since an hour before the credit, this one included.
+    pub credits_last_hour: u32,
+}
 
 /// The database steps of the review queue.
 pub(crate) trait ReviewTx {
@@ -63,15 +77,18 @@ pub(crate) fn judge(
         Some(person) => tx.person_email(person)?,
         None => None,
     };
-    let (owner, own_browser) = tx.participant_owner(referrer)?;
     let mut friend_ips = Vec::new();
     for visitor in &friend.visitors {
-        friend_ips.extend(tx.visitor_ip(visitor)?);
+        let seen = match tx.kept_sighting(visitor) {
+            Some(seen) => seen,
+            None => tx.visitor_ip(visitor)?,
+        };
+        friend_ips.extend(seen);
     }
-    let mut referrer_ips = Vec::from_iter(tx.sign_up_ip(referrer)?);
-    if let Some(browser) = &own_browser {
-        referrer_ips.extend(tx.visitor_ip(browser)?);
-    }
+    let kept = match tx.kept_signals(referrer) {
+        Some(kept) => kept,
+        None => referrer_signals(tx, referrer, now)?,
+    };
     let mut sign_ups_from_friend_ip_last_hour = 0;
     for seen in &friend_ips {
         let n = tx.sign_ups_from_ip(offer, &seen.ip.to_string(), now - HOUR)?;
@@ -79,14 +96,32 @@ pub(crate) fn judge(
     }
     let signals = Signals {
         friend_email,
-        referrer_email: tx.person_email(&owner)?,
-        referrer_credits_last_hour: tx.credits_since(referrer, now - HOUR)?,
+        referrer_email: kept.email,
+        referrer_credits_last_hour: kept.credits_last_hour,
         friend_ips,
-        referrer_ips,
+        referrer_ips: kept.ips,
         sign_ups_from_friend_ip_last_hour,
         now,
     };
     Ok(fraud::judge(&settings.fraud, &signals))
+}
+
+/// What the fraud rules ask of the referrer, read one by one.
+fn referrer_signals(
+    tx: &impl LedgerTx,
+    referrer: &ParticipantId,
+    now: Millis,
+) -> Result<ReferrerSignals> {
+    let (owner, own_browser) = tx.participant_owner(referrer)?;
+    let mut ips = Vec::from_iter(tx.sign_up_ip(referrer)?);
+    if let Some(browser) = &own_browser {
+        ips.extend(tx.visitor_ip(browser)?);
+    }
+    Ok(ReferrerSignals {
+        ips,
+        email: tx.person_email(&owner)?,
+        credits_last_hour: tx.credits_since(referrer, now - HOUR)?,
+    })
 }
 
 /// Holds (review) or blocks a flagged credit; it does not count.

@@ -45,7 +45,7 @@ fn referrer_for_sign_up(
     };
     match referrer_of(tx, &offer.id, settings, friend, &clues, now)? {
         Some(found) if !is_self(tx, &found.participant, friend)? => {
-            attribute(tx, &offer.id, friend, found, now).map(Some)
+            attribute(tx, &offer.id, friend, found, false, now).map(Some)
         }
         _ => Ok(None),
     }

@@ -252,9 +252,9 @@ pub(crate) fn record_click(tx: &impl LedgerTx, click: &Seen<'_>, now: Millis) ->
 /// A page visit: sessions, attribution by code, credit for visit goals.
 pub(crate) fn visit(tx: &impl LedgerTx, visit: Visit, now: Millis) -> Result<Tracked> {
     let offer = tx.offer(&visit.offer_id)?;
-    tx.see_visitor(
+    tx.see_visitor_in(
+        &offer.id,
         &visit.visitor_id,
-        None,
         super::client_ip(visit.ip).as_deref(),
         now,
     )?;
@@ -319,9 +319,9 @@ pub(crate) fn visit(tx: &impl LedgerTx, visit: Visit, now: Millis) -> Result<Tra
 /// A custom event fired by a page.
 pub(crate) fn track_event(tx: &impl LedgerTx, event: PageEvent, now: Millis) -> Result<Tracked> {
     let offer = tx.offer(&event.offer_id)?;
-    tx.see_visitor(
+    tx.see_visitor_in(
+        &offer.id,
         &event.visitor_id,
-        None,
         super::client_ip(event.ip).as_deref(),
         now,
     )?;

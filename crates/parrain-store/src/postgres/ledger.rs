@@ -3,24 +3,69 @@
 //! participants appended as deltas its folder adds up (`fold`), rows locked
 //! before they are changed, what one transaction reads once (`tx::Memo`),
 //! and what the node keeps (`cache`), each read with the cache's generation
-//! in the same statement.
+//! in the same statement. A credit check reads what it asks with the
+//! statements that write (`see_visitor_in`, `record_referrer`,
+//! `insert_credit`, kept in [`CreditMemo`]).
 
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use parrain_core::activity::ActivityType;
-use parrain_core::attribution::Touch;
+use parrain_core::attribution::{Found, Touch};
+use parrain_core::credit::Progress;
 use parrain_core::email::Email;
+use parrain_core::fraud::Sighting;
 use parrain_core::ids::{ActivityId, OfferId, ParticipantId, PersonId, VisitorId};
 use parrain_core::Millis;
 use serde_json::Value;
 
-use crate::flows::{fan_out, stmt, LedgerTx, NewParticipant, Who};
+use crate::flows::ledger::see_visitor_sql;
+use crate::flows::{
+    fan_out, stmt, FriendIds, LedgerTx, NewParticipant, ReferrerSignals, Who, HOUR,
+};
+use crate::referrers;
 use crate::report::HourStep;
+use crate::review::sighting;
 use crate::sql::Db;
 use crate::{Offer, Participant, Result, StoreError};
 
 use super::cache::{Endpoint, Fill};
 use super::{PgTx, Sql as _};
+
+/// What a credit check read of its referrer and of the friend's browser,
+/// kept for the transaction (see [`PgTx::lock_and_credit`]).
+#[derive(Default)]
+pub(crate) struct CreditMemo {
+    /// By referrer: what the statement that locked it read.
+    referrers: RefCell<HashMap<String, Locked>>,
+    /// The address of the browser last seen (`see_visitor`), as it left it.
+    sighting: RefCell<Option<(VisitorId, Option<Sighting>)>>,
+    /// The referrers recorded in an offer for a browser and its person, read
+    /// with the browser (`see_visitor_in`) for the referrer lookup that
+    /// follows, which takes them.
+    ahead: RefCell<Option<(OfferId, Recorded)>>,
+    /// The participants whose rows this transaction has locked.
+    locked: RefCell<HashSet<String>>,
+}
+
+/// By friend (a browser or a person): its recorded referrer, if any.
+type Recorded = HashMap<String, Option<Found<ParticipantId>>>;
+
+struct Locked {
+    /// Until the transaction changes it.
+    progress: Option<Progress>,
+    signals: ReferrerSignals,
+}
+
+impl CreditMemo {
+    /// The next flow of a group starts (see `tx::Memo::next_flow`).
+    pub(crate) fn next_flow(&self) {
+        self.referrers.borrow_mut().clear();
+        self.sighting.take();
+        self.ahead.take();
+    }
+}
 
 impl PgTx<'_> {
     /// Keeps `fill`, read under `generation`, if the transaction runs
@@ -171,6 +216,233 @@ impl LedgerTx for PgTx<'_> {
             self.saw(generation)?;
         }
         Ok(())
+    }
+
+    /// Inserts a credit with the referrer locked: a statement locks the
+    /// referrer's row unless this transaction holds it already (see
+    /// `record_referrer`), then, once the lock is held and so seeing every
+    /// credit committed before, one statement inserts the credit and reads
+    /// what the credit check asks next of the referrer: its progress,
+    /// owner, sign-up address, email, its own browser's address, and its
+    /// credits of the past hour for the velocity rule. `false` when the
+    /// credit is already there, or the referrer is not.
+    fn insert_credit(
+        &self,
+        participant: &ParticipantId,
+        key: &str,
+        offer: &OfferId,
+        friend: &FriendIds,
+        now: Millis,
+    ) -> Result<bool> {
+        let id = participant.as_str();
+        self.memo.credit.referrers.borrow_mut().remove(id);
+        if !self.memo.credit.locked.borrow().contains(id) {
+            let sql = "SELECT 1 FROM participants WHERE id = ?1 FOR UPDATE";
+            if self.first(sql, &[id.into()], |_| Ok(()))?.is_none() {
+                return Ok(false);
+            }
+            self.memo.credit.locked.borrow_mut().insert(id.to_owned());
+        }
+        let row = self.first(
+            "WITH c AS (
+                 INSERT INTO credits (participant_id, key, offer_id, friend_person, friend_visitor, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING RETURNING 1)
+             SELECT (SELECT count(*) FROM c),
+                    (SELECT count(*) FROM credits WHERE participant_id = ?1 AND created_at >= ?7),
+                    p.person_id, p.visitor_id, p.credit, p.achieved_at, p.fulfilled_at,
+                    p.sign_up_ip, p.created_at, o.email, v.ip, v.ip_seen_at
+             FROM participants p LEFT JOIN people o ON o.id = p.person_id
+                  LEFT JOIN visitors v ON v.id = p.visitor_id
+             WHERE p.id = ?1",
+            &[
+                id.into(),
+                key.into(),
+                offer.as_str().into(),
+                friend.person.as_ref().map(PersonId::as_str).into(),
+                friend.visitors.first().map(VisitorId::as_str).into(),
+                now.into(),
+                (now - HOUR).into(),
+            ],
+            |r| {
+                let owner = (
+                    PersonId::from_trusted(r.text(2)?),
+                    r.opt_text(3)?.map(VisitorId::from_trusted),
+                );
+                let progress = Progress {
+                    credit: r.int(4)?,
+                    achieved: r.opt_int(5)?.is_some(),
+                    fulfilled: r.opt_int(6)?.is_some(),
+                };
+                let ips = [
+                    sighting(r.opt_text(7)?, r.opt_int(8)?),
+                    sighting(r.opt_text(10)?, r.opt_int(11)?),
+                ];
+                // The new credit is not seen by the statement that inserts it.
+                let credits = r.int(1)? + r.int(0)?;
+                let signals = ReferrerSignals {
+                    ips: ips.into_iter().flatten().collect(),
+                    email: r.opt_text(9)?.and_then(|e| Email::parse(&e).ok()),
+                    credits_last_hour: u32::try_from(credits).unwrap_or(u32::MAX),
+                };
+                Ok((r.int(0)? == 1, owner, progress, signals))
+            },
+        )?;
+        let Some((inserted, owner, progress, signals)) = row else {
+            return Ok(false);
+        };
+        self.memo.owners.borrow_mut().insert(id.to_owned(), owner);
+        if inserted {
+            let locked = Locked {
+                progress: Some(progress),
+                signals,
+            };
+            self.memo
+                .credit
+                .referrers
+                .borrow_mut()
+                .insert(id.to_owned(), locked);
+        }
+        Ok(inserted)
+    }
+
+    /// With the browser's recorded referrers and attribution in the offer,
+    /// which the credit check asks for next.
+    fn see_visitor_in(
+        &self,
+        offer: &OfferId,
+        visitor: &VisitorId,
+        ip: Option<&str>,
+        now: Millis,
+    ) -> Result<()> {
+        let mut params = stmt::see_visitor_params(visitor, None, ip, now).to_vec();
+        params.push(offer.as_str().into());
+        let rows = self.all(
+            concat!(
+                "WITH v AS (",
+                see_visitor_sql!(),
+                ")
+                 SELECT v.person_id, v.ip, v.ip_seen_at, a.participant_id, a.touched_at,
+                        r.friend, r.participant_id || ' ' || r.method
+                 FROM v LEFT JOIN attributions a ON a.offer_id = ?6 AND a.visitor_id = ?1
+                      LEFT JOIN friend_referrers r ON r.offer_id = ?6
+                                                  AND r.friend IN (?1, v.person_id)"
+            ),
+            &params,
+            |r| {
+                let touch = match r.opt_text(3)? {
+                    Some(participant) => Some(Touch {
+                        participant,
+                        at: r.int(4)?,
+                    }),
+                    None => None,
+                };
+                let seen = sighting(r.opt_text(1)?, r.opt_int(2)?);
+                Ok((r.opt_text(0)?, seen, touch, r.opt_text(5)?, r.opt_text(6)?))
+            },
+        )?;
+        let Some((person, seen, touch, _, _)) = rows.first().cloned() else {
+            return Ok(());
+        };
+        let mut ahead = HashMap::new();
+        ahead.insert(visitor.as_str().to_owned(), None);
+        if let Some(person) = &person {
+            ahead.insert(person.clone(), None);
+        }
+        for (_, _, _, friend, record) in rows {
+            if let (Some(friend), Some(record)) = (friend, record) {
+                ahead.insert(friend, Some(referrers::parse(&record)?));
+            }
+        }
+        self.saw_visitor(visitor, person.map(PersonId::from_trusted), seen);
+        self.keep_attribution(offer, visitor, touch.as_ref());
+        *self.memo.credit.ahead.borrow_mut() = Some((offer.clone(), ahead));
+        Ok(())
+    }
+
+    /// From what `see_visitor_in` read, as far as it goes.
+    fn recorded_referrer(
+        &self,
+        offer: &OfferId,
+        friends: &[&str],
+    ) -> Result<Option<Found<ParticipantId>>> {
+        let ahead = match self.memo.credit.ahead.take() {
+            Some((of, ahead)) if of == *offer => ahead,
+            _ => HashMap::new(),
+        };
+        for (i, friend) in friends.iter().enumerate() {
+            match ahead.get(*friend) {
+                Some(Some(found)) => return Ok(Some(found.clone())),
+                Some(None) => {}
+                None => return referrers::recorded(self, offer, &friends[i..]),
+            }
+        }
+        Ok(None)
+    }
+
+    /// To credit it, locks the referrer with the statement that records it
+    /// (the usual case: the friend had no record), so that `insert_credit`
+    /// need not.
+    fn record_referrer(
+        &self,
+        offer: &OfferId,
+        friend: &str,
+        found: &Found<ParticipantId>,
+        to_credit: bool,
+        now: Millis,
+    ) -> Result<Found<ParticipantId>> {
+        self.memo.credit.ahead.take();
+        if !to_credit {
+            return referrers::record(self, offer, friend, found, now);
+        }
+        let now = now.to_string();
+        let inserted = crate::sql::Sql::strings(
+            self,
+            concat!(
+                "WITH r AS (",
+                referrers::record_sql!(),
+                " AS found)
+                 SELECT r.found, (SELECT 1 FROM participants WHERE id = ?3 FOR UPDATE) FROM r"
+            ),
+            &referrers::record_params(offer, friend, found, &now),
+        )?;
+        if !inserted.is_empty() {
+            let id = found.participant.as_str().to_owned();
+            self.memo.credit.locked.borrow_mut().insert(id);
+        }
+        referrers::stands(self, offer, friend, inserted.first())
+    }
+
+    fn kept_signals(&self, referrer: &ParticipantId) -> Option<ReferrerSignals> {
+        let referrers = self.memo.credit.referrers.borrow();
+        referrers.get(referrer.as_str()).map(|l| l.signals.clone())
+    }
+
+    fn kept_progress(&self, participant: &ParticipantId) -> Option<Progress> {
+        let referrers = self.memo.credit.referrers.borrow();
+        referrers.get(participant.as_str()).and_then(|l| l.progress)
+    }
+
+    fn forget_progress(&self, participant: &ParticipantId) {
+        if let Some(l) = self
+            .memo
+            .credit
+            .referrers
+            .borrow_mut()
+            .get_mut(participant.as_str())
+        {
+            l.progress = None;
+        }
+    }
+
+    fn kept_sighting(&self, visitor: &VisitorId) -> Option<Option<Sighting>> {
+        match self.memo.credit.sighting.borrow().as_ref() {
+            Some((seen, at)) if seen == visitor => Some(at.clone()),
+            _ => None,
+        }
+    }
+
+    fn keep_sighting(&self, visitor: &VisitorId, seen: Option<Sighting>) {
+        *self.memo.credit.sighting.borrow_mut() = Some((visitor.clone(), seen));
     }
 
     fn queued(&self, kind: &str) {

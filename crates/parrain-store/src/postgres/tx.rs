@@ -73,6 +73,8 @@ pub(crate) struct Memo {
     pub(crate) owners: RefCell<HashMap<String, (PersonId, Option<VisitorId>)>>,
     /// What a batch of server events read at once (see `super::batch`).
     pub(crate) batch: RefCell<Option<super::batch::Batch>>,
+    /// What a credit check read of its referrer (see `super::ledger`).
+    pub(crate) credit: super::ledger::CreditMemo,
 }
 
 impl Memo {
@@ -81,6 +83,7 @@ impl Memo {
     pub(crate) fn next_flow(&self) {
         self.visitor.take();
         self.attribution.take();
+        self.credit.next_flow();
     }
 }
 
