@@ -103,7 +103,7 @@ pub(crate) use see_visitor_sql;
 /// the engine's own version ends in the same statement.
 pub(crate) mod stmt {
     use parrain_core::email::Email;
-    use parrain_core::ids::{PersonId, VisitorId};
+    use parrain_core::ids::{OfferId, PersonId, VisitorId};
     use parrain_core::Millis;
 
     use super::id;
@@ -184,6 +184,35 @@ pub(crate) mod stmt {
             &[id.into()],
             |r| r.text(0),
         )
+    }
+
+    pub(crate) fn visit_session(
+        db: &impl Db,
+        offer: &OfferId,
+        visitor: &VisitorId,
+    ) -> Result<Option<(Millis, Millis)>> {
+        db.first(
+            "SELECT started_at, last_seen FROM visit_sessions WHERE offer_id = ?1 AND visitor_id = ?2",
+            &[offer.as_str().into(), visitor.as_str().into()],
+            |r| Ok((r.int(0)?, r.int(1)?)),
+        )
+    }
+
+    pub(crate) fn set_visit_session(
+        db: &impl Db,
+        offer: &OfferId,
+        visitor: &VisitorId,
+        start: Millis,
+        now: Millis,
+    ) -> Result<()> {
+        db.execute(
+            "INSERT INTO visit_sessions (offer_id, visitor_id, started_at, last_seen) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (offer_id, visitor_id) DO UPDATE SET started_at = excluded.started_at,
+                 last_seen = CASE WHEN visit_sessions.last_seen > excluded.last_seen
+                             THEN visit_sessions.last_seen ELSE excluded.last_seen END",
+            &[offer.as_str().into(), visitor.as_str().into(), start.into(), now.into()],
+        )?;
+        Ok(())
     }
 
     pub(crate) fn save_server_event(
@@ -443,11 +472,7 @@ pub(crate) trait LedgerTx: ReviewTx + crate::sql::Sql + Db + Sized {
         offer: &OfferId,
         visitor: &VisitorId,
     ) -> Result<Option<(Millis, Millis)>> {
-        self.first(
-            "SELECT started_at, last_seen FROM visit_sessions WHERE offer_id = ?1 AND visitor_id = ?2",
-            &[offer.as_str().into(), visitor.as_str().into()],
-            |r| Ok((r.int(0)?, r.int(1)?)),
-        )
+        stmt::visit_session(self, offer, visitor)
     }
 
     fn set_visit_session(
@@ -457,14 +482,7 @@ pub(crate) trait LedgerTx: ReviewTx + crate::sql::Sql + Db + Sized {
         start: Millis,
         now: Millis,
     ) -> Result<()> {
-        self.execute(
-            "INSERT INTO visit_sessions (offer_id, visitor_id, started_at, last_seen) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (offer_id, visitor_id) DO UPDATE SET started_at = excluded.started_at,
-                 last_seen = CASE WHEN visit_sessions.last_seen > excluded.last_seen
-                             THEN visit_sessions.last_seen ELSE excluded.last_seen END",
-            &[offer.as_str().into(), visitor.as_str().into(), start.into(), now.into()],
-        )?;
-        Ok(())
+        stmt::set_visit_session(self, offer, visitor, start, now)
     }
 
     fn participant_by_code(&self, code: &str) -> Result<Option<(ParticipantId, OfferId)>> {

@@ -47,7 +47,14 @@ pub(crate) struct CreditMemo {
     ahead: RefCell<Option<(OfferId, Recorded)>>,
     /// The participants whose rows this transaction has locked.
     locked: RefCell<HashSet<String>>,
+    /// A browser's visit session in an offer, read with the browser
+    /// (`see_visitor_in`) for the visit that follows, until it is written.
+    session: RefCell<Option<SessionRead>>,
 }
+
+/// A browser's visit session in an offer as read: (offer, browser), then
+/// (start, last seen) if it has one.
+type SessionRead = ((OfferId, VisitorId), Option<(Millis, Millis)>);
 
 /// By friend (a browser or a person): its recorded referrer, if any.
 type Recorded = HashMap<String, Option<Found<ParticipantId>>>;
@@ -64,6 +71,7 @@ impl CreditMemo {
         self.referrers.borrow_mut().clear();
         self.sighting.take();
         self.ahead.take();
+        self.session.take();
     }
 }
 
@@ -305,8 +313,8 @@ impl LedgerTx for PgTx<'_> {
         Ok(inserted)
     }
 
-    /// With the browser's recorded referrers and attribution in the offer,
-    /// which the credit check asks for next.
+    /// With the browser's recorded referrers, attribution and visit
+    /// session in the offer, which a visit and the credit check ask next.
     fn see_visitor_in(
         &self,
         offer: &OfferId,
@@ -322,10 +330,12 @@ impl LedgerTx for PgTx<'_> {
                 see_visitor_sql!(),
                 ")
                  SELECT v.person_id, v.ip, v.ip_seen_at, a.participant_id, a.touched_at,
-                        r.friend, r.participant_id || ' ' || r.method
+                        r.friend, r.participant_id || ' ' || r.method,
+                        s.started_at, s.last_seen
                  FROM v LEFT JOIN attributions a ON a.offer_id = ?6 AND a.visitor_id = ?1
                       LEFT JOIN friend_referrers r ON r.offer_id = ?6
-                                                  AND r.friend IN (?1, v.person_id)"
+                                                  AND r.friend IN (?1, v.person_id)
+                      LEFT JOIN visit_sessions s ON s.offer_id = ?6 AND s.visitor_id = ?1"
             ),
             &params,
             |r| {
@@ -337,18 +347,30 @@ impl LedgerTx for PgTx<'_> {
                     None => None,
                 };
                 let seen = sighting(r.opt_text(1)?, r.opt_int(2)?);
-                Ok((r.opt_text(0)?, seen, touch, r.opt_text(5)?, r.opt_text(6)?))
+                let session = match (r.opt_int(7)?, r.opt_int(8)?) {
+                    (Some(start), Some(last)) => Some((start, last)),
+                    _ => None,
+                };
+                Ok((
+                    r.opt_text(0)?,
+                    seen,
+                    touch,
+                    r.opt_text(5)?,
+                    r.opt_text(6)?,
+                    session,
+                ))
             },
         )?;
-        let Some((person, seen, touch, _, _)) = rows.first().cloned() else {
+        let Some((person, seen, touch, _, _, session)) = rows.first().cloned() else {
             return Ok(());
         };
+        *self.memo.credit.session.borrow_mut() = Some(((offer.clone(), visitor.clone()), session));
         let mut ahead = HashMap::new();
         ahead.insert(visitor.as_str().to_owned(), None);
         if let Some(person) = &person {
             ahead.insert(person.clone(), None);
         }
-        for (_, _, _, friend, record) in rows {
+        for (_, _, _, friend, record, _) in rows {
             if let (Some(friend), Some(record)) = (friend, record) {
                 ahead.insert(friend, Some(referrers::parse(&record)?));
             }
@@ -410,6 +432,31 @@ impl LedgerTx for PgTx<'_> {
             self.memo.credit.locked.borrow_mut().insert(id);
         }
         referrers::stands(self, offer, friend, inserted.first())
+    }
+
+    /// As `see_visitor_in` read it, if it did and nothing wrote it since.
+    fn visit_session(
+        &self,
+        offer: &OfferId,
+        visitor: &VisitorId,
+    ) -> Result<Option<(Millis, Millis)>> {
+        if let Some(((o, v), session)) = self.memo.credit.session.borrow().as_ref() {
+            if o == offer && v == visitor {
+                return Ok(*session);
+            }
+        }
+        stmt::visit_session(self, offer, visitor)
+    }
+
+    fn set_visit_session(
+        &self,
+        offer: &OfferId,
+        visitor: &VisitorId,
+        start: Millis,
+        now: Millis,
+    ) -> Result<()> {
+        self.memo.credit.session.take();
+        stmt::set_visit_session(self, offer, visitor, start, now)
     }
 
     fn kept_signals(&self, referrer: &ParticipantId) -> Option<ReferrerSignals> {
