@@ -6,7 +6,8 @@
 
 use std::sync::Arc;
 
-use parrain_server::auth;
+use parrain_server::{auth, ServerConfig};
+use parrain_store::postgres::scratch::ScratchDatabase;
 use parrain_store::postgres::PgStore;
 use parrain_store::{Audit, KeyKind, Keys};
 use reqwest::StatusCode;
@@ -24,10 +25,7 @@ async fn an_email_queued_on_one_node_is_sent_at_once_by_another() {
     // email: only node B's worker can, and it polls once a minute.
     let mail = MailServer::start();
     let a = spawn_app_with(|c| c.outbound.poll_interval = SLOW_POLL).await;
-    let Keep::Database(db) = &a.db else {
-        panic!("the PostgreSQL suite keeps a database");
-    };
-    let store = PgStore::connect(db.url(), 4).await.unwrap();
+    let store = PgStore::connect(database(&a).url(), 4).await.unwrap();
     let url = mail.url();
     let _b = spawn_app_over(Arc::new(store), Keep::Elsewhere, |c| {
         c.outbound.smtp_url = Some(url);
@@ -48,13 +46,7 @@ async fn an_email_queued_on_one_node_is_sent_at_once_by_another() {
 /// a notification.
 #[tokio::test]
 async fn an_approve_or_unapprove_on_one_node_is_seen_by_the_next_request_on_another() {
-    let a = spawn_app_with(|c| c.allow_private_webhooks = true).await;
-    let Keep::Database(db) = &a.db else {
-        panic!("the PostgreSQL suite keeps a database");
-    };
-    let store = PgStore::connect(db.url(), 4).await.unwrap();
-    store.deaf_to_cache_announcements();
-    let b = spawn_app_over(Arc::new(store), Keep::Elsewhere, |_| {}).await;
+    let (a, b) = deaf_pair(|c| c.allow_private_webhooks = true).await;
     let offer = a
         .live_offer(json!({"type": "custom_event", "count": 1, "event": "buy"}))
         .await;
@@ -142,14 +134,8 @@ async fn an_approve_or_unapprove_on_one_node_is_seen_by_the_next_request_on_anot
 /// valid, keeps working there.
 #[tokio::test]
 async fn a_key_revoked_elsewhere_is_refused_by_the_next_request_on_every_node() {
-    let a = spawn_app_with(|_| {}).await;
-    let Keep::Database(db) = &a.db else {
-        panic!("the PostgreSQL suite keeps a database");
-    };
-    let store = PgStore::connect(db.url(), 4).await.unwrap();
-    store.deaf_to_cache_announcements();
-    let b = spawn_app_over(Arc::new(store), Keep::Elsewhere, |_| {}).await;
-    let elsewhere = PgStore::connect(db.url(), 1).await.unwrap();
+    let (a, b) = deaf_pair(|_| {}).await;
+    let elsewhere = another_process(&a).await;
     let offers = |app: &TestApp, key: &str| {
         app.client
             .get(format!("{}/v1/offers", app.base))
@@ -197,14 +183,8 @@ async fn a_key_revoked_elsewhere_is_refused_by_the_next_request_on_every_node() 
 /// keep working.
 #[tokio::test]
 async fn a_key_revoked_elsewhere_writes_nothing_on_a_node_that_kept_it() {
-    let a = spawn_app_with(|_| {}).await;
-    let Keep::Database(db) = &a.db else {
-        panic!("the PostgreSQL suite keeps a database");
-    };
-    let store = PgStore::connect(db.url(), 4).await.unwrap();
-    store.deaf_to_cache_announcements();
-    let b = spawn_app_over(Arc::new(store), Keep::Elsewhere, |_| {}).await;
-    let elsewhere = PgStore::connect(db.url(), 1).await.unwrap();
+    let (a, b) = deaf_pair(|_| {}).await;
+    let elsewhere = another_process(&a).await;
     let offer = a
         .live_offer(json!({"type": "referred_visits", "count": 100}))
         .await;
@@ -291,13 +271,7 @@ async fn a_key_revoked_elsewhere_writes_nothing_on_a_node_that_kept_it() {
 /// that node deaf to the announcements.
 #[tokio::test]
 async fn an_erasure_on_one_node_is_seen_by_the_next_request_on_another() {
-    let a = spawn_app_with(|_| {}).await;
-    let Keep::Database(db) = &a.db else {
-        panic!("the PostgreSQL suite keeps a database");
-    };
-    let store = PgStore::connect(db.url(), 4).await.unwrap();
-    store.deaf_to_cache_announcements();
-    let b = spawn_app_over(Arc::new(store), Keep::Elsewhere, |_| {}).await;
+    let (a, b) = deaf_pair(|_| {}).await;
     let offer = a
         .live_offer(json!({"type": "custom_event", "count": 1, "event": "buy"}))
         .await;
@@ -328,4 +302,27 @@ async fn an_erasure_on_one_node_is_seen_by_the_next_request_on_another() {
     // nothing: visits are not this offer's goal).
     let stranger = b.track("visit", visit).await;
     assert_eq!(stranger["reason"], "not_a_goal_fact", "{stranger}");
+}
+
+/// Node A (configured by `configure`) and node B on A's database, B deaf
+/// to the announcements: it hears of a change only through the database.
+async fn deaf_pair(configure: impl FnOnce(&mut ServerConfig)) -> (TestApp, TestApp) {
+    let a = spawn_app_with(configure).await;
+    let store = PgStore::connect(database(&a).url(), 4).await.unwrap();
+    store.deaf_to_cache_announcements();
+    let b = spawn_app_over(Arc::new(store), Keep::Elsewhere, |_| {}).await;
+    (a, b)
+}
+
+/// A connection to A's database standing for another process (`parrain
+/// keys revoke`, say): what it changes no node is told of.
+async fn another_process(a: &TestApp) -> PgStore {
+    PgStore::connect(database(a).url(), 1).await.unwrap()
+}
+
+fn database(app: &TestApp) -> &ScratchDatabase {
+    match &app.db {
+        Keep::Database(db) => db,
+        _ => panic!("the PostgreSQL suite keeps a database"),
+    }
 }

@@ -330,17 +330,7 @@ impl PgStore {
         T: Send + 'static,
         F: FnOnce(&mut Client) -> Result<T> + Send + 'static,
     {
-        let pool = self.pool.clone();
-        let cache = self.cache.clone();
-        let waiting = keys::waiting();
-        blocking(move || {
-            let mut conn = pool.get()?;
-            if let Some(waiting) = &waiting {
-                keys::confirm(&mut conn, &cache, waiting)?;
-            }
-            work(&mut conn.client)
-        })
-        .await
+        self.read_kept(move |conn, _| work(&mut conn.client)).await
     }
 }
 
