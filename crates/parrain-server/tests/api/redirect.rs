@@ -129,3 +129,92 @@ async fn a_click_is_seen_by_reads_soon_after_its_redirect_without_any_other_writ
     assert_eq!(clicks.len(), 1, "not seen {:?} after", answered.elapsed());
     assert_eq!(clicks[0]["visitor_id"], visitor);
 }
+
+/// Clicks that arrive together are written together (on PostgreSQL, the
+/// rows of a group's clicks by one statement before it commits): each
+/// answered redirect is one click in the log, its browser is attributed
+/// to the link, and a webhook that listens to clicks gets each one, naming
+/// the activity the log shows.
+#[tokio::test]
+async fn a_burst_of_clicks_from_new_browsers_records_and_attributes_each_once() {
+    let app = spawn_app_with(|c| c.allow_private_webhooks = true).await;
+    let offer = app
+        .live_offer(json!({"type": "referred_signups", "count": 100}))
+        .await;
+    let receiver = crate::receiver::Receiver::start(&[]).await;
+    app.post_ok(
+        "/v1/webhooks",
+        &json!({"url": receiver.url, "events": ["clicks_shared_link"], "offer_id": offer}),
+        StatusCode::CREATED,
+    )
+    .await;
+    let ana = app.participant(&offer, "ana@example.com").await;
+    let code = ana["code"].as_str().unwrap();
+
+    const CLICKS: usize = 40;
+    let redirects = (0..CLICKS).map(|_| app.follow(code, None));
+    let mut visitors = Vec::new();
+    for response in futures_util::future::join_all(redirects).await {
+        assert_eq!(response.status(), StatusCode::FOUND);
+        visitors.push(visitor_of(&response));
+    }
+    visitors.sort();
+    visitors.dedup();
+    assert_eq!(
+        visitors.len(),
+        CLICKS,
+        "each redirect names a browser of its own"
+    );
+
+    let deliveries = receiver.wait_for(CLICKS).await;
+    app.drain().await;
+    let clicks = app.activities("type=clicks_shared_link").await;
+    let mut logged: Vec<(String, String)> = clicks
+        .iter()
+        .map(|c| {
+            assert_eq!(c["participant_id"], ana["id"]);
+            (
+                c["id"].as_str().unwrap().to_owned(),
+                c["visitor_id"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    logged.sort_by(|a, b| a.1.cmp(&b.1));
+    assert_eq!(
+        logged.iter().map(|(_, v)| v.clone()).collect::<Vec<_>>(),
+        visitors
+    );
+    let mut delivered: Vec<(String, String)> = deliveries
+        .iter()
+        .map(|r| {
+            let body: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+            let data = &body["data"];
+            (
+                data["id"].as_str().unwrap().to_owned(),
+                data["visitor_id"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    delivered.sort_by(|a, b| a.1.cmp(&b.1));
+    assert_eq!(
+        delivered, logged,
+        "a delivery per click, naming its activity"
+    );
+
+    // Each browser signs up without the code: its click's attribution finds ana.
+    let path = format!("/v1/offers/{offer}/participants");
+    let sign_ups = visitors.iter().enumerate().map(|(n, visitor)| {
+        let (app, path) = (&app, &path);
+        async move {
+            let body = json!({"email": format!("friend{n}@example.com"), "visitor_id": visitor});
+            app.post_ok(path, &body, StatusCode::CREATED).await
+        }
+    });
+    for friend in futures_util::future::join_all(sign_ups).await {
+        assert_eq!(friend["referred_by"], ana["id"], "{friend}");
+    }
+    let ana = app
+        .get_ok(&format!("/v1/participants/{}", ana["id"].as_str().unwrap()))
+        .await;
+    assert_eq!(ana["credit"], CLICKS);
+}

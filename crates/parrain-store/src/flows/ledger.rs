@@ -103,7 +103,7 @@ pub(crate) use see_visitor_sql;
 /// the engine's own version ends in the same statement.
 pub(crate) mod stmt {
     use parrain_core::email::Email;
-    use parrain_core::ids::{OfferId, PersonId, VisitorId};
+    use parrain_core::ids::{OfferId, ParticipantId, PersonId, VisitorId};
     use parrain_core::Millis;
 
     use super::id;
@@ -227,6 +227,62 @@ pub(crate) mod stmt {
         )?;
         Ok(())
     }
+
+    pub(crate) fn insert_browser(
+        db: &impl Db,
+        visitor: &VisitorId,
+        ip: Option<&str>,
+        now: Millis,
+    ) -> Result<()> {
+        db.execute(
+            "INSERT INTO visitors (id, created_at, ip, ip_seen_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (id) DO NOTHING",
+            &[
+                visitor.as_str().into(),
+                now.into(),
+                ip.into(),
+                ip.map(|_| now).into(),
+            ],
+        )?;
+        Ok(())
+    }
+
+    pub(crate) fn insert_attribution(
+        db: &impl Db,
+        offer: &OfferId,
+        visitor: &VisitorId,
+        participant: &ParticipantId,
+        channel: Option<&str>,
+        now: Millis,
+    ) -> Result<()> {
+        db.execute(
+            "INSERT INTO attributions (offer_id, visitor_id, participant_id, touched_at, channel)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (offer_id, visitor_id) DO NOTHING",
+            &[
+                offer.as_str().into(),
+                visitor.as_str().into(),
+                participant.as_str().into(),
+                now.into(),
+                channel.into(),
+            ],
+        )?;
+        Ok(())
+    }
+
+    pub(crate) fn keep_access_token(
+        db: &impl Db,
+        hash: &str,
+        participant: &ParticipantId,
+        now: Millis,
+    ) -> Result<()> {
+        db.execute(
+            "INSERT INTO participant_tokens (token_hash, participant_id, kind, created_at)
+             VALUES (?1, ?2, 'access', ?3)",
+            &[hash.into(), participant.as_str().into(), now.into()],
+        )?;
+        Ok(())
+    }
 }
 
 /// The database steps the flows are made of, inside one transaction.
@@ -242,6 +298,25 @@ pub(crate) trait LedgerTx: ReviewTx + crate::sql::Sql + Db + Sized {
     fn smart_list_offers(&self) -> Result<Vec<OfferId>>;
     /// Appends to the activity log (and whatever listens to it).
     fn record(&self, kind: ActivityType, who: Who<'_>, details: Value, now: Millis) -> Result<()>;
+    /// Inserts a browser that came without a visitor id, which the
+    /// redirect has just named: no flow can ask for its row, nor for its
+    /// attribution ([`LedgerTx::insert_attribution`]), before this
+    /// transaction commits. The id is new, so the conflict clause is only a
+    /// guard.
+    fn insert_browser(&self, visitor: &VisitorId, ip: Option<&str>, now: Millis) -> Result<()> {
+        stmt::insert_browser(self, visitor, ip, now)
+    }
+    /// The attribution of a browser [`LedgerTx::insert_browser`] inserted.
+    fn insert_attribution(
+        &self,
+        offer: &OfferId,
+        visitor: &VisitorId,
+        participant: &ParticipantId,
+        channel: Option<&str>,
+        now: Millis,
+    ) -> Result<()> {
+        stmt::insert_attribution(self, offer, visitor, participant, channel, now)
+    }
     /// Inserts a participant; `false` when its share code is already taken.
     fn insert_participant(&self, new: &NewParticipant<'_>) -> Result<bool>;
     fn participant(&self, id: &ParticipantId) -> Result<Participant>;
@@ -653,12 +728,7 @@ pub(crate) trait LedgerTx: ReviewTx + crate::sql::Sql + Db + Sized {
         participant: &ParticipantId,
         now: Millis,
     ) -> Result<()> {
-        self.execute(
-            "INSERT INTO participant_tokens (token_hash, participant_id, kind, created_at)
-             VALUES (?1, ?2, 'access', ?3)",
-            &[hash.into(), participant.as_str().into(), now.into()],
-        )?;
-        Ok(())
+        stmt::keep_access_token(self, hash, participant, now)
     }
 }
 

@@ -89,16 +89,7 @@ fn new_browser(
     ip: Option<&str>,
     now: Millis,
 ) -> Result<()> {
-    tx.execute(
-        "INSERT INTO visitors (id, created_at, ip, ip_seen_at) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT (id) DO NOTHING",
-        &[
-            visitor.as_str().into(),
-            now.into(),
-            ip.into(),
-            ip.map(|_| now).into(),
-        ],
-    )?;
+    tx.insert_browser(visitor, ip, now)?;
     tx.keep_visitor(visitor, None);
     Ok(())
 }
@@ -118,18 +109,7 @@ fn touch_new_browser(
     if offer.live_at(now).is_none() {
         return Ok(());
     }
-    tx.execute(
-        "INSERT INTO attributions (offer_id, visitor_id, participant_id, touched_at, channel)
-         VALUES (?1, ?2, ?3, ?4, ?5)
-         ON CONFLICT (offer_id, visitor_id) DO NOTHING",
-        &[
-            offer.id.as_str().into(),
-            visitor.as_str().into(),
-            participant.as_str().into(),
-            now.into(),
-            channel.into(),
-        ],
-    )?;
+    tx.insert_attribution(&offer.id, visitor, participant, channel, now)?;
     let touch = Touch {
         participant: participant.to_string(),
         at: now,

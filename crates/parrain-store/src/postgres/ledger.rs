@@ -186,9 +186,17 @@ impl LedgerTx for PgTx<'_> {
     /// `activity_hours` as a row of its own, folded into the hour later
     /// (`fold`): the hour's row itself would be updated by every concurrent
     /// request. One statement appends both and reads the cache's generation.
+    /// A request flow's activity is kept for the transaction's end, which
+    /// writes those of all its flows in one statement (`super::appends`).
     fn record(&self, kind: ActivityType, who: Who<'_>, details: Value, now: Millis) -> Result<()> {
         let endpoints = self.endpoints()?;
         let id = ActivityId::generate();
+        if self.appends() {
+            fan_out(self, &endpoints, &id, kind, &who, &details, now)?;
+            self.append_activity(&id, kind, &who, details, now);
+            super::log::recorded(kind.as_str());
+            return Ok(());
+        }
         let step = HourStep::of(kind, &details, now);
         let generation: i64 = self.prep(|t| {
             Ok(t.query_one(
@@ -577,6 +585,42 @@ impl LedgerTx for PgTx<'_> {
             .borrow_mut()
             .insert(id.as_str().to_owned(), owner.clone());
         Ok(owner)
+    }
+
+    fn insert_browser(&self, visitor: &VisitorId, ip: Option<&str>, now: Millis) -> Result<()> {
+        if !self.appends() {
+            return stmt::insert_browser(self, visitor, ip, now);
+        }
+        self.append_browser(visitor, ip, now);
+        Ok(())
+    }
+
+    fn insert_attribution(
+        &self,
+        offer: &OfferId,
+        visitor: &VisitorId,
+        participant: &ParticipantId,
+        channel: Option<&str>,
+        now: Millis,
+    ) -> Result<()> {
+        if !self.appends() {
+            return stmt::insert_attribution(self, offer, visitor, participant, channel, now);
+        }
+        self.append_attribution(offer, visitor, participant, channel, now);
+        Ok(())
+    }
+
+    fn keep_access_token(
+        &self,
+        hash: &str,
+        participant: &ParticipantId,
+        now: Millis,
+    ) -> Result<()> {
+        if !self.appends() {
+            return stmt::keep_access_token(self, hash, participant, now);
+        }
+        self.append_token(hash, participant, now);
+        Ok(())
     }
 
     /// Counted by the folder (a row of `participant_deltas`, appended by the

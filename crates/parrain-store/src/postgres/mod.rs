@@ -19,6 +19,7 @@
 //! approve, an unapprove or a key's revocation on one node is seen by the
 //! next request on every node.
 
+mod appends;
 mod batch;
 mod cache;
 mod db;

@@ -75,6 +75,8 @@ pub(crate) struct Memo {
     pub(crate) batch: RefCell<Option<super::batch::Batch>>,
     /// What a credit check read of its referrer (see `super::ledger`).
     pub(crate) credit: super::ledger::CreditMemo,
+    /// Rows kept for the transaction's end (see `super::appends`).
+    pub(crate) appends: RefCell<super::appends::Appends>,
 }
 
 impl Memo {
@@ -309,6 +311,7 @@ pub(crate) fn once<T>(
             return Err(e);
         }
     };
+    tx.write_appends()?;
     tx.verify()?;
     let PgTx {
         tx: inner,

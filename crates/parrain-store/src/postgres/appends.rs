@@ -1,0 +1,217 @@
+//! Rows a request flow appends that nothing reads before its transaction
+//! commits, written at its end in one statement for all the flows of the
+//! transaction (a group's, `super::group`).
+//!
+//! - **Activities** with their tally rows: no request flow reads the
+//!   activity log; the reports, timelines and exports that do read
+//!   committed rows only. A webhook that listens to one gets its delivery
+//!   at once, as before (`fan_out`): the delivery names the activity by
+//!   its id, and its payload reads no activity.
+//! - **The browser and attribution of a click that brought none**: the
+//!   browser's id leaves the node only with the redirect, which is sent
+//!   once the transaction has committed, so no flow can ask for them.
+//! - **A new participant's access token**: its hash is the caller's, which
+//!   has it only from the answer.
+//!
+//! A click of a new browser was three statements, a sign-up two of its
+//! seven: a group of clicks is now three round trips (`BEGIN`, this
+//! statement, `COMMIT`) however many clicks it holds. The statement also
+//! reads the cache's generation, as each activity's own did
+//! (`PgTx::saw`). The store's own transactions (erasure, retention,
+//! imports run alone) write their activities at once, as they did.
+
+use parrain_core::activity::ActivityType;
+use parrain_core::ids::{ActivityId, OfferId, ParticipantId, VisitorId};
+use parrain_core::Millis;
+use serde_json::Value;
+
+use crate::flows::Who;
+use crate::report::HourStep;
+use crate::Result;
+
+use super::{PgTx, Sql as _};
+
+/// The rows kept for the transaction's end, a column each.
+#[derive(Default)]
+pub(crate) struct Appends {
+    activities: Activities,
+    // The new browsers.
+    visitors: Vec<String>,
+    visitors_at: Vec<Millis>,
+    visitors_ips: Vec<Option<String>>,
+    // Their attributions.
+    attributed_offers: Vec<String>,
+    attributed_visitors: Vec<String>,
+    attributed_to: Vec<String>,
+    attributed_at: Vec<Millis>,
+    attributed_channels: Vec<Option<String>>,
+    // The access tokens.
+    tokens: Vec<String>,
+    token_participants: Vec<String>,
+    tokens_at: Vec<Millis>,
+}
+
+/// Activities and their tally rows (for those of an offer).
+#[derive(Default)]
+struct Activities {
+    ids: Vec<String>,
+    kinds: Vec<&'static str>,
+    offers: Vec<Option<String>>,
+    participants: Vec<Option<String>>,
+    people: Vec<Option<String>>,
+    visitors: Vec<Option<String>>,
+    details: Vec<Value>,
+    at: Vec<Millis>,
+    hours: Vec<Millis>,
+    keys: Vec<String>,
+    sessions: Vec<i64>,
+    referred_sessions: Vec<i64>,
+    referred_sign_ups: Vec<i64>,
+}
+
+impl Appends {
+    fn is_empty(&self) -> bool {
+        self.activities.ids.is_empty() && self.visitors.is_empty() && self.tokens.is_empty()
+    }
+}
+
+impl PgTx<'_> {
+    /// Whether this transaction keeps appends for its end: a request
+    /// flow's, run through the node's cache.
+    pub(crate) fn appends(&self) -> bool {
+        self.cache.is_some()
+    }
+
+    pub(crate) fn append_activity(
+        &self,
+        id: &ActivityId,
+        kind: ActivityType,
+        who: &Who<'_>,
+        details: Value,
+        now: Millis,
+    ) {
+        let step = HourStep::of(kind, &details, now);
+        let a = &mut self.memo.appends.borrow_mut().activities;
+        a.ids.push(id.as_str().to_owned());
+        a.kinds.push(kind.as_str());
+        a.offers.push(who.offer.map(|id| id.as_str().to_owned()));
+        a.participants
+            .push(who.participant.map(|id| id.as_str().to_owned()));
+        a.people.push(who.person.map(|id| id.as_str().to_owned()));
+        a.visitors
+            .push(who.visitor.map(|id| id.as_str().to_owned()));
+        a.details.push(details);
+        a.at.push(now);
+        a.hours.push(step.hour);
+        a.keys.push(step.key);
+        a.sessions.push(step.sessions);
+        a.referred_sessions.push(step.referred_sessions);
+        a.referred_sign_ups.push(step.referred_sign_ups);
+    }
+
+    pub(crate) fn append_browser(&self, visitor: &VisitorId, ip: Option<&str>, now: Millis) {
+        let mut a = self.memo.appends.borrow_mut();
+        a.visitors.push(visitor.as_str().to_owned());
+        a.visitors_at.push(now);
+        a.visitors_ips.push(ip.map(str::to_owned));
+    }
+
+    pub(crate) fn append_attribution(
+        &self,
+        offer: &OfferId,
+        visitor: &VisitorId,
+        participant: &ParticipantId,
+        channel: Option<&str>,
+        now: Millis,
+    ) {
+        let mut a = self.memo.appends.borrow_mut();
+        a.attributed_offers.push(offer.as_str().to_owned());
+        a.attributed_visitors.push(visitor.as_str().to_owned());
+        a.attributed_to.push(participant.as_str().to_owned());
+        a.attributed_at.push(now);
+        a.attributed_channels.push(channel.map(str::to_owned));
+    }
+
+    pub(crate) fn append_token(&self, hash: &str, participant: &ParticipantId, now: Millis) {
+        let mut a = self.memo.appends.borrow_mut();
+        a.tokens.push(hash.to_owned());
+        a.token_participants.push(participant.as_str().to_owned());
+        a.tokens_at.push(now);
+    }
+
+    /// Writes what the transaction kept for its end, if anything: called
+    /// once its flows have run, before it commits.
+    pub(crate) fn write_appends(&self) -> Result<()> {
+        let a = self.memo.appends.take();
+        if a.is_empty() {
+            return Ok(());
+        }
+        let act = &a.activities;
+        let generation: i64 = self.prep(|t| {
+            Ok(t.query_one(
+                "WITH a AS (
+                     INSERT INTO activities (id, type, offer_id, participant_id, person_id,
+                                             visitor_id, details, occurred_at)
+                     SELECT * FROM unnest($1::TEXT[], $2::TEXT[], $3::TEXT[], $4::TEXT[],
+                                          $5::TEXT[], $6::TEXT[], $7::JSONB[], $8::BIGINT[])
+                     RETURNING id, seq),
+                 d AS (
+                     INSERT INTO activity_hour_deltas (offer_id, hour, type, key, sessions,
+                                                       referred_sessions, referred_sign_ups, seq)
+                     SELECT u.offer_id, u.hour, u.type, u.key, u.sessions, u.referred_sessions,
+                            u.referred_sign_ups, a.seq
+                     FROM unnest($1::TEXT[], $3::TEXT[], $2::TEXT[], $9::BIGINT[], $10::TEXT[],
+                                 $11::BIGINT[], $12::BIGINT[], $13::BIGINT[])
+                          AS u(id, offer_id, type, hour, key, sessions, referred_sessions,
+                               referred_sign_ups)
+                     JOIN a ON a.id = u.id
+                     WHERE u.offer_id IS NOT NULL),
+                 v AS (
+                     INSERT INTO visitors (id, created_at, ip, ip_seen_at)
+                     SELECT id, at, ip, CASE WHEN ip IS NOT NULL THEN at END
+                     FROM unnest($14::TEXT[], $15::BIGINT[], $16::TEXT[]) AS u(id, at, ip)
+                     ON CONFLICT (id) DO NOTHING),
+                 t AS (
+                     INSERT INTO attributions (offer_id, visitor_id, participant_id, touched_at,
+                                               channel)
+                     SELECT * FROM unnest($17::TEXT[], $18::TEXT[], $19::TEXT[], $20::BIGINT[],
+                                          $21::TEXT[])
+                     ON CONFLICT (offer_id, visitor_id) DO NOTHING),
+                 k AS (
+                     INSERT INTO participant_tokens (token_hash, participant_id, kind, created_at)
+                     SELECT hash, participant, 'access', at
+                     FROM unnest($22::TEXT[], $23::TEXT[], $24::BIGINT[])
+                          AS u(hash, participant, at))
+                 SELECT generation FROM cache_generation",
+                &[
+                    &act.ids as &(dyn postgres::types::ToSql + Sync),
+                    &act.kinds,
+                    &act.offers,
+                    &act.participants,
+                    &act.people,
+                    &act.visitors,
+                    &act.details,
+                    &act.at,
+                    &act.hours,
+                    &act.keys,
+                    &act.sessions,
+                    &act.referred_sessions,
+                    &act.referred_sign_ups,
+                    &a.visitors,
+                    &a.visitors_at,
+                    &a.visitors_ips,
+                    &a.attributed_offers,
+                    &a.attributed_visitors,
+                    &a.attributed_to,
+                    &a.attributed_at,
+                    &a.attributed_channels,
+                    &a.tokens,
+                    &a.token_participants,
+                    &a.tokens_at,
+                ],
+            )?
+            .get(0))
+        })?;
+        self.saw(generation)
+    }
+}
