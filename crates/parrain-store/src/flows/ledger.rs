@@ -102,6 +102,7 @@ pub(crate) use see_visitor_sql;
 /// PostgreSQL batch of server events reads ahead what its events ask):
 /// the engine's own version ends in the same statement.
 pub(crate) mod stmt {
+    use parrain_core::attribution::Touch;
     use parrain_core::email::Email;
     use parrain_core::ids::{OfferId, ParticipantId, PersonId, VisitorId};
     use parrain_core::Millis;
@@ -198,6 +199,13 @@ pub(crate) mod stmt {
         )
     }
 
+    /// A browser's visit session in an offer: offer, browser, start, now.
+    pub(crate) const SET_VISIT_SESSION: &str =
+        "INSERT INTO visit_sessions (offer_id, visitor_id, started_at, last_seen) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (offer_id, visitor_id) DO UPDATE SET started_at = excluded.started_at,
+             last_seen = CASE WHEN visit_sessions.last_seen > excluded.last_seen
+                         THEN visit_sessions.last_seen ELSE excluded.last_seen END";
+
     pub(crate) fn set_visit_session(
         db: &impl Db,
         offer: &OfferId,
@@ -206,13 +214,43 @@ pub(crate) mod stmt {
         now: Millis,
     ) -> Result<()> {
         db.execute(
-            "INSERT INTO visit_sessions (offer_id, visitor_id, started_at, last_seen) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (offer_id, visitor_id) DO UPDATE SET started_at = excluded.started_at,
-                 last_seen = CASE WHEN visit_sessions.last_seen > excluded.last_seen
-                             THEN visit_sessions.last_seen ELSE excluded.last_seen END",
-            &[offer.as_str().into(), visitor.as_str().into(), start.into(), now.into()],
+            SET_VISIT_SESSION,
+            &[
+                offer.as_str().into(),
+                visitor.as_str().into(),
+                start.into(),
+                now.into(),
+            ],
         )?;
         Ok(())
+    }
+
+    /// A browser's attribution in an offer ([`attribution_params`]); a
+    /// `NULL` channel keeps the one recorded when the touch is the same
+    /// participant's.
+    pub(crate) const SET_ATTRIBUTION: &str =
+        "INSERT INTO attributions (offer_id, visitor_id, participant_id, touched_at, channel)
+         VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (offer_id, visitor_id) DO UPDATE SET
+             channel = CASE WHEN excluded.channel IS NULL
+                             AND attributions.participant_id = excluded.participant_id
+                        THEN attributions.channel ELSE excluded.channel END,
+             participant_id = excluded.participant_id,
+             touched_at = excluded.touched_at";
+
+    pub(crate) fn attribution_params<'a>(
+        offer: &'a OfferId,
+        visitor: &'a VisitorId,
+        touch: &'a Touch<String>,
+        channel: Option<&'a str>,
+    ) -> [Param<'a>; 5] {
+        [
+            offer.as_str().into(),
+            visitor.as_str().into(),
+            touch.participant.as_str().into(),
+            touch.at.into(),
+            channel.into(),
+        ]
     }
 
     pub(crate) fn save_server_event(
@@ -499,21 +537,8 @@ pub(crate) trait LedgerTx: ReviewTx + crate::sql::Sql + Db + Sized {
         channel: Option<&str>,
     ) -> Result<()> {
         self.execute(
-            "INSERT INTO attributions (offer_id, visitor_id, participant_id, touched_at, channel)
-             VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT (offer_id, visitor_id) DO UPDATE SET
-                 channel = CASE WHEN excluded.channel IS NULL
-                                 AND attributions.participant_id = excluded.participant_id
-                            THEN attributions.channel ELSE excluded.channel END,
-                 participant_id = excluded.participant_id,
-                 touched_at = excluded.touched_at",
-            &[
-                offer.as_str().into(),
-                visitor.as_str().into(),
-                touch.participant.as_str().into(),
-                touch.at.into(),
-                channel.into(),
-            ],
+            stmt::SET_ATTRIBUTION,
+            &stmt::attribution_params(offer, visitor, touch, channel),
         )?;
         self.keep_attribution(offer, visitor, Some(touch));
         Ok(())

@@ -21,11 +21,12 @@
 //! imports run alone) write their activities at once, as they did.
 
 use parrain_core::activity::ActivityType;
+use parrain_core::attribution::Touch;
 use parrain_core::ids::{ActivityId, OfferId, ParticipantId, VisitorId};
 use parrain_core::Millis;
 use serde_json::Value;
 
-use crate::flows::Who;
+use crate::flows::{stmt, Who};
 use crate::report::HourStep;
 use crate::Result;
 
@@ -75,7 +76,40 @@ impl Appends {
     }
 }
 
+/// A browser's attribution, held until the transaction's next statement:
+/// a visit writes its session right after it, and the two are then one
+/// statement (`LedgerTx::set_visit_session`). Any other statement writes it
+/// first, alone ([`PgTx::release_held`]), so every read sees it.
+pub(crate) struct Held {
+    pub(crate) offer: OfferId,
+    pub(crate) visitor: VisitorId,
+    pub(crate) touch: Touch<String>,
+    pub(crate) channel: Option<String>,
+}
+
+impl Held {
+    pub(crate) fn params(&self) -> [crate::sql::Param<'_>; 5] {
+        stmt::attribution_params(
+            &self.offer,
+            &self.visitor,
+            &self.touch,
+            self.channel.as_deref(),
+        )
+    }
+}
+
 impl PgTx<'_> {
+    /// Writes the attribution held for the next statement, if any.
+    pub(crate) fn release_held(&self) -> Result<()> {
+        match self.memo.held.take() {
+            Some(held) => {
+                crate::sql::Db::execute(self, stmt::SET_ATTRIBUTION, &held.params())?;
+                Ok(())
+            }
+            None => Ok(()),
+        }
+    }
+
     /// Whether this transaction keeps appends for its end: a request
     /// flow's, run through the node's cache.
     pub(crate) fn appends(&self) -> bool {
@@ -142,6 +176,7 @@ impl PgTx<'_> {
     /// Writes what the transaction kept for its end, if anything: called
     /// once its flows have run, before it commits.
     pub(crate) fn write_appends(&self) -> Result<()> {
+        self.release_held()?;
         let a = self.memo.appends.take();
         if a.is_empty() {
             return Ok(());

@@ -9,7 +9,7 @@
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use parrain_core::activity::ActivityType;
 use parrain_core::attribution::{Found, Touch};
@@ -30,6 +30,7 @@ use crate::review::sighting;
 use crate::sql::Db;
 use crate::{Offer, Participant, Result, StoreError};
 
+use super::appends::Held;
 use super::cache::{Endpoint, Fill};
 use super::{PgTx, Sql as _};
 
@@ -456,6 +457,7 @@ impl LedgerTx for PgTx<'_> {
         stmt::visit_session(self, offer, visitor)
     }
 
+    /// With the attribution the visit held, if any, in one statement.
     fn set_visit_session(
         &self,
         offer: &OfferId,
@@ -464,7 +466,51 @@ impl LedgerTx for PgTx<'_> {
         now: Millis,
     ) -> Result<()> {
         self.memo.credit.session.take();
-        stmt::set_visit_session(self, offer, visitor, start, now)
+        let Some(held) = self.memo.held.take() else {
+            return stmt::set_visit_session(self, offer, visitor, start, now);
+        };
+        static BOTH: LazyLock<String> = LazyLock::new(|| {
+            format!(
+                "WITH a AS ({}) {}",
+                stmt::SET_ATTRIBUTION,
+                renumbered(stmt::SET_VISIT_SESSION, 5)
+            )
+        });
+        let [a, b, c, d, e] = held.params();
+        self.execute(
+            &BOTH,
+            &[
+                a,
+                b,
+                c,
+                d,
+                e,
+                offer.as_str().into(),
+                visitor.as_str().into(),
+                start.into(),
+                now.into(),
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Held for the next statement (`super::appends::Held`).
+    fn set_attribution(
+        &self,
+        offer: &OfferId,
+        visitor: &VisitorId,
+        touch: &Touch<String>,
+        channel: Option<&str>,
+    ) -> Result<()> {
+        self.release_held()?;
+        *self.memo.held.borrow_mut() = Some(Held {
+            offer: offer.clone(),
+            visitor: visitor.clone(),
+            touch: touch.clone(),
+            channel: channel.map(str::to_owned),
+        });
+        self.keep_attribution(offer, visitor, Some(touch));
+        Ok(())
     }
 
     fn kept_signals(&self, referrer: &ParticipantId) -> Option<ReferrerSignals> {
@@ -735,5 +781,34 @@ impl LedgerTx for PgTx<'_> {
             return Ok(());
         }
         stmt::save_server_event(self, id, result, now)
+    }
+}
+
+/// `sql` with its parameters `?1`, `?2`… numbered from `?{by + 1}`.
+fn renumbered(sql: &str, by: usize) -> String {
+    let mut out = String::with_capacity(sql.len() + 8);
+    let mut rest = sql;
+    while let Some(at) = rest.find('?') {
+        out.push_str(&rest[..=at]);
+        rest = &rest[at + 1..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        match rest[..digits].parse::<usize>() {
+            Ok(n) => out.push_str(&(n + by).to_string()),
+            Err(_) => out.push_str(&rest[..digits]),
+        }
+        rest = &rest[digits..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn renumbered_shifts_every_parameter() {
+        assert_eq!(
+            super::renumbered("VALUES (?1, ?2, ?10) WHERE a = ?2", 5),
+            "VALUES (?6, ?7, ?15) WHERE a = ?7"
+        );
     }
 }

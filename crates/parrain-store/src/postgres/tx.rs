@@ -77,6 +77,8 @@ pub(crate) struct Memo {
     pub(crate) credit: super::ledger::CreditMemo,
     /// Rows kept for the transaction's end (see `super::appends`).
     pub(crate) appends: RefCell<super::appends::Appends>,
+    /// A write held for the next statement (see `super::appends::Held`).
+    pub(crate) held: RefCell<Option<super::appends::Held>>,
 }
 
 impl Memo {
@@ -160,13 +162,16 @@ impl<'a> PgTx<'a> {
         Ok(())
     }
 
-    /// Runs `f` on the transaction.
+    /// Runs `f` on the transaction, after the write it holds, if any.
     pub(crate) fn with<T>(&self, f: impl FnOnce(&mut Transaction<'a>) -> Result<T>) -> Result<T> {
+        self.release_held()?;
         f(&mut self.tx.borrow_mut())
     }
 
-    /// Runs `f` on the transaction through the connection's prepared statements.
+    /// Runs `f` on the transaction through the connection's prepared
+    /// statements, after the write it holds, if any.
     pub(crate) fn prep<T>(&self, f: impl FnOnce(&mut Prep<'_, 'a>) -> Result<T>) -> Result<T> {
+        self.release_held()?;
         let mut tx = self.tx.borrow_mut();
         let mut statements = self.statements.borrow_mut();
         f(&mut Prep {
