@@ -30,6 +30,11 @@ use crate::flows::{stmt, Who};
 use crate::report::HourStep;
 use crate::Result;
 
+use std::sync::OnceLock;
+
+use postgres::types::ToSql;
+
+use super::db::{dollars, renumbered};
 use super::{PgTx, Sql as _};
 
 /// The rows kept for the transaction's end, a column each.
@@ -68,12 +73,6 @@ struct Activities {
     sessions: Vec<i64>,
     referred_sessions: Vec<i64>,
     referred_sign_ups: Vec<i64>,
-}
-
-impl Appends {
-    fn is_empty(&self) -> bool {
-        self.activities.ids.is_empty() && self.visitors.is_empty() && self.tokens.is_empty()
-    }
 }
 
 /// A browser's attribution, held until the transaction's next statement:
@@ -174,79 +173,139 @@ impl PgTx<'_> {
     }
 
     /// Writes what the transaction kept for its end, if anything: called
-    /// once its flows have run, before it commits.
+    /// once its flows have run, before it commits. One statement, made of
+    /// the parts with rows only: a part with none would still open its
+    /// table and indexes.
     pub(crate) fn write_appends(&self) -> Result<()> {
         self.release_held()?;
         let a = self.memo.appends.take();
-        if a.is_empty() {
+        let act = &a.activities;
+        let parts = [
+            !act.ids.is_empty(),
+            !a.visitors.is_empty(),
+            !a.attributed_visitors.is_empty(),
+            !a.tokens.is_empty(),
+        ];
+        if !parts.contains(&true) {
             return Ok(());
         }
-        let act = &a.activities;
-        let generation: i64 = self.prep(|t| {
-            Ok(t.query_one(
-                "WITH a AS (
-                     INSERT INTO activities (id, type, offer_id, participant_id, person_id,
-                                             visitor_id, details, occurred_at)
-                     SELECT * FROM unnest($1::TEXT[], $2::TEXT[], $3::TEXT[], $4::TEXT[],
-                                          $5::TEXT[], $6::TEXT[], $7::JSONB[], $8::BIGINT[])
-                     RETURNING id, seq),
-                 d AS (
-                     INSERT INTO activity_hour_deltas (offer_id, hour, type, key, sessions,
-                                                       referred_sessions, referred_sign_ups, seq)
-                     SELECT u.offer_id, u.hour, u.type, u.key, u.sessions, u.referred_sessions,
-                            u.referred_sign_ups, a.seq
-                     FROM unnest($1::TEXT[], $3::TEXT[], $2::TEXT[], $9::BIGINT[], $10::TEXT[],
-                                 $11::BIGINT[], $12::BIGINT[], $13::BIGINT[])
-                          AS u(id, offer_id, type, hour, key, sessions, referred_sessions,
-                               referred_sign_ups)
-                     JOIN a ON a.id = u.id
-                     WHERE u.offer_id IS NOT NULL),
-                 v AS (
-                     INSERT INTO visitors (id, created_at, ip, ip_seen_at)
-                     SELECT id, at, ip, CASE WHEN ip IS NOT NULL THEN at END
-                     FROM unnest($14::TEXT[], $15::BIGINT[], $16::TEXT[]) AS u(id, at, ip)
-                     ON CONFLICT (id) DO NOTHING),
-                 t AS (
-                     INSERT INTO attributions (offer_id, visitor_id, participant_id, touched_at,
-                                               channel)
-                     SELECT * FROM unnest($17::TEXT[], $18::TEXT[], $19::TEXT[], $20::BIGINT[],
-                                          $21::TEXT[])
-                     ON CONFLICT (offer_id, visitor_id) DO NOTHING),
-                 k AS (
-                     INSERT INTO participant_tokens (token_hash, participant_id, kind, created_at)
-                     SELECT hash, participant, 'access', at
-                     FROM unnest($22::TEXT[], $23::TEXT[], $24::BIGINT[])
-                          AS u(hash, participant, at))
-                 SELECT generation FROM cache_generation",
-                &[
-                    &act.ids as &(dyn postgres::types::ToSql + Sync),
-                    &act.kinds,
-                    &act.offers,
-                    &act.participants,
-                    &act.people,
-                    &act.visitors,
-                    &act.details,
-                    &act.at,
-                    &act.hours,
-                    &act.keys,
-                    &act.sessions,
-                    &act.referred_sessions,
-                    &act.referred_sign_ups,
-                    &a.visitors,
-                    &a.visitors_at,
-                    &a.visitors_ips,
-                    &a.attributed_offers,
-                    &a.attributed_visitors,
-                    &a.attributed_to,
-                    &a.attributed_at,
-                    &a.attributed_channels,
-                    &a.tokens,
-                    &a.token_participants,
-                    &a.tokens_at,
-                ],
-            )?
-            .get(0))
-        })?;
+        let columns: [&[&(dyn ToSql + Sync)]; 4] = [
+            &[
+                &act.ids,
+                &act.kinds,
+                &act.offers,
+                &act.participants,
+                &act.people,
+                &act.visitors,
+                &act.details,
+                &act.at,
+                &act.hours,
+                &act.keys,
+                &act.sessions,
+                &act.referred_sessions,
+                &act.referred_sign_ups,
+            ],
+            &[&a.visitors, &a.visitors_at, &a.visitors_ips],
+            &[
+                &a.attributed_offers,
+                &a.attributed_visitors,
+                &a.attributed_to,
+                &a.attributed_at,
+                &a.attributed_channels,
+            ],
+            &[&a.tokens, &a.token_participants, &a.tokens_at],
+        ];
+        let params: Vec<&(dyn ToSql + Sync)> = columns
+            .iter()
+            .zip(parts)
+            .filter(|(_, present)| *present)
+            .flat_map(|(c, _)| c.iter().copied())
+            .collect();
+        let sql = statement(parts);
+        let generation: i64 = self.prep(|t| Ok(t.query_one(sql, &params)?.get(0)))?;
         self.saw(generation)
+    }
+}
+
+/// The parts of the statement, each a `WITH` item numbering its parameters
+/// from `?1`: activities and their tally rows, browsers, attributions,
+/// access tokens.
+const PARTS: [&str; 4] = [
+    "a AS (
+         INSERT INTO activities (id, type, offer_id, participant_id, person_id, visitor_id,
+                                 details, occurred_at)
+         SELECT * FROM unnest(?1::TEXT[], ?2::TEXT[], ?3::TEXT[], ?4::TEXT[], ?5::TEXT[],
+                              ?6::TEXT[], ?7::JSONB[], ?8::BIGINT[])
+         RETURNING id, seq),
+     d AS (
+         INSERT INTO activity_hour_deltas (offer_id, hour, type, key, sessions,
+                                           referred_sessions, referred_sign_ups, seq)
+         SELECT u.offer_id, u.hour, u.type, u.key, u.sessions, u.referred_sessions,
+                u.referred_sign_ups, a.seq
+         FROM unnest(?1::TEXT[], ?3::TEXT[], ?2::TEXT[], ?9::BIGINT[], ?10::TEXT[],
+                     ?11::BIGINT[], ?12::BIGINT[], ?13::BIGINT[])
+              AS u(id, offer_id, type, hour, key, sessions, referred_sessions,
+                   referred_sign_ups)
+         JOIN a ON a.id = u.id
+         WHERE u.offer_id IS NOT NULL)",
+    "v AS (
+         INSERT INTO visitors (id, created_at, ip, ip_seen_at)
+         SELECT id, at, ip, CASE WHEN ip IS NOT NULL THEN at END
+         FROM unnest(?1::TEXT[], ?2::BIGINT[], ?3::TEXT[]) AS u(id, at, ip)
+         ON CONFLICT (id) DO NOTHING)",
+    "t AS (
+         INSERT INTO attributions (offer_id, visitor_id, participant_id, touched_at, channel)
+         SELECT * FROM unnest(?1::TEXT[], ?2::TEXT[], ?3::TEXT[], ?4::BIGINT[], ?5::TEXT[])
+         ON CONFLICT (offer_id, visitor_id) DO NOTHING)",
+    "k AS (
+         INSERT INTO participant_tokens (token_hash, participant_id, kind, created_at)
+         SELECT hash, participant, 'access', at
+         FROM unnest(?1::TEXT[], ?2::TEXT[], ?3::BIGINT[]) AS u(hash, participant, at))",
+];
+
+/// Parameters of each part.
+const PARAMS: [usize; 4] = [13, 3, 5, 3];
+
+/// The statement of the parts present, made once for each combination.
+fn statement(parts: [bool; 4]) -> &'static str {
+    static MADE: [OnceLock<String>; 16] = [const { OnceLock::new() }; 16];
+    let index = parts
+        .iter()
+        .enumerate()
+        .fold(0, |n, (i, &p)| n | usize::from(p) << i);
+    MADE[index].get_or_init(|| {
+        let mut items = Vec::new();
+        let mut before = 0;
+        for ((part, params), present) in PARTS.iter().zip(PARAMS).zip(parts) {
+            if present {
+                items.push(renumbered(part, before));
+                before += params;
+            }
+        }
+        dollars(&format!(
+            "WITH {} SELECT generation FROM cache_generation",
+            items.join(", ")
+        ))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn each_combination_of_parts_numbers_its_parameters_in_order() {
+        let sql = super::statement([true, false, true, true]);
+        assert!(sql.starts_with("WITH a AS ("), "{sql}");
+        assert!(!sql.contains("INSERT INTO visitors"), "{sql}");
+        assert!(
+            sql.contains(
+                "unnest($14::TEXT[], $15::TEXT[], $16::TEXT[], $17::BIGINT[], $18::TEXT[])"
+            ),
+            "{sql}"
+        );
+        assert!(
+            sql.contains("unnest($19::TEXT[], $20::TEXT[], $21::BIGINT[])"),
+            "{sql}"
+        );
+        assert!(!sql.contains("$22") && !sql.contains('?'), "{sql}");
     }
 }

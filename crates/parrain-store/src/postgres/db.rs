@@ -22,6 +22,24 @@ pub(crate) fn dollars(sql: &str) -> String {
     sql.replace('?', "$")
 }
 
+/// `sql` with its parameters `?1`, `?2`… numbered from `?{by + 1}`.
+pub(crate) fn renumbered(sql: &str, by: usize) -> String {
+    let mut out = String::with_capacity(sql.len() + 8);
+    let mut rest = sql;
+    while let Some(at) = rest.find('?') {
+        out.push_str(&rest[..=at]);
+        rest = &rest[at + 1..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        match rest[..digits].parse::<usize>() {
+            Ok(n) => out.push_str(&(n + by).to_string()),
+            Err(_) => out.push_str(&rest[..digits]),
+        }
+        rest = &rest[digits..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// A pooled connection outside a transaction, for the shared statements
 /// that only read (each statement on its own, like every read).
 pub(crate) struct Reader<'a>(pub(crate) RefCell<&'a mut Client>);
@@ -299,5 +317,16 @@ impl Engine for PgStore {
     {
         self.read(move |c: &mut Client| work(&Reader(RefCell::new(c))))
             .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn renumbered_shifts_every_parameter() {
+        assert_eq!(
+            super::renumbered("VALUES (?1, ?2, ?10) WHERE a = ?2", 5),
+            "VALUES (?6, ?7, ?15) WHERE a = ?7"
+        );
     }
 }

@@ -473,7 +473,7 @@ impl LedgerTx for PgTx<'_> {
             format!(
                 "WITH a AS ({}) {}",
                 stmt::SET_ATTRIBUTION,
-                renumbered(stmt::SET_VISIT_SESSION, 5)
+                super::db::renumbered(stmt::SET_VISIT_SESSION, 5)
             )
         });
         let [a, b, c, d, e] = held.params();
@@ -781,34 +781,5 @@ impl LedgerTx for PgTx<'_> {
             return Ok(());
         }
         stmt::save_server_event(self, id, result, now)
-    }
-}
-
-/// `sql` with its parameters `?1`, `?2`… numbered from `?{by + 1}`.
-fn renumbered(sql: &str, by: usize) -> String {
-    let mut out = String::with_capacity(sql.len() + 8);
-    let mut rest = sql;
-    while let Some(at) = rest.find('?') {
-        out.push_str(&rest[..=at]);
-        rest = &rest[at + 1..];
-        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-        match rest[..digits].parse::<usize>() {
-            Ok(n) => out.push_str(&(n + by).to_string()),
-            Err(_) => out.push_str(&rest[..digits]),
-        }
-        rest = &rest[digits..];
-    }
-    out.push_str(rest);
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn renumbered_shifts_every_parameter() {
-        assert_eq!(
-            super::renumbered("VALUES (?1, ?2, ?10) WHERE a = ?2", 5),
-            "VALUES (?6, ?7, ?15) WHERE a = ?7"
-        );
     }
 }
