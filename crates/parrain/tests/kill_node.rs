@@ -1,9 +1,11 @@
 //! Two real `parrain serve` processes on one PostgreSQL database take a
-//! burst of referred sign-ups; one is killed (SIGKILL) in the middle of it.
-//! Every sign-up either node acknowledged must then be there exactly once,
-//! credited to its referrer exactly once, and counted exactly once by the
-//! offer's participant count and its report — including the counts the
-//! killed node appended and never folded itself.
+//! burst of referred sign-ups and of clicks on the referrer's share link;
+//! one is killed (SIGKILL) in the middle of it. Every sign-up either node
+//! acknowledged must then be there exactly once, credited to its referrer
+//! exactly once, and counted exactly once by the offer's participant count
+//! and its report — including the counts the killed node appended and
+//! never folded itself; and every redirect either node answered must be
+//! one click in the activity log.
 
 mod nodes;
 
@@ -22,6 +24,8 @@ const CLIENTS: usize = 16;
 const BEFORE_KILL: usize = 150;
 /// Acknowledged sign-ups on the surviving node after the kill.
 const AFTER_KILL: usize = 150;
+/// Clients following the share link at once, on each node.
+const CLICKERS: usize = 4;
 
 async fn ok(response: reqwest::Response) -> Value {
     let status = response.status();
@@ -36,6 +40,8 @@ async fn ok(response: reqwest::Response) -> Value {
 struct Seen {
     acknowledged: Mutex<Vec<String>>,
     failed: AtomicUsize,
+    /// The browsers named by the redirects answered.
+    clicks: Mutex<Vec<String>>,
 }
 
 /// Signs friends up on `node` until `stop`, each with a fresh email.
@@ -72,6 +78,32 @@ async fn client(
                 seen.failed.fetch_add(1, Ordering::Relaxed);
                 return;
             }
+        }
+    }
+}
+
+/// Follows the share link on `node` as a new browser each time, until `stop`.
+async fn clicker(node: Node, code: String, seen: Arc<Seen>, stop: Arc<AtomicBool>) {
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    while !stop.load(Ordering::Relaxed) {
+        let sent = http
+            .get(node.url(&format!("/r/{code}")))
+            .timeout(Duration::from_secs(20))
+            .send()
+            .await;
+        match sent {
+            Ok(r) if r.status().as_u16() == 302 => {
+                let location = r.headers()["location"].to_str().unwrap();
+                let url = reqwest::Url::parse(location).unwrap();
+                let (_, visitor) = url.query_pairs().find(|(k, _)| k == "parrain_vid").unwrap();
+                seen.clicks.lock().unwrap().push(visitor.into_owned());
+            }
+            Ok(r) => panic!("share link refused: {}", r.status()),
+            // The node is gone: whether this click was recorded is unknown.
+            Err(_) => return,
         }
     }
 }
@@ -133,6 +165,16 @@ async fn a_node_killed_mid_burst_loses_and_doubles_no_acknowledged_write() {
             )));
         }
     }
+    for node in [&survivor, &victim] {
+        for _ in 0..CLICKERS {
+            clients.push(tokio::spawn(clicker(
+                node.clone(),
+                code.clone(),
+                seen.clone(),
+                stop.clone(),
+            )));
+        }
+    }
     wait_for(&seen, BEFORE_KILL).await;
     victim.stop();
     let at_kill = seen.acknowledged.lock().unwrap().len();
@@ -166,6 +208,23 @@ async fn a_node_killed_mid_burst_loses_and_doubles_no_acknowledged_write() {
         );
     }
     let friends = listed.len() - 1;
+
+    // Every redirect answered is one click in the log.
+    let logged: Vec<String> = all(&survivor, "/v1/activities?type=clicks_shared_link")
+        .await
+        .iter()
+        .map(|a| a["visitor_id"].as_str().unwrap().to_owned())
+        .collect();
+    let recorded: HashSet<&String> = logged.iter().collect();
+    assert_eq!(recorded.len(), logged.len(), "a click was recorded twice");
+    let clicks = seen.clicks.lock().unwrap().clone();
+    assert!(!clicks.is_empty(), "no redirect was answered");
+    for visitor in &clicks {
+        assert!(
+            recorded.contains(visitor),
+            "the answered click of {visitor} is lost"
+        );
+    }
 
     // One credit per friend: the first 100 of the hour count, and the
     // default fraud rule holds every later one for review (the referrer's
