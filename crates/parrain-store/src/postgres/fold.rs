@@ -81,15 +81,17 @@ pub(crate) struct Folder {
 }
 
 impl Folder {
-    /// Starts folding every [`EVERY`] on a thread of its own.
-    pub(crate) fn start(pool: Pool) -> Self {
+    /// Starts folding every [`EVERY`] on a thread of its own, which also
+    /// holds `also` (another of the store's pools), so that the last
+    /// clones of both close their connections on this thread.
+    pub(crate) fn start(pool: Pool, also: Pool) -> Self {
         let (stop, stopped) = mpsc::channel::<()>();
         let spawned = std::thread::Builder::new()
             .name("parrain-folder".into())
             .spawn(move || loop {
                 match stopped.recv_timeout(EVERY) {
                     Err(RecvTimeoutError::Timeout) => {}
-                    _ => return,
+                    _ => return drop(also),
                 }
                 let folded = pool
                     .get()

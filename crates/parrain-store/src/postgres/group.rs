@@ -18,7 +18,11 @@
 //! credit) until it commits, so two groups, on one node or two, can each
 //! wait for a lock the other holds. PostgreSQL would break that deadlock
 //! only after `deadlock_timeout` (1 s); a group instead gives up any lock
-//! wait after [`LOCK_TIMEOUT`] and its flows run alone. And a lock a group
+//! wait after [`LOCK_TIMEOUT`] and its flows run alone. That timeout is
+//! set once per connection: the runners have connections of their own,
+//! opened with it ([`runners_pool`]), where a `SET LOCAL` was a round trip
+//! per group. A flow that runs alone takes a connection of the store's
+//! pool, with PostgreSQL's usual lock waits. And a lock a group
 //! holds is held for all its flows: the flows that lock a referrer to
 //! credit it (`track/event`, give-credit) and the event batches, already a
 //! transaction of many, run alone (`super::tracking`).
@@ -42,7 +46,24 @@ const RUNNERS: usize = 4;
 /// Flows in one group at most.
 const MAX_GROUP: usize = 32;
 /// How long a group waits for any one lock before it gives up.
-const LOCK_TIMEOUT: &str = "SET LOCAL lock_timeout = '100ms'";
+const LOCK_TIMEOUT: &str = "100ms";
+
+/// The runners' connections: as the store's, with [`LOCK_TIMEOUT`] for
+/// every lock wait; opened when first needed.
+pub(crate) fn runners_pool(config: &postgres::Config) -> Result<Pool> {
+    let mut config = config.clone();
+    let timeout = format!("-c lock_timeout={LOCK_TIMEOUT}");
+    let options = match config.get_options() {
+        Some(options) => format!("{options} {timeout}"),
+        None => timeout,
+    };
+    config.options(&options);
+    Ok(r2d2::Pool::builder()
+        .max_size(RUNNERS as u32)
+        .min_idle(Some(0))
+        .connection_timeout(std::time::Duration::from_secs(10))
+        .build(super::Manager(config))?)
+}
 
 type Value = Box<dyn Any + Send>;
 type Work = Box<dyn Fn(&PgTx<'_>) -> Result<Value> + Send>;
@@ -61,16 +82,25 @@ struct Queue {
 /// The flows waiting on this node and the runners taking them.
 pub(crate) struct Groups {
     queue: Mutex<Queue>,
+    /// For the flows that run alone.
     pool: Pool,
+    /// For the groups ([`runners_pool`]).
+    runners: Pool,
     cache: Arc<NodeCache>,
     announcer: Arc<Announcer>,
 }
 
 impl Groups {
-    pub(crate) fn new(pool: Pool, cache: Arc<NodeCache>, announcer: Arc<Announcer>) -> Self {
+    pub(crate) fn new(
+        pool: Pool,
+        runners: Pool,
+        cache: Arc<NodeCache>,
+        announcer: Arc<Announcer>,
+    ) -> Self {
         Self {
             queue: Mutex::default(),
             pool,
+            runners,
             cache,
             announcer,
         }
@@ -136,6 +166,39 @@ impl Groups {
     }
 
     fn run_group(&self, group: Vec<Member>) {
+        let cache = Some(&*self.cache);
+        if group.len() > 1 {
+            let together = self
+                .runners
+                .get()
+                .map_err(StoreError::from)
+                .and_then(|mut conn| {
+                    let Conn {
+                        client, statements, ..
+                    } = &mut *conn;
+                    tx::once(client, statements, ReadCommitted, cache, &|tx| {
+                        group
+                            .iter()
+                            .map(|m| {
+                                tx.memo.next_flow();
+                                (m.work)(tx)
+                            })
+                            .collect::<Result<Vec<_>>>()
+                    })
+                });
+            match together {
+                Ok(values) => {
+                    self.announcer.queued(log::take_queued());
+                    for (m, value) in group.into_iter().zip(values) {
+                        let _ = m.reply.send(Ok(value));
+                    }
+                    return;
+                }
+                Err(e) => {
+                    tracing::debug!(flows = group.len(), error = %e, "group failed; each flow runs alone");
+                }
+            }
+        }
         let mut conn = match self.pool.get() {
             Ok(conn) => conn,
             Err(e) => {
@@ -148,42 +211,14 @@ impl Groups {
         let Conn {
             client, statements, ..
         } = &mut *conn;
-        let cache = Some(&*self.cache);
-        let together = match group.len() {
-            1 => None,
-            _ => Some(tx::once(client, statements, ReadCommitted, cache, &|tx| {
-                tx.with(|t| Ok(t.batch_execute(LOCK_TIMEOUT)?))?;
-                group
-                    .iter()
-                    .map(|m| {
-                        tx.memo.next_flow();
-                        (m.work)(tx)
-                    })
-                    .collect::<Result<Vec<_>>>()
-            })),
-        };
-        match together {
-            Some(Ok(values)) => {
-                self.announcer.queued(log::take_queued());
-                for (m, value) in group.into_iter().zip(values) {
-                    let _ = m.reply.send(Ok(value));
-                }
+        for m in group {
+            let done = tx::run(client, statements, Isolation::ReadCommitted, cache, &m.work);
+            // What the committed attempt queued (nothing if none committed).
+            let queued = log::take_queued();
+            if done.is_ok() {
+                self.announcer.queued(queued);
             }
-            failed => {
-                if let Some(Err(e)) = failed {
-                    tracing::debug!(flows = group.len(), error = %e, "group failed; each flow runs alone");
-                }
-                for m in group {
-                    let done =
-                        tx::run(client, statements, Isolation::ReadCommitted, cache, &m.work);
-                    // What the committed attempt queued (nothing if none committed).
-                    let queued = log::take_queued();
-                    if done.is_ok() {
-                        self.announcer.queued(queued);
-                    }
-                    let _ = m.reply.send(done);
-                }
-            }
+            let _ = m.reply.send(done);
         }
     }
 }

@@ -168,10 +168,12 @@ impl PgStore {
                 .min_idle(Some(1))
                 .connection_timeout(std::time::Duration::from_secs(10))
                 .build(Manager(config.clone()))?;
-            let folder = Arc::new(fold::Folder::start(pool.clone()));
+            let runners = group::runners_pool(&config)?;
+            let folder = Arc::new(fold::Folder::start(pool.clone(), runners.clone()));
             let announcer = Arc::new(notify::Announcer::new(config.clone()));
             let cache = Arc::new(cache::NodeCache::new(config));
-            let groups = group::Groups::new(pool.clone(), cache.clone(), announcer.clone());
+            let groups =
+                group::Groups::new(pool.clone(), runners, cache.clone(), announcer.clone());
             Ok(Self {
                 pool,
                 groups: Arc::new(groups),
