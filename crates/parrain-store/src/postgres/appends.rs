@@ -17,22 +17,22 @@
 //! seven: a group of clicks is now three round trips (`BEGIN`, this
 //! statement, `COMMIT`) however many clicks it holds. The statement also
 //! reads the cache's generation, as each activity's own did
-//! (`PgTx::saw`). The store's own transactions (erasure, retention,
-//! imports run alone) write their activities at once, as they did.
+//! (`PgTx::saw`). Transactions outside the request flows (erasure,
+//! retention, the operators' writes) write their activities at once, as
+//! they did.
+
+use std::sync::OnceLock;
 
 use parrain_core::activity::ActivityType;
 use parrain_core::attribution::Touch;
 use parrain_core::ids::{ActivityId, OfferId, ParticipantId, VisitorId};
 use parrain_core::Millis;
+use postgres::types::ToSql;
 use serde_json::Value;
 
 use crate::flows::{stmt, Who};
 use crate::report::HourStep;
 use crate::Result;
-
-use std::sync::OnceLock;
-
-use postgres::types::ToSql;
 
 use super::db::{dollars, renumbered};
 use super::{PgTx, Sql as _};
