@@ -22,23 +22,34 @@
 //! set once per connection: the runners have connections of their own,
 //! opened with it ([`runners_pool`]), where a `SET LOCAL` was a round trip
 //! per group. A flow that runs alone takes a connection of the store's
-//! pool, with PostgreSQL's usual lock waits. And a lock a group
-//! holds is held for all its flows: the flows that lock a referrer to
-//! credit it (`track/event`, give-credit) and the event batches, already a
-//! transaction of many, run alone (`super::tracking`).
+//! pool, with PostgreSQL's usual lock waits.
+//!
+//! A lock a group holds is held for all its flows, so a flow that credits a
+//! referrer (`track/event`) joins a group with the browser it names
+//! ([`Credits`]), and the group's first statement locks the referrers those
+//! browsers are attributed to, skipping any row another transaction holds
+//! ([`take_referrers`]). A flow whose referrer was held elsewhere waits for
+//! a later group ([`MAX_DEFERRALS`] times at most, then runs alone); the
+//! others run with their referrers locked already, so groups that credit
+//! never wait for each other, on one node or several. Give-credit (its
+//! friend may be an email or a person, found only by the flow) and the
+//! event batches, already a transaction of many, run alone
+//! (`super::tracking`).
 
 use std::any::Any;
+use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Arc, Mutex};
 
+use parrain_core::ids::{OfferId, VisitorId};
 use postgres::IsolationLevel::ReadCommitted;
 use tokio::sync::oneshot;
 
 use super::cache::NodeCache;
 use super::notify::Announcer;
 use super::tx::{self, Isolation};
-use super::{log, Conn, PgTx, Pool};
+use super::{log, Conn, PgTx, Pool, Sql as _};
 use crate::{Result, StoreError};
 
 /// Groups run at once on one node: two made larger groups, and ran more
@@ -49,6 +60,9 @@ const RUNNERS: usize = 2;
 const MAX_GROUP: usize = 32;
 /// How long a group waits for any one lock before it gives up.
 const LOCK_TIMEOUT: &str = "100ms";
+/// Groups a crediting flow waits for at most, its referrer held by
+/// another transaction each time, before it runs alone.
+const MAX_DEFERRALS: u8 = 2;
 
 /// The runners' connections: as the store's, with [`LOCK_TIMEOUT`] for
 /// every lock wait; opened when first needed.
@@ -73,6 +87,18 @@ type Work = Box<dyn Fn(&PgTx<'_>) -> Result<Value> + Send>;
 struct Member {
     work: Work,
     reply: oneshot::Sender<Result<Value>>,
+    credits: Option<Credits>,
+    /// Groups that left it for later, its referrer held elsewhere.
+    deferred: u8,
+}
+
+/// The browser a flow that may credit names in an offer: the referrers it
+/// is attributed to there, or recorded for it or its person, are the rows
+/// the flow will lock, as far as can be told before it runs. A flow that
+/// then locks another still does, waiting at most [`LOCK_TIMEOUT`].
+pub(crate) struct Credits {
+    pub(crate) offer: OfferId,
+    pub(crate) visitor: VisitorId,
 }
 
 #[derive(Default)]
@@ -115,6 +141,20 @@ impl Groups {
         T: Send + 'static,
         F: Fn(&PgTx<'_>) -> Result<T> + Send + 'static,
     {
+        self.run_crediting(None, work).await
+    }
+
+    /// Runs `work`, which may credit the referrers of `credits`, in the
+    /// next group that could lock them.
+    pub(crate) async fn run_crediting<T, F>(
+        self: &Arc<Self>,
+        credits: Option<Credits>,
+        work: F,
+    ) -> Result<T>
+    where
+        T: Send + 'static,
+        F: Fn(&PgTx<'_>) -> Result<T> + Send + 'static,
+    {
         let (reply, answer) = oneshot::channel();
         // The key the request was let in on is confirmed by the group's
         // transaction, or by the flow's own if the group fails (`crate::trust`).
@@ -128,7 +168,12 @@ impl Groups {
         });
         let start = {
             let mut queue = self.queue.lock().unwrap_or_else(|e| e.into_inner());
-            queue.waiting.push_back(Member { work, reply });
+            queue.waiting.push_back(Member {
+                work,
+                reply,
+                credits,
+                deferred: 0,
+            });
             let start = queue.runners < RUNNERS;
             queue.runners += usize::from(start);
             start
@@ -169,7 +214,12 @@ impl Groups {
 
     fn run_group(&self, group: Vec<Member>) {
         let cache = Some(&*self.cache);
-        if group.len() > 1 {
+        let mut alone = group;
+        if alone.len() > 1 {
+            let group = std::mem::take(&mut alone);
+            // Which of the group's flows ran in it: the others' referrers
+            // were held elsewhere.
+            let ran = RefCell::new(Vec::new());
             let together = self
                 .runners
                 .get()
@@ -179,32 +229,58 @@ impl Groups {
                         client, statements, ..
                     } = &mut *conn;
                     tx::once(client, statements, ReadCommitted, cache, &|tx| {
-                        group
+                        let runs = take_referrers(tx, &group)?;
+                        let values = group
                             .iter()
-                            .map(|m| {
+                            .zip(&runs)
+                            .filter(|(_, runs)| **runs)
+                            .map(|(m, _)| {
                                 tx.memo.next_flow();
                                 (m.work)(tx)
                             })
-                            .collect::<Result<Vec<_>>>()
+                            .collect::<Result<Vec<_>>>()?;
+                        *ran.borrow_mut() = runs;
+                        Ok(values)
                     })
                 });
             match together {
                 Ok(values) => {
                     self.announcer.queued(log::take_queued());
-                    for (m, value) in group.into_iter().zip(values) {
-                        let _ = m.reply.send(Ok(value));
+                    let mut values = values.into_iter();
+                    let mut later = Vec::new();
+                    for (mut m, runs) in group.into_iter().zip(ran.into_inner()) {
+                        if runs {
+                            let _ = m.reply.send(values.next().ok_or_else(|| {
+                                StoreError::database("a group answered too few flows")
+                            }));
+                        } else if m.deferred < MAX_DEFERRALS {
+                            m.deferred += 1;
+                            later.push(m);
+                        } else {
+                            alone.push(m);
+                        }
                     }
-                    return;
+                    // Behind the flows waiting now: the group that holds
+                    // their referrers has time to commit. This runner is
+                    // still counted, and takes them.
+                    if !later.is_empty() {
+                        let mut queue = self.queue.lock().unwrap_or_else(|e| e.into_inner());
+                        queue.waiting.extend(later);
+                    }
                 }
                 Err(e) => {
                     tracing::debug!(flows = group.len(), error = %e, "group failed; each flow runs alone");
+                    alone = group;
                 }
             }
+        }
+        if alone.is_empty() {
+            return;
         }
         let mut conn = match self.pool.get() {
             Ok(conn) => conn,
             Err(e) => {
-                for m in group {
+                for m in alone {
                     let _ = m.reply.send(Err(StoreError::database(e.to_string())));
                 }
                 return;
@@ -213,7 +289,7 @@ impl Groups {
         let Conn {
             client, statements, ..
         } = &mut *conn;
-        for m in group {
+        for m in alone {
             let done = tx::run(client, statements, Isolation::ReadCommitted, cache, &m.work);
             // What the committed attempt queued (nothing if none committed).
             let queued = log::take_queued();
@@ -224,3 +300,57 @@ impl Groups {
         }
     }
 }
+
+/// Locks the rows of the referrers the group's crediting flows name, in one
+/// statement that waits for none: a row another transaction holds is
+/// skipped, and the flows that name it are left for a later group. Which
+/// flows run in this group, in the group's order.
+fn take_referrers(tx: &PgTx<'_>, group: &[Member]) -> Result<Vec<bool>> {
+    let mut members = Vec::new();
+    let mut offers = Vec::new();
+    let mut visitors = Vec::new();
+    for (n, m) in group.iter().enumerate() {
+        if let Some(c) = &m.credits {
+            members.push(n as i32);
+            offers.push(c.offer.as_str());
+            visitors.push(c.visitor.as_str());
+        }
+    }
+    let mut runs = vec![true; group.len()];
+    if members.is_empty() {
+        return Ok(runs);
+    }
+    let params: [&(dyn postgres::types::ToSql + Sync); 3] = [&members, &offers, &visitors];
+    let rows = tx.prep(|t| Ok(t.query(TAKE_REFERRERS, &params)?))?;
+    for row in rows {
+        let (member, id, taken): (i32, String, bool) = (row.get(0), row.get(1), row.get(2));
+        if taken {
+            tx.memo.credit.holds(id);
+        } else if let Some(runs) = runs.get_mut(member as usize) {
+            *runs = false;
+        }
+    }
+    Ok(runs)
+}
+
+/// For each crediting flow (`$1`, its offer `$2` and browser `$3`), each
+/// existing participant its browser is attributed to or recorded for, or
+/// its person is recorded for, and whether this statement locked its row.
+const TAKE_REFERRERS: &str = "
+    WITH h AS (SELECT * FROM unnest($1::INT[], $2::TEXT[], $3::TEXT[]) AS h(m, offer_id, visitor_id)),
+    w AS (
+        SELECT h.m, a.participant_id AS id
+        FROM h JOIN attributions a ON a.offer_id = h.offer_id AND a.visitor_id = h.visitor_id
+        UNION
+        SELECT h.m, r.participant_id
+        FROM h JOIN friend_referrers r ON r.offer_id = h.offer_id AND r.friend = h.visitor_id
+        UNION
+        SELECT h.m, r.participant_id
+        FROM h JOIN visitors v ON v.id = h.visitor_id
+             JOIN friend_referrers r ON r.offer_id = h.offer_id AND r.friend = v.person_id),
+    l AS MATERIALIZED (
+        SELECT id FROM participants WHERE id IN (SELECT id FROM w)
+        ORDER BY id FOR UPDATE SKIP LOCKED)
+    SELECT w.m, w.id, l.id IS NOT NULL
+    FROM w LEFT JOIN l ON l.id = w.id
+    WHERE EXISTS (SELECT 1 FROM participants p WHERE p.id = w.id)";

@@ -74,6 +74,12 @@ impl CreditMemo {
         self.ahead.take();
         self.session.take();
     }
+
+    /// The transaction holds the lock of this participant's row, taken
+    /// before its flows ran (`super::group`).
+    pub(crate) fn holds(&self, id: String) {
+        self.locked.borrow_mut().insert(id);
+    }
 }
 
 impl PgTx<'_> {

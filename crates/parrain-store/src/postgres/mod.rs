@@ -255,6 +255,20 @@ impl PgStore {
         self.groups.run(work).await
     }
 
+    /// Runs a request flow that may credit the referrer of a browser in an
+    /// offer in a group that holds that referrer's lock (see [`group`]).
+    pub(crate) async fn write_crediting<T, F>(
+        &self,
+        credits: group::Credits,
+        work: F,
+    ) -> Result<T>
+    where
+        T: Send + 'static,
+        F: Fn(&PgTx<'_>) -> Result<T> + Send + 'static,
+    {
+        self.groups.run_crediting(Some(credits), work).await
+    }
+
     async fn run<T, F>(&self, isolation: tx::Isolation, cached: bool, work: F) -> Result<T>
     where
         T: Send + 'static,

@@ -1,7 +1,7 @@
 //! Tracking: each call runs its flow (`crate::flows`) in one transaction,
-//! shared with the other flows waiting on the node (`super::group`) except
-//! for the flows that may lock a referrer to credit it, whose lock a group
-//! would hold for all its flows, and the event batches.
+//! shared with the other flows waiting on the node (`super::group`), a
+//! page's event with its referrer locked first; give-credit, whose friend
+//! only the flow finds, and the event batches run alone.
 
 use async_trait::async_trait;
 use parrain_core::email::Email;
@@ -11,6 +11,7 @@ use parrain_core::Millis;
 use std::cell::RefCell;
 
 use super::db::Reader;
+use super::group::Credits;
 use super::PgStore;
 use crate::flows;
 use crate::{
@@ -36,8 +37,14 @@ impl Tracking for PgStore {
     }
 
     async fn track_event(&self, event: PageEvent, now: Millis) -> Result<Tracked> {
-        self.write_flow(move |tx| flows::track_event(tx, event.clone(), now))
-            .await
+        let credits = Credits {
+            offer: event.offer_id.clone(),
+            visitor: event.visitor_id.clone(),
+        };
+        self.write_crediting(credits, move |tx| {
+            flows::track_event(tx, event.clone(), now)
+        })
+        .await
     }
 
     async fn identify(&self, visitor: VisitorId, email: Email, now: Millis) -> Result<PersonId> {
