@@ -217,3 +217,81 @@ async fn two_nodes_on_one_database_count_everything_exactly_once() {
     assert_eq!(unique.len(), expected, "webhooks delivered");
     assert_eq!(received.len(), expected, "a webhook was delivered twice");
 }
+
+/// A page's events that credit run in groups that lock their referrers
+/// first: fired for every friend through both nodes at once, twice each,
+/// they still credit each friend once and fulfil each referrer once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn page_events_through_two_nodes_credit_each_friend_once() {
+    let db = tokio::task::spawn_blocking(ScratchDatabase::create)
+        .await
+        .unwrap()
+        .expect("the test PostgreSQL server is reachable");
+    let first = Node::start(db.url(), free_port(), None);
+    let second = Node::start(db.url(), free_port(), Some(&first.sk));
+    let nodes = [first, second];
+    let a = &nodes[0];
+    let offer = offer(
+        a,
+        json!({"type": "custom_event", "count": FRIENDS, "event": "purchase"}),
+    )
+    .await;
+
+    let mut codes = Vec::new();
+    for r in 0..REFERRERS {
+        let body = json!({"email": format!("referrer{r}@example.com")});
+        let p = ok(a
+            .post(&format!("/v1/offers/{offer}/participants"), &body)
+            .await)
+        .await;
+        codes.push(p["code"].as_str().unwrap().to_owned());
+    }
+    // Each friend's browser arrives through its referrer's link, then buys
+    // through both nodes at once, twice over.
+    let browser = |r: usize, f: usize| format!("vis_{r:010}{f:010}");
+    for (r, code) in codes.iter().enumerate() {
+        for f in 0..FRIENDS {
+            let visit =
+                json!({"offer_id": offer, "visitor_id": browser(r, f), "referral_code": code});
+            ok(a.post("/v1/track/visit", &visit).await).await;
+        }
+    }
+    let mut tasks = Vec::new();
+    for r in 0..REFERRERS {
+        for f in 0..FRIENDS {
+            let event = json!({"offer_id": offer, "visitor_id": browser(r, f), "name": "purchase"});
+            for node in nodes.iter().chain(&nodes) {
+                let (node, event) = (node.clone(), event.clone());
+                tasks.push(tokio::spawn(async move {
+                    ok(node.post("/v1/track/event", &event).await).await
+                }));
+            }
+        }
+    }
+    let mut credited = 0;
+    for task in tasks {
+        credited += usize::from(task.await.unwrap()["credited"] == true);
+    }
+    assert_eq!(credited, REFERRERS * FRIENDS, "events answered credited");
+
+    let all = participants(&nodes[1], &offer).await;
+    let mut handed_out = HashSet::new();
+    for r in 0..REFERRERS {
+        let email = format!("referrer{r}@example.com");
+        let p = all.iter().find(|p| p["email"] == email).unwrap();
+        assert_eq!(p["credit"], FRIENDS as i64, "credit of {email}");
+        assert!(!p["fulfilled_at"].is_null(), "{email} not fulfilled");
+        let code = p["promo_code"].as_str().expect("a promo code").to_owned();
+        assert!(
+            handed_out.insert(code.clone()),
+            "promo code {code} handed out twice"
+        );
+    }
+    let fulfilled = ok(a
+        .get(&format!(
+            "/v1/activities?limit=500&offer_id={offer}&type=offer_fulfilled"
+        ))
+        .await)
+    .await;
+    assert_eq!(fulfilled["data"].as_array().unwrap().len(), REFERRERS);
+}

@@ -149,6 +149,75 @@ async fn each_visit_counting_credits_every_thirty_minute_session() {
     assert_eq!(credit_of(&app, &ana).await, 2);
 }
 
+/// Visits at once of browsers already referred and of new ones carrying
+/// the code, each browser twice: on PostgreSQL they run in groups, where a
+/// visit that credits nothing has its attribution and session written with
+/// the next flow's first statement. Every browser keeps both: a visit 29
+/// minutes later is in the same session, and a purchase credits the
+/// referrer.
+#[tokio::test]
+async fn a_burst_of_visits_keeps_each_browser_s_attribution_and_session() {
+    let app = spawn_app().await;
+    let offer = app
+        .live_offer(json!({"type": "custom_event", "count": 1000, "event": "purchase"}))
+        .await;
+    let ana = app.participant(&offer, "ana@example.com").await;
+    const BROWSERS: usize = 12;
+    let mut browsers = Vec::new();
+    for _ in 0..BROWSERS {
+        browsers.push((app.friend_arrives(code(&ana)).await, None));
+    }
+    for n in 0..BROWSERS {
+        browsers.push((format!("vis_{n:020}"), Some(code(&ana))));
+    }
+    let visits: Vec<Value> = browsers
+        .iter()
+        .map(|(browser, code)| json!({"offer_id": offer, "visitor_id": browser, "referral_code": code}))
+        .collect();
+    let burst = |times: usize| {
+        let requests = (0..times)
+            .flat_map(|_| &visits)
+            .map(|v| app.post("/v1/track/visit", &app.pk, v));
+        futures_util::future::join_all(requests)
+    };
+    for r in burst(2).await {
+        let _: Value = expect(r, StatusCode::OK).await;
+    }
+    app.clock.advance(29 * 60_000);
+    let later = app.clock.now();
+    for r in burst(1).await {
+        let _: Value = expect(r, StatusCode::OK).await;
+    }
+
+    let visits = format!("type=visits_offer_page&offer_id={offer}");
+    assert_eq!(
+        app.activities(&visits).await.len(),
+        3 * 2 * BROWSERS,
+        "visits logged"
+    );
+    let since = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(later) * 1_000_000)
+        .unwrap()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    let last = app.activities(&format!("{visits}&since={since}")).await;
+    assert_eq!(last.len(), 2 * BROWSERS);
+    for visit in last {
+        assert_eq!(visit["details"]["new_session"], false, "{visit}");
+    }
+    let events: Vec<Value> = browsers
+        .iter()
+        .map(|(browser, _)| json!({"offer_id": offer, "visitor_id": browser, "name": "purchase"}))
+        .collect();
+    let purchases = events
+        .iter()
+        .map(|e| app.post("/v1/track/event", &app.pk, e));
+    for r in futures_util::future::join_all(purchases).await {
+        let tracked: Value = expect(r, StatusCode::OK).await;
+        assert_eq!(tracked["credited"], true, "{tracked}");
+    }
+    assert_eq!(credit_of(&app, &ana).await, 2 * BROWSERS as i64);
+}
+
 #[tokio::test]
 async fn custom_events_credit_once_per_friend_and_only_the_offer_event() {
     let app = spawn_app().await;

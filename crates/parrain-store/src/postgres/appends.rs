@@ -75,38 +75,107 @@ struct Activities {
     referred_sign_ups: Vec<i64>,
 }
 
-/// A browser's attribution, held until the transaction's next statement:
-/// a visit writes its session right after it, and the two are then one
-/// statement (`LedgerTx::set_visit_session`). Any other statement writes it
-/// first, alone ([`PgTx::release_held`]), so every read sees it.
+/// A browser's attribution and visit session in an offer, held until the
+/// transaction's next statement: a visit writes them one after the other,
+/// and the next flow of a group begins with `see_visitor_in`, which writes
+/// them in its own statement when it reads another browser or offer
+/// (`LedgerTx::see_visitor_in`). Any other statement writes them first,
+/// alone ([`PgTx::release_held`]), so every read sees them.
 pub(crate) struct Held {
     pub(crate) offer: OfferId,
     pub(crate) visitor: VisitorId,
-    pub(crate) touch: Touch<String>,
-    pub(crate) channel: Option<String>,
+    /// The attribution: its touch and channel.
+    pub(crate) touch: Option<(Touch<String>, Option<String>)>,
+    /// The visit session: its start, and the visit's time.
+    pub(crate) session: Option<(Millis, Millis)>,
 }
 
 impl Held {
-    pub(crate) fn params(&self) -> [crate::sql::Param<'_>; 5] {
-        stmt::attribution_params(
-            &self.offer,
-            &self.visitor,
-            &self.touch,
-            self.channel.as_deref(),
-        )
+    /// Whether it is a write of this browser in this offer.
+    pub(crate) fn of(&self, offer: &OfferId, visitor: &VisitorId) -> bool {
+        self.offer == *offer && self.visitor == *visitor
+    }
+
+    /// Its `WITH` items, numbering their parameters from `?1`, and how many
+    /// parameters they take.
+    pub(crate) fn items(&self) -> (&'static str, usize) {
+        static MADE: [OnceLock<String>; 3] = [const { OnceLock::new() }; 3];
+        let (index, parts): (usize, &[(&str, usize)]) = match (&self.touch, &self.session) {
+            (Some(_), Some(_)) => (
+                0,
+                &[(stmt::SET_ATTRIBUTION, 5), (stmt::SET_VISIT_SESSION, 4)],
+            ),
+            (Some(_), None) => (1, &[(stmt::SET_ATTRIBUTION, 5)]),
+            _ => (2, &[(stmt::SET_VISIT_SESSION, 4)]),
+        };
+        let items = MADE[index].get_or_init(|| {
+            let mut before = 0;
+            let mut items = Vec::new();
+            for (n, (sql, params)) in parts.iter().enumerate() {
+                items.push(format!("h{n} AS ({})", renumbered(sql, before)));
+                before += params;
+            }
+            items.join(", ")
+        });
+        (items, parts.iter().map(|(_, n)| n).sum())
+    }
+
+    /// The parameters of its items, in order.
+    pub(crate) fn params(&self) -> Vec<crate::sql::Param<'_>> {
+        let mut params = Vec::with_capacity(9);
+        if let Some((touch, channel)) = &self.touch {
+            params.extend(stmt::attribution_params(
+                &self.offer,
+                &self.visitor,
+                touch,
+                channel.as_deref(),
+            ));
+        }
+        if let Some((start, now)) = self.session {
+            params.extend::<[crate::sql::Param<'_>; 4]>([
+                self.offer.as_str().into(),
+                self.visitor.as_str().into(),
+                start.into(),
+                now.into(),
+            ]);
+        }
+        params
     }
 }
 
 impl PgTx<'_> {
-    /// Writes the attribution held for the next statement, if any.
+    /// Writes what is held for the next statement, if anything.
     pub(crate) fn release_held(&self) -> Result<()> {
         match self.memo.held.take() {
             Some(held) => {
-                crate::sql::Db::execute(self, stmt::SET_ATTRIBUTION, &held.params())?;
+                let sql = format!("WITH {} SELECT 1", held.items().0);
+                crate::sql::Db::execute(self, &sql, &held.params())?;
                 Ok(())
             }
             None => Ok(()),
         }
+    }
+
+    /// Holds a write of a browser in an offer for the next statement, with
+    /// what is held of it already; what is held of another is written first.
+    pub(crate) fn hold(
+        &self,
+        offer: &OfferId,
+        visitor: &VisitorId,
+        add: impl FnOnce(&mut Held),
+    ) -> Result<()> {
+        let mine = matches!(&*self.memo.held.borrow(), Some(h) if h.of(offer, visitor));
+        if !mine {
+            self.release_held()?;
+        }
+        let mut held = self.memo.held.borrow_mut();
+        add(held.get_or_insert_with(|| Held {
+            offer: offer.clone(),
+            visitor: visitor.clone(),
+            touch: None,
+            session: None,
+        }));
+        Ok(())
     }
 
     /// Whether this transaction keeps appends for its end: a request

@@ -9,7 +9,7 @@
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, LazyLock};
+use std::sync::{Arc, LazyLock, OnceLock};
 
 use parrain_core::activity::ActivityType;
 use parrain_core::attribution::{Found, Touch};
@@ -337,45 +337,67 @@ impl LedgerTx for PgTx<'_> {
         ip: Option<&str>,
         now: Millis,
     ) -> Result<()> {
-        let mut params = stmt::see_visitor_params(visitor, None, ip, now).to_vec();
+        const SEE: &str = concat!(
+            "v AS (",
+            see_visitor_sql!(),
+            ")
+             SELECT v.person_id, v.ip, v.ip_seen_at, a.participant_id, a.touched_at,
+                    r.friend, r.participant_id || ' ' || r.method,
+                    s.started_at, s.last_seen
+             FROM v LEFT JOIN attributions a ON a.offer_id = ?6 AND a.visitor_id = ?1
+                  LEFT JOIN friend_referrers r ON r.offer_id = ?6
+                                              AND r.friend IN (?1, v.person_id)
+                  LEFT JOIN visit_sessions s ON s.offer_id = ?6 AND s.visitor_id = ?1"
+        );
+        // What the flow before held of another browser or offer is written
+        // by this statement, which does not read it (the reads of one
+        // statement do not see its writes).
+        let held = match self.memo.held.take() {
+            Some(h) if !h.of(offer, visitor) => Some(h),
+            same => {
+                *self.memo.held.borrow_mut() = same;
+                None
+            }
+        };
+        let mut params = held.as_ref().map(Held::params).unwrap_or_default();
+        params.extend(stmt::see_visitor_params(visitor, None, ip, now));
         params.push(offer.as_str().into());
-        let rows = self.all(
-            concat!(
-                "WITH v AS (",
-                see_visitor_sql!(),
-                ")
-                 SELECT v.person_id, v.ip, v.ip_seen_at, a.participant_id, a.touched_at,
-                        r.friend, r.participant_id || ' ' || r.method,
-                        s.started_at, s.last_seen
-                 FROM v LEFT JOIN attributions a ON a.offer_id = ?6 AND a.visitor_id = ?1
-                      LEFT JOIN friend_referrers r ON r.offer_id = ?6
-                                                  AND r.friend IN (?1, v.person_id)
-                      LEFT JOIN visit_sessions s ON s.offer_id = ?6 AND s.visitor_id = ?1"
-            ),
-            &params,
-            |r| {
-                let touch = match r.opt_text(3)? {
-                    Some(participant) => Some(Touch {
-                        participant,
-                        at: r.int(4)?,
-                    }),
-                    None => None,
-                };
-                let seen = sighting(r.opt_text(1)?, r.opt_int(2)?);
-                let session = match (r.opt_int(7)?, r.opt_int(8)?) {
-                    (Some(start), Some(last)) => Some((start, last)),
-                    _ => None,
-                };
-                Ok((
-                    r.opt_text(0)?,
-                    seen,
-                    touch,
-                    r.opt_text(5)?,
-                    r.opt_text(6)?,
-                    session,
-                ))
-            },
-        )?;
+        let sql: &str = match &held {
+            None => {
+                static ALONE: LazyLock<String> = LazyLock::new(|| format!("WITH {SEE}"));
+                &ALONE
+            }
+            Some(held) => {
+                static AFTER: [OnceLock<String>; 3] = [const { OnceLock::new() }; 3];
+                let (items, n) = held.items();
+                let index =
+                    usize::from(held.touch.is_some()) + 2 * usize::from(held.session.is_some()) - 1;
+                AFTER[index]
+                    .get_or_init(|| format!("WITH {items}, {}", super::db::renumbered(SEE, n)))
+            }
+        };
+        let rows = self.all(sql, &params, |r| {
+            let touch = match r.opt_text(3)? {
+                Some(participant) => Some(Touch {
+                    participant,
+                    at: r.int(4)?,
+                }),
+                None => None,
+            };
+            let seen = sighting(r.opt_text(1)?, r.opt_int(2)?);
+            let session = match (r.opt_int(7)?, r.opt_int(8)?) {
+                (Some(start), Some(last)) => Some((start, last)),
+                _ => None,
+            };
+            Ok((
+                r.opt_text(0)?,
+                seen,
+                touch,
+                r.opt_text(5)?,
+                r.opt_text(6)?,
+                session,
+            ))
+        })?;
         let Some((person, seen, touch, _, _, session)) = rows.first().cloned() else {
             return Ok(());
         };
@@ -463,7 +485,7 @@ impl LedgerTx for PgTx<'_> {
         stmt::visit_session(self, offer, visitor)
     }
 
-    /// With the attribution the visit held, if any, in one statement.
+    /// Held for the next statement (`super::appends::Held`).
     fn set_visit_session(
         &self,
         offer: &OfferId,
@@ -472,32 +494,7 @@ impl LedgerTx for PgTx<'_> {
         now: Millis,
     ) -> Result<()> {
         self.memo.credit.session.take();
-        let Some(held) = self.memo.held.take() else {
-            return stmt::set_visit_session(self, offer, visitor, start, now);
-        };
-        static BOTH: LazyLock<String> = LazyLock::new(|| {
-            format!(
-                "WITH a AS ({}) {}",
-                stmt::SET_ATTRIBUTION,
-                super::db::renumbered(stmt::SET_VISIT_SESSION, 5)
-            )
-        });
-        let [a, b, c, d, e] = held.params();
-        self.execute(
-            &BOTH,
-            &[
-                a,
-                b,
-                c,
-                d,
-                e,
-                offer.as_str().into(),
-                visitor.as_str().into(),
-                start.into(),
-                now.into(),
-            ],
-        )?;
-        Ok(())
+        self.hold(offer, visitor, |held| held.session = Some((start, now)))
     }
 
     /// Held for the next statement (`super::appends::Held`).
@@ -508,13 +505,13 @@ impl LedgerTx for PgTx<'_> {
         touch: &Touch<String>,
         channel: Option<&str>,
     ) -> Result<()> {
-        self.release_held()?;
-        *self.memo.held.borrow_mut() = Some(Held {
-            offer: offer.clone(),
-            visitor: visitor.clone(),
-            touch: touch.clone(),
-            channel: channel.map(str::to_owned),
-        });
+        // A second touch is a write of its own: its channel may keep the first's.
+        if matches!(&*self.memo.held.borrow(), Some(h) if h.touch.is_some()) {
+            self.release_held()?;
+        }
+        self.hold(offer, visitor, |held| {
+            held.touch = Some((touch.clone(), channel.map(str::to_owned)));
+        })?;
         self.keep_attribution(offer, visitor, Some(touch));
         Ok(())
     }

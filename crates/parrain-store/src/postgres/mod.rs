@@ -257,11 +257,7 @@ impl PgStore {
 
     /// Runs a request flow that may credit the referrer of a browser in an
     /// offer in a group that holds that referrer's lock (see [`group`]).
-    pub(crate) async fn write_crediting<T, F>(
-        &self,
-        credits: group::Credits,
-        work: F,
-    ) -> Result<T>
+    pub(crate) async fn write_crediting<T, F>(&self, credits: group::Credits, work: F) -> Result<T>
     where
         T: Send + 'static,
         F: Fn(&PgTx<'_>) -> Result<T> + Send + 'static,
