@@ -34,7 +34,7 @@ use crate::flows::{stmt, Who};
 use crate::report::HourStep;
 use crate::Result;
 
-use super::db::{dollars, renumbered};
+use super::db::{bind, dollars, refs, renumbered};
 use super::{PgTx, Sql as _};
 
 /// The rows kept for the transaction's end, a column each.
@@ -96,19 +96,29 @@ impl Held {
         self.offer == *offer && self.visitor == *visitor
     }
 
+    /// Which writes it holds, one of [`Held::SHAPES`]: both, the
+    /// attribution, the session.
+    pub(crate) fn shape(&self) -> usize {
+        match (&self.touch, &self.session) {
+            (Some(_), Some(_)) => 0,
+            (Some(_), None) => 1,
+            _ => 2,
+        }
+    }
+
+    pub(crate) const SHAPES: usize = 3;
+
     /// Its `WITH` items, numbering their parameters from `?1`, and how many
     /// parameters they take.
     pub(crate) fn items(&self) -> (&'static str, usize) {
-        static MADE: [OnceLock<String>; 3] = [const { OnceLock::new() }; 3];
-        let (index, parts): (usize, &[(&str, usize)]) = match (&self.touch, &self.session) {
-            (Some(_), Some(_)) => (
-                0,
-                &[(stmt::SET_ATTRIBUTION, 5), (stmt::SET_VISIT_SESSION, 4)],
-            ),
-            (Some(_), None) => (1, &[(stmt::SET_ATTRIBUTION, 5)]),
-            _ => (2, &[(stmt::SET_VISIT_SESSION, 4)]),
+        static MADE: [OnceLock<String>; Held::SHAPES] = [const { OnceLock::new() }; Held::SHAPES];
+        let both = [(stmt::SET_ATTRIBUTION, 5), (stmt::SET_VISIT_SESSION, 4)];
+        let parts = match self.shape() {
+            0 => &both[..],
+            1 => &both[..1],
+            _ => &both[1..],
         };
-        let items = MADE[index].get_or_init(|| {
+        let items = MADE[self.shape()].get_or_init(|| {
             let mut before = 0;
             let mut items = Vec::new();
             for (n, (sql, params)) in parts.iter().enumerate() {
@@ -241,12 +251,11 @@ impl PgTx<'_> {
         a.tokens_at.push(now);
     }
 
-    /// Writes what the transaction kept for its end, if anything: called
-    /// once its flows have run, before it commits. One statement, made of
-    /// the parts with rows only: a part with none would still open its
-    /// table and indexes.
+    /// Writes what the transaction kept for its end, if anything, with what
+    /// it holds for its next statement: called once its flows have run,
+    /// before it commits. One statement, made of the parts with rows only:
+    /// a part with none would still open its table and indexes.
     pub(crate) fn write_appends(&self) -> Result<()> {
-        self.release_held()?;
         let a = self.memo.appends.take();
         let act = &a.activities;
         let parts = [
@@ -256,8 +265,9 @@ impl PgTx<'_> {
             !a.tokens.is_empty(),
         ];
         if !parts.contains(&true) {
-            return Ok(());
+            return self.release_held();
         }
+        let held = self.memo.held.take();
         let columns: [&[&(dyn ToSql + Sync)]; 4] = [
             &[
                 &act.ids,
@@ -284,14 +294,24 @@ impl PgTx<'_> {
             ],
             &[&a.tokens, &a.token_participants, &a.tokens_at],
         ];
-        let params: Vec<&(dyn ToSql + Sync)> = columns
-            .iter()
-            .zip(parts)
-            .filter(|(_, present)| *present)
-            .flat_map(|(c, _)| c.iter().copied())
-            .collect();
-        let sql = statement(parts);
-        let generation: i64 = self.prep(|t| Ok(t.query_one(sql, &params)?.get(0)))?;
+        let sql = statement(parts, held.as_ref());
+        let generation: i64 = self.prep(|t| {
+            let held = match &held {
+                Some(held) => bind(&t.statement(sql)?, &held.params())?,
+                None => Vec::new(),
+            };
+            let params: Vec<&(dyn ToSql + Sync)> = refs(&held)
+                .into_iter()
+                .chain(
+                    columns
+                        .iter()
+                        .zip(parts)
+                        .filter(|(_, present)| *present)
+                        .flat_map(|(c, _)| c.iter().copied()),
+                )
+                .collect();
+            Ok(t.query_one(sql, &params)?.get(0))
+        })?;
         self.saw(generation)
     }
 }
@@ -335,16 +355,24 @@ const PARTS: [&str; 4] = [
 /// Parameters of each part.
 const PARAMS: [usize; 4] = [13, 3, 5, 3];
 
-/// The statement of the parts present, made once for each combination.
-fn statement(parts: [bool; 4]) -> &'static str {
-    static MADE: [OnceLock<String>; 16] = [const { OnceLock::new() }; 16];
-    let index = parts
+/// The statement of the parts present, after the writes held if any,
+/// made once for each combination.
+fn statement(parts: [bool; 4], held: Option<&Held>) -> &'static str {
+    const COMBINATIONS: usize = 16 * (Held::SHAPES + 1);
+    static MADE: [OnceLock<String>; COMBINATIONS] = [const { OnceLock::new() }; COMBINATIONS];
+    let mask = parts
         .iter()
         .enumerate()
         .fold(0, |n, (i, &p)| n | usize::from(p) << i);
+    let index = mask + 16 * held.map_or(0, |h| h.shape() + 1);
     MADE[index].get_or_init(|| {
         let mut items = Vec::new();
         let mut before = 0;
+        if let Some(held) = held {
+            let (sql, params) = held.items();
+            items.push(sql.to_owned());
+            before += params;
+        }
         for ((part, params), present) in PARTS.iter().zip(PARAMS).zip(parts) {
             if present {
                 items.push(renumbered(part, before));
@@ -362,7 +390,7 @@ fn statement(parts: [bool; 4]) -> &'static str {
 mod tests {
     #[test]
     fn each_combination_of_parts_numbers_its_parameters_in_order() {
-        let sql = super::statement([true, false, true, true]);
+        let sql = super::statement([true, false, true, true], None);
         assert!(sql.starts_with("WITH a AS ("), "{sql}");
         assert!(!sql.contains("INSERT INTO visitors"), "{sql}");
         assert!(
@@ -376,5 +404,36 @@ mod tests {
             "{sql}"
         );
         assert!(!sql.contains("$22") && !sql.contains('?'), "{sql}");
+    }
+
+    #[test]
+    fn the_writes_held_come_first_and_the_parts_number_after_them() {
+        use parrain_core::attribution::Touch;
+        let held = super::Held {
+            offer: parrain_core::ids::OfferId::generate(),
+            visitor: parrain_core::ids::VisitorId::generate(),
+            touch: Some((
+                Touch {
+                    participant: "par_x".to_owned(),
+                    at: 1,
+                },
+                None,
+            )),
+            session: Some((1, 2)),
+        };
+        assert_eq!(held.params().len(), held.items().1);
+        let sql = super::statement([false, false, false, true], Some(&held));
+        assert!(
+            sql.starts_with("WITH h0 AS (INSERT INTO attributions"),
+            "{sql}"
+        );
+        assert!(sql.contains("VALUES ($1, $2, $3, $4, $5)"), "{sql}");
+        assert!(sql.contains("h1 AS (INSERT INTO visit_sessions"), "{sql}");
+        assert!(sql.contains("VALUES ($6, $7, $8, $9)"), "{sql}");
+        assert!(
+            sql.contains("unnest($10::TEXT[], $11::TEXT[], $12::BIGINT[])"),
+            "{sql}"
+        );
+        assert!(!sql.contains("$13") && !sql.contains('?'), "{sql}");
     }
 }

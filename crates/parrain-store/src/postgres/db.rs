@@ -96,7 +96,7 @@ fn typed<'a>(param: &Param<'a>, ty: &Type) -> Result<Boxed<'a>> {
     })
 }
 
-fn bind<'a>(statement: &Statement, params: &[Param<'a>]) -> Result<Vec<Boxed<'a>>> {
+pub(super) fn bind<'a>(statement: &Statement, params: &[Param<'a>]) -> Result<Vec<Boxed<'a>>> {
     params
         .iter()
         .zip(statement.params())
@@ -104,7 +104,7 @@ fn bind<'a>(statement: &Statement, params: &[Param<'a>]) -> Result<Vec<Boxed<'a>
         .collect()
 }
 
-fn refs<'b>(boxed: &'b [Boxed<'_>]) -> Vec<&'b (dyn ToSql + Sync)> {
+pub(super) fn refs<'b>(boxed: &'b [Boxed<'_>]) -> Vec<&'b (dyn ToSql + Sync)> {
     boxed.iter().map(|b| &**b as &(dyn ToSql + Sync)).collect()
 }
 

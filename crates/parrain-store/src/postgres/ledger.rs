@@ -368,11 +368,10 @@ impl LedgerTx for PgTx<'_> {
                 &ALONE
             }
             Some(held) => {
-                static AFTER: [OnceLock<String>; 3] = [const { OnceLock::new() }; 3];
+                static AFTER: [OnceLock<String>; Held::SHAPES] =
+                    [const { OnceLock::new() }; Held::SHAPES];
                 let (items, n) = held.items();
-                let index =
-                    usize::from(held.touch.is_some()) + 2 * usize::from(held.session.is_some()) - 1;
-                AFTER[index]
+                AFTER[held.shape()]
                     .get_or_init(|| format!("WITH {items}, {}", super::db::renumbered(SEE, n)))
             }
         };
