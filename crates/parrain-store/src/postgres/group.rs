@@ -58,6 +58,9 @@ use crate::{Result, StoreError};
 const RUNNERS: usize = 2;
 /// Flows in one group at most.
 const MAX_GROUP: usize = 32;
+/// Crediting flows in one group at most: each holds its referrer's lock
+/// until the group commits.
+const MAX_CREDITING: usize = 16;
 /// How long a group waits for any one lock before it gives up.
 const LOCK_TIMEOUT: &str = "100ms";
 /// Groups a crediting flow waits for at most, its referrer held by
@@ -203,7 +206,17 @@ impl Groups {
                     queue.runners -= 1;
                     return;
                 }
-                let n = queue.waiting.len().min(MAX_GROUP);
+                // Up to MAX_GROUP flows, MAX_CREDITING of them crediting.
+                let mut crediting = 0;
+                let n = queue
+                    .waiting
+                    .iter()
+                    .take(MAX_GROUP)
+                    .take_while(|m| {
+                        crediting += usize::from(m.credits.is_some());
+                        crediting <= MAX_CREDITING
+                    })
+                    .count();
                 queue.waiting.drain(..n).collect()
             };
             // A flow that panics drops its group's answers (each then fails)
