@@ -31,7 +31,9 @@
 //! ([`take_referrers`]). A flow whose referrer was held elsewhere waits for
 //! a later group ([`MAX_DEFERRALS`] times at most, then runs alone); the
 //! others run with their referrers locked already, so groups that credit
-//! never wait for each other, on one node or several. Give-credit (its
+//! never wait for each other, on one node or several. A group takes
+//! [`MAX_CREDITING`] such flows at most: 16 ran more credits a second, with
+//! a lower p99, than 8 or 32 (BENCHMARKS.md, "Ninth round"). Give-credit (its
 //! friend may be an email or a person, found only by the flow) and the
 //! event batches, already a transaction of many, run alone
 //! (`super::tracking`).
