@@ -37,6 +37,37 @@ async fn signing_up_twice_returns_the_same_participant() {
     assert_eq!(list["data"].as_array().unwrap().len(), 1);
 }
 
+/// A new person's sign-up is answered from what it wrote, without reading
+/// it back: the answer is what the store holds, field for field.
+#[tokio::test]
+async fn a_new_sign_up_is_answered_with_what_was_stored() {
+    let app = spawn_app().await;
+    let offer = app.live_offer(json!({"count": 3})).await;
+    let ana = app.participant(&offer, "ana@example.com").await;
+    for body in [
+        json!({"email": " Bea@Example.com ", "first_name": "Bea", "last_name": "B",
+               "referral_code": ana["code"], "marketing_consent": true}),
+        json!({"email": "cy@example.com", "marketing_consent": false}),
+        json!({"email": "dee@example.com"}),
+    ] {
+        let answer = expect(app.sign_up(&offer, body).await, StatusCode::CREATED).await;
+        let stored = app
+            .get_ok(&format!(
+                "/v1/participants/{}",
+                answer["id"].as_str().unwrap()
+            ))
+            .await;
+        let fields = answer.as_object().unwrap();
+        assert!(fields.len() > 10, "{answer}");
+        for (field, value) in fields {
+            if field == "participant_token" {
+                continue;
+            }
+            assert_eq!(value, &stored[field], "{field}: {answer} against {stored}");
+        }
+    }
+}
+
 #[tokio::test]
 async fn a_publishable_key_sees_only_code_share_url_progress_and_its_token() {
     let app = spawn_app().await;

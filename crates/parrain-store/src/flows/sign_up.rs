@@ -6,6 +6,7 @@ use parrain_core::code::ReferralCode;
 use parrain_core::credit::{self, Fact};
 use parrain_core::ids::{OfferId, ParticipantId, PersonId};
 use parrain_core::offer::SignUpFlow;
+use parrain_core::reward::RewardFor;
 use parrain_core::Millis;
 use serde_json::json;
 
@@ -53,21 +54,23 @@ fn referrer_for_sign_up(
 
 /// Inserts the participant with its browser's pending code if it has one
 /// (share first, then sign up), else with a fresh code.
+/// Inserts the participant with a share code of its own (the pending
+/// code it takes over, if free); returns the code.
 fn insert_with_code(
     tx: &impl LedgerTx,
     mut new: NewParticipant<'_>,
     pending: Option<&super::pending::Pending>,
-) -> Result<()> {
+) -> Result<String> {
     if let Some(pending) = pending {
         new.code = pending.code.clone();
         if tx.insert_participant(&new)? {
-            return Ok(());
+            return Ok(new.code);
         }
     }
     for _ in 0..8 {
         new.code = ReferralCode::generate().to_string();
         if tx.insert_participant(&new)? {
-            return Ok(());
+            return Ok(new.code);
         }
     }
     Err(StoreError::database("could not draw a free share code"))
@@ -170,7 +173,7 @@ pub(crate) fn sign_up(
         }
         _ => None,
     };
-    insert_with_code(
+    let code = insert_with_code(
         tx,
         NewParticipant {
             id: &id,
@@ -240,8 +243,34 @@ pub(crate) fn sign_up(
     if let Some(hash) = &sign_up.access_token {
         tx.keep_access_token(hash, &id, now)?;
     }
+    // A new person's participant that nothing above changed (a pending
+    // code's friends credit it, a friend's reward may fulfil it) is what
+    // was written: no need to read it back.
+    let changed = pending.is_some() || settings.rewards.iter().any(|r| r.for_ == RewardFor::Friend);
+    let participant = match known {
+        None if !changed => Participant {
+            id,
+            offer_id: offer_id.clone(),
+            person_id: person,
+            email: sign_up.email.as_str().to_owned(),
+            first_name: sign_up.first_name,
+            last_name: sign_up.last_name,
+            code,
+            fields,
+            marketing_consent: sign_up.marketing_consent,
+            referred_by: referrer,
+            referred_method: found.map(|f| f.method),
+            credit: 0,
+            goal_count: settings.goal.count,
+            achieved_at: None,
+            fulfilled_at: None,
+            promo_code: None,
+            created_at: now,
+        },
+        _ => tx.participant(&id)?,
+    };
     Ok(SignedUp {
-        participant: tx.participant(&id)?,
+        participant,
         created: true,
     })
 }
