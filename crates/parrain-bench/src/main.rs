@@ -74,6 +74,13 @@ struct Args {
     /// in one run and one table, with their ratios.
     #[arg(long)]
     compare: bool,
+    /// With the hot paths: each parrain process gets at most this many
+    /// cores of CPU time (a cgroup quota; needs root), as if each node had
+    /// a machine of its own that size. On a machine whose cores the load,
+    /// PostgreSQL and every node share, a second node can add no CPU; with
+    /// a budget per node it shows whether nodes add up.
+    #[arg(long)]
+    node_cpus: Option<f64>,
     /// After the report, time `parrain copy` of the whole data directory
     /// (its million participants) into a fresh PostgreSQL database.
     #[arg(long)]

@@ -210,6 +210,11 @@ async fn on_nodes(
         let node = Server::parrain_on(parrain, &dir.join(format!("{name}-node{k}")), url)?;
         nodes.push(node);
     }
+    if let Some(cores) = args.node_cpus {
+        for node in &mut nodes {
+            node.confine(cores)?;
+        }
+    }
     let paths = drive(args, &nodes, addresses).await;
     let mut unclean = Vec::new();
     for (k, node) in nodes.into_iter().enumerate() {
@@ -336,8 +341,12 @@ async fn drive(
 /// One table: a column per setup, and the ratios the targets name.
 pub fn table(args: &Args, runs: &[HotPaths]) -> String {
     let machine = std::thread::available_parallelism().map_or(0, usize::from);
+    let budget = match args.node_cpus {
+        Some(cores) => format!(", at most {cores} CPUs per parrain process"),
+        None => String::new(),
+    };
     let mut t = format!(
-        "parrain-bench hot paths{}: {machine} CPUs, {} s per step, {} connections on one offer, \
+        "parrain-bench hot paths{}: {machine} CPUs{budget}, {} s per step, {} connections on one offer, \
          {PER_CLIENT} requests per source address\n\n",
         if args.smoke {
             " --smoke (numbers mean nothing)"

@@ -12,6 +12,8 @@ use anyhow::{bail, Context};
 
 pub struct Server {
     child: Child,
+    /// The CPU cgroup the process was confined to, removed after it.
+    cgroup: Option<PathBuf>,
     pub addr: SocketAddr,
     /// The keys printed on a fresh data directory (empty on a restart).
     pub secret: Option<String>,
@@ -95,10 +97,44 @@ impl Server {
         std::thread::spawn(move || lines.for_each(drop));
         Ok(Self {
             child,
+            cgroup: None,
             addr,
             secret,
             publishable,
         })
+    }
+
+    /// Confines the process to `cores` of CPU time: a cgroup of its own
+    /// with that quota (cgroup v1's `cpu` controller, or v2's `cpu.max`).
+    pub fn confine(&mut self, cores: f64) -> anyhow::Result<()> {
+        if cores.is_nan() || cores <= 0.0 {
+            bail!("--node-cpus must be more than 0");
+        }
+        const PERIOD_US: u64 = 10_000;
+        let quota = (cores * PERIOD_US as f64).round() as u64;
+        let name = format!("parrain-bench-{}", self.pid());
+        let v1 = Path::new("/sys/fs/cgroup/cpu");
+        let (dir, limits) = if v1.join("cpu.cfs_quota_us").exists() {
+            let dir = v1.join(name);
+            let limits = vec![
+                ("cpu.cfs_period_us", PERIOD_US.to_string()),
+                ("cpu.cfs_quota_us", quota.to_string()),
+            ];
+            (dir, limits)
+        } else {
+            let dir = Path::new("/sys/fs/cgroup").join(name);
+            (dir, vec![("cpu.max", format!("{quota} {PERIOD_US}"))])
+        };
+        std::fs::create_dir(&dir)
+            .with_context(|| format!("creating {} (--node-cpus needs root)", dir.display()))?;
+        self.cgroup = Some(dir.clone());
+        for (file, value) in limits {
+            std::fs::write(dir.join(file), value)
+                .with_context(|| format!("writing {}", dir.join(file).display()))?;
+        }
+        std::fs::write(dir.join("cgroup.procs"), self.pid().to_string())
+            .with_context(|| format!("moving the server into {}", dir.display()))?;
+        Ok(())
     }
 
     pub fn pid(&self) -> u32 {
@@ -135,6 +171,9 @@ impl Drop for Server {
         // Only on an error path: `stop` has already reaped it otherwise.
         let _ = self.child.kill();
         let _ = self.child.wait();
+        if let Some(dir) = &self.cgroup {
+            let _ = std::fs::remove_dir(dir);
+        }
     }
 }
 
