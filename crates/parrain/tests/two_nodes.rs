@@ -63,6 +63,43 @@ async fn participants(node: &Node, offer: &str) -> Vec<Value> {
     page["data"].as_array().unwrap().clone()
 }
 
+/// Checks each referrer (`referrer{r}@example.com`) among the participants
+/// `all` of `offer`: credit once per friend, fulfilled, a promo code no
+/// other referrer got (`handed_out`, kept across offers), and one
+/// `offer_fulfilled` activity per referrer. Returns the referrers.
+async fn fulfilled_once<'a>(
+    node: &Node,
+    offer: &str,
+    all: &'a [Value],
+    handed_out: &mut HashSet<String>,
+) -> Vec<&'a Value> {
+    let mut referrers = Vec::new();
+    for r in 0..REFERRERS {
+        let email = format!("referrer{r}@example.com");
+        let p = all.iter().find(|p| p["email"] == email).unwrap();
+        assert_eq!(p["credit"], FRIENDS as i64, "credit of {email}");
+        assert!(!p["fulfilled_at"].is_null(), "{email} not fulfilled");
+        let code = p["promo_code"].as_str().expect("a promo code").to_owned();
+        assert!(
+            handed_out.insert(code.clone()),
+            "promo code {code} handed out twice"
+        );
+        referrers.push(p);
+    }
+    let fulfilled = ok(node
+        .get(&format!(
+            "/v1/activities?limit=500&offer_id={offer}&type=offer_fulfilled"
+        ))
+        .await)
+    .await;
+    assert_eq!(
+        fulfilled["data"].as_array().unwrap().len(),
+        REFERRERS,
+        "offer_fulfilled activities of {offer}"
+    );
+    referrers
+}
+
 /// Sends every request to both nodes at once, twice over; waits for all.
 async fn on_both(nodes: &[Node; 2], calls: Vec<(String, Value)>) {
     let mut tasks = Vec::new();
@@ -163,19 +200,7 @@ async fn two_nodes_on_one_database_count_everything_exactly_once() {
             REFERRERS * (1 + FRIENDS),
             "participants of {offer}"
         );
-        for r in 0..REFERRERS {
-            let p = all.iter().find(|p| p["email"] == referrer(r)).unwrap();
-            assert_eq!(p["credit"], FRIENDS as i64, "credit of {}", referrer(r));
-            assert!(
-                !p["fulfilled_at"].is_null(),
-                "{} not fulfilled",
-                referrer(r)
-            );
-            let code = p["promo_code"].as_str().expect("a promo code").to_owned();
-            assert!(
-                handed_out.insert(code.clone()),
-                "promo code {code} handed out twice"
-            );
+        for p in fulfilled_once(a, offer, &all, &mut handed_out).await {
             let detail = ok(a
                 .get(&format!("/v1/participants/{}", p["id"].as_str().unwrap()))
                 .await)
@@ -187,13 +212,6 @@ async fn two_nodes_on_one_database_count_everything_exactly_once() {
             counts["assigned"], REFERRERS as i64,
             "promo codes of {offer}: {counts}"
         );
-        let fulfilled = ok(a
-            .get(&format!(
-                "/v1/activities?limit=500&offer_id={offer}&type=offer_fulfilled"
-            ))
-            .await)
-        .await;
-        assert_eq!(fulfilled["data"].as_array().unwrap().len(), REFERRERS);
     }
 
     // One fulfilment email per fulfilment waits in the queue (no SMTP is set).
@@ -275,23 +293,5 @@ async fn page_events_through_two_nodes_credit_each_friend_once() {
     assert_eq!(credited, REFERRERS * FRIENDS, "events answered credited");
 
     let all = participants(&nodes[1], &offer).await;
-    let mut handed_out = HashSet::new();
-    for r in 0..REFERRERS {
-        let email = format!("referrer{r}@example.com");
-        let p = all.iter().find(|p| p["email"] == email).unwrap();
-        assert_eq!(p["credit"], FRIENDS as i64, "credit of {email}");
-        assert!(!p["fulfilled_at"].is_null(), "{email} not fulfilled");
-        let code = p["promo_code"].as_str().expect("a promo code").to_owned();
-        assert!(
-            handed_out.insert(code.clone()),
-            "promo code {code} handed out twice"
-        );
-    }
-    let fulfilled = ok(a
-        .get(&format!(
-            "/v1/activities?limit=500&offer_id={offer}&type=offer_fulfilled"
-        ))
-        .await)
-    .await;
-    assert_eq!(fulfilled["data"].as_array().unwrap().len(), REFERRERS);
+    fulfilled_once(a, &offer, &all, &mut HashSet::new()).await;
 }
