@@ -53,9 +53,8 @@ fn referrer_for_sign_up(
 }
 
 /// Inserts the participant with its browser's pending code if it has one
-/// (share first, then sign up), else with a fresh code.
-/// Inserts the participant with a share code of its own (the pending
-/// code it takes over, if free); returns the code.
+/// and the code is still free (share first, then sign up), else with a
+/// fresh code; returns the code.
 fn insert_with_code(
     tx: &impl LedgerTx,
     mut new: NewParticipant<'_>,
