@@ -275,6 +275,8 @@ async fn bench(args: &Args, parrain: &Path, dir: &Path) -> anyhow::Result<String
 
     let sampler = RssSampler::start(server.pid());
     step("GET /r/{code}");
+    let clicks_before = setup::Clicks::open(&db)?.now()?;
+    let trail = JournalSampler::start(&db, server.pid())?;
     let codes = Arc::new(fx.codes.clone());
     let addr = fx.addr;
     let redirect: MakeRequest =
@@ -289,6 +291,10 @@ async fn bench(args: &Args, parrain: &Path, dir: &Path) -> anyhow::Result<String
         args.connections.unwrap_or(128),
     )
     .await?;
+    let trail = trail.stop(&db, clicks_before).await?;
+    if args.smoke {
+        trail.check(&redirects)?;
+    }
 
     step("POST /v1/track/visit");
     let (pk, offer) = (fx.publishable.clone(), fx.offer.clone());
@@ -365,6 +371,7 @@ async fn bench(args: &Args, parrain: &Path, dir: &Path) -> anyhow::Result<String
     let report = Report {
         baseline,
         redirects,
+        trail,
         visits,
         batches,
         small: (small_log, small),
@@ -535,9 +542,98 @@ impl RssSampler {
     }
 }
 
+/// How far the click journal trailed the redirects, sampled while they
+/// ran, and what was recorded once it was empty.
+struct Trail {
+    max_waiting: u64,
+    mean_waiting: f64,
+    samples: u64,
+    max_rss: f64,
+    /// `clicks_shared_link` activities the step added.
+    recorded: u64,
+    /// From the step's end to an empty journal.
+    drained: Duration,
+}
+
+impl Trail {
+    /// Every answered redirect recorded, and none twice: at least one click
+    /// a 302, at most one per request sent (a request may fail on the
+    /// client's side after parrain answered it).
+    fn check(&self, redirects: &Outcome) -> anyhow::Result<()> {
+        let sent = redirects.ok + redirects.errors;
+        if self.recorded < redirects.ok || self.recorded > sent {
+            bail!(
+                "{} clicks recorded for {} redirects answered ({sent} sent)",
+                self.recorded,
+                redirects.ok
+            );
+        }
+        Ok(())
+    }
+}
+
+/// Samples the click journal's waiting clicks and the server's RSS every
+/// 100 ms, on a thread of its own (the reads are blocking).
+struct JournalSampler {
+    stop: Arc<AtomicBool>,
+    thread: std::thread::JoinHandle<anyhow::Result<(u64, u64, u64, f64)>>,
+}
+
+impl JournalSampler {
+    fn start(db: &Path, pid: u32) -> anyhow::Result<Self> {
+        let clicks = setup::Clicks::open(db)?;
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        let thread = std::thread::spawn(move || {
+            let (mut max, mut sum, mut samples, mut rss) = (0, 0, 0, 0f64);
+            while !flag.load(Ordering::Relaxed) {
+                let waiting = clicks.waiting()?;
+                max = max.max(waiting);
+                sum += waiting;
+                samples += 1;
+                rss = rss.max(server::rss_mib(pid).unwrap_or(0.0));
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            Ok((max, sum, samples, rss))
+        });
+        Ok(Self { stop, thread })
+    }
+
+    /// Stops sampling, then waits (up to 30 s) for the journal to empty.
+    async fn stop(self, db: &Path, before: (u64, u64)) -> anyhow::Result<Trail> {
+        self.stop.store(true, Ordering::Relaxed);
+        let (max_waiting, sum, samples, max_rss) = self
+            .thread
+            .join()
+            .map_err(|_| anyhow::anyhow!("the journal sampler panicked"))??;
+        let clicks = setup::Clicks::open(db)?;
+        let ended = Instant::now();
+        let (recorded, drained) = loop {
+            let (waiting, recorded) = clicks.now()?;
+            // Read together: an empty journal with every click it held recorded.
+            if waiting == 0 {
+                break (recorded - before.1, ended.elapsed());
+            }
+            if ended.elapsed() > Duration::from_secs(30) {
+                bail!("{waiting} clicks still waiting 30 s after the redirects");
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        };
+        Ok(Trail {
+            max_waiting,
+            mean_waiting: sum as f64 / samples.max(1) as f64,
+            samples,
+            max_rss,
+            recorded,
+            drained,
+        })
+    }
+}
+
 struct Report {
     baseline: Outcome,
     redirects: Outcome,
+    trail: Trail,
     visits: Outcome,
     batches: Outcome,
     small: (u64, Vec<f64>),
@@ -594,6 +690,27 @@ impl Report {
             "≥ 40,000/s, p99 < 5 ms",
         );
         t += &row("redirects / hello-world", format!("{ratio:.2}"), "≥ 0.50");
+        t += &row(
+            "redirects recorded (`clicks_shared_link` activities once the journal is empty)",
+            format!(
+                "{} of {} answered, in {:.1} s after the step",
+                self.trail.recorded,
+                self.redirects.ok,
+                self.trail.drained.as_secs_f64()
+            ),
+            "every one, once",
+        );
+        t += &row(
+            "click journal during the redirects (sampled every 100 ms)",
+            format!(
+                "at most {} clicks waiting, mean {:.0} ({} samples); RSS at most {:.1} MiB",
+                self.trail.max_waiting,
+                self.trail.mean_waiting,
+                self.trail.samples,
+                self.trail.max_rss
+            ),
+            "-",
+        );
         t += &row(
             "`POST /v1/track/visit` single calls",
             rate(&self.visits),

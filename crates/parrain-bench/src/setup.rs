@@ -151,6 +151,46 @@ pub fn count_activities(db: &Path) -> anyhow::Result<u64> {
     Ok(u64::try_from(n)?)
 }
 
+/// Share-link clicks as the file has them while parrain serves: those
+/// waiting in the click journal and those recorded (`clicks_shared_link`
+/// activities). Read in one read-only snapshot, which never blocks the
+/// writer.
+pub struct Clicks {
+    conn: rusqlite::Connection,
+}
+
+impl Clicks {
+    pub fn open(db: &Path) -> anyhow::Result<Self> {
+        let conn = rusqlite::Connection::open_with_flags(
+            db,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(Duration::from_secs(5))?;
+        Ok(Self { conn })
+    }
+
+    /// Clicks answered and not yet recorded.
+    pub fn waiting(&self) -> anyhow::Result<u64> {
+        let n: i64 = self
+            .conn
+            .prepare_cached("SELECT count(*) FROM click_journal")?
+            .query_row([], |r| r.get(0))?;
+        Ok(u64::try_from(n)?)
+    }
+
+    /// (waiting, recorded), read together.
+    pub fn now(&self) -> anyhow::Result<(u64, u64)> {
+        let (waiting, recorded): (i64, i64) = self
+            .conn
+            .prepare_cached(
+                "SELECT (SELECT count(*) FROM click_journal),
+                        (SELECT count(*) FROM activities WHERE type = 'clicks_shared_link')",
+            )?
+            .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok((u64::try_from(waiting)?, u64::try_from(recorded)?))
+    }
+}
+
 /// Adds `custom_event` activities of `participant` in `offer` until the log
 /// holds `target` rows; returns how many were added. parrain must be stopped.
 pub fn fill_activities(
