@@ -824,3 +824,72 @@ async fn an_offer_figures_its_days(store: &impl Store) {
     let since_second = store.offer_figures(&offer, NOW + DAY).await.unwrap();
     assert_eq!(since_second.days.len(), 1);
 }
+
+/// The click journal's recording (SQLite) when the ledger refuses one of
+/// its clicks: here the share code's offer is gone, which only a file
+/// edited by hand can hold. The whole run is undone, every click is then
+/// recorded alone, the refused one is left out, and the clicks before and
+/// after it are each recorded once.
+#[tokio::test]
+async fn a_refused_click_leaves_the_journal_s_other_clicks_recorded_once() {
+    use r2d2_sqlite::rusqlite::{params, Connection};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("parrain.db");
+    let code = {
+        let store = SqliteStore::open_file(&path).unwrap();
+        let offer = live_offer(&store).await;
+        let ada = store
+            .sign_up(&offer, sign_up("ada@example.com"), NOW)
+            .await
+            .unwrap();
+        ada.participant.code
+    };
+    let conn = Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "PRAGMA foreign_keys = OFF;
+         INSERT INTO people (id, email, created_at) VALUES ('per_ghost', 'ghost@example.com', 1);
+         INSERT INTO participants (id, offer_id, person_id, code, created_at)
+             VALUES ('par_ghost', 'off_gone', 'per_ghost', 'ghost-code', 1);",
+    )
+    .unwrap();
+    for (code, visitor) in [
+        (&*code, "vis_a"),
+        ("ghost-code", "vis_b"),
+        (&*code, "vis_c"),
+    ] {
+        conn.execute(
+            "INSERT INTO click_journal (at, code, visitor_id, new_browser) VALUES (?1, ?2, ?3, 1)",
+            params![NOW + MINUTE, code, visitor],
+        )
+        .unwrap();
+    }
+    drop(conn);
+
+    // Opening the file records its journal before anything is served.
+    let _store = SqliteStore::open_file(&path).unwrap();
+    let conn = Connection::open(&path).unwrap();
+    let strings = |sql: &str| -> Vec<String> {
+        conn.prepare(sql)
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    assert_eq!(
+        strings("SELECT code FROM click_journal"),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        strings("SELECT visitor_id FROM activities WHERE type = 'clicks_shared_link' ORDER BY seq"),
+        ["vis_a", "vis_c"]
+    );
+    assert_eq!(
+        strings("SELECT visitor_id FROM attributions ORDER BY visitor_id"),
+        ["vis_a", "vis_c"]
+    );
+    assert_eq!(
+        strings("SELECT id FROM visitors WHERE id IN ('vis_a', 'vis_b', 'vis_c') ORDER BY id"),
+        ["vis_a", "vis_c"]
+    );
+}

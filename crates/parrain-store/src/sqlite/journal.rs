@@ -174,18 +174,39 @@ pub(crate) fn record_pending(conn: &Connection) -> Result<usize> {
 
 /// Records every click of the journal, oldest first, in the open
 /// transaction, and deletes its rows; returns how many were recorded.
+///
+/// The transaction must have written nothing else yet: every caller begins
+/// it for this (`record_pending`, the writer's `record_journal`, a batch's
+/// `record_first`). A run is recorded without a savepoint of its own (its
+/// undo copies of each page were about 4 % of the writer's work per click:
+/// BENCHMARKS.md, "Sixth round"); if the ledger refuses a click, the whole
+/// transaction is rolled back and begun again, and every click is recorded
+/// alone in its own savepoint, the refused ones left out ([`record_alone`]).
+/// A failure of the database itself is returned, and the caller rolls back.
 pub(crate) fn record_all(conn: &Connection) -> Result<usize> {
+    let mark = super::tally::mark();
     let mut total = 0;
     loop {
-        let done = record_run(conn)?;
-        if done == 0 {
-            return Ok(total);
+        match record_run(conn) {
+            Ok(0) => return Ok(total),
+            Ok(done) => total += done,
+            Err(e) => {
+                super::tally::rollback_to(mark);
+                super::tally::drop_hours();
+                super::cache::forget_all();
+                if matches!(e, StoreError::Database(_)) {
+                    return Err(e);
+                }
+                run(conn, "ROLLBACK")?;
+                run(conn, "BEGIN IMMEDIATE")?;
+                return record_each(conn);
+            }
         }
-        total += done;
     }
 }
 
-fn record_run(conn: &Connection) -> Result<usize> {
+/// The journal's oldest rows, at most 1,000.
+fn oldest(conn: &Connection) -> Result<Vec<Entry>> {
     // The limit is written into the statement: bound as a parameter,
     // SQLite plans with its value, so it prepared the statement again at
     // every run (BENCHMARKS.md, "Sixth round").
@@ -203,11 +224,24 @@ fn record_run(conn: &Connection) -> Result<usize> {
             })
         })?
         .collect::<std::result::Result<Vec<_>, _>>()?;
+    Ok(entries)
+}
+
+/// Deletes the rows up to `last`, recorded.
+fn forget(conn: &Connection, last: i64, recorded: usize) -> Result<()> {
+    conn.prepare_cached("DELETE FROM click_journal WHERE seq <= ?1")?
+        .execute([last])?;
+    metrics::counter!("parrain_clicks_recorded_total").increment(recorded as u64);
+    Ok(())
+}
+
+/// Records a run of the journal's oldest clicks together; on an error the
+/// caller undoes what the run wrote.
+fn record_run(conn: &Connection) -> Result<usize> {
+    let entries = oldest(conn)?;
     let Some(last) = entries.last().map(|e| e.seq) else {
         return Ok(0);
     };
-    run(conn, "SAVEPOINT journal")?;
-    let mark = super::tally::mark();
     // The run's hourly tallies are written once per row, at its end.
     super::tally::defer_hours();
     let all = entries
@@ -215,15 +249,20 @@ fn record_run(conn: &Connection) -> Result<usize> {
         .try_for_each(|e| flows::record_click(conn, &e.seen(), e.at))
         .and_then(|()| super::tally::write_hours(conn));
     super::cache::end_write();
-    if let Err(e) = all {
-        run(conn, "ROLLBACK TO journal")?;
-        super::tally::rollback_to(mark);
-        super::tally::drop_hours();
-        super::cache::forget_all();
-        if matches!(e, StoreError::Database(_)) {
-            run(conn, "RELEASE journal")?;
-            return Err(e);
-        }
+    all?;
+    forget(conn, last, entries.len())?;
+    Ok(entries.len())
+}
+
+/// Records every click of the journal one at a time, each in its own
+/// savepoint, after a run of them was refused.
+fn record_each(conn: &Connection) -> Result<usize> {
+    let mut total = 0;
+    loop {
+        let entries = oldest(conn)?;
+        let Some(last) = entries.last().map(|e| e.seq) else {
+            return Ok(total);
+        };
         super::tally::defer_hours();
         let alone = entries
             .iter()
@@ -233,12 +272,9 @@ fn record_run(conn: &Connection) -> Result<usize> {
             super::tally::drop_hours();
             return Err(e);
         }
+        forget(conn, last, entries.len())?;
+        total += entries.len();
     }
-    conn.prepare_cached("DELETE FROM click_journal WHERE seq <= ?1")?
-        .execute([last])?;
-    run(conn, "RELEASE journal")?;
-    metrics::counter!("parrain_clicks_recorded_total").increment(entries.len() as u64);
-    Ok(entries.len())
 }
 
 /// Records one click in its own savepoint, after a run of them failed. A
