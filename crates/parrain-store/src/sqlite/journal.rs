@@ -188,7 +188,7 @@ pub(crate) fn record_all(conn: &Connection) -> Result<usize> {
     let mut total = 0;
     loop {
         match record_run(conn) {
-            Ok(0) => return Ok(total),
+            Ok(0) => return Ok(counted(total)),
             Ok(done) => total += done,
             Err(e) => {
                 super::tally::rollback_to(mark);
@@ -199,7 +199,7 @@ pub(crate) fn record_all(conn: &Connection) -> Result<usize> {
                 }
                 run(conn, "ROLLBACK")?;
                 run(conn, "BEGIN IMMEDIATE")?;
-                return record_each(conn);
+                return record_each(conn).map(counted);
             }
         }
     }
@@ -228,11 +228,17 @@ fn oldest(conn: &Connection) -> Result<Vec<Entry>> {
 }
 
 /// Deletes the rows up to `last`, recorded.
-fn forget(conn: &Connection, last: i64, recorded: usize) -> Result<()> {
+fn forget(conn: &Connection, last: i64) -> Result<()> {
     conn.prepare_cached("DELETE FROM click_journal WHERE seq <= ?1")?
         .execute([last])?;
-    metrics::counter!("parrain_clicks_recorded_total").increment(recorded as u64);
     Ok(())
+}
+
+/// Counts the clicks recorded once all are (a run undone and recorded
+/// again, click by click, is counted once).
+fn counted(recorded: usize) -> usize {
+    metrics::counter!("parrain_clicks_recorded_total").increment(recorded as u64);
+    recorded
 }
 
 /// Records a run of the journal's oldest clicks together; on an error the
@@ -250,7 +256,7 @@ fn record_run(conn: &Connection) -> Result<usize> {
         .and_then(|()| super::tally::write_hours(conn));
     super::cache::end_write();
     all?;
-    forget(conn, last, entries.len())?;
+    forget(conn, last)?;
     Ok(entries.len())
 }
 
@@ -272,7 +278,7 @@ fn record_each(conn: &Connection) -> Result<usize> {
             super::tally::drop_hours();
             return Err(e);
         }
-        forget(conn, last, entries.len())?;
+        forget(conn, last)?;
         total += entries.len();
     }
 }
