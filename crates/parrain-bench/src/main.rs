@@ -556,8 +556,8 @@ struct Trail {
 }
 
 impl Trail {
-    /// Every answered redirect recorded, and none twice: at least one click
-    /// a 302, at most one per request sent (a request may fail on the
+    /// Every answered redirect recorded, and none twice: a click for every
+    /// 302, and at most one per request sent (a request may fail on the
     /// client's side after parrain answered it).
     fn check(&self, redirects: &Outcome) -> anyhow::Result<()> {
         let sent = redirects.ok + redirects.errors;
