@@ -599,7 +599,8 @@ impl JournalSampler {
         Ok(Self { stop, thread })
     }
 
-    /// Stops sampling, then waits (up to 30 s) for the journal to empty.
+    /// Stops sampling, then waits (up to 30 s) for the journal to empty;
+    /// `before` is [`setup::Clicks::now`] read before the step.
     async fn stop(self, db: &Path, before: (u64, u64)) -> anyhow::Result<Trail> {
         self.stop.store(true, Ordering::Relaxed);
         let (max_waiting, sum, samples, max_rss) = self
@@ -610,9 +611,12 @@ impl JournalSampler {
         let ended = Instant::now();
         let (recorded, drained) = loop {
             let (waiting, recorded) = clicks.now()?;
-            // Read together: an empty journal with every click it held recorded.
+            // Read together: an empty journal with every click it held
+            // recorded. Clicks waiting before the step were not its own.
             if waiting == 0 {
-                break (recorded - before.1, ended.elapsed());
+                let (waiting_before, recorded_before) = before;
+                let step = recorded.saturating_sub(recorded_before + waiting_before);
+                break (step, ended.elapsed());
             }
             if ended.elapsed() > Duration::from_secs(30) {
                 bail!("{waiting} clicks still waiting 30 s after the redirects");
