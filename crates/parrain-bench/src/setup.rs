@@ -151,10 +151,16 @@ pub fn count_activities(db: &Path) -> anyhow::Result<u64> {
     Ok(u64::try_from(n)?)
 }
 
-/// Share-link clicks as the file has them while parrain serves: those
-/// waiting in the click journal and those recorded (`clicks_shared_link`
-/// activities). Read in one read-only snapshot, which never blocks the
-/// writer.
+/// The clicks of the click log past the last one the database recorded.
+const WAITING: &str = "SELECT count(*) FROM clicks.journal
+                       WHERE seq > (SELECT seq FROM main.click_applied)";
+
+/// Share-link clicks as the files have them while parrain serves: those
+/// waiting in the click log (`parrain.db-clicks`) and those recorded
+/// (`clicks_shared_link` activities). Read in one statement on read-only
+/// connections, which never block parrain's threads; a click is in one or
+/// the other, since the log keeps a row until after the database has
+/// recorded it.
 pub struct Clicks {
     conn: rusqlite::Connection,
 }
@@ -166,6 +172,14 @@ impl Clicks {
             rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         conn.busy_timeout(Duration::from_secs(5))?;
+        // The click log beside the database (parrain made it on opening).
+        let mut log = db.as_os_str().to_owned();
+        log.push("-clicks");
+        let log = std::path::PathBuf::from(log);
+        conn.execute(
+            "ATTACH DATABASE ?1 AS clicks",
+            [format!("file:{}?mode=ro", log.display())],
+        )?;
         Ok(Self { conn })
     }
 
@@ -173,7 +187,7 @@ impl Clicks {
     pub fn waiting(&self) -> anyhow::Result<u64> {
         let n: i64 = self
             .conn
-            .prepare_cached("SELECT count(*) FROM click_journal")?
+            .prepare_cached(WAITING)?
             .query_row([], |r| r.get(0))?;
         Ok(u64::try_from(n)?)
     }
@@ -182,10 +196,10 @@ impl Clicks {
     pub fn now(&self) -> anyhow::Result<(u64, u64)> {
         let (waiting, recorded): (i64, i64) = self
             .conn
-            .prepare_cached(
-                "SELECT (SELECT count(*) FROM click_journal),
-                        (SELECT count(*) FROM activities WHERE type = 'clicks_shared_link')",
-            )?
+            .prepare_cached(&format!(
+                "SELECT ({WAITING}),
+                            (SELECT count(*) FROM activities WHERE type = 'clicks_shared_link')"
+            ))?
             .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok((u64::try_from(waiting)?, u64::try_from(recorded)?))
     }

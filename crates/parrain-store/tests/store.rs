@@ -825,11 +825,12 @@ async fn an_offer_figures_its_days(store: &impl Store) {
     assert_eq!(since_second.days.len(), 1);
 }
 
-/// The click journal's recording (SQLite) when the ledger refuses one of
-/// its clicks: here the share code's offer is gone, which only a file
-/// edited by hand can hold. The whole run is undone, every click is then
-/// recorded alone, the refused one is left out, and the clicks before and
-/// after it are each recorded once.
+/// The click log's recording (SQLite) when the ledger refuses one of its
+/// clicks: here the share code's offer is gone, which only a file edited
+/// by hand can hold. The whole run is undone, every click is then recorded
+/// alone, the refused one is left out, and the clicks before and after it
+/// are each recorded once. The log keeps its rows until the log's thread
+/// deletes them, so opening the file again must not record them again.
 #[tokio::test]
 async fn a_refused_click_leaves_the_journal_s_other_clicks_recorded_once() {
     use r2d2_sqlite::rusqlite::{params, Connection};
@@ -852,20 +853,27 @@ async fn a_refused_click_leaves_the_journal_s_other_clicks_recorded_once() {
              VALUES ('par_ghost', 'off_gone', 'per_ghost', 'ghost-code', 1);",
     )
     .unwrap();
-    for (code, visitor) in [
+    drop(conn);
+    let log = Connection::open(dir.path().join("parrain.db-clicks")).unwrap();
+    for (seq, (code, visitor)) in [
         (&*code, "vis_a"),
         ("ghost-code", "vis_b"),
         (&*code, "vis_c"),
-    ] {
-        conn.execute(
-            "INSERT INTO click_journal (at, code, visitor_id, new_browser) VALUES (?1, ?2, ?3, 1)",
-            params![NOW + MINUTE, code, visitor],
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        log.execute(
+            "INSERT INTO journal (seq, at, code, visitor_id, new_browser) VALUES (?1, ?2, ?3, ?4, 1)",
+            params![seq as i64 + 1, NOW + MINUTE, code, visitor],
         )
         .unwrap();
     }
-    drop(conn);
+    drop(log);
 
-    // Opening the file records its journal before anything is served.
+    // Opening the file records its log before anything is served; opening
+    // it again records nothing more.
+    drop(SqliteStore::open_file(&path).unwrap());
     let _store = SqliteStore::open_file(&path).unwrap();
     let conn = Connection::open(&path).unwrap();
     let strings = |sql: &str| -> Vec<String> {
@@ -877,8 +885,8 @@ async fn a_refused_click_leaves_the_journal_s_other_clicks_recorded_once() {
             .unwrap()
     };
     assert_eq!(
-        strings("SELECT code FROM click_journal"),
-        Vec::<String>::new()
+        strings("SELECT CAST(seq AS TEXT) FROM click_applied"),
+        ["3"]
     );
     assert_eq!(
         strings("SELECT visitor_id FROM activities WHERE type = 'clicks_shared_link' ORDER BY seq"),
@@ -892,4 +900,58 @@ async fn a_refused_click_leaves_the_journal_s_other_clicks_recorded_once() {
         strings("SELECT id FROM visitors WHERE id IN ('vis_a', 'vis_b', 'vis_c') ORDER BY id"),
         ["vis_a", "vis_c"]
     );
+}
+
+/// A backup holds every click answered before it began, recorded, even
+/// those still waiting in the click log (SQLite): here the log holds two
+/// clicks the database has not recorded and one it has (`click_applied`).
+/// The backup records the two, once, and says so, so the log's rows are
+/// not recorded again if the backup is later opened beside that log.
+#[tokio::test]
+async fn a_backup_records_the_clicks_waiting_in_the_click_log() {
+    use r2d2_sqlite::rusqlite::{params, Connection};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("parrain.db");
+    let code = {
+        let store = SqliteStore::open_file(&path).unwrap();
+        let offer = live_offer(&store).await;
+        let ada = store
+            .sign_up(&offer, sign_up("ada@example.com"), NOW)
+            .await
+            .unwrap();
+        ada.participant.code
+    };
+    Connection::open(&path)
+        .unwrap()
+        .execute("UPDATE click_applied SET seq = 7", [])
+        .unwrap();
+    let log = Connection::open(dir.path().join("parrain.db-clicks")).unwrap();
+    for (seq, visitor) in [(7, "vis_recorded"), (8, "vis_a"), (9, "vis_b")] {
+        log.execute(
+            "INSERT INTO journal (seq, at, code, visitor_id, new_browser) VALUES (?1, ?2, ?3, ?4, 1)",
+            params![seq, NOW + MINUTE, code, visitor],
+        )
+        .unwrap();
+    }
+    drop(log);
+
+    let backup = dir.path().join("backup.db");
+    SqliteStore::backup_file(&path, &backup).unwrap();
+    let conn = Connection::open(&backup).unwrap();
+    let clicked: Vec<String> = conn
+        .prepare("SELECT visitor_id FROM activities WHERE type = 'clicks_shared_link' ORDER BY seq")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(clicked, ["vis_a", "vis_b"]);
+    let (applied, handed): (i64, i64) = conn
+        .query_row(
+            "SELECT (SELECT seq FROM click_applied), (SELECT count(*) FROM click_journal)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((applied, handed), (9, 0));
 }

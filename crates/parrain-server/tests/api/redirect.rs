@@ -3,7 +3,7 @@
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::helpers::{spawn_app, spawn_app_with, visitor_of};
+use crate::helpers::{expect, spawn_app, spawn_app_with, visitor_of};
 
 #[tokio::test]
 async fn a_share_link_records_the_click_sets_the_cookie_and_redirects_with_attribution() {
@@ -217,4 +217,36 @@ async fn a_burst_of_clicks_from_new_browsers_records_and_attributes_each_once() 
         .get_ok(&format!("/v1/participants/{}", ana["id"].as_str().unwrap()))
         .await;
     assert_eq!(ana["credit"], CLICKS);
+}
+
+/// The click log follows share links with a cache of its own: once an
+/// offer's new share address is approved, the next click goes there.
+#[tokio::test]
+async fn a_click_after_a_new_share_address_is_approved_goes_to_it() {
+    let app = spawn_app().await;
+    let mut settings = crate::helpers::offer_settings(json!({"count": 3}));
+    settings["share_url"] = json!({"kind": "landing_page", "url": "https://one.example.com/"});
+    let offer = app.live_offer_with(settings).await;
+    let ana = app.participant(&offer, "ana@example.com").await;
+    let code = ana["code"].as_str().unwrap();
+    let goes_to = |response: reqwest::Response| {
+        let location = response.headers()["location"].to_str().unwrap();
+        location.split('?').next().unwrap().to_owned()
+    };
+    assert_eq!(
+        goes_to(app.follow(code, None).await),
+        "https://one.example.com/"
+    );
+
+    let moved = json!({"share_url": {"kind": "landing_page", "url": "https://two.example.com/"}});
+    expect(
+        app.patch(&format!("/v1/offers/{offer}"), &moved).await,
+        StatusCode::OK,
+    )
+    .await;
+    expect(app.approve(&offer).await, StatusCode::OK).await;
+    assert_eq!(
+        goes_to(app.follow(code, None).await),
+        "https://two.example.com/"
+    );
 }

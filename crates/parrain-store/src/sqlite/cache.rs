@@ -22,14 +22,22 @@
 //!   something here that the database no longer has: the writer then
 //!   forgets everything ([`forget_all`]).
 //!
+//! The click log's thread (`clicks.rs`) follows share links with a cache of
+//! its own, on its own read connection: every change to an offer moves
+//! [`OFFERS_EPOCH`] on, once when the write makes it and again once its
+//! batch has committed ([`published`]), and that thread forgets its offers
+//! whenever the epoch has moved ([`catch_up`]). A click answered after an
+//! offer's change was acknowledged goes where the changed offer says.
+//!
 //! Offers changed in the same file by another process would go unseen until
 //! a restart; no parrain command does that beside a serving process (the
 //! others change keys or operators, or replace or copy a whole file;
 //! `parrain import` adds participants and changes only an offer's count of
 //! them, which no click reads).
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use parrain_core::ids::{OfferId, ParticipantId, PersonId, VisitorId};
@@ -55,7 +63,15 @@ struct Kept {
 
 thread_local! {
     static KEPT: RefCell<Kept> = RefCell::new(Kept::default());
+    /// This thread changed an offer in a batch not yet committed.
+    static CHANGED: Cell<bool> = const { Cell::new(false) };
+    /// The epoch this thread's offers were read in.
+    static SEEN: Cell<u64> = const { Cell::new(0) };
 }
+
+/// Moves on whenever an offer may have changed (in any store of the
+/// process: a store that did not change reads its offers again, no more).
+static OFFERS_EPOCH: AtomicU64 = AtomicU64::new(0);
 
 pub(crate) fn code(code: &str) -> Option<(ParticipantId, OfferId)> {
     KEPT.with(|k| k.borrow().codes.get(code).cloned())
@@ -126,13 +142,36 @@ pub(crate) fn end_write() {
 }
 
 /// An offer changed (or may have): its settings, status and the smart-list
-/// offers are read again.
+/// offers are read again, here and by the click log's thread.
 pub(crate) fn forget_offers() {
+    drop_offers();
+    CHANGED.set(true);
+    OFFERS_EPOCH.fetch_add(1, Ordering::AcqRel);
+}
+
+fn drop_offers() {
     KEPT.with(|k| {
         let mut kept = k.borrow_mut();
         kept.offers.clear();
         kept.smart_list = None;
     });
+}
+
+/// The writer's batch is over (committed or not): an offer it changed is
+/// now what every other connection reads, and their threads read it again.
+pub(crate) fn published() {
+    if CHANGED.replace(false) {
+        OFFERS_EPOCH.fetch_add(1, Ordering::AcqRel);
+    }
+}
+
+/// On a thread that only reads (the click log's): forgets the offers kept
+/// if any offer changed since they were read.
+pub(crate) fn catch_up() {
+    let now = OFFERS_EPOCH.load(Ordering::Acquire);
+    if SEEN.replace(now) != now {
+        drop_offers();
+    }
 }
 
 /// A write or a batch rolled back: nothing kept is trusted any more.

@@ -1,124 +1,110 @@
-//! The click journal: a share link's click is durable once appended.
+//! Recording the clicks the click log holds (`clicks.rs`).
 //!
 //! A click used to be recorded in full (browser, activity and its indexes,
-//! the hour's tally, attribution) in its own savepoint before its redirect
-//! was answered. Now the writer only finds where the link goes and appends
-//! the click to `click_journal` (one row, no secondary index) in the
-//! group-committed transaction whose fsync the redirect waits for. The same
-//! writer thread records the journal's rows later, in order, with the time
-//! and browser id each click had, and deletes them in that same
-//! transaction: a row is recorded exactly once whether the process dies
-//! before, during or after it.
+//! the hour's tally, attribution) before its redirect was answered. Now
+//! the click log's thread answers it once the click is synced to the log,
+//! and the writer records the log's rows later, in order, with the time
+//! and browser id each click had, keeping the last one recorded in
+//! `click_applied` in that same transaction: a row is recorded exactly once
+//! whether the process dies before, during or after it.
 //!
 //! When is a click recorded (and seen by reads: reports, lists, the
 //! participant's page)?
 //! - before any other write runs: a batch holding anything but clicks
-//!   records the journal first, so every write sees every click answered
+//!   records the log first, so every write sees every click answered
 //!   before it, as if it had been recorded then (attribution, fraud checks
 //!   and the daily cap give the same answers, in the same order);
 //! - when [`DUE_AT`] clicks or [`DUE_AFTER`] have gone by since the oldest
-//!   waiting one: the bound within which a read sees a click. Recording a
-//!   run of clicks together costs one transaction, one read of the journal
-//!   and one delete for the whole run;
+//!   waiting one: the bound within which a read sees a click;
 //! - when the store is opened, before anything is served.
 //!
-//! A run pays once what it can: one transaction, one read and one delete
-//! of the journal, and one update of each hourly tally it adds to
-//! (`tally.rs`) instead of one per click.
+//! A run pays once what it can: one transaction, one read of the log and
+//! one update of `click_applied`, and one update of each hourly tally it
+//! adds to (`tally.rs`) instead of one per click.
+//!
+//! The table `click_journal` in the database is recorded the same way
+//! (its rows deleted as they are recorded): it holds the clicks an earlier
+//! version answered, and a backup's clicks not yet recorded.
 
 use std::time::{Duration, Instant};
 
 use parrain_core::ids::VisitorId;
 use parrain_core::Millis;
-use r2d2_sqlite::rusqlite::{params, Connection};
-use tokio::sync::oneshot;
+use r2d2_sqlite::rusqlite::Connection;
 
 use crate::flows::{self, Seen};
-use crate::{Click, Clicked, Result, StoreError};
+use crate::{Result, StoreError};
+
+use super::clicks::Marks;
 
 /// Clicks waiting that make the writer record them before its next batch.
-/// Clicks arriving meanwhile wait for the pass, so it is kept short: at
-/// 1,000 a pass held redirects for tens of milliseconds (BENCHMARKS.md).
-pub(crate) const DUE_AT: usize = 128;
-/// Age of the oldest waiting click that makes the writer record the journal.
+/// Writes arriving meanwhile wait for the pass, so it is kept short: at
+/// 1,000 a pass held them for tens of milliseconds (BENCHMARKS.md).
+pub(crate) const DUE_AT: i64 = 128;
+/// Age of the oldest waiting click that makes the writer record the log.
 pub(crate) const DUE_AFTER: Duration = Duration::from_millis(50);
-/// The rows recorded in one pass: the journal's oldest 1,000.
-const RUN_SQL: &str = "SELECT seq, at, code, visitor_id, new_browser, channel, ip
-                       FROM click_journal ORDER BY seq LIMIT 1000";
 
-/// A click handed to the writer, with the browser id it will answer with.
-pub(crate) struct ClickJob {
-    pub(crate) click: Click,
-    pub(crate) visitor: VisitorId,
-    pub(crate) now: Millis,
-    pub(crate) reply: oneshot::Sender<Result<Option<Clicked>>>,
+/// Where clicks wait to be recorded.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Source {
+    /// The click log, attached as `clicks`: rows past `click_applied`.
+    Log,
+    /// The database's own `click_journal`: every row, deleted once recorded.
+    Table,
 }
 
-impl ClickJob {
-    fn seen<'a>(&'a self, clicked: &'a Clicked, ip: Option<&'a str>) -> Seen<'a> {
-        Seen {
-            code: &clicked.code,
-            channel: self.click.channel.as_deref(),
-            visitor: &self.visitor,
-            new_browser: self.click.visitor_id.is_none(),
-            ip,
+impl Source {
+    /// The oldest 1,000 rows waiting. The limit is written into the
+    /// statement: bound as a parameter, SQLite plans with its value, so it
+    /// prepared the statement again at every run (BENCHMARKS.md, "Sixth
+    /// round").
+    fn oldest(self) -> &'static str {
+        match self {
+            Source::Log => {
+                "SELECT seq, at, code, visitor_id, new_browser, channel, ip FROM clicks.journal
+                 WHERE seq > (SELECT seq FROM main.click_applied) ORDER BY seq LIMIT 1000"
+            }
+            Source::Table => {
+                "SELECT seq, at, code, visitor_id, new_browser, channel, ip FROM main.click_journal
+                 ORDER BY seq LIMIT 1000"
+            }
         }
     }
 
-    /// Appends the click to the journal; `None` for an unknown code
-    /// (nothing appended).
-    pub(crate) fn append(&self, conn: &Connection) -> Result<Option<Clicked>> {
-        let Some(clicked) = flows::follow(conn, &self.click.code, self.visitor.clone())? else {
-            return Ok(None);
-        };
-        let ip = flows::client_ip(self.click.ip);
-        let seen = self.seen(&clicked, ip.as_deref());
-        conn.prepare_cached(
-            "INSERT INTO click_journal (at, code, visitor_id, new_browser, channel, ip)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        )?
-        .execute(params![
-            self.now,
-            seen.code,
-            seen.visitor.as_str(),
-            seen.new_browser,
-            seen.channel,
-            seen.ip
-        ])?;
-        Ok(Some(clicked))
+    /// Marks the rows up to `?1` recorded.
+    fn forget(self) -> &'static str {
+        match self {
+            Source::Log => "UPDATE main.click_applied SET seq = ?1",
+            Source::Table => "DELETE FROM main.click_journal WHERE seq <= ?1",
+        }
     }
 }
 
-/// What the writer knows of the journal between batches.
+/// The last sequence number of the log the database has recorded.
+pub(crate) fn applied(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT seq FROM main.click_applied", [], |r| r.get(0))?)
+}
+
+/// What the writer knows of the log between batches.
+#[derive(Default)]
 pub(crate) struct Backlog {
-    pub(crate) waiting: usize,
+    /// When the writer first heard of a click still waiting.
     oldest: Option<Instant>,
 }
 
 impl Backlog {
-    /// The journal as the file has it (after a crash: the unrecorded tail).
-    pub(crate) fn of(conn: &Connection) -> Result<Self> {
-        let waiting: i64 = conn
-            .prepare_cached("SELECT count(*) FROM click_journal")?
-            .query_row([], |r| r.get(0))?;
-        Ok(Self {
-            waiting: waiting as usize,
-            oldest: (waiting > 0).then(Instant::now),
-        })
-    }
-
-    pub(crate) fn appended(&mut self, clicks: usize) {
-        if clicks > 0 {
-            self.waiting += clicks;
+    /// The log's thread synced clicks.
+    pub(crate) fn logged(&mut self, marks: &Marks) {
+        if marks.waiting() > 0 {
             self.oldest.get_or_insert_with(Instant::now);
-            metrics::gauge!("parrain_click_journal_waiting").set(self.waiting as f64);
         }
+        metrics::gauge!("parrain_click_journal_waiting").set(marks.waiting() as f64);
     }
 
-    pub(crate) fn cleared(&mut self) {
-        self.waiting = 0;
-        self.oldest = None;
-        metrics::gauge!("parrain_click_journal_waiting").set(0.0);
+    /// The log was recorded up to where it was synced when the run began.
+    pub(crate) fn recorded(&mut self, marks: &Marks) {
+        self.oldest = (marks.waiting() > 0).then(Instant::now);
+        metrics::gauge!("parrain_click_journal_waiting").set(marks.waiting() as f64);
     }
 
     /// Recording failed: try again after [`DUE_AFTER`].
@@ -126,12 +112,12 @@ impl Backlog {
         self.oldest = Some(Instant::now());
     }
 
-    /// The journal must be recorded before the next batch.
-    pub(crate) fn due(&self) -> bool {
-        self.waiting >= DUE_AT || self.oldest.is_some_and(|at| at.elapsed() >= DUE_AFTER)
+    /// The log must be recorded before the next batch.
+    pub(crate) fn due(&self, marks: &Marks) -> bool {
+        marks.waiting() >= DUE_AT || self.oldest.is_some_and(|at| at.elapsed() >= DUE_AFTER)
     }
 
-    /// How long the writer may wait for work before recording the journal.
+    /// How long the writer may wait for work before recording the log.
     pub(crate) fn wait(&self) -> Option<Duration> {
         self.oldest.map(|at| DUE_AFTER.saturating_sub(at.elapsed()))
     }
@@ -159,12 +145,20 @@ impl Entry {
     }
 }
 
-/// Records what the journal holds in a transaction of its own, outside the
-/// writer (a file opened to be copied): what it notes for the writer's
-/// metrics and cache is dropped.
-pub(crate) fn record_pending(conn: &Connection) -> Result<usize> {
+/// Records what `click_journal` and, when `log` is attached, the click log
+/// hold, in a transaction of its own, outside the writer (a file opened to
+/// be migrated, copied or backed up): what it notes for the writer's
+/// metrics and cache is dropped. Returns how many clicks were recorded.
+pub(crate) fn record_pending(conn: &Connection, log: bool) -> Result<usize> {
     let tx = conn.unchecked_transaction()?;
-    let recorded = record_all(&tx);
+    let recorded = record_all(&tx, Source::Table).and_then(|table| {
+        let from_log = if log {
+            record_all(&tx, Source::Log)?.clicks
+        } else {
+            0
+        };
+        Ok(table.clicks + from_log)
+    });
     super::tally::discard();
     super::cache::forget_all();
     let recorded = recorded?;
@@ -172,24 +166,39 @@ pub(crate) fn record_pending(conn: &Connection) -> Result<usize> {
     Ok(recorded)
 }
 
-/// Records every click of the journal, oldest first, in the open
-/// transaction, and deletes its rows; returns how many were recorded.
+/// What a call of [`record_all`] recorded.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Recorded {
+    pub(crate) clicks: usize,
+    /// The last sequence number recorded (0 for none).
+    pub(crate) last: i64,
+}
+
+impl Recorded {
+    fn add(&mut self, clicks: usize, last: i64) {
+        self.clicks += clicks;
+        self.last = last;
+    }
+}
+
+/// Records every click `source` holds, oldest first, in the open
+/// transaction, and marks its rows recorded.
 ///
 /// The transaction must have written nothing else yet: every caller begins
-/// it for this (`record_pending`, the writer's `record_journal`, a batch's
+/// it for this (`record_pending`, the writer's `record_log`, a batch's
 /// `record_first`). A run is recorded without a savepoint of its own (its
 /// undo copies of each page were about 4 % of the writer's work per click:
 /// BENCHMARKS.md, "Sixth round"); if the ledger refuses a click, the whole
 /// transaction is rolled back and begun again, and every click is recorded
 /// alone in its own savepoint, the refused ones left out ([`record_alone`]).
 /// A failure of the database itself is returned, and the caller rolls back.
-pub(crate) fn record_all(conn: &Connection) -> Result<usize> {
+pub(crate) fn record_all(conn: &Connection, source: Source) -> Result<Recorded> {
     let mark = super::tally::mark();
-    let mut total = 0;
+    let mut total = Recorded::default();
     loop {
-        match record_run(conn) {
-            Ok(0) => return Ok(counted(total)),
-            Ok(done) => total += done,
+        match record_run(conn, source) {
+            Ok(None) => return Ok(counted(total)),
+            Ok(Some((done, last))) => total.add(done, last),
             Err(e) => {
                 super::tally::rollback_to(mark);
                 super::tally::drop_hours();
@@ -199,19 +208,16 @@ pub(crate) fn record_all(conn: &Connection) -> Result<usize> {
                 }
                 run(conn, "ROLLBACK")?;
                 run(conn, "BEGIN IMMEDIATE")?;
-                return record_each(conn).map(counted);
+                return record_each(conn, source).map(counted);
             }
         }
     }
 }
 
-/// The journal's oldest rows, at most 1,000.
-fn oldest(conn: &Connection) -> Result<Vec<Entry>> {
-    // The limit is written into the statement: bound as a parameter,
-    // SQLite plans with its value, so it prepared the statement again at
-    // every run (BENCHMARKS.md, "Sixth round").
+/// The oldest rows waiting in `source`, at most 1,000.
+fn oldest(conn: &Connection, source: Source) -> Result<Vec<Entry>> {
     let entries = conn
-        .prepare_cached(RUN_SQL)?
+        .prepare_cached(source.oldest())?
         .query_map([], |r| {
             Ok(Entry {
                 seq: r.get(0)?,
@@ -227,26 +233,26 @@ fn oldest(conn: &Connection) -> Result<Vec<Entry>> {
     Ok(entries)
 }
 
-/// Deletes the rows up to `last`, recorded.
-fn forget(conn: &Connection, last: i64) -> Result<()> {
-    conn.prepare_cached("DELETE FROM click_journal WHERE seq <= ?1")?
-        .execute([last])?;
+/// Marks the rows up to `last` recorded.
+fn forget(conn: &Connection, source: Source, last: i64) -> Result<()> {
+    conn.prepare_cached(source.forget())?.execute([last])?;
     Ok(())
 }
 
 /// Counts the clicks recorded once all are (a run undone and recorded
 /// again, click by click, is counted once).
-fn counted(recorded: usize) -> usize {
-    metrics::counter!("parrain_clicks_recorded_total").increment(recorded as u64);
+fn counted(recorded: Recorded) -> Recorded {
+    metrics::counter!("parrain_clicks_recorded_total").increment(recorded.clicks as u64);
     recorded
 }
 
-/// Records a run of the journal's oldest clicks together; on an error the
+/// Records a run of the oldest clicks waiting together; returns how many
+/// and the last one's sequence number, `None` for none. On an error the
 /// caller undoes what the run wrote.
-fn record_run(conn: &Connection) -> Result<usize> {
-    let entries = oldest(conn)?;
+fn record_run(conn: &Connection, source: Source) -> Result<Option<(usize, i64)>> {
+    let entries = oldest(conn, source)?;
     let Some(last) = entries.last().map(|e| e.seq) else {
-        return Ok(0);
+        return Ok(None);
     };
     // The run's hourly tallies are written once per row, at its end.
     super::tally::defer_hours();
@@ -256,16 +262,16 @@ fn record_run(conn: &Connection) -> Result<usize> {
         .and_then(|()| super::tally::write_hours(conn));
     super::cache::end_write();
     all?;
-    forget(conn, last)?;
-    Ok(entries.len())
+    forget(conn, source, last)?;
+    Ok(Some((entries.len(), last)))
 }
 
-/// Records every click of the journal one at a time, each in its own
-/// savepoint, after a run of them was refused.
-fn record_each(conn: &Connection) -> Result<usize> {
-    let mut total = 0;
+/// Records every click waiting one at a time, each in its own savepoint,
+/// after a run of them was refused.
+fn record_each(conn: &Connection, source: Source) -> Result<Recorded> {
+    let mut total = Recorded::default();
     loop {
-        let entries = oldest(conn)?;
+        let entries = oldest(conn, source)?;
         let Some(last) = entries.last().map(|e| e.seq) else {
             return Ok(total);
         };
@@ -278,8 +284,8 @@ fn record_each(conn: &Connection) -> Result<usize> {
             super::tally::drop_hours();
             return Err(e);
         }
-        forget(conn, last)?;
-        total += entries.len();
+        forget(conn, source, last)?;
+        total.add(entries.len(), last);
     }
 }
 

@@ -4,7 +4,9 @@
 //! A backup is `VACUUM INTO` on a connection of its own: it reads inside one
 //! transaction, so the copy is the database exactly as some commit left it,
 //! and WAL lets it run beside a serving process's writer without stopping
-//! it. Every write acknowledged before the backup began is in the copy.
+//! it. Every write acknowledged before the backup began is in the copy:
+//! the clicks the click log holds (`clicks.rs`) are read before the copy is
+//! made, and those the copy has not recorded are recorded into it.
 
 use std::fs::File;
 use std::path::Path;
@@ -12,7 +14,7 @@ use std::path::Path;
 use r2d2_sqlite::rusqlite::{Connection, OpenFlags};
 
 use super::files::{self, sibling};
-use super::{SqliteStore, MIGRATIONS};
+use super::{clicks, journal, SqliteStore, MIGRATIONS};
 use crate::{Result, StoreError};
 
 fn fail(message: String) -> StoreError {
@@ -68,11 +70,22 @@ impl SqliteStore {
         // Created empty and private first: VACUUM INTO fills an empty file.
         files::private_file(&partial)
             .map_err(|e| fail(format!("creating {}: {e}", partial.display())))?;
+        // Read before the copy: a click recorded and deleted from the log
+        // before this read was recorded before the copy began, so it is in
+        // the copy.
+        let waiting = clicks::rows(&clicks::path_of(db))?;
         let conn = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
         conn.busy_timeout(std::time::Duration::from_secs(30))?;
         let target = partial.to_string_lossy().into_owned();
         conn.execute("VACUUM INTO ?1", [&target])?;
         drop(conn);
+        if !waiting.is_empty() {
+            let copy = Connection::open(&partial)?;
+            super::configure(&copy)?;
+            if clicks::hand_over(&copy, &waiting)? > 0 {
+                journal::record_pending(&copy, false)?;
+            }
+        }
         sync(&partial)?;
         check(&partial)?;
         std::fs::rename(&partial, to)
@@ -100,8 +113,9 @@ impl SqliteStore {
             .map_err(|e| fail(format!("copying {}: {e}", from.display())))?;
         sync(&incoming)?;
         // A write-ahead log left by the old database would be replayed
-        // into the restored one: it goes with the file it belongs to.
-        for stale in ["-wal", "-shm"] {
+        // into the restored one, and its click log recorded into it: they
+        // go with the file they belong to.
+        for stale in ["-wal", "-shm", "-clicks", "-clicks-wal", "-clicks-shm"] {
             let _ = std::fs::remove_file(sibling(&db, stale));
         }
         std::fs::rename(&incoming, &db)

@@ -2,10 +2,13 @@
 //!
 //! Writes go through the group-committing [`writer::Writer`] with
 //! `synchronous=FULL`, so an acknowledged write survives a crash or a power
-//! cut. Reads use a small pool of read-only connections, which WAL lets run
+//! cut. A share link's click goes to the click log, a file of its own with
+//! a thread of its own ([`clicks::ClickLog`]), which the writer records.
+//! Reads use a small pool of read-only connections, which WAL lets run
 //! beside the writer.
 
 mod cache;
+mod clicks;
 mod db;
 mod files;
 mod journal;
@@ -17,11 +20,14 @@ mod tracking;
 mod writer;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
 
 use r2d2_sqlite::rusqlite::{Connection, OpenFlags};
 use r2d2_sqlite::SqliteConnectionManager;
 
 use crate::{Result, StoreError};
+use clicks::{ClickLog, Marks};
 use writer::Writer;
 
 const MIGRATIONS: &[&str] = &[
@@ -47,12 +53,14 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0020_pending_codes.sql"),
     include_str!("../../migrations/sqlite/0021_click_journal.sql"),
     include_str!("../../migrations/sqlite/0022_lean_clicks.sql"),
+    include_str!("../../migrations/sqlite/0023_click_log.sql"),
 ];
 
 /// The SQLite store. Cheap to clone.
 #[derive(Clone)]
 pub struct SqliteStore {
     writer: Writer,
+    clicks: ClickLog,
     bell: crate::JobBell,
     readers: r2d2::Pool<SqliteConnectionManager>,
     path: PathBuf,
@@ -75,13 +83,22 @@ impl SqliteStore {
         let conn = open_private(path)?;
         configure(&conn)?;
         migrate(&conn)?;
+        let log_path = clicks::path_of(path);
+        let log = clicks::open_log(&log_path)?;
+        clicks::attach(&conn, &log_path)?;
+        let next = clicks::last_seq(&log)?.max(journal::applied(&conn)?) + 1;
+        let marks = Arc::new(Marks::default());
+        marks.synced.store(next - 1, Ordering::Release);
         let manager = SqliteConnectionManager::file(path)
             .with_flags(OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
             .with_init(|c| c.busy_timeout(std::time::Duration::from_secs(5)));
         let readers = r2d2::Pool::builder().max_size(8).build(manager)?;
         let bell = crate::JobBell::default();
+        let writer = Writer::start(conn, bell.clone(), marks.clone())?;
+        let clicks = ClickLog::start(log, path, next, marks, writer.clone())?;
         Ok(Self {
-            writer: Writer::start(conn, bell.clone())?,
+            writer,
+            clicks,
             bell,
             readers,
             path: path.to_owned(),
@@ -94,13 +111,19 @@ impl SqliteStore {
     }
 
     /// Applies any migration the file does not have yet, and records the
-    /// clicks its journal holds (answered before a crash); returns how many
-    /// migrations ran.
+    /// clicks its click log holds (answered before a crash); returns how
+    /// many migrations ran.
     pub fn migrate_file(path: &Path) -> Result<usize> {
         let conn = open_private(path)?;
         configure(&conn)?;
         let ran = migrate(&conn)?;
-        journal::record_pending(&conn)?;
+        let log_path = clicks::path_of(path);
+        let log = log_path.exists();
+        if log {
+            drop(clicks::open_log(&log_path)?);
+            clicks::attach(&conn, &log_path)?;
+        }
+        journal::record_pending(&conn, log)?;
         Ok(ran)
     }
 

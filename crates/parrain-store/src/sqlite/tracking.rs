@@ -1,5 +1,5 @@
 //! Tracking: each call runs its flow (`crate::flows`) in one transaction;
-//! a share link's click goes to the click journal (`journal.rs`).
+//! a share link's click goes to the click log (`clicks.rs`).
 
 use async_trait::async_trait;
 use parrain_core::email::Email;
@@ -16,11 +16,11 @@ use crate::{
 #[async_trait]
 impl Tracking for SqliteStore {
     async fn click(&self, click: Click, now: Millis) -> Result<Option<Clicked>> {
-        self.writer.click(click, now).await
+        self.clicks.click(click, now).await
     }
 
     async fn record_clicks(&self) -> Result<()> {
-        // Any write but a click records the click journal before it runs.
+        // Any write records the click log before it runs.
         self.write(|_| Ok(())).await
     }
 

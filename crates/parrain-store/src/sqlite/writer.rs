@@ -7,21 +7,23 @@
 //! its savepoint and leaves the others of the batch untouched. Callers are
 //! answered after the commit, so an acknowledged write is on disk.
 //!
-//! A share link's click is the exception: it is appended to the click
-//! journal (one statement, no savepoint), which the writer records later
+//! A share link's click never comes here: the click log's thread answers it
+//! (`clicks.rs`), tells the writer, and the writer records the log later
 //! (`journal.rs` says when).
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread;
 
-use parrain_core::ids::VisitorId;
-use parrain_core::Millis;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
 use r2d2_sqlite::rusqlite::Connection;
 use tokio::sync::oneshot;
 
-use super::journal::{self, Backlog, ClickJob};
-use crate::{Click, Clicked, JobBell, Result, StoreError};
+use super::clicks::Marks;
+use super::journal::{self, Backlog, Source};
+use crate::{JobBell, Result, StoreError};
 
 /// The most writes committed together.
 const MAX_BATCH: usize = 512;
@@ -31,7 +33,8 @@ type Work = Box<dyn FnOnce(&Connection) -> (bool, Reply) + Send>;
 
 enum Job {
     Write(Work),
-    Click(Box<ClickJob>),
+    /// The click log synced clicks.
+    Logged,
 }
 
 #[derive(Clone)]
@@ -40,42 +43,30 @@ pub(crate) struct Writer {
 }
 
 impl Writer {
-    /// Records what the click journal holds (clicks answered before a
-    /// crash), then starts the writer's thread; `bell` rings after each
-    /// commit for the kinds of jobs it queued.
-    pub(crate) fn start(conn: Connection, bell: JobBell) -> Result<Self> {
-        let mut backlog = Backlog::of(&conn)?;
-        if backlog.waiting > 0 {
-            record_journal(&conn, &bell, &mut backlog)?;
-            // Read on this thread, not the writer's.
-            super::cache::forget_all();
-        }
+    /// Records what the click log (attached to `conn`) and `click_journal`
+    /// hold (clicks answered before a crash), then starts the writer's
+    /// thread; `bell` rings after each commit for the kinds of jobs it
+    /// queued.
+    pub(crate) fn start(conn: Connection, bell: JobBell, marks: Arc<Marks>) -> Result<Self> {
+        let mut backlog = Backlog::default();
+        marks
+            .recorded
+            .store(journal::applied(&conn)?, Ordering::Release);
+        record_log(&conn, &bell, &marks, &mut backlog, Source::Table)?;
+        record_log(&conn, &bell, &marks, &mut backlog, Source::Log)?;
+        // Read on this thread, not the writer's.
+        super::cache::forget_all();
         let (queue, inbox) = mpsc::channel::<Job>();
         thread::Builder::new()
             .name("parrain-writer".into())
-            .spawn(move || run(conn, inbox, bell, backlog))
-            .expect("the writer thread starts");
+            .spawn(move || run(conn, inbox, bell, marks, backlog))
+            .map_err(|e| StoreError::database(format!("cannot start the writer: {e}")))?;
         Ok(Self { queue })
     }
 
-    /// A share link's click: answered once it is in the click journal (or
-    /// recorded in full, in a batch with other writes); the browser id is
-    /// chosen here for a browser that brought none.
-    pub(crate) async fn click(&self, click: Click, now: Millis) -> Result<Option<Clicked>> {
-        let visitor = click.visitor_id.clone().unwrap_or_else(VisitorId::generate);
-        let (reply, answer) = oneshot::channel();
-        let job = ClickJob {
-            click,
-            visitor,
-            now,
-            reply,
-        };
-        self.queue
-            .send(Job::Click(Box::new(job)))
-            .map_err(|_| StoreError::database("the writer has stopped"))?;
-        answer
-            .await
-            .map_err(|_| StoreError::database("the writer has stopped"))?
+    /// The click log synced clicks: the writer records them in time.
+    pub(crate) fn clicks_logged(&self) {
+        let _ = self.queue.send(Job::Logged);
     }
 
     /// Runs `work` in a transaction; returns once it is committed.
@@ -102,7 +93,13 @@ impl Writer {
     }
 }
 
-fn run(conn: Connection, inbox: mpsc::Receiver<Job>, bell: JobBell, mut backlog: Backlog) {
+fn run(
+    conn: Connection,
+    inbox: mpsc::Receiver<Job>,
+    bell: JobBell,
+    marks: Arc<Marks>,
+    mut backlog: Backlog,
+) {
     loop {
         let first = match backlog.wait() {
             None => match inbox.recv() {
@@ -112,43 +109,52 @@ fn run(conn: Connection, inbox: mpsc::Receiver<Job>, bell: JobBell, mut backlog:
             Some(wait) => match inbox.recv_timeout(wait) {
                 Ok(job) => job,
                 Err(RecvTimeoutError::Timeout) => {
-                    let _ = record_journal(&conn, &bell, &mut backlog);
+                    let _ = record_log(&conn, &bell, &marks, &mut backlog, Source::Log);
                     continue;
                 }
                 Err(RecvTimeoutError::Disconnected) => return,
             },
         };
-        let mut batch = vec![first];
-        while batch.len() < MAX_BATCH {
-            match inbox.try_recv() {
-                Ok(job) => batch.push(job),
-                Err(_) => break,
+        let mut batch = Vec::new();
+        let mut logged = false;
+        let mut next = Some(first);
+        while let Some(job) = next {
+            match job {
+                Job::Write(work) => batch.push(work),
+                Job::Logged => logged = true,
             }
+            next = (batch.len() < MAX_BATCH)
+                .then(|| inbox.try_recv().ok())
+                .flatten();
         }
-        let clicks_only = batch.iter().all(|job| matches!(job, Job::Click(_)));
-        if clicks_only && backlog.due() {
-            let _ = record_journal(&conn, &bell, &mut backlog);
+        if logged {
+            backlog.logged(&marks);
+        }
+        if batch.is_empty() {
+            if backlog.due(&marks) {
+                let _ = record_log(&conn, &bell, &marks, &mut backlog, Source::Log);
+            }
+            continue;
         }
         metrics::histogram!("parrain_store_commit_batch_size").record(batch.len() as f64);
         let started = std::time::Instant::now();
-        let replies = commit_batch(&conn, batch, clicks_only, backlog.waiting > 0);
+        let replies = commit_batch(&conn, batch, marks.waiting() > 0);
         metrics::histogram!("parrain_store_commit_seconds").record(started.elapsed());
-        match &replies {
-            Ok((_, appended)) => {
+        super::cache::published();
+        let (committed, replies) = match replies {
+            Ok((replies, recorded)) => {
                 super::tally::commit(&bell);
-                if !clicks_only {
-                    backlog.cleared();
+                if recorded.last > 0 {
+                    marks.recorded.store(recorded.last, Ordering::Release);
+                    backlog.recorded(&marks);
                 }
-                backlog.appended(*appended);
+                (Ok(()), replies)
             }
-            Err(_) => {
+            Err((e, replies)) => {
                 super::tally::discard();
                 super::cache::forget_all();
+                (Err(e), replies)
             }
-        }
-        let (committed, replies) = match replies {
-            Ok((replies, _)) => (Ok(()), replies),
-            Err((e, replies)) => (Err(e), replies),
         };
         for reply in replies {
             reply(match &committed {
@@ -159,24 +165,36 @@ fn run(conn: Connection, inbox: mpsc::Receiver<Job>, bell: JobBell, mut backlog:
     }
 }
 
-/// Records the click journal in a transaction of its own.
-fn record_journal(conn: &Connection, bell: &JobBell, backlog: &mut Backlog) -> Result<()> {
+/// Records what `source` holds in a transaction of its own.
+fn record_log(
+    conn: &Connection,
+    bell: &JobBell,
+    marks: &Marks,
+    backlog: &mut Backlog,
+    source: Source,
+) -> Result<()> {
     super::tally::discard();
     let result = run_cached(conn, "BEGIN IMMEDIATE")
         .map_err(StoreError::from)
-        .and_then(|()| journal::record_all(conn))
-        .and_then(|_| run_cached(conn, "COMMIT").map_err(StoreError::from));
+        .and_then(|()| journal::record_all(conn, source))
+        .and_then(|recorded| {
+            run_cached(conn, "COMMIT")?;
+            Ok(recorded)
+        });
     match result {
-        Ok(()) => {
+        Ok(recorded) => {
             super::tally::commit(bell);
-            backlog.cleared();
+            if source == Source::Log && recorded.last > 0 {
+                marks.recorded.store(recorded.last, Ordering::Release);
+            }
+            backlog.recorded(marks);
             Ok(())
         }
         Err(e) => {
             let _ = conn.execute_batch("ROLLBACK");
             super::tally::discard();
             super::cache::forget_all();
-            tracing::error!(error = %e, "the click journal could not be recorded; trying again");
+            tracing::error!(error = %e, "the click log could not be recorded; trying again");
             backlog.retry_later();
             Err(e)
         }
@@ -185,44 +203,32 @@ fn record_journal(conn: &Connection, bell: &JobBell, backlog: &mut Backlog) -> R
 
 type Failed = (StoreError, Vec<Reply>);
 
-/// Runs a batch in one transaction; answers the replies and how many clicks
-/// it appended to the journal. A batch holding anything but clicks records
-/// the journal first (`record_first`): every click answered before the
-/// batch began. Its own clicks are appended like any other: they were sent
-/// while its other writes were (neither waited for the other's answer), so
-/// none of those writes can depend on them. On failure every reply gets the
-/// error; jobs that never ran are dropped, which their callers also see as
-/// an error.
+/// Runs a batch of writes in one transaction; answers the replies and what
+/// it recorded of the click log. With `record_first`, the batch records
+/// the log first: every click answered before the batch began. On failure
+/// every reply gets the error; jobs that never ran are dropped, which their
+/// callers also see as an error.
 fn commit_batch(
     conn: &Connection,
-    batch: Vec<Job>,
-    clicks_only: bool,
+    batch: Vec<Work>,
     record_first: bool,
-) -> std::result::Result<(Vec<Reply>, usize), Failed> {
+) -> std::result::Result<(Vec<Reply>, journal::Recorded), Failed> {
     let mut replies = Vec::with_capacity(batch.len());
-    let mut appended = 0;
+    let mut recorded = journal::Recorded::default();
     super::tally::discard();
     if let Err(e) = run_cached(conn, "BEGIN IMMEDIATE") {
         return Err((e.into(), replies));
     }
-    if !clicks_only && record_first {
-        if let Err(e) = journal::record_all(conn) {
-            let _ = conn.execute_batch("ROLLBACK");
-            return Err((e, replies));
+    if record_first {
+        match journal::record_all(conn, Source::Log) {
+            Ok(done) => recorded = done,
+            Err(e) => {
+                let _ = conn.execute_batch("ROLLBACK");
+                return Err((e, replies));
+            }
         }
     }
     for job in batch {
-        let job = match job {
-            Job::Click(click) => {
-                // One statement: if it fails, it leaves nothing behind.
-                let result = click.append(conn);
-                super::cache::end_write();
-                appended += matches!(result, Ok(Some(_))) as usize;
-                replies.push(click_reply(*click, result));
-                continue;
-            }
-            Job::Write(work) => work,
-        };
         if let Err(e) = run_cached(conn, "SAVEPOINT w") {
             let _ = conn.execute_batch("ROLLBACK");
             return Err((e.into(), replies));
@@ -246,18 +252,12 @@ fn commit_batch(
         }
     }
     match run_cached(conn, "COMMIT") {
-        Ok(()) => Ok((replies, appended)),
+        Ok(()) => Ok((replies, recorded)),
         Err(e) => {
             let _ = conn.execute_batch("ROLLBACK");
             Err((e.into(), replies))
         }
     }
-}
-
-fn click_reply(click: ClickJob, result: Result<Option<Clicked>>) -> Reply {
-    Box::new(move |committed| {
-        let _ = click.reply.send(committed.and(result));
-    })
 }
 
 /// Runs a statement the writer runs for every write, prepared once.

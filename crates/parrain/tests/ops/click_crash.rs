@@ -151,10 +151,22 @@ async fn every_answered_redirect_is_one_click_after_sigkill() {
 
     // Clicks answered but not yet recorded when the process died: the
     // restart records them before it serves.
-    let tail: i64 = rusqlite::Connection::open(dir.path().join("parrain.db"))
-        .unwrap()
-        .query_row("SELECT count(*) FROM click_journal", [], |r| r.get(0))
+    let files = rusqlite::Connection::open(dir.path().join("parrain.db")).unwrap();
+    files
+        .execute(
+            "ATTACH DATABASE ?1 AS clicks",
+            [dir.path().join("parrain.db-clicks").to_str().unwrap()],
+        )
         .unwrap();
+    let tail: i64 = files
+        .query_row(
+            "SELECT count(*) FROM clicks.journal
+             WHERE seq > (SELECT seq FROM main.click_applied)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    drop(files);
     let server = Server::start(dir.path(), &no_limit);
     let recorded = clicks(&server, &sk, &offer).await;
     let mut by_browser: HashMap<&str, Vec<&str>> = HashMap::new();
@@ -166,7 +178,7 @@ async fn every_answered_redirect_is_one_click_after_sigkill() {
             by_browser.get(visitor.as_str()),
             Some(&vec![referrer.as_str()]),
             "the redirect that gave {visitor} was answered: one click of its link \
-             ({tail} clicks waited in the journal at the kill)"
+             ({tail} clicks waited in the click log at the kill)"
         );
     }
     assert_eq!(

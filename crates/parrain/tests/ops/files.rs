@@ -1,6 +1,6 @@
 //! Files at rest: the data directory `parrain serve` creates is 0700, and
-//! the database, its write-ahead log and shared-memory file, and backups
-//! are 0600, whatever the umask; an older install's readable files are
+//! the database, its click log, their write-ahead logs and shared-memory
+//! files, and backups are 0600, whatever the umask; an older install's readable files are
 //! tightened when it starts.
 
 use std::os::unix::fs::PermissionsExt;
@@ -19,10 +19,17 @@ fn mode(path: &Path) -> u32 {
 }
 
 fn database_files(data: &Path) -> Vec<(String, u32)> {
-    ["parrain.db", "parrain.db-wal", "parrain.db-shm"]
-        .iter()
-        .map(|f| (f.to_string(), mode(&data.join(f))))
-        .collect()
+    [
+        "parrain.db",
+        "parrain.db-wal",
+        "parrain.db-shm",
+        "parrain.db-clicks",
+        "parrain.db-clicks-wal",
+        "parrain.db-clicks-shm",
+    ]
+    .iter()
+    .map(|f| (f.to_string(), mode(&data.join(f))))
+    .collect()
 }
 
 fn private(files: &[(&str, u32)]) -> Vec<(String, u32)> {
@@ -37,6 +44,9 @@ async fn the_data_directory_is_0700_and_the_database_files_and_backups_0600() {
         ("parrain.db", 0),
         ("parrain.db-wal", 0),
         ("parrain.db-shm", 0),
+        ("parrain.db-clicks", 0),
+        ("parrain.db-clicks-wal", 0),
+        ("parrain.db-clicks-shm", 0),
     ];
 
     // A fresh install, written to, so the log and shared memory exist.
