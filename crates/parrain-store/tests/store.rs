@@ -825,6 +825,18 @@ async fn an_offer_figures_its_days(store: &impl Store) {
     assert_eq!(since_second.days.len(), 1);
 }
 
+/// Makes the SQLite file `path` with a live offer and one referrer, and
+/// closes it; returns the referrer's share code.
+async fn file_with_a_referrer(path: &std::path::Path) -> String {
+    let store = SqliteStore::open_file(path).unwrap();
+    let offer = live_offer(&store).await;
+    let ada = store
+        .sign_up(&offer, sign_up("ada@example.com"), NOW)
+        .await
+        .unwrap();
+    ada.participant.code
+}
+
 /// The click log's recording (SQLite) when the ledger refuses one of its
 /// clicks: here the share code's offer is gone, which only a file edited
 /// by hand can hold. The whole run is undone, every click is then recorded
@@ -836,15 +848,7 @@ async fn a_refused_click_leaves_the_journal_s_other_clicks_recorded_once() {
     use r2d2_sqlite::rusqlite::{params, Connection};
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("parrain.db");
-    let code = {
-        let store = SqliteStore::open_file(&path).unwrap();
-        let offer = live_offer(&store).await;
-        let ada = store
-            .sign_up(&offer, sign_up("ada@example.com"), NOW)
-            .await
-            .unwrap();
-        ada.participant.code
-    };
+    let code = file_with_a_referrer(&path).await;
     let conn = Connection::open(&path).unwrap();
     conn.execute_batch(
         "PRAGMA foreign_keys = OFF;
@@ -912,15 +916,7 @@ async fn a_backup_records_the_clicks_waiting_in_the_click_log() {
     use r2d2_sqlite::rusqlite::{params, Connection};
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("parrain.db");
-    let code = {
-        let store = SqliteStore::open_file(&path).unwrap();
-        let offer = live_offer(&store).await;
-        let ada = store
-            .sign_up(&offer, sign_up("ada@example.com"), NOW)
-            .await
-            .unwrap();
-        ada.participant.code
-    };
+    let code = file_with_a_referrer(&path).await;
     Connection::open(&path)
         .unwrap()
         .execute("UPDATE click_applied SET seq = 7", [])

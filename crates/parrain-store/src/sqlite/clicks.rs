@@ -28,7 +28,7 @@ use parrain_core::Millis;
 use r2d2_sqlite::rusqlite::{params, Connection, OpenFlags};
 use tokio::sync::oneshot;
 
-use super::files::{self, sibling};
+use super::files::sibling;
 use super::writer::Writer;
 use crate::flows;
 use crate::{Click, Clicked, Result, StoreError};
@@ -73,13 +73,7 @@ impl Marks {
 /// writing, and brings its schema in; a log a crash left behind is
 /// recovered by SQLite here, before anyone reads it.
 pub(crate) fn open_log(path: &Path) -> Result<Connection> {
-    let private = |e: std::io::Error| {
-        StoreError::database(format!("cannot make {} private: {e}", path.display()))
-    };
-    files::private_database(path).map_err(private)?;
-    let conn = Connection::open(path)?;
-    conn.pragma_update(None, "journal_mode", "WAL")?;
-    files::private_database(path).map_err(private)?;
+    let conn = super::open_private(path)?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     conn.execute_batch(SCHEMA)?;
@@ -221,17 +215,19 @@ impl ClickLog {
     pub(crate) async fn click(&self, click: Click, now: Millis) -> Result<Option<Clicked>> {
         let visitor = click.visitor_id.clone().unwrap_or_else(VisitorId::generate);
         let (reply, answer) = oneshot::channel();
-        let stopped = |_| StoreError::database("the click log has stopped");
-        self.queue
-            .send(ClickJob {
-                click,
-                visitor,
-                now,
-                reply,
-            })
-            .map_err(|_| StoreError::database("the click log has stopped"))?;
+        let job = ClickJob {
+            click,
+            visitor,
+            now,
+            reply,
+        };
+        self.queue.send(job).map_err(stopped)?;
         answer.await.map_err(stopped)?
     }
+}
+
+fn stopped<E>(_: E) -> StoreError {
+    StoreError::database("the click log has stopped")
 }
 
 struct Thread {

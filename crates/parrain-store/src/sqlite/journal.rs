@@ -40,9 +40,9 @@ use super::clicks::Marks;
 /// Clicks waiting that make the writer record them before its next batch.
 /// No redirect waits for a pass, but other writes arriving meanwhile do: a
 /// pass of 512 clicks is about 30 million instructions of the writer's
-/// (10 to 15 ms), and larger runs would save little more (512 against 128:
-/// redirects 0.36 and 0.41 of the hello-world against 0.32, BENCHMARKS.md,
-/// "Twelfth round").
+/// (10 to 15 ms), and a larger one would hold them longer. 512 against 128:
+/// redirects at 0.36 and 0.41 of the hello-world against 0.32
+/// (BENCHMARKS.md, "Twelfth round").
 pub(crate) const DUE_AT: i64 = 512;
 /// Age of the oldest waiting click that makes the writer record the log.
 pub(crate) const DUE_AFTER: Duration = Duration::from_millis(50);

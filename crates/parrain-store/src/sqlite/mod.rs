@@ -150,8 +150,9 @@ impl SqliteStore {
     }
 }
 
-/// Opens the database file for writing, private to its owner, as are the
-/// log and shared-memory files SQLite makes beside it.
+/// Opens a database file (or the click log) for writing, in WAL mode,
+/// private to its owner, as are the log and shared-memory files SQLite
+/// makes beside it.
 fn open_private(path: &Path) -> Result<Connection> {
     let private = |e: std::io::Error| {
         StoreError::database(format!("cannot make {} private: {e}", path.display()))

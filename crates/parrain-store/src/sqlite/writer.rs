@@ -12,11 +12,10 @@
 //! (`journal.rs` says when).
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::mpsc::{self, RecvTimeoutError};
-use std::thread;
-
 use std::sync::atomic::Ordering;
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::Arc;
+use std::thread;
 
 use r2d2_sqlite::rusqlite::Connection;
 use tokio::sync::oneshot;
