@@ -288,7 +288,6 @@ impl Thread {
     ) -> Result<()> {
         for job in group {
             let result = self.append(job);
-            super::cache::end_write();
             if let Err(e @ StoreError::Database(_)) = result {
                 return Err(e);
             }

@@ -149,24 +149,25 @@ impl Entry {
 }
 
 /// Records what `click_journal` and, when `log` is attached, the click log
-/// hold, in a transaction of its own, outside the writer (a file opened to
-/// be migrated, copied or backed up): what it notes for the writer's
-/// metrics and cache is dropped. Returns how many clicks were recorded.
-pub(crate) fn record_pending(conn: &Connection, log: bool) -> Result<usize> {
-    let tx = conn.unchecked_transaction()?;
-    let recorded = record_all(&tx, Source::Table).and_then(|table| {
-        let from_log = if log {
-            record_all(&tx, Source::Log)?.clicks
-        } else {
-            0
-        };
-        Ok(table.clicks + from_log)
-    });
-    super::tally::discard();
-    super::cache::forget_all();
-    let recorded = recorded?;
-    tx.commit()?;
-    Ok(recorded)
+/// hold, outside the writer (a file opened to be migrated, copied or backed
+/// up): what it notes for the writer's metrics and cache is dropped. Each
+/// in a transaction of its own: [`record_all`] may roll its transaction
+/// back and begin it again, which must not undo the other's clicks.
+pub(crate) fn record_pending(conn: &Connection, log: bool) -> Result<()> {
+    let sources: &[Source] = if log {
+        &[Source::Table, Source::Log]
+    } else {
+        &[Source::Table]
+    };
+    for &source in sources {
+        let tx = conn.unchecked_transaction()?;
+        let recorded = record_all(&tx, source);
+        super::tally::discard();
+        super::cache::forget_all();
+        recorded?;
+        tx.commit()?;
+    }
+    Ok(())
 }
 
 /// What a call of [`record_all`] recorded.
