@@ -211,16 +211,20 @@ fn edit_activities<S: Sql>(db: &S, who: &Identity, person: &str) -> Result<()> {
         tied += &format!(" OR visitor_id IN ({})", placeholders(2, fresh.len()));
     }
     let theirs = format!("SELECT id FROM activities WHERE {tied}");
+    // Edited by `seq`: SQLite keeps no index of `id` (migration 0024).
     let activities = db.rows(
-        &format!("SELECT id, CAST(details AS TEXT) AS json FROM activities WHERE {tied}"),
+        &format!("SELECT seq, CAST(details AS TEXT) AS json FROM activities WHERE {tied}"),
         &params,
     )?;
     for row in activities {
-        if let Some((id, mut details)) = parsed(&row) {
+        let Some(seq) = row.get("seq").and_then(Value::as_i64) else {
+            continue;
+        };
+        if let Some(mut details) = json(&row) {
             if who.edit_details(&mut details) {
                 db.execute(
-                    "UPDATE activities SET details = ?2 WHERE id = ?1",
-                    &[(&id).into(), Param::Json(&details)],
+                    "UPDATE activities SET details = ?2 WHERE seq = ?1",
+                    &[seq.into(), Param::Json(&details)],
                 )?;
             }
         }
@@ -321,8 +325,12 @@ fn forget_social_sign_ins<S: Sql>(db: &S, who: &Identity, old_visitors: &[String
 /// A row's `id` and its `json` column parsed; None when it is not JSON.
 fn parsed(row: &Map<String, Value>) -> Option<(String, Value)> {
     let id = row.get("id")?.as_str()?.to_owned();
-    let json = serde_json::from_str(row.get("json")?.as_str()?).ok()?;
-    Some((id, json))
+    Some((id, json(row)?))
+}
+
+/// A row's `json` column parsed; None when it is not JSON.
+fn json(row: &Map<String, Value>) -> Option<Value> {
+    serde_json::from_str(row.get("json")?.as_str()?).ok()
 }
 
 /// Everything held about the person.

@@ -54,6 +54,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0021_click_journal.sql"),
     include_str!("../../migrations/sqlite/0022_lean_clicks.sql"),
     include_str!("../../migrations/sqlite/0023_click_log.sql"),
+    include_str!("../../migrations/sqlite/0024_activity_ids.sql"),
 ];
 
 /// The SQLite store. Cheap to clone.
