@@ -217,10 +217,8 @@ fn edit_activities<S: Sql>(db: &S, who: &Identity, person: &str) -> Result<()> {
         &params,
     )?;
     for row in activities {
-        let Some(seq) = row.get("seq").and_then(Value::as_i64) else {
-            continue;
-        };
-        if let Some(mut details) = json(&row) {
+        let seq = row.get("seq").and_then(Value::as_i64);
+        if let (Some(seq), Some(mut details)) = (seq, json(&row)) {
             if who.edit_details(&mut details) {
                 db.execute(
                     "UPDATE activities SET details = ?2 WHERE seq = ?1",
