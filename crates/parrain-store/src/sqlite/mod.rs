@@ -207,6 +207,7 @@ mod tests {
     /// A file made before `0022_lean_clicks` keeps its browsers,
     /// attributions and activity log, and the log goes on from its last
     /// `seq`: newest first, after every earlier row, pages unchanged.
+    /// `0022` and `0024_activity_ids` both rebuild the log on the way.
     #[tokio::test]
     async fn an_upgraded_file_keeps_its_clicks_and_its_activity_order() {
         let dir = tempfile::tempdir().unwrap();
