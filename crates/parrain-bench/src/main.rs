@@ -24,7 +24,7 @@ use anyhow::{bail, Context};
 use bytes::Bytes;
 use clap::{Parser, Subcommand};
 use http_body_util::Full;
-use hyper::header::{AUTHORIZATION, CONTENT_TYPE, HOST};
+use hyper::header::{AUTHORIZATION, CONTENT_TYPE, HOST, USER_AGENT};
 use hyper::{Request, StatusCode};
 use serde_json::json;
 
@@ -498,9 +498,16 @@ fn event_batch(b: usize, size: usize) -> Bytes {
     Bytes::from(serde_json::Value::from(events).to_string())
 }
 
+/// What a browser says it is: a share link is clicked in one, and the
+/// redirect reads it (a link-preview crawler gets a card instead). The
+/// hello-world's requests carry it too, so both steps get the same bytes.
+const BROWSER: &str = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 \
+    (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+
 fn get(addr: SocketAddr, path: &str) -> Request<Full<Bytes>> {
     Request::get(path)
         .header(HOST, addr.to_string())
+        .header(USER_AGENT, BROWSER)
         .body(Full::new(Bytes::new()))
         .expect("a valid request")
 }

@@ -12,6 +12,8 @@
 //! or proxy's `x-request-id` echoed (none is made up, and no span is
 //! opened: a failure is logged with its code and request id instead).
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::time::Instant;
 
 use axum::extract::rejection::PathRejection;
@@ -65,6 +67,69 @@ fn channel(parts: &Parts) -> Option<String> {
         .map(|(_, value)| value.into_owned())
         // An unknown channel is kept out of the log rather than refusing the click.
         .filter(|c| Network::parse(c).is_some() || c == "link")
+}
+
+/// A share target cut where a redirect's parameters go: the address up to
+/// the end of its query, with the separator the next parameter needs, and
+/// its fragment (with its `#`, or empty).
+struct Split {
+    head: String,
+    fragment: String,
+}
+
+impl Split {
+    /// `None` if `target` is not an address.
+    fn of(target: &str) -> Option<Self> {
+        let url = url::Url::parse(target).ok()?;
+        let all = url.as_str();
+        let end = url[..url::Position::AfterQuery].len();
+        let mut head = all[..end].to_owned();
+        // As `Url::query_pairs_mut` does: a `?` for a target without a
+        // query, an `&` after a query that holds something.
+        match url.query() {
+            None => head.push('?'),
+            Some("") => {}
+            Some(_) => head.push('&'),
+        }
+        Some(Self {
+            head,
+            fragment: all[end..].to_owned(),
+        })
+    }
+}
+
+/// The most share targets a worker keeps split; past it, it starts again.
+const MAX_SPLITS: usize = 1024;
+
+thread_local! {
+    /// Share targets already split, by target (`None`: not an address).
+    /// Parsing the target on every redirect was about a tenth of the
+    /// share link's work on the HTTP side (BENCHMARKS.md, "Fifteenth
+    /// round"), and an offer's target rarely changes.
+    static SPLITS: RefCell<HashMap<String, Option<Split>>> = RefCell::new(HashMap::new());
+}
+
+/// Where a click on a link to `target` goes: `target` with `parrain_ref`
+/// and `parrain_vid` added to its query, encoded and placed as
+/// `Url::query_pairs_mut` would; `None` if `target` is not an address.
+fn location(target: &str, code: &str, visitor: &str) -> Option<String> {
+    SPLITS.with_borrow_mut(|splits| {
+        if !splits.contains_key(target) {
+            if splits.len() >= MAX_SPLITS {
+                splits.clear();
+            }
+            splits.insert(target.to_owned(), Split::of(target));
+        }
+        let split = splits.get(target)?.as_ref()?;
+        let mut to = String::with_capacity(split.head.len() + split.fragment.len() + 64);
+        to.push_str(&split.head);
+        to.push_str("parrain_ref=");
+        to.extend(url::form_urlencoded::byte_serialize(code.as_bytes()));
+        to.push_str("&parrain_vid=");
+        to.extend(url::form_urlencoded::byte_serialize(visitor.as_bytes()));
+        to.push_str(&split.fragment);
+        Some(to)
+    })
 }
 
 pub(super) fn redirect(to: &str) -> Response {
@@ -155,19 +220,15 @@ async fn answer(links: &ShareLinks, code: String, parts: &Parts) -> ApiResult<Re
         crate::metrics::redirected(false);
         return Ok(fallback(state));
     };
-    let Some(mut target) = clicked
+    let Some(location) = clicked
         .target
         .as_deref()
-        .and_then(|t| url::Url::parse(t).ok())
+        .and_then(|t| location(t, &clicked.code, clicked.visitor_id.as_str()))
     else {
         return Ok(fallback(state));
     };
-    target
-        .query_pairs_mut()
-        .append_pair("parrain_ref", &clicked.code)
-        .append_pair("parrain_vid", clicked.visitor_id.as_str());
     crate::metrics::redirected(true);
-    let mut response = redirect(target.as_str());
+    let mut response = redirect(&location);
     if known.as_ref() != Some(&clicked.visitor_id) {
         let secure = if state.config.public_url.starts_with("https://") {
             "; Secure"
@@ -186,4 +247,85 @@ async fn answer(links: &ShareLinks, code: String, parts: &Parts) -> ApiResult<Re
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::location;
+
+    /// What the redirect's address was before targets were kept split.
+    fn parsed(target: &str, code: &str, visitor: &str) -> Option<String> {
+        let mut url = url::Url::parse(target).ok()?;
+        url.query_pairs_mut()
+            .append_pair("parrain_ref", code)
+            .append_pair("parrain_vid", visitor);
+        Some(url.into())
+    }
+
+    #[test]
+    fn a_location_is_the_target_with_the_code_and_browser_added_to_its_query() {
+        let cases = [
+            (
+                "https://shop.example.com/refer",
+                "https://shop.example.com/refer?parrain_ref=ana-42&parrain_vid=vis_1",
+            ),
+            (
+                "https://shop.example.com/refer?utm=x",
+                "https://shop.example.com/refer?utm=x&parrain_ref=ana-42&parrain_vid=vis_1",
+            ),
+            (
+                "https://shop.example.com/refer?",
+                "https://shop.example.com/refer?parrain_ref=ana-42&parrain_vid=vis_1",
+            ),
+            (
+                "https://shop.example.com/refer#join",
+                "https://shop.example.com/refer?parrain_ref=ana-42&parrain_vid=vis_1#join",
+            ),
+            (
+                "https://shop.example.com/r?a=1#j",
+                "https://shop.example.com/r?a=1&parrain_ref=ana-42&parrain_vid=vis_1#j",
+            ),
+            (
+                "HTTPS://Shop.Example.com",
+                "https://shop.example.com/?parrain_ref=ana-42&parrain_vid=vis_1",
+            ),
+        ];
+        for (target, expected) in cases {
+            // Twice: the second answer comes from the split kept.
+            for _ in 0..2 {
+                assert_eq!(
+                    location(target, "ana-42", "vis_1").as_deref(),
+                    Some(expected),
+                    "{target}"
+                );
+            }
+        }
+        assert_eq!(location("not an address", "ana-42", "vis_1"), None);
+    }
+
+    proptest! {
+        /// Whatever the target and values, the address is the one parsing
+        /// the target and appending the two parameters gives.
+        #[test]
+        fn a_location_is_what_parsing_the_target_gives(
+            path in "[a-zA-Z0-9/._~%-]{0,20}",
+            query in proptest::option::of("[ -~]{0,20}"),
+            fragment in proptest::option::of("[ -~]{0,10}"),
+            code in "[ -~]{0,12}",
+            visitor in "[a-z0-9_]{0,24}",
+        ) {
+            let mut target = format!("https://shop.example.com/{path}");
+            if let Some(q) = &query {
+                target.push('?');
+                target.push_str(q);
+            }
+            if let Some(f) = &fragment {
+                target.push('#');
+                target.push_str(f);
+            }
+            prop_assert_eq!(location(&target, &code, &visitor), parsed(&target, &code, &visitor));
+        }
+    }
 }
