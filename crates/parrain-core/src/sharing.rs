@@ -181,7 +181,7 @@ pub const PREVIEW_CRAWLERS: [&str; 16] = [
 /// link's redirect asks, so the agent is read once for all the names
 /// together, whatever their case: comparing each name at each position of
 /// a browser's agent (about 110 bytes) cost about 37,000 instructions a
-/// redirect, a third of it (BENCHMARKS.md, "Fifteenth round").
+/// redirect, about a quarter of it (BENCHMARKS.md, "Fifteenth round").
 pub fn is_preview_crawler(user_agent: &str) -> bool {
     static CRAWLERS: LazyLock<AhoCorasick> = LazyLock::new(|| {
         AhoCorasick::builder()
