@@ -95,13 +95,16 @@ pub(crate) fn conditions<E: Engine>(filter: &PeopleFilter, before: usize) -> Con
     if let Some(p) = &filter.referred_by {
         // People a participant brought: sign-ups with its code, friends that
         // earned it credit, and identified browsers attributed to it; never itself.
+        // Its browsers are read among its offer's (SQLite keeps no index of
+        // attributions by participant: migration 0025).
         let r = c.arg(p.to_string());
         c.sql.push(format!(
             "pe.id IN (
                 SELECT f.person_id FROM participants f WHERE f.referred_by = {r}
                 UNION SELECT cr.friend_person FROM credits cr WHERE cr.participant_id = {r}
                 UNION SELECT v.person_id FROM attributions a JOIN visitors v ON v.id = a.visitor_id
-                      WHERE a.participant_id = {r})
+                      WHERE a.offer_id = (SELECT offer_id FROM participants WHERE id = {r})
+                        AND a.participant_id = {r})
              AND pe.id NOT IN (SELECT person_id FROM participants WHERE id = {r})"
         ));
     }

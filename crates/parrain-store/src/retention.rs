@@ -110,7 +110,7 @@ impl<E: Engine> Retention for E {
 
 /// The statements of one batch, with `?1` for the cutoff and `?2` for the
 /// batch's size.
-fn statements(what: Swept) -> &'static [&'static str] {
+pub(crate) fn statements(what: Swept) -> &'static [&'static str] {
     match what {
         Swept::Jobs => &["DELETE FROM jobs WHERE id IN (
              SELECT id FROM jobs WHERE state IN ('done', 'failed')
@@ -156,9 +156,11 @@ fn statements(what: Swept) -> &'static [&'static str] {
              SELECT participant_id, day FROM link_clicks WHERE day < CAST(?1 AS BIGINT) / 86400000
               LIMIT ?2)"],
         // The friends' attributions to the batch's codes first, then the
-        // codes: the same selection, in the same transaction.
+        // codes: the same selection, in the same transaction. `LIKE 'pen%'`
+        // (a pending code's id) lets SQLite use its index of them
+        // (`attributions_pending`, migration 0025).
         Swept::PendingCodes => &[
-            "DELETE FROM attributions WHERE participant_id IN (
+            "DELETE FROM attributions WHERE participant_id LIKE 'pen%' AND participant_id IN (
              SELECT id FROM pending_codes WHERE created_at < ?1
               ORDER BY id LIMIT ?2)",
             "DELETE FROM pending_codes WHERE id IN (

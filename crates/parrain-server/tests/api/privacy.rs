@@ -209,6 +209,41 @@ async fn erasure_leaves_no_trace_keeps_credit_and_counts_and_forgets_the_browser
     assert_eq!(twice["erased"], false);
 }
 
+/// A referrer's export holds what happened on its link: the clicks of the
+/// friends who came through it and its shares, and nobody else's.
+#[tokio::test]
+async fn a_referrers_export_holds_the_clicks_on_its_link_and_its_shares() {
+    let app = spawn_app_with(|_| {}).await;
+    let offer = app.live_offer_with(settings()).await;
+    let grace = app.participant(&offer, "grace@example.com").await;
+    let other = app.participant(&offer, "other@example.com").await;
+    let code = grace["code"].as_str().unwrap();
+    let friends = [
+        app.friend_arrives(code).await,
+        app.friend_arrives(code).await,
+    ];
+    app.friend_arrives(other["code"].as_str().unwrap()).await;
+    // A write: every click answered before it is recorded first.
+    app.track("share", json!({"code": code, "channel": "x"}))
+        .await;
+
+    let person = grace["person_id"].as_str().unwrap();
+    let export = app.get_ok(&format!("/v1/people/{person}/export")).await;
+    let activities = export["activities"].as_array().unwrap();
+    let of =
+        |kind: &str| -> Vec<&Value> { activities.iter().filter(|a| a["type"] == kind).collect() };
+    let clicks = of("clicks_shared_link");
+    let browsers: Vec<&str> = clicks
+        .iter()
+        .map(|c| c["visitor_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(browsers, friends, "{activities:#?}");
+    assert!(clicks.iter().all(|c| c["participant_id"] == grace["id"]));
+    let shares = of("shares_content");
+    assert_eq!(shares.len(), 1, "{activities:#?}");
+    assert_eq!(shares[0]["details"]["channel"], "x");
+}
+
 #[tokio::test]
 async fn unknown_people_are_404() {
     let app = spawn_app_with(|_| {}).await;

@@ -195,6 +195,19 @@ pub(crate) fn take(
     Ok(Some(pending))
 }
 
+/// The browsers attributed to the pending code `?2` of the offer `?1`, in
+/// the order they came. `LIKE 'pen%'` (a pending code's id) is written out
+/// for SQLite to use its index of a pending code's browsers: it keeps none
+/// by participant (migration 0025).
+pub(crate) const PENDING_BROWSERS: &str = "SELECT visitor_id FROM attributions
+    WHERE offer_id = ?1 AND participant_id = ?2 AND participant_id LIKE 'pen%'
+    ORDER BY touched_at, visitor_id";
+
+/// Attributes the browsers of the pending code `?2` of the offer `?1` to the
+/// participant `?3`, through the same index.
+pub(crate) const MOVE_PENDING: &str = "UPDATE attributions SET participant_id = ?3
+    WHERE offer_id = ?1 AND participant_id = ?2 AND participant_id LIKE 'pen%'";
+
 /// After `participant` took over `pending`: its friends' browsers are
 /// attributed to the participant, and each friend is credited once for
 /// what it did before, by the offer's goal (a visit for `referred_visits`,
@@ -208,18 +221,16 @@ pub(crate) fn credit_friends(
     pending: &Pending,
     now: Millis,
 ) -> Result<()> {
+    // The participant is new in this transaction: no browser was its own
+    // before, so its browsers are the code's.
+    let visitors = tx.strings(PENDING_BROWSERS, &[offer.id.as_str(), pending.id.as_str()])?;
     tx.exec(
-        "UPDATE attributions SET participant_id = ?3 WHERE offer_id = ?1 AND participant_id = ?2",
+        MOVE_PENDING,
         &[offer.id.as_str(), pending.id.as_str(), participant.as_str()],
     )?;
     let Some(settings) = offer.live_at(now) else {
         return Ok(());
     };
-    let visitors = tx.strings(
-        "SELECT visitor_id FROM attributions WHERE offer_id = ?1 AND participant_id = ?2
-         ORDER BY touched_at, visitor_id",
-        &[offer.id.as_str(), participant.as_str()],
-    )?;
     for visitor in visitors {
         let visitor = VisitorId::from_trusted(visitor);
         let friend = FriendIds::of_visitor(tx, &visitor)?;

@@ -55,6 +55,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0022_lean_clicks.sql"),
     include_str!("../../migrations/sqlite/0023_click_log.sql"),
     include_str!("../../migrations/sqlite/0024_activity_ids.sql"),
+    include_str!("../../migrations/sqlite/0025_participant_indexes.sql"),
 ];
 
 /// The SQLite store. Cheap to clone.
@@ -287,5 +288,65 @@ mod tests {
             .map(|a| a.occurred_at)
             .collect();
         assert_eq!(occurred, [4, 3, 2, 1]);
+    }
+
+    /// The reads by participant that migration 0025 changed still find their
+    /// rows through the indexes meant for them, not by reading every
+    /// activity, or every attribution of an offer: each names, for SQLite,
+    /// the part its partial index covers.
+    #[test]
+    fn reads_by_participant_use_their_indexes() {
+        let conn = Connection::open_in_memory().unwrap();
+        for sql in MIGRATIONS {
+            conn.execute_batch(sql).unwrap();
+        }
+        let export = format!(
+            "SELECT id FROM activities WHERE {}",
+            crate::privacy::THEIR_ACTIVITIES
+        );
+        let sweep = crate::retention::statements(crate::retention::Swept::PendingCodes)[0];
+        let reads: [(&str, &[&str]); 5] = [
+            (crate::participants::SHARES, &["activities_participant"]),
+            (
+                crate::flows::pending::PENDING_BROWSERS,
+                &["attributions_pending"],
+            ),
+            (
+                crate::flows::pending::MOVE_PENDING,
+                &["attributions_pending"],
+            ),
+            (sweep, &["attributions_pending"]),
+            (
+                &export,
+                &[
+                    "activities_person",
+                    "activities_participant",
+                    "activities_offer",
+                ],
+            ),
+        ];
+        for (sql, indexes) in reads {
+            let mut explain = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+            let unbound = vec![r2d2_sqlite::rusqlite::types::Null; explain.parameter_count()];
+            let plan: Vec<String> = explain
+                .query_map(r2d2_sqlite::rusqlite::params_from_iter(unbound), |r| {
+                    r.get::<_, String>(3)
+                })
+                .unwrap()
+                .collect::<std::result::Result<_, _>>()
+                .unwrap();
+            for index in indexes {
+                assert!(
+                    plan.iter()
+                        .any(|step| step.contains(&format!("INDEX {index} "))),
+                    "{sql}\n{plan:#?}"
+                );
+            }
+            assert!(
+                plan.iter().all(|step| !step.starts_with("SCAN activities")
+                    && !step.starts_with("SCAN attributions")),
+                "{sql}\n{plan:#?}"
+            );
+        }
     }
 }
