@@ -156,11 +156,13 @@ pub(crate) fn statements(what: Swept) -> &'static [&'static str] {
              SELECT participant_id, day FROM link_clicks WHERE day < CAST(?1 AS BIGINT) / 86400000
               LIMIT ?2)"],
         // The friends' attributions to the batch's codes first, then the
-        // codes: the same selection, in the same transaction. `LIKE 'pen%'`
-        // (a pending code's id) lets SQLite use its index of them
-        // (`attributions_pending`, migration 0025).
+        // codes: the same selection, in the same transaction. Saying that
+        // the id sorts between `pen` and `peo`, as every pending code's does,
+        // lets SQLite use its index of them (`attributions_pending`,
+        // migration 0025).
         Swept::PendingCodes => &[
-            "DELETE FROM attributions WHERE participant_id LIKE 'pen%' AND participant_id IN (
+            "DELETE FROM attributions
+             WHERE participant_id > 'pen' AND participant_id < 'peo' AND participant_id IN (
              SELECT id FROM pending_codes WHERE created_at < ?1
               ORDER BY id LIMIT ?2)",
             "DELETE FROM pending_codes WHERE id IN (

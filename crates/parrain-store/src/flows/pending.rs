@@ -196,17 +196,20 @@ pub(crate) fn take(
 }
 
 /// The browsers attributed to the pending code `?2` of the offer `?1`, in
-/// the order they came. `LIKE 'pen%'` (a pending code's id) is written out
-/// for SQLite to use its index of a pending code's browsers: it keeps none
-/// by participant (migration 0025).
+/// the order they came. That the id sorts between `pen` and `peo` (every
+/// pending code's id does: `pen_…`) is written out for SQLite to use its
+/// index of a pending code's browsers: it keeps none by participant
+/// (migration 0025).
 pub(crate) const PENDING_BROWSERS: &str = "SELECT visitor_id FROM attributions
-    WHERE offer_id = ?1 AND participant_id = ?2 AND participant_id LIKE 'pen%'
+    WHERE offer_id = ?1 AND participant_id = ?2
+      AND participant_id > 'pen' AND participant_id < 'peo'
     ORDER BY touched_at, visitor_id";
 
 /// Attributes the browsers of the pending code `?2` of the offer `?1` to the
 /// participant `?3`, through the same index.
 pub(crate) const MOVE_PENDING: &str = "UPDATE attributions SET participant_id = ?3
-    WHERE offer_id = ?1 AND participant_id = ?2 AND participant_id LIKE 'pen%'";
+    WHERE offer_id = ?1 AND participant_id = ?2
+      AND participant_id > 'pen' AND participant_id < 'peo'";
 
 /// After `participant` took over `pending`: its friends' browsers are
 /// attributed to the participant, and each friend is credited once for
