@@ -17,7 +17,7 @@ struct Harness {
     runtime: tokio::runtime::Runtime,
     /// Made once: made again for every input, it left the unoptimized
     /// build 9 inputs in 10 s (367 made once).
-    app: axum::Router,
+    app: parrain_server::App,
     secret: String,
     _dir: tempfile::TempDir,
 }

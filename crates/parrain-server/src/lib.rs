@@ -30,7 +30,6 @@ use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::http::{header, HeaderValue};
-use axum::Router;
 use parrain_core::Millis;
 use parrain_store::Store;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -39,6 +38,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 pub use error::ApiError;
+pub use routes::App;
 
 /// What the server needs to know about where it runs.
 #[derive(Debug, Clone)]
@@ -108,7 +108,8 @@ pub struct AppState {
 /// The largest request body accepted (a 1,000-event batch fits with room).
 pub const MAX_BODY: usize = 4 * 1024 * 1024;
 
-pub fn router(state: AppState) -> Router {
+/// The app: every route, the share link's answered first (`routes/redirect.rs`).
+pub fn router(state: AppState) -> App {
     let shared = state.config.redis.as_ref().and_then(|redis| {
         limit::Shared::connect(redis)
             .inspect_err(|e| tracing::error!(error = %e, "the Redis URL is unusable: limits stay in this process"))
@@ -126,7 +127,8 @@ pub fn router(state: AppState) -> Router {
         trusted_proxies,
     });
     metrics::install();
-    let share_links = routes::share_links(state.clone(), ip_limit.clone());
+    let share_state = state.clone();
+    let share_limit = ip_limit.clone();
     let mut app = routes::router(&state)
         .merge(admin::router())
         .route("/metrics", axum::routing::get(metrics::scrape))
@@ -162,9 +164,9 @@ pub fn router(state: AppState) -> Router {
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid));
-    // Share links are merged after the layers, which they do not pass
-    // through: `routes/redirect.rs` does for a redirect what they do.
-    share_links.merge(app)
+    // Share links are put in front after the layers, which they do not
+    // pass through: `routes/redirect.rs` does for a redirect what they do.
+    routes::share_links(share_state, share_limit, app)
 }
 
 /// The body limit refuses an over-long `Content-Length` in plain text before
@@ -202,7 +204,9 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let app = axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<
+        std::net::SocketAddr,
+    >(router(state));
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await

@@ -21,6 +21,8 @@ mod rewards;
 mod tracking;
 pub(crate) mod webhooks;
 
+pub use redirect::App;
+
 use axum::http::{header, Method};
 use axum::Router;
 use parrain_store::PageRequest;
@@ -134,10 +136,14 @@ fn pages() -> Router<AppState> {
 }
 
 /// `GET /r/{code}`, with its own lean stack and the per-IP limit
-/// (`routes/redirect.rs`); `lib.rs::router` merges it outside the layers of
-/// every other route.
-pub(crate) fn share_links(state: AppState, limit: Option<crate::limit::IpLimit>) -> axum::Router {
-    redirect::router(state, limit)
+/// (`routes/redirect.rs`), in front of `rest`: every other route, with
+/// the layers share links do not pass through.
+pub(crate) fn share_links(
+    state: AppState,
+    limit: Option<crate::limit::IpLimit>,
+    rest: axum::Router,
+) -> App {
+    redirect::app(state, limit, rest)
 }
 
 /// Web pages of any origin may call the public routes with the publishable

@@ -11,9 +11,18 @@
 //! ([`crate::metrics::share_link`], handles taken once), and the client's
 //! or proxy's `x-request-id` echoed (none is made up, and no span is
 //! opened: a failure is logged with its code and request id instead).
+//!
+//! A share link's `GET` does not even pass through the router: [`App`], the
+//! service `lib.rs::serve` serves, answers it before routing, and hands
+//! every other request to the router. The router's `/r/{code}` route
+//! answers the share links [`App`] leaves to it (`HEAD`, a code with
+//! percent-escapes) with the same handler.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Instant;
 
 use axum::extract::rejection::PathRejection;
@@ -31,21 +40,79 @@ use crate::AppState;
 
 /// What the share link's handler is given: the app's state and the
 /// per-IP limit (`None`: turned off).
-#[derive(Clone)]
 struct ShareLinks {
     state: AppState,
     limit: Option<IpLimit>,
 }
 
-/// The share link's route with its own stack (see the module's comment).
-pub fn router(state: AppState, limit: Option<IpLimit>) -> axum::Router {
-    axum::Router::new()
-        .route("/r/{code}", axum::routing::get(follow))
-        .with_state(ShareLinks { state, limit })
+/// The whole app, as served: a share link's `GET` is answered before the
+/// router, which matches every other request. Routing it cost about 3,800
+/// instructions a redirect, the path's parameters and the matched path
+/// included (BENCHMARKS.md, "Nineteenth round").
+#[derive(Clone)]
+pub struct App {
+    links: Arc<ShareLinks>,
+    router: axum::Router,
+}
+
+/// `rest` (every route but the share link's, with their layers) behind the
+/// share link: its route with its own stack (see the module's comment),
+/// merged outside the layers of `rest`, and answered first by [`App`].
+pub fn app(state: AppState, limit: Option<IpLimit>, rest: axum::Router) -> App {
+    let links = Arc::new(ShareLinks { state, limit });
+    let route = axum::Router::new()
+        .route(
+            "/r/{code}",
+            axum::routing::get(
+                |State(links): State<Arc<ShareLinks>>,
+                 code: Result<Path<String>, PathRejection>,
+                 request: Request| async move {
+                    follow(&links, code.map(|Path(code)| code), request).await
+                },
+            ),
+        )
+        .with_state(links.clone());
+    App {
+        links,
+        router: route.merge(rest),
+    }
+}
+
+/// The code of a share link `App` answers itself: a `GET` of `/r/` and one
+/// segment with no percent-escape (the router's route decodes those).
+fn plain_code(request: &Request) -> Option<&str> {
+    if request.method() != axum::http::Method::GET {
+        return None;
+    }
+    let code = request.uri().path().strip_prefix("/r/")?;
+    (!code.is_empty() && !code.contains(['/', '%'])).then_some(code)
+}
+
+impl tower::Service<Request> for App {
+    type Response = Response;
+    type Error = Infallible;
+    type Future = futures_util::future::BoxFuture<'static, Result<Response, Infallible>>;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        // The router is always ready.
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        match plain_code(&request).map(str::to_owned) {
+            Some(code) => {
+                let links = self.links.clone();
+                Box::pin(async move { Ok(follow(&links, Ok(code), request).await) })
+            }
+            None => Box::pin(self.router.call(request)),
+        }
+    }
 }
 
 pub const VISITOR_COOKIE: &str = "parrain_vid";
-const ONE_YEAR: u32 = 365 * 24 * 3600;
+/// The visitor cookie's attributes after its value: a year, the whole
+/// site, sent on a top-level navigation from another site.
+const COOKIE_TAIL: &str = "; Max-Age=31536000; Path=/; SameSite=Lax; HttpOnly";
 const REQUEST_ID: &str = "x-request-id";
 
 fn visitor_cookie(headers: &HeaderMap) -> Option<VisitorId> {
@@ -155,14 +222,14 @@ pub(super) fn fallback(state: &AppState) -> Response {
 }
 
 async fn follow(
-    State(links): State<ShareLinks>,
-    code: Result<Path<String>, PathRejection>,
+    links: &ShareLinks,
+    code: Result<String, PathRejection>,
     request: Request,
 ) -> Response {
     let started = Instant::now();
     let (parts, _) = request.into_parts();
     let answered = match code {
-        Ok(Path(code)) => answer(&links, code, &parts).await,
+        Ok(code) => answer(links, code, &parts).await,
         Err(rejected) => Ok(rejected.into_response()),
     };
     let mut response = match answered {
@@ -235,10 +302,14 @@ async fn answer(links: &ShareLinks, code: String, parts: &Parts) -> ApiResult<Re
         } else {
             ""
         };
-        let cookie = format!(
-            "{VISITOR_COOKIE}={}; Max-Age={ONE_YEAR}; Path=/; SameSite=Lax; HttpOnly{secure}",
-            clicked.visitor_id
-        );
+        // Pieced together: `format!` took about 950 instructions a new
+        // browser, most of them in the formatter.
+        let mut cookie = String::with_capacity(COOKIE_TAIL.len() + 48);
+        cookie.push_str(VISITOR_COOKIE);
+        cookie.push('=');
+        cookie.push_str(clicked.visitor_id.as_str());
+        cookie.push_str(COOKIE_TAIL);
+        cookie.push_str(secure);
         if let Ok(value) = HeaderValue::from_str(&cookie) {
             response.headers_mut().insert(header::SET_COOKIE, value);
         }

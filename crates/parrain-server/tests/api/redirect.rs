@@ -68,6 +68,63 @@ async fn a_share_link_answers_with_the_security_headers_and_the_callers_request_
     }
 }
 
+/// Most share links are answered before the router; the few it leaves to
+/// the router (`HEAD`, a code with percent-escapes) get the same answer,
+/// and a path that only starts like a share link is no share link.
+#[tokio::test]
+async fn a_share_link_is_answered_alike_however_it_is_asked() {
+    let app = spawn_app().await;
+    let offer = app.live_offer(json!({"count": 3})).await;
+    let ana = app.participant(&offer, "ana@example.com").await;
+    let code = ana["code"].as_str().unwrap();
+    let expected = |visitor: &str| {
+        format!("https://shop.example.com/refer?parrain_ref={code}&parrain_vid={visitor}")
+    };
+
+    let plain = app.follow(code, None).await;
+    assert_eq!(plain.status(), StatusCode::FOUND);
+    let first = visitor_of(&plain);
+    assert_eq!(plain.headers()["location"], expected(&first).as_str());
+
+    // Every character of the code escaped, as some mail clients rewrite links.
+    let escaped: String = code.bytes().map(|b| format!("%{b:02X}")).collect();
+    let response = app.follow(&escaped, None).await;
+    assert_eq!(response.status(), StatusCode::FOUND, "/r/{escaped}");
+    let second = visitor_of(&response);
+    assert_ne!(second, first);
+    assert_eq!(response.headers()["location"], expected(&second).as_str());
+    assert!(response.headers().get("set-cookie").is_some());
+    assert_eq!(response.headers()["x-content-type-options"], "nosniff");
+
+    // A `HEAD` (some link checkers) is answered as a `GET` is.
+    let response = app
+        .client
+        .head(app.url(&format!("/r/{code}")))
+        .header("cookie", format!("parrain_vid={first}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::FOUND);
+    assert_eq!(response.headers()["location"], expected(&first).as_str());
+
+    for path in ["/r/".to_owned(), format!("/r/{code}/more")] {
+        let response = app.client.get(app.url(&path)).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
+        assert!(response.headers().get("location").is_none(), "{path}");
+    }
+
+    app.drain().await;
+    let clicks = app.activities("type=clicks_shared_link").await;
+    let mut browsers: Vec<_> = clicks
+        .iter()
+        .map(|c| c["visitor_id"].as_str().unwrap())
+        .collect();
+    browsers.sort_unstable();
+    let mut both = [first.as_str(), first.as_str(), second.as_str()];
+    both.sort_unstable();
+    assert_eq!(browsers, both, "{clicks:?}");
+}
+
 #[tokio::test]
 async fn a_landing_page_share_url_keeps_its_own_query() {
     let app = spawn_app().await;
