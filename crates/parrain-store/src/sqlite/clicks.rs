@@ -17,10 +17,17 @@
 //! they go on from the larger of the log's last row and the database's
 //! last recorded one, so a log lost or replaced cannot hide a new click
 //! behind an old number.
+//!
+//! The writer need not read the rows back from the file: this thread also
+//! keeps the rows it synced in memory ([`Marks::fresh_after`]) until they
+//! are recorded. The file is what makes a click durable; the writer reads
+//! it only for rows memory does not hold (an earlier process's, or too
+//! many waiting).
 
+use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{mpsc, Arc};
+use std::sync::{mpsc, Arc, Mutex, PoisonError};
 use std::thread;
 
 use parrain_core::ids::VisitorId;
@@ -29,12 +36,16 @@ use r2d2_sqlite::rusqlite::{params, Connection, OpenFlags, Statement};
 use tokio::sync::oneshot;
 
 use super::files::sibling;
+use super::journal::Entry;
 use super::writer::Writer;
 use crate::flows;
 use crate::{Click, Clicked, Result, StoreError};
 
 /// The most clicks committed together.
 const MAX_GROUP: usize = 512;
+/// The most synced rows kept in memory for the writer (about 200 bytes
+/// each); past it they are let go, and the writer reads them from the file.
+const MAX_FRESH: usize = 65_536;
 
 const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS journal (
     seq INTEGER PRIMARY KEY,
@@ -60,12 +71,74 @@ pub(crate) struct Marks {
     pub(crate) synced: AtomicI64,
     /// The last sequence number the writer has recorded and committed.
     pub(crate) recorded: AtomicI64,
+    fresh: Mutex<Fresh>,
+}
+
+/// The rows the log's thread synced, oldest first, kept until recorded.
+struct Fresh {
+    /// Every row synced with a sequence number at least this is in `rows`
+    /// or recorded (`i64::MAX`: none is known to be).
+    from: i64,
+    rows: VecDeque<Entry>,
+}
+
+impl Default for Fresh {
+    fn default() -> Self {
+        Self {
+            from: i64::MAX,
+            rows: VecDeque::new(),
+        }
+    }
 }
 
 impl Marks {
     /// Clicks answered and not yet recorded.
     pub(crate) fn waiting(&self) -> i64 {
         (self.synced.load(Ordering::Acquire) - self.recorded.load(Ordering::Acquire)).max(0)
+    }
+
+    /// The rows recorded and committed, let go.
+    fn fresh(&self) -> std::sync::MutexGuard<'_, Fresh> {
+        let recorded = self.recorded.load(Ordering::Acquire);
+        let mut fresh = self.fresh.lock().unwrap_or_else(PoisonError::into_inner);
+        while fresh.rows.front().is_some_and(|r| r.seq <= recorded) {
+            fresh.rows.pop_front();
+        }
+        fresh
+    }
+
+    /// The log's thread synced `rows`, in order; its next row will be
+    /// number `next`. Called before any of their clicks is answered.
+    fn synced_rows(&self, rows: Vec<Entry>, next: i64) {
+        let mut fresh = self.fresh();
+        if fresh.rows.len() + rows.len() > MAX_FRESH {
+            fresh.rows.clear();
+            fresh.from = next;
+        } else {
+            fresh.rows.extend(rows);
+        }
+    }
+
+    /// The log's thread starts: every row from number `next` on will be in
+    /// memory.
+    fn fresh_from(&self, next: i64) {
+        self.fresh().from = next;
+    }
+
+    /// The oldest rows after number `applied` (the last one the database
+    /// has recorded), at most `limit`; `None` if memory may not hold them
+    /// all, for the writer to read the log's file instead.
+    pub(crate) fn fresh_after(&self, applied: i64, limit: usize) -> Option<Vec<Entry>> {
+        let fresh = self.fresh();
+        if applied.saturating_add(1) < fresh.from {
+            return None;
+        }
+        let start = fresh.rows.partition_point(|r| r.seq <= applied);
+        if fresh.rows.get(start).is_some_and(|r| r.seq != applied + 1) {
+            // A row is missing in between: the file has it.
+            return None;
+        }
+        Some(fresh.rows.range(start..).take(limit).cloned().collect())
     }
 }
 
@@ -193,6 +266,7 @@ impl ClickLog {
         )?;
         main.busy_timeout(std::time::Duration::from_secs(5))?;
         main.set_prepared_statement_cache_capacity(64);
+        marks.fresh_from(next);
         let (queue, inbox) = mpsc::channel::<ClickJob>();
         let mut thread = Thread {
             log,
@@ -254,9 +328,10 @@ impl Thread {
             metrics::histogram!("parrain_click_log_group_size").record(group.len() as f64);
             let first_seq = self.next;
             let mut results = Vec::with_capacity(group.len());
+            let mut rows = Vec::with_capacity(group.len());
             super::cache::catch_up();
             let committed = run(&self.log, "BEGIN IMMEDIATE")
-                .and_then(|()| self.fill(&group, &mut results))
+                .and_then(|()| self.fill(&group, &mut results, &mut rows))
                 .and_then(|()| run(&self.log, "COMMIT"));
             if let Err(e) = &committed {
                 let _ = self.log.execute_batch("ROLLBACK");
@@ -268,6 +343,7 @@ impl Thread {
                 continue;
             }
             if self.next > first_seq {
+                self.marks.synced_rows(rows, self.next);
                 self.marks.synced.store(self.next - 1, Ordering::Release);
                 self.writer.clicks_logged();
             }
@@ -279,12 +355,14 @@ impl Thread {
 
     /// Appends the group's known clicks, in the open transaction, and
     /// deletes the rows the writer has recorded since the last group;
-    /// `results` gets one answer per click. A failure of a file gives the
-    /// group up: every click of it gets the error.
+    /// `results` gets one answer per click, `rows` each row appended. A
+    /// failure of a file gives the group up: every click of it gets the
+    /// error.
     fn fill(
         &mut self,
         group: &[ClickJob],
         results: &mut Vec<Result<Option<Clicked>>>,
+        rows: &mut Vec<Entry>,
     ) -> Result<()> {
         // One statement for the whole group: taking it from the cache and
         // giving it back for each click was about a tenth of this thread's
@@ -294,12 +372,15 @@ impl Thread {
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )?;
         for job in group {
-            let result = append(&self.main, &mut insert, self.next, job);
-            match result {
+            let result = match append(&self.main, &mut insert, self.next, job) {
                 Err(e @ StoreError::Database(_)) => return Err(e),
-                Ok(Some(_)) => self.next += 1,
-                _ => {}
-            }
+                Ok(Some((clicked, row))) => {
+                    rows.push(row);
+                    self.next += 1;
+                    Ok(Some(clicked))
+                }
+                other => other.map(|_| None),
+            };
             results.push(result);
         }
         drop(insert);
@@ -321,24 +402,96 @@ fn append(
     insert: &mut Statement<'_>,
     seq: i64,
     job: &ClickJob,
-) -> Result<Option<Clicked>> {
+) -> Result<Option<(Clicked, Entry)>> {
     let Some(clicked) = flows::follow(main, &job.click.code, job.visitor.clone())? else {
         return Ok(None);
     };
-    let ip = flows::client_ip(job.click.ip);
-    insert.execute(params![
+    let row = Entry {
         seq,
-        job.now,
-        clicked.code,
-        job.visitor.as_str(),
-        job.click.visitor_id.is_none(),
-        job.click.channel,
-        ip
+        at: job.now,
+        code: clicked.code.clone(),
+        visitor: job.visitor.clone(),
+        new_browser: job.click.visitor_id.is_none(),
+        channel: job.click.channel.clone(),
+        ip: flows::client_ip(job.click.ip),
+    };
+    insert.execute(params![
+        row.seq,
+        row.at,
+        row.code,
+        row.visitor.as_str(),
+        row.new_browser,
+        row.channel,
+        row.ip
     ])?;
-    Ok(Some(clicked))
+    Ok(Some((clicked, row)))
 }
 
 fn run(conn: &Connection, sql: &str) -> Result<()> {
     conn.prepare_cached(sql)?.execute([])?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(seq: i64) -> Entry {
+        Entry {
+            seq,
+            at: 1_000 + seq,
+            code: "ana-42".into(),
+            visitor: VisitorId::from_trusted(format!("vis_{seq}")),
+            new_browser: true,
+            channel: None,
+            ip: Some("203.0.113.7".into()),
+        }
+    }
+
+    fn seqs(rows: Option<Vec<Entry>>) -> Option<Vec<i64>> {
+        rows.map(|rows| rows.iter().map(|r| r.seq).collect())
+    }
+
+    #[test]
+    fn the_writer_takes_from_memory_only_rows_it_holds_every_one_of() {
+        let marks = Marks::default();
+        // Before the log's thread starts, memory vouches for nothing.
+        assert_eq!(seqs(marks.fresh_after(0, 10)), None);
+
+        // Rows 1 to 4 were an earlier process's: only the file has them.
+        marks.fresh_from(5);
+        assert_eq!(seqs(marks.fresh_after(3, 10)), None);
+        assert_eq!(seqs(marks.fresh_after(4, 10)), Some(vec![]));
+
+        marks.synced_rows(vec![row(5), row(6), row(7)], 8);
+        assert_eq!(seqs(marks.fresh_after(4, 10)), Some(vec![5, 6, 7]));
+        assert_eq!(seqs(marks.fresh_after(5, 1)), Some(vec![6]));
+        let seventh = marks.fresh_after(6, 10).unwrap();
+        assert_eq!(seventh[0].visitor.as_str(), "vis_7");
+        assert_eq!(seventh[0].at, 1_007);
+
+        // Recorded and committed rows are let go; an earlier point is then
+        // the file's to answer.
+        marks.recorded.store(6, Ordering::Release);
+        assert_eq!(seqs(marks.fresh_after(6, 10)), Some(vec![7]));
+        assert_eq!(seqs(marks.fresh_after(5, 10)), None);
+        assert_eq!(marks.fresh.lock().unwrap().rows.len(), 1);
+    }
+
+    #[test]
+    fn too_many_rows_waiting_send_the_writer_back_to_the_file() {
+        let marks = Marks::default();
+        marks.fresh_from(1);
+        marks.synced_rows((1..=3).map(row).collect(), 4);
+        let many: Vec<_> = (4..4 + MAX_FRESH as i64).map(row).collect();
+        let next = 4 + MAX_FRESH as i64;
+        marks.synced_rows(many, next);
+        assert_eq!(marks.fresh.lock().unwrap().rows.len(), 0);
+        // Every row up to `next` is the file's; memory takes over after.
+        assert_eq!(seqs(marks.fresh_after(0, 10)), None);
+        assert_eq!(seqs(marks.fresh_after(next - 2, 10)), None);
+        assert_eq!(seqs(marks.fresh_after(next - 1, 10)), Some(vec![]));
+        marks.synced_rows(vec![row(next)], next + 1);
+        assert_eq!(seqs(marks.fresh_after(next - 1, 10)), Some(vec![next]));
+    }
 }

@@ -18,7 +18,8 @@
 //!   waiting one: the bound within which a read sees a click;
 //! - when the store is opened, before anything is served.
 //!
-//! A run pays once what it can: one transaction, one read of the log and
+//! A run pays once what it can: one transaction, one read of the log (from
+//! the memory of the log's thread when it holds the rows: `clicks.rs`) and
 //! one update of `click_applied`, and one update of each hourly tally it
 //! adds to (`tally.rs`) instead of one per click.
 //!
@@ -88,6 +89,13 @@ pub(crate) fn applied(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("SELECT seq FROM main.click_applied", [], |r| r.get(0))?)
 }
 
+/// [`applied`], for the writer, which asks at every run.
+fn applied_cached(conn: &Connection) -> Result<i64> {
+    Ok(conn
+        .prepare_cached("SELECT seq FROM main.click_applied")?
+        .query_row([], |r| r.get(0))?)
+}
+
 /// What the writer knows of the log between batches.
 #[derive(Default)]
 pub(crate) struct Backlog {
@@ -126,14 +134,16 @@ impl Backlog {
     }
 }
 
-struct Entry {
-    seq: i64,
-    at: Millis,
-    code: String,
-    visitor: VisitorId,
-    new_browser: bool,
-    channel: Option<String>,
-    ip: Option<String>,
+/// A click waiting to be recorded, as the log holds it.
+#[derive(Clone)]
+pub(crate) struct Entry {
+    pub(crate) seq: i64,
+    pub(crate) at: Millis,
+    pub(crate) code: String,
+    pub(crate) visitor: VisitorId,
+    pub(crate) new_browser: bool,
+    pub(crate) channel: Option<String>,
+    pub(crate) ip: Option<String>,
 }
 
 impl Entry {
@@ -161,7 +171,7 @@ pub(crate) fn record_pending(conn: &Connection, log: bool) -> Result<()> {
     };
     for &source in sources {
         let tx = conn.unchecked_transaction()?;
-        let recorded = record_all(&tx, source);
+        let recorded = record_all(&tx, source, None);
         super::tally::discard();
         super::cache::forget_all();
         recorded?;
@@ -186,7 +196,9 @@ impl Recorded {
 }
 
 /// Records every click `source` holds, oldest first, in the open
-/// transaction, and marks its rows recorded.
+/// transaction, and marks its rows recorded. The writer gives the log's
+/// `marks`: the rows this process synced are then taken from memory
+/// ([`Marks::fresh_after`]) instead of read back from the log's file.
 ///
 /// The transaction must have written nothing else yet: every caller begins
 /// it for this (`record_pending`, the writer's `record_log`, a batch's
@@ -196,11 +208,15 @@ impl Recorded {
 /// transaction is rolled back and begun again, and every click is recorded
 /// alone in its own savepoint, the refused ones left out ([`record_alone`]).
 /// A failure of the database itself is returned, and the caller rolls back.
-pub(crate) fn record_all(conn: &Connection, source: Source) -> Result<Recorded> {
+pub(crate) fn record_all(
+    conn: &Connection,
+    source: Source,
+    marks: Option<&Marks>,
+) -> Result<Recorded> {
     let mark = super::tally::mark();
     let mut total = Recorded::default();
     loop {
-        match record_run(conn, source) {
+        match record_run(conn, source, marks) {
             Ok(None) => return Ok(counted(total)),
             Ok(Some((done, last))) => total.add(done, last),
             Err(e) => {
@@ -212,14 +228,26 @@ pub(crate) fn record_all(conn: &Connection, source: Source) -> Result<Recorded> 
                 }
                 run(conn, "ROLLBACK")?;
                 run(conn, "BEGIN IMMEDIATE")?;
-                return record_each(conn, source).map(counted);
+                return record_each(conn, source, marks).map(counted);
             }
         }
     }
 }
 
-/// The oldest rows waiting in `source`, at most 1,000.
-fn oldest(conn: &Connection, source: Source) -> Result<Vec<Entry>> {
+/// The most rows a run records.
+const RUN: usize = 1000;
+
+/// The oldest rows waiting in `source`, at most [`RUN`]: from memory when
+/// `marks` holds every row past the last one recorded, else read from
+/// `source`. Reading them back from the log's file was about 3,500
+/// instructions a click of the writer's (BENCHMARKS.md, "Nineteenth
+/// round").
+fn oldest(conn: &Connection, source: Source, marks: Option<&Marks>) -> Result<Vec<Entry>> {
+    if let (Source::Log, Some(marks)) = (source, marks) {
+        if let Some(entries) = marks.fresh_after(applied_cached(conn)?, RUN) {
+            return Ok(entries);
+        }
+    }
     let entries = conn
         .prepare_cached(source.oldest())?
         .query_map([], |r| {
@@ -253,8 +281,12 @@ fn counted(recorded: Recorded) -> Recorded {
 /// Records a run of the oldest clicks waiting together; returns how many
 /// and the last one's sequence number, `None` for none. On an error the
 /// caller undoes what the run wrote.
-fn record_run(conn: &Connection, source: Source) -> Result<Option<(usize, i64)>> {
-    let entries = oldest(conn, source)?;
+fn record_run(
+    conn: &Connection,
+    source: Source,
+    marks: Option<&Marks>,
+) -> Result<Option<(usize, i64)>> {
+    let entries = oldest(conn, source, marks)?;
     let Some(last) = entries.last().map(|e| e.seq) else {
         return Ok(None);
     };
@@ -272,10 +304,10 @@ fn record_run(conn: &Connection, source: Source) -> Result<Option<(usize, i64)>>
 
 /// Records every click waiting one at a time, each in its own savepoint,
 /// after a run of them was refused.
-fn record_each(conn: &Connection, source: Source) -> Result<Recorded> {
+fn record_each(conn: &Connection, source: Source, marks: Option<&Marks>) -> Result<Recorded> {
     let mut total = Recorded::default();
     loop {
-        let entries = oldest(conn, source)?;
+        let entries = oldest(conn, source, marks)?;
         let Some(last) = entries.last().map(|e| e.seq) else {
             return Ok(total);
         };

@@ -137,7 +137,7 @@ fn run(
         }
         metrics::histogram!("parrain_store_commit_batch_size").record(batch.len() as f64);
         let started = std::time::Instant::now();
-        let replies = commit_batch(&conn, batch, marks.waiting() > 0);
+        let replies = commit_batch(&conn, batch, &marks, marks.waiting() > 0);
         metrics::histogram!("parrain_store_commit_seconds").record(started.elapsed());
         super::cache::published();
         let (committed, replies) = match replies {
@@ -175,7 +175,7 @@ fn record_log(
     super::tally::discard();
     let result = run_cached(conn, "BEGIN IMMEDIATE")
         .map_err(StoreError::from)
-        .and_then(|()| journal::record_all(conn, source))
+        .and_then(|()| journal::record_all(conn, source, Some(marks)))
         .and_then(|recorded| {
             run_cached(conn, "COMMIT")?;
             Ok(recorded)
@@ -210,6 +210,7 @@ type Failed = (StoreError, Vec<Reply>);
 fn commit_batch(
     conn: &Connection,
     batch: Vec<Work>,
+    marks: &Marks,
     record_first: bool,
 ) -> std::result::Result<(Vec<Reply>, journal::Recorded), Failed> {
     let mut replies = Vec::with_capacity(batch.len());
@@ -219,7 +220,7 @@ fn commit_batch(
         return Err((e.into(), replies));
     }
     if record_first {
-        match journal::record_all(conn, Source::Log) {
+        match journal::record_all(conn, Source::Log, Some(marks)) {
             Ok(done) => recorded = done,
             Err(e) => {
                 let _ = conn.execute_batch("ROLLBACK");
