@@ -46,9 +46,10 @@ struct ShareLinks {
 }
 
 /// The whole app, as served: a share link's `GET` is answered before the
-/// router, which matches every other request. Routing it cost about 3,800
-/// instructions a redirect, the path's parameters and the matched path
-/// included (BENCHMARKS.md, "Nineteenth round").
+/// router, which matches every other request. Routing it cost about 7,000
+/// instructions a redirect: the match, the route's boxed service and
+/// future, the path's parameters and the matched path (BENCHMARKS.md,
+/// "Nineteenth round").
 #[derive(Clone)]
 pub struct App {
     links: Arc<ShareLinks>,
