@@ -84,13 +84,9 @@ impl Source {
     }
 }
 
-/// The last sequence number of the log the database has recorded.
+/// The last sequence number of the log the database has recorded (the
+/// writer asks at every run, so the statement is kept prepared).
 pub(crate) fn applied(conn: &Connection) -> Result<i64> {
-    Ok(conn.query_row("SELECT seq FROM main.click_applied", [], |r| r.get(0))?)
-}
-
-/// [`applied`], for the writer, which asks at every run.
-fn applied_cached(conn: &Connection) -> Result<i64> {
     Ok(conn
         .prepare_cached("SELECT seq FROM main.click_applied")?
         .query_row([], |r| r.get(0))?)
@@ -234,7 +230,8 @@ pub(crate) fn record_all(
     }
 }
 
-/// The most rows a run records.
+/// The most rows a run records: the `LIMIT` [`Source::oldest`]'s
+/// statements write out.
 const RUN: usize = 1000;
 
 /// The oldest rows waiting in `source`, at most [`RUN`]: from memory when
@@ -244,7 +241,7 @@ const RUN: usize = 1000;
 /// round").
 fn oldest(conn: &Connection, source: Source, marks: Option<&Marks>) -> Result<Vec<Entry>> {
     if let (Source::Log, Some(marks)) = (source, marks) {
-        if let Some(entries) = marks.fresh_after(applied_cached(conn)?, RUN) {
+        if let Some(entries) = marks.fresh_after(applied(conn)?, RUN) {
             return Ok(entries);
         }
     }
@@ -357,4 +354,17 @@ fn record_alone(conn: &Connection, entry: &Entry) -> Result<()> {
 fn run(conn: &Connection, sql: &str) -> Result<()> {
     conn.prepare_cached(sql)?.execute([])?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A run from memory takes as many rows as one read from a file would.
+    #[test]
+    fn a_run_reads_at_most_run_rows_from_either_source() {
+        for source in [Source::Log, Source::Table] {
+            assert!(source.oldest().ends_with(&format!("LIMIT {RUN}")));
+        }
+    }
 }
