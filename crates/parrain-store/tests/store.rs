@@ -837,6 +837,21 @@ async fn file_with_a_referrer(path: &std::path::Path) -> String {
     ada.participant.code
 }
 
+/// Adds to the SQLite file `path` a referrer whose share code is
+/// `ghost-code` and whose offer does not exist, which only a file edited by
+/// hand can hold: the ledger refuses its clicks.
+fn add_a_referrer_whose_offer_is_gone(path: &std::path::Path) {
+    r2d2_sqlite::rusqlite::Connection::open(path)
+        .unwrap()
+        .execute_batch(
+            "PRAGMA foreign_keys = OFF;
+             INSERT INTO people (id, email, created_at) VALUES ('per_ghost', 'ghost@example.com', 1);
+             INSERT INTO participants (id, offer_id, person_id, code, created_at)
+                 VALUES ('par_ghost', 'off_gone', 'per_ghost', 'ghost-code', 1);",
+        )
+        .unwrap();
+}
+
 /// The click log's recording (SQLite) when the ledger refuses one of its
 /// clicks: here the share code's offer is gone, which only a file edited
 /// by hand can hold. The whole run is undone, every click is then recorded
@@ -849,15 +864,7 @@ async fn a_refused_click_leaves_the_journal_s_other_clicks_recorded_once() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("parrain.db");
     let code = file_with_a_referrer(&path).await;
-    let conn = Connection::open(&path).unwrap();
-    conn.execute_batch(
-        "PRAGMA foreign_keys = OFF;
-         INSERT INTO people (id, email, created_at) VALUES ('per_ghost', 'ghost@example.com', 1);
-         INSERT INTO participants (id, offer_id, person_id, code, created_at)
-             VALUES ('par_ghost', 'off_gone', 'per_ghost', 'ghost-code', 1);",
-    )
-    .unwrap();
-    drop(conn);
+    add_a_referrer_whose_offer_is_gone(&path);
     let log = Connection::open(dir.path().join("parrain.db-clicks")).unwrap();
     for (seq, (code, visitor)) in [
         (&*code, "vis_a"),
@@ -950,4 +957,126 @@ async fn a_backup_records_the_clicks_waiting_in_the_click_log() {
         )
         .unwrap();
     assert_eq!((applied, handed), (9, 0));
+}
+
+/// The writer records the click log in runs: one transaction with no
+/// savepoint per click, the hourly tallies added up and written once at
+/// the run's end (SQLite's `journal.rs`). After a refused click it records
+/// every click alone instead, each in its savepoint, its tally written as
+/// it goes. Either way the same clicks leave the same rows: browsers,
+/// attributions, activities in the same order with the same `seq`, and the
+/// same hourly tallies, first and last `seq` included. The run mixes new
+/// browsers, browsers coming back within it, a cookie the database does
+/// not know, unknown codes, channels and addresses, over four hours.
+#[tokio::test]
+async fn clicks_recorded_together_leave_the_rows_recorded_one_by_one_leave() {
+    use r2d2_sqlite::rusqlite::{params, Connection};
+    let dir = tempfile::tempdir().unwrap();
+    let mut dumps = Vec::new();
+    for one_by_one in [false, true] {
+        let path = dir.path().join(format!("{one_by_one}.db"));
+        let code = file_with_a_referrer(&path).await;
+        let conn = Connection::open(&path).unwrap();
+        let (offer, participant): (String, String) = conn
+            .query_row(
+                "SELECT offer_id, id FROM participants WHERE code = ?1",
+                [&code],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        drop(conn);
+        if one_by_one {
+            add_a_referrer_whose_offer_is_gone(&path);
+        }
+        let log = Connection::open(path.with_extension("db-clicks")).unwrap();
+        let mut seq = 0;
+        let mut click =
+            |code: &str, visitor: String, new: bool, channel: Option<&str>, ip: Option<String>| {
+                seq += 1;
+                log.execute(
+                    "INSERT INTO journal (seq, at, code, visitor_id, new_browser, channel, ip)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    params![
+                        seq,
+                        NOW + MINUTE + seq * 37_000,
+                        code,
+                        visitor,
+                        new,
+                        channel,
+                        ip
+                    ],
+                )
+                .unwrap();
+            };
+        for i in 0..300_i64 {
+            let channel = [None, Some("link"), Some("facebook")][(i % 3) as usize];
+            let ip = (i % 4 != 0).then(|| format!("203.0.113.{}", i % 7));
+            match i % 11 {
+                // A browser of this run coming back.
+                3 | 8 => click(&code, format!("vis_t{:04}", i - 2), false, channel, ip),
+                // A cookie from elsewhere.
+                5 => click(&code, format!("vis_u{i:04}"), false, channel, ip),
+                7 => click("nobody-here", format!("vis_t{i:04}"), true, channel, ip),
+                _ => click(&code, format!("vis_t{i:04}"), true, channel, ip),
+            }
+        }
+        if one_by_one {
+            // Refused: the whole run is undone and every click recorded alone.
+            click("ghost-code", "vis_ghost".into(), true, None, None);
+        }
+        drop(log);
+        drop(SqliteStore::open_file(&path).unwrap());
+
+        let conn = Connection::open(&path).unwrap();
+        let dump = |sql: &str| -> Vec<String> {
+            conn.prepare(sql)
+                .unwrap()
+                .query_map([], |r| r.get::<_, String>(0))
+                .unwrap()
+                .collect::<Result<Vec<_>, _>>()
+                .unwrap()
+                .into_iter()
+                .map(|row| {
+                    row.replace(&offer, "OFFER")
+                        .replace(&participant, "PARTICIPANT")
+                })
+                .collect()
+        };
+        dumps.push([
+            dump(
+                "SELECT concat_ws('|', id, person_id, created_at, ip, ip_seen_at) FROM visitors
+                 WHERE id LIKE 'vis_%' ORDER BY id",
+            ),
+            dump(
+                "SELECT concat_ws('|', offer_id, visitor_id, participant_id, touched_at, channel)
+                 FROM attributions ORDER BY offer_id, visitor_id",
+            ),
+            dump(
+                "SELECT concat_ws('|', seq, type, offer_id, participant_id, person_id, visitor_id,
+                                  details, occurred_at)
+                 FROM activities WHERE type = 'clicks_shared_link' ORDER BY seq",
+            ),
+            dump(
+                "SELECT concat_ws('|', offer_id, hour, type, key, count, first_seq, last_seq)
+                 FROM activity_hours WHERE type = 'clicks_shared_link' ORDER BY hour, key",
+            ),
+        ]);
+    }
+    let [together, alone] = &dumps[..] else {
+        unreachable!()
+    };
+    // 300 clicks, 27 of them on an unknown code (nothing recorded); of the
+    // other 273, 54 are browsers coming back, so 219 browsers are recorded,
+    // 27 of them with a cookie from elsewhere.
+    let counts: Vec<usize> = together.iter().map(Vec::len).collect();
+    assert_eq!(counts[..3], [273 - 54, 273 - 54, 273]);
+    // Four hours, each with a row for `link` and one for `facebook` (a
+    // click naming no network counts as a plain link).
+    assert_eq!(counts[3], 8, "{:#?}", together[3]);
+    for (table, (a, b)) in ["visitors", "attributions", "activities", "hours"]
+        .iter()
+        .zip(together.iter().zip(alone))
+    {
+        assert_eq!(a, b, "{table}");
+    }
 }
